@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Analysis parameters. Defaults follow QuPath positive cell detection (SCIENCE.md).
+ * Every stored score carries the hash of the resolved parameters.
+ */
+export const Compartment = z.enum(['nucleus', 'cytoplasm', 'cell']);
+export type Compartment = z.infer<typeof Compartment>;
+
+export const AnalysisParams = z.object({
+  /** µm/px the analysis runs at; the slide level closest to it is read */
+  targetMpp: z.number().positive().max(100).default(0.5),
+  /** tile core size in analysis pixels (the grid step) */
+  tileSize: z.number().int().min(128).max(8192).default(1024),
+  /** overlap on each side, µm; at least one cell diameter so seams never cut a cell */
+  overlapUm: z.number().nonnegative().max(200).default(24),
+  stain: z
+    .object({
+      mode: z.enum(['default', 'macenko']).default('default'),
+      /** background intensity for OD; 255 or estimated from the slide */
+      i0: z.number().min(1).max(255).default(255),
+    })
+    .prefault({}),
+  tissue: z
+    .object({
+      /** µm/px of the low-resolution tissue mask */
+      maskMpp: z.number().positive().default(8),
+      /** a pixel is tissue when its summed RGB OD reaches this */
+      odThreshold: z.number().positive().default(0.12),
+    })
+    .prefault({}),
+  nucleus: z
+    .object({
+      backgroundRadiusUm: z.number().nonnegative().default(8),
+      sigmaUm: z.number().nonnegative().default(1.5),
+      hematoxylinThreshold: z.number().positive().default(0.1),
+      minAreaUm2: z.number().nonnegative().default(10),
+      maxAreaUm2: z.number().positive().default(400),
+      splitTouching: z.boolean().default(true),
+    })
+    .prefault({}),
+  cellExpansionUm: z.number().nonnegative().max(50).default(5),
+  /** which compartment's mean DAB OD grades a cell */
+  compartment: Compartment.default('cell'),
+  /** 1+, 2+, 3+ DAB OD thresholds (SCIENCE.md) */
+  gradeThresholds: z
+    .tuple([z.number(), z.number(), z.number()])
+    .default([0.2, 0.4, 0.6])
+    .refine((t) => t[0] < t[1] && t[1] < t[2], 'grade thresholds must increase'),
+  /** DAB OD at or above which a tissue pixel counts as positive area (SCIENCE.md) */
+  positiveAreaThreshold: z.number().positive().default(0.25),
+});
+export type AnalysisParams = z.infer<typeof AnalysisParams>;
+export type AnalysisParamsInput = z.input<typeof AnalysisParams>;
+
+export function resolveParams(input: AnalysisParamsInput = {}): AnalysisParams {
+  return AnalysisParams.parse(input);
+}
+
+/** Key-order independent JSON so equal parameters always hash the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function paramsHash(params: AnalysisParams): string {
+  return createHash('sha256').update(canonicalJson(params)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Image analysis tests are CPU-heavy; two cores on CI.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
