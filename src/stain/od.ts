@@ -1,0 +1,39 @@
+/**
+ * Optical density, OD = -log10(max(I, 1) / I0), clamped at >= 0 (SCIENCE.md, Ruifrok & Johnston 2001).
+ * I0 is the background (blank glass) intensity: one number for all channels, or one per channel
+ * when it was estimated from the slide (see background.ts).
+ */
+export type I0 = number | readonly [number, number, number];
+
+function checkI0(i0: number): number {
+  if (!(Number.isFinite(i0) && i0 >= 1 && i0 <= 255)) throw new RangeError(`background intensity I0 must lie in [1, 255], got ${i0}`);
+  return i0;
+}
+
+/** OD of one intensity. I is clamped at 1 so black pixels give a finite OD; brighter-than-background gives 0. */
+export function odOf(i: number, i0 = 255): number {
+  const od = -Math.log10(Math.max(i, 1) / checkI0(i0));
+  return od > 0 ? od : 0;
+}
+
+/** OD of every 8-bit intensity, so pixel loops look values up instead of calling Math.log (DESIGN.md). */
+export function odLut(i0 = 255): Float32Array {
+  checkI0(i0);
+  const lut = new Float32Array(256);
+  for (let i = 0; i < 256; i++) lut[i] = odOf(i, i0);
+  return lut;
+}
+
+/** Per-channel I0 as a triple, whichever form it was given in. */
+export function i0Triple(i0: I0): [number, number, number] {
+  return typeof i0 === 'number' ? [i0, i0, i0] : [i0[0], i0[1], i0[2]];
+}
+
+/** One OD LUT per RGB channel; shares the table when all channels have the same I0. */
+export function odLuts(i0: I0): [Float32Array, Float32Array, Float32Array] {
+  const [r, g, b] = i0Triple(i0);
+  const lr = odLut(r);
+  const lg = g === r ? lr : odLut(g);
+  const lb = b === r ? lr : b === g ? lg : odLut(b);
+  return [lr, lg, lb];
+}
