@@ -1,0 +1,28 @@
+import { floatPlane, type FloatPlane } from '../../src/raster.js';
+
+/** A plane of `base` OD with filled discs of OD `value` added (hand-made nuclei). */
+export function discPlane(w: number, h: number, discs: Array<{ x: number; y: number; r: number; value: number }>, base = 0): FloatPlane {
+  const p = floatPlane(w, h);
+  p.data.fill(base);
+  for (const d of discs) {
+    for (let y = Math.max(0, Math.floor(d.y - d.r)); y <= Math.min(h - 1, Math.ceil(d.y + d.r)); y++) {
+      for (let x = Math.max(0, Math.floor(d.x - d.r)); x <= Math.min(w - 1, Math.ceil(d.x + d.r)); x++) {
+        const i = y * w + x;
+        if ((x - d.x) ** 2 + (y - d.y) ** 2 <= d.r * d.r) p.data[i] = Math.max(p.data[i], base + d.value);
+      }
+    }
+  }
+  return p;
+}
+
+/** Small deterministic PRNG for test fixtures (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
