@@ -1,0 +1,13 @@
+# biopsy-quant: one image for the CLI (embedded mode) and, with issue 3, the API and workers.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production DATA_DIR=/data
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY slides ./slides
+COPY tsconfig.json ./
+VOLUME ["/data", "/slides"]
+ENTRYPOINT ["node", "bin/biopsy-quant.js"]
+CMD ["demo"]

@@ -1,0 +1,66 @@
+// npm run bench — whole-slide throughput and memory on one large pyramidal TIFF made in this run.
+// Prints: analysed MP/s, libvips (sharp) decode-only MP/s of the same file, their ratio, peak RSS.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { resolveParams } from '../src/domain/params.js';
+import { analyseSlide } from '../src/pipeline/analyse-slide.js';
+import { threadPoolExecutor } from '../src/pipeline/executor.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const size = Number(process.env.BENCH_SIZE ?? 20000);
+const threads = Number(process.env.BENCH_THREADS ?? 2);
+const outDir = path.join(root, 'bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const file = path.join(outDir, `bench-${size}.tif`);
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+// 1. the slide, generated in a child process so its memory is not counted as analysis memory
+console.log(`Generating a ${size}×${size} JPEG-compressed pyramidal TIFF (synthetic, seed 7) …`);
+const gen = spawnSync(process.execPath, [path.join(root, 'bin/biopsy-quant.js'), 'synth', file, '--seed', '7', '--width', String(size), '--height', String(size), '--format', 'pyramidal-tiff'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
+if (gen.status !== 0) throw new Error(`slide generation failed (exit ${gen.status})`);
+console.log(`  ${gen.stdout.trim()}  [${mb(statSync(file).size)} on disk]`);
+const levelMp = (size * size) / 1e6;
+
+// 2. analysis through the embedded pipeline (worker threads, same processors as the queue)
+const executor = threadPoolExecutor(threads);
+const t0 = performance.now();
+const outcome = await analyseSlide({ path: file, params: resolveParams({}), executor });
+const analysisS = (performance.now() - t0) / 1000;
+await executor.close();
+if (!outcome.ok) throw new Error(outcome.error);
+const rssAnalysis = peakRss();
+const tiles = outcome.provenance.tiles;
+const tileMp = (tiles * 1024 * 1024) / 1e6;
+
+// 3. libvips decode-only of the same level, streamed so memory stays flat
+const t1 = performance.now();
+let bytes = 0;
+await pipeline(
+  sharp(file, { limitInputPixels: false }).raw(),
+  new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb();
+    },
+  }),
+);
+const decodeS = (performance.now() - t1) / 1000;
+if (bytes !== size * size * 3) throw new Error(`decode produced ${bytes} bytes, expected ${size * size * 3}`);
+
+const analysedMps = levelMp / analysisS;
+const decodeMps = levelMp / decodeS;
+console.log(`\nSlide: ${levelMp.toFixed(0)} MP at 0.5 µm/px; ${tiles} tissue tiles of 1024² (≈${tileMp.toFixed(0)} MP read) of ${Math.ceil(size / 1024) ** 2}; ${outcome.scores.cells} cells`);
+console.log(`Analysis (${threads} worker threads):  ${analysisS.toFixed(1)} s  → ${analysedMps.toFixed(1)} MP/s of slide (${(tileMp / analysisS).toFixed(1)} MP/s of tissue tiles)`);
+console.log(`sharp decode-only (libvips, all cores): ${decodeS.toFixed(1)} s  → ${decodeMps.toFixed(1)} MP/s`);
+console.log(`Ratio analysed / decode-only:  ${(analysedMps / decodeMps).toFixed(2)}   (target ≥ 0.5)`);
+console.log(`Peak RSS during analysis:      ${mb(rssAnalysis)}   (target < 1.5 GB)`);
+console.log(`Peak RSS incl. decode baseline: ${mb(peakRss())}`);

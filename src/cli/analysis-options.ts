@@ -1,0 +1,47 @@
+import { Option, type Command } from 'commander';
+import { MetadataError } from '../domain/errors.js';
+import { AnalysisParams, type AnalysisParamsInput } from '../domain/params.js';
+
+export interface AnalysisCliOptions {
+  targetMpp?: string;
+  tileSize?: string;
+  stain?: 'default' | 'macenko';
+  compartment?: 'nucleus' | 'cytoplasm' | 'cell';
+  threads?: string;
+  store: boolean;
+  dataDir?: string;
+  json?: boolean;
+}
+
+export function addAnalysisOptions(cmd: Command): Command {
+  return cmd
+    .option('--target-mpp <µm/px>', 'analyse at the level closest to this pixel size (default 0.5)')
+    .option('--tile-size <px>', 'tile core size in analysis pixels (default 1024)')
+    .addOption(new Option('--stain <mode>', 'stain vectors: H-DAB defaults or per-slide Macenko').choices(['default', 'macenko']))
+    .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell']))
+    .option('--threads <n>', 'worker threads (default: WORKER_CONCURRENCY or all cores)')
+    .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data)')
+    .option('--no-store', 'do not store results')
+    .option('--json', 'print results as JSON instead of a table');
+}
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new MetadataError(`--${name} must be a number, got "${v}"`);
+  return n;
+}
+
+export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParams {
+  const input: AnalysisParamsInput = {
+    targetMpp: num('target-mpp', o.targetMpp),
+    tileSize: num('tile-size', o.tileSize),
+    stain: o.stain ? { mode: o.stain } : undefined,
+    compartment: o.compartment,
+  };
+  const parsed = AnalysisParams.safeParse(JSON.parse(JSON.stringify(input)));
+  if (!parsed.success) {
+    throw new MetadataError(`bad analysis options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,53 @@
+import cliProgress from 'cli-progress';
+import path from 'node:path';
+import type { AnalysisParams } from '../domain/params.js';
+import type { SlideMetadata } from '../domain/slide.js';
+import { analyseSlide, type SlideOutcome } from '../pipeline/analyse-slide.js';
+import type { TileExecutor } from '../pipeline/executor.js';
+import type { Store } from '../store/store.js';
+
+export interface SlideRequest {
+  path: string;
+  metadata: SlideMetadata;
+}
+
+/** Slides analysed at once; their tile batches share the one worker pool. */
+const SLIDES_IN_FLIGHT = 2;
+
+/** Runs slides through the embedded pipeline with one progress bar per slide (on a terminal). */
+export async function runSlides(
+  requests: SlideRequest[],
+  opts: { params: AnalysisParams; executor: TileExecutor; store?: Store; progress?: boolean },
+): Promise<SlideOutcome[]> {
+  const show = opts.progress ?? process.stderr.isTTY;
+  const bars = show
+    ? new cliProgress.MultiBar(
+        { format: ' {bar} {percentage}% | {value}/{total} tiles | {name}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const outcomes: SlideOutcome[] = new Array(requests.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const i = next++;
+      const req = requests[i];
+      const bar = bars?.create(1, 0, { name: path.basename(req.path) });
+      outcomes[i] = await analyseSlide({
+        path: req.path,
+        metadata: req.metadata,
+        params: opts.params,
+        executor: opts.executor,
+        store: opts.store,
+        onProgress: (done, total) => {
+          bar?.setTotal(total);
+          bar?.update(done);
+        },
+      });
+      if (bar && !outcomes[i].ok) bar.update({ name: `${path.basename(req.path)} FAILED` });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SLIDES_IN_FLIGHT, requests.length) }, worker));
+  bars?.stop();
+  return outcomes;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { AnalysisParams } from './params.js';
+import { TileSpec } from './detection.js';
+
+const Vec3 = z.tuple([z.number(), z.number(), z.number()]).readonly();
+
+export const StainMatrixSchema = z.object({
+  hematoxylin: Vec3,
+  dab: Vec3,
+  residual: Vec3,
+  source: z.enum(['default', 'macenko', 'custom']),
+});
+
+/**
+ * One unit of work: a batch of tiles of one slide level. The same payload is what a BullMQ
+ * child job carries and what the embedded worker-thread pool receives, so both modes run the
+ * same code on the same inputs.
+ */
+export const TileBatchJob = z.object({
+  slidePath: z.string().min(1),
+  /** only used when the file has no pixel size of its own */
+  metadataMpp: z.number().positive().optional(),
+  level: z.number().int().nonnegative(),
+  /** µm/px of that level */
+  mpp: z.number().positive(),
+  stain: StainMatrixSchema,
+  i0: z.number().min(1).max(255),
+  params: AnalysisParams,
+  tiles: z.array(TileSpec).min(1),
+});
+export type TileBatchJob = z.infer<typeof TileBatchJob>;

@@ -1,0 +1,26 @@
+import type { TileResult } from '../domain/detection.js';
+import { TileBatchJob } from '../domain/job.js';
+import { analyseTile } from './analyse-tile.js';
+import { SlideCache } from './slide-cache.js';
+
+const slides = new SlideCache();
+
+/**
+ * The tile processor both modes call: BullMQ children in service mode, the worker-thread pool
+ * in embedded mode. Reads each tile's region (core + overlap) and runs the pure analysis on it.
+ */
+export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> {
+  const job = TileBatchJob.parse(payload);
+  const slide = await slides.get(job.slidePath, job.metadataMpp);
+  const results: TileResult[] = [];
+  for (const tile of job.tiles) {
+    const { x0, y0, x1, y1 } = tile.read;
+    const rgb = await slide.readRegion(job.level, x0, y0, x1 - x0, y1 - y0);
+    results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, params: job.params }));
+  }
+  return results;
+}
+
+export function closeCachedSlides(): Promise<void> {
+  return slides.closeAll();
+}

@@ -1,0 +1,148 @@
+import type { Detection, TileResult, TileSpec } from '../domain/detection.js';
+import { AnalysisError } from '../domain/errors.js';
+import type { AnalysisParams } from '../domain/params.js';
+import { CellExpander, measureCells } from '../detect/cells.js';
+import { NucleusDetector } from '../detect/nuclei.js';
+import { floatPlane, type RgbRaster } from '../raster.js';
+import { gradeOf } from '../score/grade.js';
+import { deconvolveInto } from '../stain/deconvolve.js';
+import { odLuts, type I0 } from '../stain/od.js';
+import type { StainMatrix } from '../stain/vectors.js';
+
+export interface TileContext {
+  /** µm/px of the level the tile was read from */
+  mpp: number;
+  stain: StainMatrix;
+  /** background intensity for OD (one value or per channel); 255 when absent */
+  i0?: I0;
+  params: AnalysisParams;
+}
+
+/**
+ * The tile processor shared by embedded worker threads and BullMQ workers (DESIGN.md: one logic
+ * for both modes). Pure: RGB of `tile.read` in, additive per-tile result out. Keeps its scratch
+ * buffers between calls, so use one instance per thread.
+ */
+export class TileAnalyser {
+  private readonly nuclei = new NucleusDetector();
+  private readonly expander = new CellExpander();
+  private n = 0;
+  private hem = new Float32Array(0);
+  private dab = new Float32Array(0);
+  private nucleusLabels = new Int32Array(0);
+  private cellLabels = new Int32Array(0);
+
+  private ensure(n: number): void {
+    if (this.n >= n) return;
+    this.n = n;
+    this.hem = new Float32Array(n);
+    this.dab = new Float32Array(n);
+    this.nucleusLabels = new Int32Array(n);
+    this.cellLabels = new Int32Array(n);
+  }
+
+  analyse(rgb: RgbRaster, tile: TileSpec, ctx: TileContext): TileResult {
+    checkTile(rgb, tile, ctx);
+    const { params, mpp } = ctx;
+    const i0 = ctx.i0 ?? 255;
+    const w = rgb.width;
+    const h = rgb.height;
+    const n = w * h;
+    this.ensure(n);
+    const hem = this.hem.subarray(0, n);
+    const dab = this.dab.subarray(0, n);
+    deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab });
+
+    const { nuclei } = this.nuclei.detect(floatPlane(w, h, hem), mpp, params.nucleus, this.nucleusLabels);
+    const nucleusLabels = this.nucleusLabels;
+    const cellLabels = this.cellLabels;
+    this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels);
+    const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length);
+
+    const { read, core } = tile;
+    const um2 = mpp * mpp;
+    const compartment = params.compartment;
+    const detections: Detection[] = [];
+    for (const nu of nuclei) {
+      // Ownership by centroid, half-open core (DESIGN.md: nothing counted twice at seams).
+      const gx = read.x0 + nu.cx;
+      const gy = read.y0 + nu.cy;
+      if (gx < core.x0 || gx >= core.x1 || gy < core.y0 || gy >= core.y1) continue;
+      const l = nu.label;
+      const dabNucleus = m.dabNucleus[l];
+      const dabCytoplasm = m.dabCytoplasm[l];
+      const dabCell = m.dabCell[l];
+      const graded = compartment === 'nucleus' ? dabNucleus : compartment === 'cytoplasm' ? dabCytoplasm : dabCell;
+      detections.push({
+        x: gx * mpp,
+        y: gy * mpp,
+        nucleusAreaUm2: m.nucleusArea[l] * um2,
+        cellAreaUm2: m.cellArea[l] * um2,
+        hematoxylinOd: m.hemNucleus[l],
+        dabNucleus,
+        dabCytoplasm,
+        dabCell,
+        grade: gradeOf(graded, params.gradeThresholds),
+      });
+    }
+    return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0) };
+  }
+}
+
+/**
+ * Tissue and DAB pixel counts over the core only. Tissue: summed RGB OD ≥ tissue.odThreshold;
+ * each tissue pixel is graded by its DAB OD with the cell grade thresholds (pixel-wise H-score)
+ * and counted positive at DAB OD ≥ positiveAreaThreshold (SCIENCE.md "Scores").
+ */
+function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0): Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> {
+  const [lr, lg, lb] = odLuts(i0);
+  const w = rgb.width;
+  const src = rgb.data;
+  const { read, core } = tile;
+  const odMin = params.tissue.odThreshold;
+  const [t1, t2, t3] = params.gradeThresholds;
+  const tPos = params.positiveAreaThreshold;
+  let tissue = 0;
+  let g1 = 0;
+  let g2 = 0;
+  let g3 = 0;
+  let pos = 0;
+  for (let y = core.y0 - read.y0; y < core.y1 - read.y0; y++) {
+    const row = y * w;
+    for (let x = core.x0 - read.x0, end = core.x1 - read.x0; x < end; x++) {
+      const i = row + x;
+      const s = i * 3;
+      if (lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]] < odMin) continue;
+      tissue++;
+      const d = dab[i];
+      if (d >= tPos) pos++;
+      if (d >= t1) {
+        if (d >= t3) g3++;
+        else if (d >= t2) g2++;
+        else g1++;
+      }
+    }
+  }
+  return { tissuePixels: tissue, pixelGradeCounts: [tissue - g1 - g2 - g3, g1, g2, g3], dabPositivePixels: pos };
+}
+
+function checkTile(rgb: RgbRaster, tile: TileSpec, ctx: TileContext): void {
+  const { read, core } = tile;
+  const where = `tile ${tile.id} (read ${read.x0},${read.y0}–${read.x1},${read.y1})`;
+  if (rgb.channels !== 3) throw new AnalysisError(`${where}: expected an RGB raster, got ${rgb.channels} channels`);
+  if (rgb.width !== read.x1 - read.x0 || rgb.height !== read.y1 - read.y0) {
+    throw new AnalysisError(`${where}: raster is ${rgb.width}x${rgb.height} but the read rectangle is ${read.x1 - read.x0}x${read.y1 - read.y0}`);
+  }
+  if (core.x0 < read.x0 || core.y0 < read.y0 || core.x1 > read.x1 || core.y1 > read.y1 || core.x0 > core.x1 || core.y0 > core.y1) {
+    throw new AnalysisError(`${where}: core ${core.x0},${core.y0}–${core.x1},${core.y1} does not lie inside the read rectangle`);
+  }
+  if (!(ctx.mpp > 0) || !Number.isFinite(ctx.mpp)) throw new AnalysisError(`${where}: pixel size must be a positive number of µm/px, got ${ctx.mpp}`);
+}
+
+let shared: TileAnalyser | undefined;
+
+/** Analyse one tile with this thread's shared analyser (scratch buffers reused across tiles). */
+export function analyseTile(rgb: RgbRaster, tile: TileSpec, ctx: TileContext): TileResult {
+  shared ??= new TileAnalyser();
+  return shared.analyse(rgb, tile, ctx);
+}

@@ -1,0 +1,43 @@
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { TileResult } from '../domain/detection.js';
+import type { TileBatchJob } from '../domain/job.js';
+import { analyseTileBatch, closeCachedSlides } from './analyse-tile-batch.js';
+
+/** Runs tile batches somewhere: in this thread, in a worker-thread pool, or (service mode) on a queue. */
+export interface TileExecutor {
+  run(job: TileBatchJob): Promise<TileResult[]>;
+  close(): Promise<void>;
+  readonly concurrency: number;
+}
+
+export function inlineExecutor(): TileExecutor {
+  return { run: (job) => analyseTileBatch(job), close: () => closeCachedSlides(), concurrency: 1 };
+}
+
+/**
+ * Worker threads running src/pipeline/tile-worker. The project runs from TypeScript through tsx,
+ * so a worker must load tsx too; a process started by something else (vitest) may not carry it.
+ */
+export function threadPoolExecutor(threads = defaultThreads()): TileExecutor {
+  const filename = new URL('./tile-worker.ts', import.meta.url).href;
+  const needsTsx = !process.execArgv.some((a) => a.includes('tsx'));
+  const pool = new Piscina({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    execArgv: needsTsx ? [...process.execArgv, '--import', 'tsx'] : process.execArgv,
+    // one batch at a time per thread: batches are CPU-bound
+    concurrentTasksPerWorker: 1,
+  });
+  return {
+    run: (job) => pool.run(job) as Promise<TileResult[]>,
+    close: () => pool.destroy(),
+    concurrency: threads,
+  };
+}
+
+export function defaultThreads(): number {
+  const n = os.availableParallelism?.() ?? os.cpus().length;
+  return Math.max(1, n);
+}
