@@ -1,0 +1,115 @@
+/**
+ * Renders a scene to 8-bit RGB: Beer–Lambert absorption of the planted stains, optical blur,
+ * sensor noise. Region-independent: a region is planted with a blur margin and cropped, and
+ * noise is a hash of the global pixel position, so renderRegion of a sub-rectangle equals the
+ * same crop of the whole image.
+ */
+import { rgbRaster, type RgbRaster } from '../raster.js';
+import { plantRegion, plantedBuffers, type PlantedBuffers } from './planted.js';
+import { hashGauss } from './rng.js';
+import type { Scene } from './scene.js';
+
+const LN10 = Math.LN10;
+
+/** Reusable working memory for repeated renders of equal-sized regions (streaming writers). */
+export interface RenderScratch {
+  planted: PlantedBuffers;
+  /** intensity planes before blur, per channel */
+  intensity: Float32Array[];
+  /** after the horizontal blur pass, per channel */
+  horizontal: Float32Array[];
+}
+
+export function renderScratch(w: number, h: number, scene: Scene): RenderScratch {
+  const m = blurMargin(scene);
+  const n = (w + 2 * m) * (h + 2 * m);
+  return {
+    planted: plantedBuffers(n),
+    intensity: [new Float32Array(n), new Float32Array(n), new Float32Array(n)],
+    horizontal: [new Float32Array(n), new Float32Array(n), new Float32Array(n)],
+  };
+}
+
+export function blurMargin(scene: Scene): number {
+  return scene.blurSigma > 0 ? Math.ceil(3 * scene.blurSigma) : 0;
+}
+
+/** RGB of [x0, x0+w) × [y0, y0+h) in level-0 pixels. */
+export function renderRegion(scene: Scene, x0: number, y0: number, w: number, h: number, scratch?: RenderScratch, out?: RgbRaster): RgbRaster {
+  if (!(Number.isInteger(x0) && Number.isInteger(y0) && Number.isInteger(w) && Number.isInteger(h) && w > 0 && h > 0)) {
+    throw new RangeError(`renderRegion needs an integer, non-empty rectangle, got ${x0},${y0} ${w}x${h}`);
+  }
+  const m = blurMargin(scene);
+  const W = w + 2 * m;
+  const H = h + 2 * m;
+  const s = scratch && scratch.planted.h.length >= W * H ? scratch : renderScratch(w, h, scene);
+  const planted = plantRegion(scene, x0 - m, y0 - m, W, H, s.planted);
+  absorb(scene, planted, W * H, s.intensity);
+  const raster = out && out.width === w && out.height === h ? out : rgbRaster(w, h);
+  const kernel = gaussianKernel(scene.blurSigma, m);
+  for (let c = 0; c < 3; c++) {
+    blurRows(s.intensity[c], s.horizontal[c], W, H, kernel);
+    blurColumnsAndQuantise(s.horizontal[c], W, kernel, m, raster, c, x0, y0, scene.noiseSigma, scene.seeds.noise + c * 0x9e37);
+  }
+  return raster;
+}
+
+/** I = I0 · 10^(−(cH·vH + cDAB·vDAB)) per channel (Ruifrok & Johnston 2001, SCIENCE.md). */
+function absorb(scene: Scene, planted: PlantedBuffers, n: number, intensity: Float32Array[]): void {
+  const { hematoxylin: vh, dab: vd } = scene.stain;
+  const i0 = scene.i0;
+  const [ir, ig, ib] = intensity;
+  const { h, dab } = planted;
+  const hr = -LN10 * vh[0], hg = -LN10 * vh[1], hb = -LN10 * vh[2];
+  const dr = -LN10 * vd[0], dg = -LN10 * vd[1], db = -LN10 * vd[2];
+  for (let p = 0; p < n; p++) {
+    const ch = h[p];
+    const cd = dab[p];
+    ir[p] = i0 * Math.exp(ch * hr + cd * dr);
+    ig[p] = i0 * Math.exp(ch * hg + cd * dg);
+    ib[p] = i0 * Math.exp(ch * hb + cd * db);
+  }
+}
+
+function gaussianKernel(sigma: number, radius: number): Float64Array {
+  const k = new Float64Array(2 * radius + 1);
+  if (radius === 0) {
+    k[0] = 1;
+    return k;
+  }
+  let sum = 0;
+  for (let i = -radius; i <= radius; i++) {
+    k[i + radius] = Math.exp((-i * i) / (2 * sigma * sigma));
+    sum += k[i + radius];
+  }
+  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  return k;
+}
+
+/** Horizontal pass over the full padded rows; columns within `radius` of the edge are never read back. */
+function blurRows(src: Float32Array, dst: Float32Array, W: number, H: number, k: Float64Array): void {
+  const r = (k.length - 1) / 2;
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = r; x < W - r; x++) {
+      let acc = 0;
+      const base = row + x - r;
+      for (let i = 0; i < k.length; i++) acc += k[i] * src[base + i];
+      dst[row + x] = acc;
+    }
+  }
+}
+
+function blurColumnsAndQuantise(src: Float32Array, W: number, k: Float64Array, m: number, out: RgbRaster, c: number, x0: number, y0: number, noiseSigma: number, seed: number): void {
+  const { width: w, height: h, data } = out;
+  const len = k.length;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      let q = y * W + (x + m);
+      for (let i = 0; i < len; i++, q += W) acc += k[i] * src[q];
+      const v = Math.round(acc + noiseSigma * hashGauss(seed, x0 + x, y0 + y));
+      data[(y * w + x) * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Ground truth of a scene, from the planted (noise-free, pre-blur) values with the scoring
+ * definitions of SCIENCE.md. Pixel counts stream over bands of rows, so memory does not grow
+ * with slide size.
+ */
+import { plantRegion, plantedBuffers } from './planted.js';
+import { GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD, type Scene } from './scene.js';
+import { GroundTruth, type TruthCell } from './truth.js';
+
+export const GENERATOR_ID = 'biopsy-quant-synthetic/1';
+
+/** pixels per band when streaming the truth pass */
+const BAND_PIXELS = 1 << 21;
+
+const cache = new WeakMap<Scene, GroundTruth>();
+
+export function truthOf(scene: Scene): GroundTruth {
+  const hit = cache.get(scene);
+  if (hit) return hit;
+  const { width, height, mpp } = scene;
+  const { tissuePixels, positivePixels } = countPixels(scene);
+  const tissueAreaMm2 = (tissuePixels * mpp * mpp) / 1e6;
+
+  const cells: TruthCell[] = scene.cells.map((c) => ({
+    id: c.id,
+    x: c.cx * mpp,
+    y: c.cy * mpp,
+    rx: c.rx * mpp,
+    ry: c.ry * mpp,
+    angle: c.angle,
+    cellRadiusUm: c.rc * mpp,
+    dab: c.dab,
+    grade: c.grade,
+    touching: c.touching,
+  }));
+  const n = cells.length;
+  const byGrade = [0, 0, 0, 0];
+  for (const c of cells) byGrade[c.grade]++;
+  const positive = n - byGrade[0];
+  const pct = (k: number): number => (n > 0 ? (100 * k) / n : 0);
+  const perMm2 = (k: number): number => (tissueAreaMm2 > 0 ? k / tissueAreaMm2 : 0);
+
+  const truth = GroundTruth.parse({
+    generator: GENERATOR_ID,
+    seed: scene.seed,
+    width,
+    height,
+    mpp,
+    compartment: scene.compartment,
+    stain: { hematoxylin: [...scene.stain.hematoxylin], dab: [...scene.stain.dab], i0: scene.i0 },
+    gradeThresholds: [...GRADE_THRESHOLDS],
+    positiveAreaThreshold: POSITIVE_AREA_THRESHOLD,
+    tissuePixels,
+    tissueAreaMm2,
+    cells,
+    scores: {
+      cellsPerMm2: perMm2(n),
+      positiveCellsPerMm2: perMm2(positive),
+      pctPositive: pct(positive),
+      // SCIENCE.md: H-score = 1·%(1+) + 2·%(2+) + 3·%(3+)
+      hScore: pct(byGrade[1]) + 2 * pct(byGrade[2]) + 3 * pct(byGrade[3]),
+      pctPositiveArea: tissuePixels > 0 ? (100 * positivePixels) / tissuePixels : 0,
+    },
+  });
+  cache.set(scene, truth);
+  return truth;
+}
+
+function countPixels(scene: Scene): { tissuePixels: number; positivePixels: number } {
+  const { width, height } = scene;
+  const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_PIXELS / width)));
+  const buf = plantedBuffers(width * bandRows);
+  let tissuePixels = 0;
+  let positivePixels = 0;
+  for (let y0 = 0; y0 < height; y0 += bandRows) {
+    const rows = Math.min(bandRows, height - y0);
+    plantRegion(scene, 0, y0, width, rows, buf);
+    const { tissue, dab } = buf;
+    const n = width * rows;
+    for (let p = 0; p < n; p++) {
+      if (tissue[p] === 0) continue;
+      tissuePixels++;
+      if (dab[p] >= POSITIVE_AREA_THRESHOLD) positivePixels++;
+    }
+  }
+  return { tissuePixels, positivePixels };
+}
