@@ -5,7 +5,7 @@ import { angleDeg, DAB_DEFAULT, dot, HDAB_DEFAULT, HEMATOXYLIN_DEFAULT, normaliz
 export interface MacenkoOptions {
   /** background intensity (a number, or per channel from estimateBackground) */
   i0?: I0;
-  /** a pixel is used only when EVERY channel's OD reaches this (Macenko 2009's β; SCIENCE.md ≈ 0.15) */
+  /** a pixel is used only when its mean OD over the three channels reaches this (SCIENCE.md ≈ 0.15) */
   odMin?: number;
   /** robust extremes at the alpha-th and (100 − alpha)-th percentile of the angles (Macenko's α = 1) */
   alphaPercentile?: number;
@@ -27,12 +27,18 @@ export interface MacenkoResult {
 
 /**
  * Per-slide H-DAB stain vectors, Macenko et al. 2009 (SCIENCE.md):
- * OD of pixels whose every channel reaches odMin (the original per-channel rule: it drops
- * near-glass pixels, whose direction 8-bit rounding makes unreliable) → the plane of the two
+ * OD of pixels whose MEAN channel OD reaches odMin (summed OD ≥ 3·odMin) → the plane of the two
  * largest eigenvectors of the OD covariance → each pixel's angle in that plane → the robust extreme
  * angles → two stain vectors. Which is hematoxylin is decided by closeness to the default vectors.
  * Falls back to HDAB_DEFAULT (degenerate = true) when the slide does not show two stains.
  * `rgb` is interleaved RGB samples, e.g. a thumbnail's or the tissue pixels'.
+ *
+ * Pixel rule: Macenko's reference code keeps pixels whose EVERY channel reaches β. That drops
+ * every pure-stain pixel of a stain that absorbs weakly in one channel (a hematoxylin with little
+ * blue absorbance; a DAB with little red absorbance, common in faint 1+/2+ IHC), and that stain's
+ * vector is then read off mixtures and pulled towards the other stain. The mean-channel rule
+ * keeps those pixels while still excluding near-glass pixels, whose direction sensor noise
+ * and 8-bit rounding make unreliable.
  */
 export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): MacenkoResult {
   const odMin = opts.odMin ?? 0.15;
@@ -46,16 +52,17 @@ export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): Mac
   // Pass 1: count and first/second moments of the qualifying ODs (float64 sums).
   let n = 0;
   let s0 = 0, s1 = 0, s2 = 0, s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0;
+  const sumMin = 3 * odMin;
   for (let s = 0; s < rgb.length; s += 3) {
     const r = lr[rgb[s]], g = lg[rgb[s + 1]], b = lb[rgb[s + 2]];
-    if (r < odMin || g < odMin || b < odMin) continue;
+    if (r + g + b < sumMin) continue;
     n++;
     s0 += r; s1 += g; s2 += b;
     s00 += r * r; s01 += r * g; s02 += r * b;
     s11 += g * g; s12 += g * b; s22 += b * b;
   }
   const fallback = (reason: string): MacenkoResult => ({ matrix: HDAB_DEFAULT, degenerate: true, reason, pixels: n });
-  if (n < minPixels || n < 2) return fallback(`only ${n} pixels have OD ≥ ${odMin} in every channel; at least ${minPixels} are needed`);
+  if (n < minPixels || n < 2) return fallback(`only ${n} pixels have a mean channel OD ≥ ${odMin}; at least ${minPixels} are needed`);
 
   const mean: Vec3 = [s0 / n, s1 / n, s2 / n];
   const cov = (sij: number, i: number, j: number) => (sij - n * mean[i] * mean[j]) / (n - 1);
@@ -72,7 +79,7 @@ export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): Mac
   const angles = new Float64Array(n);
   for (let s = 0, k = 0; s < rgb.length; s += 3) {
     const r = lr[rgb[s]], g = lg[rgb[s + 1]], b = lb[rgb[s + 2]];
-    if (r < odMin || g < odMin || b < odMin) continue;
+    if (r + g + b < sumMin) continue;
     angles[k++] = Math.atan2(r * e2[0] + g * e2[1] + b * e2[2], r * e1[0] + g * e1[1] + b * e1[2]);
   }
   angles.sort();
