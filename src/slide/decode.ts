@@ -1,0 +1,67 @@
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { SlideFormatError } from '../domain/errors.js';
+import { rgbRaster, type RgbRaster } from '../raster.js';
+
+/**
+ * libvips decode of one page to 8-bit sRGB. Alpha is flattened onto white (transparent = glass, not
+ * tissue), grey and 16-bit inputs are converted, so analysis only ever sees 8-bit RGB.
+ * Our own size limits are checked before we get here, hence limitInputPixels: false.
+ */
+function source(path: string, page: number | undefined, sequentialRead: boolean): Sharp {
+  return sharp(path, { page, limitInputPixels: false, sequentialRead, failOn: 'warning' });
+}
+
+async function toRgb(pipeline: Sharp, width: number, height: number): Promise<RgbRaster> {
+  const { data, info } = await pipeline
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 || info.width !== width || info.height !== height) {
+    throw new Error(`decoder returned ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×3`);
+  }
+  return rgbRaster(width, height, new Uint8Array(data.buffer, data.byteOffset, data.length));
+}
+
+function decodeError(path: string, what: string, err: unknown): SlideFormatError {
+  return new SlideFormatError(`${path}: cannot decode ${what}: the file is truncated or corrupt`, { cause: err });
+}
+
+/** Random-access region read: libvips only decodes the tiles (or strips) the rectangle touches. */
+export async function decodeRegion(
+  path: string,
+  page: number | undefined,
+  levelLabel: string,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+): Promise<RgbRaster> {
+  try {
+    return await toRgb(source(path, page, false).extract({ left: x, top: y, width, height }), width, height);
+  } catch (err) {
+    throw decodeError(path, `${levelLabel} region at (${x}, ${y}) size ${width}×${height}`, err);
+  }
+}
+
+/** The whole page resized to width × height; libvips streams it (and shrinks JPEG on load). */
+export async function decodeScaled(path: string, page: number | undefined, levelLabel: string, width: number, height: number): Promise<RgbRaster> {
+  try {
+    return await toRgb(source(path, page, true).resize(width, height, { fit: 'fill' }), width, height);
+  } catch (err) {
+    throw decodeError(path, `${levelLabel} for a thumbnail`, err);
+  }
+}
+
+/** Header-only check that libvips reads the page and agrees on its size. */
+export async function checkDecodable(path: string, page: number | undefined, width: number, height: number): Promise<void> {
+  let meta: Metadata;
+  try {
+    meta = await source(path, page, true).metadata();
+  } catch (err) {
+    throw new SlideFormatError(`${path}: the image decoder cannot read this file: it is truncated, corrupt or uses an unsupported encoding`, { cause: err });
+  }
+  if (meta.width !== width || meta.height !== height) {
+    throw new SlideFormatError(`${path}: the decoder sees ${meta.width}×${meta.height} pixels but the header declares ${width}×${height}; the file is corrupt`);
+  }
+}

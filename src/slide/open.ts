@@ -1,0 +1,141 @@
+import { open, stat } from 'node:fs/promises';
+import { MetadataError, SlideFormatError } from '../domain/errors.js';
+import type { SlideFormat } from '../domain/slide.js';
+import type { RgbRaster } from '../raster.js';
+import { finestSufficientLevel } from './choose-level.js';
+import { checkDecodable, decodeRegion, decodeScaled } from './decode.js';
+import { readJpegHeader } from './jpeg-header.js';
+import { MAX_FLAT_PIXELS, describePixels } from './limits.js';
+import { readPngHeader, type FlatHeader } from './png-header.js';
+import { sniffFile } from './sniff.js';
+import { readTiffStructure } from './tiff-levels.js';
+import type { Slide, SlideLevel } from './types.js';
+
+export interface OpenSlideMeta {
+  /** µm/px at level 0, used only when the file states none */
+  mpp?: number;
+}
+
+interface LevelSource extends SlideLevel {
+  /** libvips page; undefined for single-image formats */
+  page: number | undefined;
+}
+
+function checkMetaMpp(path: string, mpp: unknown): number | undefined {
+  if (mpp === undefined) return undefined;
+  if (typeof mpp !== 'number' || !Number.isFinite(mpp) || mpp <= 0 || mpp > 100) {
+    throw new MetadataError(
+      `${path}: metadata pixel size ${JSON.stringify(mpp)} is not valid; supply µm/px as a number greater than 0 and at most 100 (e.g. 0.5)`,
+    );
+  }
+  return mpp;
+}
+
+async function checkIsFile(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new SlideFormatError(`${path}: is a directory, not a slide file`);
+    if (!s.isFile()) throw new SlideFormatError(`${path}: is not a regular file`);
+    return s.size;
+  } catch (err) {
+    if (err instanceof SlideFormatError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+    throw new SlideFormatError(`${path}: ${why}`, { cause: err });
+  }
+}
+
+async function readFlatHeader(path: string, kind: 'png' | 'jpeg'): Promise<FlatHeader> {
+  const handle = await open(path, 'r');
+  try {
+    const header = kind === 'png' ? await readPngHeader(handle, path) : await readJpegHeader(handle, path);
+    const pixels = header.width * header.height;
+    if (!(header.width > 0 && header.height > 0)) throw new SlideFormatError(`${path}: ${kind.toUpperCase()} header declares an empty image (${header.width} × ${header.height})`);
+    if (pixels > MAX_FLAT_PIXELS) {
+      throw new SlideFormatError(
+        `${path}: ${kind.toUpperCase()} declares ${header.width} × ${header.height} pixels (${describePixels(pixels)}), ` +
+          `over the limit of ${describePixels(MAX_FLAT_PIXELS)} for a non-tiled image; convert it to a tiled pyramidal TIFF`,
+      );
+    }
+    return header;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Open a slide by its content (magic bytes, never the file name): PNG, JPEG, TIFF (strip, tiled,
+ * pyramidal), BigTIFF, Aperio SVS, OME-TIFF. Reads structure only; pixels are decoded per region.
+ * The pixel size comes from the file, or from `meta.mpp` when the file states none.
+ */
+export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise<Slide> {
+  const metaMpp = checkMetaMpp(path, meta.mpp);
+  const fileSize = await checkIsFile(path);
+  const sniffed = await sniffFile(path);
+
+  let format: SlideFormat;
+  let fileMpp: number | undefined;
+  let pages: { page: number | undefined; width: number; height: number }[];
+  if (sniffed.kind === 'png' || sniffed.kind === 'jpeg') {
+    const header = await readFlatHeader(path, sniffed.kind);
+    format = sniffed.kind;
+    fileMpp = header.mpp;
+    pages = [{ page: undefined, width: header.width, height: header.height }];
+  } else {
+    const structure = await readTiffStructure(path, fileSize, sniffed.kind === 'bigtiff');
+    format = structure.format;
+    fileMpp = structure.mpp;
+    pages = structure.levels;
+  }
+
+  const mpp0 = fileMpp ?? metaMpp;
+  if (mpp0 === undefined) {
+    throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
+  }
+  await checkDecodable(path, pages[0].page, pages[0].width, pages[0].height);
+
+  const levels: LevelSource[] = pages.map((p, index) => {
+    // x ratio: libvips rounds level sizes down, so width and height ratios differ by a hair
+    const downsample = pages[0].width / p.width;
+    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, page: p.page };
+  });
+  let closed = false;
+
+  const level = (i: number): LevelSource => {
+    if (closed) throw new Error(`${path}: slide is closed`);
+    const l = levels[i];
+    if (!Number.isInteger(i) || !l) throw new RangeError(`${path}: level ${i} does not exist (the slide has ${levels.length})`);
+    return l;
+  };
+
+  return {
+    path,
+    format,
+    levels: levels.map(({ index, width, height, mpp, downsample }) => ({ index, width, height, mpp, downsample })),
+    mppSource: fileMpp !== undefined ? 'file' : 'metadata',
+
+    async readRegion(i: number, x: number, y: number, width: number, height: number): Promise<RgbRaster> {
+      const l = level(i);
+      const ints = [x, y, width, height].every(Number.isInteger);
+      if (!ints || x < 0 || y < 0 || width < 1 || height < 1 || x + width > l.width || y + height > l.height) {
+        throw new RangeError(`${path}: region (${x}, ${y}) ${width}×${height} is not inside level ${i} (${l.width}×${l.height})`);
+      }
+      return decodeRegion(path, l.page, `level ${i}`, x, y, width, height);
+    },
+
+    async readThumbnail(mpp: number): Promise<{ raster: RgbRaster; mpp: number }> {
+      if (!(mpp > 0) || !Number.isFinite(mpp)) throw new RangeError(`${path}: thumbnail µm/px must be a positive number, got ${mpp}`);
+      const l = level(finestSufficientLevel(levels, mpp));
+      // never upsample: a target finer than level 0 gets level 0 as is
+      const scale = Math.min(1, l.mpp / mpp);
+      const width = Math.max(1, Math.round(l.width * scale));
+      const height = Math.max(1, Math.round(l.height * scale));
+      const raster = await decodeScaled(path, l.page, `level ${l.index}`, width, height);
+      return { raster, mpp: (l.mpp * l.width) / width };
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { fromFile, type GeoTIFF } from 'geotiff';
+import { SlideFormatError } from '../domain/errors.js';
+import type { SlideFormat } from '../domain/slide.js';
+import { MAX_FLAT_PIXELS, MAX_TILED_LEVEL_PIXELS, describePixels } from './limits.js';
+import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type ResolutionUnit } from './resolution.js';
+
+/** One image file directory that holds a pyramid level. */
+export interface TiffLevelPage {
+  /** IFD index as libvips counts pages */
+  page: number;
+  width: number;
+  height: number;
+  tiled: boolean;
+}
+
+export interface TiffStructure {
+  format: Extract<SlideFormat, 'tiff' | 'bigtiff' | 'svs' | 'ome-tiff'>;
+  /** level 0 first, strictly decreasing width */
+  levels: TiffLevelPage[];
+  /** µm/px of level 0 stated by the file, if any */
+  mpp?: number;
+  description: string;
+}
+
+interface PageInfo extends TiffLevelPage {
+  subfileType: number;
+  description: string;
+}
+
+const RESOLUTION_UNITS: Record<number, ResolutionUnit | undefined> = { 2: 'inch', 3: 'cm' };
+
+function rationalValue(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v && typeof (v as ArrayLike<number>).length === 'number') {
+    const a = v as ArrayLike<number>;
+    return a.length >= 2 && a[1] !== 0 ? a[0] / a[1] : a.length === 1 ? a[0] : undefined;
+  }
+  return undefined;
+}
+
+function maxEnd(offsets: ArrayLike<number | bigint>, counts: ArrayLike<number | bigint>): number {
+  let end = 0;
+  for (let i = 0; i < offsets.length; i++) end = Math.max(end, Number(offsets[i]) + Number(counts[i] ?? 0));
+  return end;
+}
+
+/**
+ * A later IFD is a pyramid level when it is a smaller copy of level 0 with the same aspect, and
+ * not a label/macro (Aperio names those in the description) or a strip thumbnail (SVS IFD 1).
+ * libvips rounds level sizes down, so allow a couple of pixels of slack.
+ */
+function isReducedLevel(p: PageInfo, base: PageInfo, previous: PageInfo): boolean {
+  if (/\b(label|macro)\b/i.test(p.description)) return false;
+  if ((p.subfileType & 4) !== 0) return false; // transparency mask
+  if (!p.tiled && base.tiled) return false;
+  if (p.width >= previous.width) return false;
+  const ds = base.width / p.width;
+  return Math.abs(base.height / ds - p.height) <= Math.max(2, 0.02 * p.height);
+}
+
+/**
+ * Read a TIFF's directory structure (no pixels): which IFDs are levels, the declared pixel size,
+ * and whether every level's tile data actually lies inside the file (a cut-off download fails
+ * here with a clear message rather than deep inside libvips).
+ */
+export async function readTiffStructure(path: string, fileSize: number, bigtiff: boolean): Promise<TiffStructure> {
+  let tiff: GeoTIFF | undefined;
+  try {
+    tiff = await fromFile(path);
+    const count = await tiff.getImageCount();
+    const pages: PageInfo[] = [];
+    for (let i = 0; i < count; i++) {
+      const fd = (await tiff.getImage(i)).fileDirectory;
+      pages.push({
+        page: i,
+        width: Number(fd.getValue('ImageWidth')),
+        height: Number(fd.getValue('ImageLength')),
+        tiled: fd.hasTag('TileWidth'),
+        subfileType: Number(fd.getValue('NewSubfileType') ?? 0),
+        description: fd.hasTag('ImageDescription') ? String((await fd.loadValue('ImageDescription')) ?? '').replace(/\0+$/, '') : '',
+      });
+    }
+    const base = pages[0];
+    if (!base || !(base.width > 0) || !(base.height > 0)) throw new Error('first image directory has no dimensions');
+
+    const levels: PageInfo[] = [base];
+    for (const p of pages.slice(1)) if (isReducedLevel(p, base, levels[levels.length - 1])) levels.push(p);
+
+    for (const level of levels) {
+      const pixels = level.width * level.height;
+      const limit = level.tiled ? MAX_TILED_LEVEL_PIXELS : MAX_FLAT_PIXELS;
+      if (pixels > limit) {
+        throw new SlideFormatError(
+          `${path}: level ${levels.indexOf(level)} declares ${level.width} × ${level.height} pixels (${describePixels(pixels)}), ` +
+            `over the limit of ${describePixels(limit)} for a ${level.tiled ? 'tiled' : 'non-tiled'} TIFF level`,
+        );
+      }
+      const fd = (await tiff.getImage(level.page)).fileDirectory;
+      const [offTag, countTag] = level.tiled ? (['TileOffsets', 'TileByteCounts'] as const) : (['StripOffsets', 'StripByteCounts'] as const);
+      const offsets = (await fd.loadValue(offTag)) as ArrayLike<number> | undefined;
+      const counts = (await fd.loadValue(countTag)) as ArrayLike<number> | undefined;
+      if (!offsets || !counts) throw new Error(`level ${levels.indexOf(level)} has no ${offTag}`);
+      const end = maxEnd(offsets, counts);
+      if (end > fileSize) {
+        throw new SlideFormatError(
+          `${path}: the file is truncated: level ${levels.indexOf(level)} needs data up to byte ${end} but the file has only ${fileSize} bytes`,
+        );
+      }
+    }
+
+    const fd0 = (await tiff.getImage(0)).fileDirectory;
+    const description = base.description;
+    let format: TiffStructure['format'] = bigtiff ? 'bigtiff' : 'tiff';
+    let mpp: number | undefined;
+    if (description.startsWith('Aperio')) {
+      format = 'svs';
+      mpp = mppFromAperioDescription(description);
+    } else if (/<(?:\w+:)?OME\b/.test(description)) {
+      format = 'ome-tiff';
+      mpp = mppFromOmeXml(description);
+    }
+    if (mpp === undefined) {
+      const unit = RESOLUTION_UNITS[Number((await fd0.loadValue('ResolutionUnit')) ?? 2)];
+      mpp = mppFromResolution(rationalValue(await fd0.loadValue('XResolution')), unit);
+    }
+    return { format, levels: levels.map(({ page, width, height, tiled }) => ({ page, width, height, tiled })), mpp, description };
+  } catch (err) {
+    if (err instanceof SlideFormatError) throw err;
+    throw new SlideFormatError(`${path}: cannot read the TIFF directory structure; the file is truncated or corrupt`, { cause: err });
+  } finally {
+    await tiff?.close();
+  }
+}
