@@ -1,0 +1,125 @@
+/**
+ * Writes a synthetic scene as a slide file in one of the formats the reader supports, with its
+ * ground truth beside it (`<path>.truth.json`). Every format goes through a streamed `.v`
+ * intermediate (render-to-vips-file.ts), so memory stays flat however large the slide.
+ */
+import { basename } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { rgbRaster, type RgbRaster } from '../raster.js';
+import { writeTiledTiff, type TiffPage, type TileSource } from '../slide/tiff-writer.js';
+import { renderToVipsFile } from './render-to-vips-file.js';
+import type { Scene } from './scene.js';
+import { aperioDescription, aperioLevelDescription, omeXml } from './slide-descriptions.js';
+import { truthOf } from './truth-of.js';
+
+export const SYNTHETIC_FORMATS = ['png', 'jpeg', 'tiff', 'tiled-tiff', 'bigtiff', 'pyramidal-tiff', 'svs', 'ome-tiff'] as const;
+export type SyntheticFormat = (typeof SYNTHETIC_FORMATS)[number];
+
+const TILE = 256;
+const QUALITY = 90;
+/** SVS levels shrink by 4 until the smallest fits in about one tile row */
+const SVS_DOWNSAMPLE = 4;
+const THUMBNAIL_MAX = 768;
+
+export function truthPathOf(slidePath: string): string {
+  return `${slidePath}.truth.json`;
+}
+
+export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat): Promise<void> {
+  if (!SYNTHETIC_FORMATS.includes(format)) throw new RangeError(`unknown synthetic slide format "${format}" for ${path}; one of ${SYNTHETIC_FORMATS.join(', ')}`);
+  const temp: string[] = [];
+  const raw = `${path}.${process.pid}.render.v`;
+  temp.push(raw);
+  try {
+    await renderToVipsFile(scene, raw);
+    await encode(scene, raw, path, format, temp);
+    await writeFile(truthPathOf(path), JSON.stringify(truthOf(scene)));
+  } finally {
+    await Promise.all(temp.map((t) => rm(t, { force: true })));
+  }
+}
+
+function input(vipsPath: string): sharp.Sharp {
+  return sharp(vipsPath, { limitInputPixels: false, sequentialRead: true });
+}
+
+async function encode(scene: Scene, raw: string, path: string, format: SyntheticFormat, temp: string[]): Promise<void> {
+  const pxPerMm = 1000 / scene.mpp;
+  const dpi = 25_400 / scene.mpp;
+  const res = { xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' as const };
+  const tiled = { tile: true, tileWidth: TILE, tileHeight: TILE, compression: 'jpeg' as const, quality: QUALITY };
+  switch (format) {
+    case 'png':
+      // pHYs carries the pixel size
+      await input(raw).withMetadata({ density: dpi }).png({ compressionLevel: 6 }).toFile(path);
+      return;
+    case 'jpeg':
+      // like a camera export: no trustworthy pixel size, the manifest supplies it
+      await input(raw).jpeg({ quality: QUALITY }).toFile(path);
+      return;
+    case 'tiff':
+      await input(raw).tiff({ compression: 'lzw', ...res }).toFile(path);
+      return;
+    case 'tiled-tiff':
+      await input(raw).tiff({ ...tiled, ...res }).toFile(path);
+      return;
+    case 'bigtiff':
+      await input(raw).tiff({ ...tiled, ...res, bigtiff: true }).toFile(path);
+      return;
+    case 'pyramidal-tiff':
+      await input(raw).tiff({ ...tiled, ...res, pyramid: true }).toFile(path);
+      return;
+    case 'svs':
+      await writeSvs(scene, raw, path, temp);
+      return;
+    case 'ome-tiff':
+      await writeTiledTiff(path, [vipsTiles(raw, scene.width, scene.height)], {
+        tileSize: TILE,
+        compression: 'jpeg',
+        quality: QUALITY,
+        mpp: scene.mpp,
+        bigtiff: scene.width * scene.height * 3 > 2 ** 31,
+        description: omeXml(scene.width, scene.height, scene.mpp, basename(path)),
+      });
+      return;
+  }
+}
+
+/** Aperio layout: full level, strip thumbnail, then levels reduced 4× (Aperio's usual step). */
+async function writeSvs(scene: Scene, raw: string, path: string, temp: string[]): Promise<void> {
+  const { width, height, mpp } = scene;
+  const pages: TiffPage[] = [{ image: vipsTiles(raw, width, height), description: aperioDescription(width, height, mpp, TILE, QUALITY) }];
+
+  const scale = Math.min(1, THUMBNAIL_MAX / Math.max(width, height));
+  const tw = Math.max(1, Math.round(width * scale));
+  const th = Math.max(1, Math.round(height * scale));
+  const thumb = await input(raw).resize(tw, th, { fit: 'fill' }).raw().toBuffer();
+  pages.push({ image: rgbRaster(tw, th, new Uint8Array(thumb.buffer, thumb.byteOffset, thumb.length)), layout: 'strip', subfileType: 0, description: `Aperio Image Library v12.0.15 \r\n${width}x${height} -> ${tw}x${th} - ` });
+
+  let lw = width;
+  let lh = height;
+  let k = 0;
+  while (Math.max(lw, lh) > 4 * TILE) {
+    lw = Math.max(1, Math.floor(lw / SVS_DOWNSAMPLE));
+    lh = Math.max(1, Math.floor(lh / SVS_DOWNSAMPLE));
+    const level = `${path}.${process.pid}.level${++k}.v`;
+    temp.push(level);
+    // each reduced level from the full one, so resampling error does not compound
+    await input(raw).resize(lw, lh, { fit: 'fill', kernel: 'cubic' }).toFile(level);
+    pages.push({ image: vipsTiles(level, lw, lh), description: aperioLevelDescription(width, height, lw, lh, TILE, QUALITY) });
+  }
+  await writeTiledTiff(path, pages, { tileSize: TILE, compression: 'jpeg', quality: QUALITY, mpp, bigtiff: width * height * 3 > 2 ** 31 });
+}
+
+/** Reads tiles out of a mapped `.v` file on demand, so the TIFF writer never holds a level. */
+function vipsTiles(vipsPath: string, width: number, height: number): TileSource {
+  return {
+    width,
+    height,
+    async region(x: number, y: number, w: number, h: number): Promise<RgbRaster> {
+      const buf = await sharp(vipsPath, { limitInputPixels: false }).extract({ left: x, top: y, width: w, height: h }).raw().toBuffer();
+      return rgbRaster(w, h, new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
+    },
+  };
+}
