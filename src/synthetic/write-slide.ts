@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import { rm, writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { rgbRaster, type RgbRaster } from '../raster.js';
 import { writeTiledTiff, type TiffPage, type TileSource } from '../slide/tiff-writer.js';
 import { renderToVipsFile } from './render-to-vips-file.js';
@@ -40,7 +40,7 @@ export async function writeSyntheticSlide(scene: Scene, path: string, format: Sy
   }
 }
 
-function input(vipsPath: string): sharp.Sharp {
+function input(vipsPath: string): Sharp {
   return sharp(vipsPath, { limitInputPixels: false, sequentialRead: true });
 }
 
