@@ -6,7 +6,7 @@
  */
 import { rgbRaster, type RgbRaster } from '../raster.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from './planted.js';
-import { hashGauss } from './rng.js';
+import { GAUSS_LUT_10, hash32 } from './rng.js';
 import type { Scene } from './scene.js';
 
 const LN10 = Math.LN10;
@@ -47,10 +47,9 @@ export function renderRegion(scene: Scene, x0: number, y0: number, w: number, h:
   absorb(scene, planted, W * H, s.intensity);
   const raster = out && out.width === w && out.height === h ? out : rgbRaster(w, h);
   const kernel = gaussianKernel(scene.blurSigma, m);
-  for (let c = 0; c < 3; c++) {
-    blurRows(s.intensity[c], s.horizontal[c], W, H, kernel);
-    blurColumnsAndQuantise(s.horizontal[c], W, kernel, m, raster, c, x0, y0, scene.noiseSigma, scene.seeds.noise + c * 0x9e37);
-  }
+  for (let c = 0; c < 3; c++) blurRows(s.intensity[c], s.horizontal[c], W, H, kernel);
+  const acc = [new Float64Array(w), new Float64Array(w), new Float64Array(w)];
+  blurColumnsAndQuantise(s.horizontal, W, kernel, m, raster, acc, x0, y0, scene.noiseSigma, scene.seeds.noise);
   return raster;
 }
 
@@ -100,16 +99,37 @@ function blurRows(src: Float32Array, dst: Float32Array, W: number, H: number, k:
   }
 }
 
-function blurColumnsAndQuantise(src: Float32Array, W: number, k: Float64Array, m: number, out: RgbRaster, c: number, x0: number, y0: number, noiseSigma: number, seed: number): void {
+/**
+ * Vertical pass row by row (contiguous reads, one accumulator row per channel), then noise and
+ * 8-bit quantisation of the interleaved output row.
+ */
+function blurColumnsAndQuantise(src: Float32Array[], W: number, k: Float64Array, m: number, out: RgbRaster, acc: Float64Array[], x0: number, y0: number, noiseSigma: number, seed: number): void {
   const { width: w, height: h, data } = out;
   const len = k.length;
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let acc = 0;
-      let q = y * W + (x + m);
-      for (let i = 0; i < len; i++, q += W) acc += k[i] * src[q];
-      const v = Math.round(acc + noiseSigma * hashGauss(seed, x0 + x, y0 + y));
-      data[(y * w + x) * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+    for (let c = 0; c < 3; c++) {
+      const a = acc[c];
+      const s = src[c];
+      a.fill(0, 0, w);
+      for (let i = 0; i < len; i++) {
+        const ki = k[i];
+        const off = (y + i) * W + m;
+        for (let x = 0; x < w; x++) a[x] += ki * s[off + x];
+      }
+    }
+    const gy = y0 + y;
+    const [ar, ag, ab] = acc;
+    let o = y * w * 3;
+    for (let x = 0; x < w; x++, o += 3) {
+      // one hash per pixel, ten bits of it per channel
+      const hv = hash32(seed, x0 + x, gy);
+      data[o] = quantise(ar[x] + noiseSigma * GAUSS_LUT_10[hv & 1023]);
+      data[o + 1] = quantise(ag[x] + noiseSigma * GAUSS_LUT_10[(hv >>> 10) & 1023]);
+      data[o + 2] = quantise(ab[x] + noiseSigma * GAUSS_LUT_10[(hv >>> 20) & 1023]);
     }
   }
+}
+
+function quantise(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
 }

@@ -89,6 +89,13 @@ export const GAUSS_LUT: Float32Array = (() => {
   return lut;
 })();
 
+/** The same at 1024 probabilities: three independent samples from one 32-bit hash (render noise). */
+export const GAUSS_LUT_10: Float32Array = (() => {
+  const lut = new Float32Array(1024);
+  for (let i = 0; i < 1024; i++) lut[i] = inverseNormalCdf((i + 0.5) / 1024);
+  return lut;
+})();
+
 /** Standard normal sample at an integer lattice point, stateless. */
 export function hashGauss(seed: number, x: number, y: number): number {
   return GAUSS_LUT[hash32(seed, x, y) >>> (32 - GAUSS_BITS)];
