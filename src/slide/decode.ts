@@ -53,8 +53,8 @@ export async function decodeScaled(path: string, page: number | undefined, level
   }
 }
 
-/** Header-only check that libvips reads the page and agrees on its size. */
-export async function checkDecodable(path: string, page: number | undefined, width: number, height: number): Promise<void> {
+/** Header-only check that libvips reads the page and agrees on its size; returns libvips' header. */
+export async function checkDecodable(path: string, page: number | undefined, width: number, height: number): Promise<Metadata> {
   let meta: Metadata;
   try {
     meta = await source(path, page, true).metadata();
@@ -64,4 +64,5 @@ export async function checkDecodable(path: string, page: number | undefined, wid
   if (meta.width !== width || meta.height !== height) {
     throw new SlideFormatError(`${path}: the decoder sees ${meta.width}×${meta.height} pixels but the header declares ${width}×${height}; the file is corrupt`);
   }
+  return meta;
 }

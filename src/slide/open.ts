@@ -7,6 +7,7 @@ import { checkDecodable, decodeRegion, decodeScaled } from './decode.js';
 import { readJpegHeader } from './jpeg-header.js';
 import { MAX_FLAT_PIXELS, describePixels } from './limits.js';
 import { readPngHeader, type FlatHeader } from './png-header.js';
+import { mppFromResolution } from './resolution.js';
 import { sniffFile } from './sniff.js';
 import { readTiffStructure } from './tiff-levels.js';
 import type { Slide, SlideLevel } from './types.js';
@@ -88,11 +89,13 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
     pages = structure.levels;
   }
 
+  const header = await checkDecodable(path, pages[0].page, pages[0].width, pages[0].height);
+  // libvips reports JPEG resolution (JFIF or EXIF) as dots per inch
+  if (format === 'jpeg') fileMpp = mppFromResolution(header.density, 'inch');
   const mpp0 = fileMpp ?? metaMpp;
   if (mpp0 === undefined) {
     throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
   }
-  await checkDecodable(path, pages[0].page, pages[0].width, pages[0].height);
 
   const levels: LevelSource[] = pages.map((p, index) => {
     // x ratio: libvips rounds level sizes down, so width and height ratios differ by a hair

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { SlideFormatError } from '../domain/errors.js';
+import { mppFromResolution } from './resolution.js';
 
 export interface FlatHeader {
   width: number;
@@ -29,9 +30,9 @@ export async function readPngHeader(handle: FileHandle, path: string): Promise<F
       if (length < want || got < want) break;
       if (type === 'IHDR') header = { width: buf.readUInt32BE(8), height: buf.readUInt32BE(12) };
       else if (header && buf[16] === 1) {
-        // unit 1 = metre; unit 0 states only an aspect ratio, no physical size
-        const pxPerMetre = buf.readUInt32BE(8);
-        if (pxPerMetre > 0) header.mpp = 1e6 / pxPerMetre;
+        // unit 1 = metre; unit 0 states only an aspect ratio. libvips writes 1000 px/m
+        // (1 px/mm) when it knows nothing, which mppFromResolution rejects as implausible.
+        header.mpp = mppFromResolution(buf.readUInt32BE(8), 'metre');
       }
     }
     if (type === 'IDAT' || type === 'IEND') break;
