@@ -21,15 +21,16 @@ export function truthOf(scene: Scene): GroundTruth {
   const { tissuePixels, positivePixels } = countPixels(scene);
   const tissueAreaMm2 = (tissuePixels * mpp * mpp) / 1e6;
 
+  // rounded far below anything measurable, to keep truth files small
   const cells: TruthCell[] = scene.cells.map((c) => ({
     id: c.id,
-    x: c.cx * mpp,
-    y: c.cy * mpp,
-    rx: c.rx * mpp,
-    ry: c.ry * mpp,
-    angle: c.angle,
-    cellRadiusUm: c.rc * mpp,
-    dab: c.dab,
+    x: round(c.cx * mpp, 4),
+    y: round(c.cy * mpp, 4),
+    rx: round(c.rx * mpp, 4),
+    ry: round(c.ry * mpp, 4),
+    angle: round(c.angle, 5),
+    cellRadiusUm: round(c.rc * mpp, 4),
+    dab: round(c.dab, 5),
     grade: c.grade,
     touching: c.touching,
   }));
@@ -84,4 +85,9 @@ function countPixels(scene: Scene): { tissuePixels: number; positivePixels: numb
     }
   }
   return { tissuePixels, positivePixels };
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
 }

@@ -52,7 +52,7 @@ async function encode(scene: Scene, raw: string, path: string, format: Synthetic
   switch (format) {
     case 'png':
       // pHYs carries the pixel size
-      await input(raw).withMetadata({ density: dpi }).png({ compressionLevel: 6 }).toFile(path);
+      await input(raw).withMetadata({ density: dpi }).png({ compressionLevel: 9, adaptiveFiltering: true }).toFile(path);
       return;
     case 'jpeg':
       // like a camera export: no trustworthy pixel size, the manifest supplies it
