@@ -11,3 +11,11 @@ export const MAX_FLAT_PIXELS = 1e9;
 export function describePixels(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toPrecision(3)} gigapixels` : `${(n / 1e6).toPrecision(3)} megapixels`;
 }
+
+/**
+ * A non-tiled image up to this size is decoded once and kept while the slide is open: PNG, JPEG
+ * and strip TIFF can only be decoded from the top, so otherwise every tile read re-decodes all
+ * rows above it (measured: 5000² PNG, 1024² region at the bottom 630 ms vs 90 ms at the top).
+ * 40 MP is 120 MB of RGB per open slide.
+ */
+export const MAX_CACHED_FLAT_PIXELS = 40e6;

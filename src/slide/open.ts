@@ -5,7 +5,8 @@ import type { RgbRaster } from '../raster.js';
 import { finestSufficientLevel } from './choose-level.js';
 import { checkDecodable, decodeRegion, decodeScaled } from './decode.js';
 import { readJpegHeader } from './jpeg-header.js';
-import { MAX_FLAT_PIXELS, describePixels } from './limits.js';
+import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_PIXELS, describePixels } from './limits.js';
+import { cropRgb } from './crop.js';
 import { readPngHeader, type FlatHeader } from './png-header.js';
 import { mppFromResolution } from './resolution.js';
 import { sniffFile } from './sniff.js';
@@ -20,6 +21,8 @@ export interface OpenSlideMeta {
 interface LevelSource extends SlideLevel {
   /** libvips page; undefined for single-image formats */
   page: number | undefined;
+  /** tiled levels decode only the tiles a region touches; others decode from the top */
+  tiled: boolean;
 }
 
 function checkMetaMpp(path: string, mpp: unknown): number | undefined {
@@ -76,12 +79,12 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
 
   let format: SlideFormat;
   let fileMpp: number | undefined;
-  let pages: { page: number | undefined; width: number; height: number }[];
+  let pages: { page: number | undefined; width: number; height: number; tiled: boolean }[];
   if (sniffed.kind === 'png' || sniffed.kind === 'jpeg') {
     const header = await readFlatHeader(path, sniffed.kind);
     format = sniffed.kind;
     fileMpp = header.mpp;
-    pages = [{ page: undefined, width: header.width, height: header.height }];
+    pages = [{ page: undefined, width: header.width, height: header.height, tiled: false }];
   } else {
     const structure = await readTiffStructure(path, fileSize, sniffed.kind === 'bigtiff');
     format = structure.format;
@@ -100,9 +103,20 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
   const levels: LevelSource[] = pages.map((p, index) => {
     // x ratio: libvips rounds level sizes down, so width and height ratios differ by a hair
     const downsample = pages[0].width / p.width;
-    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, page: p.page };
+    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, page: p.page, tiled: p.tiled };
   });
   let closed = false;
+  /** whole decoded non-tiled levels, see MAX_CACHED_FLAT_PIXELS */
+  const decoded = new Map<number, Promise<RgbRaster>>();
+  const wholeLevel = (l: LevelSource): Promise<RgbRaster> => {
+    let whole = decoded.get(l.index);
+    if (!whole) {
+      whole = decodeRegion(path, l.page, `level ${l.index}`, 0, 0, l.width, l.height);
+      whole.catch(() => decoded.delete(l.index));
+      decoded.set(l.index, whole);
+    }
+    return whole;
+  };
 
   const level = (i: number): LevelSource => {
     if (closed) throw new Error(`${path}: slide is closed`);
@@ -123,6 +137,7 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
       if (!ints || x < 0 || y < 0 || width < 1 || height < 1 || x + width > l.width || y + height > l.height) {
         throw new RangeError(`${path}: region (${x}, ${y}) ${width}×${height} is not inside level ${i} (${l.width}×${l.height})`);
       }
+      if (!l.tiled && l.width * l.height <= MAX_CACHED_FLAT_PIXELS) return cropRgb(await wholeLevel(l), x, y, width, height);
       return decodeRegion(path, l.page, `level ${i}`, x, y, width, height);
     },
 
@@ -139,6 +154,7 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
 
     async close(): Promise<void> {
       closed = true;
+      decoded.clear();
     },
   };
 }
