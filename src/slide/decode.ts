@@ -7,8 +7,14 @@ import { rgbRaster, type RgbRaster } from '../raster.js';
  * tissue), grey and 16-bit inputs are converted, so analysis only ever sees 8-bit RGB.
  * Our own size limits are checked before we get here, hence limitInputPixels: false.
  */
-function source(path: string, page: number | undefined, sequentialRead: boolean): Sharp {
-  return sharp(path, { page, limitInputPixels: false, sequentialRead, failOn: 'warning' });
+/** Which image of the file: a top-level page, optionally one of its SubIFDs (OME-TIFF pyramids). */
+export interface PageRef {
+  page?: number;
+  subifd?: number;
+}
+
+function source(path: string, ref: PageRef, sequentialRead: boolean): Sharp {
+  return sharp(path, { page: ref.page, subifd: ref.subifd, limitInputPixels: false, sequentialRead, failOn: 'warning' });
 }
 
 async function toRgb(pipeline: Sharp, width: number, height: number): Promise<RgbRaster> {
@@ -30,7 +36,7 @@ function decodeError(path: string, what: string, err: unknown): SlideFormatError
 /** Random-access region read: libvips only decodes the tiles (or strips) the rectangle touches. */
 export async function decodeRegion(
   path: string,
-  page: number | undefined,
+  ref: PageRef,
   levelLabel: string,
   x: number,
   y: number,
@@ -38,26 +44,26 @@ export async function decodeRegion(
   height: number,
 ): Promise<RgbRaster> {
   try {
-    return await toRgb(source(path, page, false).extract({ left: x, top: y, width, height }), width, height);
+    return await toRgb(source(path, ref, false).extract({ left: x, top: y, width, height }), width, height);
   } catch (err) {
     throw decodeError(path, `${levelLabel} region at (${x}, ${y}) size ${width}×${height}`, err);
   }
 }
 
 /** The whole page resized to width × height; libvips streams it (and shrinks JPEG on load). */
-export async function decodeScaled(path: string, page: number | undefined, levelLabel: string, width: number, height: number): Promise<RgbRaster> {
+export async function decodeScaled(path: string, ref: PageRef, levelLabel: string, width: number, height: number): Promise<RgbRaster> {
   try {
-    return await toRgb(source(path, page, true).resize(width, height, { fit: 'fill' }), width, height);
+    return await toRgb(source(path, ref, true).resize(width, height, { fit: 'fill' }), width, height);
   } catch (err) {
     throw decodeError(path, `${levelLabel} for a thumbnail`, err);
   }
 }
 
 /** Header-only check that libvips reads the page and agrees on its size; returns libvips' header. */
-export async function checkDecodable(path: string, page: number | undefined, width: number, height: number): Promise<Metadata> {
+export async function checkDecodable(path: string, ref: PageRef, width: number, height: number): Promise<Metadata> {
   let meta: Metadata;
   try {
-    meta = await source(path, page, true).metadata();
+    meta = await source(path, ref, true).metadata();
   } catch (err) {
     throw new SlideFormatError(`${path}: the image decoder cannot read this file: it is truncated, corrupt or uses an unsupported encoding`, { cause: err });
   }

@@ -3,7 +3,7 @@ import { MetadataError, SlideFormatError } from '../domain/errors.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { RgbRaster } from '../raster.js';
 import { finestSufficientLevel } from './choose-level.js';
-import { checkDecodable, decodeRegion, decodeScaled } from './decode.js';
+import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
 import { readJpegHeader } from './jpeg-header.js';
 import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_PIXELS, describePixels } from './limits.js';
 import { cropRgb } from './crop.js';
@@ -19,8 +19,8 @@ export interface OpenSlideMeta {
 }
 
 interface LevelSource extends SlideLevel {
-  /** libvips page; undefined for single-image formats */
-  page: number | undefined;
+  /** which image of the file holds this level */
+  ref: PageRef;
   /** tiled levels decode only the tiles a region touches; others decode from the top */
   tiled: boolean;
 }
@@ -79,20 +79,20 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
 
   let format: SlideFormat;
   let fileMpp: number | undefined;
-  let pages: { page: number | undefined; width: number; height: number; tiled: boolean }[];
+  let pages: { ref: PageRef; width: number; height: number; tiled: boolean }[];
   if (sniffed.kind === 'png' || sniffed.kind === 'jpeg') {
     const header = await readFlatHeader(path, sniffed.kind);
     format = sniffed.kind;
     fileMpp = header.mpp;
-    pages = [{ page: undefined, width: header.width, height: header.height, tiled: false }];
+    pages = [{ ref: {}, width: header.width, height: header.height, tiled: false }];
   } else {
     const structure = await readTiffStructure(path, fileSize, sniffed.kind === 'bigtiff');
     format = structure.format;
     fileMpp = structure.mpp;
-    pages = structure.levels;
+    pages = structure.levels.map((l) => ({ ref: { page: l.page, subifd: l.subifd }, width: l.width, height: l.height, tiled: l.tiled }));
   }
 
-  const header = await checkDecodable(path, pages[0].page, pages[0].width, pages[0].height);
+  const header = await checkDecodable(path, pages[0].ref, pages[0].width, pages[0].height);
   // libvips reports JPEG resolution (JFIF or EXIF) as dots per inch
   if (format === 'jpeg') fileMpp = mppFromResolution(header.density, 'inch');
   const mpp0 = fileMpp ?? metaMpp;
@@ -103,7 +103,7 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
   const levels: LevelSource[] = pages.map((p, index) => {
     // x ratio: libvips rounds level sizes down, so width and height ratios differ by a hair
     const downsample = pages[0].width / p.width;
-    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, page: p.page, tiled: p.tiled };
+    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, ref: p.ref, tiled: p.tiled };
   });
   let closed = false;
   /** whole decoded non-tiled levels, see MAX_CACHED_FLAT_PIXELS */
@@ -111,7 +111,7 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
   const wholeLevel = (l: LevelSource): Promise<RgbRaster> => {
     let whole = decoded.get(l.index);
     if (!whole) {
-      whole = decodeRegion(path, l.page, `level ${l.index}`, 0, 0, l.width, l.height);
+      whole = decodeRegion(path, l.ref, `level ${l.index}`, 0, 0, l.width, l.height);
       whole.catch(() => decoded.delete(l.index));
       decoded.set(l.index, whole);
     }
@@ -138,7 +138,7 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
         throw new RangeError(`${path}: region (${x}, ${y}) ${width}×${height} is not inside level ${i} (${l.width}×${l.height})`);
       }
       if (!l.tiled && l.width * l.height <= MAX_CACHED_FLAT_PIXELS) return cropRgb(await wholeLevel(l), x, y, width, height);
-      return decodeRegion(path, l.page, `level ${i}`, x, y, width, height);
+      return decodeRegion(path, l.ref, `level ${i}`, x, y, width, height);
     },
 
     async readThumbnail(mpp: number): Promise<{ raster: RgbRaster; mpp: number }> {
@@ -148,7 +148,7 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
       const scale = Math.min(1, l.mpp / mpp);
       const width = Math.max(1, Math.round(l.width * scale));
       const height = Math.max(1, Math.round(l.height * scale));
-      const raster = await decodeScaled(path, l.page, `level ${l.index}`, width, height);
+      const raster = await decodeScaled(path, l.ref, `level ${l.index}`, width, height);
       return { raster, mpp: (l.mpp * l.width) / width };
     },
 

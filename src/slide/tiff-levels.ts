@@ -1,4 +1,4 @@
-import { fromFile, type GeoTIFF } from 'geotiff';
+import { fromFile, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { SlideFormatError } from '../domain/errors.js';
 import type { SlideFormat } from '../domain/slide.js';
 import { MAX_FLAT_PIXELS, MAX_TILED_LEVEL_PIXELS, describePixels } from './limits.js';
@@ -8,6 +8,8 @@ import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type Resolu
 export interface TiffLevelPage {
   /** IFD index as libvips counts pages */
   page: number;
+  /** index into the page's SubIFDs, where OME-TIFF keeps its reduced levels */
+  subifd?: number;
   width: number;
   height: number;
   tiled: boolean;
@@ -25,7 +27,24 @@ export interface TiffStructure {
 interface PageInfo extends TiffLevelPage {
   subfileType: number;
   description: string;
+  fd: ImageFileDirectory;
 }
+
+async function pageInfo(fd: ImageFileDirectory, page: number, subifd?: number): Promise<PageInfo> {
+  return {
+    page,
+    subifd,
+    width: Number(fd.getValue('ImageWidth')),
+    height: Number(fd.getValue('ImageLength')),
+    tiled: fd.hasTag('TileWidth'),
+    subfileType: Number(fd.getValue('NewSubfileType') ?? 0),
+    description: fd.hasTag('ImageDescription') ? String((await fd.loadValue('ImageDescription')) ?? '').replace(/\0+$/, '') : '',
+    fd,
+  };
+}
+
+/** Aperio (33003, 33005), other vendors (33004) and the registered JPEG 2000 code (34712); libvips as shipped with sharp has no decoder for them */
+const JPEG_2000 = new Set([33003, 33004, 33005, 34712]);
 
 const RESOLUTION_UNITS: Record<number, ResolutionUnit | undefined> = { 2: 'inch', 3: 'cm' };
 
@@ -69,22 +88,19 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
     tiff = await fromFile(path);
     const count = await tiff.getImageCount();
     const pages: PageInfo[] = [];
-    for (let i = 0; i < count; i++) {
-      const fd = (await tiff.getImage(i)).fileDirectory;
-      pages.push({
-        page: i,
-        width: Number(fd.getValue('ImageWidth')),
-        height: Number(fd.getValue('ImageLength')),
-        tiled: fd.hasTag('TileWidth'),
-        subfileType: Number(fd.getValue('NewSubfileType') ?? 0),
-        description: fd.hasTag('ImageDescription') ? String((await fd.loadValue('ImageDescription')) ?? '').replace(/\0+$/, '') : '',
-      });
-    }
+    for (let i = 0; i < count; i++) pages.push(await pageInfo((await tiff.getImage(i)).fileDirectory, i));
     const base = pages[0];
     if (!base || !(base.width > 0) || !(base.height > 0)) throw new Error('first image directory has no dimensions');
 
+    // OME-TIFF (Bio-Formats 6+) keeps reduced levels in SubIFDs of the full-resolution page; then
+    // the later top-level pages are other planes, not levels
+    const subOffsets = base.fd.hasTag('SubIFDs') ? ((await base.fd.loadValue('SubIFDs')) as ArrayLike<number | bigint>) : [];
+    const candidates: PageInfo[] = [];
+    for (let k = 0; k < subOffsets.length; k++) candidates.push(await pageInfo(await tiff.parser.parseFileDirectoryAt(Number(subOffsets[k])), 0, k));
+    if (candidates.length === 0) candidates.push(...pages.slice(1));
+
     const levels: PageInfo[] = [base];
-    for (const p of pages.slice(1)) if (isReducedLevel(p, base, levels[levels.length - 1])) levels.push(p);
+    for (const p of candidates) if (isReducedLevel(p, base, levels[levels.length - 1])) levels.push(p);
 
     for (const level of levels) {
       const pixels = level.width * level.height;
@@ -95,7 +111,14 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
             `over the limit of ${describePixels(limit)} for a ${level.tiled ? 'tiled' : 'non-tiled'} TIFF level`,
         );
       }
-      const fd = (await tiff.getImage(level.page)).fileDirectory;
+      const fd = level.fd;
+      const compression = Number(fd.getValue('Compression') ?? 1);
+      if (JPEG_2000.has(compression)) {
+        throw new SlideFormatError(
+          `${path}: level ${levels.indexOf(level)} uses JPEG 2000 compression (TIFF code ${compression}), which this reader cannot decode; ` +
+            'convert the slide to JPEG-compressed tiles (e.g. vips tiffsave --tile --pyramid --compression jpeg)',
+        );
+      }
       const [offTag, countTag] = level.tiled ? (['TileOffsets', 'TileByteCounts'] as const) : (['StripOffsets', 'StripByteCounts'] as const);
       const offsets = (await fd.loadValue(offTag)) as ArrayLike<number> | undefined;
       const counts = (await fd.loadValue(countTag)) as ArrayLike<number> | undefined;
@@ -108,7 +131,7 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
       }
     }
 
-    const fd0 = (await tiff.getImage(0)).fileDirectory;
+    const fd0 = base.fd;
     const description = base.description;
     let format: TiffStructure['format'] = bigtiff ? 'bigtiff' : 'tiff';
     let mpp: number | undefined;
@@ -123,7 +146,7 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
       const unit = RESOLUTION_UNITS[Number((await fd0.loadValue('ResolutionUnit')) ?? 2)];
       mpp = mppFromResolution(rationalValue(await fd0.loadValue('XResolution')), unit);
     }
-    return { format, levels: levels.map(({ page, width, height, tiled }) => ({ page, width, height, tiled })), mpp, description };
+    return { format, levels: levels.map(({ page, subifd, width, height, tiled }) => ({ page, subifd, width, height, tiled })), mpp, description };
   } catch (err) {
     if (err instanceof SlideFormatError) throw err;
     throw new SlideFormatError(`${path}: cannot read the TIFF directory structure; the file is truncated or corrupt`, { cause: err });

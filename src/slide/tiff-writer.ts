@@ -44,6 +44,11 @@ export interface WriteTiffOptions {
   mpp?: number;
   /** JPEG quality, 1–100 */
   quality?: number;
+  /**
+   * Store reduced tiled levels as SubIFDs of the first page (the OME-TIFF pyramid layout of
+   * Bio-Formats 6+) instead of as later pages. Strip pages still follow in the main chain.
+   */
+  subifds?: boolean;
 }
 
 const SHORT = 3;
@@ -148,7 +153,8 @@ class TiffFile {
     return buf;
   }
 
-  async writeIfd(entries: Entry[]): Promise<void> {
+  /** Write an IFD; `chained` links it into the main page chain, otherwise it stands alone (a SubIFD). Returns its offset. */
+  async writeIfd(entries: Entry[], chained = true): Promise<number> {
     entries.sort((a, b) => a.tag - b.tag);
     const inline = this.big ? 8 : 4;
     const entrySize = this.big ? 20 : 12;
@@ -175,11 +181,13 @@ class TiffFile {
       } else payloads[i].copy(ifd, valueAt);
     });
     const ifdAt = await this.append(ifd);
+    if (!chained) return ifdAt;
     const pointer = Buffer.alloc(inline);
     if (this.big) pointer.writeBigUInt64LE(BigInt(ifdAt), 0);
     else pointer.writeUInt32LE(ifdAt, 0);
     await this.handle.write(pointer, 0, inline, this.nextPointerAt);
     this.nextPointerAt = ifdAt + ifd.length - inline;
+    return ifdAt;
   }
 
   close(): Promise<void> {
@@ -204,6 +212,15 @@ export async function writeTiledTiff(
   if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0) throw new RangeError(`tileSize must be a multiple of 16, got ${tileSize}`);
   const file = await TiffFile.create(path, bigtiff);
   const offsetType = bigtiff ? LONG8 : LONG;
+  // in SubIFD mode the first page's IFD waits until its reduced levels are written
+  let firstIfd: Entry[] | undefined;
+  const subIfdOffsets: number[] = [];
+  const flushFirst = async (): Promise<void> => {
+    if (!firstIfd) return;
+    if (subIfdOffsets.length > 0) firstIfd.push({ tag: 330, type: offsetType, values: subIfdOffsets });
+    await file.writeIfd(firstIfd);
+    firstIfd = undefined;
+  };
   try {
     let index = 0;
     let baseWidth = 0;
@@ -277,10 +294,16 @@ export async function writeTiledTiff(
           { tag: 296, type: SHORT, values: [3] },
         );
       }
-      await file.writeIfd(entries);
+      if (opts.subifds && index === 0) firstIfd = entries;
+      else if (opts.subifds && layout === 'tiled' && firstIfd) subIfdOffsets.push(await file.writeIfd(entries, false));
+      else {
+        await flushFirst();
+        await file.writeIfd(entries);
+      }
       index++;
     }
     if (index === 0) throw new RangeError('writeTiledTiff needs at least one level');
+    await flushFirst();
   } finally {
     await file.close();
   }

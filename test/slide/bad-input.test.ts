@@ -71,6 +71,22 @@ describe('bad slide files', () => {
     expect(err.message.endsWith(`but the file has only ${bytes.length} bytes`)).toBe(true);
   });
 
+  it('JPEG 2000 tiles (Aperio 33005) are refused at open, saying what to convert to', async () => {
+    const path = tmp.file('jp2k.svs');
+    await writeTiledTiff(path, [pattern(300, 200)], { tileSize: 128, compression: 'jpeg', description: 'Aperio Image Library v12.0.15\r\n300x200|MPP = 0.25' });
+    const bytes = readFileSync(path);
+    const ifd = bytes.readUInt32LE(4);
+    for (let i = 0; i < bytes.readUInt16LE(ifd); i++) {
+      const at = ifd + 2 + i * 12;
+      if (bytes.readUInt16LE(at) === 259) bytes.writeUInt16LE(33005, at + 8); // Compression, stored inline
+    }
+    writeFileSync(path, bytes);
+    const err = await failure(path);
+    expect(err).toBeInstanceOf(SlideFormatError);
+    expect(err.message.startsWith(`${path}: level 0 uses JPEG 2000 compression (TIFF code 33005)`)).toBe(true);
+    expect(err.message).toContain('convert the slide to JPEG-compressed tiles');
+  });
+
   it('corrupt JPEG tile data is caught at readRegion and wrapped, not leaked as a libvips error', async () => {
     const path = tmp.file('corrupt-tile.tif');
     await writeTiledTiff(path, [pattern(512, 256)], { tileSize: 256, compression: 'jpeg', mpp: 0.5 });

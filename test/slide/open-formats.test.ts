@@ -229,6 +229,21 @@ describe('TIFF written by writeTiledTiff', () => {
     await expectPixels(slide, 1, 2, EXACT);
   });
 
+  it('OME-TIFF pyramid in SubIFDs (Bio-Formats layout): reduced levels come from the SubIFDs of page 0', async () => {
+    const path = tmp.file('subifd.ome.tif');
+    const xml = '<OME><Image><Pixels PhysicalSizeX="0.25" PhysicalSizeXUnit="µm" SizeX="1000" SizeY="700"></Pixels></Image></OME>';
+    await writeTiledTiff(path, [level0, pattern(500, 350, 2), pattern(250, 175, 4)], { tileSize: 128, compression: 'none', description: xml, subifds: true });
+    expect((await sharp(path).metadata()).subifds).toBe(2);
+    const slide = await openSlide(path);
+    expect(slide.format).toBe('ome-tiff');
+    expect(slide.levels.map((l) => [l.width, l.mpp])).toEqual([[1000, 0.25], [500, 0.5], [250, 1]]);
+    await expectPixels(slide, 0, 1, EXACT);
+    await expectPixels(slide, 1, 2, EXACT);
+    await expectPixels(slide, 2, 4, EXACT);
+    const thumb = await slide.readThumbnail(1);
+    expect(compareToPattern(thumb.raster, 0, 0, 4)).toEqual({ max: 0, mean: 0 });
+  });
+
   it('OME-TIFF with PhysicalSizeX in the default unit (µm)', async () => {
     const path = tmp.file('default-unit.ome.tif');
     const xml = '<OME><Image><Pixels PhysicalSizeX="0.5" SizeX="1000"></Pixels></Image></OME>';
