@@ -44,6 +44,8 @@ const SPLIT_MIN_SEPARATION_UM = 3;
  */
 const EDGE_FRACTION = 0.5;
 const EDGE_WINDOW_UM = 2;
+/** light smoothing of the plane the edge is taken on: noise off, neck kept */
+const EDGE_SIGMA_UM = 0.5;
 
 /**
  * Nucleus detection on a hematoxylin OD plane (QuPath-style, SCIENCE.md "Cells"): Gaussian
@@ -63,6 +65,8 @@ export class NucleusDetector {
   private dist = new Float32Array(0);
   private mask = new Uint8Array(0);
   private queue = new Int32Array(0);
+  private light = new Float32Array(0);
+  private bg = new Float32Array(0);
 
   private ensure(n: number): void {
     if (this.n >= n) return;
@@ -72,6 +76,8 @@ export class NucleusDetector {
     this.dist = new Float32Array(n);
     this.mask = new Uint8Array(n);
     this.queue = new Int32Array(n);
+    this.light = new Float32Array(n);
+    this.bg = new Float32Array(n);
   }
 
   /** `labels`, when given (width·height), is filled and returned instead of a new array. */
@@ -86,26 +92,28 @@ export class NucleusDetector {
     const mask = this.mask;
     const dist = this.dist;
 
+    const light = this.light;
+    const bg = this.bg;
     gaussianBlur(hematoxylin, p.sigmaUm / mpp, smooth, scratch);
-    this.background.subtractInPlace(smooth, p.backgroundRadiusUm / mpp, scratch);
-
+    gaussianBlur(hematoxylin, EDGE_SIGMA_UM / mpp, floatPlane(w, h, light.subarray(0, n)), scratch);
+    const bgR = Math.round(p.backgroundRadiusUm / mpp);
     const s = smooth.data;
-    const t = p.hematoxylinThreshold;
-    const frac = EDGE_FRACTION;
-    if (frac > 0) {
-      // Local half-maximum edge: the level is a fraction of the brightest smoothed value within
-      // a nucleus radius, so the contour sits on the blurred edge whatever the nucleus OD.
-      const lm = scratch;
-      const r = Math.round(EDGE_WINDOW_UM / mpp);
-      this.minmax.run(s, lm, w, h, r, 'x', 'max');
-      this.minmax.run(lm, lm, w, h, r, 'y', 'max');
+    if (bgR > 0) {
+      this.background.opening(s, bg, w, h, bgR);
       for (let i = 0; i < n; i++) {
-        const lev = frac * lm[i];
-        mask[i] = s[i] >= t && s[i] >= lev ? 1 : 0;
+        s[i] -= bg[i];
+        light[i] -= bg[i];
       }
-    } else {
-      for (let i = 0; i < n; i++) mask[i] = s[i] >= t ? 1 : 0;
     }
+    // Local half-maximum edge on the lightly smoothed plane, relative to the brightest
+    // detection-smoothed value within ±EDGE_WINDOW_UM: the contour sits on the nucleus edge
+    // whatever its OD and keeps the neck between touching nuclei.
+    const lm = scratch;
+    const r = Math.max(1, Math.round(EDGE_WINDOW_UM / mpp));
+    this.minmax.run(s, lm, w, h, r, 'x', 'max');
+    this.minmax.run(lm, lm, w, h, r, 'y', 'max');
+    const t = p.hematoxylinThreshold;
+    for (let i = 0; i < n; i++) mask[i] = s[i] >= t && light[i] >= EDGE_FRACTION * lm[i] ? 1 : 0;
     fillHoles(mask, w, h, this.queue);
 
     let count: number;
