@@ -105,6 +105,16 @@ describe('bad slide files', () => {
     expect((await slide.readRegion(0, 256, 0, 256, 256)).width).toBe(256);
   });
 
+  it.each(['png', 'jpeg'] as const)('a %s cut to 60%% opens (header intact) and fails at readRegion with a wrapped error', async (kind) => {
+    const whole = await rawSharp(pattern(400, 300))[kind]().toBuffer();
+    const path = tmp.file(`cut.${kind}`);
+    writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const slide = await openSlide(path, { mpp: 0.5 });
+    const err = await slide.readRegion(0, 0, 250, 50, 50).catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(SlideFormatError);
+    expect((err as Error).message).toBe(`${path}: cannot decode level 0 region at (0, 0) size 400×300: the file is truncated or corrupt`);
+  });
+
   it('random bytes named .tif: not a supported slide format, with the magic bytes', async () => {
     const path = tmp.file('random.tif');
     writeFileSync(path, Buffer.from([0x13, 0x37, 0xca, 0xfe, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07]));
