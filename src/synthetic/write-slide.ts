@@ -1,14 +1,16 @@
 /**
  * Writes a synthetic scene as a slide file in one of the formats the reader supports, with its
- * ground truth beside it (`<path>.truth.json`). Every format goes through a streamed `.v`
- * intermediate (render-to-vips-file.ts), so memory stays flat however large the slide.
+ * ground truth beside it (`<path>.truth.json`). sharp's formats are encoded from a streamed,
+ * uncompressed strip TIFF (render-to-raw-tiff.ts); the TIFF writer's formats take level 0 tile
+ * by tile straight from the scene. Either way memory stays flat however large the slide.
  */
 import { basename } from 'node:path';
 import { rm, writeFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import { rgbRaster, type RgbRaster } from '../raster.js';
 import { writeTiledTiff, type TiffPage, type TileSource } from '../slide/tiff-writer.js';
-import { renderToVipsFile } from './render-to-vips-file.js';
+import { renderToRawTiff } from './render-to-raw-tiff.js';
+import { renderRegion, renderScratch } from './render.js';
 import type { Scene } from './scene.js';
 import { aperioDescription, aperioLevelDescription, omeXml } from './slide-descriptions.js';
 import { truthOf } from './truth-of.js';
@@ -29,10 +31,12 @@ export function truthPathOf(slidePath: string): string {
 export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat): Promise<void> {
   if (!SYNTHETIC_FORMATS.includes(format)) throw new RangeError(`unknown synthetic slide format "${format}" for ${path}; one of ${SYNTHETIC_FORMATS.join(', ')}`);
   const temp: string[] = [];
-  const raw = `${path}.${process.pid}.render.v`;
-  temp.push(raw);
+  const raw = `${path}.${process.pid}.render.tif`;
   try {
-    await renderToVipsFile(scene, raw);
+    if (format !== 'ome-tiff') {
+      temp.push(raw);
+      await renderToRawTiff(scene, raw);
+    }
     await encode(scene, raw, path, format, temp);
     await writeFile(truthPathOf(path), JSON.stringify(truthOf(scene)));
   } finally {
@@ -40,8 +44,8 @@ export async function writeSyntheticSlide(scene: Scene, path: string, format: Sy
   }
 }
 
-function input(vipsPath: string): Sharp {
-  return sharp(vipsPath, { limitInputPixels: false, sequentialRead: true });
+function input(file: string): Sharp {
+  return sharp(file, { limitInputPixels: false, sequentialRead: true });
 }
 
 async function encode(scene: Scene, raw: string, path: string, format: SyntheticFormat, temp: string[]): Promise<void> {
@@ -74,7 +78,7 @@ async function encode(scene: Scene, raw: string, path: string, format: Synthetic
       await writeSvs(scene, raw, path, temp);
       return;
     case 'ome-tiff':
-      await writeTiledTiff(path, [vipsTiles(raw, scene.width, scene.height)], {
+      await writeTiledTiff(path, [sceneTiles(scene)], {
         tileSize: TILE,
         compression: 'jpeg',
         quality: QUALITY,
@@ -89,7 +93,7 @@ async function encode(scene: Scene, raw: string, path: string, format: Synthetic
 /** Aperio layout: full level, strip thumbnail, then levels reduced 4× (Aperio's usual step). */
 async function writeSvs(scene: Scene, raw: string, path: string, temp: string[]): Promise<void> {
   const { width, height, mpp } = scene;
-  const pages: TiffPage[] = [{ image: vipsTiles(raw, width, height), description: aperioDescription(width, height, mpp, TILE, QUALITY) }];
+  const pages: TiffPage[] = [{ image: sceneTiles(scene), description: aperioDescription(width, height, mpp, TILE, QUALITY) }];
 
   const scale = Math.min(1, THUMBNAIL_MAX / Math.max(width, height));
   const tw = Math.max(1, Math.round(width * scale));
@@ -112,7 +116,18 @@ async function writeSvs(scene: Scene, raw: string, path: string, temp: string[])
   await writeTiledTiff(path, pages, { tileSize: TILE, compression: 'jpeg', quality: QUALITY, mpp, bigtiff: width * height * 3 > 2 ** 31 });
 }
 
-/** Reads tiles out of a mapped `.v` file on demand, so the TIFF writer never holds a level. */
+/** Level 0 rendered tile by tile as the TIFF writer asks (region independence makes the tiles seamless). */
+function sceneTiles(scene: Scene): TileSource {
+  const scratch = renderScratch(TILE, TILE, scene);
+  return {
+    width: scene.width,
+    height: scene.height,
+    // a fresh raster per tile: the writer encodes a whole tile row before writing it
+    region: (x, y, w, h) => renderRegion(scene, x, y, w, h, scratch),
+  };
+}
+
+/** Reads tiles of a reduced level out of a mapped `.v` file (1/16 of level 0 or less) on demand. */
 function vipsTiles(vipsPath: string, width: number, height: number): TileSource {
   return {
     width,

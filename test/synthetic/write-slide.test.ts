@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderToRawTiff } from '../../src/synthetic/render-to-raw-tiff.js';
 import { renderRegion } from '../../src/synthetic/render.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { truthOf } from '../../src/synthetic/truth-of.js';
@@ -59,8 +60,21 @@ describe('writeSyntheticSlide', () => {
   });
 
   it('leaves no temporary files behind', async () => {
-    const left = (await readdir(dir)).filter((f) => f.endsWith('.v'));
+    const left = (await readdir(dir)).filter((f) => f.endsWith('.v') || f.includes('.render.'));
     expect(left).toEqual([]);
+  });
+
+  it.each([[false], [true]])('streams the raw strip TIFF intermediate (BigTIFF: %s) with exact pixels and pixel size', async (bigtiff) => {
+    const s = makeScene({ seed: 32, width: 333, height: 170 });
+    const path = join(dir, `raw-${bigtiff}.tif`);
+    await renderToRawTiff(s, path, { bigtiff });
+    const img = sharp(path);
+    const meta = await img.metadata();
+    expect((await readFile(path)).readUInt16LE(2)).toBe(bigtiff ? 43 : 42);
+    expect([meta.width, meta.height, meta.channels]).toEqual([333, 170, 3]);
+    expect(meta.density).toBeCloseTo(50_800, -1);
+    const pixels = await img.raw().toBuffer();
+    expect(Buffer.compare(pixels, Buffer.from(renderRegion(s, 0, 0, 333, 170).data))).toBe(0);
   });
 
   it('names the bad format', async () => {
