@@ -10,7 +10,7 @@ import { GroundTruth, type TruthCell } from './truth.js';
 export const GENERATOR_ID = 'biopsy-quant-synthetic/1';
 
 /** pixels per band when streaming the truth pass */
-const BAND_PIXELS = 1 << 21;
+const BAND_PIXELS = 1 << 20;
 
 const cache = new WeakMap<Scene, GroundTruth>();
 
