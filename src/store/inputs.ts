@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { AnalysisParams } from '../domain/params.js';
+import { SlideFormat, SlideMetadata } from '../domain/slide.js';
+
+/** Zod schemas for what crosses into the store; the store parses every input with these. */
+
+const Id = z.number().int().positive();
+/** readonly so a StainMatrix (readonly Vec3 rows) is accepted as it is */
+const Vec3 = z.tuple([z.number(), z.number(), z.number()]).readonly();
+
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+
+export const SlideInput = z.object({
+  sha256: Sha256Hex,
+  path: z.string().min(1),
+  format: SlideFormat,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** level-0 µm/px */
+  mpp: z.number().positive(),
+  mppSource: z.enum(['file', 'metadata']),
+  metadata: SlideMetadata,
+});
+export type SlideInput = z.input<typeof SlideInput>;
+
+/** Stain vectors as used (a StainMatrix), plus why they were chosen when that is not obvious. */
+export const StainRecord = z.object({
+  hematoxylin: Vec3,
+  dab: Vec3,
+  residual: Vec3,
+  source: z.enum(['default', 'macenko', 'custom']),
+  /** e.g. "Macenko estimate degenerate; H-DAB defaults used" */
+  note: z.string().optional(),
+});
+export type StainRecord = z.infer<typeof StainRecord>;
+
+export const AnalysisInput = z.object({
+  slideId: Id,
+  /** paramsHash(params) of the resolved parameters; checked */
+  paramsHash: z.string().min(1),
+  params: AnalysisParams,
+  stain: StainRecord,
+  codeVersion: z.string().min(1),
+  modelId: z.string().min(1).nullish(),
+  /** µm/px of the level analysed */
+  mpp: z.number().positive(),
+  level: z.number().int().nonnegative(),
+  /** tiles that will be saved; finishAnalysis requires all of them */
+  tilesTotal: z.number().int().nonnegative(),
+});
+export type AnalysisInput = z.input<typeof AnalysisInput>;
+
+export const SlideFailureInput = z.object({
+  path: z.string().min(1),
+  error: z.string().min(1),
+  /** stable error code, e.g. SLIDE_FORMAT */
+  code: z.string().min(1).optional(),
+  metadata: SlideMetadata.default({}),
+});
+export type SlideFailureInput = z.input<typeof SlideFailureInput>;
+
+export const ScoreFilter = z
+  .object({
+    patient: z.string().min(1).optional(),
+    marker: z.string().min(1).optional(),
+    timepoint: z.string().min(1).optional(),
+    slideId: Id.optional(),
+    paramsHash: z.string().min(1).optional(),
+    codeVersion: z.string().min(1).optional(),
+  })
+  .strict();
+export type ScoreFilter = z.input<typeof ScoreFilter>;
+
+export const AnalysisId = Id;

@@ -1,0 +1,347 @@
+import { z } from 'zod';
+import { TileResult } from '../domain/detection.js';
+import type { Detection } from '../domain/detection.js';
+import type { Compartment } from '../domain/params.js';
+import { paramsHash } from '../domain/params.js';
+import { SlideScores } from '../domain/scores.js';
+import {
+  detectionChunks,
+  detectionsFromRow,
+  INSERT_DETECTIONS_SQL,
+  insertDetectionParams,
+  SELECT_DETECTIONS_SQL,
+  type TileDetectionsRow,
+} from './detection-rows.js';
+import type { ClosableExecutor, SqlExecutor } from './executor.js';
+import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
+import { scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
+import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
+import { StoreError } from './store-error.js';
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const detail = r.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
+    .join('; ');
+  throw new StoreError(`${what}: invalid input: ${detail}`);
+}
+
+const TileResults = z.array(TileResult);
+
+interface AnalysisLock {
+  status: AnalysisStatus;
+  tiles_total: number;
+  tiles_done: number;
+  compartment: Compartment;
+}
+
+const ANALYSIS_COLUMNS = `id, slide_id, params_hash, params, stain, code_version, model_id, mpp, level, status, error,
+  tiles_total, tiles_done, created_at, started_at, finished_at`;
+
+/** The store over any SqlExecutor: all SQL lives here (and in the *-columns/-rows helpers). */
+export class SqlStore implements Store {
+  constructor(private readonly db: ClosableExecutor) {}
+
+  get kind(): string {
+    return this.db.kind;
+  }
+
+  async upsertSlide(input: SlideInput): Promise<number> {
+    const s = parse(SlideInput, input, `upsertSlide(${String((input as { path?: unknown })?.path)})`);
+    const m = s.metadata;
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: number }>(
+        `INSERT INTO slides (sha256, path, format, width, height, mpp, mpp_source, patient, timepoint, marker, metadata)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, format = excluded.format, width = excluded.width,
+           height = excluded.height, mpp = excluded.mpp, mpp_source = excluded.mpp_source, patient = excluded.patient,
+           timepoint = excluded.timepoint, marker = excluded.marker, metadata = excluded.metadata, updated_at = now()
+         RETURNING id`,
+        [s.sha256, s.path, s.format, s.width, s.height, s.mpp, s.mppSource, m.patient ?? null, m.timepoint ?? null, m.marker ?? null, m],
+      );
+      // the file opens now, so an earlier "could not open" for this path is history
+      await tx.query('DELETE FROM slide_failures WHERE path = $1', [s.path]);
+      return rows[0].id;
+    });
+  }
+
+  async recordSlideFailure(input: SlideFailureInput): Promise<number> {
+    const f = parse(SlideFailureInput, input, 'recordSlideFailure');
+    const m = f.metadata;
+    const { rows } = await this.db.query<{ id: number }>(
+      `INSERT INTO slide_failures (path, code, error, patient, timepoint, marker, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (path) DO UPDATE SET code = excluded.code, error = excluded.error, patient = excluded.patient,
+         timepoint = excluded.timepoint, marker = excluded.marker, metadata = excluded.metadata,
+         attempts = slide_failures.attempts + 1, failed_at = now()
+       RETURNING id`,
+      [f.path, f.code ?? null, f.error, m.patient ?? null, m.timepoint ?? null, m.marker ?? null, m],
+    );
+    return rows[0].id;
+  }
+
+  async beginAnalysis(input: AnalysisInput): Promise<{ analysisId: number; reused: boolean }> {
+    const a = parse(AnalysisInput, input, 'beginAnalysis');
+    const expected = paramsHash(a.params);
+    if (a.paramsHash !== expected) {
+      throw new StoreError(`beginAnalysis: paramsHash ${a.paramsHash} does not match the parameters given (their hash is ${expected})`);
+    }
+    return this.db.transaction(async (tx) => {
+      const slide = await tx.query('SELECT 1 FROM slides WHERE id = $1', [a.slideId]);
+      if (slide.rows.length === 0) throw new StoreError(`beginAnalysis: slide ${a.slideId} does not exist`);
+      const values = [a.slideId, a.paramsHash, a.params, a.stain, a.codeVersion, a.modelId ?? null, a.mpp, a.level, a.tilesTotal];
+      const inserted = await tx.query<{ id: number }>(
+        `INSERT INTO analyses (slide_id, params_hash, params, stain, code_version, model_id, mpp, level, tiles_total, status, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', now())
+         ON CONFLICT (slide_id, params_hash, code_version) DO NOTHING
+         RETURNING id`,
+        values,
+      );
+      if (inserted.rows.length > 0) return { analysisId: inserted.rows[0].id, reused: false };
+
+      // Same slide, parameters and code: this run replaces the old one's results entirely.
+      const { rows } = await tx.query<{ id: number }>(
+        `UPDATE analyses SET params = $3, stain = $4, model_id = $6, mpp = $7, level = $8, tiles_total = $9,
+           status = 'running', error = NULL, error_code = NULL, tiles_done = 0, started_at = now(), finished_at = NULL
+         WHERE slide_id = $1 AND params_hash = $2 AND code_version = $5
+         RETURNING id`,
+        values,
+      );
+      const id = rows[0].id;
+      await tx.query('DELETE FROM detections WHERE analysis_id = $1', [id]);
+      await tx.query('DELETE FROM tile_results WHERE analysis_id = $1', [id]);
+      await tx.query('DELETE FROM slide_scores WHERE analysis_id = $1', [id]);
+      return { analysisId: id, reused: true };
+    });
+  }
+
+  /**
+   * Locks the analysis row for the rest of the transaction. Concurrent tile saves of one analysis
+   * therefore queue here, and each one's tiles_done count sees the tiles committed before it.
+   */
+  private async lockAnalysis(tx: SqlExecutor, id: number, what: string): Promise<AnalysisLock> {
+    const { rows } = await tx.query<AnalysisLock>(
+      `SELECT status, tiles_total, tiles_done, params->>'compartment' AS compartment FROM analyses WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (rows.length === 0) throw new StoreError(`${what}: analysis ${id} does not exist`);
+    return rows[0];
+  }
+
+  async saveTileResults(analysisId: number, results: TileResult[]): Promise<void> {
+    const id = parse(AnalysisId, analysisId, 'saveTileResults: analysis id');
+    const tiles = parse(TileResults, results, `saveTileResults(analysis ${id})`);
+    const seen = new Set<number>();
+    for (const t of tiles) {
+      if (seen.has(t.tileId)) throw new StoreError(`saveTileResults(analysis ${id}): tile ${t.tileId} appears twice in one call`);
+      seen.add(t.tileId);
+    }
+    await this.db.transaction(async (tx) => {
+      const a = await this.lockAnalysis(tx, id, 'saveTileResults');
+      if (a.status !== 'running' && a.status !== 'pending') {
+        throw new StoreError(`saveTileResults: analysis ${id} is ${a.status}; begin it again to re-run it`);
+      }
+      const outside = tiles.find((t) => t.tileId >= a.tiles_total);
+      if (outside) throw new StoreError(`saveTileResults: tile ${outside.tileId} is outside analysis ${id}'s ${a.tiles_total} tiles`);
+      if (tiles.length === 0) return;
+
+      const tileIds = tiles.map((t) => t.tileId);
+      await tx.query(
+        `INSERT INTO tile_results (analysis_id, tile_id, tissue_pixels, dab_positive_pixels,
+           grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections)
+         SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
+         ON CONFLICT (analysis_id, tile_id) DO UPDATE SET tissue_pixels = excluded.tissue_pixels,
+           dab_positive_pixels = excluded.dab_positive_pixels, grade0_pixels = excluded.grade0_pixels,
+           grade1_pixels = excluded.grade1_pixels, grade2_pixels = excluded.grade2_pixels,
+           grade3_pixels = excluded.grade3_pixels, detections = excluded.detections, saved_at = now()`,
+        [
+          id,
+          tileIds,
+          tiles.map((t) => t.tissuePixels),
+          tiles.map((t) => t.dabPositivePixels),
+          tiles.map((t) => t.pixelGradeCounts[0]),
+          tiles.map((t) => t.pixelGradeCounts[1]),
+          tiles.map((t) => t.pixelGradeCounts[2]),
+          tiles.map((t) => t.pixelGradeCounts[3]),
+          tiles.map((t) => t.detections.length),
+        ],
+      );
+      // a retried tile replaces its detections rather than adding to them
+      await tx.query('DELETE FROM detections WHERE analysis_id = $1 AND tile_id = ANY($2::int[])', [id, tileIds]);
+      for (const chunk of detectionChunks(tiles, a.compartment ?? 'cell')) {
+        await tx.query(INSERT_DETECTIONS_SQL, insertDetectionParams(id, chunk));
+      }
+      await tx.query(
+        'UPDATE analyses SET tiles_done = (SELECT count(*) FROM tile_results WHERE analysis_id = $1) WHERE id = $1',
+        [id],
+      );
+    });
+  }
+
+  async finishAnalysis(analysisId: number, scores: SlideScores): Promise<void> {
+    const id = parse(AnalysisId, analysisId, 'finishAnalysis: analysis id');
+    const s = parse(SlideScores, scores, `finishAnalysis(analysis ${id})`);
+    await this.db.transaction(async (tx) => {
+      const a = await this.lockAnalysis(tx, id, 'finishAnalysis');
+      if (a.status === 'failed') throw new StoreError(`finishAnalysis: analysis ${id} has failed; begin it again to re-run it`);
+      if (a.tiles_done !== a.tiles_total) {
+        throw new StoreError(`finishAnalysis: analysis ${id} has ${a.tiles_done} of ${a.tiles_total} tiles saved; scores from part of a slide are not stored`);
+      }
+      await tx.query(UPSERT_SCORES_SQL, scoreParams(id, s));
+      await tx.query(`UPDATE analyses SET status = 'done', error = NULL, error_code = NULL, finished_at = now() WHERE id = $1`, [id]);
+    });
+  }
+
+  async failAnalysis(analysisId: number, error: string, code?: string): Promise<void> {
+    const id = parse(AnalysisId, analysisId, 'failAnalysis: analysis id');
+    const message = parse(z.string().min(1), error, `failAnalysis(analysis ${id}): error`);
+    const { rows } = await this.db.query<{ id: number }>(
+      `UPDATE analyses SET status = 'failed', error = $2, error_code = $3, finished_at = now() WHERE id = $1 RETURNING id`,
+      [id, message, code ?? null],
+    );
+    if (rows.length === 0) throw new StoreError(`failAnalysis: analysis ${id} does not exist`);
+  }
+
+  async getAnalysis(analysisId: number): Promise<AnalysisRecord | undefined> {
+    const id = parse(AnalysisId, analysisId, 'getAnalysis: analysis id');
+    const { rows } = await this.db.query<Record<string, unknown>>(`SELECT ${ANALYSIS_COLUMNS} FROM analyses WHERE id = $1`, [id]);
+    if (rows.length === 0) return undefined;
+    const r = rows[0];
+    return {
+      id: r.id as number,
+      slideId: r.slide_id as number,
+      paramsHash: r.params_hash as string,
+      params: r.params as AnalysisRecord['params'],
+      stain: r.stain as AnalysisRecord['stain'],
+      codeVersion: r.code_version as string,
+      modelId: r.model_id as string | null,
+      mpp: r.mpp as number,
+      level: r.level as number,
+      status: r.status as AnalysisStatus,
+      error: r.error as string | null,
+      tilesTotal: r.tiles_total as number,
+      tilesDone: r.tiles_done as number,
+      createdAt: r.created_at as Date,
+      startedAt: r.started_at as Date | null,
+      finishedAt: r.finished_at as Date | null,
+    };
+  }
+
+  async listScores(filter: ScoreFilter = {}): Promise<ScoreRow[]> {
+    const f = parse(ScoreFilter, filter, 'listScores: filter');
+    const { rows } = await this.db.query<Record<string, unknown>>(
+      `SELECT a.id AS analysis_id, s.id AS slide_id, s.sha256, s.path, s.format, s.patient, s.timepoint, s.marker,
+         s.mpp AS slide_mpp, s.mpp_source, a.mpp AS analysis_mpp, a.level, a.params_hash, a.params, a.stain,
+         a.code_version, a.model_id, sc.computed_at, ${scoreSelectList('sc')}
+       FROM slide_scores sc
+       JOIN analyses a ON a.id = sc.analysis_id
+       JOIN slides s ON s.id = a.slide_id
+       WHERE a.status = 'done'
+         AND ($1::text IS NULL OR s.patient = $1)
+         AND ($2::text IS NULL OR s.marker = $2)
+         AND ($3::text IS NULL OR s.timepoint = $3)
+         AND ($4::int IS NULL OR s.id = $4)
+         AND ($5::text IS NULL OR a.params_hash = $5)
+         AND ($6::text IS NULL OR a.code_version = $6)
+       ORDER BY s.patient NULLS LAST, s.timepoint NULLS LAST, s.marker NULLS LAST, s.id, a.id`,
+      [f.patient ?? null, f.marker ?? null, f.timepoint ?? null, f.slideId ?? null, f.paramsHash ?? null, f.codeVersion ?? null],
+    );
+    return rows.map((r) => ({
+      analysisId: r.analysis_id as number,
+      slideId: r.slide_id as number,
+      sha256: r.sha256 as string,
+      path: r.path as string,
+      format: r.format as ScoreRow['format'],
+      patient: r.patient as string | null,
+      timepoint: r.timepoint as string | null,
+      marker: r.marker as string | null,
+      slideMpp: r.slide_mpp as number,
+      mppSource: r.mpp_source as string,
+      analysisMpp: r.analysis_mpp as number,
+      level: r.level as number,
+      paramsHash: r.params_hash as string,
+      params: r.params as ScoreRow['params'],
+      stain: r.stain as ScoreRow['stain'],
+      codeVersion: r.code_version as string,
+      modelId: r.model_id as string | null,
+      computedAt: r.computed_at as Date,
+      scores: scoresFromRow(r),
+    }));
+  }
+
+  async listFailures(): Promise<FailureRow[]> {
+    const { rows } = await this.db.query<Record<string, unknown>>(
+      `SELECT 'slide' AS kind, f.path, f.code, f.error, f.patient, f.timepoint, f.marker,
+         NULL::int AS slide_id, NULL::int AS analysis_id, f.failed_at
+       FROM slide_failures f
+       UNION ALL
+       SELECT 'analysis', s.path, a.error_code, a.error, s.patient, s.timepoint, s.marker, s.id, a.id,
+         coalesce(a.finished_at, a.created_at)
+       FROM analyses a JOIN slides s ON s.id = a.slide_id
+       WHERE a.status = 'failed'
+       ORDER BY failed_at DESC, path`,
+    );
+    return rows.map((r) => ({
+      kind: r.kind as FailureRow['kind'],
+      path: r.path as string,
+      code: r.code as string | null,
+      error: r.error as string,
+      patient: r.patient as string | null,
+      timepoint: r.timepoint as string | null,
+      marker: r.marker as string | null,
+      slideId: r.slide_id as number | null,
+      analysisId: r.analysis_id as number | null,
+      failedAt: r.failed_at as Date,
+    }));
+  }
+
+  async getDetections(analysisId: number): Promise<Detection[]> {
+    const id = parse(AnalysisId, analysisId, 'getDetections: analysis id');
+    const { rows } = await this.db.query<TileDetectionsRow>(SELECT_DETECTIONS_SQL, [id]);
+    return rows.flatMap(detectionsFromRow);
+  }
+
+  async getTileResults(analysisId: number): Promise<TileResult[]> {
+    const id = parse(AnalysisId, analysisId, 'getTileResults: analysis id');
+    return this.db.transaction(async (tx) => {
+      const tiles = await tx.query<Record<string, number>>(
+        `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections
+         FROM tile_results WHERE analysis_id = $1 ORDER BY tile_id`,
+        [id],
+      );
+      const dets = await tx.query<TileDetectionsRow>(SELECT_DETECTIONS_SQL, [id]);
+      const byTile = new Map(dets.rows.map((r) => [r.tile_id, detectionsFromRow(r)]));
+      return tiles.rows.map((t) => {
+        const detections = byTile.get(t.tile_id) ?? [];
+        if (detections.length !== t.detections) {
+          throw new StoreError(`getTileResults: analysis ${id} tile ${t.tile_id} records ${t.detections} detections but ${detections.length} are stored`);
+        }
+        return {
+          tileId: t.tile_id,
+          detections,
+          tissuePixels: t.tissue_pixels,
+          pixelGradeCounts: [t.grade0_pixels, t.grade1_pixels, t.grade2_pixels, t.grade3_pixels],
+          dabPositivePixels: t.dab_positive_pixels,
+        };
+      });
+    });
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const { rows } = await this.db.query<StoreCounts>(
+      `SELECT (SELECT count(*) FROM slides)::int AS "slides",
+         (SELECT count(*) FROM slide_failures)::int AS "slideFailures",
+         (SELECT count(*) FROM analyses)::int AS "analyses",
+         (SELECT count(*) FROM tile_results)::int AS "tileResults",
+         (SELECT count(*) FROM detections)::int AS "detections",
+         (SELECT count(*) FROM slide_scores)::int AS "scores"`,
+    );
+    return rows[0];
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

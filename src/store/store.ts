@@ -1,0 +1,114 @@
+import type { Detection, TileResult } from '../domain/detection.js';
+import type { AnalysisParams } from '../domain/params.js';
+import type { SlideScores } from '../domain/scores.js';
+import type { SlideFormat } from '../domain/slide.js';
+import type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
+
+export type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
+
+export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export interface AnalysisRecord {
+  id: number;
+  slideId: number;
+  paramsHash: string;
+  params: AnalysisParams;
+  stain: StainRecord;
+  codeVersion: string;
+  modelId: string | null;
+  /** µm/px of the level analysed */
+  mpp: number;
+  level: number;
+  status: AnalysisStatus;
+  error: string | null;
+  tilesTotal: number;
+  tilesDone: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** One finished analysis: slide metadata, its scores and everything needed to reproduce them. */
+export interface ScoreRow {
+  analysisId: number;
+  slideId: number;
+  sha256: string;
+  path: string;
+  format: SlideFormat;
+  patient: string | null;
+  timepoint: string | null;
+  marker: string | null;
+  /** level-0 µm/px of the slide and where it came from */
+  slideMpp: number;
+  mppSource: string;
+  /** µm/px the analysis ran at, and the level read */
+  analysisMpp: number;
+  level: number;
+  paramsHash: string;
+  params: AnalysisParams;
+  stain: StainRecord;
+  codeVersion: string;
+  modelId: string | null;
+  computedAt: Date;
+  scores: SlideScores;
+}
+
+/** A slide that could not be opened ('slide') or whose analysis failed ('analysis'). */
+export interface FailureRow {
+  kind: 'slide' | 'analysis';
+  path: string;
+  code: string | null;
+  error: string;
+  patient: string | null;
+  timepoint: string | null;
+  marker: string | null;
+  slideId: number | null;
+  analysisId: number | null;
+  failedAt: Date;
+}
+
+export interface StoreCounts {
+  slides: number;
+  slideFailures: number;
+  analyses: number;
+  tileResults: number;
+  detections: number;
+  scores: number;
+}
+
+/**
+ * Everything the service keeps. One implementation (SqlStore) over PGlite or PostgreSQL.
+ * Writes are idempotent where the queue may retry them: a slide is keyed by content, an
+ * analysis by (slide, params hash, code version), a tile result by (analysis, tile).
+ */
+export interface Store {
+  /** 'pglite' or 'postgres' */
+  readonly kind: string;
+  /** same sha256 → same id; path and metadata are updated to the latest submission */
+  upsertSlide(s: SlideInput): Promise<number>;
+  /** records (or updates) a file that could not be opened; cleared when the path is later stored as a slide */
+  recordSlideFailure(f: SlideFailureInput): Promise<number>;
+  /**
+   * Starts an analysis, status 'running'. With the same slide, params hash and code version the
+   * existing row is reused and its tiles, detections and scores are cleared: a re-run replaces.
+   */
+  beginAnalysis(a: AnalysisInput): Promise<{ analysisId: number; reused: boolean }>;
+  /** upsert per tile; a tile saved again replaces its counts and detections */
+  saveTileResults(analysisId: number, results: TileResult[]): Promise<void>;
+  /** stores the scores and marks the analysis done; every tile must have been saved */
+  finishAnalysis(analysisId: number, scores: SlideScores): Promise<void>;
+  /** marks the analysis failed with a readable error (and its typed error code); tiles saved so far are kept */
+  failAnalysis(analysisId: number, error: string, code?: string): Promise<void>;
+
+  getAnalysis(analysisId: number): Promise<AnalysisRecord | undefined>;
+  /** finished analyses with their slide and provenance, ordered by patient, timepoint, marker */
+  listScores(filter?: ScoreFilter): Promise<ScoreRow[]>;
+  /** unopenable slides and failed analyses, newest first */
+  listFailures(): Promise<FailureRow[]>;
+  /** in tile order, then detection order within the tile */
+  getDetections(analysisId: number): Promise<Detection[]>;
+  /** in tile order, each with its detections, so aggregation can be re-run from the store */
+  getTileResults(analysisId: number): Promise<TileResult[]>;
+  counts(): Promise<StoreCounts>;
+  close(): Promise<void>;
+}

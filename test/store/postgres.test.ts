@@ -1,0 +1,29 @@
+import pg from 'pg';
+import { migrate } from '../../src/store/migrate.js';
+import { postgresExecutor } from '../../src/store/postgres.js';
+import { SqlStore } from '../../src/store/sql-store.js';
+import { storeSuite } from './store-suite.js';
+
+/** The integration database (DESIGN.md: tests use the real PostgreSQL); a fresh schema per run, dropped after. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+storeSuite('PostgreSQL', async () => {
+  const schema = `store_test_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 4, options: `-c search_path=${schema}` });
+  const exec = postgresExecutor(pool);
+  await migrate(exec);
+  const store = new SqlStore(exec);
+  return {
+    store,
+    sql: async (text, params) => (await exec.query(text, params)).rows as never,
+    migrateAgain: () => migrate(exec),
+    cleanup: async () => {
+      await store.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+});

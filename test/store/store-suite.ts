@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/store/migrate.js';
+import { StoreError } from '../../src/store/store-error.js';
+import type { Store } from '../../src/store/store.js';
+import { analysisInput, detection, expectSameDetection, scoresOf, sha, slideInput, tile } from './fixtures.js';
+
+export interface OpenedStore {
+  store: Store;
+  /** raw SQL against the same database, for assertions the Store API does not expose */
+  sql<T>(text: string, params?: unknown[]): Promise<T[]>;
+  /** runs the migrations again on the same database */
+  migrateAgain(): Promise<{ applied: number[]; version: number }>;
+  cleanup(): Promise<void>;
+}
+
+/** The same behaviour is required of every backend: PGlite in memory and PostgreSQL. */
+export function storeSuite(name: string, open: () => Promise<OpenedStore>): void {
+  describe(`store on ${name}`, () => {
+    let db: OpenedStore;
+    let store: Store;
+    beforeAll(async () => {
+      db = await open();
+      store = db.store;
+    });
+    afterAll(async () => {
+      await db?.cleanup();
+    });
+
+    it('migrations are recorded once and running them again applies nothing', async () => {
+      const files = (await loadMigrations()).map((m) => m.version);
+      expect(files.length).toBeGreaterThan(0);
+      const before = await db.sql<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(before.map((r) => r.version)).toEqual(files);
+      const again = await db.migrateAgain();
+      expect(again).toEqual({ applied: [], version: files[files.length - 1] });
+      const after = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(after[0].n).toBe(files.length);
+    });
+
+    it('the same file content is the same slide; metadata follows the latest submission', async () => {
+      const a = await store.upsertSlide(slideInput('upsert-a', { patient: 'P01', marker: 'CD163' }));
+      const again = await store.upsertSlide({ ...slideInput('upsert-a', { patient: 'P01', marker: 'CD68', timepoint: 'm6' }), path: '/moved/a.tif' });
+      const b = await store.upsertSlide(slideInput('upsert-b'));
+      expect(again).toBe(a);
+      expect(b).not.toBe(a);
+      const rows = await db.sql<{ path: string; marker: string; timepoint: string; metadata: unknown }>(
+        'SELECT path, marker, timepoint, metadata FROM slides WHERE id = $1',
+        [a],
+      );
+      expect(rows).toEqual([{ path: '/moved/a.tif', marker: 'CD68', timepoint: 'm6', metadata: { patient: 'P01', marker: 'CD68', timepoint: 'm6' } }]);
+      const n = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM slides WHERE sha256 = $1', [sha('upsert-a')]);
+      expect(n[0].n).toBe(1);
+    });
+
+    it('refuses bad input with a typed error naming the problem', async () => {
+      await expect(store.upsertSlide({ ...slideInput('bad'), sha256: 'xyz' })).rejects.toThrow(/upsertSlide\(\/slides\/bad\.tif\).*sha256/);
+      await expect(store.upsertSlide({ ...slideInput('bad'), mpp: -1 })).rejects.toBeInstanceOf(StoreError);
+      const slideId = await store.upsertSlide(slideInput('bad-analysis'));
+      const wrongHash = { ...analysisInput(slideId, 1), paramsHash: 'deadbeefdeadbeef' };
+      await expect(store.beginAnalysis(wrongHash)).rejects.toThrow(/paramsHash deadbeefdeadbeef does not match/);
+      await expect(store.beginAnalysis(analysisInput(999_999, 1))).rejects.toThrow(/slide 999999 does not exist/);
+      await expect(store.saveTileResults(999_999, [tile(0, 1)])).rejects.toThrow(/analysis 999999 does not exist/);
+    });
+
+    it('re-running an analysis with the same parameters reuses its row and replaces its results', async () => {
+      const slideId = await store.upsertSlide(slideInput('rerun'));
+      const first = await store.beginAnalysis(analysisInput(slideId, 3));
+      expect(first.reused).toBe(false);
+      const run1 = [tile(0, 40), tile(1, 25), tile(2, 7)];
+      await store.saveTileResults(first.analysisId, run1);
+      await store.finishAnalysis(first.analysisId, scoresOf(run1, 0.505));
+      const done = await store.getAnalysis(first.analysisId);
+      expect(done).toMatchObject({ status: 'done', tilesDone: 3, tilesTotal: 3, error: null });
+
+      const perAnalysis = async (id: number) =>
+        (
+          await db.sql<{ tiles: number; dets: number; scores: number }>(
+            `SELECT (SELECT count(*) FROM tile_results WHERE analysis_id = $1)::int AS tiles,
+                    (SELECT count(*) FROM detections WHERE analysis_id = $1)::int AS dets,
+                    (SELECT count(*) FROM slide_scores WHERE analysis_id = $1)::int AS scores`,
+            [id],
+          )
+        )[0];
+      expect(await perAnalysis(first.analysisId)).toEqual({ tiles: 3, dets: 72, scores: 1 });
+
+      const second = await store.beginAnalysis(analysisInput(slideId, 3));
+      expect(second).toEqual({ analysisId: first.analysisId, reused: true });
+      expect(await perAnalysis(first.analysisId)).toEqual({ tiles: 0, dets: 0, scores: 0 });
+      expect(await store.getAnalysis(first.analysisId)).toMatchObject({ status: 'running', tilesDone: 0, finishedAt: null });
+
+      const run2 = [tile(0, 11, 1), tile(1, 12, 1), tile(2, 13, 1)];
+      await store.saveTileResults(first.analysisId, run2);
+      await store.finishAnalysis(first.analysisId, scoresOf(run2, 0.505));
+      expect(await perAnalysis(first.analysisId)).toEqual({ tiles: 3, dets: 36, scores: 1 });
+      const listed = await store.listScores({ slideId });
+      expect(listed).toHaveLength(1);
+      expect(listed[0].scores.cells).toBe(36);
+
+      // other parameters are another analysis of the same slide
+      const other = await store.beginAnalysis(analysisInput(slideId, 1, { compartment: 'nucleus' }));
+      expect(other.reused).toBe(false);
+      expect(other.analysisId).not.toBe(first.analysisId);
+      const rows = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM analyses WHERE slide_id = $1', [slideId]);
+      expect(rows[0].n).toBe(2);
+    });
+
+    it('saving the same tile twice counts it once, with the later values', async () => {
+      const slideId = await store.upsertSlide(slideInput('retry'));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 2));
+      await store.saveTileResults(analysisId, [tile(0, 30), tile(1, 5)]);
+      await store.saveTileResults(analysisId, [tile(1, 8, 2)]);
+      await store.saveTileResults(analysisId, [tile(1, 8, 2)]);
+      const a = await store.getAnalysis(analysisId);
+      expect(a?.tilesDone).toBe(2);
+      const tiles = await store.getTileResults(analysisId);
+      expect(tiles.map((t) => [t.tileId, t.detections.length, t.tissuePixels])).toEqual([
+        [0, 30, tile(0, 30).tissuePixels],
+        [1, 8, tile(1, 8, 2).tissuePixels],
+      ]);
+      expect(tiles[1].pixelGradeCounts).toEqual(tile(1, 8, 2).pixelGradeCounts);
+      const dets = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM detections WHERE analysis_id = $1', [analysisId]);
+      expect(dets[0].n).toBe(38);
+      await expect(store.saveTileResults(analysisId, [tile(2, 1)])).rejects.toThrow(/tile 2 is outside analysis \d+'s 2 tiles/);
+      await expect(store.saveTileResults(analysisId, [tile(0, 1), tile(0, 2)])).rejects.toThrow(/tile 0 appears twice/);
+    });
+
+    it('detections and tile results round-trip with their values and order', async () => {
+      const slideId = await store.upsertSlide(slideInput('roundtrip'));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 4, { compartment: 'nucleus' }));
+      const saved = [tile(3, 9), tile(0, 17), tile(2, 0), tile(1, 4)];
+      await store.saveTileResults(analysisId, saved);
+      const byId = [...saved].sort((a, b) => a.tileId - b.tileId);
+      const want = byId.flatMap((t) => t.detections);
+      const got = await store.getDetections(analysisId);
+      expect(got).toHaveLength(want.length);
+      const mismatches = got.map((g, i) => expectSameDetection(g, want[i])).filter(Boolean);
+      expect(mismatches).toEqual([]);
+
+      const tiles = await store.getTileResults(analysisId);
+      expect(tiles.map((t) => t.tileId)).toEqual([0, 1, 2, 3]);
+      for (let i = 0; i < 4; i++) {
+        const { detections: gd, ...gRest } = tiles[i];
+        const { detections: wd, ...wRest } = byId[i];
+        expect(gRest).toEqual(wRest);
+        expect(gd.map((d, j) => expectSameDetection(d, wd[j])).filter(Boolean)).toEqual([]);
+      }
+      // the graded compartment of this analysis is the nucleus
+      const od = await db.sql<{ dab_od: number; positive: boolean; grade: number }>(
+        'SELECT dab_od, positive, grade FROM detections WHERE analysis_id = $1 AND tile_id = 0 ORDER BY seq LIMIT 3',
+        [analysisId],
+      );
+      expect(od.map((r) => [Math.fround(r.dab_od), r.positive])).toEqual(
+        [0, 1, 2].map((i) => [Math.fround(detection(0, i).dabNucleus), detection(0, i).grade >= 1]),
+      );
+    });
+
+    it('stores failures: a failed analysis keeps its error; an unopenable file is listed until it opens', async () => {
+      const slideId = await store.upsertSlide(slideInput('fails', { patient: 'P09' }));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 2));
+      await store.saveTileResults(analysisId, [tile(0, 3)]);
+      await expect(store.finishAnalysis(analysisId, scoresOf([tile(0, 3)], 0.5))).rejects.toThrow(/has 1 of 2 tiles saved/);
+      await store.failAnalysis(analysisId, '/slides/fails.tif: no tissue found', 'ANALYSIS');
+      expect(await store.getAnalysis(analysisId)).toMatchObject({ status: 'failed', error: '/slides/fails.tif: no tissue found' });
+      await expect(store.saveTileResults(analysisId, [tile(1, 1)])).rejects.toThrow(/is failed; begin it again/);
+      await expect(store.failAnalysis(999_999, 'x')).rejects.toThrow(/analysis 999999 does not exist/);
+
+      const broken = '/slides/broken.svs';
+      const f1 = await store.recordSlideFailure({ path: broken, error: `${broken}: truncated TIFF`, code: 'SLIDE_FORMAT', metadata: { patient: 'P10' } });
+      const f2 = await store.recordSlideFailure({ path: broken, error: `${broken}: still truncated`, code: 'SLIDE_FORMAT', metadata: { patient: 'P10' } });
+      expect(f2).toBe(f1);
+      const failures = await store.listFailures();
+      const mine = failures.filter((f) => f.path === broken || f.analysisId === analysisId);
+      expect(mine.map((f) => [f.kind, f.path, f.code, f.error, f.patient])).toEqual(
+        expect.arrayContaining([
+          ['slide', broken, 'SLIDE_FORMAT', `${broken}: still truncated`, 'P10'],
+          ['analysis', '/slides/fails.tif', 'ANALYSIS', '/slides/fails.tif: no tissue found', 'P09'],
+        ]),
+      );
+      expect(mine).toHaveLength(2);
+      const attempts = await db.sql<{ attempts: number }>('SELECT attempts FROM slide_failures WHERE path = $1', [broken]);
+      expect(attempts).toEqual([{ attempts: 2 }]);
+
+      // once the file opens it is a slide, not a failure
+      await store.upsertSlide({ ...slideInput('broken-fixed'), path: broken });
+      expect((await store.listFailures()).some((f) => f.kind === 'slide' && f.path === broken)).toBe(false);
+      // and a re-run of the failed analysis clears the failure
+      await store.beginAnalysis(analysisInput(slideId, 2));
+      expect((await store.listFailures()).some((f) => f.analysisId === analysisId)).toBe(false);
+    });
+
+    it('lists scores with slide metadata and provenance, filtered', async () => {
+      const cohort = [
+        { name: 'c-p1-base-cd163', m: { patient: 'C1', timepoint: 'baseline', marker: 'CD163' }, cells: 10 },
+        { name: 'c-p1-m6-cd163', m: { patient: 'C1', timepoint: 'm6', marker: 'CD163' }, cells: 20 },
+        { name: 'c-p2-base-cd163', m: { patient: 'C2', timepoint: 'baseline', marker: 'CD163' }, cells: 30 },
+        { name: 'c-p2-base-il1ra', m: { patient: 'C2', timepoint: 'baseline', marker: 'IL1RA' }, cells: 40 },
+      ];
+      const ids = new Map<string, number>();
+      for (const c of cohort) {
+        const slideId = await store.upsertSlide(slideInput(c.name, c.m));
+        const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 1));
+        const tiles = [tile(0, c.cells)];
+        await store.saveTileResults(analysisId, tiles);
+        await store.finishAnalysis(analysisId, scoresOf(tiles, 0.505));
+        ids.set(c.name, slideId);
+      }
+      // an unfinished analysis is not a score
+      const pending = await store.upsertSlide(slideInput('c-p1-pending', { patient: 'C1', timepoint: 'baseline', marker: 'CD163' }));
+      await store.beginAnalysis(analysisInput(pending, 1));
+
+      const cellsOf = (rows: { scores: { cells: number } }[]) => rows.map((r) => r.scores.cells);
+      expect(cellsOf(await store.listScores({ patient: 'C1' }))).toEqual([10, 20]);
+      expect(cellsOf(await store.listScores({ patient: 'C2', marker: 'CD163' }))).toEqual([30]);
+      expect(cellsOf(await store.listScores({ timepoint: 'baseline', marker: 'CD163' })).sort((a, b) => a - b)).toEqual([10, 30]);
+      expect(cellsOf(await store.listScores({ slideId: ids.get('c-p2-base-il1ra') }))).toEqual([40]);
+      expect(await store.listScores({ patient: 'nobody' })).toEqual([]);
+      await expect(store.listScores({ patient: 'C1', colour: 'red' } as never)).rejects.toBeInstanceOf(StoreError);
+
+      const [row] = await store.listScores({ slideId: ids.get('c-p1-m6-cd163') });
+      const want = analysisInput(row.slideId, 1);
+      expect(row).toMatchObject({
+        sha256: sha('c-p1-m6-cd163'),
+        patient: 'C1',
+        timepoint: 'm6',
+        marker: 'CD163',
+        format: 'tiff',
+        slideMpp: 0.2525,
+        mppSource: 'file',
+        analysisMpp: 0.505,
+        level: 1,
+        paramsHash: want.paramsHash,
+        codeVersion: 'test-1',
+        modelId: 'classical',
+      });
+      expect(row.params).toEqual(want.params);
+      expect(row.stain).toEqual(JSON.parse(JSON.stringify(want.stain)));
+      expect(row.scores).toEqual(scoresOf([tile(0, 20)], 0.505));
+      expect(row.computedAt).toBeInstanceOf(Date);
+    });
+
+    it('bulk-inserts 100k detections', async () => {
+      const slideId = await store.upsertSlide(slideInput('bulk'));
+      const tiles = Array.from({ length: 100 }, (_, t) => tile(t, 1000));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, tiles.length));
+      const t0 = performance.now();
+      await store.saveTileResults(analysisId, tiles);
+      const ms = performance.now() - t0;
+      const t1 = performance.now();
+      const back = await store.getDetections(analysisId);
+      const readMs = performance.now() - t1;
+      console.log(
+        `[${name}] 100k detections: insert ${ms.toFixed(0)} ms (${Math.round(100_000 / (ms / 1000)).toLocaleString('en')} rows/s), ` +
+          `read ${readMs.toFixed(0)} ms (${Math.round(100_000 / (readMs / 1000)).toLocaleString('en')} rows/s)`,
+      );
+      expect(back).toHaveLength(100_000);
+      expect(expectSameDetection(back[54_321], detection(54, 321))).toBeUndefined();
+      expect(await store.getAnalysis(analysisId)).toMatchObject({ tilesDone: 100 });
+    });
+
+    it('counts every table', async () => {
+      const c = await store.counts();
+      const direct = await db.sql<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM slides)::int AS slides, (SELECT count(*) FROM detections)::int AS detections,
+                (SELECT count(*) FROM slide_scores)::int AS scores`,
+      );
+      expect({ slides: c.slides, detections: c.detections, scores: c.scores }).toEqual(direct[0]);
+      expect(c.detections).toBeGreaterThanOrEqual(100_000);
+    });
+  });
+}
