@@ -3,3 +3,4 @@ export { makeScene, SceneOptions, GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD, typ
 export { renderRegion, renderScratch, type RenderScratch } from './render.js';
 export { truthOf, GENERATOR_ID } from './truth-of.js';
 export { GroundTruth, TruthCell } from './truth.js';
+export { writeSyntheticSlide, truthPathOf, SYNTHETIC_FORMATS, type SyntheticFormat } from './write-slide.js';
