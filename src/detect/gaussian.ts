@@ -38,30 +38,33 @@ export function gaussianBlur(src: FloatPlane, sigmaPx: number, out?: FloatPlane,
   const s = src.data;
   const d = dst.data;
 
-  // Horizontal pass into tmp; the border columns take the slow reflected path only.
+  // Horizontal pass into tmp. The kernel is symmetric: fold the taps (r + 1 multiplies).
+  // Border columns take the reflected path; the interior loop has no branch.
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {
+      if (x === r && w - r > r) x = w - r; // interior done below
       let acc = 0;
-      if (x >= r && x < w - r) {
-        const base = row + x - r;
-        for (let t = 0; t < k.length; t++) acc += k[t] * s[base + t];
-      } else {
-        for (let t = -r; t <= r; t++) acc += k[t + r] * s[row + reflect(x + t, w)];
-      }
+      for (let t = -r; t <= r; t++) acc += k[t + r] * s[row + reflect(x + t, w)];
       tmp[row + x] = acc;
     }
+    for (let x = r; x < w - r; x++) {
+      const c = row + x;
+      let acc = k[r] * s[c];
+      for (let t = 1; t <= r; t++) acc += k[r + t] * (s[c - t] + s[c + t]);
+      tmp[c] = acc;
+    }
   }
-  // Vertical pass row by row (cache friendly: inner loop runs along x).
+  // Vertical pass a row at a time (memory read in order), symmetric taps folded.
+  const k0 = k[r];
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    const interior = y >= r && y < h - r;
-    for (let x = 0; x < w; x++) d[row + x] = 0;
-    for (let t = -r; t <= r; t++) {
-      const yy = interior ? y + t : reflect(y + t, h);
-      const kt = k[t + r];
-      const srow = yy * w;
-      for (let x = 0; x < w; x++) d[row + x] += kt * tmp[srow + x];
+    for (let x = 0; x < w; x++) d[row + x] = k0 * tmp[row + x];
+    for (let t = 1; t <= r; t++) {
+      const a = reflect(y - t, h) * w;
+      const b = reflect(y + t, h) * w;
+      const kt = k[r + t];
+      for (let x = 0; x < w; x++) d[row + x] += kt * (tmp[a + x] + tmp[b + x]);
     }
   }
   return dst;

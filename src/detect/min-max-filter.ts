@@ -2,18 +2,17 @@
  * Running min / max over a window of 2r+1 samples along rows or columns, van Herk / Gil-Werman:
  * block-wise prefix and suffix extrema give each window in O(1) whatever r (≈3 comparisons per
  * sample). Samples outside the image are ignored (padding with the neutral element), so the
- * filter never invents values at the border.
+ * filter never invents values at the border. Columns are filtered a whole row at a time so
+ * memory is read in order.
  */
 export class MinMaxFilter {
   private g = new Float32Array(0);
   private hb = new Float32Array(0);
-  private line = new Float32Array(0);
 
   private ensure(n: number): void {
     if (this.g.length < n) {
       this.g = new Float32Array(n);
       this.hb = new Float32Array(n);
-      this.line = new Float32Array(n);
     }
   }
 
@@ -23,47 +22,148 @@ export class MinMaxFilter {
       if (dst !== src) dst.set(src.subarray(0, width * height));
       return;
     }
-    const len = axis === 'x' ? width : height;
-    const lines = axis === 'x' ? height : width;
-    const along = axis === 'x' ? 1 : width;
-    const across = axis === 'x' ? width : 1;
     const k = 2 * r + 1;
-    const padded = len + 2 * r;
-    this.ensure(padded + k);
-    const { g, hb, line } = this;
-    const neutral = op === 'min' ? Infinity : -Infinity;
-    const isMin = op === 'min';
-    // Pad to a whole number of blocks so suffix extrema start on block ends.
-    const total = Math.ceil(padded / k) * k;
+    const len = axis === 'x' ? width : height;
+    // Padded index j ↔ sample j − r; blocks of k start at j = 0, so the window of output i is
+    // padded [i, i + 2r]: suffix extremum from i, prefix extremum up to i + 2r.
+    const total = Math.ceil((len + 2 * r) / k) * k;
+    if (axis === 'x') {
+      this.ensure(total);
+      if (op === 'min') this.rowsMin(src, dst, width, height, r, k, total);
+      else this.rowsMax(src, dst, width, height, r, k, total);
+    } else {
+      this.ensure(total * width);
+      if (op === 'min') this.colsMin(src, dst, width, height, r, k, total);
+      else this.colsMax(src, dst, width, height, r, k, total);
+    }
+  }
 
-    for (let l = 0; l < lines; l++) {
-      const base = l * across;
-      for (let i = 0; i < total; i++) {
-        const j = i - r;
-        line[i] = j >= 0 && j < len ? src[base + j * along] : neutral;
-      }
-      for (let i = 0; i < total; i++) {
-        const v = line[i];
-        if (i % k === 0) g[i] = v;
-        else {
-          const p = g[i - 1];
-          g[i] = isMin ? (v < p ? v : p) : v > p ? v : p;
+  private rowsMin(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
+    const { g, hb } = this;
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let b = 0; b < total; b += k) {
+        let m = Infinity;
+        for (let j = b; j < b + k; j++) {
+          const s = j - r;
+          const v = s >= 0 && s < w ? src[row + s] : Infinity;
+          m = v < m ? v : m;
+          g[j] = m;
+        }
+        m = Infinity;
+        for (let j = b + k - 1; j >= b; j--) {
+          const s = j - r;
+          const v = s >= 0 && s < w ? src[row + s] : Infinity;
+          m = v < m ? v : m;
+          hb[j] = m;
         }
       }
-      for (let i = total - 1; i >= 0; i--) {
-        const v = line[i];
-        if (i % k === k - 1) hb[i] = v;
-        else {
-          const p = hb[i + 1];
-          hb[i] = isMin ? (v < p ? v : p) : v > p ? v : p;
+      for (let i = 0; i < w; i++) {
+        const a = hb[i];
+        const c = g[i + k - 1];
+        dst[row + i] = a < c ? a : c;
+      }
+    }
+  }
+
+  private rowsMax(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
+    const { g, hb } = this;
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let b = 0; b < total; b += k) {
+        let m = -Infinity;
+        for (let j = b; j < b + k; j++) {
+          const s = j - r;
+          const v = s >= 0 && s < w ? src[row + s] : -Infinity;
+          m = v > m ? v : m;
+          g[j] = m;
+        }
+        m = -Infinity;
+        for (let j = b + k - 1; j >= b; j--) {
+          const s = j - r;
+          const v = s >= 0 && s < w ? src[row + s] : -Infinity;
+          m = v > m ? v : m;
+          hb[j] = m;
         }
       }
-      // The window centred on output j covers padded [j, j + k - 1].
-      for (let j = 0; j < len; j++) {
-        const a = hb[j];
-        const b = g[j + k - 1];
-        dst[base + j * along] = isMin ? (a < b ? a : b) : a > b ? a : b;
+      for (let i = 0; i < w; i++) {
+        const a = hb[i];
+        const c = g[i + k - 1];
+        dst[row + i] = a > c ? a : c;
       }
+    }
+  }
+
+  /** Padded row j of g / hb lives at j·w; rows outside the image are the neutral element. */
+  private colsMin(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
+    const { g, hb } = this;
+    for (let b = 0; b < total; b += k) {
+      for (let j = b; j < b + k; j++) {
+        const s = j - r;
+        const out = j * w;
+        if (s < 0 || s >= h) {
+          if (j === b) g.fill(Infinity, out, out + w);
+          else g.copyWithin(out, out - w, out);
+          continue;
+        }
+        const row = s * w;
+        if (j === b) g.set(src.subarray(row, row + w), out);
+        else for (let x = 0, p = out - w; x < w; x++) g[out + x] = src[row + x] < g[p + x] ? src[row + x] : g[p + x];
+      }
+      for (let j = b + k - 1; j >= b; j--) {
+        const s = j - r;
+        const out = j * w;
+        if (s < 0 || s >= h) {
+          if (j === b + k - 1) hb.fill(Infinity, out, out + w);
+          else hb.copyWithin(out, out + w, out + 2 * w);
+          continue;
+        }
+        const row = s * w;
+        if (j === b + k - 1) hb.set(src.subarray(row, row + w), out);
+        else for (let x = 0, p = out + w; x < w; x++) hb[out + x] = src[row + x] < hb[p + x] ? src[row + x] : hb[p + x];
+      }
+    }
+    for (let y = 0; y < h; y++) {
+      const a = y * w;
+      const c = (y + k - 1) * w;
+      const row = y * w;
+      for (let x = 0; x < w; x++) dst[row + x] = hb[a + x] < g[c + x] ? hb[a + x] : g[c + x];
+    }
+  }
+
+  private colsMax(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
+    const { g, hb } = this;
+    for (let b = 0; b < total; b += k) {
+      for (let j = b; j < b + k; j++) {
+        const s = j - r;
+        const out = j * w;
+        if (s < 0 || s >= h) {
+          if (j === b) g.fill(-Infinity, out, out + w);
+          else g.copyWithin(out, out - w, out);
+          continue;
+        }
+        const row = s * w;
+        if (j === b) g.set(src.subarray(row, row + w), out);
+        else for (let x = 0, p = out - w; x < w; x++) g[out + x] = src[row + x] > g[p + x] ? src[row + x] : g[p + x];
+      }
+      for (let j = b + k - 1; j >= b; j--) {
+        const s = j - r;
+        const out = j * w;
+        if (s < 0 || s >= h) {
+          if (j === b + k - 1) hb.fill(-Infinity, out, out + w);
+          else hb.copyWithin(out, out + w, out + 2 * w);
+          continue;
+        }
+        const row = s * w;
+        if (j === b + k - 1) hb.set(src.subarray(row, row + w), out);
+        else for (let x = 0, p = out + w; x < w; x++) hb[out + x] = src[row + x] > hb[p + x] ? src[row + x] : hb[p + x];
+      }
+    }
+    for (let y = 0; y < h; y++) {
+      const a = y * w;
+      const c = (y + k - 1) * w;
+      const row = y * w;
+      for (let x = 0; x < w; x++) dst[row + x] = hb[a + x] > g[c + x] ? hb[a + x] : g[c + x];
     }
   }
 }
