@@ -82,7 +82,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
         slideId,
         paramsHash: hash,
         params,
-        stain: stains.matrix,
+        stain: { ...stains.matrix, note: stains.note },
         codeVersion: ANALYSIS_VERSION,
         modelId: MODEL_ID_CLASSICAL,
         mpp: plan.level.mpp,

@@ -15,18 +15,13 @@ export function inlineExecutor(): TileExecutor {
   return { run: (job) => analyseTileBatch(job), close: () => closeCachedSlides(), concurrency: 1 };
 }
 
-/**
- * Worker threads running src/pipeline/tile-worker. The project runs from TypeScript through tsx,
- * so a worker must load tsx too; a process started by something else (vitest) may not carry it.
- */
+/** Worker threads running src/pipeline/tile-worker (through its plain-JS entry, which loads tsx). */
 export function threadPoolExecutor(threads = defaultThreads()): TileExecutor {
-  const filename = new URL('./tile-worker.ts', import.meta.url).href;
-  const needsTsx = !process.execArgv.some((a) => a.includes('tsx'));
   const pool = new Piscina({
-    filename,
+    filename: new URL('./tile-worker-entry.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    execArgv: needsTsx ? [...process.execArgv, '--import', 'tsx'] : process.execArgv,
+    execArgv: [],
     // one batch at a time per thread: batches are CPU-bound
     concurrentTasksPerWorker: 1,
   });

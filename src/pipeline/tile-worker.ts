@@ -1,4 +1,4 @@
-// Entry point of an embedded-mode worker thread (piscina).
+// Embedded-mode worker thread body; loaded through tile-worker-entry.mjs.
 import { analyseTileBatch } from './analyse-tile-batch.js';
 
 export default function run(payload: unknown) {

@@ -1,0 +1,18 @@
+// Plain-JS entry of an embedded-mode worker thread (piscina): the project runs from TypeScript
+// source, and a worker thread does not inherit the parent's tsx ESM loader, so register it here.
+//
+// geotiff imports `web-worker`, whose Node entry treats *any* worker thread as one of its own
+// decoder workers and crashes on their workerData. Node 20 has no global Worker; providing one
+// makes web-worker export it instead. geotiff's decoder pool is never used (libvips decodes), so
+// the stand-in only refuses construction.
+if (typeof globalThis.Worker !== 'function') {
+  globalThis.Worker = class {
+    constructor() {
+      throw new Error('web workers are not available in tile worker threads');
+    }
+  };
+}
+const { register } = await import('tsx/esm/api');
+register();
+const worker = await import('./tile-worker.ts');
+export default worker.default;
