@@ -42,10 +42,15 @@ const ANALYSIS_COLUMNS = `id, slide_id, params_hash, params, stain, code_version
 
 /** The store over any SqlExecutor: all SQL lives here (and in the *-columns/-rows helpers). */
 export class SqlStore implements Store {
-  constructor(private readonly db: ClosableExecutor) {}
+  /** the executor is public for migrations, reporting queries and tests; writes go through the methods */
+  constructor(readonly executor: ClosableExecutor) {}
+
+  private get db(): ClosableExecutor {
+    return this.executor;
+  }
 
   get kind(): string {
-    return this.db.kind;
+    return this.executor.kind;
   }
 
   async upsertSlide(input: SlideInput): Promise<number> {

@@ -1,17 +1,13 @@
-import { PGlite } from '@electric-sql/pglite';
 import { migrate } from '../../src/store/migrate.js';
-import { pgliteExecutor } from '../../src/store/pglite.js';
-import { SqlStore } from '../../src/store/sql-store.js';
+import { openPgliteStore } from '../../src/store/pglite.js';
 import { storeSuite } from './store-suite.js';
 
 storeSuite('PGlite (in memory)', async () => {
-  const exec = pgliteExecutor(await PGlite.create());
-  await migrate(exec);
-  const store = new SqlStore(exec);
+  const store = await openPgliteStore({ inMemory: true });
   return {
     store,
-    sql: async (text, params) => (await exec.query(text, params)).rows as never,
-    migrateAgain: () => migrate(exec),
+    sql: async (text, params) => (await store.executor.query(text, params)).rows as never,
+    migrateAgain: () => migrate(store.executor),
     cleanup: () => store.close(),
   };
 });

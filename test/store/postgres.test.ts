@@ -2,11 +2,10 @@ import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
 import { postgresExecutor } from '../../src/store/postgres.js';
 import { SqlStore } from '../../src/store/sql-store.js';
+import { TEST_DATABASE_URL } from './pg-url.js';
 import { storeSuite } from './store-suite.js';
 
-/** The integration database (DESIGN.md: tests use the real PostgreSQL); a fresh schema per run, dropped after. */
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-
+// a fresh schema per run, dropped after
 storeSuite('PostgreSQL', async () => {
   const schema = `store_test_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });

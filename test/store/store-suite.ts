@@ -26,6 +26,10 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       await db?.cleanup();
     });
 
+    it('starts empty', async () => {
+      expect(await store.counts()).toEqual({ slides: 0, slideFailures: 0, analyses: 0, tileResults: 0, detections: 0, scores: 0 });
+    });
+
     it('migrations are recorded once and running them again applies nothing', async () => {
       const files = (await loadMigrations()).map((m) => m.version);
       expect(files.length).toBeGreaterThan(0);
