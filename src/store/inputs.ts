@@ -29,6 +29,8 @@ export const StainRecord = z.object({
   dab: Vec3,
   residual: Vec3,
   source: z.enum(['default', 'macenko', 'custom']),
+  /** background intensity used for optical density: one value or per RGB channel */
+  i0: z.union([z.number(), z.tuple([z.number(), z.number(), z.number()]).readonly()]).optional(),
   /** e.g. "Macenko estimate degenerate; H-DAB defaults used" */
   note: z.string().optional(),
 });

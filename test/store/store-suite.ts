@@ -128,6 +128,16 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       await expect(store.saveTileResults(analysisId, [tile(0, 1), tile(0, 2)])).rejects.toThrow(/tile 0 appears twice/);
     });
 
+    it('tiles saved concurrently are all counted (the queue saves batches in parallel)', async () => {
+      const slideId = await store.upsertSlide(slideInput('concurrent'));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 8));
+      const tiles = Array.from({ length: 8 }, (_, t) => tile(t, 50 + t));
+      await Promise.all(tiles.map((t) => store.saveTileResults(analysisId, [t])));
+      expect(await store.getAnalysis(analysisId)).toMatchObject({ tilesDone: 8 });
+      await store.finishAnalysis(analysisId, scoresOf(tiles, 0.505));
+      expect((await store.getDetections(analysisId)).length).toBe(tiles.reduce((s, t) => s + t.detections.length, 0));
+    });
+
     it('detections and tile results round-trip with their values and order', async () => {
       const slideId = await store.upsertSlide(slideInput('roundtrip'));
       const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 4, { compartment: 'nucleus' }));
