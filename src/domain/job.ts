@@ -24,7 +24,8 @@ export const TileBatchJob = z.object({
   /** µm/px of that level */
   mpp: z.number().positive(),
   stain: StainMatrixSchema,
-  i0: z.number().min(1).max(255),
+  /** background intensity, one value or per RGB channel */
+  i0: z.union([z.number().min(1).max(255), z.tuple([z.number().min(1).max(255), z.number().min(1).max(255), z.number().min(1).max(255)]).readonly()]),
   params: AnalysisParams,
   tiles: z.array(TileSpec).min(1),
 });

@@ -7,6 +7,7 @@ import type { SlideMetadata } from '../domain/slide.js';
 import { aggregateTiles } from '../score/aggregate-slide.js';
 import { openSlide } from '../slide/open.js';
 import type { Slide } from '../slide/types.js';
+import type { I0 } from '../stain/od.js';
 import type { StainMatrix } from '../stain/vectors.js';
 import { fileSha256 } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
@@ -37,6 +38,7 @@ export interface SlideSuccess {
     mpp: number;
     tiles: number;
     stain: StainMatrix;
+    i0: I0;
     stainNote?: string;
     paramsHash: string;
     codeVersion: string;
@@ -65,7 +67,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
   try {
     slide = await openSlide(path, metadata.mpp === undefined ? undefined : { mpp: metadata.mpp });
     const plan = await planSlide(slide, params);
-    const stains = await chooseStains(slide, plan.level.index, plan.tiles, params);
+    const stains = await chooseStains(slide, plan, params);
     const hash = paramsHash(params);
     if (store) {
       const slideId = await store.upsertSlide({
@@ -82,7 +84,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
         slideId,
         paramsHash: hash,
         params,
-        stain: { ...stains.matrix, note: stains.note },
+        stain: { ...stains.matrix, i0: stains.i0, note: stains.note },
         codeVersion: ANALYSIS_VERSION,
         modelId: MODEL_ID_CLASSICAL,
         mpp: plan.level.mpp,
@@ -97,7 +99,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       level: plan.level.index,
       mpp: plan.level.mpp,
       stain: { ...stains.matrix },
-      i0: params.stain.i0,
+      i0: stains.i0,
       params,
       tiles,
     }));
@@ -126,6 +128,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
         mpp: plan.level.mpp,
         tiles: plan.tiles.length,
         stain: stains.matrix,
+        i0: stains.i0,
         stainNote: stains.note,
         paramsHash: hash,
         codeVersion: ANALYSIS_VERSION,

@@ -5,6 +5,9 @@ import { chooseLevel } from '../slide/choose-level.js';
 import { tileGrid } from '../slide/tile-grid.js';
 import { tissueMask } from '../slide/tissue-mask.js';
 import type { Slide, SlideLevel } from '../slide/types.js';
+import type { RgbRaster } from '../raster.js';
+import { estimateBackground } from '../stain/background.js';
+import type { I0 } from '../stain/od.js';
 
 export interface SlidePlan {
   level: SlideLevel;
@@ -13,13 +16,19 @@ export interface SlidePlan {
   tiles: TileSpec[];
   /** tiles in the full grid, tissue or not */
   gridTiles: number;
+  /** background intensity for optical density: the slide's glass, or the fixed parameter */
+  i0: I0;
+  /** why I0 is the fixed value where an estimate was asked for */
+  i0Note?: string;
 }
 
 /** Level choice, low-resolution tissue mask and the tile grid over tissue only. */
 export async function planSlide(slide: Slide, params: AnalysisParams): Promise<SlidePlan> {
   const level = slide.levels[chooseLevel(slide.levels, params.targetMpp)];
   const thumb = await slide.readThumbnail(params.tissue.maskMpp);
-  const mask = tissueMask(thumb.raster, { odThreshold: params.tissue.odThreshold, i0: params.stain.i0 });
+  const background = params.stain.background === 'estimate' ? glassIntensity(thumb.raster) : undefined;
+  const i0: I0 = background ?? params.stain.i0;
+  const mask = tissueMask(thumb.raster, { odThreshold: params.tissue.odThreshold, i0 });
   const overlapPx = Math.ceil(params.overlapUm / level.mpp);
   const tiles = tileGrid({
     width: level.width,
@@ -32,7 +41,26 @@ export async function planSlide(slide: Slide, params: AnalysisParams): Promise<S
     throw new AnalysisError(`${slide.path}: no tissue found (every pixel of the ${thumb.raster.width}×${thumb.raster.height} overview is background)`);
   }
   const gridTiles = Math.ceil(level.width / params.tileSize) * Math.ceil(level.height / params.tileSize);
-  return { level, overlapPx, tiles, gridTiles };
+  const i0Note =
+    params.stain.background === 'estimate' && !background
+      ? `background I0 kept at ${params.stain.i0}: no clear glass in the overview`
+      : undefined;
+  return { level, overlapPx, tiles, gridTiles, i0, i0Note };
+}
+
+/** glass must make up at least this share of the overview to anchor I0 */
+const MIN_GLASS_FRACTION = 0.03;
+
+/**
+ * I0 per channel from the overview's glass, before the tissue mask (whose OD needs I0). Glass is
+ * the tight bright mode; when no such mode holds enough pixels (tissue fills the view) or the
+ * estimate hits its clamp, there is no trustworthy glass and undefined is returned.
+ */
+export function glassIntensity(overview: RgbRaster): [number, number, number] | undefined {
+  const est = estimateBackground(overview.data);
+  const pixels = overview.width * overview.height;
+  if (est.clamped || est.pixels < Math.max(50, MIN_GLASS_FRACTION * pixels)) return undefined;
+  return est.i0;
 }
 
 /** Enough batches to keep every worker busy to the end, few enough that job overhead stays small. */

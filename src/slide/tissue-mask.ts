@@ -1,4 +1,5 @@
 import type { RgbRaster } from '../raster.js';
+import { odLuts, type I0 } from '../stain/od.js';
 
 /** 1 = tissue, 0 = glass; one byte per thumbnail pixel, row-major. */
 export interface TissueMask {
@@ -10,8 +11,8 @@ export interface TissueMask {
 export interface TissueMaskOptions {
   /** summed RGB optical density at or above which a pixel is tissue (AnalysisParams.tissue.odThreshold, 0.12) */
   odThreshold: number;
-  /** background intensity for OD (SCIENCE.md: 255 default, or estimated from the slide) */
-  i0?: number;
+  /** background intensity for OD, one value or per channel (SCIENCE.md: 255 default, or estimated from the slide) */
+  i0?: I0;
   /**
    * Cleaning sizes, in mask pixels. Defaults assume the default 8 µm/px mask: tissue pieces under
    * 9 px (~600 µm², smaller than one muscle fibre cross-section) are dust; enclosed glass up to
@@ -21,13 +22,6 @@ export interface TissueMaskOptions {
   minSpeckPx?: number;
   maxHolePx?: number;
   dilatePx?: number;
-}
-
-/** OD for every 8-bit intensity: −log10(max(I, 1) / I0) (SCIENCE.md, Ruifrok & Johnston). */
-function odLut(i0: number): Float32Array {
-  const lut = new Float32Array(256);
-  for (let v = 0; v < 256; v++) lut[v] = -Math.log10(Math.max(v, 1) / i0);
-  return lut;
 }
 
 /**
@@ -113,11 +107,11 @@ export function tissueMask(thumb: RgbRaster, opts: TissueMaskOptions): TissueMas
     throw new RangeError(`tissueMask needs an RGB raster; got ${width}×${height}×${thumb.channels} with ${thumb.data.length} bytes`);
   }
   const { odThreshold, i0 = 255, minSpeckPx = 9, maxHolePx = 16, dilatePx = 1 } = opts;
-  const lut = odLut(i0);
+  const [lr, lg, lb] = odLuts(i0);
   const src = thumb.data;
   const mask = new Uint8Array(width * height);
   for (let p = 0, i = 0; p < mask.length; p++, i += 3) {
-    mask[p] = lut[src[i]] + lut[src[i + 1]] + lut[src[i + 2]] >= odThreshold ? 1 : 0;
+    mask[p] = lr[src[i]] + lg[src[i + 1]] + lb[src[i + 2]] >= odThreshold ? 1 : 0;
   }
   filterComponents(mask, width, height, 1, true, (area) => area < minSpeckPx);
   // glass touching the border is the slide background, never a hole
