@@ -3,6 +3,7 @@ import { resolveParams } from '../../src/domain/params.js';
 import { acceptanceFailures, evaluateSlide } from '../../src/eval/evaluate-slide.js';
 import { analyseTile } from '../../src/pipeline/analyse-tile.js';
 import { aggregateTiles } from '../../src/score/aggregate-slide.js';
+import { estimateBackground } from '../../src/stain/background.js';
 import { estimateMacenko } from '../../src/stain/macenko.js';
 import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
 import { makeScene, renderRegion, truthOf } from '../../src/synthetic/index.js';
@@ -18,9 +19,11 @@ function evaluate(seed: number, stain: 'default' | 'macenko') {
   const truth = truthOf(scene);
   const rgb = renderRegion(scene, 0, 0, SIZE, SIZE);
   const params = resolveParams({});
-  const matrix = stain === 'macenko' ? estimateMacenko(rgb.data, { i0: params.stain.i0 }).matrix : HDAB_DEFAULT;
+  // the pipeline measures OD against the slide's glass (plan-slide.ts); do the same here
+  const i0 = estimateBackground(rgb.data).i0;
+  const matrix = stain === 'macenko' ? estimateMacenko(rgb.data, { i0 }).matrix : HDAB_DEFAULT;
   const tile = { id: 0, read: { x0: 0, y0: 0, x1: SIZE, y1: SIZE }, core: { x0: 0, y0: 0, x1: SIZE, y1: SIZE } };
-  const result = analyseTile(rgb, tile, { mpp: scene.mpp, stain: matrix, i0: params.stain.i0, params });
+  const result = analyseTile(rgb, tile, { mpp: scene.mpp, stain: matrix, i0, params });
   const scores = aggregateTiles([result], { mpp: scene.mpp });
   const e = evaluateSlide(truth, result.detections, scores);
   console.log(

@@ -15,8 +15,8 @@ function scene(width: number, height: number, isTissue: (x: number, y: number) =
 const odThreshold = resolveParams({}).tissue.odThreshold;
 
 describe('tissueMask', () => {
-  it('uses the 0.12 summed-OD default from AnalysisParams', () => {
-    expect(odThreshold).toBe(0.12);
+  it('uses the 0.08 summed-OD default from AnalysisParams', () => {
+    expect(odThreshold).toBe(0.08);
   });
 
   it('thresholds summed OD: glass out, tissue in, edge grown by one pixel', () => {

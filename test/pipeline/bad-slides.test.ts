@@ -1,0 +1,119 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSlides } from '../../src/cli/run-slides.js';
+import { resolveParams } from '../../src/domain/params.js';
+import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
+import { openPgliteStore } from '../../src/store/pglite.js';
+import type { Store } from '../../src/store/store.js';
+import { makeScene } from '../../src/synthetic/scene.js';
+import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
+
+let dir: string;
+let store: Store;
+let executor: TileExecutor;
+
+function pngWithDimensions(width: number, height: number): Buffer {
+  const chunk = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(body.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bq-bad-batch-'));
+  const f = (name: string) => path.join(dir, name);
+  await writeSyntheticSlide(makeScene({ seed: 31, width: 900, height: 900 }), f('good-a.tif'), 'pyramidal-tiff');
+  await writeSyntheticSlide(makeScene({ seed: 32, width: 900, height: 900 }), f('good-b.png'), 'png');
+  // a JPEG carries no pixel size: analysed with metadata, refused without
+  await writeSyntheticSlide(makeScene({ seed: 33, width: 700, height: 700 }), f('no-mpp.jpg'), 'jpeg');
+  const whole = await readFile(f('good-a.tif'));
+  await writeFile(f('truncated.tif'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+  const random = Buffer.alloc(4096);
+  for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
+  await writeFile(f('random.tif'), random);
+  await writeFile(f('absurd.png'), pngWithDimensions(2_000_000, 2_000_000));
+  store = await openPgliteStore({ inMemory: true });
+  executor = threadPoolExecutor(2);
+});
+
+afterAll(async () => {
+  await executor?.close();
+  await store?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a batch with bad slides', () => {
+  it('fails each bad slide alone with a readable message and finishes the good ones', async () => {
+    const f = (name: string) => path.join(dir, name);
+    const requests = [
+      { path: f('good-a.tif'), metadata: { patient: 'P01', marker: 'CD163' } },
+      { path: f('truncated.tif'), metadata: { patient: 'P02' } },
+      { path: f('random.tif'), metadata: {} },
+      { path: f('absurd.png'), metadata: {} },
+      { path: f('no-mpp.jpg'), metadata: {} },
+      { path: f('no-mpp.jpg'), metadata: { mpp: 0.5 } },
+      { path: f('good-b.png'), metadata: { patient: 'P03' } },
+    ];
+    const outcomes = await runSlides(requests, { params: resolveParams({}), executor, store, progress: false });
+    const byIndex = outcomes.map((o) => (o.ok ? 'ok' : o.error));
+
+    expect(outcomes[0].ok).toBe(true);
+    expect(outcomes[5].ok).toBe(true);
+    expect(outcomes[6].ok).toBe(true);
+    expect(byIndex[1]).toContain(f('truncated.tif'));
+    expect(byIndex[1]).toMatch(/truncated|corrupt/);
+    expect(byIndex[2]).toContain(f('random.tif'));
+    expect(byIndex[2]).toMatch(/not a supported slide format/);
+    expect(byIndex[3]).toBe(
+      `${f('absurd.png')}: PNG declares 2000000 × 2000000 pixels (4.00e+3 gigapixels), over the limit of 1.00 gigapixels for a non-tiled image; convert it to a tiled pyramidal TIFF`,
+    );
+    expect(byIndex[4]).toContain(f('no-mpp.jpg'));
+    expect(byIndex[4]).toMatch(/pixel size|µm\/px/);
+
+    for (const i of [0, 5, 6]) {
+      const o = outcomes[i];
+      if (!o.ok) throw new Error(o.error);
+      expect(o.scores.cells).toBeGreaterThan(50);
+      expect(o.scores.tissueAreaMm2).toBeGreaterThan(0.05);
+    }
+
+    // the store holds the three good analyses with scores and every failure with its message;
+    // no-mpp.jpg failed first, then succeeded with metadata, and the success supersedes the failure
+    const counts = await store.counts();
+    expect(counts.scores).toBe(3);
+    const failures = await store.listFailures();
+    const failedPaths = failures.map((x) => x.path).sort();
+    expect(failedPaths).toEqual([f('absurd.png'), f('random.tif'), f('truncated.tif')].sort());
+    for (const x of failures) expect(x.error).toContain(x.path);
+  });
+
+  it('re-running the same slide with the same parameters stores nothing twice', async () => {
+    const before = await store.counts();
+    const again = await runSlides([{ path: path.join(dir, 'good-a.tif'), metadata: { patient: 'P01', marker: 'CD163' } }], {
+      params: resolveParams({}),
+      executor,
+      store,
+      progress: false,
+    });
+    expect(again[0].ok).toBe(true);
+    const after = await store.counts();
+    expect(after.analyses).toBe(before.analyses);
+    expect(after.tileResults).toBe(before.tileResults);
+    expect(after.detections).toBe(before.detections);
+    expect(after.scores).toBe(before.scores);
+    const rows = await store.listScores({ patient: 'P01' });
+    expect(rows).toHaveLength(1);
+  });
+});
