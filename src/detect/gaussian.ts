@@ -12,7 +12,7 @@ export function gaussianKernel(sigmaPx: number): Float32Array {
 }
 
 /** Reflect (mirror without repeating the edge sample: -1 → 1, n → n-2), valid for |i| < 2n. */
-function reflect(i: number, n: number): number {
+export function reflect(i: number, n: number): number {
   if (n === 1) return 0;
   let j = i;
   while (j < 0 || j >= n) j = j < 0 ? -j : 2 * n - 2 - j;

@@ -1,25 +1,13 @@
 import type { AnalysisParams } from '../domain/params.js';
 import { floatPlane, type FloatPlane } from '../raster.js';
 import { BackgroundEstimator } from './background.js';
-import { DistanceTransform } from './distance-transform.js';
-import { fillHoles } from './fill-holes.js';
+import { EdgeMask } from './edge-mask.js';
 import { gaussianBlur } from './gaussian.js';
-import { ComponentLabeller } from './label.js';
-import { MinMaxFilter } from './min-max-filter.js';
-import { Watershed } from './watershed.js';
+import { NucleusRegions, type Nucleus } from './nucleus-regions.js';
+
+export type { Nucleus } from './nucleus-regions.js';
 
 export type NucleusParams = AnalysisParams['nucleus'];
-
-export interface Nucleus {
-  /** label value in `labels` */
-  label: number;
-  /** centroid, pixels of the plane (pixel centres at integer coordinates) */
-  cx: number;
-  cy: number;
-  areaPx: number;
-  /** mean hematoxylin OD of the input plane over the nucleus */
-  meanH: number;
-}
 
 export interface NucleusDetection {
   /** per pixel: nucleus label 1..nuclei.length, 0 elsewhere */
@@ -55,17 +43,13 @@ const EDGE_SIGMA_UM = 0.5;
  */
 export class NucleusDetector {
   private readonly background = new BackgroundEstimator();
-  private readonly edt = new DistanceTransform();
-  private readonly labeller = new ComponentLabeller();
-  private readonly watershed = new Watershed();
-  private readonly minmax = new MinMaxFilter();
+  private readonly edge = new EdgeMask();
+  private readonly regions = new NucleusRegions();
   private n = 0;
   private smooth = new Float32Array(0);
   private scratch = new Float32Array(0);
-  private dist = new Float32Array(0);
   private mask = new Uint8Array(0);
-  private queue = new Int32Array(0);
-  private light = new Float32Array(0);
+  private pixels = new Int32Array(0);
   private bg = new Float32Array(0);
 
   private ensure(n: number): void {
@@ -73,10 +57,8 @@ export class NucleusDetector {
     this.n = n;
     this.smooth = new Float32Array(n);
     this.scratch = new Float32Array(n);
-    this.dist = new Float32Array(n);
     this.mask = new Uint8Array(n);
-    this.queue = new Int32Array(n);
-    this.light = new Float32Array(n);
+    this.pixels = new Int32Array(n);
     this.bg = new Float32Array(n);
   }
 
@@ -88,80 +70,23 @@ export class NucleusDetector {
     this.ensure(n);
     const out = labels && labels.length >= n ? labels : new Int32Array(n);
     const smooth = floatPlane(w, h, this.smooth.subarray(0, n));
-    const scratch = this.scratch;
-    const mask = this.mask;
-    const dist = this.dist;
-
-    const light = this.light;
     const bg = this.bg;
-    gaussianBlur(hematoxylin, p.sigmaUm / mpp, smooth, scratch);
-    gaussianBlur(hematoxylin, EDGE_SIGMA_UM / mpp, floatPlane(w, h, light.subarray(0, n)), scratch);
+    gaussianBlur(hematoxylin, p.sigmaUm / mpp, smooth, this.scratch);
     const bgR = Math.round(p.backgroundRadiusUm / mpp);
     const s = smooth.data;
     if (bgR > 0) {
       this.background.opening(s, bg, w, h, bgR);
-      for (let i = 0; i < n; i++) {
-        s[i] -= bg[i];
-        light[i] -= bg[i];
-      }
+      for (let i = 0; i < n; i++) s[i] -= bg[i];
     }
     // Local half-maximum edge on the lightly smoothed plane, relative to the brightest
     // detection-smoothed value within ±EDGE_WINDOW_UM: the contour sits on the nucleus edge
     // whatever its OD and keeps the neck between touching nuclei.
-    const lm = scratch;
     const r = Math.max(1, Math.round(EDGE_WINDOW_UM / mpp));
-    this.minmax.run(s, lm, w, h, r, 'x', 'max');
-    this.minmax.run(lm, lm, w, h, r, 'y', 'max');
-    const t = p.hematoxylinThreshold;
-    for (let i = 0; i < n; i++) mask[i] = s[i] >= t && light[i] >= EDGE_FRACTION * lm[i] ? 1 : 0;
-    fillHoles(mask, w, h, this.queue);
-
-    let count: number;
-    if (p.splitTouching) {
-      this.edt.squared(mask, w, h, dist, { invert: true });
-      for (let i = 0; i < n; i++) dist[i] = mask[i] ? Math.sqrt(dist[i]) : 0;
-      count = this.watershed.split(mask, dist, w, h, out, {
-        dynamic: SPLIT_DYNAMIC_UM / mpp,
-        minSeparation: SPLIT_MIN_SEPARATION_UM / mpp,
-      });
-    } else {
-      count = this.labeller.label(mask, w, h, out, 8);
-    }
-    return measure(out, hematoxylin.data, w, h, count, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
+    const count = this.edge.build(hematoxylin.data, s, bgR > 0 ? bg : null, w, h, p.hematoxylinThreshold, EDGE_SIGMA_UM / mpp, r, EDGE_FRACTION, this.mask, this.pixels);
+    const split = p.splitTouching ? { dynamic: SPLIT_DYNAMIC_UM / mpp, minSeparation: SPLIT_MIN_SEPARATION_UM / mpp } : null;
+    const nuclei = this.regions.run(this.mask, this.pixels, count, hematoxylin.data, w, h, out, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
+    return { labels: out, nuclei };
   }
-}
-
-/** Area filter, compact relabelling (raster order kept) and per-nucleus measurements. */
-function measure(labels: Int32Array, hem: Float32Array, w: number, h: number, count: number, minArea: number, maxArea: number): NucleusDetection {
-  const area = new Int32Array(count + 1);
-  const sx = new Float64Array(count + 1);
-  const sy = new Float64Array(count + 1);
-  const sh = new Float64Array(count + 1);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const l = labels[row + x];
-      if (l === 0) continue;
-      area[l]++;
-      sx[l] += x;
-      sy[l] += y;
-      sh[l] += hem[row + x];
-    }
-  }
-  const remap = new Int32Array(count + 1);
-  const nuclei: Nucleus[] = [];
-  for (let l = 1; l <= count; l++) {
-    const a = area[l];
-    if (a < minArea || a > maxArea) continue;
-    remap[l] = nuclei.length + 1;
-    nuclei.push({ label: nuclei.length + 1, cx: sx[l] / a, cy: sy[l] / a, areaPx: a, meanH: sh[l] / a });
-  }
-  const n = w * h;
-  for (let i = 0; i < n; i++) {
-    const l = labels[i];
-    if (l !== 0) labels[i] = remap[l];
-  }
-  return { labels, nuclei };
 }
 
 let shared: NucleusDetector | undefined;

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { DistanceTransform } from '../../src/detect/distance-transform.js';
+import { EdgeMask } from '../../src/detect/edge-mask.js';
+import { fillHoles } from '../../src/detect/fill-holes.js';
+import { gaussianBlur } from '../../src/detect/gaussian.js';
+import { MinMaxFilter } from '../../src/detect/min-max-filter.js';
+import { NucleusRegions } from '../../src/detect/nucleus-regions.js';
+import { Watershed } from '../../src/detect/watershed.js';
+import { floatPlane } from '../../src/raster.js';
+import { prng } from './shapes.js';
+
+/** Random blobs: discs, rings (holes, islands inside holes), touching pairs, blobs cut by the border. */
+function blobMask(w: number, h: number, seed: number): Uint8Array {
+  const rnd = prng(seed);
+  const m = new Uint8Array(w * h);
+  const disc = (cx: number, cy: number, r: number, v: number) => {
+    for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(h - 1, Math.ceil(cy + r)); y++) {
+      for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(w - 1, Math.ceil(cx + r)); x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) m[y * w + x] = v;
+    }
+  };
+  for (let k = 0; k < 40; k++) {
+    const cx = rnd() * w;
+    const cy = rnd() * h;
+    const r = 3 + rnd() * 9;
+    disc(cx, cy, r, 1);
+    if (rnd() < 0.3) disc(cx + 0.8 * r * (1 + rnd()), cy + rnd() * 3, r * (0.6 + 0.4 * rnd()), 1);
+    if (rnd() < 0.25 && r > 6) {
+      disc(cx, cy, r - 2.5, 0); // ring → hole
+      if (rnd() < 0.5) disc(cx, cy, 1.2, 1); // island inside the hole
+    }
+  }
+  for (let i = 0; i < w * h; i++) if (rnd() < 0.01) m[i] ^= 1; // specks and pin-holes
+  return m;
+}
+
+/** The whole-plane pipeline the boxed one replaces: fill holes, EDT, watershed, area filter. */
+function reference(mask0: Uint8Array, hem: Float32Array, w: number, h: number, minArea: number, maxArea: number) {
+  const n = w * h;
+  const mask = mask0.slice();
+  fillHoles(mask, w, h, new Int32Array(n));
+  const dist = new Float32Array(n);
+  new DistanceTransform().squared(mask, w, h, dist, { invert: true });
+  for (let i = 0; i < n; i++) dist[i] = mask[i] ? Math.sqrt(dist[i]) : 0;
+  const labels = new Int32Array(n);
+  const count = new Watershed().split(mask, dist, w, h, labels, { dynamic: 0.2, minSeparation: 6 });
+  const area = new Array<number>(count + 1).fill(0);
+  const sx = new Array<number>(count + 1).fill(0);
+  const sy = new Array<number>(count + 1).fill(0);
+  const sh = new Array<number>(count + 1).fill(0);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    if (!l) continue;
+    area[l]++;
+    sx[l] += i % w;
+    sy[l] += Math.floor(i / w);
+    sh[l] += hem[i];
+  }
+  const remap = new Int32Array(count + 1);
+  const nuclei = [];
+  for (let l = 1; l <= count; l++) {
+    if (area[l] < minArea || area[l] > maxArea) continue;
+    remap[l] = nuclei.length + 1;
+    nuclei.push({ label: nuclei.length + 1, cx: sx[l] / area[l], cy: sy[l] / area[l], areaPx: area[l], meanH: sh[l] / area[l] });
+  }
+  for (let i = 0; i < n; i++) labels[i] = remap[labels[i]];
+  return { labels, nuclei };
+}
+
+describe('NucleusRegions (per-component boxes)', () => {
+  it('equals whole-plane hole filling + distance-transform watershed + area filter on random masks', () => {
+    const regions = new NucleusRegions();
+    for (const [w, h, seed] of [
+      [160, 120, 1],
+      [97, 203, 2],
+      [256, 64, 3],
+    ] as const) {
+      const mask = blobMask(w, h, seed);
+      const hem = Float32Array.from({ length: w * h }, (_, i) => ((i * 7919) % 101) / 100);
+      const ref = reference(mask, hem, w, h, 12, 300);
+      const pixels = new Int32Array(w * h);
+      let count = 0;
+      for (let i = 0; i < w * h; i++) if (mask[i]) pixels[count++] = i;
+      const labels = new Int32Array(w * h);
+      const nuclei = regions.run(mask.slice(), pixels, count, hem, w, h, labels, { dynamic: 0.2, minSeparation: 6 }, 12, 300);
+      expect(ref.nuclei.length).toBeGreaterThan(15);
+      expect(nuclei).toEqual(ref.nuclei);
+      expect(Array.from(labels)).toEqual(Array.from(ref.labels));
+    }
+  });
+});
+
+describe('EdgeMask', () => {
+  it('equals the full-plane rule: s ≥ t and blur(hem) − bg ≥ fraction · local max of s', () => {
+    const rnd = prng(5);
+    for (const [w, h] of [
+      [90, 70],
+      [5, 40],
+    ] as const) {
+      const hem = floatPlane(w, h, Float32Array.from({ length: w * h }, () => rnd() * 0.6));
+      const s = Float32Array.from({ length: w * h }, () => rnd() * 0.3);
+      const bg = Float32Array.from({ length: w * h }, () => rnd() * 0.05);
+      const light = gaussianBlur(hem, 1).data;
+      for (let i = 0; i < w * h; i++) light[i] -= bg[i];
+      const lm = new Float32Array(w * h);
+      const f = new MinMaxFilter();
+      f.run(s, lm, w, h, 4, 'x', 'max');
+      f.run(lm, lm, w, h, 4, 'y', 'max');
+      const mask = new Uint8Array(w * h);
+      const pixels = new Int32Array(w * h);
+      const count = new EdgeMask().build(hem.data, s, bg, w, h, 0.1, 1, 4, 0.5, mask, pixels);
+      let want = 0;
+      for (let i = 0; i < w * h; i++) {
+        const on = s[i] >= 0.1 && light[i] >= 0.5 * lm[i] ? 1 : 0;
+        expect(mask[i]).toBe(on);
+        if (on) expect(pixels[want++]).toBe(i);
+      }
+      expect(count).toBe(want);
+      expect(want).toBeGreaterThan(10);
+    }
+  });
+});
