@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSlides } from '../../src/cli/run-slides.js';
 import { resolveParams } from '../../src/domain/params.js';
@@ -10,26 +9,11 @@ import { openPgliteStore } from '../../src/store/pglite.js';
 import type { Store } from '../../src/store/store.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
+import { pngDeclaring } from '../fixtures/png-header.js';
 
 let dir: string;
 let store: Store;
 let executor: TileExecutor;
-
-function pngWithDimensions(width: number, height: number): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(body.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
-    return Buffer.concat([head, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IEND', Buffer.alloc(0))]);
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-bad-batch-'));
@@ -43,7 +27,7 @@ beforeAll(async () => {
   const random = Buffer.alloc(4096);
   for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
   await writeFile(f('random.tif'), random);
-  await writeFile(f('absurd.png'), pngWithDimensions(2_000_000, 2_000_000));
+  await writeFile(f('absurd.png'), pngDeclaring(2_000_000, 2_000_000));
   store = await openPgliteStore({ inMemory: true });
   executor = threadPoolExecutor(2);
 });

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MetadataError, SlideFormatError } from '../../src/domain/errors.js';
 import { openSlide } from '../../src/slide/open.js';
 import { writeTiledTiff } from '../../src/slide/tiff-writer.js';
+import { pngDeclaring } from '../fixtures/png-header.js';
 import { pattern, rawSharp, tempDir } from './pattern.js';
 
 const tmp = tempDir('bad');
@@ -18,15 +18,6 @@ async function failure(path: string, meta?: { mpp?: number }): Promise<Error> {
     return err as Error;
   }
   throw new Error(`${path} opened and read without error`);
-}
-
-function pngChunk(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(body.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
-  return Buffer.concat([head, body, crc]);
 }
 
 describe('bad slide files', () => {
@@ -132,12 +123,8 @@ describe('bad slide files', () => {
   });
 
   it('a PNG declaring 2,000,000 × 2,000,000 is refused before decoding, with dimensions and limit', async () => {
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(2_000_000, 0);
-    ihdr.writeUInt32BE(2_000_000, 4);
-    ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
     const path = tmp.file('huge.png');
-    writeFileSync(path, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IEND', Buffer.alloc(0))]));
+    writeFileSync(path, pngDeclaring(2_000_000, 2_000_000));
     const err = await failure(path, { mpp: 0.5 });
     expect(err).toBeInstanceOf(SlideFormatError);
     expect(err.message).toBe(
