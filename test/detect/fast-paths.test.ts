@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CellExpander } from '../../src/detect/cells.js';
 import { DistanceTransform } from '../../src/detect/distance-transform.js';
 import { EdgeMask } from '../../src/detect/edge-mask.js';
 import { fillHoles } from '../../src/detect/fill-holes.js';
@@ -116,6 +117,42 @@ describe('EdgeMask', () => {
       }
       expect(count).toBe(want);
       expect(want).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('CellExpander (clipped, one pass per row)', () => {
+  it('equals the nearest-feature distance transform clipped at the expansion, ties included', () => {
+    const rnd = prng(9);
+    const dt = new DistanceTransform();
+    const expander = new CellExpander();
+    for (const [w, h, radius] of [
+      [120, 90, 6],
+      [64, 150, 3.5],
+      [200, 40, 12],
+    ] as const) {
+      // Small square and single-pixel "nuclei" on an integer grid: many exact distance ties.
+      const nuclei = new Int32Array(w * h);
+      let label = 0;
+      for (let k = 0; k < 60; k++) {
+        const x0 = Math.floor(rnd() * w);
+        const y0 = Math.floor(rnd() * h);
+        const size = 1 + Math.floor(rnd() * 4);
+        label++;
+        for (let y = y0; y < Math.min(h, y0 + size); y++) for (let x = x0; x < Math.min(w, x0 + size); x++) nuclei[y * w + x] = label;
+      }
+      const d2 = new Float32Array(w * h);
+      const nearest = new Int32Array(w * h);
+      dt.squared(nuclei, w, h, d2, { nearest });
+      const cells = new Int32Array(w * h).fill(-7);
+      expander.expand(nuclei, w, h, radius, cells);
+      let grown = 0;
+      for (let i = 0; i < w * h; i++) {
+        const want = nearest[i] >= 0 && d2[i] <= radius * radius ? nuclei[nearest[i]] : 0;
+        if (cells[i] !== want) expect(`pixel ${i}: ${cells[i]}`).toBe(`pixel ${i}: ${want}`);
+        if (want && !nuclei[i]) grown++;
+      }
+      expect(grown).toBeGreaterThan(500);
     }
   });
 });
