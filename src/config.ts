@@ -8,6 +8,24 @@ const Env = z.object({
   DATABASE_URL: z.string().url().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(Math.max(1, os.availableParallelism?.() ?? os.cpus().length)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  // service mode (queue); see src/queue/
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix: separate deployments (or test runs) sharing one Redis never see each other's jobs */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('bq'),
+  /** tiles per queue job; unset = the measured default (src/queue/policy.ts) */
+  TILE_BATCH_SIZE: z.coerce.number().int().min(1).max(256).optional(),
+  /** BullMQ job lock and stalled-check period, ms; short values let tests recover killed workers in seconds */
+  BULLMQ_LOCK_MS: z.coerce.number().int().min(500).max(600_000).optional(),
+  STALLED_INTERVAL_MS: z.coerce.number().int().min(250).max(600_000).optional(),
+  /** submitted slide paths are resolved under this folder */
+  SLIDES_ROOT: z.string().min(1).default('./slides'),
+  /** API (`serve`): listen address; loopback by default so nothing is exposed by accident */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** every slide path the API accepts must resolve inside this folder */
+  SLIDES_ROOT: z.string().min(1).default('./slides'),
+  /** largest multipart upload (per file and per request), bytes; 2 GiB by default */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
 });
 export type Config = z.infer<typeof Env>;
 

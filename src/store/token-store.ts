@@ -1,0 +1,79 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { SqlExecutor } from './executor.js';
+import { StoreError } from './store-error.js';
+
+/**
+ * submitter: a pathologist — submits batches and reads their own.
+ * reader: a researcher — reads scores and batch status.
+ * admin: everything, including tokens.
+ */
+export const Role = z.enum(['submitter', 'reader', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export interface TokenRecord {
+  id: number;
+  name: string;
+  role: Role;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** `bq_` + base64url of 32 random bytes: 256 bits of entropy, 43 characters after the prefix. */
+const TOKEN_FORMAT = /^bq_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * A plain sha256 is the right hash here, unlike for passwords: the secret is 256 random bits, so
+ * there is no dictionary to try and a slow, salted hash would buy nothing. It also makes the
+ * digest a lookup key (UNIQUE index), so verifying never compares secrets character by character.
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+const TokenName = z.string().trim().min(1).max(100);
+
+/** API tokens over the store's SQL executor (same SQL on PGlite and PostgreSQL). */
+export class TokenStore {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /** The returned token is the only copy of the secret: print it once, it cannot be recovered. */
+  async createToken(role: Role, name: string): Promise<{ id: number; token: string }> {
+    const r = Role.safeParse(role);
+    if (!r.success) throw new StoreError(`createToken: role must be one of ${Role.options.join(', ')} (got "${String(role)}")`);
+    const n = TokenName.safeParse(name);
+    if (!n.success) throw new StoreError('createToken: name must be 1-100 characters');
+    const token = `bq_${randomBytes(32).toString('base64url')}`;
+    const { rows } = await this.db.query<{ id: number }>(
+      'INSERT INTO api_tokens (name, role, token_hash) VALUES ($1, $2, $3) RETURNING id',
+      [n.data, r.data, hashToken(token)],
+    );
+    return { id: rows[0].id, token };
+  }
+
+  /** The token's id and role, or undefined when it is malformed, unknown or revoked. */
+  async verify(token: string): Promise<{ id: number; role: Role } | undefined> {
+    if (!TOKEN_FORMAT.test(token)) return undefined;
+    const { rows } = await this.db.query<{ id: number; role: Role }>(
+      'SELECT id, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+      [hashToken(token)],
+    );
+    return rows[0];
+  }
+
+  /** true when the token existed and was active; revoking twice keeps the first time. */
+  async revoke(id: number): Promise<boolean> {
+    const { rows } = await this.db.query<{ id: number }>(
+      'UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  async list(): Promise<TokenRecord[]> {
+    const { rows } = await this.db.query<{ id: number; name: string; role: Role; created_at: Date; revoked_at: Date | null }>(
+      'SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY id',
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  }
+}
