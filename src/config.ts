@@ -17,8 +17,6 @@ const Env = z.object({
   /** BullMQ job lock and stalled-check period, ms; short values let tests recover killed workers in seconds */
   BULLMQ_LOCK_MS: z.coerce.number().int().min(500).max(600_000).optional(),
   STALLED_INTERVAL_MS: z.coerce.number().int().min(250).max(600_000).optional(),
-  /** submitted slide paths are resolved under this folder */
-  SLIDES_ROOT: z.string().min(1).default('./slides'),
   /** API (`serve`): listen address; loopback by default so nothing is exposed by accident */
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
