@@ -1,0 +1,58 @@
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { Role, TokenStore } from '../store/token-store.js';
+import { HttpError } from './http-error.js';
+
+/**
+ * Who may do what (one role per token; admin implies every role):
+ * - submitter (pathologist): submit batches; list, read and follow its own batches only — another
+ *   token's batch answers 404, as if it did not exist.
+ * - reader (researcher): read scores; read any batch's status, since it shows no more than the
+ *   scores already do (paths, patient pseudonyms, errors) and tells whether they are complete.
+ * - admin: everything above, plus tokens.
+ * No or unknown/revoked token → 401; a valid token without the role → 403.
+ */
+export interface Principal {
+  tokenId: number;
+  role: Role;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export type TokenVerifier = Pick<TokenStore, 'verify'>;
+
+const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
+
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new HttpError(401, 'authentication required');
+  return req.principal;
+}
+
+/** `token:<id>`: what a batch records as its creator, so ownership survives token renames. */
+export function creatorOf(p: Principal): string {
+  return `token:${p.tokenId}`;
+}
+
+/** A hook that lets a request through only with a valid token of one of these roles (or admin). */
+export function allow(tokens: TokenVerifier, ...roles: Role[]): onRequestHookHandler {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const header = req.headers.authorization;
+    const m = header ? BEARER.exec(header) : null;
+    if (!m) {
+      reply.header('www-authenticate', 'Bearer');
+      throw new HttpError(401, header ? 'Authorization header must be "Bearer <token>"' : 'missing API token (Authorization: Bearer <token>)');
+    }
+    const found = await tokens.verify(m[1]);
+    if (!found) {
+      reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      throw new HttpError(401, 'invalid or revoked API token');
+    }
+    if (found.role !== 'admin' && !roles.includes(found.role)) {
+      throw new HttpError(403, `a ${found.role} token may not ${req.method} ${req.routeOptions.url}; needs ${[...roles, 'admin'].join(' or ')}`);
+    }
+    req.principal = { tokenId: found.id, role: found.role };
+  };
+}

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ScoreRow } from '../../store/store.js';
+import { allow } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { HttpError } from '../http-error.js';
+import { scoreJson } from '../json-views.js';
+import { Problem, ScoreJson, ScoreQuery, SlideId } from '../schemas.js';
+import { scoresCsv } from '../scores-csv.js';
+
+const security = [{ bearer: [] }];
+
+/** Per-slide scores of finished analyses, filtered by slide, biopsy, patient, marker, timepoint. */
+export function scoreRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/scores', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: 'Scores as JSON, or CSV with ?format=csv (a header row; units in the column names)',
+        tags: ['scores'],
+        security,
+        querystring: ScoreQuery,
+        produces: ['application/json', 'text/csv'],
+        response: { 200: z.array(ScoreJson), 400: Problem, 401: Problem, 403: Problem },
+      },
+    }, async (req, reply) => {
+      const q = req.query;
+      let { patient, timepoint } = q;
+      let rows: ScoreRow[] = [];
+      let contradictory = false;
+      if (q.biopsy !== undefined) {
+        const at = q.biopsy.lastIndexOf(':');
+        const [bp, bt] = [q.biopsy.slice(0, at), q.biopsy.slice(at + 1)];
+        contradictory = (patient !== undefined && patient !== bp) || (timepoint !== undefined && timepoint !== bt);
+        patient = bp;
+        timepoint = bt;
+      }
+      if (!contradictory) rows = await deps.store.listScores({ patient, timepoint, marker: q.marker, slideId: q.slide });
+      if (q.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="scores.csv"').send(scoresCsv(rows) as never); // a string body skips the JSON serializer
+      }
+      return rows.map(scoreJson);
+    });
+
+    app.get('/slides/:id/scores', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: "One slide's scores (one entry per parameter set / code version it was analysed with)",
+        tags: ['scores'],
+        security,
+        params: SlideId,
+        response: { 200: z.array(ScoreJson), 401: Problem, 403: Problem, 404: Problem },
+      },
+    }, async (req) => {
+      const rows = await deps.store.listScores({ slideId: req.params.id });
+      if (rows.length === 0) throw new HttpError(404, `slide ${req.params.id} has no finished analysis`);
+      return rows.map(scoreJson);
+    });
+  };
+}

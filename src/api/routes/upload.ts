@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { resolveParams, type AnalysisParams } from '../../domain/params.js';
+import type { SlideMetadata } from '../../domain/slide.js';
+import { allow, creatorOf, principalOf } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { HttpError } from '../http-error.js';
+import { Problem, Submitted, UploadMetadata } from '../schemas.js';
+import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
+
+/** Client file names become plain names in one folder: no directories, no dot files, no odd bytes. */
+function safeName(filename: string): string {
+  const base = path.basename(filename.replaceAll('\\', '/')).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
+  if (!base) throw new HttpError(400, `uploaded file name ${JSON.stringify(filename)} has no usable characters`);
+  return base.slice(0, 200);
+}
+
+function parseMetadata(text: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `metadata: not valid JSON (${(err as Error).message})`);
+  }
+  const r = UploadMetadata.safeParse(json);
+  if (!r.success) {
+    throw new HttpError(400, r.error.issues.map((i) => `metadata.${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return r.data;
+}
+
+/**
+ * Multipart upload: file parts (any field name) plus an optional `metadata` field, JSON
+ * `{ slides: [{ file: <uploaded file name>, patient, timepoint, marker, mpp }], params }`.
+ * Files stream to SLIDES_ROOT/uploads/<upload id>/ (a fresh random folder: the batch id is only
+ * known after submission). Each file and the request as a whole are limited to MAX_UPLOAD_BYTES;
+ * past it the upload is removed and the answer is 413.
+ */
+export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const limit = deps.config.MAX_UPLOAD_BYTES;
+  return async (app) => {
+    app.post('/batches/upload', {
+      onRequest: allow(deps.tokens, 'submitter'),
+      schema: {
+        summary: 'Upload slide files (multipart/form-data) and submit them as a batch',
+        description: `File parts plus an optional "metadata" field (JSON: {slides:[{file, patient, timepoint, marker, mpp}], params}). At most MAX_UPLOAD_BYTES per request (this server: ${limit}).`,
+        consumes: ['multipart/form-data'],
+        tags: ['batches'],
+        security: [{ bearer: [] }],
+        response: { 201: Submitted, 400: Problem, 401: Problem, 403: Problem, 413: Problem, 415: Problem },
+      },
+    }, async (req, reply) => {
+      const who = principalOf(req);
+      if (!req.isMultipart()) throw new HttpError(415, 'POST /batches/upload takes multipart/form-data (use POST /batches for a JSON manifest)');
+      const root = await realSlidesRoot(deps.config.SLIDES_ROOT);
+      const dir = path.join(root, 'uploads', randomUUID());
+      await mkdir(dir, { recursive: true });
+      try {
+        const files: string[] = [];
+        let meta: { slides: ({ file: string } & SlideMetadata)[]; params?: AnalysisParams } = { slides: [] };
+        let total = 0;
+        for await (const part of req.parts({ limits: { fileSize: limit } })) {
+          if (part.type === 'field') {
+            if (part.fieldname !== 'metadata') throw new HttpError(400, `unexpected form field "${part.fieldname}" (only "metadata" and files)`);
+            meta = parseMetadata(String(part.value));
+            continue;
+          }
+          const name = safeName(part.filename);
+          if (files.includes(name)) throw new HttpError(400, `file "${name}" is uploaded twice`);
+          files.push(name);
+          const count = new Transform({
+            transform(chunk: Buffer, _enc, done) {
+              total += chunk.length;
+              done(total > limit ? new HttpError(413, `upload is larger than the limit of ${limit} bytes (MAX_UPLOAD_BYTES)`) : null, chunk);
+            },
+          });
+          await pipeline(part.file, count, createWriteStream(path.join(dir, name)));
+          if (part.file.truncated) throw new HttpError(413, `file "${name}" is larger than the upload limit of ${limit} bytes (MAX_UPLOAD_BYTES)`);
+        }
+        if (files.length === 0) throw new HttpError(400, 'no files in the upload');
+        const byName = new Map(meta.slides.map((e, i) => [safeName(e.file), { e, i }]));
+        for (const [name, { i }] of byName) {
+          if (!files.includes(name)) throw new HttpError(400, `metadata.slides.${i}.file: "${name}" is not among the uploaded files (${files.join(', ')})`);
+        }
+        const slides = [];
+        for (const name of files) {
+          const { file: _file, ...metadata } = byName.get(name)?.e ?? { file: name };
+          slides.push({ path: await resolveSlidePath(root, path.join(dir, name), `upload "${name}"`), metadata });
+        }
+        const { batchId } = await deps.batches.submit({ slides, createdBy: creatorOf(who), params: meta.params ?? resolveParams({}) });
+        return reply.code(201).send({ batchId, slides: slides.length });
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+    });
+  };
+}

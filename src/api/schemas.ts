@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { AnalysisParams } from '../domain/params.js';
+import { SlideScores } from '../domain/scores.js';
+import { SlideMetadata } from '../domain/slide.js';
+import { Role } from '../store/token-store.js';
+
+/** Request and response shapes of the HTTP API; the OpenAPI document is generated from these. */
+
+export const SlideEntry = SlideMetadata.extend({
+  /** relative to SLIDES_ROOT (or absolute inside it) */
+  file: z.string().min(1).max(4096),
+}).strict();
+
+export const SubmitBody = z
+  .object({
+    slides: z.array(SlideEntry).min(1).max(10_000),
+    params: AnalysisParams.optional(),
+  })
+  .strict();
+export type SubmitBody = z.infer<typeof SubmitBody>;
+
+/** The `metadata` field of a multipart upload: entries name uploaded files by their file name. */
+export const UploadMetadata = z
+  .object({
+    slides: z.array(SlideEntry).default([]),
+    params: AnalysisParams.optional(),
+  })
+  .strict();
+
+export const BatchId = z.object({ id: z.coerce.number().int().positive() });
+export const SlideId = z.object({ id: z.coerce.number().int().positive() });
+
+export const BatchSlideJson = z.object({
+  id: z.number().int(),
+  path: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  error: z.string().nullable(),
+  code: z.string().nullable(),
+  analysisId: z.number().int().nullable(),
+  tilesDone: z.number().int(),
+  tilesTotal: z.number().int(),
+});
+
+export const BatchJson = z.object({
+  id: z.number().int(),
+  status: z.enum(['queued', 'running', 'done', 'partial', 'failed']),
+  createdBy: z.string(),
+  createdAt: z.string().describe('ISO 8601'),
+  slides: z.array(BatchSlideJson),
+});
+export type BatchJson = z.infer<typeof BatchJson>;
+
+export const Submitted = z.object({ batchId: z.number().int(), slides: z.number().int() });
+
+export const ScoreQuery = z
+  .object({
+    patient: z.string().min(1).max(64).optional(),
+    marker: z.string().min(1).max(32).optional(),
+    timepoint: z.string().min(1).max(32).optional(),
+    slide: z.coerce.number().int().positive().optional(),
+    /** `<patient>:<timepoint>`: one biopsy is one patient's sample at one timepoint */
+    biopsy: z
+      .string()
+      .regex(/^.+:[^:]+$/, 'must be <patient>:<timepoint>')
+      .optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
+export const ScoreJson = z.object({
+  analysisId: z.number().int(),
+  slideId: z.number().int(),
+  path: z.string(),
+  sha256: z.string(),
+  format: z.string(),
+  patient: z.string().nullable(),
+  timepoint: z.string().nullable(),
+  marker: z.string().nullable(),
+  biopsy: z.string().nullable().describe('<patient>:<timepoint>'),
+  slideMppUm: z.number(),
+  mppSource: z.string(),
+  analysisMppUm: z.number(),
+  level: z.number().int(),
+  paramsHash: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  stain: z.record(z.string(), z.unknown()),
+  codeVersion: z.string(),
+  modelId: z.string().nullable(),
+  computedAt: z.string().describe('ISO 8601'),
+  scores: SlideScores,
+});
+export type ScoreJson = z.infer<typeof ScoreJson>;
+
+export const CreateTokenBody = z.object({ role: Role, name: z.string().trim().min(1).max(100) }).strict();
+export const CreatedToken = z.object({ id: z.number().int(), role: Role, token: z.string().describe('shown once; only its hash is stored') });
+export const TokenJson = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: Role,
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export const TokenId = z.object({ id: z.coerce.number().int().positive() });
+
+export const Problem = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
+
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checks: z.record(z.string(), z.string().describe('"ok" or the error')),
+});

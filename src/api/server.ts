@@ -1,0 +1,85 @@
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { BiopsyQuantError } from '../domain/errors.js';
+import { createLogger } from '../log.js';
+import { ANALYSIS_VERSION } from '../version.js';
+import type { ApiDeps } from './deps.js';
+import { batchEventRoutes } from './routes/batch-events.js';
+import { batchRoutes } from './routes/batches.js';
+import { healthRoutes } from './routes/health.js';
+import { scoreRoutes } from './routes/scores.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { uploadRoutes } from './routes/upload.js';
+
+export type { ApiDeps } from './deps.js';
+
+export type ApiServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** "body.slides.0.file" from the validator's context and JSON pointer, so a 400 names the field. */
+function fieldName(context: string | undefined, instancePath: string): string {
+  const rest = instancePath.split('/').filter(Boolean).join('.');
+  return [context ?? 'request', rest].filter(Boolean).join('.');
+}
+
+/**
+ * The HTTP API: zod-validated routes, roles from API tokens (auth.ts), an OpenAPI document
+ * generated from the same schemas at GET /openapi.json. Logs through pino on stderr.
+ */
+export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
+  const app = Fastify({ loggerInstance: createLogger(deps.config.LOG_LEVEL) as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({ field: fieldName(err.validationContext, v.instancePath), message: v.message ?? 'invalid' }));
+      return reply.code(400).send({ statusCode: 400, error: STATUS_TEXT[400], message: issues.map((i) => `${i.field}: ${i.message}`).join('; ') });
+    }
+    let status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    let message = err.message;
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE') message = `upload is larger than the limit of ${deps.config.MAX_UPLOAD_BYTES} bytes (MAX_UPLOAD_BYTES)`;
+    // typed domain errors (bad path, bad metadata) are the client's to fix
+    if (err instanceof BiopsyQuantError && status === 500) status = 400;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      message = 'internal error; see the server log';
+    }
+    return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'biopsy-quant', description: 'Immunohistochemistry quantification of muscle biopsies', version: ANALYSIS_VERSION },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token (bq_…)' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyMultipart, {
+    throwFileSizeLimit: false,
+    limits: { fileSize: deps.config.MAX_UPLOAD_BYTES, files: 1_000, fields: 10, fieldSize: 16 * 1024 * 1024 },
+  });
+
+  await app.register(healthRoutes(deps));
+  await app.register(batchRoutes(deps));
+  await app.register(uploadRoutes(deps));
+  await app.register(batchEventRoutes(deps));
+  await app.register(scoreRoutes(deps));
+  await app.register(tokenRoutes(deps));
+  app.get('/openapi.json', { schema: { summary: 'This document', tags: ['health'] } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}
