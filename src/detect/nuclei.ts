@@ -1,6 +1,7 @@
 import type { AnalysisParams } from '../domain/params.js';
 import { floatPlane, type FloatPlane } from '../raster.js';
 import { BackgroundEstimator } from './background.js';
+import { BoxGaussian } from './box-gaussian.js';
 import { EdgeMask } from './edge-mask.js';
 import { gaussianBlur } from './gaussian.js';
 import { NucleusRegions, type Nucleus } from './nucleus-regions.js';
@@ -45,6 +46,7 @@ export class NucleusDetector {
   private readonly background = new BackgroundEstimator();
   private readonly edge = new EdgeMask();
   private readonly regions = new NucleusRegions();
+  private readonly box = new BoxGaussian();
   private n = 0;
   private smooth = new Float32Array(0);
   private scratch = new Float32Array(0);
@@ -71,7 +73,11 @@ export class NucleusDetector {
     const out = labels && labels.length >= n ? labels : new Int32Array(n);
     const smooth = floatPlane(w, h, this.smooth.subarray(0, n));
     const bg = this.bg;
-    gaussianBlur(hematoxylin, p.sigmaUm / mpp, smooth, this.scratch);
+    // σ = 3 px at the default 1.5 µm, 0.5 µm/px: the box cascade has the same variance at a quarter
+    // of the cost; below 1 px (few taps) the sampled kernel is as cheap and more faithful.
+    const sigmaPx = p.sigmaUm / mpp;
+    if (sigmaPx >= 1) this.box.blur(hematoxylin.data, smooth.data, w, h, sigmaPx, this.scratch);
+    else gaussianBlur(hematoxylin, sigmaPx, smooth, this.scratch);
     const bgR = Math.round(p.backgroundRadiusUm / mpp);
     const s = smooth.data;
     if (bgR > 0) {
