@@ -1,21 +1,16 @@
 import type { Detection, TileResult } from '../domain/detection.js';
 import { BiopsyQuantError, errorMessage } from '../domain/errors.js';
-import type { TileBatchJob } from '../domain/job.js';
-import { paramsHash, type AnalysisParams } from '../domain/params.js';
+import type { AnalysisParams } from '../domain/params.js';
 import type { SlideScores } from '../domain/scores.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { aggregateTiles } from '../score/aggregate-slide.js';
-import { openSlide } from '../slide/open.js';
-import type { Slide } from '../slide/types.js';
 import type { I0 } from '../stain/od.js';
 import type { StainMatrix } from '../stain/vectors.js';
-import { fileSha256 } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
 import { ANALYSIS_VERSION, MODEL_ID_CLASSICAL } from '../version.js';
-import { chunk } from './batches.js';
-import { chooseStains } from './estimate-stains.js';
 import type { TileExecutor } from './executor.js';
-import { batchSizeFor, planSlide } from './plan-slide.js';
+import { batchSizeFor } from './plan-slide.js';
+import { prepareSlide } from './prepare-slide.js';
 
 export interface AnalyseSlideInput {
   path: string;
@@ -62,47 +57,18 @@ export type SlideOutcome = SlideSuccess | SlideFailure;
 export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutcome> {
   const { path, params, executor, store } = input;
   const metadata = input.metadata ?? {};
-  let slide: Slide | undefined;
   let analysisId: number | undefined;
   try {
-    slide = await openSlide(path, metadata.mpp === undefined ? undefined : { mpp: metadata.mpp });
-    const plan = await planSlide(slide, params);
-    const stains = await chooseStains(slide, plan, params);
-    const hash = paramsHash(params);
-    if (store) {
-      const slideId = await store.upsertSlide({
-        sha256: await fileSha256(path),
-        path,
-        format: slide.format,
-        width: slide.levels[0].width,
-        height: slide.levels[0].height,
-        mpp: slide.levels[0].mpp,
-        mppSource: slide.mppSource,
-        metadata,
-      });
-      ({ analysisId } = await store.beginAnalysis({
-        slideId,
-        paramsHash: hash,
-        params,
-        stain: { ...stains.matrix, i0: stains.i0, note: stains.note },
-        codeVersion: ANALYSIS_VERSION,
-        modelId: MODEL_ID_CLASSICAL,
-        mpp: plan.level.mpp,
-        level: plan.level.index,
-        tilesTotal: plan.tiles.length,
-      }));
-    }
-
-    const jobs: TileBatchJob[] = chunk(plan.tiles, batchSizeFor(plan.tiles.length, executor.concurrency)).map((tiles) => ({
-      slidePath: path,
-      metadataMpp: metadata.mpp,
-      level: plan.level.index,
-      mpp: plan.level.mpp,
-      stain: { ...stains.matrix },
-      i0: stains.i0,
+    const prepared = await prepareSlide({
+      path,
+      metadata,
       params,
-      tiles,
-    }));
+      store,
+      batchSize: (tileCount) => batchSizeFor(tileCount, executor.concurrency),
+    });
+    const { plan, stains, jobs, paramsHash: hash } = prepared;
+    analysisId = prepared.analysisId;
+
     let done = 0;
     input.onProgress?.(0, plan.tiles.length);
     const perBatch = await Promise.all(
@@ -137,21 +103,30 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
     };
   } catch (err) {
     const failure = toFailure(path, err);
-    if (store) {
-      try {
-        if (analysisId !== undefined) await store.failAnalysis(analysisId, failure.error);
-        else await store.recordSlideFailure({ path, error: failure.error, metadata });
-      } catch (storeErr) {
-        failure.error += ` (and the failure could not be stored: ${errorMessage(storeErr)})`;
-      }
-    }
+    if (store) await storeFailure(store, { path, metadata, analysisId }, failure);
     return failure;
-  } finally {
-    await slide?.close().catch(() => undefined);
   }
 }
 
-function toFailure(path: string, err: unknown): SlideFailure {
+/**
+ * Keeps a slide's failure in the store: on its analysis when one was begun, else as a file that
+ * could not be analysed. If even that fails, the message says so rather than losing the error.
+ */
+export async function storeFailure(
+  store: Store,
+  where: { path: string; metadata: SlideMetadata; analysisId?: number },
+  failure: SlideFailure,
+): Promise<void> {
+  try {
+    if (where.analysisId !== undefined) await store.failAnalysis(where.analysisId, failure.error, failure.code);
+    else await store.recordSlideFailure({ path: where.path, error: failure.error, code: failure.code, metadata: where.metadata });
+  } catch (storeErr) {
+    failure.error += ` (and the failure could not be stored: ${errorMessage(storeErr)})`;
+  }
+}
+
+/** A typed error keeps its code; anything else is INTERNAL. The message always names the file. */
+export function toFailure(path: string, err: unknown): SlideFailure {
   const message = errorMessage(err);
   const code = err instanceof BiopsyQuantError ? err.code : 'INTERNAL';
   // typed errors already name the file; anything else gets the file name added

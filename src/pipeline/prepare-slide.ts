@@ -1,0 +1,90 @@
+import type { TileBatchJob } from '../domain/job.js';
+import { paramsHash, type AnalysisParams } from '../domain/params.js';
+import type { SlideMetadata } from '../domain/slide.js';
+import { openSlide } from '../slide/open.js';
+import { fileSha256 } from '../store/fingerprint.js';
+import type { Store } from '../store/store.js';
+import { ANALYSIS_VERSION, MODEL_ID_CLASSICAL } from '../version.js';
+import { chunk } from './batches.js';
+import { chooseStains, type StainChoice } from './estimate-stains.js';
+import { planSlide, type SlidePlan } from './plan-slide.js';
+
+export interface PrepareSlideInput {
+  path: string;
+  metadata: SlideMetadata;
+  params: AnalysisParams;
+  /** tiles per job, given the slide's tile count */
+  batchSize: (tileCount: number) => number;
+  store?: Store;
+  /**
+   * A finished analysis of this slide, parameters and code, if the caller wants one reused
+   * rather than run again (service mode); then no analysis is begun and no jobs are made.
+   */
+  findDone?: (slideId: number, paramsHash: string, codeVersion: string) => Promise<number | undefined>;
+}
+
+export interface PreparedSlide {
+  plan: SlidePlan;
+  stains: StainChoice;
+  paramsHash: string;
+  /** with a store: the analysis the tiles are saved under */
+  analysisId?: number;
+  /** true when findDone found a finished analysis (analysisId is that one, jobs is empty) */
+  alreadyDone: boolean;
+  jobs: TileBatchJob[];
+}
+
+/**
+ * Everything before the tiles, shared by embedded mode (analyseSlide) and service mode (the
+ * plan-slide job): open the slide, choose the level and tiles, choose stains, register the slide
+ * and its analysis in the store, and cut the tiles into jobs.
+ */
+export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSlide> {
+  const { path, metadata, params, store } = input;
+  const slide = await openSlide(path, metadata.mpp === undefined ? undefined : { mpp: metadata.mpp });
+  try {
+    const plan = await planSlide(slide, params);
+    const stains = await chooseStains(slide, plan, params);
+    const hash = paramsHash(params);
+    let analysisId: number | undefined;
+    if (store) {
+      const slideId = await store.upsertSlide({
+        sha256: await fileSha256(path),
+        path,
+        format: slide.format,
+        width: slide.levels[0].width,
+        height: slide.levels[0].height,
+        mpp: slide.levels[0].mpp,
+        mppSource: slide.mppSource,
+        metadata,
+      });
+      const done = await input.findDone?.(slideId, hash, ANALYSIS_VERSION);
+      if (done !== undefined) return { plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
+      ({ analysisId } = await store.beginAnalysis({
+        slideId,
+        paramsHash: hash,
+        params,
+        stain: { ...stains.matrix, i0: stains.i0, note: stains.note },
+        codeVersion: ANALYSIS_VERSION,
+        modelId: MODEL_ID_CLASSICAL,
+        mpp: plan.level.mpp,
+        level: plan.level.index,
+        tilesTotal: plan.tiles.length,
+      }));
+    }
+    const jobs: TileBatchJob[] = chunk(plan.tiles, input.batchSize(plan.tiles.length)).map((tiles) => ({
+      slidePath: path,
+      metadataMpp: metadata.mpp,
+      level: plan.level.index,
+      mpp: plan.level.mpp,
+      stain: { ...stains.matrix },
+      i0: stains.i0,
+      params,
+      tiles,
+    }));
+    return { plan, stains, paramsHash: hash, analysisId, alreadyDone: false, jobs };
+  } finally {
+    // tile jobs open the file themselves (a worker thread or another machine)
+    await slide.close().catch(() => undefined);
+  }
+}
