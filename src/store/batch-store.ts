@@ -18,9 +18,9 @@ export interface BatchSlideView {
   error: string | null;
   code: string | null;
   analysisId: number | null;
-  /** from the analysis row: 0 / null until the slide is planned */
+  /** from the slide's analysis row; both 0 until the slide is planned */
   tilesDone: number;
-  tilesTotal: number | null;
+  tilesTotal: number;
   updatedAt: Date;
 }
 
@@ -31,16 +31,6 @@ export interface BatchView {
   paramsHash: string;
   status: BatchStatus;
   slides: BatchSlideView[];
-}
-
-export interface BatchSummary {
-  id: number;
-  createdBy: string;
-  createdAt: Date;
-  status: BatchStatus;
-  slides: number;
-  done: number;
-  failed: number;
 }
 
 /** What a worker needs to run one slide of a batch. */
@@ -99,7 +89,7 @@ function countStatuses(slides: readonly { status: BatchSlideStatus }[]): StatusC
 }
 
 const SLIDE_COLUMNS = `bs.id, bs.position, bs.path, bs.metadata, bs.status, bs.error, bs.code, bs.analysis_id,
-  coalesce(a.tiles_done, 0) AS tiles_done, a.tiles_total, bs.updated_at`;
+  coalesce(a.tiles_done, 0) AS tiles_done, coalesce(a.tiles_total, 0) AS tiles_total, bs.batch_id, bs.updated_at`;
 
 interface SlideRow {
   id: number;
@@ -111,7 +101,8 @@ interface SlideRow {
   code: string | null;
   analysis_id: number | null;
   tiles_done: number;
-  tiles_total: number | null;
+  tiles_total: number;
+  batch_id: number;
   updated_at: Date;
 }
 
@@ -126,7 +117,7 @@ function slideView(r: SlideRow): BatchSlideView {
     code: r.code,
     analysisId: r.analysis_id,
     tilesDone: Number(r.tiles_done),
-    tilesTotal: r.tiles_total,
+    tilesTotal: Number(r.tiles_total),
     updatedAt: r.updated_at,
   };
 }
@@ -212,54 +203,39 @@ export class BatchStore {
 
   async getBatch(batchId: number): Promise<BatchView | undefined> {
     const id = parse(Id, batchId, 'getBatch: batch id');
-    return this.db.transaction(async (tx) => {
-      const b = await tx.query<{ id: number; created_by: string; created_at: Date; params_hash: string }>(
-        'SELECT id, created_by, created_at, params_hash FROM batches WHERE id = $1',
-        [id],
-      );
-      if (b.rows.length === 0) return undefined;
-      const s = await tx.query<SlideRow>(
-        `SELECT ${SLIDE_COLUMNS} FROM batch_slides bs LEFT JOIN analyses a ON a.id = bs.analysis_id
-         WHERE bs.batch_id = $1 ORDER BY bs.position`,
-        [id],
-      );
-      const slides = s.rows.map(slideView);
-      const r = b.rows[0];
-      return { id: r.id, createdBy: r.created_by, createdAt: r.created_at, paramsHash: r.params_hash, status: batchStatus(countStatuses(slides)), slides };
-    });
+    return (await this.batchesWhere('b.id = $1', [id]))[0];
   }
 
-  /** newest first; only those created by `createdBy` when given */
-  async listBatches(createdBy?: string): Promise<BatchSummary[]> {
-    const by = createdBy === undefined ? null : parse(z.string().min(1), createdBy, 'listBatches: createdBy');
-    const { rows } = await this.db.query<{
-      id: number;
-      created_by: string;
-      created_at: Date;
-      queued: number;
-      running: number;
-      done: number;
-      failed: number;
-    }>(
-      `SELECT b.id, b.created_by, b.created_at,
-         count(*) FILTER (WHERE bs.status = 'queued')::int AS queued,
-         count(*) FILTER (WHERE bs.status = 'running')::int AS running,
-         count(*) FILTER (WHERE bs.status = 'done')::int AS done,
-         count(*) FILTER (WHERE bs.status = 'failed')::int AS failed
-       FROM batches b JOIN batch_slides bs ON bs.batch_id = b.id
-       WHERE ($1::text IS NULL OR b.created_by = $1)
-       GROUP BY b.id ORDER BY b.id DESC`,
-      [by],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      status: batchStatus(r),
-      slides: r.queued + r.running + r.done + r.failed,
-      done: r.done,
-      failed: r.failed,
-    }));
+  /** newest first, each with its slides; only those created by `createdBy` when given */
+  async listBatches(createdBy?: string): Promise<BatchView[]> {
+    if (createdBy === undefined) return this.batchesWhere('TRUE', []);
+    return this.batchesWhere('b.created_by = $1', [parse(z.string().min(1), createdBy, 'listBatches: createdBy')]);
+  }
+
+  private batchesWhere(where: string, params: unknown[]): Promise<BatchView[]> {
+    // one snapshot, so a batch and its slides agree
+    return this.db.transaction(async (tx) => {
+      const b = await tx.query<{ id: number; created_by: string; created_at: Date; params_hash: string }>(
+        `SELECT b.id, b.created_by, b.created_at, b.params_hash FROM batches b WHERE ${where} ORDER BY b.id DESC`,
+        params,
+      );
+      if (b.rows.length === 0) return [];
+      const s = await tx.query<SlideRow>(
+        `SELECT ${SLIDE_COLUMNS} FROM batch_slides bs LEFT JOIN analyses a ON a.id = bs.analysis_id
+         WHERE bs.batch_id = ANY($1::int[]) ORDER BY bs.batch_id, bs.position`,
+        [b.rows.map((r) => r.id)],
+      );
+      const byBatch = new Map<number, BatchSlideView[]>();
+      for (const row of s.rows) {
+        const list = byBatch.get(row.batch_id) ?? [];
+        list.push(slideView(row));
+        byBatch.set(row.batch_id, list);
+      }
+      return b.rows.map((r) => {
+        const slides = byBatch.get(r.id) ?? [];
+        return { id: r.id, createdBy: r.created_by, createdAt: r.created_at, paramsHash: r.params_hash, status: batchStatus(countStatuses(slides)), slides };
+      });
+    });
   }
 
   /**
