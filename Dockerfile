@@ -10,4 +10,4 @@ COPY slides ./slides
 COPY tsconfig.json ./
 VOLUME ["/data", "/slides"]
 ENTRYPOINT ["node", "bin/biopsy-quant.js"]
-CMD ["demo"]
+CMD ["serve"]
