@@ -17,7 +17,8 @@ export interface BatchSlideView {
   code: string | null;
   analysisId: number | null;
   tilesDone: number;
-  tilesTotal: number;
+  /** null until the slide is planned */
+  tilesTotal: number | null;
 }
 
 export interface BatchView {
@@ -27,6 +28,16 @@ export interface BatchView {
   createdBy: string;
   createdAt: Date;
   slides: BatchSlideView[];
+}
+
+export interface BatchSummary {
+  id: number;
+  status: BatchStatus;
+  createdBy: string;
+  createdAt: Date;
+  slides: number;
+  done: number;
+  failed: number;
 }
 
 export interface SubmitRequest {
@@ -40,7 +51,7 @@ export interface BatchService {
   submit(request: SubmitRequest): Promise<{ batchId: number }>;
   get(id: number): Promise<BatchView | undefined>;
   /** newest first; all batches when createdBy is not given */
-  list(createdBy?: string): Promise<BatchView[]>;
+  list(createdBy?: string): Promise<BatchSummary[]>;
 }
 
 /** A batch is over when nothing in it can change any more. */

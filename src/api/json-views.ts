@@ -1,6 +1,6 @@
 import type { ScoreRow } from '../store/store.js';
 import type { TokenRecord } from '../store/token-store.js';
-import type { BatchView } from './batch-service.js';
+import type { BatchSummary, BatchView } from './batch-service.js';
 import type { BatchJson, ScoreJson } from './schemas.js';
 
 /** Store records as the API shows them: dates as ISO strings, units in the field names. */
@@ -22,6 +22,10 @@ export function batchJson(b: BatchView): BatchJson {
       tilesTotal: s.tilesTotal,
     })),
   };
+}
+
+export function batchSummaryJson(b: BatchSummary) {
+  return { ...b, createdAt: b.createdAt.toISOString() };
 }
 
 /** One biopsy is one patient's sample at one timepoint; null when either is unknown. */

@@ -38,7 +38,7 @@ export const BatchSlideJson = z.object({
   code: z.string().nullable(),
   analysisId: z.number().int().nullable(),
   tilesDone: z.number().int(),
-  tilesTotal: z.number().int(),
+  tilesTotal: z.number().int().nullable().describe('null until the slide is planned'),
 });
 
 export const BatchJson = z.object({
@@ -49,6 +49,16 @@ export const BatchJson = z.object({
   slides: z.array(BatchSlideJson),
 });
 export type BatchJson = z.infer<typeof BatchJson>;
+
+export const BatchSummaryJson = z.object({
+  id: z.number().int(),
+  status: z.enum(['queued', 'running', 'done', 'partial', 'failed']),
+  createdBy: z.string(),
+  createdAt: z.string().describe('ISO 8601'),
+  slides: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+});
 
 export const Submitted = z.object({ batchId: z.number().int(), slides: z.number().int() });
 

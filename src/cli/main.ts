@@ -3,7 +3,12 @@ import { Command } from 'commander';
 import { errorMessage } from '../domain/errors.js';
 import { registerAnalyze } from './analyze-command.js';
 import { registerDemo } from './demo-command.js';
+import { registerScores } from './scores-command.js';
+import { registerServe } from './serve-command.js';
+import { registerStatus } from './status-command.js';
+import { registerSubmit } from './submit-command.js';
 import { registerSynth } from './synth-command.js';
+import { registerToken } from './token-command.js';
 
 const program = new Command()
   .name('biopsy-quant')
@@ -13,6 +18,11 @@ const program = new Command()
 registerAnalyze(program);
 registerDemo(program);
 registerSynth(program);
+registerServe(program);
+registerSubmit(program);
+registerStatus(program);
+registerScores(program);
+registerToken(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`biopsy-quant: ${errorMessage(err)}\n`);

@@ -1,4 +1,4 @@
-import type { BatchService, BatchStatus, BatchView, SubmitRequest } from '../../src/api/batch-service.js';
+import type { BatchService, BatchStatus, BatchSummary, BatchView, SubmitRequest } from '../../src/api/batch-service.js';
 
 /**
  * An in-memory queue stand-in. Each `get` of a running batch advances it one step (one tile per
@@ -27,7 +27,7 @@ export class FakeBatches implements BatchService {
         code: null,
         analysisId: null,
         tilesDone: 0,
-        tilesTotal: this.tilesPerSlide,
+        tilesTotal: null,
       })),
     });
     return { batchId: id };
@@ -41,8 +41,19 @@ export class FakeBatches implements BatchService {
     return snapshot;
   }
 
-  async list(createdBy?: string): Promise<BatchView[]> {
-    return [...this.batches.values()].filter((b) => createdBy === undefined || b.createdBy === createdBy).reverse().map((b) => structuredClone(b));
+  async list(createdBy?: string): Promise<BatchSummary[]> {
+    return [...this.batches.values()]
+      .filter((b) => createdBy === undefined || b.createdBy === createdBy)
+      .reverse()
+      .map((b) => ({
+        id: b.id,
+        status: b.status,
+        createdBy: b.createdBy,
+        createdAt: b.createdAt,
+        slides: b.slides.length,
+        done: b.slides.filter((s) => s.status === 'done').length,
+        failed: b.slides.filter((s) => s.status === 'failed').length,
+      }));
   }
 
   private step(b: BatchView): void {
@@ -55,8 +66,9 @@ export class FakeBatches implements BatchService {
       }
       s.status = 'running';
       s.analysisId = s.id;
+      s.tilesTotal = this.tilesPerSlide;
       s.tilesDone += 1;
-      if (s.tilesDone === s.tilesTotal) s.status = 'done';
+      if (s.tilesDone === this.tilesPerSlide) s.status = 'done';
     }
     const failed = b.slides.filter((s) => s.status === 'failed').length;
     const done = b.slides.filter((s) => s.status === 'done').length;

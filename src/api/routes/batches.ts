@@ -4,8 +4,8 @@ import { resolveParams } from '../../domain/params.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import { visibleBatch } from '../batch-access.js';
 import type { ApiDeps } from '../deps.js';
-import { batchJson } from '../json-views.js';
-import { BatchId, BatchJson, Problem, Submitted, SubmitBody } from '../schemas.js';
+import { batchJson, batchSummaryJson } from '../json-views.js';
+import { BatchId, BatchJson, BatchSummaryJson, Problem, Submitted, SubmitBody } from '../schemas.js';
 import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
 
 const security = [{ bearer: [] }];
@@ -39,12 +39,12 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         summary: "List batches (a submitter sees its own)",
         tags: ['batches'],
         security,
-        response: { 200: z.array(BatchJson), 401: Problem, 403: Problem },
+        response: { 200: z.array(BatchSummaryJson), 401: Problem, 403: Problem },
       },
     }, async (req) => {
       const who = principalOf(req);
       const list = await deps.batches.list(who.role === 'submitter' ? creatorOf(who) : undefined);
-      return list.map(batchJson);
+      return list.map(batchSummaryJson);
     });
 
     app.get('/batches/:id', {
