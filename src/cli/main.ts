@@ -9,6 +9,7 @@ import { registerStatus } from './status-command.js';
 import { registerSubmit } from './submit-command.js';
 import { registerSynth } from './synth-command.js';
 import { registerToken } from './token-command.js';
+import { registerWorker } from './worker-command.js';
 
 const program = new Command()
   .name('biopsy-quant')
@@ -23,6 +24,7 @@ registerSubmit(program);
 registerStatus(program);
 registerScores(program);
 registerToken(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`biopsy-quant: ${errorMessage(err)}\n`);

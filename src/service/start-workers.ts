@@ -1,0 +1,51 @@
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { threadPoolExecutor } from '../pipeline/executor.js';
+import { redisConnection } from '../queue/connection.js';
+import { AGGREGATE_SLIDE, PLAN_SLIDE, SLIDES_QUEUE, TILES_QUEUE } from '../queue/names.js';
+import { workerTimings } from '../queue/policy.js';
+import { aggregateSlideProcessor } from '../../workers/aggregate-slide.worker.js';
+import { planSlideProcessor } from '../../workers/plan-slide.worker.js';
+import { tileBatchProcessor } from '../../workers/tile-batch.worker.js';
+import type { Service } from './open-service.js';
+
+export interface RunningWorkers {
+  /** waits for the jobs in hand to finish, then stops taking new ones */
+  close(): Promise<void>;
+}
+
+/**
+ * The BullMQ workers of one process: tile batches on TILES (WORKER_CONCURRENCY at once, each on
+ * its own worker thread) and the per-slide plan and aggregate jobs on SLIDES.
+ */
+export function startWorkers(service: Service, log?: Logger): RunningWorkers {
+  const { config, store, batches, queues } = service;
+  const executor = threadPoolExecutor(config.WORKER_CONCURRENCY);
+  const connection = redisConnection(config.REDIS_URL);
+  const common = { connection, prefix: config.QUEUE_PREFIX, ...workerTimings(config) };
+
+  const plan = planSlideProcessor({ store, batches, flows: queues.flows, slides: queues.slides, config });
+  const aggregate = aggregateSlideProcessor({ store, batches });
+  const slideJobs = (job: Job) => {
+    if (job.name === PLAN_SLIDE) return plan(job);
+    if (job.name === AGGREGATE_SLIDE) return aggregate(job);
+    throw new Error(`unknown job ${job.name} on the ${SLIDES_QUEUE} queue`);
+  };
+  // slide jobs mostly wait on the file and the database; two at a time keeps planning from
+  // holding up tiles without crowding the worker threads
+  const workers = [
+    new Worker(SLIDES_QUEUE, slideJobs, { ...common, concurrency: 2 }),
+    new Worker(TILES_QUEUE, tileBatchProcessor({ store, batches, executor }), { ...common, concurrency: config.WORKER_CONCURRENCY }),
+  ];
+  for (const w of workers) {
+    w.on('failed', (job, err) => log?.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
+    w.on('error', (err) => log?.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  return {
+    close: async () => {
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await executor.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
