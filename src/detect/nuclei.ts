@@ -1,7 +1,7 @@
 import type { AnalysisParams } from '../domain/params.js';
 import { floatPlane, type FloatPlane } from '../raster.js';
-import { BackgroundEstimator } from './background.js';
 import { BoxGaussian } from './box-gaussian.js';
+import { CoarseOpening } from './coarse-opening.js';
 import { EdgeMask } from './edge-mask.js';
 import { gaussianBlur } from './gaussian.js';
 import { NucleusRegions, type Nucleus } from './nucleus-regions.js';
@@ -43,7 +43,7 @@ const EDGE_SIGMA_UM = 0.5;
  * across calls of one detector (one per worker thread).
  */
 export class NucleusDetector {
-  private readonly background = new BackgroundEstimator();
+  private readonly background = new CoarseOpening();
   private readonly edge = new EdgeMask();
   private readonly regions = new NucleusRegions();
   private readonly box = new BoxGaussian();
@@ -64,8 +64,12 @@ export class NucleusDetector {
     this.bg = new Float32Array(n);
   }
 
-  /** `labels`, when given (width·height), is filled and returned instead of a new array. */
-  detect(hematoxylin: FloatPlane, mpp: number, p: NucleusParams, labels?: Int32Array): NucleusDetection {
+  /**
+   * `labels`, when given (width·height), is filled and returned instead of a new array.
+   * `origin`: level coordinates of the plane's pixel (0, 0) — the background grid is aligned to
+   * them so overlapping tiles agree.
+   */
+  detect(hematoxylin: FloatPlane, mpp: number, p: NucleusParams, labels?: Int32Array, origin: { x: number; y: number } = { x: 0, y: 0 }): NucleusDetection {
     if (!(mpp > 0)) throw new RangeError(`pixel size must be positive, got ${mpp} µm/px`);
     const { width: w, height: h } = hematoxylin;
     const n = w * h;
@@ -80,10 +84,7 @@ export class NucleusDetector {
     else gaussianBlur(hematoxylin, sigmaPx, smooth, this.scratch);
     const bgR = Math.round(p.backgroundRadiusUm / mpp);
     const s = smooth.data;
-    if (bgR > 0) {
-      this.background.opening(s, bg, w, h, bgR);
-      for (let i = 0; i < n; i++) s[i] -= bg[i];
-    }
+    if (bgR > 0) this.background.subtract(s, bg, w, h, bgR, origin.x, origin.y);
     // Local half-maximum edge on the lightly smoothed plane, relative to the brightest
     // detection-smoothed value within ±EDGE_WINDOW_UM: the contour sits on the nucleus edge
     // whatever its OD and keeps the neck between touching nuclei.

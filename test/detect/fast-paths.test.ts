@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BoxGaussian } from '../../src/detect/box-gaussian.js';
 import { CellExpander } from '../../src/detect/cells.js';
+import { CoarseOpening } from '../../src/detect/coarse-opening.js';
+import { BackgroundEstimator } from '../../src/detect/background.js';
 import { DistanceTransform } from '../../src/detect/distance-transform.js';
 import { EdgeMask } from '../../src/detect/edge-mask.js';
 import { fillHoles } from '../../src/detect/fill-holes.js';
@@ -9,7 +11,7 @@ import { MinMaxFilter } from '../../src/detect/min-max-filter.js';
 import { NucleusRegions } from '../../src/detect/nucleus-regions.js';
 import { Watershed } from '../../src/detect/watershed.js';
 import { floatPlane } from '../../src/raster.js';
-import { prng } from './shapes.js';
+import { discPlane, prng } from './shapes.js';
 
 /** Random blobs: discs, rings (holes, islands inside holes), touching pairs, blobs cut by the border. */
 function blobMask(w: number, h: number, seed: number): Uint8Array {
@@ -202,5 +204,62 @@ describe('BoxGaussian (three extended boxes)', () => {
     const tb = new Float32Array(tw * th);
     box.blur(tile, tb, tw, th, 3, new Float32Array(tw * th));
     for (let y = 9; y < th - 9; y++) for (let x = 9; x < tw - 9; x++) expect(tb[y * tw + x]).toBeCloseTo(blurred[(y + 11) * w + x + 17], 6);
+  });
+});
+
+describe('CoarseOpening (block grid aligned to level coordinates)', () => {
+  it('removes nuclei-sized discs and keeps the stroma ramp under them, like the exact opening', () => {
+    const w = 120;
+    const h = 80;
+    const p = discPlane(w, h, [
+      { x: 40, y: 40, r: 8, value: 0.5 },
+      { x: 85, y: 30, r: 6, value: 0.4 },
+    ]);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) p.data[y * w + x] += 0.05 + 0.0005 * x;
+    const exact = Float32Array.from(p.data);
+    new BackgroundEstimator().subtractInPlace(floatPlane(w, h, exact), 16, new Float32Array(w * h));
+    const bg = new Float32Array(w * h);
+    new CoarseOpening().subtract(p.data, bg, w, h, 16, 0, 0);
+    expect(p.data[40 * w + 40]).toBeCloseTo(0.5, 1);
+    expect(p.data[30 * w + 85]).toBeCloseTo(0.4, 1);
+    // Away from the discs: the ramp's slope over the window at most, as for the exact opening.
+    expect(Math.abs(p.data[70 * w + 10])).toBeLessThan(0.01);
+    let worst = 0;
+    for (let i = 0; i < w * h; i++) worst = Math.max(worst, Math.abs(p.data[i] - exact[i]));
+    expect(worst).toBeLessThan(0.02);
+  });
+
+  it('gives a tile the same background as the whole plane away from its border, whatever its offset', () => {
+    const rnd = prng(21);
+    const w = 200;
+    const h = 160;
+    const base = discPlane(w, h, Array.from({ length: 30 }, () => ({ x: rnd() * w, y: rnd() * h, r: 4 + rnd() * 5, value: 0.3 + rnd() * 0.4 })), 0.05);
+    for (let i = 0; i < w * h; i++) base.data[i] += 0.03 * rnd();
+    const opening = new CoarseOpening();
+    const wholeS = Float32Array.from(base.data);
+    const wholeBg = new Float32Array(w * h);
+    opening.subtract(wholeS, wholeBg, w, h, 16, 1000, 2000); // the plane sits at (1000, 2000) of the level
+    for (const [tx, ty] of [
+      [13, 7],
+      [50, 41],
+      [3, 60],
+    ]) {
+      const tw = 130;
+      const th = 95;
+      const tile = new Float32Array(tw * th);
+      for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) tile[y * tw + x] = base.data[(y + ty) * w + x + tx];
+      const bg = new Float32Array(tw * th);
+      opening.subtract(tile, bg, tw, th, 16, 1000 + tx, 2000 + ty);
+      // Reach: erosion + dilation 4 blocks each, one block of interpolation, one partial block: 40 px.
+      let compared = 0;
+      for (let y = 40; y < th - 40; y++) {
+        for (let x = 40; x < tw - 40; x++) {
+          expect(bg[y * tw + x]).toBe(wholeBg[(y + ty) * w + x + tx]);
+          expect(tile[y * tw + x]).toBe(wholeS[(y + ty) * w + x + tx]);
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(700);
+    }
   });
 });
