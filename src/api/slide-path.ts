@@ -40,7 +40,8 @@ export async function resolveSlidePath(realRoot: string, entry: string, label: s
     throw new SlidePathError(`${label} ${shown}: ${code === 'ENOENT' ? 'no such file under SLIDES_ROOT' : `cannot be read (${code})`}`);
   }
   if (!inside(realRoot, real)) {
-    throw new SlidePathError(`${label} ${shown}: resolves outside SLIDES_ROOT${real !== path.resolve(candidate) ? ' (through a symbolic link)' : ''}`);
+    const how = inside(realRoot, path.resolve(candidate)) ? 'resolves outside SLIDES_ROOT (through a symbolic link)' : 'is outside SLIDES_ROOT';
+    throw new SlidePathError(`${label} ${shown}: ${how}`);
   }
   const s = await stat(real);
   if (!s.isFile()) throw new SlidePathError(`${label} ${shown}: is not a regular file`);
