@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, openApi, type Api } from './setup.js';
+
+let api: Api;
+
+beforeAll(async () => {
+  api = await openApi({
+    probes: { store: async () => undefined, redis: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:6379'); } },
+  });
+});
+afterAll(() => api.close());
+
+const EXPECTED = [
+  'post /batches', 'get /batches', 'get /batches/{id}', 'post /batches/upload', 'get /batches/{id}/events',
+  'get /scores', 'get /slides/{id}/scores', 'post /tokens', 'get /tokens', 'delete /tokens/{id}', 'get /health', 'get /openapi.json',
+];
+
+describe('GET /openapi.json', () => {
+  it('is an OpenAPI 3 JSON document listing every route with its security and schemas', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const doc = JSON.parse(res.body);
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info.title).toBe('biopsy-quant');
+    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(listed.sort()).toEqual([...EXPECTED].sort());
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+
+    const submit = doc.paths['/batches'].post;
+    expect(submit.security).toEqual([{ bearer: [] }]);
+    const body = submit.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['slides']);
+    expect(body.properties.slides.items.required).toEqual(['file']);
+    expect(Object.keys(body.properties.slides.items.properties).sort()).toEqual(['file', 'marker', 'mpp', 'patient', 'timepoint']);
+    expect(Object.keys(submit.responses).sort()).toEqual(['201', '400', '401', '403']);
+    const q = doc.paths['/scores'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort();
+    expect(q).toEqual(['query:biopsy', 'query:format', 'query:marker', 'query:patient', 'query:slide', 'query:timepoint']);
+    expect(doc.paths['/health'].get.security).toBeUndefined();
+    expect(doc.paths['/batches/upload'].post.responses['413']).toBeDefined();
+  });
+
+  it('agrees with the routes the server actually has', async () => {
+    for (const r of EXPECTED) {
+      const [method, url] = r.split(' ');
+      expect(api.app.hasRoute({ method: method.toUpperCase() as 'GET', url: url.replace(/\{(\w+)\}/g, ':$1') }), r).toBe(true);
+    }
+  });
+});
+
+describe('zod validation errors are 400 with the field named', () => {
+  const post = (payload: unknown) => api.app.inject({ method: 'POST', url: '/batches', headers: bearer(api.token.submitter), payload: payload as object });
+  it.each([
+    [{}, 'body.slides: Invalid input: expected array, received undefined'],
+    [{ slides: [] }, 'body.slides: Too small: expected array to have >=1 items'],
+    [{ slides: [{ patient: 'P1' }] }, 'body.slides.0.file: Invalid input: expected string, received undefined'],
+    [{ slides: [{ file: 'a.png', mpp: 'half' }] }, 'body.slides.0.mpp: Invalid input: expected number, received string'],
+    [{ slides: [{ file: 'a.png', truth: 'x.json' }] }, 'body.slides.0: Unrecognized key: "truth"'],
+    [{ slides: [{ file: 'a.png' }], params: { tileSize: 5 } }, 'body.params.tileSize: Too small: expected number to be >=128'],
+  ])('%j', async (payload, message) => {
+    const res = await post(payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message });
+  });
+
+  it('a body that is not JSON is a 400 too', async () => {
+    const res = await api.app.inject({ method: 'POST', url: '/batches', headers: { ...bearer(api.token.submitter), 'content-type': 'application/json' }, payload: '{"slides": [' });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('POST /tokens names a bad role', async () => {
+    const res = await api.app.inject({ method: 'POST', url: '/tokens', headers: bearer(api.token.admin), payload: { role: 'root', name: 'x' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toBe('body.role: Invalid option: expected one of "submitter"|"reader"|"admin"');
+  });
+});
+
+describe('GET /health', () => {
+  it('is 503 "degraded" naming the check that failed', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'degraded', checks: { store: 'ok', redis: 'connect ECONNREFUSED 127.0.0.1:6379' } });
+  });
+});

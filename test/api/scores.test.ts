@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
+import type { ScoreRow } from '../../src/store/store.js';
+import { seedScores, type Seeded } from './seed-scores.js';
+import { bearer, openApi, type Api } from './setup.js';
+
+let api: Api;
+let seeded: Seeded[];
+let stored: ScoreRow[];
+
+beforeAll(async () => {
+  api = await openApi();
+  seeded = await seedScores(api.store, [
+    { name: 's1', patient: 'P1', timepoint: 'baseline', marker: 'CD163', cells: 40 },
+    { name: 's2', patient: 'P1', timepoint: 'month-6', marker: 'CD163', cells: 25 },
+    { name: 's3', patient: 'P1', timepoint: 'baseline', marker: 'IL1RA', cells: 31 },
+    { name: 's4', patient: 'P2', timepoint: 'baseline', marker: 'CD163', cells: 12 },
+    // a patient id a spreadsheet would run as a formula
+    { name: 's5', patient: '=HYPERLINK("x")', timepoint: 'baseline', marker: 'CD163', cells: 7 },
+  ]);
+  stored = await api.store.listScores();
+});
+afterAll(() => api.close());
+
+async function get(url: string) {
+  return api.app.inject({ method: 'GET', url, headers: bearer(api.token.reader) });
+}
+const slideIdsOf = (body: { slideId: number }[]) => body.map((r) => r.slideId).sort((a, b) => a - b);
+const idsWhere = (f: (s: Seeded) => boolean) => seeded.filter(f).map((s) => s.slideId).sort((a, b) => a - b);
+
+describe('GET /scores (JSON)', () => {
+  it('returns every finished analysis with its scores and provenance as the store has them', async () => {
+    const res = await get('/scores');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toHaveLength(5);
+    for (const r of body) {
+      const s = stored.find((x) => x.analysisId === r.analysisId)!;
+      expect(r.scores).toEqual(s.scores);
+      expect(r).toMatchObject({ slideId: s.slideId, patient: s.patient, paramsHash: s.paramsHash, codeVersion: 'test-1', analysisMppUm: 0.505, slideMppUm: 0.2525 });
+      expect(r.computedAt).toBe(s.computedAt.toISOString());
+      expect(r.biopsy).toBe(`${s.patient}:${s.timepoint}`);
+    }
+  });
+
+  it.each([
+    ['patient=P1', (s: Seeded) => s.patient === 'P1'],
+    ['marker=CD163', (s: Seeded) => s.marker === 'CD163'],
+    ['timepoint=month-6', (s: Seeded) => s.timepoint === 'month-6'],
+    ['patient=P1&marker=CD163&timepoint=baseline', (s: Seeded) => s.patient === 'P1' && s.marker === 'CD163' && s.timepoint === 'baseline'],
+    ['biopsy=P1:baseline', (s: Seeded) => s.patient === 'P1' && s.timepoint === 'baseline'],
+    ['biopsy=P1:baseline&patient=P2', () => false],
+    ['patient=nobody', () => false],
+  ])('filters by %s', async (q, want) => {
+    const res = await get(`/scores?${q}`);
+    expect(res.statusCode).toBe(200);
+    expect(slideIdsOf(res.json())).toEqual(idsWhere(want));
+  });
+
+  it('filters by slide id', async () => {
+    const res = await get(`/scores?slide=${seeded[2].slideId}`);
+    expect(slideIdsOf(res.json())).toEqual([seeded[2].slideId]);
+  });
+
+  it('refuses unknown filters and malformed values with 400 naming the field', async () => {
+    const unknown = await get('/scores?patinet=P1');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toMatch(/^querystring: Unrecognized key: "patinet"/);
+    const slide = await get('/scores?slide=abc');
+    expect(slide.statusCode).toBe(400);
+    expect(slide.json().message).toMatch(/^querystring\.slide: /);
+    const biopsy = await get('/scores?biopsy=P1');
+    expect(biopsy.json().message).toBe('querystring.biopsy: must be <patient>:<timepoint>');
+    const format = await get('/scores?format=xml');
+    expect(format.json().message).toMatch(/^querystring\.format: /);
+  });
+});
+
+describe('GET /scores?format=csv', () => {
+  it('has a header row with units in the column names and one row per analysis, values as stored', async () => {
+    const res = await get('/scores?format=csv&marker=CD163');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="scores.csv"');
+    const lines = res.body.split('\r\n');
+    expect(lines.at(-1)).toBe('');
+    const header = lines[0].split(',');
+    expect(header).toEqual(SCORE_CSV_HEADER);
+    expect(header).toEqual(expect.arrayContaining(['tissue_area_mm2', 'cells_per_mm2', 'positive_cells_per_mm2', 'h_score_0_300', 'allred_0_8', 'pct_positive_area', 'slide_mpp_um_per_px']));
+    const rows = lines.slice(1, -1);
+    const cd163 = stored.filter((s) => s.marker === 'CD163');
+    expect(rows).toHaveLength(cd163.length);
+
+    const col = (name: string) => header.indexOf(name);
+    const p1 = rows.map((r) => r.split(',')).find((c) => c[col('patient')] === 'P1' && c[col('timepoint')] === 'baseline')!;
+    const s = cd163.find((x) => x.patient === 'P1' && x.timepoint === 'baseline')!;
+    expect(Number(p1[col('analysis_id')])).toBe(s.analysisId);
+    expect(Number(p1[col('h_score_0_300')])).toBe(s.scores.hScore);
+    expect(Number(p1[col('cells_per_mm2')])).toBe(s.scores.cellsPerMm2);
+    expect(Number(p1[col('tissue_area_mm2')])).toBe(s.scores.tissueAreaMm2);
+    expect(Number(p1[col('allred_0_8')])).toBe(s.scores.allred);
+    expect(p1[col('biopsy')]).toBe('P1:baseline');
+    expect(p1[col('path')]).toBe(s.path);
+    expect(p1[col('computed_at')]).toBe(s.computedAt.toISOString());
+  });
+
+  it('quotes text with commas or quotes and defuses spreadsheet formulas', async () => {
+    const res = await get('/scores?format=csv&patient=' + encodeURIComponent('=HYPERLINK("x")'));
+    const row = res.body.split('\r\n')[1];
+    // '=HYPERLINK("x")  →  "'=HYPERLINK(""x"")"
+    expect(row).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(row).toContain(`"'=HYPERLINK(""x""):baseline"`);
+  });
+
+  it('an empty selection is just the header', async () => {
+    const res = await get('/scores?format=csv&patient=nobody');
+    expect(res.body).toBe(`${SCORE_CSV_HEADER.join(',')}\r\n`);
+  });
+});
+
+describe('GET /slides/:id/scores', () => {
+  it("returns that slide's scores, 404 for a slide without any", async () => {
+    const res = await get(`/slides/${seeded[1].slideId}/scores`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().map((r: { analysisId: number }) => r.analysisId)).toEqual([seeded[1].analysisId]);
+    const missing = await get('/slides/99999/scores');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().message).toBe('slide 99999 has no finished analysis');
+    expect((await get('/slides/x/scores')).statusCode).toBe(400);
+  });
+});
