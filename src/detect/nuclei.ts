@@ -14,6 +14,8 @@ export interface NucleusDetection {
   /** per pixel: nucleus label 1..nuclei.length, 0 elsewhere */
   labels: Int32Array;
   nuclei: Nucleus[];
+  /** inclusive bounding box per nucleus, x0 y0 x1 y1 at 4·(label − 1); valid until the detector's next call */
+  boxes: Int32Array;
 }
 
 /**
@@ -92,7 +94,7 @@ export class NucleusDetector {
     const count = this.edge.build(hematoxylin.data, s, bgR > 0 ? bg : null, w, h, p.hematoxylinThreshold, EDGE_SIGMA_UM / mpp, r, EDGE_FRACTION, this.mask, this.pixels);
     const split = p.splitTouching ? { dynamic: SPLIT_DYNAMIC_UM / mpp, minSeparation: SPLIT_MIN_SEPARATION_UM / mpp } : null;
     const nuclei = this.regions.run(this.mask, this.pixels, count, hematoxylin.data, w, h, out, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
-    return { labels: out, nuclei };
+    return { labels: out, nuclei, boxes: this.regions.boxes.subarray(0, 4 * nuclei.length) };
   }
 }
 

@@ -49,8 +49,16 @@ export class NucleusRegions {
   private bSx = new Float64Array(0);
   private bSy = new Float64Array(0);
   private bSh = new Float64Array(0);
+  private bBox = new Int32Array(0);
+  /** per nucleus (label order), inclusive bounding box: x0, y0, x1, y1 */
+  private nucleusBoxes = new Int32Array(0);
   private order = new Float64Array(0);
   private remap = new Int32Array(0);
+
+  /** Inclusive bounding boxes (x0, y0, x1, y1) of the nuclei of the last run, in label order; overwritten by the next run. */
+  get boxes(): Int32Array {
+    return this.nucleusBoxes;
+  }
 
   /**
    * `mask` (0/1, modified: holes filled) has its foreground pixels listed in raster order in
@@ -219,9 +227,13 @@ export class NucleusRegions {
   /** Box-local basins → provisional ids base+1..base+local (stored negated in labels) and their sums. */
   private collect(c: number, labels: Int32Array, hem: Float32Array, w: number, x0: number, y0: number, bw: number, bh: number, base: number, local: number): number {
     this.growBasins(base + local + 1);
-    const { boxLabels, bArea, bFirst, bSx, bSy, bSh } = this;
+    const { boxLabels, bArea, bFirst, bSx, bSy, bSh, bBox } = this;
     for (let b = base + 1; b <= base + local; b++) {
       bArea[b] = 0;
+      this.bBox[4 * b] = 0x7fffffff;
+      this.bBox[4 * b + 1] = 0x7fffffff;
+      this.bBox[4 * b + 2] = -1;
+      this.bBox[4 * b + 3] = -1;
       bFirst[b] = -1;
       bSx[b] = 0;
       bSy[b] = 0;
@@ -238,6 +250,11 @@ export class NucleusRegions {
         if (labels[g] !== c) continue;
         const b = base + l;
         if (bFirst[b] < 0) bFirst[b] = g;
+        const q = 4 * b;
+        if (x < bBox[q]) bBox[q] = x;
+        if (y < bBox[q + 1]) bBox[q + 1] = y;
+        if (x > bBox[q + 2]) bBox[q + 2] = x;
+        if (y > bBox[q + 3]) bBox[q + 3] = y;
         bArea[b]++;
         bSx[b] += x;
         bSy[b] += y;
@@ -258,6 +275,8 @@ export class NucleusRegions {
     for (let b = 1; b <= basins; b++) order[b - 1] = bFirst[b] * SHIFT + b;
     const sorted = order.subarray(0, basins).sort();
     const nuclei: Nucleus[] = [];
+    if (this.nucleusBoxes.length < 4 * basins) this.nucleusBoxes = new Int32Array(4 * basins);
+    const boxes = this.nucleusBoxes;
     for (let k = 0; k < basins; k++) {
       const b = sorted[k] % SHIFT;
       const a = bArea[b];
@@ -268,6 +287,7 @@ export class NucleusRegions {
       const label = nuclei.length + 1;
       remap[b] = label;
       nuclei.push({ label, cx: bSx[b] / a, cy: bSy[b] / a, areaPx: a, meanH: bSh[b] / a });
+      boxes.set(this.bBox.subarray(4 * b, 4 * b + 4), 4 * (label - 1));
     }
     for (let c = 1; c <= comps; c++) {
       if (this.alive[c] === 0) continue;
@@ -325,5 +345,8 @@ export class NucleusRegions {
     this.bSx = f64(this.bSx);
     this.bSy = f64(this.bSy);
     this.bSh = f64(this.bSh);
+    const box = new Int32Array(4 * size);
+    box.set(this.bBox);
+    this.bBox = box;
   }
 }

@@ -53,10 +53,10 @@ export class TileAnalyser {
     const dab = this.dab.subarray(0, n);
     deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab });
 
-    const { nuclei } = this.nuclei.detect(floatPlane(w, h, hem), mpp, params.nucleus, this.nucleusLabels, { x: tile.read.x0, y: tile.read.y0 });
+    const { nuclei, boxes } = this.nuclei.detect(floatPlane(w, h, hem), mpp, params.nucleus, this.nucleusLabels, { x: tile.read.x0, y: tile.read.y0 });
     const nucleusLabels = this.nucleusLabels;
     const cellLabels = this.cellLabels;
-    this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels);
+    this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels, boxes);
     const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length);
 
     const { read, core } = tile;

@@ -156,6 +156,23 @@ describe('CellExpander (clipped, one pass per row)', () => {
         if (want && !nuclei[i]) grown++;
       }
       expect(grown).toBeGreaterThan(500);
+      // Restricted to merged boxes around the nuclei: the same labels.
+      const boxes = new Int32Array(4 * label);
+      for (let l = 1; l <= label; l++) boxes.set([w, h, -1, -1], 4 * (l - 1));
+      for (let i = 0; i < w * h; i++) {
+        const l = nuclei[i];
+        if (!l) continue;
+        const q = 4 * (l - 1);
+        const x = i % w;
+        const y = Math.floor(i / w);
+        boxes[q] = Math.min(boxes[q], x);
+        boxes[q + 1] = Math.min(boxes[q + 1], y);
+        boxes[q + 2] = Math.max(boxes[q + 2], x);
+        boxes[q + 3] = Math.max(boxes[q + 3], y);
+      }
+      const boxed = new Int32Array(w * h).fill(-7);
+      expander.expand(nuclei, w, h, radius, boxed, boxes);
+      expect(Array.from(boxed)).toEqual(Array.from(cells));
     }
   });
 });
