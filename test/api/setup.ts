@@ -71,9 +71,11 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 /** A multipart/form-data body as a browser or fetch would send it. */
 export async function multipart(parts: { name: string; value: string | Uint8Array; filename?: string }[]) {
   const form = new FormData();
+  // a copy, so the Blob gets a plain ArrayBuffer whatever backed the caller's bytes
+  const blob = (v: string | Uint8Array) => new Blob([typeof v === 'string' ? v : new Uint8Array(v)]);
   for (const p of parts) {
-    if (p.filename !== undefined) form.append(p.name, new Blob([p.value]), p.filename);
-    else form.append(p.name, typeof p.value === 'string' ? p.value : new Blob([p.value]));
+    if (p.filename !== undefined) form.append(p.name, blob(p.value), p.filename);
+    else form.append(p.name, typeof p.value === 'string' ? p.value : blob(p.value));
   }
   const req = new Request('http://localhost/', { method: 'POST', body: form });
   return { payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type') ?? '' } };
