@@ -39,6 +39,12 @@ export class CellExpander {
 
   private cropIn = new Int32Array(0);
   private cropOut = new Int32Array(0);
+  private merged: number[] = [];
+
+  /** The disjoint rectangles (inclusive x0 y0 x1 y1) the last boxed `expand` worked in; every cell pixel lies in one. */
+  get rects(): readonly number[] {
+    return this.merged;
+  }
 
   /**
    * cellLabels ← nucleus label of the nearest nucleus pixel within `expansionPx`, 0 elsewhere.
@@ -53,6 +59,7 @@ export class CellExpander {
     const h = height;
     cellLabels.fill(0, 0, w * h);
     const rects = mergeRects(boxes, Math.ceil(expansionPx), w, h);
+    this.merged = rects;
     for (let k = 0; k < rects.length; k += 4) {
       const x0 = rects[k];
       const y0 = rects[k + 1];
@@ -197,22 +204,32 @@ export function measureCells(
   hematoxylin: Float32Array,
   n: number,
   count: number,
+  /** when given: the plane width and rectangles (inclusive x0 y0 x1 y1) holding every cell pixel, e.g. CellExpander.rects */
+  within?: { width: number; rects: readonly number[] },
 ): CellMeasurements {
   const nucleusArea = new Int32Array(count + 1);
   const cellArea = new Int32Array(count + 1);
   const dabN = new Float64Array(count + 1);
   const dabC = new Float64Array(count + 1);
   const hemN = new Float64Array(count + 1);
-  for (let i = 0; i < n; i++) {
-    const c = cellLabels[i];
-    if (c === 0) continue;
-    const v = dab[i];
-    cellArea[c]++;
-    dabC[c] += v;
-    if (nucleusLabels[i] !== 0) {
-      nucleusArea[c]++;
-      dabN[c] += v;
-      hemN[c] += hematoxylin[i];
+  // Rectangles are disjoint and each cell lies in one, so its pixels are summed in raster order
+  // either way (identical sums).
+  const rects = within ? within.rects : [0, 0, n - 1, 0];
+  const w = within ? within.width : n;
+  for (let k = 0; k < rects.length; k += 4) {
+    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
+      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
+        const c = cellLabels[i];
+        if (c === 0) continue;
+        const v = dab[i];
+        cellArea[c]++;
+        dabC[c] += v;
+        if (nucleusLabels[i] !== 0) {
+          nucleusArea[c]++;
+          dabN[c] += v;
+          hemN[c] += hematoxylin[i];
+        }
+      }
     }
   }
   const dabNucleus = new Float64Array(count + 1);

@@ -14,6 +14,7 @@ import { gaussianKernel, reflect } from './gaussian.js';
 export class EdgeMask {
   private colMax = new Float32Array(0);
   private rowsTmp = new Float32Array(0);
+  private rowOffsets = new Int32Array(0);
 
   /**
    * Writes mask (0/1, every pixel) and the foreground pixel indices in raster order into
@@ -35,14 +36,19 @@ export class EdgeMask {
     if (this.colMax.length < w) this.colMax = new Float32Array(w);
     const k = gaussianKernel(lightSigmaPx);
     const kr = (k.length - 1) >> 1;
-    if (this.rowsTmp.length < 2 * kr + 1) this.rowsTmp = new Float32Array(2 * kr + 1);
+    if (this.rowsTmp.length < 2 * kr + 1) {
+      this.rowsTmp = new Float32Array(2 * kr + 1);
+      this.rowOffsets = new Int32Array(2 * kr + 1);
+    }
     const colMax = this.colMax;
     const tmp = this.rowsTmp;
+    const offsets = this.rowOffsets;
     const k0 = k[kr];
     mask.fill(0, 0, w * h);
     let count = 0;
     for (let y = 0; y < h; y++) {
       const row = y * w;
+      for (let t = -kr; t <= kr; t++) offsets[t + kr] = reflect(y + t, h) * w;
       let x = 0;
       while (x < w) {
         if (!(s[row + x] >= threshold)) {
@@ -76,7 +82,7 @@ export class EdgeMask {
           else {
             const interior = xi >= kr && xi < w - kr;
             for (let t = -kr; t <= kr; t++) {
-              const rr = reflect(y + t, h) * w;
+              const rr = offsets[t + kr];
               let acc: number;
               if (interior) {
                 const c = rr + xi;
