@@ -148,8 +148,6 @@ export class SqlStore implements Store {
       if (a.status !== 'running' && a.status !== 'pending') {
         throw new StoreError(`saveTileResults: analysis ${id} is ${a.status}; begin it again to re-run it`);
       }
-      const outside = tiles.find((t) => t.tileId >= a.tiles_total);
-      if (outside) throw new StoreError(`saveTileResults: tile ${outside.tileId} is outside analysis ${id}'s ${a.tiles_total} tiles`);
       if (tiles.length === 0) return;
 
       const tileIds = tiles.map((t) => t.tileId);
@@ -178,10 +176,15 @@ export class SqlStore implements Store {
       for (const chunk of detectionChunks(tiles, a.compartment ?? 'cell')) {
         await tx.query(INSERT_DETECTIONS_SQL, insertDetectionParams(id, chunk));
       }
-      await tx.query(
-        'UPDATE analyses SET tiles_done = (SELECT count(*) FROM tile_results WHERE analysis_id = $1) WHERE id = $1',
+      // Tile ids are grid positions (tiles without tissue are skipped, so ids run past
+      // tiles_total); what must hold is the count: more tiles than planned means a foreign tile.
+      const saved = await tx.query<{ n: number }>(
+        'UPDATE analyses SET tiles_done = (SELECT count(*) FROM tile_results WHERE analysis_id = $1) WHERE id = $1 RETURNING tiles_done AS n',
         [id],
       );
+      if (saved.rows[0].n > a.tiles_total) {
+        throw new StoreError(`saveTileResults: analysis ${id} would hold ${saved.rows[0].n} tiles, more than its ${a.tiles_total}`);
+      }
     });
   }
 

@@ -124,8 +124,16 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       expect(tiles[1].pixelGradeCounts).toEqual(tile(1, 8, 2).pixelGradeCounts);
       const dets = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM detections WHERE analysis_id = $1', [analysisId]);
       expect(dets[0].n).toBe(38);
-      await expect(store.saveTileResults(analysisId, [tile(2, 1)])).rejects.toThrow(/tile 2 is outside analysis \d+'s 2 tiles/);
+      await expect(store.saveTileResults(analysisId, [tile(2, 1)])).rejects.toThrow(/analysis \d+ would hold 3 tiles, more than its 2/);
       await expect(store.saveTileResults(analysisId, [tile(0, 1), tile(0, 2)])).rejects.toThrow(/tile 0 appears twice/);
+    });
+
+    it('tile ids are grid positions: a plan that skips tiles without tissue saves ids past its tile count', async () => {
+      const slideId = await store.upsertSlide(slideInput('sparse'));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 2));
+      await store.saveTileResults(analysisId, [tile(3, 4), tile(47, 6)]);
+      expect((await store.getAnalysis(analysisId))?.tilesDone).toBe(2);
+      expect((await store.getTileResults(analysisId)).map((t) => t.tileId)).toEqual([3, 47]);
     });
 
     it('tiles saved concurrently are all counted (the queue saves batches in parallel)', async () => {
