@@ -15,6 +15,11 @@ export class EdgeMask {
   private colMax = new Float32Array(0);
   private rowsTmp = new Float32Array(0);
   private rowOffsets = new Int32Array(0);
+  // Horizontal light sums, computed on demand: a candidate's 2·kr + 1 rows are mostly shared
+  // with the candidates above and below it. `stamp` marks the pixels computed in this call.
+  private hsum = new Float32Array(0);
+  private stamp = new Int32Array(0);
+  private generation = 0;
 
   /**
    * Writes mask (0/1, every pixel) and the foreground pixel indices in raster order into
@@ -45,6 +50,17 @@ export class EdgeMask {
     const offsets = this.rowOffsets;
     const k0 = k[kr];
     mask.fill(0, 0, w * h);
+    if (this.hsum.length < w * h) {
+      this.hsum = new Float32Array(w * h);
+      this.stamp = new Int32Array(w * h);
+      this.generation = 0;
+    }
+    if (this.generation === 0x7fffffff) {
+      this.stamp.fill(0);
+      this.generation = 0;
+    }
+    const gen = ++this.generation;
+    const { hsum, stamp } = this;
     let count = 0;
     for (let y = 0; y < h; y++) {
       const row = y * w;
@@ -83,16 +99,20 @@ export class EdgeMask {
             const interior = xi >= kr && xi < w - kr;
             for (let t = -kr; t <= kr; t++) {
               const rr = offsets[t + kr];
-              let acc: number;
-              if (interior) {
-                const c = rr + xi;
-                acc = k0 * hem[c];
-                for (let u = 1; u <= kr; u++) acc += k[kr + u] * (hem[c - u] + hem[c + u]);
-              } else {
-                acc = 0;
-                for (let u = -kr; u <= kr; u++) acc += k[u + kr] * hem[rr + reflect(xi + u, w)];
+              const c = rr + xi;
+              if (stamp[c] !== gen) {
+                let acc: number;
+                if (interior) {
+                  acc = k0 * hem[c];
+                  for (let u = 1; u <= kr; u++) acc += k[kr + u] * (hem[c - u] + hem[c + u]);
+                } else {
+                  acc = 0;
+                  for (let u = -kr; u <= kr; u++) acc += k[u + kr] * hem[rr + reflect(xi + u, w)];
+                }
+                hsum[c] = acc;
+                stamp[c] = gen;
               }
-              tmp[t + kr] = acc;
+              tmp[t + kr] = hsum[c];
             }
             // gaussianBlur's vertical pass: tmp[kr ± t] holds row reflect(y ± t); same pairing and order.
             light = Math.fround(k0 * tmp[kr]);

@@ -79,7 +79,7 @@ export class Watershed {
 
     for (let i = 0; i < n; i++) labels[i] = 0;
     // labels doubles as the "visited" flag during flooding (1 = visited).
-    const nb = [-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1];
+    const nb = Int32Array.of(-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1);
     const roots = new Int32Array(8);
     for (let o = 0; o < fg; o++) {
       const p = order[o];
@@ -89,12 +89,16 @@ export class Watershed {
       let nRoots = 0;
       let best = -1;
       let bestE = -Infinity;
+      // Bounds are tested only on the image rim (boxes around a component keep it off the rim).
+      const inside = x > 0 && x < w - 1 && y > 0 && y < h - 1;
       for (let t = 0; t < 8; t++) {
-        const dx = t === 0 || t === 3 || t === 5 ? -1 : t === 2 || t === 4 || t === 7 ? 1 : 0;
-        const dy = t < 3 ? -1 : t > 4 ? 1 : 0;
-        const xx = x + dx;
-        const yy = y + dy;
-        if (xx < 0 || xx >= w || yy < 0 || yy >= h) continue;
+        if (!inside) {
+          const dx = t === 0 || t === 3 || t === 5 ? -1 : t === 2 || t === 4 || t === 7 ? 1 : 0;
+          const dy = t < 3 ? -1 : t > 4 ? 1 : 0;
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || xx >= w || yy < 0 || yy >= h) continue;
+        }
         const q = p + nb[t];
         if (labels[q] === 0) continue;
         const r = find(q);
