@@ -19,6 +19,11 @@ const KEEPALIVE_MS = 15_000;
 export function batchEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const pollMs = deps.pollMs ?? 500;
   return async (app) => {
+    // open streams end when the server shuts down; clients re-open them against the next one
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
     app.get('/batches/:id/events', {
       onRequest: allow(deps.tokens, 'submitter', 'reader'),
       schema: {
@@ -66,6 +71,7 @@ export function batchEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           }
           await sleep(pollMs);
           if (!open) return;
+          if (closing) break;
           const next = await deps.batches.get(id);
           if (!next) {
             out.write(`event: error\ndata: ${JSON.stringify({ message: `batch ${id} no longer exists` })}\n\n`);
