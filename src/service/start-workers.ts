@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { threadPoolExecutor } from '../pipeline/executor.js';
@@ -22,7 +23,9 @@ export function startWorkers(service: Service, log?: Logger): RunningWorkers {
   const { config, store, batches, queues } = service;
   const executor = threadPoolExecutor(config.WORKER_CONCURRENCY);
   const connection = redisConnection(config.REDIS_URL);
-  const common = { connection, prefix: config.QUEUE_PREFIX, ...workerTimings(config) };
+  // the name is stored on each job it takes (job.processedBy): which process holds what
+  const name = `${os.hostname()}:${process.pid}`;
+  const common = { connection, name, prefix: config.QUEUE_PREFIX, ...workerTimings(config) };
 
   const plan = planSlideProcessor({ store, batches, flows: queues.flows, slides: queues.slides, config });
   const aggregate = aggregateSlideProcessor({ store, batches });

@@ -1,0 +1,170 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveParams, type AnalysisParams } from '../../src/domain/params.js';
+import type { SlideScores } from '../../src/domain/scores.js';
+import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
+import { inlineExecutor } from '../../src/pipeline/executor.js';
+import { TILES_QUEUE } from '../../src/queue/names.js';
+import { submitBatch } from '../../src/service/submit.js';
+import { makeScene } from '../../src/synthetic/scene.js';
+import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
+import { countKeys, openHarness, stopProcess, type Harness } from './harness.js';
+
+let dir: string;
+const f = (name: string) => path.join(dir, name);
+
+/** Embedded mode on the same file and parameters: the scores service mode must equal exactly. */
+async function embeddedScores(file: string, params: AnalysisParams): Promise<SlideScores> {
+  const executor = inlineExecutor();
+  try {
+    const outcome = await analyseSlide({ path: file, params, executor });
+    if (!outcome.ok) throw new Error(outcome.error);
+    return outcome.scores;
+  } finally {
+    await executor.close();
+  }
+}
+
+async function serviceScores(h: Harness, analysisId: number): Promise<SlideScores> {
+  const row = (await h.service.store.listScores()).find((r) => r.analysisId === analysisId);
+  if (!row) throw new Error(`no scores stored for analysis ${analysisId}`);
+  return row.scores;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bq-service-'));
+  await writeSyntheticSlide(makeScene({ seed: 41, width: 1000, height: 900 }), f('good-a.tif'), 'pyramidal-tiff');
+  await writeSyntheticSlide(makeScene({ seed: 42, width: 900, height: 1000 }), f('good-b.svs'), 'svs');
+  const whole = await readFile(f('good-a.tif'));
+  await writeFile(f('corrupt.tif'), whole.subarray(0, Math.floor(whole.length * 0.4)));
+  await writeSyntheticSlide(makeScene({ seed: 43, width: 1600, height: 1600 }), f('many-tiles.tif'), 'pyramidal-tiff');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('service mode with two worker processes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // three tiles per job: a job is long enough to be caught in the middle
+    h = await openHarness({ TILE_BATCH_SIZE: '3' });
+    await Promise.all([h.startWorker(), h.startWorker()]);
+  });
+  afterAll(async () => {
+    const prefix = h?.prefix;
+    await h?.cleanup();
+    if (prefix) expect(await countKeys(prefix)).toBe(0);
+  });
+
+  it('scores the good slides exactly as embedded mode does and fails the corrupt one alone', async () => {
+    const params = resolveParams({ tileSize: 512 });
+    const { batchId } = await submitBatch(h.service, {
+      createdBy: 'cli',
+      params,
+      slides: [
+        { path: f('good-a.tif'), metadata: { patient: 'P01', marker: 'CD163', timepoint: 'baseline' } },
+        { path: f('corrupt.tif'), metadata: { patient: 'P02', marker: 'CD163' } },
+        { path: f('good-b.svs'), metadata: { patient: 'P03', marker: 'CD163' } },
+      ],
+    });
+    const batch = await h.waitForBatch(batchId, 75_000);
+
+    expect(batch.status).toBe('partial');
+    expect(batch.createdBy).toBe('cli');
+    expect(batch.slides.map((s) => s.status)).toEqual(['done', 'failed', 'done']);
+    const bad = batch.slides[1];
+    expect(bad.code).toBe('SLIDE_FORMAT');
+    expect(bad.error).toContain(f('corrupt.tif'));
+    expect(bad.error).toMatch(/truncated|corrupt/);
+
+    const [embeddedA, embeddedB] = await Promise.all([embeddedScores(f('good-a.tif'), params), embeddedScores(f('good-b.svs'), params)]);
+    for (const [slide, embedded] of [
+      [batch.slides[0], embeddedA],
+      [batch.slides[2], embeddedB],
+    ] as const) {
+      expect(slide.error).toBeNull();
+      expect(slide.tilesTotal).toBeGreaterThan(1);
+      expect(slide.tilesDone).toBe(slide.tilesTotal);
+      expect(embedded.cells).toBeGreaterThan(20);
+      expect(await serviceScores(h, slide.analysisId!)).toEqual(embedded);
+    }
+
+    // the failure is where embedded mode would have put it too
+    const failures = await h.service.store.listFailures();
+    expect(failures.map((x) => x.path)).toEqual([f('corrupt.tif')]);
+    expect(failures[0].error).toBe(bad.error);
+
+    // submitting the same slides again reuses the finished analyses: done without new work
+    const again = await submitBatch(h.service, { createdBy: 'cli', params, slides: [{ path: f('good-a.tif'), metadata: {} }] });
+    const second = await h.waitForBatch(again.batchId, 30_000);
+    expect(second.status).toBe('done');
+    expect(second.slides[0].analysisId).toBe(batch.slides[0].analysisId);
+  });
+
+  it('recovers tile jobs from a worker killed mid-slide: same scores, no tile saved twice', async () => {
+    const params = resolveParams({ tileSize: 256 });
+    const { batchId } = await submitBatch(h.service, { createdBy: 'cli', params, slides: [{ path: f('many-tiles.tif'), metadata: {} }] });
+    // wait until the slide is part done, then kill (no goodbye) a worker in the middle of a tile
+    // job: one whose own progress shows a tile analysed and more to come
+    await h.waitForBatch(batchId, 60_000, (b) => b.slides[0].tilesDone >= 1 || b.slides[0].status === 'done' || b.slides[0].status === 'failed');
+    let victim: ChildProcess | undefined;
+    for (let i = 0; i < 500 && !victim; i++) {
+      const midway = (await h.service.queues.tiles.getActive()).find((j) => {
+        const p = j.progress as { tilesDone?: number; tilesTotal?: number };
+        return p?.tilesDone !== undefined && p.tilesDone >= 1 && p.tilesDone < p.tilesTotal!;
+      });
+      victim = midway && h.workers.find((w) => midway.processedBy?.endsWith(`:${w.pid}`));
+      if (victim) victim.kill('SIGKILL');
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(victim, 'a worker in the middle of a tile job').toBeDefined();
+    await new Promise((r) => victim!.once('exit', r));
+    const before = (await h.service.batches.getBatch(batchId))!.slides[0];
+    expect(before.status).toBe('running');
+    expect(before.tilesDone).toBeGreaterThanOrEqual(1);
+    expect(before.tilesDone).toBeLessThan(before.tilesTotal);
+    // what the dead worker still holds: active, locked by nobody alive
+    const held = (await h.service.queues.tiles.getActive()).filter((j) => j.processedBy?.endsWith(`:${victim!.pid}`)).map((j) => j.id!);
+    expect(held.length).toBeGreaterThan(0);
+    console.log(`killed worker ${victim!.pid} holding ${held.join(', ')} at ${before.tilesDone}/${before.tilesTotal} tiles`);
+
+    const batch = await h.waitForBatch(batchId, 75_000);
+    expect(batch.status, JSON.stringify(batch.slides[0])).toBe('done');
+    const done = batch.slides[0];
+    expect(done.tilesDone).toBe(done.tilesTotal);
+    expect(done.tilesTotal).toBeGreaterThan(20);
+
+    // the killed worker's jobs were taken over and finished by the survivor
+    for (const id of held) {
+      const job = await h.service.queues.tiles.getJob(id);
+      expect(job?.queueName).toBe(TILES_QUEUE);
+      expect(await job!.getState()).toBe('completed');
+      expect(job!.attemptsStarted).toBeGreaterThanOrEqual(2);
+      expect(job!.processedBy).not.toMatch(new RegExp(`:${victim!.pid}$`));
+    }
+
+    const db = h.service.store.executor;
+    const { rows } = await db.query<{ n: number; total: number }>(
+      'SELECT (SELECT count(*)::int FROM tile_results WHERE analysis_id = $1) AS n, tiles_total AS total FROM analyses WHERE id = $1',
+      [done.analysisId],
+    );
+    expect(rows[0].n).toBe(rows[0].total);
+    const scores = await serviceScores(h, done.analysisId!);
+    const dets = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM detections WHERE analysis_id = $1', [done.analysisId]);
+    expect(dets.rows[0].n).toBe(scores.cells);
+    expect(scores).toEqual(await embeddedScores(f('many-tiles.tif'), params));
+  });
+
+  it('a worker stops on SIGTERM with exit code 0', async () => {
+    const alive = h.workers.filter((w) => w.exitCode === null && w.signalCode === null);
+    expect(alive.length).toBeGreaterThan(0);
+    const started = Date.now();
+    await stopProcess(alive[0]);
+    expect(alive[0].exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
