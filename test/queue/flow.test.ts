@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TileBatchJob } from '../../src/domain/job.js';
+import type { TileSpec } from '../../src/domain/detection.js';
+import { resolveParams } from '../../src/domain/params.js';
+import { buildSlideFlow, planSlideFlow, slideFlow } from '../../src/queue/flow.js';
+import { openQueues, type Queues } from '../../src/queue/queues.js';
+import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
+import { countKeys, deleteKeys, TEST_REDIS_URL } from '../service/harness.js';
+
+const params = resolveParams({ tileSize: 256 });
+const tileSpec = (id: number): TileSpec => ({
+  id,
+  read: { x0: id * 256, y0: 0, x1: id * 256 + 300, y1: 300 },
+  core: { x0: id * 256, y0: 0, x1: id * 256 + 256, y1: 256 },
+});
+const batch = (ids: number[]): TileBatchJob => ({ slidePath: '/s/a.tif', level: 0, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, params, tiles: ids.map(tileSpec) });
+const aggregate = { batchSlideId: 11, analysisId: 4, slidePath: '/s/a.tif', metadata: {}, params, level: 0, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, tileCount: 5 };
+// tile ids are grid positions, not 0..n-1
+const jobs = [batch([0, 2]), batch([3, 5]), batch([8])];
+
+describe('slideFlow', () => {
+  it('is one aggregate-slide parent on SLIDES over one analyse-tiles child per batch on TILES', () => {
+    const flow = slideFlow({ aggregate, jobs });
+    expect([flow.name, flow.queueName, flow.opts?.jobId]).toEqual(['aggregate-slide', 'slides', 'aggregate-11']);
+    expect(flow.data).toEqual(aggregate);
+    expect(flow.children?.map((c) => [c.name, c.queueName, c.opts?.jobId, c.opts?.failParentOnFailure, c.opts?.attempts])).toEqual([
+      ['analyse-tiles', 'tiles', 'tiles-11-4-0', true, 5],
+      ['analyse-tiles', 'tiles', 'tiles-11-4-3', true, 5],
+      ['analyse-tiles', 'tiles', 'tiles-11-4-8', true, 5],
+    ]);
+    expect(flow.children?.[1].data).toMatchObject({ analysisId: 4, batchSlideId: 11, tiles: [tileSpec(3), tileSpec(5)] });
+  });
+
+  it('refuses a flow whose batches do not hold the planned tiles', () => {
+    expect(() => slideFlow({ aggregate: { ...aggregate, tileCount: 6 }, jobs })).toThrow('slide flow for /s/a.tif: the batches hold 5 tiles, the plan 6');
+    expect(() => slideFlow({ aggregate, jobs: [] })).toThrow(/no tile batches/);
+    expect(() => slideFlow({ aggregate: { ...aggregate, analysisId: -1 }, jobs })).toThrow();
+  });
+});
+
+describe('flows in Redis', () => {
+  const prefix = `bqtest-flow-${process.pid}-${randomBytes(3).toString('hex')}`;
+  let queues: Queues;
+  beforeAll(() => {
+    queues = openQueues({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix });
+  });
+  afterAll(async () => {
+    await queues?.close();
+    await deleteKeys(prefix);
+    expect(await countKeys(prefix)).toBe(0);
+  });
+
+  it('adds the parent waiting for its children, and adding the same slide again adds nothing', async () => {
+    const node = await buildSlideFlow(queues.flows, { aggregate, jobs });
+    expect(node.job.id).toBe('aggregate-11');
+    expect(await node.job.getState()).toBe('waiting-children');
+    expect(await queues.tiles.getJobCounts('waiting')).toEqual({ waiting: 3 });
+    const deps = await node.job.getDependenciesCount();
+    expect(deps.unprocessed).toBe(3);
+    const child = await queues.tiles.getJob('tiles-11-4-3');
+    expect(child?.parentKey).toBe(`${prefix}:slides:aggregate-11`);
+    expect(child?.data.tiles.map((t: TileSpec) => t.id)).toEqual([3, 5]);
+
+    await buildSlideFlow(queues.flows, { aggregate, jobs });
+    expect(await queues.tiles.getJobCounts('waiting')).toEqual({ waiting: 3 });
+    expect(await queues.slides.getJobCounts('waiting-children')).toEqual({ 'waiting-children': 1 });
+  });
+
+  it('a plan job is one per batch slide', async () => {
+    const plan = { batchSlideId: 12, slidePath: '/s/b.tif', metadata: { patient: 'P9' }, params };
+    await queues.flows.add(planSlideFlow(plan));
+    await queues.flows.add(planSlideFlow(plan));
+    expect(await queues.slides.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    const job = await queues.slides.getJob('plan-12');
+    expect([job?.name, job?.data]).toEqual(['plan-slide', plan]);
+    expect(job?.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+  });
+});
