@@ -22,7 +22,7 @@ export interface RunningWorkers {
 export function startWorkers(service: Service, log?: Logger): RunningWorkers {
   const { config, store, batches, queues } = service;
   const executor = threadPoolExecutor(config.WORKER_CONCURRENCY);
-  const connection = redisConnection(config.REDIS_URL);
+  const connection = redisConnection(config.REDIS_URL, (err) => log?.warn({ err: err.message }, 'redis connection error'));
   // the name is stored on each job it takes (job.processedBy): which process holds what
   const name = `${os.hostname()}:${process.pid}`;
   const common = { connection, name, prefix: config.QUEUE_PREFIX, ...workerTimings(config) };

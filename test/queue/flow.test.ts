@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TileBatchJob } from '../../src/domain/job.js';
 import type { TileSpec } from '../../src/domain/detection.js';
 import { resolveParams } from '../../src/domain/params.js';
 import { buildSlideFlow, planSlideFlow, slideFlow } from '../../src/queue/flow.js';
+import { redisConnection } from '../../src/queue/connection.js';
+import { SLIDES_QUEUE, TILES_QUEUE } from '../../src/queue/names.js';
 import { openQueues, type Queues } from '../../src/queue/queues.js';
 import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
 import { countKeys, deleteKeys, TEST_REDIS_URL } from '../service/harness.js';
@@ -67,11 +70,50 @@ describe('flows in Redis', () => {
     expect(await queues.slides.getJobCounts('waiting-children')).toEqual({ 'waiting-children': 1 });
   });
 
+  it('a tile batch that fails for good fails its slide\'s parent', async () => {
+    const node = await buildSlideFlow(queues.flows, { aggregate: { ...aggregate, batchSlideId: 13 }, jobs });
+    const connection = redisConnection(TEST_REDIS_URL);
+    const failedChild = new Promise<string | undefined>((resolve) => {
+      const worker = new Worker(
+        TILES_QUEUE,
+        async (job) => {
+          if (job.data.batchSlideId !== 13) return null;
+          if (job.data.tiles[0].id === 3) throw new UnrecoverableError('corrupt tile');
+          return { tiles: job.data.tiles.length };
+        },
+        { connection, prefix },
+      );
+      worker.on('failed', (job) => {
+        if (job?.data.batchSlideId === 13) void worker.close().then(() => resolve(job.id));
+      });
+    });
+    expect(await failedChild).toBe('tiles-13-4-3');
+    // BullMQ moves the parent to wait with a deferred failure; the slide worker that takes it
+    // fails it without running the aggregate processor
+    let aggregated = 0;
+    const parentFailed = new Promise<string>((resolve) => {
+      const slides = new Worker(
+        SLIDES_QUEUE,
+        async (job) => {
+          if (job.id === 'aggregate-13') aggregated++;
+        },
+        { connection, prefix },
+      );
+      slides.on('failed', (job, err) => {
+        if (job?.id === 'aggregate-13') void slides.close().then(() => resolve(err.message));
+      });
+    });
+    expect(await parentFailed).toBe(`child ${prefix}:tiles:tiles-13-4-3 failed`);
+    expect(await node.job.getState()).toBe('failed');
+    expect(aggregated).toBe(0);
+    await connection.quit();
+  });
+
   it('a plan job is one per batch slide', async () => {
     const plan = { batchSlideId: 12, slidePath: '/s/b.tif', metadata: { patient: 'P9' }, params };
     await queues.flows.add(planSlideFlow(plan));
     await queues.flows.add(planSlideFlow(plan));
-    expect(await queues.slides.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect((await queues.slides.getJobs(['waiting'])).filter((j) => j.name === 'plan-slide')).toHaveLength(1);
     const job = await queues.slides.getJob('plan-12');
     expect([job?.name, job?.data]).toEqual(['plan-slide', plan]);
     expect(job?.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
