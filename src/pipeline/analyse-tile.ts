@@ -65,8 +65,11 @@ export class TileAnalyser {
     const detections: Detection[] = [];
     for (const nu of nuclei) {
       // Ownership by centroid, half-open core (DESIGN.md: nothing counted twice at seams).
-      const gx = read.x0 + nu.cx;
-      const gy = read.y0 + nu.cy;
+      // Centroid in level coordinates as (integer sum + area · origin) / area: one rounding, so
+      // every tile holding the same nucleus pixels gives the same bits (read.x0 + cx would not).
+      const a = nu.areaPx;
+      const gx = (Math.round(nu.cx * a) + read.x0 * a) / a;
+      const gy = (Math.round(nu.cy * a) + read.y0 * a) / a;
       if (gx < core.x0 || gx >= core.x1 || gy < core.y0 || gy >= core.y1) continue;
       const l = nu.label;
       const dabNucleus = m.dabNucleus[l];
