@@ -17,7 +17,7 @@ export async function openRunContext(o: AnalysisCliOptions): Promise<RunContext>
   const threads = o.threads === undefined ? config.WORKER_CONCURRENCY : Number(o.threads);
   if (!Number.isInteger(threads) || threads < 0) throw new MetadataError(`--threads must be a whole number ≥ 0, got "${o.threads}"`);
   const executor = threads === 0 ? inlineExecutor() : threadPoolExecutor(threads);
-  const store = o.store ? await openStore({ dataDir: o.dataDir ?? config.DATA_DIR, databaseUrl: config.DATABASE_URL }) : undefined;
+  const store = o.store ? await openStore({ DATA_DIR: o.dataDir ?? config.DATA_DIR, DATABASE_URL: config.DATABASE_URL }) : undefined;
   return {
     executor,
     store,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,7 @@ describe('biopsy-quant analyze', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/good\.tif/);
     expect(r.stdout).toMatch(/H-score/);
+    expect(existsSync(path.join(dir, 'data', 'pglite'))).toBe(true);
   });
 
   it('refuses bad options with a message naming them', async () => {
