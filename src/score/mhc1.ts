@@ -1,0 +1,159 @@
+/**
+ * MHC class I on muscle fibres (SCIENCE.md "MHC class I"): normal fibres are negative; in myositis
+ * the sarcolemma (border ring) and/or the sarcoplasm (interior) stain. Fibre positivity, % positive
+ * fibres, the Das et al. grade 0–5 and a pattern hint (diffuse / focal / perifascicular).
+ */
+
+/** What the scorer needs of a fibre (segmentFibres' Fibre has all of it). */
+export interface Mhc1Fibre {
+  /** centroid, µm */
+  x: number;
+  y: number;
+  /** mean DAB OD of the border ring (sarcolemmal) and of the interior (sarcoplasmic) */
+  ringDab: number;
+  interiorDab: number;
+  /** on the edge of its fascicle (next to perimysium) */
+  perifascicular: boolean;
+}
+
+export interface Mhc1Thresholds {
+  /** ring mean DAB OD at or above which the sarcolemma counts as stained */
+  ring: number;
+  /** interior mean DAB OD at or above which the sarcoplasm counts as stained */
+  interior: number;
+}
+
+/**
+ * Both start from SCIENCE.md's 1+ cell threshold (DAB OD ≥ 0.2, QuPath). The ring is a 3 µm band
+ * measured from the detected border, which sits up to ~1 µm off the stained sarcolemma, so a
+ * planted ring is diluted by up to a third; the ring threshold is lowered accordingly (0.15).
+ * The interior is measured well inside the fibre and keeps 0.2.
+ */
+export const MHC1_THRESHOLDS: Mhc1Thresholds = { ring: 0.15, interior: 0.2 };
+
+export type Mhc1Pattern = 'none' | 'diffuse' | 'focal' | 'perifascicular';
+export type Mhc1Grade = 0 | 1 | 2 | 3 | 4 | 5;
+
+export interface Mhc1Score {
+  fibres: number;
+  positive: number;
+  /** 0–100; 0 when there are no fibres */
+  percentPositive: number;
+  grade: Mhc1Grade;
+  pattern: Mhc1Pattern;
+  /** per fibre, in input order */
+  positiveFlags: boolean[];
+  /** pattern evidence: positive fraction at fascicle edges and inside, and the neighbour clustering */
+  edgeFraction: number;
+  interiorFraction: number;
+  /** fraction of a positive fibre's neighbours that are positive (mean over positives), NaN if no positives */
+  positiveNeighbourFraction: number;
+}
+
+export function isMhc1Positive(f: Pick<Mhc1Fibre, 'ringDab' | 'interiorDab'>, t: Mhc1Thresholds = MHC1_THRESHOLDS): boolean {
+  return f.ringDab >= t.ring || f.interiorDab >= t.interior;
+}
+
+/**
+ * Das et al. grade from counts (integer arithmetic, so 10%, 25% and 50% fall exactly on their
+ * boundary): 0 no positive fibre; 1 0 < p ≤ 10%; 2 10 < p ≤ 25%; 3 25 < p ≤ 50%; 4 50% < p < 100%;
+ * 5 every fibre positive. No fibres → 0.
+ */
+export function mhc1Grade(positive: number, total: number): Mhc1Grade {
+  if (!Number.isInteger(positive) || !Number.isInteger(total) || positive < 0 || positive > total) {
+    throw new RangeError(`MHC-I grade needs 0 ≤ positive ≤ total integers, got ${positive}/${total}`);
+  }
+  if (positive === 0) return 0;
+  if (positive === total) return 5;
+  const p100 = positive * 100;
+  if (p100 <= 10 * total) return 1;
+  if (p100 <= 25 * total) return 2;
+  if (p100 <= 50 * total) return 3;
+  return 4;
+}
+
+/**
+ * Pattern rule (documented here, tested in test/score/mhc1.test.ts):
+ * - none: no positive fibre.
+ * - perifascicular: at least PF_MIN_EACH fibres both at fascicle edges and inside, the edge positive
+ *   fraction ≥ PF_MIN_EDGE and ≥ PF_RATIO × the interior fraction (positives concentrated at the
+ *   perimysial rim — the dermatomyositis picture).
+ * - focal: fewer than half the fibres positive and positives cluster: a positive fibre's neighbours
+ *   (centroids within NEIGHBOUR_FACTOR × the median nearest-neighbour distance) are positive more
+ *   often than chance by FOCAL_EXCESS (mean neighbour-positive fraction − overall fraction).
+ * - diffuse: otherwise (positives spread over the section).
+ */
+const PF_MIN_EACH = 3;
+const PF_MIN_EDGE = 0.3;
+const PF_RATIO = 3;
+const NEIGHBOUR_FACTOR = 1.5;
+const FOCAL_EXCESS = 0.25;
+
+export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1_THRESHOLDS): Mhc1Score {
+  const n = fibres.length;
+  const flags = fibres.map((f) => isMhc1Positive(f, t));
+  const positive = flags.filter(Boolean).length;
+  const grade = mhc1Grade(positive, n);
+  let edgeN = 0;
+  let edgeP = 0;
+  for (let i = 0; i < n; i++) {
+    if (!fibres[i].perifascicular) continue;
+    edgeN++;
+    if (flags[i]) edgeP++;
+  }
+  const intN = n - edgeN;
+  const intP = positive - edgeP;
+  const edgeFraction = edgeN ? edgeP / edgeN : 0;
+  const interiorFraction = intN ? intP / intN : 0;
+  const positiveNeighbourFraction = neighbourPositiveFraction(fibres, flags);
+
+  let pattern: Mhc1Pattern = 'diffuse';
+  if (positive === 0) pattern = 'none';
+  else if (edgeN >= PF_MIN_EACH && intN >= PF_MIN_EACH && edgeFraction >= PF_MIN_EDGE && edgeFraction >= PF_RATIO * interiorFraction) {
+    pattern = 'perifascicular';
+  } else if (2 * positive < n && positiveNeighbourFraction - positive / n >= FOCAL_EXCESS) pattern = 'focal';
+
+  return {
+    fibres: n,
+    positive,
+    percentPositive: n ? (100 * positive) / n : 0,
+    grade,
+    pattern,
+    positiveFlags: flags,
+    edgeFraction,
+    interiorFraction,
+    positiveNeighbourFraction,
+  };
+}
+
+/** Mean over positive fibres of the positive fraction among their neighbours (O(n²); a section has hundreds of fibres). */
+function neighbourPositiveFraction(fibres: readonly Mhc1Fibre[], flags: readonly boolean[]): number {
+  const n = fibres.length;
+  if (n < 2) return Number.NaN;
+  const nearest = new Float64Array(n).fill(Infinity);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const d = Math.hypot(fibres[i].x - fibres[j].x, fibres[i].y - fibres[j].y);
+      if (d < nearest[i]) nearest[i] = d;
+      if (d < nearest[j]) nearest[j] = d;
+    }
+  }
+  const sorted = Array.from(nearest).sort((a, b) => a - b);
+  const radius = NEIGHBOUR_FACTOR * sorted[(n - 1) >> 1];
+  let sum = 0;
+  let counted = 0;
+  for (let i = 0; i < n; i++) {
+    if (!flags[i]) continue;
+    let nb = 0;
+    let pos = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i || Math.hypot(fibres[i].x - fibres[j].x, fibres[i].y - fibres[j].y) > radius) continue;
+      nb++;
+      if (flags[j]) pos++;
+    }
+    if (nb === 0) continue;
+    sum += pos / nb;
+    counted++;
+  }
+  return counted ? sum / counted : Number.NaN;
+}
