@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { rgbRaster } from '../raster.js';
-import { renderRegion, renderScratch } from './render.js';
+import { isRenderSource, sceneSource, type RenderSource } from './render.js';
 import type { Scene } from './scene.js';
 
 /** rows per TIFF strip; bands are a multiple of it */
@@ -25,7 +25,8 @@ interface Tag {
   values: number[];
 }
 
-export async function renderToRawTiff(scene: Scene, path: string, opts: { bigtiff?: boolean } = {}): Promise<void> {
+export async function renderToRawTiff(input: Scene | RenderSource, path: string, opts: { bigtiff?: boolean } = {}): Promise<void> {
+  const scene = isRenderSource(input) ? input : sceneSource(input);
   const { width, height } = scene;
   const rowBytes = width * 3;
   const dataBytes = rowBytes * height;
@@ -33,7 +34,7 @@ export async function renderToRawTiff(scene: Scene, path: string, opts: { bigtif
   const big = opts.bigtiff ?? dataBytes + 1e6 > 2 ** 32 - 1;
   const headerBytes = big ? 16 : 8;
   const bandRows = Math.max(ROWS_PER_STRIP, Math.floor(BAND_PIXELS / width / ROWS_PER_STRIP) * ROWS_PER_STRIP);
-  const scratch = renderScratch(width, bandRows, scene);
+  const scratch = scene.scratch(width, bandRows);
   const band = rgbRaster(width, bandRows);
   const file = await open(path, 'w');
   try {
@@ -41,7 +42,7 @@ export async function renderToRawTiff(scene: Scene, path: string, opts: { bigtif
     for (let y0 = 0; y0 < height; y0 += bandRows) {
       const rows = Math.min(bandRows, height - y0);
       const out = rows === bandRows ? band : rgbRaster(width, rows);
-      renderRegion(scene, 0, y0, width, rows, scratch, out);
+      scene.region(0, y0, width, rows, scratch, out);
       await file.write(out.data, 0, rows * rowBytes, pos);
       pos += rows * rowBytes;
     }

@@ -8,6 +8,19 @@ import { rgbRaster, type RgbRaster } from '../raster.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from './planted.js';
 import { GAUSS_LUT_10, hash32 } from './rng.js';
 import type { Scene } from './scene.js';
+import type { StainMatrix } from '../stain/vectors.js';
+
+/** What rendering needs of any planted scene (cells or muscle): stains, light, optics, sensor. */
+export interface RenderLook {
+  stain: StainMatrix;
+  i0: number;
+  blurSigma: number;
+  noiseSigma: number;
+  seeds: { noise: number };
+}
+
+/** Fills planted h / dab for a rectangle of global pixels (which may extend past the image). */
+export type PlantFn = (x0: number, y0: number, w: number, h: number, buf: PlantedBuffers) => PlantedBuffers;
 
 const LN10 = Math.LN10;
 
@@ -20,7 +33,7 @@ export interface RenderScratch {
   horizontal: Float32Array[];
 }
 
-export function renderScratch(w: number, h: number, scene: Scene): RenderScratch {
+export function renderScratch(w: number, h: number, scene: RenderLook): RenderScratch {
   const m = blurMargin(scene);
   const n = (w + 2 * m) * (h + 2 * m);
   return {
@@ -30,12 +43,43 @@ export function renderScratch(w: number, h: number, scene: Scene): RenderScratch
   };
 }
 
-export function blurMargin(scene: Scene): number {
+export function blurMargin(scene: RenderLook): number {
   return scene.blurSigma > 0 ? Math.ceil(3 * scene.blurSigma) : 0;
+}
+
+/** Anything the slide writers can render: a size, a pixel size and region-independent regions. */
+export interface RenderSource {
+  width: number;
+  height: number;
+  mpp: number;
+  scratch(w: number, h: number): RenderScratch;
+  region(x0: number, y0: number, w: number, h: number, scratch?: RenderScratch, out?: RgbRaster): RgbRaster;
+}
+
+export function sceneSource(scene: Scene): RenderSource {
+  return {
+    width: scene.width,
+    height: scene.height,
+    mpp: scene.mpp,
+    scratch: (w, h) => renderScratch(w, h, scene),
+    region: (x0, y0, w, h, scratch, out) => renderRegion(scene, x0, y0, w, h, scratch, out),
+  };
+}
+
+export function isRenderSource(v: Scene | RenderSource): v is RenderSource {
+  return typeof (v as RenderSource).region === 'function';
 }
 
 /** RGB of [x0, x0+w) × [y0, y0+h) in level-0 pixels. */
 export function renderRegion(scene: Scene, x0: number, y0: number, w: number, h: number, scratch?: RenderScratch, out?: RgbRaster): RgbRaster {
+  return renderPlanted(scene, (px, py, pw, ph, buf) => plantRegion(scene, px, py, pw, ph, buf), x0, y0, w, h, scratch, out);
+}
+
+/**
+ * RGB of [x0, x0+w) × [y0, y0+h) for any planter. Region-independent when `plant` is: the
+ * rectangle is planted with a blur margin and noise hashes the global pixel position.
+ */
+export function renderPlanted(scene: RenderLook, plant: PlantFn, x0: number, y0: number, w: number, h: number, scratch?: RenderScratch, out?: RgbRaster): RgbRaster {
   if (!(Number.isInteger(x0) && Number.isInteger(y0) && Number.isInteger(w) && Number.isInteger(h) && w > 0 && h > 0)) {
     throw new RangeError(`renderRegion needs an integer, non-empty rectangle, got ${x0},${y0} ${w}x${h}`);
   }
@@ -43,7 +87,7 @@ export function renderRegion(scene: Scene, x0: number, y0: number, w: number, h:
   const W = w + 2 * m;
   const H = h + 2 * m;
   const s = scratch && scratch.planted.h.length >= W * H ? scratch : renderScratch(w, h, scene);
-  const planted = plantRegion(scene, x0 - m, y0 - m, W, H, s.planted);
+  const planted = plant(x0 - m, y0 - m, W, H, s.planted);
   absorb(scene, planted, W * H, s.intensity);
   const raster = out && out.width === w && out.height === h ? out : rgbRaster(w, h);
   const kernel = gaussianKernel(scene.blurSigma, m);
@@ -54,7 +98,7 @@ export function renderRegion(scene: Scene, x0: number, y0: number, w: number, h:
 }
 
 /** I = I0 · 10^(−(cH·vH + cDAB·vDAB)) per channel (Ruifrok & Johnston 2001, SCIENCE.md). */
-function absorb(scene: Scene, planted: PlantedBuffers, n: number, intensity: Float32Array[]): void {
+function absorb(scene: RenderLook, planted: PlantedBuffers, n: number, intensity: Float32Array[]): void {
   const { hematoxylin: vh, dab: vd } = scene.stain;
   const i0 = scene.i0;
   const [ir, ig, ib] = intensity;

@@ -10,7 +10,7 @@ import sharp, { type Sharp } from 'sharp';
 import { rgbRaster, type RgbRaster } from '../raster.js';
 import { writeTiledTiff, type TiffPage, type TileSource } from '../slide/tiff-writer.js';
 import { renderToRawTiff } from './render-to-raw-tiff.js';
-import { renderRegion, renderScratch } from './render.js';
+import { sceneSource, type RenderSource } from './render.js';
 import type { Scene } from './scene.js';
 import { aperioDescription, aperioLevelDescription, omeXml } from './slide-descriptions.js';
 import { truthOf } from './truth-of.js';
@@ -29,6 +29,11 @@ export function truthPathOf(slidePath: string): string {
 }
 
 export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat): Promise<void> {
+  await writeRenderedSlide(sceneSource(scene), path, format, () => truthOf(scene));
+}
+
+/** Any renderable scene as a slide, with `truth()` written as `<path>.truth.json` after the image. */
+export async function writeRenderedSlide(scene: RenderSource, path: string, format: SyntheticFormat, truth: () => unknown): Promise<void> {
   if (!SYNTHETIC_FORMATS.includes(format)) throw new RangeError(`unknown synthetic slide format "${format}" for ${path}; one of ${SYNTHETIC_FORMATS.join(', ')}`);
   const temp: string[] = [];
   const raw = `${path}.${process.pid}.render.tif`;
@@ -38,7 +43,7 @@ export async function writeSyntheticSlide(scene: Scene, path: string, format: Sy
       await renderToRawTiff(scene, raw);
     }
     await encode(scene, raw, path, format, temp);
-    await writeFile(truthPathOf(path), JSON.stringify(truthOf(scene)));
+    await writeFile(truthPathOf(path), JSON.stringify(truth()));
   } finally {
     await Promise.all(temp.map((t) => rm(t, { force: true })));
   }
@@ -48,7 +53,7 @@ function input(file: string): Sharp {
   return sharp(file, { limitInputPixels: false, sequentialRead: true });
 }
 
-async function encode(scene: Scene, raw: string, path: string, format: SyntheticFormat, temp: string[]): Promise<void> {
+async function encode(scene: RenderSource, raw: string, path: string, format: SyntheticFormat, temp: string[]): Promise<void> {
   const pxPerMm = 1000 / scene.mpp;
   const dpi = 25_400 / scene.mpp;
   const res = { xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' as const };
@@ -91,7 +96,7 @@ async function encode(scene: Scene, raw: string, path: string, format: Synthetic
 }
 
 /** Aperio layout: full level, strip thumbnail, then levels reduced 4× (Aperio's usual step). */
-async function writeSvs(scene: Scene, raw: string, path: string, temp: string[]): Promise<void> {
+async function writeSvs(scene: RenderSource, raw: string, path: string, temp: string[]): Promise<void> {
   const { width, height, mpp } = scene;
   const pages: TiffPage[] = [{ image: sceneTiles(scene), description: aperioDescription(width, height, mpp, TILE, QUALITY) }];
 
@@ -117,13 +122,13 @@ async function writeSvs(scene: Scene, raw: string, path: string, temp: string[])
 }
 
 /** Level 0 rendered tile by tile as the TIFF writer asks (region independence makes the tiles seamless). */
-function sceneTiles(scene: Scene): TileSource {
-  const scratch = renderScratch(TILE, TILE, scene);
+function sceneTiles(scene: RenderSource): TileSource {
+  const scratch = scene.scratch(TILE, TILE);
   return {
     width: scene.width,
     height: scene.height,
     // a fresh raster per tile: the writer encodes a whole tile row before writing it
-    region: (x, y, w, h) => renderRegion(scene, x, y, w, h, scratch),
+    region: (x, y, w, h) => scene.region(x, y, w, h, scratch),
   };
 }
 
