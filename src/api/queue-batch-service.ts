@@ -8,26 +8,8 @@ import type { BatchService, SubmitRequest } from './batch-service.js';
 export function queueBatchService(store: BatchStore, submit: (request: SubmitRequest) => Promise<{ batchId: number }>): BatchService {
   return {
     submit,
-    async get(id) {
-      const b = await store.getBatch(id);
-      if (!b) return undefined;
-      return {
-        id: b.id,
-        status: b.status,
-        createdBy: b.createdBy,
-        createdAt: b.createdAt,
-        slides: b.slides.map((s) => ({
-          id: s.id,
-          path: s.path,
-          status: s.status,
-          error: s.error,
-          code: s.code,
-          analysisId: s.analysisId,
-          tilesDone: s.tilesDone,
-          tilesTotal: s.tilesTotal,
-        })),
-      };
-    },
+    // the store's view is a superset of the API's (json-views.ts picks what is sent)
+    get: (id) => store.getBatch(id),
     async list(createdBy) {
       return (await store.listBatches(createdBy)).map((b) => ({
         id: b.id,

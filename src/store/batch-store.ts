@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AnalysisParams, paramsHash } from '../domain/params.js';
 import { SlideMetadata } from '../domain/slide.js';
 import type { SqlExecutor } from './executor.js';
-import { StoreError } from './store-error.js';
+import { parseInput, StoreError } from './store-error.js';
 
 export type BatchSlideStatus = 'queued' | 'running' | 'done' | 'failed';
 /** 'partial': finished, some slides done and some failed */
@@ -55,16 +55,6 @@ export const NewBatch = z.object({
 export type NewBatch = z.input<typeof NewBatch>;
 
 const Id = z.number().int().positive();
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const detail = r.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
-    .join('; ');
-  throw new StoreError(`${what}: invalid input: ${detail}`);
-}
 
 export interface StatusCounts {
   queued: number;
@@ -131,7 +121,7 @@ export class BatchStore {
   constructor(private readonly db: SqlExecutor) {}
 
   async createBatch(input: NewBatch): Promise<{ batchId: number; slideIds: number[] }> {
-    const b = parse(NewBatch, input, 'createBatch');
+    const b = parseInput(NewBatch, input, 'createBatch');
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: number }>(
         'INSERT INTO batches (created_by, params, params_hash) VALUES ($1, $2, $3) RETURNING id',
@@ -150,7 +140,7 @@ export class BatchStore {
   }
 
   async getSlide(batchSlideId: number): Promise<BatchSlideRecord | undefined> {
-    const id = parse(Id, batchSlideId, 'getSlide: batch slide id');
+    const id = parseInput(Id, batchSlideId, 'getSlide: batch slide id');
     const { rows } = await this.db.query<{
       id: number;
       batch_id: number;
@@ -171,7 +161,7 @@ export class BatchStore {
 
   /** Planning started (or the analysis is known): queued/running → running. False when the slide is already settled. */
   async markRunning(batchSlideId: number, analysisId?: number): Promise<boolean> {
-    const id = parse(Id, batchSlideId, 'markRunning: batch slide id');
+    const id = parseInput(Id, batchSlideId, 'markRunning: batch slide id');
     const { rows } = await this.db.query(
       `UPDATE batch_slides SET status = 'running', analysis_id = coalesce($2, analysis_id), updated_at = now()
        WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
@@ -181,13 +171,13 @@ export class BatchStore {
   }
 
   async markDone(batchSlideId: number, analysisId: number): Promise<void> {
-    const id = parse(Id, batchSlideId, 'markDone: batch slide id');
-    await this.settle(id, `status = 'done', analysis_id = $2, error = NULL, code = NULL`, [id, parse(Id, analysisId, 'markDone: analysis id')]);
+    const id = parseInput(Id, batchSlideId, 'markDone: batch slide id');
+    await this.settle(id, `status = 'done', analysis_id = $2, error = NULL, code = NULL`, [id, parseInput(Id, analysisId, 'markDone: analysis id')]);
   }
 
   async markFailed(batchSlideId: number, error: string, code: string): Promise<void> {
-    const id = parse(Id, batchSlideId, 'markFailed: batch slide id');
-    await this.settle(id, `status = 'failed', error = $2, code = $3`, [id, parse(z.string().min(1), error, 'markFailed: error'), code]);
+    const id = parseInput(Id, batchSlideId, 'markFailed: batch slide id');
+    await this.settle(id, `status = 'failed', error = $2, code = $3`, [id, parseInput(z.string().min(1), error, 'markFailed: error'), code]);
   }
 
   private async settle(id: number, set: string, params: unknown[]): Promise<void> {
@@ -202,14 +192,14 @@ export class BatchStore {
   }
 
   async getBatch(batchId: number): Promise<BatchView | undefined> {
-    const id = parse(Id, batchId, 'getBatch: batch id');
+    const id = parseInput(Id, batchId, 'getBatch: batch id');
     return (await this.batchesWhere('b.id = $1', [id]))[0];
   }
 
   /** newest first, each with its slides; only those created by `createdBy` when given */
   async listBatches(createdBy?: string): Promise<BatchView[]> {
     if (createdBy === undefined) return this.batchesWhere('TRUE', []);
-    return this.batchesWhere('b.created_by = $1', [parse(z.string().min(1), createdBy, 'listBatches: createdBy')]);
+    return this.batchesWhere('b.created_by = $1', [parseInput(z.string().min(1), createdBy, 'listBatches: createdBy')]);
   }
 
   private batchesWhere(where: string, params: unknown[]): Promise<BatchView[]> {
@@ -245,7 +235,7 @@ export class BatchStore {
   async findDoneAnalysis(slideId: number, hash: string, codeVersion: string): Promise<number | undefined> {
     const { rows } = await this.db.query<{ id: number }>(
       `SELECT id FROM analyses WHERE slide_id = $1 AND params_hash = $2 AND code_version = $3 AND status = 'done'`,
-      [parse(Id, slideId, 'findDoneAnalysis: slide id'), hash, codeVersion],
+      [parseInput(Id, slideId, 'findDoneAnalysis: slide id'), hash, codeVersion],
     );
     return rows[0]?.id;
   }

@@ -16,17 +16,7 @@ import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
 import { scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
 import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
-import { StoreError } from './store-error.js';
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const detail = r.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
-    .join('; ');
-  throw new StoreError(`${what}: invalid input: ${detail}`);
-}
+import { parseInput, StoreError } from './store-error.js';
 
 const TileResults = z.array(TileResult);
 
@@ -54,7 +44,7 @@ export class SqlStore implements Store {
   }
 
   async upsertSlide(input: SlideInput): Promise<number> {
-    const s = parse(SlideInput, input, `upsertSlide(${String((input as { path?: unknown })?.path)})`);
+    const s = parseInput(SlideInput, input, `upsertSlide(${String((input as { path?: unknown })?.path)})`);
     const m = s.metadata;
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: number }>(
@@ -73,7 +63,7 @@ export class SqlStore implements Store {
   }
 
   async recordSlideFailure(input: SlideFailureInput): Promise<number> {
-    const f = parse(SlideFailureInput, input, 'recordSlideFailure');
+    const f = parseInput(SlideFailureInput, input, 'recordSlideFailure');
     const m = f.metadata;
     const { rows } = await this.db.query<{ id: number }>(
       `INSERT INTO slide_failures (path, code, error, patient, timepoint, marker, metadata)
@@ -88,7 +78,7 @@ export class SqlStore implements Store {
   }
 
   async beginAnalysis(input: AnalysisInput): Promise<{ analysisId: number; reused: boolean }> {
-    const a = parse(AnalysisInput, input, 'beginAnalysis');
+    const a = parseInput(AnalysisInput, input, 'beginAnalysis');
     const expected = paramsHash(a.params);
     if (a.paramsHash !== expected) {
       throw new StoreError(`beginAnalysis: paramsHash ${a.paramsHash} does not match the parameters given (their hash is ${expected})`);
@@ -136,8 +126,8 @@ export class SqlStore implements Store {
   }
 
   async saveTileResults(analysisId: number, results: TileResult[]): Promise<void> {
-    const id = parse(AnalysisId, analysisId, 'saveTileResults: analysis id');
-    const tiles = parse(TileResults, results, `saveTileResults(analysis ${id})`);
+    const id = parseInput(AnalysisId, analysisId, 'saveTileResults: analysis id');
+    const tiles = parseInput(TileResults, results, `saveTileResults(analysis ${id})`);
     const seen = new Set<number>();
     for (const t of tiles) {
       if (seen.has(t.tileId)) throw new StoreError(`saveTileResults(analysis ${id}): tile ${t.tileId} appears twice in one call`);
@@ -189,8 +179,8 @@ export class SqlStore implements Store {
   }
 
   async finishAnalysis(analysisId: number, scores: SlideScores): Promise<void> {
-    const id = parse(AnalysisId, analysisId, 'finishAnalysis: analysis id');
-    const s = parse(SlideScores, scores, `finishAnalysis(analysis ${id})`);
+    const id = parseInput(AnalysisId, analysisId, 'finishAnalysis: analysis id');
+    const s = parseInput(SlideScores, scores, `finishAnalysis(analysis ${id})`);
     await this.db.transaction(async (tx) => {
       const a = await this.lockAnalysis(tx, id, 'finishAnalysis');
       if (a.status === 'failed') throw new StoreError(`finishAnalysis: analysis ${id} has failed; begin it again to re-run it`);
@@ -203,8 +193,8 @@ export class SqlStore implements Store {
   }
 
   async failAnalysis(analysisId: number, error: string, code?: string): Promise<void> {
-    const id = parse(AnalysisId, analysisId, 'failAnalysis: analysis id');
-    const message = parse(z.string().min(1), error, `failAnalysis(analysis ${id}): error`);
+    const id = parseInput(AnalysisId, analysisId, 'failAnalysis: analysis id');
+    const message = parseInput(z.string().min(1), error, `failAnalysis(analysis ${id}): error`);
     const { rows } = await this.db.query<{ id: number }>(
       `UPDATE analyses SET status = 'failed', error = $2, error_code = $3, finished_at = now() WHERE id = $1 RETURNING id`,
       [id, message, code ?? null],
@@ -213,7 +203,7 @@ export class SqlStore implements Store {
   }
 
   async getAnalysis(analysisId: number): Promise<AnalysisRecord | undefined> {
-    const id = parse(AnalysisId, analysisId, 'getAnalysis: analysis id');
+    const id = parseInput(AnalysisId, analysisId, 'getAnalysis: analysis id');
     const { rows } = await this.db.query<Record<string, unknown>>(`SELECT ${ANALYSIS_COLUMNS} FROM analyses WHERE id = $1`, [id]);
     if (rows.length === 0) return undefined;
     const r = rows[0];
@@ -238,7 +228,7 @@ export class SqlStore implements Store {
   }
 
   async listScores(filter: ScoreFilter = {}): Promise<ScoreRow[]> {
-    const f = parse(ScoreFilter, filter, 'listScores: filter');
+    const f = parseInput(ScoreFilter, filter, 'listScores: filter');
     const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT a.id AS analysis_id, s.id AS slide_id, s.sha256, s.path, s.format, s.patient, s.timepoint, s.marker,
          s.mpp AS slide_mpp, s.mpp_source, a.mpp AS analysis_mpp, a.level, a.params_hash, a.params, a.stain,
@@ -306,13 +296,13 @@ export class SqlStore implements Store {
   }
 
   async getDetections(analysisId: number): Promise<Detection[]> {
-    const id = parse(AnalysisId, analysisId, 'getDetections: analysis id');
+    const id = parseInput(AnalysisId, analysisId, 'getDetections: analysis id');
     const { rows } = await this.db.query<TileDetectionsRow>(SELECT_DETECTIONS_SQL, [id]);
     return rows.flatMap(detectionsFromRow);
   }
 
   async getTileResults(analysisId: number): Promise<TileResult[]> {
-    const id = parse(AnalysisId, analysisId, 'getTileResults: analysis id');
+    const id = parseInput(AnalysisId, analysisId, 'getTileResults: analysis id');
     return this.db.transaction(async (tx) => {
       const tiles = await tx.query<Record<string, number>>(
         `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections

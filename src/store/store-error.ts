@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { BiopsyQuantError } from '../domain/errors.js';
 
 /** The store refused or could not do something: unknown id, bad input, a broken migration. */
@@ -5,4 +6,15 @@ export class StoreError extends BiopsyQuantError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE', message, options);
   }
+}
+
+/** Validates a store input at the boundary; the error names the method and the first problems. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const detail = r.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
+    .join('; ');
+  throw new StoreError(`${what}: invalid input: ${detail}`);
 }
