@@ -89,7 +89,7 @@ const INFILTRATE: Threshold[] = [
   { name: 'infiltrate cells per HPF', value: 4, unit: 'cells/HPF', source: 'SCIENCE.md "Scores" (JDM score tool: <4 / ≥4 cells per HPF)', ownChoice: false },
   {
     name: 'HPF area',
-    value: 0.95,
+    value: Math.PI * 0.55 * 0.55,
     unit: 'mm²',
     source: 'JDM score tool (Wedderburn et al. 2007) counts per HPF of a 20× objective; field number 22 assumed → 1.1 mm field, π·0.55² = 0.950 mm² (src/score/infiltrates.ts)',
     ownChoice: true,
@@ -120,11 +120,18 @@ const IL1: Threshold[] = [
 ];
 const MHC1: Threshold[] = [
   {
-    name: 'fibre ring or interior DAB OD (positive fibre)',
+    name: 'fibre border-ring DAB OD (positive fibre)',
+    value: 0.15,
+    unit: 'OD',
+    source: 'own choice (src/score/mhc1.ts): SCIENCE.md "Cells" 1+ threshold 0.2 lowered for a ring diluted by the band average',
+    ownChoice: true,
+  },
+  {
+    name: 'fibre interior DAB OD (positive fibre)',
     value: 0.2,
     unit: 'OD',
-    source: 'SCIENCE.md "Cells" 1+ DAB threshold as the starting point; src/score/mhc1.ts owns the value it applies',
-    ownChoice: true,
+    source: 'SCIENCE.md "Cells" 1+ DAB threshold (applied in src/score/mhc1.ts)',
+    ownChoice: false,
   },
   { name: 'MHC-I grade 1 upper bound', value: 10, unit: '% positive fibres', source: 'SCIENCE.md "Scores" MHC class I (Das et al.)', ownChoice: false },
   { name: 'MHC-I grade 2 upper bound', value: 25, unit: '% positive fibres', source: 'SCIENCE.md "Scores" MHC class I (Das et al.)', ownChoice: false },

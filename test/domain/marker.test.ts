@@ -89,3 +89,27 @@ describe('marker registry', () => {
     expect(t.find((x) => x.unit === 'cells/mm²')?.value).toBe(defaults.minPositiveCellsPerMm2);
   });
 });
+
+describe('registry agrees with the scorers', () => {
+  it('states the MHC-I fibre thresholds src/score/mhc1.ts applies', async () => {
+    const { MHC1_THRESHOLDS } = await import('../../src/score/mhc1.js');
+    const t = markerFor('MHC-I').thresholds;
+    expect(t.find((x) => x.name.includes('ring'))?.value).toBe(MHC1_THRESHOLDS.ring);
+    expect(t.find((x) => x.name.includes('interior'))?.value).toBe(MHC1_THRESHOLDS.interior);
+  });
+});
+
+describe('registry agrees with the infiltrate scorers', () => {
+  it('states the cluster, HPF and perivascular numbers the scorers apply by default', async () => {
+    const { InfiltrateOptions } = await import('../../src/score/infiltrates.js');
+    const { PERIVASCULAR_UM } = await import('../../src/score/cell-location.js');
+    const d = InfiltrateOptions.parse({});
+    const t = markerFor('CD3').thresholds;
+    const v = (name: string) => t.find((x) => x.name === name)?.value;
+    expect(v('cluster link distance')).toBe(d.linkUm);
+    expect(v('cluster minimum size')).toBe(d.minClusterCells);
+    expect(v('infiltrate cells per HPF')).toBe(d.cellsPerHpf);
+    expect(v('HPF area')).toBe(d.hpfAreaMm2);
+    expect(v('perivascular distance from vessel wall')).toBe(PERIVASCULAR_UM);
+  });
+});

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { AnalysisError } from '../domain/errors.js';
+import { CELL_LOCATIONS, CellLocation, type Locate } from './cell-location.js';
+import { Cluster, findClusters } from './clusters.js';
+
+/**
+ * Cellular infiltrates by location and the juvenile DM score tool's inflammatory grade per
+ * location (SCIENCE.md "Scores"; Wedderburn et al. 2007, validated by Varsani et al. 2015):
+ *   <4 positive cells/HPF · ≥4 cells/HPF · one cluster ≥10 cells · >2 clusters in the biopsy · diffuse.
+ *
+ * HPF: the tool counts per high-power field of a 20× objective. With a field-number-22 eyepiece
+ * the field is 22/20 = 1.1 mm across, π·0.55² = 0.950 mm² (our assumption on the eyepiece; a
+ * parameter). Note a 40× field (0.55 mm, 0.238 mm²) is often called "HPF" elsewhere — not here.
+ *
+ * Grades are reported as an ordinal 0–4 in the tool's order. Precisely:
+ *  - cells per HPF is the PEAK: the most counted cells of the location within any HPF-sized disc
+ *    (radius √(area/π) = 550 µm) centred on one of them, as a pathologist scores the worst field;
+ *  - 0 '<4/HPF': peak < 4;  1 '≥4/HPF': peak ≥ 4;
+ *  - 2 'cluster': 1 or 2 clusters (≥10 cells, 20 µm linkage: src/score/clusters.ts) of the location;
+ *  - 3 '>2 clusters': 3 or more clusters of the location in the section;
+ *  - 4 'diffuse' (own definition): the MEAN over the whole section reaches the ≥4/HPF level
+ *    (cells of the location per mm² of tissue × HPF area ≥ 4, i.e. not just one busy field) and
+ *    fewer than half of those cells sit in clusters (spread, not clustered);
+ *  the highest level met is the grade.
+ * A cluster belongs to the location most of its cells have (ties: perivascular, then perimysial,
+ * then endomysial — the more specific compartment), since a perivascular cuff often spills
+ * into the septum around it.
+ *
+ * Densities per location are cells of that location per mm² of TISSUE (not of the location's
+ * own area), so the three add up to the overall infiltrate density.
+ *
+ * Which cells count: the tool counts marker-positive cells (CD3+, CD68+ …), so by default cells
+ * graded ≥1+; `minGrade: 0` counts every nucleated cell given (e.g. for H&E-like use).
+ * Cells inside fibres should be removed first (`outsideFibres`).
+ */
+export const HPF_AREA_MM2 = Math.PI * 0.55 * 0.55;
+
+export const InfiltrateOptions = z.object({
+  hpfAreaMm2: z.number().positive().default(HPF_AREA_MM2),
+  /** the tool's "≥4 cells/HPF" level (SCIENCE.md) */
+  cellsPerHpf: z.number().positive().default(4),
+  linkUm: z.number().positive().default(20),
+  minClusterCells: z.number().int().min(1).default(10),
+  minGrade: z.number().int().min(0).max(3).default(1),
+  /** diffuse needs fewer than this fraction of the location's cells in clusters */
+  diffuseMaxClusteredFraction: z.number().min(0).max(1).default(0.5),
+});
+export type InfiltrateOptions = z.infer<typeof InfiltrateOptions>;
+export type InfiltrateOptionsInput = z.input<typeof InfiltrateOptions>;
+
+export const INFILTRATE_GRADE_LABELS = ['<4/HPF', '≥4/HPF', 'cluster', '>2 clusters', 'diffuse'] as const;
+export const InfiltrateGradeLabel = z.enum(INFILTRATE_GRADE_LABELS);
+
+export const LocationInfiltrate = z.object({
+  cells: z.number().int().nonnegative(),
+  /** per mm² of tissue */
+  cellsPerMm2: z.number().nonnegative(),
+  meanCellsPerHpf: z.number().nonnegative(),
+  peakCellsPerHpf: z.number().int().nonnegative(),
+  clusters: z.number().int().nonnegative(),
+  clusteredCells: z.number().int().nonnegative(),
+  largestCluster: z.number().int().nonnegative(),
+  grade: z.number().int().min(0).max(4),
+  gradeLabel: InfiltrateGradeLabel,
+});
+export type LocationInfiltrate = z.infer<typeof LocationInfiltrate>;
+
+export const LocatedCluster = Cluster.extend({ location: CellLocation });
+export type LocatedCluster = z.infer<typeof LocatedCluster>;
+
+export const InfiltrateScores = z.object({
+  tissueAreaMm2: z.number().positive(),
+  options: InfiltrateOptions,
+  cells: z.number().int().nonnegative(),
+  cellsPerMm2: z.number().nonnegative(),
+  byLocation: z.object({ endomysial: LocationInfiltrate, perimysial: LocationInfiltrate, perivascular: LocationInfiltrate }),
+  clusters: z.array(LocatedCluster),
+});
+export type InfiltrateScores = z.infer<typeof InfiltrateScores>;
+
+export interface InfiltrateCell {
+  /** centroid, level-0 µm */
+  x: number;
+  y: number;
+  /** DAB grade 0–3 */
+  grade: number;
+}
+
+export interface InfiltrateResult {
+  scores: InfiltrateScores;
+  /** per input cell: its location (every cell is located, counted or not) */
+  locations: CellLocation[];
+  /** per input cell: counted (grade ≥ minGrade) */
+  counted: boolean[];
+  /** per input cell: id into scores.clusters, -1 when in none (or not counted) */
+  clusterOf: Int32Array;
+}
+
+const TIE_ORDER: readonly CellLocation[] = ['perivascular', 'perimysial', 'endomysial'];
+
+export function scoreInfiltrates(cells: readonly InfiltrateCell[], locate: Locate, tissueAreaMm2: number, options: InfiltrateOptionsInput = {}): InfiltrateResult {
+  const parsed = InfiltrateOptions.safeParse(options);
+  if (!parsed.success) throw new AnalysisError(`infiltrates: bad options (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  const opts = parsed.data;
+  if (!(tissueAreaMm2 > 0 && Number.isFinite(tissueAreaMm2))) throw new AnalysisError(`infiltrates: tissue area must be a positive number of mm², got ${tissueAreaMm2}`);
+
+  const locations = cells.map((c, i) => {
+    const loc = locate(c.x, c.y);
+    if (!CELL_LOCATIONS.includes(loc)) throw new AnalysisError(`infiltrates: the location classifier returned '${String(loc)}' for cell ${i}`);
+    return loc;
+  });
+  const counted = cells.map((c) => c.grade >= opts.minGrade);
+  const idx: number[] = [];
+  for (let i = 0; i < cells.length; i++) if (counted[i]) idx.push(i);
+
+  const found = findClusters(idx.map((i) => cells[i]), { linkUm: opts.linkUm, minCells: opts.minClusterCells });
+  const clusterOf = new Int32Array(cells.length).fill(-1);
+  idx.forEach((i, k) => (clusterOf[i] = found.clusterOf[k]));
+  const clusters: LocatedCluster[] = found.clusters.map((c) => {
+    const votes = new Map<CellLocation, number>();
+    for (const k of found.members[c.id]) votes.set(locations[idx[k]], (votes.get(locations[idx[k]]) ?? 0) + 1);
+    let best = TIE_ORDER[0];
+    for (const loc of TIE_ORDER) if ((votes.get(loc) ?? 0) > (votes.get(best) ?? 0)) best = loc;
+    return { ...c, location: best };
+  });
+
+  const hpfRadius = Math.sqrt((opts.hpfAreaMm2 * 1e6) / Math.PI);
+  const byLocation = {} as Record<CellLocation, LocationInfiltrate>;
+  for (const loc of CELL_LOCATIONS) {
+    const mine = idx.filter((i) => locations[i] === loc);
+    const own = clusters.filter((c) => c.location === loc);
+    const clusteredCells = mine.filter((i) => clusterOf[i] >= 0 && clusters[clusterOf[i]].location === loc).length;
+    const cellsPerMm2 = mine.length / tissueAreaMm2;
+    const meanCellsPerHpf = cellsPerMm2 * opts.hpfAreaMm2;
+    const peak = peakInDisc(mine.map((i) => cells[i]), hpfRadius);
+    let grade = 0;
+    if (meanCellsPerHpf >= opts.cellsPerHpf && clusteredCells < opts.diffuseMaxClusteredFraction * mine.length) grade = 4;
+    else if (own.length > 2) grade = 3;
+    else if (own.length >= 1) grade = 2;
+    else if (peak >= opts.cellsPerHpf) grade = 1;
+    byLocation[loc] = {
+      cells: mine.length,
+      cellsPerMm2,
+      meanCellsPerHpf,
+      peakCellsPerHpf: peak,
+      clusters: own.length,
+      clusteredCells,
+      largestCluster: own.reduce((m, c) => Math.max(m, c.size), 0),
+      grade,
+      gradeLabel: INFILTRATE_GRADE_LABELS[grade],
+    };
+  }
+
+  const scores = InfiltrateScores.parse({
+    tissueAreaMm2,
+    options: opts,
+    cells: idx.length,
+    cellsPerMm2: idx.length / tissueAreaMm2,
+    byLocation,
+    clusters,
+  });
+  return { scores, locations, counted, clusterOf };
+}
+
+/** The most points within `radius` (inclusive) of any one of them, itself included; grid buckets of side `radius`. */
+export function peakInDisc(points: readonly { x: number; y: number }[], radius: number): number {
+  const buckets = new Map<string, number[]>();
+  const keyOf = (bx: number, by: number) => `${bx},${by}`;
+  points.forEach((p, i) => {
+    const key = keyOf(Math.floor(p.x / radius), Math.floor(p.y / radius));
+    const list = buckets.get(key);
+    if (list) list.push(i);
+    else buckets.set(key, [i]);
+  });
+  const r2 = radius * radius;
+  let best = 0;
+  for (const p of points) {
+    const bx = Math.floor(p.x / radius);
+    const by = Math.floor(p.y / radius);
+    let n = 0;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const list = buckets.get(keyOf(bx + dx, by + dy));
+        if (!list) continue;
+        for (const j of list) {
+          const ex = points[j].x - p.x;
+          const ey = points[j].y - p.y;
+          if (ex * ex + ey * ey <= r2) n++;
+        }
+      }
+    }
+    if (n > best) best = n;
+  }
+  return best;
+}
