@@ -167,7 +167,7 @@ export function makeScene(input: SceneOptionsInput): Scene {
 }
 
 /** Rotate a unit stain vector by a random angle in [0, maxDeg] towards a random perpendicular direction. */
-function jitter(v: Vec3, maxDeg: number, rng: Rng): Vec3 {
+export function jitter(v: Vec3, maxDeg: number, rng: Rng): Vec3 {
   const theta = (rng.uniform(0, maxDeg) * Math.PI) / 180;
   const phi = rng.uniform(0, 2 * Math.PI);
   const a = normalize(cross(v, Math.abs(v[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0]));

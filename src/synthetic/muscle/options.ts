@@ -1,0 +1,53 @@
+/**
+ * Options of a synthetic muscle section. Everything left out is drawn from the seed, so a seed
+ * alone gives a varied but reproducible slide. Geometry, cells and staining draw from separate
+ * streams: the same seed with another marker is a serial section of the same tissue.
+ */
+import { z } from 'zod';
+
+export const MUSCLE_MARKERS = ['CD163', 'infiltrate', 'MHC-I', 'IL-1a', 'IL-1b', 'IL-1Ra'] as const;
+export type MuscleMarker = (typeof MUSCLE_MARKERS)[number];
+
+export const MHC_PATTERNS = ['none', 'diffuse', 'focal', 'perifascicular'] as const;
+export type MhcPattern = (typeof MHC_PATTERNS)[number];
+
+export const CELL_LOCATIONS = ['endomysial', 'perimysial', 'perivascular'] as const;
+export type CellLocation = (typeof CELL_LOCATIONS)[number];
+
+const range = z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a <= b, 'range must be [low, high]');
+
+export const MuscleOptions = z.object({
+  seed: z.number().int(),
+  width: z.number().int().min(256).max(100_000),
+  height: z.number().int().min(256).max(100_000),
+  mpp: z.number().positive().max(2).default(0.5),
+  marker: z.enum(MUSCLE_MARKERS).default('MHC-I'),
+  /** spacing of fibre seeds (µm); Voronoi cells of a jittered grid at 50–65 µm give min Feret ≈ 35–75 µm */
+  fibreSpacingUm: z.number().min(20).max(150).optional(),
+  /** spacing of fascicle seeds (µm) */
+  fascicleSpacingUm: z.number().min(150).max(3000).optional(),
+  /** endomysium gap between neighbouring fibres (µm), drawn per pair */
+  endomysiumUm: range.default([1.5, 4]),
+  /** perimysial septum width (µm), drawn per pair of fascicles */
+  septumUm: range.default([15, 40]),
+  vesselsPerMm2: z.number().min(0).max(100).optional(),
+  /** scattered (non-cluster) infiltrating lymphocyte-like cells per mm² of tissue */
+  infiltratesPerMm2: z.number().min(0).max(2000).optional(),
+  /** macrophages (CD163+) per mm² of tissue, scattered */
+  macrophagesPerMm2: z.number().min(0).max(2000).optional(),
+  /** relative weights of endomysial, perimysial, perivascular among scattered inflammatory cells */
+  locationWeights: z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]).optional(),
+  /** planted clusters of ≥ 10 inflammatory cells */
+  clusters: z.number().int().min(0).max(50).optional(),
+  mhcPattern: z.enum(MHC_PATTERNS).optional(),
+  /** target fraction of MHC-I positive fibres (diffuse, focal); drawn mid-band of a random grade when absent */
+  mhcFraction: z.number().min(0).max(1).optional(),
+  /** IL-1 marker slides: whether the cytokine is expressed (diffuse + cellular DAB) */
+  il1Expressed: z.boolean().optional(),
+  stainJitterDeg: z.number().min(0).max(20).default(4),
+  i0: z.number().min(100).max(255).optional(),
+  blurSigma: z.number().min(0).max(5).optional(),
+  noiseSigma: z.number().min(0).max(20).optional(),
+});
+export type MuscleOptionsInput = z.input<typeof MuscleOptions>;
+export type MuscleConfig = z.output<typeof MuscleOptions>;

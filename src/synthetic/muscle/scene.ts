@@ -1,0 +1,102 @@
+/**
+ * A synthetic muscle section (H-DAB): fascicles of polygonal fibres, perimysial septa with
+ * vessels, nuclei and inflammatory cells, and the marker's DAB. Everything planted, nothing
+ * rendered; deterministic from the seed. Pixel units inside, like src/synthetic/scene.ts.
+ */
+import { HDAB_DEFAULT, stainMatrix, type StainMatrix } from '../../stain/vectors.js';
+import { BucketGrid, type CellGrid } from '../cell-grid.js';
+import { Rng } from '../rng.js';
+import { jitter, type DabPatch } from '../scene.js';
+import { plantCells, type MuscleCell, type PlantedCluster } from './cells.js';
+import { MuscleOptions, type MhcPattern, type MuscleConfig, type MuscleOptionsInput } from './options.js';
+import { il1Patches, stainCells, stainFibres, type FibreStain } from './staining.js';
+import { buildTissue, plantVessels, type MuscleTissue } from './tissue.js';
+
+export interface MuscleScene {
+  config: MuscleConfig;
+  seed: number;
+  width: number;
+  height: number;
+  mpp: number;
+  marker: MuscleConfig['marker'];
+  stain: StainMatrix;
+  i0: number;
+  blurSigma: number;
+  noiseSigma: number;
+  seeds: { connective: number; fibreTexture: number; dabBase: number; nucleus: number; noise: number };
+  tissue: MuscleTissue;
+  /** per fibre (same index as tissue.fibres) */
+  fibreStain: FibreStain[];
+  mhcPattern: MhcPattern;
+  /** per vessel wall hematoxylin */
+  vesselH: number[];
+  cells: MuscleCell[];
+  cellGrid: CellGrid;
+  maxCellRadius: number;
+  clusters: PlantedCluster[];
+  il1Expressed: boolean;
+  patches: DabPatch[];
+}
+
+export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
+  const parsed = MuscleOptions.safeParse(input);
+  if (!parsed.success) {
+    throw new RangeError(`synthetic muscle options are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const cfg = parsed.data;
+  const { seed, width, height } = cfg;
+  // three streams: the same seed with another marker is a serial section of the same tissue
+  const look = new Rng(seed);
+  const geometry = new Rng((seed * 7919 + 1) | 0);
+  const staining = new Rng((seed * 7919 + 2) | 0);
+
+  const i0 = cfg.i0 ?? look.uniform(235, 252);
+  const blurSigma = cfg.blurSigma ?? look.uniform(0.6, 1.0);
+  const noiseSigma = cfg.noiseSigma ?? look.uniform(2, 4);
+  const stain = stainMatrix(jitter(HDAB_DEFAULT.hematoxylin, cfg.stainJitterDeg, look), jitter(HDAB_DEFAULT.dab, cfg.stainJitterDeg, look), 'custom');
+
+  const tissue = buildTissue(cfg, geometry);
+  plantVessels(cfg, geometry, tissue);
+  // vessel walls: smooth muscle and endothelium, darker than the septum around them
+  const vesselH = tissue.vessels.map(() => geometry.uniform(0.18, 0.28));
+  const { cells, clusters } = plantCells(cfg, geometry, tissue);
+
+  const { pattern, fibres: fibreStain } = stainFibres(cfg, staining, tissue);
+  const il1Expressed = cfg.marker.startsWith('IL-1') ? (cfg.il1Expressed ?? staining.next() < 0.5) : false;
+  stainCells(cfg, staining, cells, il1Expressed);
+  const patches = il1Patches(cfg, staining, il1Expressed);
+
+  const maxCellRadius = cells.reduce((m, c) => Math.max(m, c.rc, c.rx, c.ry), 1);
+  const grid = new BucketGrid(width, height, Math.ceil(2 * maxCellRadius));
+  for (const c of cells) grid.add(c.id, c.x, c.y);
+
+  return {
+    config: cfg,
+    seed,
+    width,
+    height,
+    mpp: cfg.mpp,
+    marker: cfg.marker,
+    stain,
+    i0,
+    blurSigma,
+    noiseSigma,
+    seeds: {
+      connective: (seed * 7919 + 211) | 0,
+      fibreTexture: (seed * 7919 + 223) | 0,
+      dabBase: (seed * 7919 + 227) | 0,
+      nucleus: (seed * 7919 + 229) | 0,
+      noise: (seed * 7919 + 233) | 0,
+    },
+    tissue,
+    fibreStain,
+    mhcPattern: pattern,
+    vesselH,
+    cells,
+    cellGrid: grid.freeze(),
+    maxCellRadius,
+    clusters,
+    il1Expressed,
+    patches,
+  };
+}
