@@ -48,6 +48,8 @@ export interface Mhc1Score {
   interiorFraction: number;
   /** fraction of a positive fibre's neighbours that are positive (mean over positives), NaN if no positives */
   positiveNeighbourFraction: number;
+  /** the same for negative fibres and negative neighbours, NaN if no negatives */
+  negativeNeighbourFraction: number;
 }
 
 export function isMhc1Positive(f: Pick<Mhc1Fibre, 'ringDab' | 'interiorDab'>, t: Mhc1Thresholds = MHC1_THRESHOLDS): boolean {
@@ -78,9 +80,10 @@ export function mhc1Grade(positive: number, total: number): Mhc1Grade {
  * - perifascicular: at least PF_MIN_EACH fibres both at fascicle edges and inside, the edge positive
  *   fraction ≥ PF_MIN_EDGE and ≥ PF_RATIO × the interior fraction (positives concentrated at the
  *   perimysial rim — the dermatomyositis picture).
- * - focal: fewer than half the fibres positive and positives cluster: a positive fibre's neighbours
+ * - focal: some but not all fibres positive, and one class clusters: a positive fibre's neighbours
  *   (centroids within NEIGHBOUR_FACTOR × the median nearest-neighbour distance) are positive more
- *   often than chance by FOCAL_EXCESS (mean neighbour-positive fraction − overall fraction).
+ *   often than chance by FOCAL_EXCESS (mean neighbour-positive fraction − overall fraction), or
+ *   the same holds for negative fibres (a large focus leaves the negatives in a patch).
  * - diffuse: otherwise (positives spread over the section).
  */
 const PF_MIN_EACH = 3;
@@ -105,13 +108,16 @@ export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1
   const intP = positive - edgeP;
   const edgeFraction = edgeN ? edgeP / edgeN : 0;
   const interiorFraction = intN ? intP / intN : 0;
-  const positiveNeighbourFraction = neighbourPositiveFraction(fibres, flags);
+  const positiveNeighbourFraction = sameClassNeighbourFraction(fibres, flags, true);
+  const negativeNeighbourFraction = sameClassNeighbourFraction(fibres, flags, false);
+  const p = n ? positive / n : 0;
+  const clustered = positiveNeighbourFraction - p >= FOCAL_EXCESS || negativeNeighbourFraction - (1 - p) >= FOCAL_EXCESS;
 
   let pattern: Mhc1Pattern = 'diffuse';
   if (positive === 0) pattern = 'none';
   else if (edgeN >= PF_MIN_EACH && intN >= PF_MIN_EACH && edgeFraction >= PF_MIN_EDGE && edgeFraction >= PF_RATIO * interiorFraction) {
     pattern = 'perifascicular';
-  } else if (2 * positive < n && positiveNeighbourFraction - positive / n >= FOCAL_EXCESS) pattern = 'focal';
+  } else if (positive < n && clustered) pattern = 'focal';
 
   return {
     fibres: n,
@@ -123,11 +129,12 @@ export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1
     edgeFraction,
     interiorFraction,
     positiveNeighbourFraction,
+    negativeNeighbourFraction,
   };
 }
 
-/** Mean over positive fibres of the positive fraction among their neighbours (O(n²); a section has hundreds of fibres). */
-function neighbourPositiveFraction(fibres: readonly Mhc1Fibre[], flags: readonly boolean[]): number {
+/** Mean over fibres of class `cls` of the fraction of their neighbours in the same class (O(n²); a section has hundreds of fibres). */
+function sameClassNeighbourFraction(fibres: readonly Mhc1Fibre[], flags: readonly boolean[], cls: boolean): number {
   const n = fibres.length;
   if (n < 2) return Number.NaN;
   const nearest = new Float64Array(n).fill(Infinity);
@@ -143,13 +150,13 @@ function neighbourPositiveFraction(fibres: readonly Mhc1Fibre[], flags: readonly
   let sum = 0;
   let counted = 0;
   for (let i = 0; i < n; i++) {
-    if (!flags[i]) continue;
+    if (flags[i] !== cls) continue;
     let nb = 0;
     let pos = 0;
     for (let j = 0; j < n; j++) {
       if (j === i || Math.hypot(fibres[i].x - fibres[j].x, fibres[i].y - fibres[j].y) > radius) continue;
       nb++;
-      if (flags[j]) pos++;
+      if (flags[j] === cls) pos++;
     }
     if (nb === 0) continue;
     sum += pos / nb;

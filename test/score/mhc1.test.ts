@@ -75,6 +75,13 @@ describe('scoreMhc1 pattern', () => {
     expect(s.pattern).toBe('focal');
   });
 
+  it('focal when a large focus leaves the negatives in a patch', () => {
+    const s = scoreMhc1(lattice((c, r) => (c - 3) ** 2 + (r - 8) ** 2 > 8));
+    expect(s.grade).toBe(4);
+    expect(s.negativeNeighbourFraction).toBeGreaterThan(0.6);
+    expect(s.pattern).toBe('focal');
+  });
+
   it('diffuse when positives are scattered', () => {
     // every third fibre along a diagonal stride: spread evenly, no patch, no rim preference
     const s = scoreMhc1(lattice((c, r) => (c + 2 * r) % 3 === 0));
