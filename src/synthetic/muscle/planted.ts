@@ -162,8 +162,13 @@ function addFibres(scene: MuscleScene, x0: number, y0: number, w: number, h: num
   }
 }
 
+/**
+ * IL-1 diffuse DAB. Overlapping bumps combine by maximum, not sum, so faint (non-expressed)
+ * staining never adds up past a threshold. nucleusH is all zero here and serves as scratch.
+ */
 function addPatches(scene: MuscleScene, x0: number, y0: number, w: number, h: number, buf: PlantedBuffers): void {
-  const { dab, tissue } = buf;
+  if (scene.patches.length === 0) return;
+  const { dab, tissue, nucleusH: peak } = buf;
   for (const pt of scene.patches) {
     const r = Math.max(pt.rx, pt.ry);
     const xa = Math.max(x0, Math.ceil(pt.cx - r));
@@ -174,14 +179,21 @@ function addPatches(scene: MuscleScene, x0: number, y0: number, w: number, h: nu
       const dy = y - pt.cy;
       let p = (y - y0) * w + (xa - x0);
       for (let x = xa; x <= xb; x++, p++) {
-        if (tissue[p] === 0) continue;
         const dx = x - pt.cx;
         const u = (dx * pt.cos + dy * pt.sin) / pt.rx;
         const v = (dy * pt.cos - dx * pt.sin) / pt.ry;
         const rho2 = u * u + v * v;
-        if (rho2 < 1) dab[p] += pt.peak * 0.5 * (1 + Math.cos(Math.PI * Math.sqrt(rho2)));
+        if (rho2 < 1) {
+          const b = pt.peak * 0.5 * (1 + Math.cos(Math.PI * Math.sqrt(rho2)));
+          if (b > peak[p]) peak[p] = b;
+        }
       }
     }
+  }
+  const n = w * h;
+  for (let p = 0; p < n; p++) {
+    if (tissue[p] !== 0) dab[p] += peak[p];
+    peak[p] = 0;
   }
 }
 

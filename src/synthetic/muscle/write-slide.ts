@@ -1,0 +1,12 @@
+/**
+ * Writes a muscle scene as a slide through the same writers as the cell scenes, with its
+ * ground truth beside it (`<path>.truth.json`).
+ */
+import { writeRenderedSlide, type SyntheticFormat } from '../write-slide.js';
+import { muscleSource } from './render.js';
+import type { MuscleScene } from './scene.js';
+import { muscleTruthOf } from './truth-of.js';
+
+export async function writeMuscleSlide(scene: MuscleScene, path: string, format: SyntheticFormat): Promise<void> {
+  await writeRenderedSlide(muscleSource(scene), path, format, () => muscleTruthOf(scene));
+}
