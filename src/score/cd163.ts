@@ -41,6 +41,13 @@ export interface Cd163Input {
   locate?: Locate;
   /** lowest grade that counts as CD163+; 1 (= 1+) by default */
   minGrade?: number;
+  /**
+   * Tissue area from elsewhere (e.g. tissue mask ∪ segmented fibres), replacing the tiles' tissue
+   * pixel count as the denominator of the densities and of % area. Needed on muscle: the per-pixel
+   * tissue rule (summed RGB OD ≥ 0.08, params.ts) misses pale fibre interiors — on synthetic muscle
+   * it found 0.135 of 0.59 mm², which would inflate every density four-fold.
+   */
+  tissueAreaMm2?: number;
 }
 
 export function scoreCd163(input: Cd163Input): Cd163Scores {
@@ -60,7 +67,17 @@ export function scoreCd163(input: Cd163Input): Cd163Scores {
     tissuePixels += t.tissuePixels;
     positivePixels += t.dabPositivePixels;
   });
-  const area = tissueAreaMm2(tissuePixels, mpp);
+  let area = tissueAreaMm2(tissuePixels, mpp);
+  let pctPositiveArea = tissuePixels === 0 ? 0 : (positivePixels * 100) / tissuePixels;
+  if (input.tissueAreaMm2 !== undefined) {
+    const given = input.tissueAreaMm2;
+    const positiveMm2 = tissueAreaMm2(positivePixels, mpp);
+    if (!(given > 0 && Number.isFinite(given))) throw new AnalysisError(`CD163: the given tissue area must be a positive number of mm², got ${given}`);
+    // DAB-positive pixels are tissue by any rule, so they cannot exceed the tissue they lie in
+    if (positiveMm2 > given * (1 + 1e-9)) throw new AnalysisError(`CD163: ${positiveMm2.toFixed(4)} mm² of DAB-positive pixels exceed the given tissue area of ${given} mm²`);
+    area = given;
+    pctPositiveArea = Math.min(100, (positiveMm2 * 100) / given);
+  }
 
   const counts = new Map<CellLocation, number>(CELL_LOCATIONS.map((l) => [l, 0]));
   let positive = 0;
@@ -79,7 +96,7 @@ export function scoreCd163(input: Cd163Input): Cd163Scores {
     tissueAreaMm2: area,
     positiveCells: positive,
     positiveCellsPerMm2: perMm2(positive, area),
-    pctPositiveArea: tissuePixels === 0 ? 0 : (positivePixels * 100) / tissuePixels,
+    pctPositiveArea,
     byLocation: locate
       ? { endomysial: density(counts.get('endomysial')!), perimysial: density(counts.get('perimysial')!), perivascular: density(counts.get('perivascular')!) }
       : null,

@@ -46,6 +46,18 @@ describe('scoreCd163 on hand-made counts', () => {
     expect(scoreCd163({ cells, tiles, mpp: 1 }).tissueAreaMm2).toBe(4);
   });
 
+  it('takes the tissue area from elsewhere when the pixel count misses tissue', () => {
+    const tiles = [{ tissuePixels: MM2, dabPositivePixels: 100_000 }];
+    const s = scoreCd163({ cells, tiles, mpp: 0.5, tissueAreaMm2: 4 });
+    expect(s.tissueAreaMm2).toBe(4);
+    expect(s.positiveCellsPerMm2).toBe(21 / 4);
+    // 100 000 px · 0.25 µm² = 0.025 mm² of 4 mm²
+    expect(s.pctPositiveArea).toBeCloseTo(0.625, 12);
+    expect(s.byLocation).toBeNull();
+    expect(() => scoreCd163({ cells, tiles, mpp: 0.5, tissueAreaMm2: 0.01 })).toThrow(/exceed the given tissue area/);
+    expect(() => scoreCd163({ cells, tiles, mpp: 0.5, tissueAreaMm2: Number.NaN })).toThrow(AnalysisError);
+  });
+
   it('gives zeros, not NaN, without tissue, and rejects contradictory counts', () => {
     const none = scoreCd163({ cells: [], tiles: [], mpp: 0.5 });
     expect([none.tissueAreaMm2, none.positiveCellsPerMm2, none.pctPositiveArea]).toEqual([0, 0, 0]);
