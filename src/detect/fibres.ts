@@ -4,6 +4,7 @@ import { DistanceTransform } from './distance-transform.js';
 import { groupFascicles, type Fascicle } from './fascicles.js';
 import { gaussianBlur } from './gaussian.js';
 import { minFeret, convexHull, type Point } from './min-feret.js';
+import { MinMaxFilter } from './min-max-filter.js';
 import { Watershed } from './watershed.js';
 import { ComponentLabeller } from './label.js';
 
@@ -44,6 +45,12 @@ export interface FibreOptions {
   glassOd: number;
   /** smoothed hematoxylin OD at or above which a pixel is endomysium / perimysium / nucleus; null = fibre level + boundaryDelta */
   boundaryOd: number | null;
+  /** boundary raised by this × the smoothed DAB OD (stain-vector crosstalk, see segmentFibres) */
+  dabCrosstalk: number;
+  /** half-width of the widest endomysium line the top-hat keeps, µm */
+  lineUm: number;
+  /** top-hat height above which a pixel is a boundary line, OD */
+  lineContrast: number;
   /** automatic boundary: this much above the median smoothed OD of tissue pixels (fibres are most of the area) */
   boundaryDelta: number;
   minAreaUm2: number;
@@ -82,6 +89,9 @@ export const FIBRE_DEFAULTS: FibreOptions = {
   glassOd: 0.015,
   boundaryOd: null,
   boundaryDelta: 0.025,
+  dabCrosstalk: 0.2,
+  lineUm: 3,
+  lineContrast: 0.02,
   minAreaUm2: 300,
   maxAreaUm2: 20000,
   minSolidity: 0.8,
@@ -123,8 +133,26 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const s = gaussianBlur(h, o.smoothUm / mpp).data;
 
   const boundaryOd = o.boundaryOd ?? tissueMedian(s, o.glassOd) + o.boundaryDelta;
+  // Sarcoplasmic MHC-I DAB leaks into the hematoxylin plane when the slide's stain vectors differ
+  // from the ones deconvolved with (a few degrees is typical); a stained fibre would then read as
+  // connective tissue and drop out, biasing the grade down. Raise the boundary by the DAB
+  // present, up to `dabCrosstalk` OD of hematoxylin per OD of DAB; septa carry little DAB.
+  // The raised level would also erase the thin endomysium between two stained fibres, so a
+  // pixel standing `lineContrast` above the opening of the plane (a white top-hat with a square
+  // of side 2·lineUm: removes lines narrower than that, keeps fibres) stays boundary.
+  const sd = o.dabCrosstalk > 0 ? gaussianBlur(dab, o.smoothUm / mpp).data : null;
+  const open = new Float32Array(n);
+  const r = Math.max(1, Math.round(o.lineUm / mpp));
+  const mm = new MinMaxFilter();
+  mm.run(s, open, w, ht, r, 'x', 'min');
+  mm.run(open, open, w, ht, r, 'y', 'min');
+  mm.run(open, open, w, ht, r, 'x', 'max');
+  mm.run(open, open, w, ht, r, 'y', 'max');
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = s[i] >= o.glassOd && s[i] < boundaryOd ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const t = sd && sd[i] > 0 ? boundaryOd + o.dabCrosstalk * sd[i] : boundaryOd;
+    mask[i] = s[i] >= o.glassOd && s[i] < t && s[i] - open[i] < o.lineContrast ? 1 : 0;
+  }
   // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
   // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
   // round the tissue that would enclose the whole connective network.)
