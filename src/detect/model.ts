@@ -1,0 +1,101 @@
+/**
+ * Learned nucleus detector: a small U-Net (model-unet.ts, trained by `npm run train`) maps the
+ * hematoxylin plane to a nucleus-interior probability; thresholding it and the same hole filling,
+ * distance-transform watershed and area limits as the classical detector (NucleusRegions) give
+ * labelled nuclei. `detectNucleiWithModel(h, mpp, model, p)` returns what `detectNuclei(h, mpp, p)`
+ * returns, so `(h, mpp, p) => detectNucleiWithModel(h, mpp, model, p)` is a drop-in for it.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { AnalysisError } from '../domain/errors.js';
+import { resolveParams } from '../domain/params.js';
+import type { FloatPlane } from '../raster.js';
+import { reflect } from './gaussian.js';
+import { initModelBackend, tf } from './model-backend.js';
+import { loadModelDir, type NucleusModelInfo } from './model-io.js';
+import { resampleBilinear } from './model-resample.js';
+import type { NucleusDetection, NucleusParams } from './nuclei.js';
+import { NucleusRegions } from './nucleus-regions.js';
+
+export interface NucleusModel {
+  /** e.g. "nuclei-unet@<weights sha>" — stored with scores as the model id */
+  id: string;
+  info: NucleusModelInfo;
+  backend: string;
+  net: tfTypes.LayersModel;
+}
+
+/**
+ * Shape split of touching nuclei, as in nuclei.ts (µm): real peaks of the distance map stand
+ * ≥ ~4.5 µm apart (SCIENCE.md: nuclei 7–10 µm across), so 3 µm separation rejects ridge wobble.
+ */
+const SPLIT_DYNAMIC_UM = 0.1;
+const SPLIT_MIN_SEPARATION_UM = 3;
+/** core side of one inference chunk, px at model mpp: bounds tfjs memory on whole tiles */
+const CHUNK = 512;
+
+/** Loads models/<name>/ (model.json + weights.bin) onto tfjs-node when installed, else wasm. */
+export async function loadNucleusModel(dir: string, backend: 'auto' | 'wasm' = 'auto'): Promise<NucleusModel> {
+  const used = await initModelBackend(backend);
+  const { model, info } = await loadModelDir(tf, dir);
+  return { id: info.id, info, backend: used, net: model };
+}
+
+/**
+ * Nucleus probability per pixel of `hem` (already at the model's mpp). Chunks start on
+ * multiples of the pooling factor and overlap by the receptive field, with reflected borders,
+ * so the map does not depend on how the plane is chunked.
+ */
+export function predictNucleusProbability(model: NucleusModel, hem: Float32Array, w: number, h: number): Float32Array {
+  const { inputScale, marginPx, multiple } = model.info;
+  const m = Math.ceil(marginPx / multiple) * multiple;
+  const prob = new Float32Array(w * h);
+  for (let cy = 0; cy < h; cy += CHUNK) {
+    const ch = Math.min(CHUNK, h - cy);
+    for (let cx = 0; cx < w; cx += CHUNK) {
+      const cw = Math.min(CHUNK, w - cx);
+      const rw = Math.ceil((cw + 2 * m) / multiple) * multiple;
+      const rh = Math.ceil((ch + 2 * m) / multiple) * multiple;
+      const buf = new Float32Array(rw * rh);
+      for (let y = 0; y < rh; y++) {
+        const sy = reflect(cy - m + y, h) * w;
+        for (let x = 0, o = y * rw; x < rw; x++, o++) buf[o] = inputScale * hem[sy + reflect(cx - m + x, w)];
+      }
+      const out = tf.tidy(() => (model.net.predict(tf.tensor4d(buf, [1, rh, rw, 1])) as tfTypes.Tensor).dataSync() as Float32Array);
+      for (let y = 0; y < ch; y++) prob.set(out.subarray((y + m) * rw + m, (y + m) * rw + m + cw), (cy + y) * w + cx);
+    }
+  }
+  return prob;
+}
+
+const regions = new NucleusRegions();
+
+/** Drop-in for detectNuclei (same result shape; `p` supplies area limits and splitTouching). */
+export function detectNucleiWithModel(hematoxylin: FloatPlane, mpp: number, model: NucleusModel, p: NucleusParams = resolveParams({}).nucleus): NucleusDetection {
+  if (!(mpp > 0)) throw new AnalysisError(`pixel size must be positive, got ${mpp} µm/px`);
+  const { width: w, height: h, data } = hematoxylin;
+  const n = w * h;
+  const scale = mpp / model.info.mpp;
+  let prob: Float32Array;
+  if (Math.abs(scale - 1) < 0.01) prob = predictNucleusProbability(model, data, w, h);
+  else {
+    // resample to the training pixel size and the probability back
+    const W = Math.max(1, Math.round(w * scale));
+    const H = Math.max(1, Math.round(h * scale));
+    const small = predictNucleusProbability(model, resampleBilinear(data, w, h, W, H), W, H);
+    prob = resampleBilinear(small, W, H, w, h);
+  }
+  const mask = new Uint8Array(n);
+  const pixels = new Int32Array(n);
+  const thr = model.info.threshold;
+  let count = 0;
+  for (let q = 0; q < n; q++) {
+    if (prob[q] >= thr) {
+      mask[q] = 1;
+      pixels[count++] = q;
+    }
+  }
+  const labels = new Int32Array(n);
+  const split = p.splitTouching ? { dynamic: SPLIT_DYNAMIC_UM / mpp, minSeparation: SPLIT_MIN_SEPARATION_UM / mpp } : null;
+  const nuclei = regions.run(mask, pixels, count, data, w, h, labels, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
+  return { labels, nuclei, boxes: regions.boxes.slice(0, 4 * nuclei.length) };
+}
