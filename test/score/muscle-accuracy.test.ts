@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { resolveParams } from '../../src/domain/params.js';
+import { analyseTile } from '../../src/pipeline/analyse-tile.js';
+import { aggregateTiles } from '../../src/score/aggregate-slide.js';
+import { scoreCd163 } from '../../src/score/cd163.js';
+import { CELL_LOCATIONS, maskLocator, type Locate } from '../../src/score/cell-location.js';
+import { scoreIl1 } from '../../src/score/il1.js';
+import { scoreInfiltrates } from '../../src/score/infiltrates.js';
+import { perimysiumFromFibres } from '../../src/score/perimysium-mask.js';
+import { estimateBackground } from '../../src/stain/background.js';
+import { estimateMacenko } from '../../src/stain/macenko.js';
+import { musclePlantedBuffers, plantMuscleInto } from '../../src/synthetic/muscle/planted.js';
+import { renderMuscleRegion } from '../../src/synthetic/muscle/render.js';
+import { makeMuscleScene, type MuscleScene } from '../../src/synthetic/muscle/scene.js';
+
+/**
+ * The muscle scorers against the planted truth of synthetic muscle (tuning seeds only, ≤ 99;
+ * ≥ 1000 are held out). Locations come from the planted fibre map (ground-truth geometry) through
+ * perimysiumFromFibres + maskLocator; clusters from the planted cell positions; CD163 and IL-1
+ * from the real detector on the rendered slide.
+ */
+const SIZE = 1536;
+
+function truthLocator(scene: MuscleScene): Locate {
+  const n = scene.width * scene.height;
+  const buf = musclePlantedBuffers(n);
+  plantMuscleInto(scene, 0, 0, scene.width, scene.height, buf);
+  const fibre = new Uint8Array(n);
+  for (let i = 0; i < n; i++) fibre[i] = buf.fibre[i] >= 0 ? 1 : 0;
+  const perimysium = perimysiumFromFibres(fibre, scene.width, scene.height, scene.mpp);
+  const um = scene.mpp;
+  return maskLocator({
+    width: scene.width,
+    height: scene.height,
+    mpp: um,
+    perimysium,
+    fibre,
+    vessels: scene.tissue.vessels.map((v) => ({ x: v.x * um, y: v.y * um, radiusUm: v.r * um })),
+  });
+}
+
+function detect(scene: MuscleScene) {
+  const rgb = renderMuscleRegion(scene, 0, 0, scene.width, scene.height);
+  const i0 = estimateBackground(rgb.data).i0;
+  const stain = estimateMacenko(rgb.data, { i0 }).matrix;
+  const tile = { id: 0, read: { x0: 0, y0: 0, x1: scene.width, y1: scene.height }, core: { x0: 0, y0: 0, x1: scene.width, y1: scene.height } };
+  return analyseTile(rgb, tile, { mpp: scene.mpp, stain, i0, params: resolveParams({}) });
+}
+
+const inflammatory = (scene: MuscleScene) => scene.cells.filter((c) => c.kind === 'infiltrate' || c.kind === 'macrophage');
+
+describe('muscle scorers on synthetic muscle (tuning seeds)', () => {
+  it.each([7, 13])('seed %i: infiltrate location accuracy ≥ 0.90, cluster count and membership exact, CD163 density within 10%', (seed) => {
+    const scene = makeMuscleScene({ seed, width: SIZE, height: SIZE, marker: 'CD163' });
+    const um = scene.mpp;
+    const areaMm2 = (SIZE * SIZE * um * um) / 1e6; // synthetic muscle is tissue edge to edge
+    const locate = truthLocator(scene);
+    const cells = inflammatory(scene);
+
+    const located = cells.map((c) => locate(c.x * um, c.y * um));
+    const accuracy = located.filter((l, i) => l === cells[i].location).length / cells.length;
+
+    const inf = scoreInfiltrates(cells.map((c) => ({ x: c.x * um, y: c.y * um, grade: 1 })), locate, areaMm2);
+    const found = inf.scores.clusters.map((c) => ({ location: c.location, ids: cells.filter((_, i) => inf.clusterOf[i] === c.id).map((x) => x.id).sort((a, b) => a - b) }));
+    const planted = scene.clusters.map((c) => ({ location: c.location, ids: c.members.map((m) => scene.cells[m].id).sort((a, b) => a - b) }));
+
+    const truthPositive = scene.cells.filter((c) => c.kind === 'macrophage' && c.dab >= 0.2);
+    const truthDensity = truthPositive.length / areaMm2;
+    const result = detect(scene);
+    const cd = scoreCd163({ cells: result.detections, tiles: [result], mpp: um, locate, tissueAreaMm2: areaMm2 });
+    const densityErr = Math.abs(cd.positiveCellsPerMm2 - truthDensity) / truthDensity;
+    const byLoc = CELL_LOCATIONS.map((l) => `${l} ${cd.byLocation![l].cells}/${truthPositive.filter((c) => c.location === l).length}`).join(', ');
+    console.log(
+      `seed ${seed}: location accuracy ${accuracy.toFixed(3)} (${cells.length} inflammatory cells); clusters ${found.length} found / ${planted.length} planted; ` +
+        `CD163+ ${cd.positiveCellsPerMm2.toFixed(1)} vs ${truthDensity.toFixed(1)} /mm² (${(densityErr * 100).toFixed(1)}%), detected/planted by location: ${byLoc}`,
+    );
+
+    expect(cells.length).toBeGreaterThan(30);
+    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(planted.length).toBeGreaterThan(0);
+    expect(found.sort((a, b) => a.ids[0] - b.ids[0])).toEqual(planted.sort((a, b) => a.ids[0] - b.ids[0]));
+    expect(truthPositive.length).toBeGreaterThan(20);
+    expect(densityErr).toBeLessThanOrEqual(0.1);
+  });
+
+  it('IL-1Ra "expressed" calls match the planted truth on seeds 2 (expressed) and 3 (not)', () => {
+    const calls = [2, 3].map((seed) => {
+      const scene = makeMuscleScene({ seed, width: 1024, height: 1024, marker: 'IL-1Ra' });
+      const result = detect(scene);
+      const s = scoreIl1(aggregateTiles([result], { mpp: scene.mpp }));
+      console.log(`IL-1Ra seed ${seed}: % positive area ${s.pctPositiveArea.toFixed(2)}, positive cells ${s.positiveCellsPerMm2.toFixed(1)} /mm², expressed ${s.expressed} (truth ${scene.il1Expressed})`);
+      return [s.expressed, scene.il1Expressed];
+    });
+    expect(calls).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+  });
+});
