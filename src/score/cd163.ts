@@ -43,9 +43,11 @@ export interface Cd163Input {
   minGrade?: number;
   /**
    * Tissue area from elsewhere (e.g. tissue mask ∪ segmented fibres), replacing the tiles' tissue
-   * pixel count as the denominator of the densities and of % area. Needed on muscle: the per-pixel
-   * tissue rule (summed RGB OD ≥ 0.08, params.ts) misses pale fibre interiors — on synthetic muscle
-   * it found 0.135 of 0.59 mm², which would inflate every density four-fold.
+   * pixel count as the denominator of the densities and of % area. Needed on muscle: pale fibre
+   * interiors fall under the per-pixel tissue rule (summed RGB OD ≥ 0.08, params.ts), and on a
+   * section without glass the background estimate takes fibres for glass. Synthetic muscle seed 5
+   * (tissue edge to edge): 0.876 of the pixels count as tissue with the true I0, 0.264 with the
+   * estimated one — densities would be inflated up to four-fold.
    */
   tissueAreaMm2?: number;
 }
