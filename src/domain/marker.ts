@@ -101,6 +101,13 @@ const INFILTRATE: Threshold[] = [
     source: 'own choice: a perivascular cuff is a few cells thick; 30 µm ≈ 3–4 lymphocyte diameters (SCIENCE.md "Cells": ~7–10 µm)',
     ownChoice: true,
   },
+  {
+    name: 'narrowest perimysial septum (wider gaps between fibres are perimysium)',
+    value: 12,
+    unit: 'µm',
+    source: 'own choice (src/score/perimysium-mask.ts): above endomysium and triple-junction gaps, below the narrowest septa; tuned on synthetic seeds 7 and 13',
+    ownChoice: true,
+  },
 ];
 const IL1: Threshold[] = [
   {

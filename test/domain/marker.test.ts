@@ -111,5 +111,7 @@ describe('registry agrees with the infiltrate scorers', () => {
     expect(v('infiltrate cells per HPF')).toBe(d.cellsPerHpf);
     expect(v('HPF area')).toBe(d.hpfAreaMm2);
     expect(v('perivascular distance from vessel wall')).toBe(PERIVASCULAR_UM);
+    const { SEPTUM_MIN_UM } = await import('../../src/score/perimysium-mask.js');
+    expect(t.find((x) => x.name.startsWith('narrowest perimysial septum'))?.value).toBe(SEPTUM_MIN_UM);
   });
 });
