@@ -45,8 +45,8 @@ export interface FibreOptions {
   glassOd: number;
   /** smoothed hematoxylin OD at or above which a pixel is endomysium / perimysium / nucleus; null = fibre level + boundaryDelta */
   boundaryOd: number | null;
-  /** boundary raised by this × the smoothed DAB OD (stain-vector crosstalk, see segmentFibres) */
-  dabCrosstalk: number;
+  /** hematoxylin OD read per OD of DAB (stain-vector crosstalk, see segmentFibres); null = estimate from the stained pixels */
+  dabCrosstalk: number | null;
   /** half-width of the widest endomysium line the top-hat keeps, µm */
   lineUm: number;
   /** top-hat height above which a pixel is a boundary line, OD */
@@ -63,6 +63,8 @@ export interface FibreOptions {
   splitMinSeparationUm: number;
   /** border ring width for the sarcolemmal DAB mean, µm (SCIENCE.md: 2–4 µm band) */
   ringUm: number;
+  /** the ring also takes non-fibre pixels this close outside the fibre, µm */
+  ringOutUm: number;
   /** nucleus deeper than this inside a fibre is internal, µm */
   internalDepthUm: number;
   /** nucleus outside a fibre but within this of it is peripheral: a myonucleus (7–10 µm, SCIENCE.md) notches the pale mask, so its centroid lies up to ~a radius outside; endomysial cells that close count too, µm */
@@ -89,7 +91,7 @@ export const FIBRE_DEFAULTS: FibreOptions = {
   glassOd: 0.015,
   boundaryOd: null,
   boundaryDelta: 0.025,
-  dabCrosstalk: 0.2,
+  dabCrosstalk: null,
   lineUm: 3,
   lineContrast: 0.02,
   minAreaUm2: 300,
@@ -98,6 +100,7 @@ export const FIBRE_DEFAULTS: FibreOptions = {
   splitDynamicUm: 2,
   splitMinSeparationUm: 15,
   ringUm: 3,
+  ringOutUm: 1,
   internalDepthUm: 3,
   peripheralUm: 5,
   septumUm: 10,
@@ -113,6 +116,8 @@ export interface FibreSegmentation {
   fascicles: Fascicle[];
   /** the hematoxylin OD the boundary threshold used */
   boundaryOd: number;
+  /** the DAB → hematoxylin crosstalk subtracted */
+  crosstalk: number;
 }
 
 /**
@@ -132,27 +137,28 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const n = w * ht;
   const s = gaussianBlur(h, o.smoothUm / mpp).data;
 
-  const boundaryOd = o.boundaryOd ?? tissueMedian(s, o.glassOd) + o.boundaryDelta;
-  // Sarcoplasmic MHC-I DAB leaks into the hematoxylin plane when the slide's stain vectors differ
-  // from the ones deconvolved with (a few degrees is typical); a stained fibre would then read as
-  // connective tissue and drop out, biasing the grade down. Raise the boundary by the DAB
-  // present, up to `dabCrosstalk` OD of hematoxylin per OD of DAB; septa carry little DAB.
-  // The raised level would also erase the thin endomysium between two stained fibres, so a
-  // pixel standing `lineContrast` above the opening of the plane (a white top-hat with a square
-  // of side 2·lineUm: removes lines narrower than that, keeps fibres) stays boundary.
-  const sd = o.dabCrosstalk > 0 ? gaussianBlur(dab, o.smoothUm / mpp).data : null;
+  // MHC-I DAB leaks into the hematoxylin plane when the slide's stain vectors differ from the
+  // ones deconvolved with (a few degrees is typical): a stained sarcoplasm would read as
+  // connective tissue and drop out (biasing the grade down), a stained ring as a wide endomysium
+  // (shrinking the fibre and hiding its ring). The leak is linear in DAB, so it is estimated on
+  // the stained pixels and subtracted; septa carry little DAB and stay dark.
+  const sd = gaussianBlur(dab, o.smoothUm / mpp).data;
+  const leak = o.dabCrosstalk ?? estimateCrosstalk(s, sd, o.glassOd);
+  const c = new Float32Array(n);
+  for (let i = 0; i < n; i++) c[i] = sd[i] > 0 ? s[i] - leak * sd[i] : s[i];
+  const boundaryOd = o.boundaryOd ?? tissueMedian(c, o.glassOd) + o.boundaryDelta;
+  // Thin endomysium between fibres of different pallor is kept by a white top-hat: a pixel
+  // standing `lineContrast` above the opening of the plane (square of side 2·lineUm + 1 px, which
+  // removes lines narrower than that and keeps fibres) is boundary.
   const open = new Float32Array(n);
   const r = Math.max(1, Math.round(o.lineUm / mpp));
   const mm = new MinMaxFilter();
-  mm.run(s, open, w, ht, r, 'x', 'min');
+  mm.run(c, open, w, ht, r, 'x', 'min');
   mm.run(open, open, w, ht, r, 'y', 'min');
   mm.run(open, open, w, ht, r, 'x', 'max');
   mm.run(open, open, w, ht, r, 'y', 'max');
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = sd && sd[i] > 0 ? boundaryOd + o.dabCrosstalk * sd[i] : boundaryOd;
-    mask[i] = s[i] >= o.glassOd && s[i] < t && s[i] - open[i] < o.lineContrast ? 1 : 0;
-  }
+  for (let i = 0; i < n; i++) mask[i] = s[i] >= o.glassOd && c[i] < boundaryOd && c[i] - open[i] < o.lineContrast ? 1 : 0;
   // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
   // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
   // round the tissue that would enclose the whole connective network.)
@@ -228,15 +234,27 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   for (let i = 0; i < n; i++) depth[i] = Math.sqrt(depth[i]) + 0.5;
 
   const k = kept.length;
+  const groups = groupFascicles(labels, k, w, ht, mpp, o.septumUm, edt);
+  // The stained sarcolemma lies on the fibre's edge, which the pale mask puts up to ~1 µm inside
+  // (blur, the faint sarcolemma's own hematoxylin): the ring also takes the pixels just outside,
+  // up to ringOutUm, each for its nearest fibre.
   const ringSum = new Float64Array(k + 1);
   const ringN = new Int32Array(k + 1);
   const inSum = new Float64Array(k + 1);
   const inN = new Int32Array(k + 1);
   const ringPx = o.ringUm / mpp;
+  const outPx = o.ringOutUm / mpp;
   const d = dab.data;
   for (let i = 0; i < n; i++) {
     const l = labels[i];
-    if (l === 0) continue;
+    if (l === 0) {
+      if (outPx > 0 && groups.distPx[i] <= outPx && groups.nearest[i] >= 0) {
+        const m = labels[groups.nearest[i]];
+        ringSum[m] += d[i];
+        ringN[m]++;
+      }
+      continue;
+    }
     if (depth[i] <= ringPx) {
       ringSum[l] += d[i];
       ringN[l]++;
@@ -246,7 +264,6 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     }
   }
 
-  const groups = groupFascicles(labels, k, w, ht, mpp, o.septumUm, edt);
   const periph = new Int32Array(k + 1);
   const internal = new Int32Array(k + 1);
   const internalPx = o.internalDepthUm / mpp;
@@ -280,7 +297,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
       touchesEdge: edge[r] === 1,
     };
   });
-  return { labels, fibres, fascicles: groups.fascicles, boundaryOd };
+  return { labels, fibres, fascicles: groups.fascicles, boundaryOd, crosstalk: leak };
 }
 
 /** Median of the values ≥ floor (a 1024-bin histogram over 0–1 OD: precise to 0.001). */
@@ -333,4 +350,55 @@ function fillSmallHoles(mask: Uint8Array, w: number, h: number, maxPx: number): 
     const c = comp[i];
     if (c !== 0 && open[c] === 0 && size[c] < maxPx) mask[i] = 1;
   }
+}
+
+/**
+ * Crosstalk estimate: fibre interiors are the palest tissue at any DAB level, so the lower
+ * quartile of hematoxylin per DAB bin traces fibre H + leak·DAB; the leak is the least-squares
+ * slope over bins holding ≥ MIN_BIN pixels, when they span ≥ MIN_SPAN of DAB (else 0), clamped
+ * to [0, MAX_CROSSTALK] (beyond that the vectors are wrong, not jittered; a negative leak only
+ * makes stained fibres paler, which does no harm).
+ */
+const DAB_BIN = 0.05;
+const DAB_BINS = 16;
+const H_BINS = 512;
+const H_MAX = 0.5;
+const MIN_BIN = 300;
+const MIN_SPAN = 0.15;
+const MAX_CROSSTALK = 0.4;
+
+function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number): number {
+  const hist = new Int32Array(DAB_BINS * H_BINS);
+  const count = new Int32Array(DAB_BINS);
+  for (let i = 0; i < s.length; i++) {
+    if (!(s[i] >= glass) || !(sd[i] >= 0)) continue;
+    const b = Math.min(DAB_BINS - 1, Math.floor(sd[i] / DAB_BIN));
+    const hb = Math.min(H_BINS - 1, Math.floor((s[i] / H_MAX) * H_BINS));
+    hist[b * H_BINS + hb]++;
+    count[b]++;
+  }
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let b = 0; b < DAB_BINS; b++) {
+    if (count[b] < MIN_BIN) continue;
+    let acc = 0;
+    for (let hb = 0; hb < H_BINS; hb++) {
+      acc += hist[b * H_BINS + hb];
+      if (4 * acc >= count[b]) {
+        ys.push(((hb + 0.5) / H_BINS) * H_MAX);
+        break;
+      }
+    }
+    xs.push((b + 0.5) * DAB_BIN);
+  }
+  if (xs.length < 2 || xs[xs.length - 1] - xs[0] < MIN_SPAN) return 0;
+  const mx = xs.reduce((a, v) => a + v, 0) / xs.length;
+  const my = ys.reduce((a, v) => a + v, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let j = 0; j < xs.length; j++) {
+    sxy += (xs[j] - mx) * (ys[j] - my);
+    sxx += (xs[j] - mx) ** 2;
+  }
+  return Math.min(MAX_CROSSTALK, Math.max(0, sxy / sxx));
 }
