@@ -12,7 +12,7 @@
 import { BucketGrid } from '../cell-grid.js';
 import type { Rng } from '../rng.js';
 import { CELL_LOCATIONS, type CellLocation, type MuscleConfig } from './options.js';
-import { fibreAt, septumDepth, type MuscleTissue } from './tissue.js';
+import { fibreAt, septumDepth, vesselWallDistance, type MuscleTissue } from './tissue.js';
 
 export type CellKind = 'myonucleus' | 'stromal' | 'infiltrate' | 'macrophage';
 
@@ -71,13 +71,6 @@ export function isInflammatory(kind: CellKind): boolean {
 export function locate(tissue: MuscleTissue, mpp: number, x: number, y: number): CellLocation {
   if (vesselWallDistance(tissue, x, y) * mpp <= PERIVASCULAR_UM) return 'perivascular';
   return septumDepth(tissue, x, y).depth < 0 ? 'perimysial' : 'endomysial';
-}
-
-/** px from the nearest vessel's outer wall (negative inside a vessel) */
-export function vesselWallDistance(tissue: MuscleTissue, x: number, y: number): number {
-  let d = Infinity;
-  for (const v of tissue.vessels) d = Math.min(d, Math.hypot(x - v.x, y - v.y) - v.r);
-  return d;
 }
 
 export function plantCells(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue): { cells: MuscleCell[]; clusters: PlantedCluster[] } {

@@ -10,6 +10,7 @@ import { forEachCellNear } from '../cell-grid.js';
 import { plantedBuffers, type PlantedBuffers } from '../planted.js';
 import { fbm, valueNoise } from '../rng.js';
 import type { MuscleScene } from './scene.js';
+import { MAX_VESSEL_RADIUS_UM, forFibresIn } from './tissue.js';
 
 /** connective tissue (septa, endomysium) hematoxylin 0.08–0.15 OD (brief) */
 const CONNECTIVE_H_MIN = 0.08;
@@ -104,7 +105,11 @@ function fillConnective(scene: MuscleScene, x0: number, y0: number, w: number, h
 
 function addVessels(scene: MuscleScene, x0: number, y0: number, w: number, h: number, buf: PlantedBuffers): void {
   const { h: hOut, dab, tissue } = buf;
-  scene.tissue.vessels.forEach((v, k) => {
+  const { vessels, vesselGrid } = scene.tissue;
+  // vessels are filed by centre
+  const reach = Math.max(w, h) / 2 + MAX_VESSEL_RADIUS_UM / scene.mpp + 1;
+  for (const k of vesselGrid.near(x0 + w / 2, y0 + h / 2, reach, [])) {
+    const v = vessels[k];
     const xa = Math.max(x0, Math.ceil(v.x - v.r));
     const xb = Math.min(x0 + w - 1, Math.floor(v.x + v.r));
     const ya = Math.max(y0, Math.ceil(v.y - v.r));
@@ -126,7 +131,7 @@ function addVessels(scene: MuscleScene, x0: number, y0: number, w: number, h: nu
         }
       }
     }
-  });
+  }
 }
 
 function addFibres(scene: MuscleScene, x0: number, y0: number, w: number, h: number, buf: PlantedBuffers, fibreOut?: Int32Array): void {
@@ -136,12 +141,13 @@ function addFibres(scene: MuscleScene, x0: number, y0: number, w: number, h: num
   const lt = FIBRE_TEXTURE_UM / scene.mpp;
   const sarcolemma = SARCOLEMMA_UM / scene.mpp;
   const seedT = scene.seeds.fibreTexture;
-  for (const f of scene.tissue.fibres) {
+  forFibresIn(scene.tissue, x0, y0, x1, y1, (id) => {
+    const f = scene.tissue.fibres[id];
     const xa = Math.max(x0, f.x0);
     const xb = Math.min(x1, f.x1);
     const ya = Math.max(y0, f.y0);
     const yb = Math.min(y1, f.y1);
-    if (xa > xb || ya > yb) continue;
+    if (xa > xb || ya > yb) return;
     const st = scene.fibreStain[f.id];
     const e = f.edges;
     const ne = e.length;
@@ -159,7 +165,7 @@ function addFibres(scene: MuscleScene, x0: number, y0: number, w: number, h: num
         dab[p] += d < st.ringWidth ? st.ringOd : st.interiorOd;
       }
     }
-  }
+  });
 }
 
 /**

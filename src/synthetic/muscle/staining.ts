@@ -51,7 +51,10 @@ export function stainFibres(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue): 
   }));
   if (cfg.marker !== 'MHC-I') return { pattern: 'none', fibres };
   const pattern: MhcPattern = cfg.mhcPattern ?? (['none', 'diffuse', 'focal', 'perifascicular'] as const)[rng.int(4)];
-  const band = GRADE_FRACTIONS[1 + rng.int(5)];
+  // focal involvement is limited by definition: grades 1–3 (4, 5 fold onto 1, 2); diffuse may reach every grade
+  let g = rng.int(5);
+  if (pattern === 'focal' && g > 2) g -= 3;
+  const band = GRADE_FRACTIONS[1 + g];
   const fraction = cfg.mhcFraction ?? rng.uniform(band[0], band[1]);
   const positive = new Uint8Array(n);
   const k = Math.round(fraction * n);

@@ -6,6 +6,7 @@
  * Septum width and endomysium gap are hashes of the pair of seeds they separate, so both sides
  * of a boundary agree without storing anything per pair.
  */
+import { BucketGrid } from '../cell-grid.js';
 import { Rng, hashNoise } from '../rng.js';
 import type { MuscleConfig } from './options.js';
 import { area, centroid, clipHalfPlane, dedupe, depthIn, inwardEdges, minFeret, type HalfPlane, type Point } from './polygon.js';
@@ -60,6 +61,10 @@ export interface MuscleTissue {
   fibreOfSeed: Int32Array;
   fibres: Fibre[];
   vessels: Vessel[];
+  /** vessel ids by position, so distance queries stay local on large slides */
+  vesselGrid: BucketGrid;
+  /** px: how far vessel queries look; farther vessels read as infinitely far */
+  vesselReach: number;
   septumSeed: number;
   gapSeed: number;
   /** px ranges */
@@ -70,6 +75,12 @@ export interface MuscleTissue {
 /** smaller cuts — slivers at the image border or against a septum — are left as connective tissue */
 const MIN_FIBRE_AREA_UM2 = 600;
 const MIN_FIBRE_FERET_UM = 15;
+/** vessel rings 10–30 µm across (brief): outer radius up to this (µm) */
+export const MAX_VESSEL_RADIUS_UM = 15;
+/** vessel distance queries reach this far (µm) from a wall: beyond every location margin and vessel spacing */
+const VESSEL_REACH_UM = 80;
+/** vessels keep at least this much tissue (µm) between their walls */
+const VESSEL_SPACING_UM = 60;
 /** seeds move at most this fraction of the spacing, so a Voronoi neighbour is within two cells */
 const JITTER = 0.35;
 
@@ -110,6 +121,33 @@ export function nearestSeed(g: SeedGrid, x: number, y: number): number {
   });
   return best;
 }
+
+/** Calls visit(fibre id) for every fibre that can reach the rectangle [x0, x1] × [y0, y1] (px). */
+export function forFibresIn(t: MuscleTissue, x0: number, y0: number, x1: number, y1: number, visit: (id: number) => void): void {
+  const g = t.fibreSeeds;
+  // a fibre lies inside its seed's Voronoi cell, within two grid cells of the seed
+  const i0 = Math.max(0, Math.floor((x0 - g.origin) / g.spacing) - 2);
+  const i1 = Math.min(g.cols - 1, Math.floor((x1 - g.origin) / g.spacing) + 2);
+  const j0 = Math.max(0, Math.floor((y0 - g.origin) / g.spacing) - 2);
+  const j1 = Math.min(g.rows - 1, Math.floor((y1 - g.origin) / g.spacing) + 2);
+  for (let j = j0; j <= j1; j++) {
+    for (let i = i0; i <= i1; i++) {
+      const f = t.fibreOfSeed[j * g.cols + i];
+      if (f >= 0) visit(f);
+    }
+  }
+}
+
+/** px from the nearest vessel's outer wall (negative inside a vessel); Infinity beyond vesselReach. */
+export function vesselWallDistance(t: MuscleTissue, x: number, y: number): number {
+  let d = Infinity;
+  for (const id of t.vesselGrid.near(x, y, t.vesselReach, nearScratch)) {
+    const v = t.vessels[id];
+    d = Math.min(d, Math.hypot(x - v.x, y - v.y) - v.r);
+  }
+  return d <= t.vesselReach ? d : Infinity;
+}
+const nearScratch: number[] = [];
 
 /** Value in [lo, hi] shared by the unordered pair (a, b). */
 function pairValue(seed: number, a: number, b: number, lo: number, hi: number): number {
@@ -175,6 +213,8 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
     fibreOfSeed: new Int32Array(fibreSeeds.x.length).fill(-1),
     fibres: [],
     vessels: [],
+    vesselGrid: new BucketGrid(width, height, Math.ceil(um(VESSEL_REACH_UM))),
+    vesselReach: um(VESSEL_REACH_UM),
     septumSeed: (seed * 7919 + 101) | 0,
     gapSeed: (seed * 7919 + 103) | 0,
     septumPx: [um(cfg.septumUm[0]), um(cfg.septumUm[1])],
@@ -249,12 +289,14 @@ export function plantVessels(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue):
   const margin = um(40);
   for (let tries = 0; tissue.vessels.length < target && tries < 400 * Math.max(1, target); tries++) {
     // rings 10–30 µm across (brief); wall 2 µm up to 5 µm, always leaving a lumen
-    const r = um(rng.uniform(5, 15));
+    const r = um(rng.uniform(5, MAX_VESSEL_RADIUS_UM));
     const wall = um(rng.uniform(2, Math.min(5, r * mpp - 2)));
     const x = rng.uniform(margin, width - margin);
     const y = rng.uniform(margin, height - margin);
     if (septumDepth(tissue, x, y).depth > -(r + um(1))) continue;
-    if (tissue.vessels.some((v) => Math.hypot(v.x - x, v.y - y) < v.r + r + um(60))) continue;
-    tissue.vessels.push({ id: tissue.vessels.length, x, y, r, wall });
+    if (vesselWallDistance(tissue, x, y) < r + um(VESSEL_SPACING_UM)) continue;
+    const id = tissue.vessels.length;
+    tissue.vessels.push({ id, x, y, r, wall });
+    tissue.vesselGrid.add(id, x, y);
   }
 }
