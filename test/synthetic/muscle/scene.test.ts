@@ -104,6 +104,13 @@ describe('synthetic muscle scene', () => {
     // fascicles: several, each with fibres; some fibres on their edges
     expect(t.fascicles.length).toBeGreaterThan(1);
     expect(t.fibres.filter((f) => f.perifascicular).length).toBeGreaterThan(10);
+    // perifascicular = a vertex on the edge of the perimysium; other fibres lie strictly inside their fascicle
+    for (const f of s.tissue.fibres) {
+      const edge = Math.min(...f.poly.map(([x, y]) => Math.abs(septumDepth(s.tissue, x, y).depth)));
+      const inside = Math.min(...f.poly.map(([x, y]) => septumDepth(s.tissue, x, y).depth));
+      if (f.perifascicular) expect(edge, `fibre ${f.id}`).toBeLessThan(1e-6);
+      else expect(inside, `fibre ${f.id}`).toBeGreaterThan(1e-6);
+    }
   });
 
   it('grades MHC-I by the SCIENCE.md bands, from the planted % of positive fibres', () => {
@@ -118,6 +125,15 @@ describe('synthetic muscle scene', () => {
       expect(t.scores.mhcPattern).toBe(pattern);
       if (fraction !== undefined && pattern !== 'none') expect(pct / 100).toBeCloseTo(fraction, 1);
       if (pattern === 'none') expect(pos.length).toBe(0);
+      if (pattern === 'focal' && fraction < 0.5) {
+        // positives gather round the foci: closer together than fibres in general
+        const spread = (fs: typeof t.fibres): number => {
+          let sum = 0;
+          for (const a of fs) for (const b of fs) sum += Math.hypot(a.centroid[0] - b.centroid[0], a.centroid[1] - b.centroid[1]);
+          return sum / (fs.length * fs.length);
+        };
+        expect(spread(pos)).toBeLessThan(0.75 * spread(t.fibres));
+      }
       if (pattern === 'perifascicular') {
         expect(pos.length).toBeGreaterThan(5);
         expect(pos.every((f) => f.perifascicular)).toBe(true);
