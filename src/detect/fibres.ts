@@ -147,6 +147,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const c = new Float32Array(n);
   for (let i = 0; i < n; i++) c[i] = sd[i] > 0 ? s[i] - leak * sd[i] : s[i];
   const boundaryOd = o.boundaryOd ?? tissueMedian(c, o.glassOd) + o.boundaryDelta;
+
   // Thin endomysium between fibres of different pallor is kept by a white top-hat: a pixel
   // standing `lineContrast` above the opening of the plane (square of side 2·lineUm + 1 px, which
   // removes lines narrower than that and keeps fibres) is boundary.
@@ -158,7 +159,8 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   mm.run(open, open, w, ht, r, 'x', 'max');
   mm.run(open, open, w, ht, r, 'y', 'max');
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = s[i] >= o.glassOd && c[i] < boundaryOd && c[i] - open[i] < o.lineContrast ? 1 : 0;
+  // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
+  for (let i = 0; i < n; i++) mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && c[i] - open[i] < o.lineContrast ? 1 : 0;
   // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
   // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
   // round the tissue that would enclose the whole connective network.)
@@ -356,8 +358,8 @@ function fillSmallHoles(mask: Uint8Array, w: number, h: number, maxPx: number): 
  * Crosstalk estimate: fibre interiors are the palest tissue at any DAB level, so the lower
  * quartile of hematoxylin per DAB bin traces fibre H + leak·DAB; the leak is the least-squares
  * slope over bins holding ≥ MIN_BIN pixels, when they span ≥ MIN_SPAN of DAB (else 0), clamped
- * to [0, MAX_CROSSTALK] (beyond that the vectors are wrong, not jittered; a negative leak only
- * makes stained fibres paler, which does no harm).
+ * to ±MAX_CROSSTALK (beyond that the vectors are wrong, not jittered). The leak can be negative:
+ * stained fibres then read paler, and the correction brings them back to the fibre level.
  */
 const DAB_BIN = 0.05;
 const DAB_BINS = 16;
@@ -400,5 +402,5 @@ function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number): nu
     sxy += (xs[j] - mx) * (ys[j] - my);
     sxx += (xs[j] - mx) ** 2;
   }
-  return Math.min(MAX_CROSSTALK, Math.max(0, sxy / sxx));
+  return Math.min(MAX_CROSSTALK, Math.max(-MAX_CROSSTALK, sxy / sxx));
 }
