@@ -38,9 +38,10 @@ export interface PointLike {
 
 /**
  * Grid buckets of side `linkUm` make it O(n) for tissue densities: a cell's neighbours within the
- * link distance lie in its own or the 8 surrounding buckets. Buckets are hashed (only occupied
- * ones exist), so memory stays O(n) however far apart cells lie. Membership and ids do not
- * depend on the order of the input; centroids only up to floating-point summation order.
+ * link distance lie in its own or the 8 surrounding buckets (compressed rows, each pair looked at
+ * once; the grid coarsens when cells lie so far apart that it would exceed 4 M buckets).
+ * Membership and ids do not depend on the order of the input; centroids only up to
+ * floating-point summation order.
  */
 export function findClusters(points: readonly PointLike[], options: ClusterOptionsInput = {}): ClusterResult {
   const parsed = ClusterOptions.safeParse(options);
@@ -62,36 +63,57 @@ export function findClusters(points: readonly PointLike[], options: ClusterOptio
     return i;
   };
 
-  const buckets = new Map<number, number[]>();
-  const link2 = linkUm * linkUm;
-  // bucket key: column and row packed in one exact double (|index| < 2^25 covers 670 km at 20 µm)
-  const OFF = 1 << 25;
-  const keyOf = (bx: number, by: number): number => (bx + OFF) * 2 ** 26 + (by + OFF);
+  // points binned on a grid of side linkUm (compressed rows; coarser when cells lie far apart)
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
   for (let i = 0; i < n; i++) {
-    const bx = Math.floor(points[i].x / linkUm);
-    const by = Math.floor(points[i].y / linkUm);
-    const key = keyOf(bx, by);
-    const list = buckets.get(key);
-    if (list) list.push(i);
-    else buckets.set(key, [i]);
+    minX = Math.min(minX, points[i].x);
+    maxX = Math.max(maxX, points[i].x);
+    minY = Math.min(minY, points[i].y);
+    maxY = Math.max(maxY, points[i].y);
   }
+  let g = linkUm;
+  while (n > 0 && (Math.floor((maxX - minX) / g) + 1) * (Math.floor((maxY - minY) / g) + 1) > 4_000_000) g *= 2;
+  const cols = n > 0 ? Math.floor((maxX - minX) / g) + 1 : 0;
+  const rows = n > 0 ? Math.floor((maxY - minY) / g) + 1 : 0;
+  const reach = Math.ceil(linkUm / g);
+  const start = new Int32Array(cols * rows + 1);
+  const binOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const px = points[i].x;
-    const py = points[i].y;
-    const bx = Math.floor(px / linkUm);
-    const by = Math.floor(py / linkUm);
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const list = buckets.get(keyOf(bx + dx, by + dy));
-        if (!list) continue;
-        for (const j of list) {
-          if (j <= i) continue;
-          const ex = points[j].x - px;
-          const ey = points[j].y - py;
+    const bin = Math.floor((points[i].y - minY) / g) * cols + Math.floor((points[i].x - minX) / g);
+    binOf[i] = bin;
+    start[bin + 1]++;
+  }
+  for (let k = 0; k < cols * rows; k++) start[k + 1] += start[k];
+  const fill = start.slice(0, cols * rows);
+  const order = new Int32Array(n);
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = fill[binOf[i]]++;
+    order[k] = i;
+    xs[k] = points[i].x;
+    ys[k] = points[i].y;
+  }
+  const link2 = linkUm * linkUm;
+  for (let k = 0; k < n; k++) {
+    const px = xs[k];
+    const py = ys[k];
+    const bx = binOf[order[k]] % cols;
+    const by = (binOf[order[k]] - bx) / cols;
+    for (let ry = Math.max(0, by - reach); ry <= Math.min(rows - 1, by + reach); ry++) {
+      for (let rx = Math.max(0, bx - reach); rx <= Math.min(cols - 1, bx + reach); rx++) {
+        const bin = ry * cols + rx;
+        // each pair once: later slots only
+        for (let m = Math.max(start[bin], k + 1); m < start[bin + 1]; m++) {
+          const ex = xs[m] - px;
+          const ey = ys[m] - py;
           if (ex * ex + ey * ey <= link2) {
-            const a = find(i);
-            const b = find(j);
-            if (a !== b) parent[a < b ? b : a] = a < b ? a : b;
+            const a = find(order[k]);
+            const c = find(order[m]);
+            if (a !== c) parent[a < c ? c : a] = a < c ? a : c;
           }
         }
       }

@@ -162,34 +162,84 @@ export function scoreInfiltrates(cells: readonly InfiltrateCell[], locate: Locat
   return { scores, locations, counted, clusterOf };
 }
 
-/** The most points within `radius` (inclusive) of any one of them, itself included; grid buckets of side `radius`. */
+/**
+ * The most points within `radius` (inclusive) of any one of them, itself included. Exact: points
+ * are binned on a grid of side radius/8 (compressed-row buckets, no per-point allocation); a bin
+ * wholly inside the disc is counted by its size, a bin wholly outside skipped, and only bins the
+ * circle cuts are checked point by point — about an eighth of the disc area.
+ */
 export function peakInDisc(points: readonly { x: number; y: number }[], radius: number): number {
-  const buckets = new Map<string, number[]>();
-  const keyOf = (bx: number, by: number) => `${bx},${by}`;
-  points.forEach((p, i) => {
-    const key = keyOf(Math.floor(p.x / radius), Math.floor(p.y / radius));
-    const list = buckets.get(key);
-    if (list) list.push(i);
-    else buckets.set(key, [i]);
-  });
-  const r2 = radius * radius;
-  let best = 0;
+  const n = points.length;
+  if (n === 0) return 0;
+  if (!(radius > 0 && Number.isFinite(radius))) throw new AnalysisError(`peak count: radius must be a positive number of µm, got ${radius}`);
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
   for (const p of points) {
-    const bx = Math.floor(p.x / radius);
-    const by = Math.floor(p.y / radius);
-    let n = 0;
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const list = buckets.get(keyOf(bx + dx, by + dy));
-        if (!list) continue;
-        for (const j of list) {
-          const ex = points[j].x - p.x;
-          const ey = points[j].y - p.y;
-          if (ex * ex + ey * ey <= r2) n++;
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) throw new AnalysisError(`peak count: a cell has a non-finite position (${p.x}, ${p.y}) µm`);
+    if (p.x < minX) minX = p.x;
+    if (p.x > maxX) maxX = p.x;
+    if (p.y < minY) minY = p.y;
+    if (p.y > maxY) maxY = p.y;
+  }
+  // finer bins skip more point checks; coarser ones bound memory when cells lie far apart
+  let g = radius / 8;
+  while ((Math.floor((maxX - minX) / g) + 1) * (Math.floor((maxY - minY) / g) + 1) > 4_000_000) g *= 2;
+  const cols = Math.floor((maxX - minX) / g) + 1;
+  const rows = Math.floor((maxY - minY) / g) + 1;
+  const binOf = new Int32Array(n);
+  const start = new Int32Array(cols * rows + 1);
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor((points[i].y - minY) / g) * cols + Math.floor((points[i].x - minX) / g);
+    binOf[i] = b;
+    start[b + 1]++;
+  }
+  for (let b = 0; b < cols * rows; b++) start[b + 1] += start[b];
+  const fill = start.slice(0, cols * rows);
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = fill[binOf[i]]++;
+    xs[k] = points[i].x;
+    ys[k] = points[i].y;
+  }
+
+  const r2 = radius * radius;
+  const reach = Math.ceil(radius / g);
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const px = points[i].x;
+    const py = points[i].y;
+    const bx = Math.floor((px - minX) / g);
+    const by = Math.floor((py - minY) / g);
+    let count = 0;
+    for (let ry = Math.max(0, by - reach); ry <= Math.min(rows - 1, by + reach); ry++) {
+      const y0 = minY + ry * g - py;
+      const y1 = y0 + g;
+      const farY = Math.max(y0 * y0, y1 * y1);
+      const nearY = y0 > 0 ? y0 * y0 : y1 < 0 ? y1 * y1 : 0;
+      for (let rx = Math.max(0, bx - reach); rx <= Math.min(cols - 1, bx + reach); rx++) {
+        const b = ry * cols + rx;
+        const s = start[b];
+        const e = start[b + 1];
+        if (s === e) continue;
+        const x0 = minX + rx * g - px;
+        const x1 = x0 + g;
+        const nearX = x0 > 0 ? x0 * x0 : x1 < 0 ? x1 * x1 : 0;
+        if (nearX + nearY > r2) continue;
+        if (Math.max(x0 * x0, x1 * x1) + farY <= r2) {
+          count += e - s;
+          continue;
+        }
+        for (let k = s; k < e; k++) {
+          const dx = xs[k] - px;
+          const dy = ys[k] - py;
+          if (dx * dx + dy * dy <= r2) count++;
         }
       }
     }
-    if (n > best) best = n;
+    if (count > best) best = count;
   }
   return best;
 }

@@ -97,6 +97,13 @@ describe('findClusters', () => {
     }
   });
 
+  it('still finds clusters exactly when cells lie kilometres apart (coarser grid)', () => {
+    const pts = [...chain(10, 0, 0, 20), { x: 5e8, y: 5e8 }, ...chain(10, -3e8, 7e8, 19.5)];
+    const res = findClusters(pts);
+    expect(res.members).toEqual([Array.from({ length: 10 }, (_, i) => i), Array.from({ length: 10 }, (_, i) => 11 + i)]);
+    expect(findClusters([...chain(10, 0, 0, 20.01), { x: 5e8, y: 0 }]).clusters).toEqual([]);
+  });
+
   it('rejects non-finite positions and bad options with AnalysisError', () => {
     expect(() => findClusters([{ x: 0, y: Number.NaN }])).toThrow(AnalysisError);
     expect(() => findClusters([], { linkUm: 0 })).toThrow(/linkUm/);

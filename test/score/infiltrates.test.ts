@@ -67,6 +67,8 @@ describe('peakInDisc', () => {
     expect(peakInDisc([{ x: 0, y: 0 }, { x: 6, y: 8 }, { x: -6, y: -8 }], 10)).toBe(3);
     expect(peakInDisc([{ x: 0, y: 0 }, { x: 6, y: 8.01 }, { x: -6, y: -8.01 }], 10)).toBe(1);
     expect(peakInDisc([{ x: 0, y: 0 }, { x: 6, y: 8.01 }, { x: -6, y: -8 }], 10)).toBe(2);
+    // cells a kilometre apart coarsen the grid without changing the count
+    expect(peakInDisc([{ x: 0, y: 0 }, { x: 6, y: 8 }, { x: 1e9, y: 1e9 }, { x: 1e9 + 3, y: 1e9 }], 10)).toBe(2);
   });
 });
 
@@ -157,5 +159,20 @@ describe('scoreInfiltrates: JDM score tool grade per location', () => {
     expect(() => scoreInfiltrates([], endo, 0)).toThrow(/tissue area/);
     expect(() => scoreInfiltrates([], endo, 1, { hpfAreaMm2: -1 })).toThrow(AnalysisError);
     expect(() => scoreInfiltrates(grid(1, 0, 0, 1, 1), (() => 'fibre') as unknown as Locate, 1)).toThrow(/returned 'fibre'/);
+  });
+});
+
+describe('peakInDisc against an all-pairs count', () => {
+  it('agrees exactly on random cells, including cells on the circle', () => {
+    let s = 99;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const pts = Array.from({ length: 1500 }, () => ({ x: Math.round(rnd() * 3000), y: Math.round(rnd() * 3000) }));
+    // a 3-4-5 triangle puts integer points exactly on circles of radius 50·k
+    for (let k = 0; k < 40; k++) pts.push({ x: 1000 + 30 * (k % 8), y: 1000 + 40 * (k % 8) });
+    for (const radius of [50, 137.5, 550]) {
+      let ref = 0;
+      for (const p of pts) ref = Math.max(ref, pts.filter((q) => (q.x - p.x) ** 2 + (q.y - p.y) ** 2 <= radius * radius).length);
+      expect(peakInDisc(pts, radius), `radius ${radius}`).toBe(ref);
+    }
   });
 });
