@@ -1,5 +1,6 @@
 // npm run train — trains models/nuclei-unet/ on synthetic tuning scenes (seeds 1–99 only), CPU.
-// Options: --steps N (default 500), --out DIR (default models/nuclei-unet), --seed S (default 7).
+// Options: --steps N (default 500), --out DIR (default models/nuclei-unet), --seed S (default 7),
+// --skip-eval (save the model only: no metrics, no MODEL.md).
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { detectNuclei } from '../src/detect/nuclei.js';
 import { Rng } from '../src/synthetic/rng.js';
 
 const { values: args } = parseArgs({
-  options: { steps: { type: 'string', default: '500' }, out: { type: 'string', default: 'models/nuclei-unet' }, seed: { type: 'string', default: '7' } },
+  options: { steps: { type: 'string', default: '500' }, out: { type: 'string', default: 'models/nuclei-unet' }, seed: { type: 'string', default: '7' }, 'skip-eval': { type: 'boolean', default: false } },
 });
 const STEPS = Number(args.steps);
 const OUT = args.out!;
@@ -105,6 +106,7 @@ info.id = `nuclei-unet@${sha}`;
 await saveModelDir(tf, net, OUT, info);
 console.log(`saved ${OUT}: ${net.countParams()} parameters, ${bin.byteLength} bytes of weights, id ${info.id}; training ${trainSeconds.toFixed(0)} s`);
 
+if (args['skip-eval']) process.exit(0);
 const model: NucleusModel = { id: info.id, info, backend, net: net as tfTypes.LayersModel };
 const params = resolveParams({}).nucleus;
 interface Row { seed: number; cells: number; classical: string; model: string; cF1: number; mF1: number }
