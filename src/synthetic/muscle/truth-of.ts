@@ -5,7 +5,8 @@
 import { GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD } from '../scene.js';
 import { plantMuscleRegion } from './planted.js';
 import { plantedBuffers } from '../planted.js';
-import { CLUSTER_LINK_UM, CLUSTER_MIN_CELLS, PERIVASCULAR_UM } from './cells.js';
+import { CLUSTER_LINK_UM, CLUSTER_MIN_CELLS, PERIVASCULAR_UM, locate } from './cells.js';
+import { vesselWallDistance } from './tissue.js';
 import type { CellLocation } from './options.js';
 import type { MuscleScene } from './scene.js';
 import { IL1_EXPRESSED_MIN_PCT_AREA, MHC_POSITIVE_OD } from './staining.js';
@@ -14,6 +15,8 @@ import { MuscleGroundTruth, mhcGradeOf, type TruthFibre, type TruthMuscleCell } 
 export const MUSCLE_GENERATOR_ID = 'biopsy-quant-synthetic-muscle/1';
 
 const BAND_PIXELS = 1 << 20;
+/** lattice spacing (µm) of the per-location area estimate */
+const LOCATION_STEP_UM = 2;
 const cache = new WeakMap<MuscleScene, MuscleGroundTruth>();
 
 export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
@@ -110,6 +113,7 @@ export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
     clusters: scene.clusters.map((k) => ({ id: k.id, location: k.location, size: k.members.length, members: [...k.members] })),
     scores: {
       tissueAreaMm2,
+      locationAreaMm2: locationAreas(scene),
       fibreCount: fibres.length,
       mhcPattern: scene.mhcPattern,
       mhcPctPositiveFibres: mhcPct,
@@ -153,6 +157,26 @@ function countPixels(scene: MuscleScene): { tissue: number; positive: number; gr
     }
   }
   return { tissue, positive, grade };
+}
+
+/** Tissue area per location, the `locate` rule evaluated on a lattice of LOCATION_STEP_UM. */
+function locationAreas(scene: MuscleScene): Record<CellLocation, number> {
+  const { tissue, mpp, width, height } = scene;
+  const step = Math.max(1, Math.round(LOCATION_STEP_UM / mpp));
+  const counts = { endomysial: 0, perimysial: 0, perivascular: 0 };
+  for (let y = step / 2; y < height; y += step) {
+    for (let x = step / 2; x < width; x += step) {
+      const wall = vesselWallDistance(tissue, x, y);
+      if (wall < 0 && lumenOf(scene, x, y)) continue;
+      counts[locate(tissue, mpp, x, y)]++;
+    }
+  }
+  const cell = (step * mpp) ** 2 / 1e6;
+  return { endomysial: counts.endomysial * cell, perimysial: counts.perimysial * cell, perivascular: counts.perivascular * cell };
+}
+
+function lumenOf(scene: MuscleScene, x: number, y: number): boolean {
+  return scene.tissue.vessels.some((v) => Math.hypot(x - v.x, y - v.y) <= v.r - v.wall);
 }
 
 function round(v: number, digits: number): number {

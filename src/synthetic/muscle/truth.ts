@@ -79,6 +79,8 @@ export const MuscleGroundTruth = z.object({
   clusters: z.array(z.object({ id: z.number().int().nonnegative(), location: Location, size: z.number().int().min(1), members: z.array(z.number().int().nonnegative()) })),
   scores: z.object({
     tissueAreaMm2: z.number().nonnegative(),
+    /** tissue area per location by the same rule as the cells, sampled on a 2 µm lattice (±~1%) */
+    locationAreaMm2: PerLocation,
     fibreCount: z.number().int().nonnegative(),
     mhcPattern: z.enum(MHC_PATTERNS),
     mhcPctPositiveFibres: z.number(),

@@ -212,6 +212,12 @@ describe('synthetic muscle scene', () => {
     expect(t.scores.cd163PerMm2).toBeGreaterThan(130);
     const sum = t.scores.cd163PerMm2ByLocation.endomysial + t.scores.cd163PerMm2ByLocation.perimysial + t.scores.cd163PerMm2ByLocation.perivascular;
     expect(sum).toBeCloseTo(t.scores.cd163PerMm2, 8);
+    // per-location areas (lattice estimate) tile the tissue
+    const areas = t.scores.locationAreaMm2;
+    expect(Math.abs(areas.endomysial + areas.perimysial + areas.perivascular - t.scores.tissueAreaMm2) / t.scores.tissueAreaMm2).toBeLessThan(0.01);
+    expect(areas.endomysial).toBeGreaterThan(areas.perimysial);
+    expect(areas.perimysial).toBeGreaterThan(0.03 * t.scores.tissueAreaMm2);
+    if (t.vessels.length > 0) expect(areas.perivascular).toBeGreaterThan(0);
     // under CD163 exactly the macrophages are DAB positive
     expect(t.cells.filter((c) => c.dabPositive).map((c) => c.id)).toEqual(macro.map((c) => c.id));
     expect(t.scores.positiveCellsPerMm2).toBeCloseTo(t.scores.cd163PerMm2, 8);
