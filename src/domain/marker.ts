@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MetadataError } from './errors.js';
 import { Compartment } from './params.js';
+// the MHC-I fibre thresholds are tuned in the scorer; the registry states the values it applies
+import { MHC1_THRESHOLDS } from '../score/mhc1.js';
 
 /**
  * The markers of the study and how each is measured (SCIENCE.md). A slide's marker decides
@@ -128,14 +130,14 @@ const IL1: Threshold[] = [
 const MHC1: Threshold[] = [
   {
     name: 'fibre border-ring DAB OD (positive fibre)',
-    value: 0.15,
+    value: MHC1_THRESHOLDS.ring,
     unit: 'OD',
-    source: 'own choice (src/score/mhc1.ts): SCIENCE.md "Cells" 1+ threshold 0.2 lowered for a ring diluted by the band average',
+    source: 'own choice (src/score/mhc1.ts): SCIENCE.md "Cells" 1+ threshold 0.2 lowered because the ring mean dilutes a thin stained sarcolemma',
     ownChoice: true,
   },
   {
     name: 'fibre interior DAB OD (positive fibre)',
-    value: 0.2,
+    value: MHC1_THRESHOLDS.interior,
     unit: 'OD',
     source: 'SCIENCE.md "Cells" 1+ DAB threshold (applied in src/score/mhc1.ts)',
     ownChoice: false,
