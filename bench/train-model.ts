@@ -151,7 +151,7 @@ Validation: tuning seeds ${VALIDATION_SEEDS.join(', ')}; held-out seeds ${HELDOU
 
 Seeded: the U-Net initialisers (seed ${SEED}) and the patch sampler (Rng(${SEED})). Trains on the tfjs wasm
 backend with a JavaScript Conv2DBackpropFilter kernel (src/detect/model-filter-grad.ts; wasm has none, and the
-pure-JS cpu backend needs ~10 s per layer gradient); Adam, learning rate ${LR.join(' → ')} in thirds, binary cross-entropy.
+pure-JS cpu backend took 11 s for one 8→8 layer's filter gradient on 8×64²); Adam, learning rate ${LR.join(' → ')} in thirds, binary cross-entropy.
 
 ## Training time
 ${trainSeconds.toFixed(0)} s wall on the 2-core shared development machine (data ${((tData - t0) / 1000).toFixed(0)} s, fitting ${fitSeconds.toFixed(0)} s),
