@@ -50,7 +50,7 @@ function detect(scene: MuscleScene) {
 }
 
 describe('muscle scorers on synthetic muscle (tuning seeds)', () => {
-  it.each([7, 13])('seed %i: infiltrate location accuracy ≥ 0.85, cluster count and membership exact, CD163 density within 10%', (seed) => {
+  it.each([7, 13])('seed %i: infiltrate location accuracy ≥ 0.85, cluster count and membership exact, CD163 density and % area within 10%', (seed) => {
     const scene = makeMuscleScene({ seed, width: SIZE, height: SIZE, marker: 'CD163' });
     const truth = muscleTruthOf(scene);
     const areaMm2 = truth.scores.tissueAreaMm2;
@@ -79,7 +79,7 @@ describe('muscle scorers on synthetic muscle (tuning seeds)', () => {
     console.log(
       `seed ${seed}: location accuracy ${accuracy.toFixed(3)} (${cells.length} inflammatory cells); clusters ${found.length} found / ${truth.scores.clusterCount} planted; ` +
         `infiltrates by location (found/truth) ${lymphByLoc}; CD163+ ${cd.positiveCellsPerMm2.toFixed(1)} vs ${truth.scores.cd163PerMm2.toFixed(1)} /mm² (${(densityErr * 100).toFixed(1)}%), ` +
-        `by location (found/truth /mm²): ${byLoc}`,
+        `by location (found/truth /mm²): ${byLoc}; % CD163+ area ${cd.pctPositiveArea.toFixed(3)} vs ${truth.scores.pctPositiveArea.toFixed(3)}`,
     );
 
     expect(cells.length).toBeGreaterThan(30);
@@ -89,6 +89,7 @@ describe('muscle scorers on synthetic muscle (tuning seeds)', () => {
     expect(clustersByLocation).toEqual(truth.scores.clusterCountByLocation);
     expect(truth.scores.cd163PerMm2).toBeGreaterThan(30);
     expect(densityErr).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(cd.pctPositiveArea - truth.scores.pctPositiveArea) / truth.scores.pctPositiveArea).toBeLessThanOrEqual(0.1);
   });
 
   it('IL-1Ra "expressed" calls match the planted truth on seeds 2 (expressed) and 3 (not)', () => {
