@@ -61,6 +61,8 @@ export interface FibreOptions {
   splitDynamicUm: number;
   /** distance-map peaks closer than this are one fibre, µm */
   splitMinSeparationUm: number;
+  /** fibres grow back this far into non-fibre pixels after segmentation, µm */
+  growUm: number;
   /** border ring width for the sarcolemmal DAB mean, µm (SCIENCE.md: 2–4 µm band) */
   ringUm: number;
   /** the ring also takes non-fibre pixels this close outside the fibre, µm */
@@ -99,6 +101,7 @@ export const FIBRE_DEFAULTS: FibreOptions = {
   minSolidity: 0.8,
   splitDynamicUm: 2,
   splitMinSeparationUm: 15,
+  growUm: 1,
   ringUm: 3,
   ringOutUm: 1,
   internalDepthUm: 3,
@@ -183,41 +186,32 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     bucketsPerUnit: 4,
   });
 
-  // Per region: area, sums, edge contact, hull points (outer corners of each row run's ends).
-  const area = new Int32Array(count + 1);
-  const sx = new Float64Array(count + 1);
-  const sy = new Float64Array(count + 1);
-  const edge = new Uint8Array(count + 1);
-  const corners: number[][] = Array.from({ length: count + 1 }, () => []);
-  for (let y = 0; y < ht; y++) {
-    const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const l = raw[row + x];
-      if (l === 0) continue;
-      area[l]++;
-      sx[l] += x;
-      sy[l] += y;
-      if (x === 0 || y === 0 || x === w - 1 || y === ht - 1) edge[l] = 1;
-      if (x === 0 || raw[row + x - 1] !== l) corners[l].push(x, y, x, y + 1);
-      if (x === w - 1 || raw[row + x + 1] !== l) corners[l].push(x + 1, y, x + 1, y + 1);
-    }
-  }
+  const before = regionStats(raw, w, ht, count);
   const px2 = mpp * mpp;
   const keep = new Int32Array(count + 1);
-  const kept: Array<{ raw: number; feret: number }> = [];
+  let k = 0;
   for (let l = 1; l <= count; l++) {
-    const aUm = area[l] * px2;
+    const aUm = before.area[l] * px2;
     if (aUm < o.minAreaUm2 || aUm > o.maxAreaUm2) continue;
-    if (o.dropEdgeFibres && edge[l]) continue;
-    const c = corners[l];
-    const pts: Point[] = [];
-    for (let k = 0; k < c.length; k += 2) pts.push({ x: c[k], y: c[k + 1] });
-    if (area[l] / polygonArea(convexHull(pts)) < o.minSolidity) continue;
-    keep[l] = kept.length + 1;
-    kept.push({ raw: l, feret: minFeret(pts).diameter * mpp });
+    if (o.dropEdgeFibres && before.edge[l]) continue;
+    if (before.area[l] / polygonArea(convexHull(before.corners[l])) < o.minSolidity) continue;
+    keep[l] = ++k;
   }
   const labels = raw;
   for (let i = 0; i < n; i++) labels[i] = keep[labels[i]];
+  if (o.growUm > 0) {
+    // The pale mask stops short of the fibre's edge (blur, the faint sarcolemma, the opening):
+    // give each fibre back the non-fibre pixels within growUm, each to its nearest fibre.
+    const g2 = (o.growUm / mpp) ** 2;
+    const near = new Int32Array(n);
+    edt.squared(labels, w, ht, dist, { nearest: near });
+    for (let i = 0; i < n; i++) {
+      if (labels[i] === 0 && dist[i] <= g2 && near[i] >= 0) labels[i] = -labels[near[i]];
+    }
+    for (let i = 0; i < n; i++) if (labels[i] < 0) labels[i] = -labels[i];
+  }
+  const st = regionStats(labels, w, ht, k);
+  const { area, sx, sy, edge } = st;
 
   // Depth inside the fibre: distance to the nearest pixel of another label or none. Touching
   // fibres (split by the watershed) have no gap, so their shared border counts as edge too.
@@ -235,7 +229,6 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // Depth of a pixel centre from the region's outer edge: boundary pixels are half a pixel in.
   for (let i = 0; i < n; i++) depth[i] = Math.sqrt(depth[i]) + 0.5;
 
-  const k = kept.length;
   const groups = groupFascicles(labels, k, w, ht, mpp, o.septumUm, edt);
   // The stained sarcolemma lies on the fibre's edge, which the pale mask puts up to ~1 µm inside
   // (blur, the faint sarcolemma's own hematoxylin): the ring also takes the pixels just outside,
@@ -282,23 +275,23 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     } else if (groups.nearest[i] >= 0 && groups.distPx[i] <= periPx) periph[labels[groups.nearest[i]]]++;
   }
 
-  const fibres: Fibre[] = kept.map(({ raw: r, feret }, j) => {
-    const l = j + 1;
-    return {
+  const fibres: Fibre[] = [];
+  for (let l = 1; l <= k; l++) {
+    fibres.push({
       id: l,
-      areaUm2: area[r] * px2,
-      x: o.origin.x + (sx[r] / area[r] + 0.5) * mpp,
-      y: o.origin.y + (sy[r] / area[r] + 0.5) * mpp,
-      minFeretUm: feret,
+      areaUm2: area[l] * px2,
+      x: o.origin.x + (sx[l] / area[l] + 0.5) * mpp,
+      y: o.origin.y + (sy[l] / area[l] + 0.5) * mpp,
+      minFeretUm: minFeret(st.corners[l]).diameter * mpp,
       ringDab: ringN[l] ? ringSum[l] / ringN[l] : 0,
       interiorDab: inN[l] ? inSum[l] / inN[l] : ringN[l] ? ringSum[l] / ringN[l] : 0,
       peripheralNuclei: periph[l],
       internalNuclei: internal[l],
       fascicle: groups.fascicleOf[l],
       perifascicular: groups.perifascicular[l] === 1,
-      touchesEdge: edge[r] === 1,
-    };
-  });
+      touchesEdge: edge[l] === 1,
+    });
+  }
   return { labels, fibres, fascicles: groups.fascicles, boundaryOd, crosstalk: leak };
 }
 
@@ -403,4 +396,36 @@ function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number): nu
     sxx += (xs[j] - mx) ** 2;
   }
   return Math.min(MAX_CROSSTALK, Math.max(-MAX_CROSSTALK, sxy / sxx));
+}
+
+interface RegionStats {
+  area: Int32Array;
+  sx: Float64Array;
+  sy: Float64Array;
+  /** 1 when the region touches the plane's edge */
+  edge: Uint8Array;
+  /** hull candidates: the outer pixel corners of each row run's two ends (enough for the convex hull) */
+  corners: Point[][];
+}
+
+function regionStats(labels: Int32Array, w: number, h: number, count: number): RegionStats {
+  const area = new Int32Array(count + 1);
+  const sx = new Float64Array(count + 1);
+  const sy = new Float64Array(count + 1);
+  const edge = new Uint8Array(count + 1);
+  const corners: Point[][] = Array.from({ length: count + 1 }, () => []);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const l = labels[row + x];
+      if (l === 0) continue;
+      area[l]++;
+      sx[l] += x;
+      sy[l] += y;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) edge[l] = 1;
+      if (x === 0 || labels[row + x - 1] !== l) corners[l].push({ x, y }, { x, y: y + 1 });
+      if (x === w - 1 || labels[row + x + 1] !== l) corners[l].push({ x: x + 1, y }, { x: x + 1, y: y + 1 });
+    }
+  }
+  return { area, sx, sy, edge, corners };
 }

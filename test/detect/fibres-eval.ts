@@ -18,6 +18,8 @@ export interface FibreEval {
   f1: number;
   /** |found − truth| / truth min Feret over matched fibres */
   feretErrors: number[];
+  /** matched fibres whose perifascicular flag agrees with the truth's, of those matched */
+  perifascicularAgreement: number;
   truthGrade: number;
   grade: number;
   truthPattern: string;
@@ -61,6 +63,7 @@ export function evaluateFibres(seed: number, size = 1024, opts: Partial<FibreOpt
   const present = scene.tissue.fibres.filter((_, t) => areaT[t] > 0);
   const feretErrors: number[] = [];
   let tp = 0;
+  let periAgree = 0;
   for (const [k, a] of inter) {
     const t = Math.floor(k / (nF + 1));
     const f = k % (nF + 1);
@@ -70,6 +73,7 @@ export function evaluateFibres(seed: number, size = 1024, opts: Partial<FibreOpt
     if (tf.id !== t) throw new Error(`truth fibre ids are not indices (${tf.id} at ${t})`);
     const truthFeret = tf.minFeretPx * mpp;
     feretErrors.push(Math.abs(seg.fibres[f - 1].minFeretUm - truthFeret) / truthFeret);
+    if (seg.fibres[f - 1].perifascicular === tf.perifascicular) periAgree++;
   }
   const precision = nF ? tp / nF : 1;
   const recall = present.length ? tp / present.length : 1;
@@ -85,6 +89,7 @@ export function evaluateFibres(seed: number, size = 1024, opts: Partial<FibreOpt
     recall,
     f1,
     feretErrors,
+    perifascicularAgreement: tp ? periAgree / tp : 1,
     truthGrade: mhc1Grade(positives, nT),
     grade: mhc1.grade,
     truthPattern: scene.mhcPattern,

@@ -38,11 +38,13 @@ describe('segmentFibres on a hand-made grid', () => {
   it('measures ring and interior DAB where planted', () => {
     for (const { t, f } of matched) {
       if (t.ring) {
-        expect(f.ringDab).toBeGreaterThan(0.2);
+        // a 3 µm band at 0.3 OD, averaged over the 4 µm ring (3 in, 1 out) measured from an edge ~0.5 µm out
+        expect(f.ringDab).toBeGreaterThan(0.15);
         expect(f.interiorDab).toBeLessThan(0.02);
       } else if (t.interior) {
         expect(f.interiorDab).toBeCloseTo(t.interior, 2);
-        expect(f.ringDab).toBeGreaterThan(0.25);
+        // stained to its edge: the ring's outer micrometre is unstained endomysium
+        expect(f.ringDab).toBeGreaterThan(0.15);
       } else {
         expect(f.ringDab).toBe(0);
         expect(f.interiorDab).toBe(0);
