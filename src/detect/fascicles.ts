@@ -25,9 +25,11 @@ export interface FascicleGroups {
  * Fascicles: the fibres' zone — pixels within septumUm/2 of a fibre — closes every gap narrower
  * than septumUm (endomysium, 1.5–4 µm) and leaves wider ones (perimysium, 15–40 µm) open, so its
  * connected components are the fascicles. Small enclosed gaps (triple junctions, capillaries) are
- * not perimysium: holes in the zone under HOLE_MAX_UM2 are filled. A fibre is perifascicular when
- * the part of the zone nearest to it touches what is left outside (perimysium, glass); the image
- * edge does not count.
+ * not perimysium: holes in the zone under HOLE_MAX_UM2 are filled, and pockets open to the plane's
+ * edge under twice that (connective tissue where a fibre was cut away by the edge; a septum
+ * reaching the edge is far larger). A fibre is perifascicular when
+ * the part of the zone nearest to it touches what is left outside (perimysium, glass) at least
+ * septumUm inside the plane; the image edge and gaps seen only next to it do not count.
  */
 const HOLE_MAX_UM2 = 1000;
 
@@ -44,7 +46,7 @@ export function groupFascicles(labels: Int32Array, count: number, w: number, h: 
     distPx[i] = Math.sqrt(distPx[i]);
   }
 
-  // Fill small holes of the zone: 4-connected components of its complement off the image edge.
+  // Fill small holes and edge pockets of the zone: 4-connected components of its complement.
   const comp = new Int32Array(n);
   const labeller = new ComponentLabeller();
   const inv = new Uint8Array(n);
@@ -63,10 +65,11 @@ export function groupFascicles(labels: Int32Array, count: number, w: number, h: 
   const holeMax = HOLE_MAX_UM2 / (mpp * mpp);
   for (let i = 0; i < n; i++) {
     const c = comp[i];
-    if (c !== 0 && open[c] === 0 && size[c] < holeMax) zone[i] = 1;
+    if (c !== 0 && size[c] < (open[c] ? 2 * holeMax : holeMax)) zone[i] = 1;
   }
 
   const nFasc = labeller.label(zone, w, h, comp, 8);
+  const m = Math.max(1, Math.ceil(septumUm / mpp));
   const fascicleOf = new Int32Array(count + 1);
   const perifascicular = new Uint8Array(count + 1);
   for (let y = 0; y < h; y++) {
@@ -76,7 +79,10 @@ export function groupFascicles(labels: Int32Array, count: number, w: number, h: 
       const l = labels[i];
       if (l !== 0) fascicleOf[l] = comp[i];
       if (zone[i] === 0 || nearest[i] < 0) continue;
-      const outside = (x > 0 && zone[i - 1] === 0) || (x < w - 1 && zone[i + 1] === 0) || (y > 0 && zone[i - w] === 0) || (y < h - 1 && zone[i + w] === 0);
+      // Beyond the plane's edge nothing is known: a gap there is as likely endomysium around a
+      // fibre cut away as perimysium, so the outside must be seen at least `m` px inside the plane.
+      if (x < m || y < m || x >= w - m || y >= h - m) continue;
+      const outside = zone[i - 1] === 0 || zone[i + 1] === 0 || zone[i - w] === 0 || zone[i + w] === 0;
       if (outside) perifascicular[labels[nearest[i]]] = 1;
     }
   }
