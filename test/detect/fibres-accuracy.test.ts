@@ -22,6 +22,12 @@ describe.each([3, 5, 9])('fibres on synthetic muscle seed %i (1024², 0.5 µm/px
     expect(errs[errs.length >> 1]).toBeLessThanOrEqual(0.05);
   });
 
+  it('counts internal nuclei and flags the fascicle rim', () => {
+    expect(e.truthInternalNuclei).toBeGreaterThan(0);
+    expect(Math.abs(e.internalNuclei - e.truthInternalNuclei)).toBeLessThanOrEqual(1);
+    expect(e.perifascicularAgreement).toBeGreaterThanOrEqual(0.8);
+  });
+
   it('grades MHC-I exactly and finds the planted pattern', () => {
     expect(e.grade).toBe(e.truthGrade);
     expect(Math.abs(e.mhc1.percentPositive - 100 * e.truthPositive)).toBeLessThan(5);

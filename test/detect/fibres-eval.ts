@@ -18,6 +18,9 @@ export interface FibreEval {
   f1: number;
   /** |found − truth| / truth min Feret over matched fibres */
   feretErrors: number[];
+  /** planted internal myonuclei, and internal nuclei counted over the detected fibres */
+  truthInternalNuclei: number;
+  internalNuclei: number;
   /** matched fibres whose perifascicular flag agrees with the truth's, of those matched */
   perifascicularAgreement: number;
   truthGrade: number;
@@ -90,6 +93,8 @@ export function evaluateFibres(seed: number, size = 1024, opts: Partial<FibreOpt
     f1,
     feretErrors,
     perifascicularAgreement: tp ? periAgree / tp : 1,
+    truthInternalNuclei: scene.cells.filter((c) => c.kind === 'myonucleus' && c.internal).length,
+    internalNuclei: seg.fibres.reduce((a, f) => a + f.internalNuclei, 0),
     truthGrade: mhc1Grade(positives, nT),
     grade: mhc1.grade,
     truthPattern: scene.mhcPattern,
