@@ -41,9 +41,9 @@ export interface FibreOptions {
   openingUm: number;
   /** Gaussian σ of the hematoxylin plane before thresholding, µm */
   smoothUm: number;
-  /** smoothed hematoxylin OD below which a pixel is glass (not tissue) */
+  /** smoothed hematoxylin + DAB OD below which a pixel is glass (not tissue) */
   glassOd: number;
-  /** smoothed hematoxylin OD at or above which a pixel is endomysium / perimysium / nucleus; null = fibre level + boundaryDelta */
+  /** crosstalk-corrected smoothed hematoxylin OD at or above which a pixel is endomysium / perimysium / nucleus; null = tissue median + boundaryDelta */
   boundaryOd: number | null;
   /** hematoxylin OD read per OD of DAB (stain-vector crosstalk, see segmentFibres); null = estimate from the stained pixels */
   dabCrosstalk: number | null;
@@ -84,7 +84,8 @@ export interface FibreOptions {
 /**
  * Defaults. boundaryDelta: fibre interiors are hematoxylin ~0.03–0.06 with texture, connective
  * tissue ~0.08–0.15 (synthetic muscle, matching typical H-DAB sections); half-way from the fibre
- * median. Area limits: fibres 300–20000 µm² (min Feret ~20–150 µm). Tuned on synthetic seeds 1–99.
+ * median. Area limits: fibres 300–20000 µm² (min Feret ~20–150 µm). Tuned on synthetic muscle
+ * seeds 1–30 (test/detect/fibres-eval.ts); seeds ≥ 1000 are held out.
  */
 export const FIBRE_DEFAULTS: FibreOptions = {
   smoothUm: 1,
@@ -125,10 +126,13 @@ export interface FibreSegmentation {
 
 /**
  * Muscle fibre segmentation on deconvolved planes: pale interiors of the smoothed hematoxylin
- * plane (between glass and the connective-tissue level), holes (internal nuclei) filled,
- * distance-transform watershed to split fibres touching through a broken endomysium, then area,
- * solidity filters. DAB is not used for the mask: MHC-I-positive sarcoplasm would look like
- * connective tissue. Whole-region function (a fibre is up to ~160 px across at 0.5 µm/px).
+ * plane (between glass and the connective-tissue level, after removing the DAB that leaks into
+ * it, with a top-hat for thin endomysium), small holes (internal nuclei) filled, opening,
+ * distance-transform watershed to split fibres touching through a broken endomysium, area and
+ * solidity filters, 1 µm grown back to the edge. DAB itself never makes a pixel boundary:
+ * MHC-I-positive sarcoplasm would look like connective tissue. Then per-fibre measurements,
+ * nuclei and fascicles (fascicles.ts). Whole-region function: a fibre is up to ~160 px across
+ * at 0.5 µm/px, so a tiled run needs overlaps wider than the largest fibre.
  */
 export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, options: Partial<FibreOptions> = {}): FibreSegmentation {
   const o: FibreOptions = { ...FIBRE_DEFAULTS, ...options };
