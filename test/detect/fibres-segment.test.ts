@@ -86,4 +86,20 @@ describe('segmentFibres on a hand-made grid', () => {
     expect(() => segmentFibres(floatPlane(4, 4), floatPlane(5, 4), 0.5)).toThrow(AnalysisError);
     expect(() => segmentFibres(floatPlane(4, 4), floatPlane(4, 4), 0)).toThrow(/pixel size/);
   });
+
+  it('keeps a stained fibre when DAB leaks into the hematoxylin plane, and measures the leak', () => {
+    // stain vectors a few degrees off: H reads 0.1 OD per OD of DAB, so the 0.3 OD sarcoplasm
+    // sits at 0.075, above the 0.07 boundary a plain threshold would use
+    const leaky = gridScene();
+    for (let i = 0; i < leaky.h.data.length; i++) leaky.h.data[i] += 0.1 * leaky.dab.data[i];
+    const plain = segmentFibres(leaky.h, leaky.dab, leaky.mpp, { dabCrosstalk: 0 });
+    const fixed = segmentFibres(leaky.h, leaky.dab, leaky.mpp);
+    expect(plain.fibres.length).toBeLessThan(18);
+    expect(fixed.fibres).toHaveLength(18);
+    expect(fixed.crosstalk).toBeGreaterThan(0.07);
+    expect(fixed.crosstalk).toBeLessThan(0.13);
+    const sarco = leaky.fibres[9];
+    const f = fixed.fibres.find((q) => Math.hypot(q.x - (sarco.x0 + sarco.w / 2), q.y - (sarco.y0 + sarco.h / 2)) < 1);
+    expect(f?.interiorDab).toBeCloseTo(0.3, 2);
+  });
 });
