@@ -8,7 +8,10 @@ import type { SlideScores } from '../../src/domain/scores.js';
 import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { TILES_QUEUE } from '../../src/queue/names.js';
+import { queueBatchService } from '../../src/api/queue-batch-service.js';
+import { buildServer, type ApiServer } from '../../src/api/server.js';
 import { submitBatch } from '../../src/service/submit.js';
+import { TokenStore } from '../../src/store/token-store.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { countKeys, openHarness, stopProcess, type Harness } from './harness.js';
@@ -49,12 +52,24 @@ afterAll(async () => {
 
 describe('service mode with two worker processes', () => {
   let h: Harness;
+  let api: ApiServer;
+  let submitterToken: string;
   beforeAll(async () => {
     // three tiles per job: a job is long enough to be caught in the middle
-    h = await openHarness({ TILE_BATCH_SIZE: '3' });
+    h = await openHarness({ TILE_BATCH_SIZE: '3', SLIDES_ROOT: dir });
     await Promise.all([h.startWorker(), h.startWorker()]);
+    // the API wired as `serve` wires it, driven in-process
+    const tokens = new TokenStore(h.service.store.executor);
+    api = await buildServer({
+      store: h.service.store,
+      tokens,
+      batches: queueBatchService(h.service.batches, (request) => submitBatch(h.service, request)),
+      config: h.config,
+    });
+    submitterToken = (await tokens.createToken('submitter', 'service-mode test')).token;
   });
   afterAll(async () => {
+    await api?.close();
     const prefix = h?.prefix;
     await h?.cleanup();
     if (prefix) expect(await countKeys(prefix)).toBe(0);
@@ -62,19 +77,35 @@ describe('service mode with two worker processes', () => {
 
   it('scores the good slides exactly as embedded mode does and fails the corrupt one alone', async () => {
     const params = resolveParams({ tileSize: 512 });
-    const { batchId } = await submitBatch(h.service, {
-      createdBy: 'cli',
-      params,
-      slides: [
-        { path: f('good-a.tif'), metadata: { patient: 'P01', marker: 'CD163', timepoint: 'baseline' } },
-        { path: f('corrupt.tif'), metadata: { patient: 'P02', marker: 'CD163' } },
-        { path: f('good-b.svs'), metadata: { patient: 'P03', marker: 'CD163' } },
-      ],
+    const res = await api.inject({
+      method: 'POST',
+      url: '/batches',
+      headers: { authorization: `Bearer ${submitterToken}` },
+      payload: {
+        params: { tileSize: 512 },
+        slides: [
+          { file: 'good-a.tif', patient: 'P01', marker: 'CD163', timepoint: 'baseline' },
+          { file: 'corrupt.tif', patient: 'P02', marker: 'CD163' },
+          { file: 'good-b.svs', patient: 'P03', marker: 'CD163' },
+        ],
+      },
     });
+    expect(res.statusCode, res.body).toBe(201);
+    const { batchId } = res.json() as { batchId: number };
     const batch = await h.waitForBatch(batchId, 75_000);
 
     expect(batch.status).toBe('partial');
-    expect(batch.createdBy).toBe('cli');
+    expect(batch.createdBy).toMatch(/^token:\d+$/);
+    // and the API reports the same per-slide outcome
+    const status = await api.inject({ method: 'GET', url: `/batches/${batchId}`, headers: { authorization: `Bearer ${submitterToken}` } });
+    expect(status.statusCode).toBe(200);
+    const view = status.json() as { status: string; slides: Array<{ status: string; code: string | null }> };
+    expect(view.status).toBe('partial');
+    expect(view.slides.map((x) => [x.status, x.code])).toEqual([
+      ['done', null],
+      ['failed', 'SLIDE_FORMAT'],
+      ['done', null],
+    ]);
     expect(batch.slides.map((s) => s.status)).toEqual(['done', 'failed', 'done']);
     const bad = batch.slides[1];
     expect(bad.code).toBe('SLIDE_FORMAT');
