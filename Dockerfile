@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY bin ./bin
 COPY src ./src
+COPY workers ./workers
+COPY models ./models
 COPY slides ./slides
 COPY tsconfig.json ./
 VOLUME ["/data", "/slides"]
