@@ -1,4 +1,5 @@
 import { DistanceTransform } from './distance-transform.js';
+import { fillSmallHoles } from './fill-small-holes.js';
 import { ComponentLabeller } from './label.js';
 
 /** A group of fibres connected through thin endomysium; perimysium (wider septa) separates groups. */
@@ -47,27 +48,11 @@ export function groupFascicles(labels: Int32Array, count: number, w: number, h: 
   }
 
   // Fill small holes and edge pockets of the zone: 4-connected components of its complement.
+  const holeMax = HOLE_MAX_UM2 / (mpp * mpp);
+  fillSmallHoles(zone, w, h, holeMax, 2 * holeMax);
+
   const comp = new Int32Array(n);
   const labeller = new ComponentLabeller();
-  const inv = new Uint8Array(n);
-  for (let i = 0; i < n; i++) inv[i] = zone[i] ^ 1;
-  const nHoles = labeller.label(inv, w, h, comp, 4);
-  const size = new Int32Array(nHoles + 1);
-  const open = new Uint8Array(nHoles + 1);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const c = comp[y * w + x];
-      if (c === 0) continue;
-      size[c]++;
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) open[c] = 1;
-    }
-  }
-  const holeMax = HOLE_MAX_UM2 / (mpp * mpp);
-  for (let i = 0; i < n; i++) {
-    const c = comp[i];
-    if (c !== 0 && size[c] < (open[c] ? 2 * holeMax : holeMax)) zone[i] = 1;
-  }
-
   const nFasc = labeller.label(zone, w, h, comp, 8);
   const m = Math.max(1, Math.ceil(septumUm / mpp));
   const fascicleOf = new Int32Array(count + 1);

@@ -5,6 +5,7 @@ import { groupFascicles, type Fascicle } from './fascicles.js';
 import { gaussianBlur } from './gaussian.js';
 import { minFeret, convexHull, type Point } from './min-feret.js';
 import { MinMaxFilter } from './min-max-filter.js';
+import { fillSmallHoles } from './fill-small-holes.js';
 import { Watershed } from './watershed.js';
 import { ComponentLabeller } from './label.js';
 
@@ -326,29 +327,6 @@ function polygonArea(p: readonly Point[]): number {
     a += p[i].x * q.y - q.x * p[i].y;
   }
   return Math.abs(a) / 2;
-}
-
-/** Fill 4-connected holes of the mask that do not reach the plane's edge and are under maxPx pixels. */
-function fillSmallHoles(mask: Uint8Array, w: number, h: number, maxPx: number): void {
-  const n = w * h;
-  const inv = new Uint8Array(n);
-  for (let i = 0; i < n; i++) inv[i] = mask[i] ^ 1;
-  const comp = new Int32Array(n);
-  const k = new ComponentLabeller().label(inv, w, h, comp, 4);
-  const size = new Int32Array(k + 1);
-  const open = new Uint8Array(k + 1);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const c = comp[y * w + x];
-      if (c === 0) continue;
-      size[c]++;
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) open[c] = 1;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const c = comp[i];
-    if (c !== 0 && open[c] === 0 && size[c] < maxPx) mask[i] = 1;
-  }
 }
 
 /**

@@ -15,14 +15,4 @@ export function discPlane(w: number, h: number, discs: Array<{ x: number; y: num
   return p;
 }
 
-/** Small deterministic PRNG for test fixtures (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../stain/prng.js';
