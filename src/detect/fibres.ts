@@ -7,7 +7,6 @@ import { minFeret, convexHull, type Point } from './min-feret.js';
 import { MinMaxFilter } from './min-max-filter.js';
 import { fillSmallHoles } from './fill-small-holes.js';
 import { Watershed } from './watershed.js';
-import { ComponentLabeller } from './label.js';
 
 export type { Fascicle } from './fascicles.js';
 
