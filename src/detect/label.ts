@@ -1,3 +1,4 @@
+import { findRoot } from './union-find.js';
 /**
  * Connected-component labelling of a binary mask, two raster passes with union-find
  * (Rosenfeld–Pfaltz). 8-connected by default (nuclei touch diagonally after thresholding),
@@ -15,16 +16,7 @@ export class ComponentLabeller {
     if (this.parent.length < (n >> 1) + 2) this.parent = new Int32Array((n >> 1) + 2);
     let parent = this.parent;
     let next = 1;
-    const find = (a: number): number => {
-      let r = a;
-      while (parent[r] !== r) r = parent[r];
-      while (parent[a] !== r) {
-        const up = parent[a];
-        parent[a] = r;
-        a = up;
-      }
-      return r;
-    };
+    const find = (a: number): number => findRoot(parent, a);
     const union = (a: number, b: number): number => {
       const ra = find(a);
       const rb = find(b);

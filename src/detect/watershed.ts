@@ -1,3 +1,4 @@
+import { findRoot } from './union-find.js';
 /**
  * Watershed by flooding from the top of an elevation map (here: the distance transform of the
  * nucleus mask, so the relief is the shape — SCIENCE.md "split touching nuclei by shape").
@@ -66,16 +67,7 @@ export class Watershed {
     for (let k = 1; k <= maxKey + 1; k++) counts[k] += counts[k - 1];
     for (let i = 0; i < n; i++) if (mask[i] !== 0) order[counts[maxKey - keys[i]]++] = i;
 
-    const find = (a: number): number => {
-      let r = a;
-      while (parent[r] !== r) r = parent[r];
-      while (parent[a] !== r) {
-        const up = parent[a];
-        parent[a] = r;
-        a = up;
-      }
-      return r;
-    };
+    const find = (a: number): number => findRoot(parent, a);
 
     for (let i = 0; i < n; i++) labels[i] = 0;
     // labels doubles as the "visited" flag during flooding (1 = visited).
