@@ -13,8 +13,34 @@ export const Detection = z.object({
   dabCell: z.number(),
   /** grade from the chosen compartment's mean DAB OD: 0 negative, 1..3 = 1+..3+ */
   grade: z.number().int().min(0).max(3),
+  /**
+   * Muscle analyses only (params.muscle): where the cell lies (SCIENCE.md: endomysial, perimysial,
+   * perivascular; a cell inside a fibre falls to its fascicle, i.e. endomysial) and whether its
+   * centroid is inside a segmented fibre (myonuclei, myophagocytosis: not an infiltrate).
+   */
+  location: z.enum(['endomysial', 'perimysial', 'perivascular']).optional(),
+  inFibre: z.boolean().optional(),
 });
 export type Detection = z.infer<typeof Detection>;
+
+/** One segmented muscle fibre (src/detect/fibres.ts), owned by the tile whose core holds its centroid. */
+export const FibreRecord = z.object({
+  /** centroid, level-0 µm */
+  x: z.number(),
+  y: z.number(),
+  areaUm2: z.number().nonnegative(),
+  minFeretUm: z.number().nonnegative(),
+  /** mean DAB OD of the sarcolemmal ring and of the sarcoplasm inside it */
+  ringDab: z.number(),
+  interiorDab: z.number(),
+  peripheralNuclei: z.number().int().nonnegative(),
+  internalNuclei: z.number().int().nonnegative(),
+  /** on the edge of its fascicle, next to perimysium or tissue-free space */
+  perifascicular: z.boolean(),
+  /** outline, level-0 µm (convex hull of the fibre's pixels, for overlays and GeoJSON) */
+  contour: z.array(z.tuple([z.number(), z.number()])).optional(),
+});
+export type FibreRecord = z.infer<typeof FibreRecord>;
 
 /** A rectangle in analysis-level pixels, half-open: [x0, x1) × [y0, y1). */
 export const Rect = z.object({ x0: z.number().int(), y0: z.number().int(), x1: z.number().int(), y1: z.number().int() });
@@ -38,5 +64,7 @@ export const TileResult = z.object({
   pixelGradeCounts: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
   /** tissue pixels in the core with DAB OD ≥ positiveAreaThreshold */
   dabPositivePixels: z.number().int().nonnegative(),
+  /** muscle analyses only: fibres whose centroid lies in the core */
+  fibres: z.array(FibreRecord).optional(),
 });
 export type TileResult = z.infer<typeof TileResult>;

@@ -44,6 +44,13 @@ export const MuscleOptions = z.object({
   mhcFraction: z.number().min(0).max(1).optional(),
   /** IL-1 marker slides: whether the cytokine is expressed (diffuse + cellular DAB) */
   il1Expressed: z.boolean().optional(),
+  /**
+   * Glass round the section: tissue is the rectangle inset by this much (µm), except that a fibre
+   * whose centroid lies inside is kept whole and one whose centroid lies outside is glass, so the
+   * section's edge follows fibres as a cut biopsy's does. 0 = the section covers the whole image.
+   * Whole-slide images always show glass, which the pipeline needs to measure I0.
+   */
+  sectionMarginUm: z.number().min(0).max(5000).default(0),
   stainJitterDeg: z.number().min(0).max(20).default(4),
   i0: z.number().min(100).max(255).optional(),
   blurSigma: z.number().min(0).max(5).optional(),

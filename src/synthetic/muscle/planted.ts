@@ -10,6 +10,7 @@ import { forEachCellNear } from '../cell-grid.js';
 import { plantedBuffers, type PlantedBuffers } from '../planted.js';
 import { fbm, valueNoise } from '../rng.js';
 import type { MuscleScene } from './scene.js';
+import { inSection } from './section.js';
 import { MAX_VESSEL_RADIUS_UM, forFibresIn } from './tissue.js';
 
 /** connective tissue (septa, endomysium) hematoxylin 0.08–0.15 OD (brief) */
@@ -51,7 +52,24 @@ export function plantMuscleRegion(scene: MuscleScene, x0: number, y0: number, w:
   addFibres(scene, x0, y0, w, h, buf, fibreOut);
   addPatches(scene, x0, y0, w, h, buf);
   addCells(scene, x0, y0, w, h, buf);
+  if (scene.section) clipToSection(scene, x0, y0, w, h, buf, fibreOut);
   return buf;
+}
+
+/** Glass outside the section (options.ts sectionMarginUm). */
+function clipToSection(scene: MuscleScene, x0: number, y0: number, w: number, h: number, buf: PlantedBuffers, fibreOut?: Int32Array): void {
+  const { h: hOut, dab, tissue, owner, nucleusH } = buf;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, p = y * w; x < w; x++, p++) {
+      if (inSection(scene.section, scene.tissue, x0 + x, y0 + y, fibreOut?.[p])) continue;
+      hOut[p] = 0;
+      dab[p] = 0;
+      tissue[p] = 0;
+      owner[p] = -1;
+      nucleusH[p] = 0;
+      if (fibreOut) fibreOut[p] = -1;
+    }
+  }
 }
 
 export function plantMuscleInto(scene: MuscleScene, x0: number, y0: number, w: number, h: number, buf: MusclePlanted): MusclePlanted {

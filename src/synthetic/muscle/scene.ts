@@ -10,6 +10,7 @@ import { jitter, type DabPatch } from '../scene.js';
 import { plantCells, type MuscleCell, type PlantedCluster } from './cells.js';
 import { MuscleOptions, type MhcPattern, type MuscleConfig, type MuscleOptionsInput } from './options.js';
 import { il1Patches, stainCells, stainFibres, type FibreStain } from './staining.js';
+import { makeSection, inSection, type Section } from './section.js';
 import { buildTissue, plantVessels, type MuscleTissue } from './tissue.js';
 
 export interface MuscleScene {
@@ -25,6 +26,8 @@ export interface MuscleScene {
   noiseSigma: number;
   seeds: { connective: number; fibreTexture: number; dabBase: number; nucleus: number; noise: number };
   tissue: MuscleTissue;
+  /** the section's extent when glass surrounds it; null = tissue everywhere */
+  section: Section | null;
   /** per fibre (same index as tissue.fibres) */
   fibreStain: FibreStain[];
   mhcPattern: MhcPattern;
@@ -59,7 +62,8 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
   plantVessels(cfg, geometry, tissue);
   // vessel walls: smooth muscle and endothelium, darker than the septum around them
   const vesselH = tissue.vessels.map(() => geometry.uniform(0.18, 0.28));
-  const { cells, clusters } = plantCells(cfg, geometry, tissue);
+  const section = makeSection(tissue, width, height, cfg.sectionMarginUm / cfg.mpp);
+  const { cells, clusters } = keepInSection(plantCells(cfg, geometry, tissue), section, tissue);
 
   const { pattern, fibres: fibreStain } = stainFibres(cfg, staining, tissue);
   const il1Expressed = cfg.marker.startsWith('IL-1') ? (cfg.il1Expressed ?? staining.next() < 0.5) : false;
@@ -89,6 +93,7 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
       noise: (seed * 7919 + 233) | 0,
     },
     tissue,
+    section,
     fibreStain,
     mhcPattern: pattern,
     vesselH,
@@ -99,4 +104,27 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
     il1Expressed,
     patches,
   };
+}
+
+/**
+ * Cells whose centre is glass are not part of the section; a cluster cut by the edge goes whole,
+ * so every planted cluster keeps its ≥ 10 members. Cell ids are renumbered to stay indices.
+ */
+function keepInSection(planted: { cells: MuscleCell[]; clusters: PlantedCluster[] }, section: Section | null, tissue: MuscleTissue): { cells: MuscleCell[]; clusters: PlantedCluster[] } {
+  if (!section) return planted;
+  const out = new Set<number>();
+  for (const c of planted.cells) if (!inSection(section, tissue, c.x, c.y)) out.add(c.id);
+  const clusters = planted.clusters.filter((k) => {
+    if (!k.members.some((m) => out.has(m))) return true;
+    for (const m of k.members) out.add(m);
+    return false;
+  });
+  const newId = new Map<number, number>();
+  const cells: MuscleCell[] = [];
+  for (const c of planted.cells) {
+    if (out.has(c.id)) continue;
+    newId.set(c.id, cells.length);
+    cells.push({ ...c, id: cells.length });
+  }
+  return { cells, clusters: clusters.map((k) => ({ ...k, members: k.members.map((m) => newId.get(m)!) })) };
 }

@@ -6,6 +6,7 @@ import { GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD } from '../scene.js';
 import { plantMuscleRegion } from './planted.js';
 import { plantedBuffers } from '../planted.js';
 import { CLUSTER_LINK_UM, CLUSTER_MIN_CELLS, PERIVASCULAR_UM, locate } from './cells.js';
+import { inSection } from './section.js';
 import { vesselWallDistance } from './tissue.js';
 import type { CellLocation } from './options.js';
 import type { MuscleScene } from './scene.js';
@@ -28,7 +29,8 @@ export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
   const tissueAreaMm2 = (px.tissue * mpp * mpp) / 1e6;
   const perMm2 = (k: number): number => (tissueAreaMm2 > 0 ? k / tissueAreaMm2 : 0);
 
-  const fibres: TruthFibre[] = tissue.fibres.map((f) => {
+  const kept = scene.section ? tissue.fibres.filter((f) => scene.section!.fibreKept[f.id] === 1) : tissue.fibres;
+  const fibres: TruthFibre[] = kept.map((f) => {
     const st = scene.fibreStain[f.id];
     return {
       id: f.id,
@@ -107,7 +109,7 @@ export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
       seed: [um(tissue.fascicles.x[id]), um(tissue.fascicles.y[id])],
       fibres: fascicleFibres.get(id) ?? 0,
     })),
-    vessels: tissue.vessels.map((v) => ({ id: v.id, x: um(v.x), y: um(v.y), outerRadiusUm: um(v.r), wallUm: um(v.wall) })),
+    vessels: tissue.vessels.filter((v) => inSection(scene.section, tissue, v.x, v.y)).map((v) => ({ id: v.id, x: um(v.x), y: um(v.y), outerRadiusUm: um(v.r), wallUm: um(v.wall) })),
     fibres,
     cells,
     clusters: scene.clusters.map((k) => ({ id: k.id, location: k.location, size: k.members.length, members: [...k.members] })),
@@ -168,6 +170,7 @@ function locationAreas(scene: MuscleScene): Record<CellLocation, number> {
     for (let x = step / 2; x < width; x += step) {
       const wall = vesselWallDistance(tissue, x, y);
       if (wall < 0 && lumenOf(scene, x, y)) continue;
+      if (!inSection(scene.section, tissue, x, y)) continue;
       counts[locate(tissue, mpp, x, y)]++;
     }
   }

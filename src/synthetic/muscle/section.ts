@@ -1,0 +1,44 @@
+/**
+ * Where the section is (sectionMarginUm in options.ts): an inset rectangle whose edge follows
+ * whole fibres. A pure function of position, so planting, cell filtering and truth agree.
+ */
+import { fibreAt, type MuscleTissue } from './tissue.js';
+
+export interface Section {
+  /** inset rectangle, px, half-open */
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  /** per fibre id: 1 when the fibre is part of the section */
+  fibreKept: Uint8Array;
+  /** px: farther than this from the rectangle's edge, fibres cannot change the answer */
+  reach: number;
+}
+
+export function makeSection(tissue: MuscleTissue, width: number, height: number, marginPx: number): Section | null {
+  if (!(marginPx > 0)) return null;
+  const s = { x0: marginPx, y0: marginPx, x1: width - marginPx, y1: height - marginPx };
+  const fibreKept = new Uint8Array(tissue.fibres.length);
+  let reach = 1;
+  for (const f of tissue.fibres) {
+    fibreKept[f.id] = inRect(s, f.cx, f.cy) ? 1 : 0;
+    reach = Math.max(reach, f.cx - f.x0, f.x1 - f.cx, f.cy - f.y0, f.y1 - f.cy);
+  }
+  return { ...s, fibreKept, reach: Math.ceil(reach) + 1 };
+}
+
+function inRect(s: { x0: number; y0: number; x1: number; y1: number }, x: number, y: number): boolean {
+  return x >= s.x0 && x < s.x1 && y >= s.y0 && y < s.y1;
+}
+
+/** Is pixel position (x, y) tissue? `fibreId` when the caller knows it (−1 outside fibres). */
+export function inSection(section: Section | null, tissue: MuscleTissue, x: number, y: number, fibreId?: number): boolean {
+  if (!section) return true;
+  const { x0, y0, x1, y1, reach } = section;
+  const inside = x >= x0 && x < x1 && y >= y0 && y < y1;
+  if (inside && x >= x0 + reach && x < x1 - reach && y >= y0 + reach && y < y1 - reach) return true;
+  if (!inside && (x < x0 - reach || x >= x1 + reach || y < y0 - reach || y >= y1 + reach)) return false;
+  const id = fibreId ?? fibreAt(tissue, x, y).id;
+  return id >= 0 ? section.fibreKept[id] === 1 : inside;
+}
