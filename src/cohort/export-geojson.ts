@@ -28,19 +28,27 @@ export const QupathExportOptions = z.object({
 });
 export type QupathExportOptions = z.input<typeof QupathExportOptions>;
 
-/** A muscle fibre to export; µm in level-0 slide space like detections. */
+/**
+ * A muscle fibre to export; µm in level-0 slide space like detections. A stored FibreRecord
+ * (src/domain/detection.ts) fits as it is; the nucleus counts and the perifascicular flag become
+ * measurements when present.
+ */
 export const ExportFibre = z.object({
-  id: z.number().int(),
+  /** shown as the object's name ("Fibre 12") when given */
+  id: z.number().int().optional(),
   x: z.number(),
   y: z.number(),
   areaUm2: z.number().nonnegative(),
   minFeretUm: z.number().nonnegative(),
   ringDab: z.number(),
   interiorDab: z.number(),
+  peripheralNuclei: z.number().int().nonnegative().optional(),
+  internalNuclei: z.number().int().nonnegative().optional(),
+  perifascicular: z.boolean().optional(),
   /** when absent, decided by isMhc1Positive with the default thresholds (src/score/mhc1.ts) */
   mhc1Positive: z.boolean().optional(),
-  /** the fibre's outline, µm; drawn as a circle of `areaUm2` when absent */
-  contour: z.array(z.object({ x: z.number(), y: z.number() })).optional(),
+  /** the fibre's outline, µm, as points or [x, y] pairs (FibreRecord); drawn as a circle of `areaUm2` when absent */
+  contour: z.array(z.union([z.object({ x: z.number(), y: z.number() }), z.tuple([z.number(), z.number()])])).optional(),
 });
 export type ExportFibre = z.infer<typeof ExportFibre>;
 
@@ -120,8 +128,8 @@ function signedArea2(ring: Ring): number {
   return s;
 }
 
-function contourPolygon(contour: { x: number; y: number }[], mpp: number, what: string): Polygon {
-  const ring: Ring = contour.map((p) => [round(p.x / mpp), round(p.y / mpp)]);
+function contourPolygon(contour: NonNullable<ExportFibre['contour']>, mpp: number, what: string): Polygon {
+  const ring: Ring = contour.map((p) => (Array.isArray(p) ? [round(p[0] / mpp), round(p[1] / mpp)] : [round(p.x / mpp), round(p.y / mpp)]));
   const last = ring.length - 1;
   if (last > 0 && ring[0][0] === ring[last][0] && ring[0][1] === ring[last][1]) ring.pop();
   if (ring.length < 3) throw new AnalysisError(`GeoJSON export, ${what}: contour has ${ring.length} distinct points, a polygon needs 3`);
@@ -188,23 +196,29 @@ export function fibreFeature(input: ExportFibre, index: number, opts: QupathExpo
   else if (f.areaUm2 > 0) geometry = regularPolygon(f.x / o.mppUm, f.y / o.mppUm, f.areaUm2 / (o.mppUm * o.mppUm), o.vertices);
   else throw new AnalysisError(`GeoJSON export, fibre ${index}: no contour and area 0 µm², nothing to draw`);
   const positive = f.mhc1Positive ?? isMhc1Positive(f);
-  return {
+  const measurements: Record<string, number> = {
+    // QuPath names the minimum caliper (Feret) diameter "Min diameter".
+    'Area µm^2': f.areaUm2,
+    'Min diameter µm': f.minFeretUm,
+    'Ring: DAB OD mean': f.ringDab,
+    'Interior: DAB OD mean': f.interiorDab,
+  };
+  if (f.peripheralNuclei !== undefined) measurements['Peripheral nuclei'] = f.peripheralNuclei;
+  if (f.internalNuclei !== undefined) measurements['Internal nuclei'] = f.internalNuclei;
+  // QuPath measurements are numbers only: 1 = on the fascicle's edge
+  if (f.perifascicular !== undefined) measurements.Perifascicular = f.perifascicular ? 1 : 0;
+  const feature: QupathFeature = {
     type: 'Feature',
     id: qupathObjectId(o.slide, 'fibre', index),
     geometry,
     properties: {
       objectType: 'detection',
-      name: `Fibre ${f.id}`,
       classification: positive ? FIBRE_CLASSES.positive : FIBRE_CLASSES.negative,
-      measurements: {
-        // QuPath names the minimum caliper (Feret) diameter "Min diameter".
-        'Area µm^2': f.areaUm2,
-        'Min diameter µm': f.minFeretUm,
-        'Ring: DAB OD mean': f.ringDab,
-        'Interior: DAB OD mean': f.interiorDab,
-      },
+      measurements,
     },
   };
+  if (f.id !== undefined) feature.properties.name = `Fibre ${f.id}`;
+  return feature;
 }
 
 /** One JSON string per feature, cells first (index = position in `cells`), then fibres. */

@@ -9,7 +9,7 @@ import {
   type ExportFibre,
   type QupathFeature,
 } from '../../src/cohort/export-geojson.js';
-import type { Detection } from '../../src/domain/detection.js';
+import type { Detection, FibreRecord } from '../../src/domain/detection.js';
 import { AnalysisError, MetadataError } from '../../src/domain/errors.js';
 
 const MPP = 0.5;
@@ -144,6 +144,24 @@ describe('QuPath GeoJSON export', () => {
     // an explicit flag wins over the thresholds
     const flagged = fibreFeature({ id: 5, x: 100, y: 100, areaUm2: 2000, minFeretUm: 45, ringDab: 0.05, interiorDab: 0.1, mhc1Positive: true }, 2, opts);
     expect(flagged.properties.classification.names).toEqual(['Fibre', 'MHC-I positive']);
+  });
+
+  it('takes a stored FibreRecord as it is: [x, y] contour pairs, nucleus counts and perifascicular flag as measurements', () => {
+    const record: FibreRecord = {
+      x: 20, y: 15, areaUm2: 200, minFeretUm: 10, ringDab: 0.12, interiorDab: 0.01,
+      peripheralNuclei: 4, internalNuclei: 1, perifascicular: true,
+      contour: [[10, 10], [30, 10], [30, 20], [10, 20]],
+    };
+    const f = fibreFeature(record, 0, opts);
+    expect(f.geometry.coordinates[0]).toEqual([[20, 20], [60, 20], [60, 40], [20, 40], [20, 20]]);
+    expect(ringStats(f.geometry.coordinates[0]).area).toBe(800);
+    expect(f.properties.name).toBeUndefined();
+    // ring 0.12 ≥ 0.1 (MHC1_THRESHOLDS.ring): sarcolemmal staining makes it positive
+    expect(f.properties.classification.names).toEqual(['Fibre', 'MHC-I positive']);
+    expect(f.properties.measurements).toEqual({
+      'Area µm^2': 200, 'Min diameter µm': 10, 'Ring: DAB OD mean': 0.12, 'Interior: DAB OD mean': 0.01,
+      'Peripheral nuclei': 4, 'Internal nuclei': 1, Perifascicular: 1,
+    });
   });
 
   it('names the bad object or option in its errors', () => {

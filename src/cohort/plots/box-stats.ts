@@ -1,4 +1,4 @@
-import { quantileSorted } from 'd3-array';
+import { summarize } from '../stats/describe.js';
 
 export interface BoxStats {
   n: number;
@@ -12,26 +12,21 @@ export interface BoxStats {
   outliers: number[];
 }
 
-/**
- * Box-plot summary. Quartiles by linear interpolation between order statistics (d3's quantile,
- * Hyndman & Fan type 7: the default of R's quantile() and numpy.percentile).
- */
+/** Box-plot summary with the cohort statistics' quartiles (R-7, src/cohort/stats/describe.ts), so plot and table agree. */
 export function boxStats(values: readonly number[]): BoxStats | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const q1 = quantileSorted(s, 0.25)!;
-  const median = quantileSorted(s, 0.5)!;
-  const q3 = quantileSorted(s, 0.75)!;
+  const { n, q1, median, q3 } = summarize(values);
+  if (n === 0 || q1 === null || median === null || q3 === null) return null;
   const lowFence = q1 - 1.5 * (q3 - q1);
   const highFence = q3 + 1.5 * (q3 - q1);
-  const inside = s.filter((v) => v >= lowFence && v <= highFence);
+  const sorted = [...values].sort((a, b) => a - b);
+  const inside = sorted.filter((v) => v >= lowFence && v <= highFence);
   return {
-    n: s.length,
+    n,
     q1,
     median,
     q3,
     lowerWhisker: inside[0],
     upperWhisker: inside[inside.length - 1],
-    outliers: s.filter((v) => v < lowFence || v > highFence),
+    outliers: sorted.filter((v) => v < lowFence || v > highFence),
   };
 }
