@@ -7,9 +7,9 @@ import type { Detection, TileResult } from '../domain/detection.js';
  */
 export const INSERT_DETECTIONS_SQL = `INSERT INTO detections
   (analysis_id, tile_id, seq, x_um, y_um, grade, dab_od, dab_nucleus, dab_cytoplasm, dab_cell,
-   hematoxylin_od, nucleus_area_um2, cell_area_um2)
+   hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre)
 SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::smallint[],
-  $7::real[], $8::real[], $9::real[], $10::real[], $11::real[], $12::real[], $13::real[])`;
+  $7::real[], $8::real[], $9::real[], $10::real[], $11::real[], $12::real[], $13::real[], $14::text[], $15::boolean[])`;
 
 /** Rows per statement: large enough to amortise the round trip, small enough to keep parameter text modest. */
 export const DETECTION_CHUNK = 10_000;
@@ -27,11 +27,18 @@ export interface DetectionColumns {
   hematoxylinOd: number[];
   nucleusArea: number[];
   cellArea: number[];
+  /** null where the detection has none (not a muscle analysis) */
+  location: (Detection['location'] | null)[];
+  inFibre: (boolean | null)[];
 }
 
 function columns(n: number): DetectionColumns {
   const a = () => new Array<number>(n);
-  return { tileId: a(), seq: a(), x: a(), y: a(), grade: a(), dabOd: a(), dabNucleus: a(), dabCytoplasm: a(), dabCell: a(), hematoxylinOd: a(), nucleusArea: a(), cellArea: a() };
+  return {
+    tileId: a(), seq: a(), x: a(), y: a(), grade: a(), dabOd: a(), dabNucleus: a(), dabCytoplasm: a(), dabCell: a(), hematoxylinOd: a(), nucleusArea: a(), cellArea: a(),
+    location: new Array<Detection['location'] | null>(n),
+    inFibre: new Array<boolean | null>(n),
+  };
 }
 
 /** The DAB OD that graded the cell: the compartment chosen in the analysis parameters. */
@@ -61,6 +68,8 @@ export function detectionChunks(tiles: TileResult[], compartment: Compartment, c
       cols.hematoxylinOd[k] = d.hematoxylinOd;
       cols.nucleusArea[k] = d.nucleusAreaUm2;
       cols.cellArea[k] = d.cellAreaUm2;
+      cols.location[k] = d.location ?? null;
+      cols.inFibre[k] = d.inFibre ?? null;
       remaining--;
       if (++k === cols.seq.length) {
         out.push(cols);
@@ -73,7 +82,7 @@ export function detectionChunks(tiles: TileResult[], compartment: Compartment, c
 }
 
 export function insertDetectionParams(analysisId: number, c: DetectionColumns): unknown[] {
-  return [analysisId, c.tileId, c.seq, c.x, c.y, c.grade, c.dabOd, c.dabNucleus, c.dabCytoplasm, c.dabCell, c.hematoxylinOd, c.nucleusArea, c.cellArea];
+  return [analysisId, c.tileId, c.seq, c.x, c.y, c.grade, c.dabOd, c.dabNucleus, c.dabCytoplasm, c.dabCell, c.hematoxylinOd, c.nucleusArea, c.cellArea, c.location, c.inFibre];
 }
 
 /**
@@ -83,7 +92,7 @@ export function insertDetectionParams(analysisId: number, c: DetectionColumns): 
  * decimal that rounds back to the same float4, float8 as exact shortest decimals.
  */
 export const SELECT_DETECTIONS_SQL = `SELECT tile_id, json_agg(json_build_array(x_um, y_um, grade, dab_nucleus, dab_cytoplasm,
-  dab_cell, hematoxylin_od, nucleus_area_um2, cell_area_um2) ORDER BY seq)::text AS detections
+  dab_cell, hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre) ORDER BY seq)::text AS detections
 FROM detections WHERE analysis_id = $1 GROUP BY tile_id ORDER BY tile_id`;
 
 export interface TileDetectionsRow {
@@ -91,14 +100,14 @@ export interface TileDetectionsRow {
   detections: string;
 }
 
-type PackedDetection = [number, number, number, number, number, number, number, number, number];
+type PackedDetection = [number, number, number, number, number, number, number, number, number, Detection['location'] | null, boolean | null];
 
 export function detectionsFromRow(r: TileDetectionsRow): Detection[] {
   const packed = JSON.parse(r.detections) as PackedDetection[];
   const out = new Array<Detection>(packed.length);
   for (let i = 0; i < packed.length; i++) {
     const p = packed[i];
-    out[i] = {
+    const d: Detection = {
       x: p[0],
       y: p[1],
       grade: p[2],
@@ -109,6 +118,10 @@ export function detectionsFromRow(r: TileDetectionsRow): Detection[] {
       nucleusAreaUm2: p[7],
       cellAreaUm2: p[8],
     };
+    // NULL means the analysis had no such field: the key stays absent, as it was written
+    if (p[9] !== null) d.location = p[9];
+    if (p[10] !== null) d.inFibre = p[10];
+    out[i] = d;
   }
   return out;
 }

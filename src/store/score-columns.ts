@@ -1,4 +1,5 @@
 import type { SlideScores } from '../domain/scores.js';
+import type { MarkerScores } from '../score/marker-scores.js';
 
 /**
  * SlideScores field → slide_scores column. The one place the two namings meet: inserts and
@@ -25,18 +26,27 @@ export const SCORE_COLUMNS = {
 
 const FIELDS = Object.keys(SCORE_COLUMNS) as (keyof SlideScores)[];
 
-/** `INSERT ... ON CONFLICT` for one analysis's scores; $1 is the analysis id, then FIELDS in order. */
-export const UPSERT_SCORES_SQL = `INSERT INTO slide_scores (analysis_id, ${FIELDS.map((f) => SCORE_COLUMNS[f]).join(', ')})
-VALUES ($1, ${FIELDS.map((_, i) => `$${i + 2}`).join(', ')})
-ON CONFLICT (analysis_id) DO UPDATE SET ${FIELDS.map((f) => `${SCORE_COLUMNS[f]} = excluded.${SCORE_COLUMNS[f]}`).join(', ')}, computed_at = now()`;
+/**
+ * `INSERT ... ON CONFLICT` for one analysis's scores; $1 is the analysis id, then FIELDS in order,
+ * then the marker scores (jsonb). A conflict replaces the marker scores too, NULL included, so a
+ * re-run without them does not keep the previous run's.
+ */
+export const UPSERT_SCORES_SQL = `INSERT INTO slide_scores (analysis_id, ${FIELDS.map((f) => SCORE_COLUMNS[f]).join(', ')}, marker_scores)
+VALUES ($1, ${FIELDS.map((_, i) => `$${i + 2}`).join(', ')}, $${FIELDS.length + 2})
+ON CONFLICT (analysis_id) DO UPDATE SET ${FIELDS.map((f) => `${SCORE_COLUMNS[f]} = excluded.${SCORE_COLUMNS[f]}`).join(', ')}, marker_scores = excluded.marker_scores, computed_at = now()`;
 
-export function scoreParams(analysisId: number, scores: SlideScores): unknown[] {
-  return [analysisId, ...FIELDS.map((f) => scores[f])];
+export function scoreParams(analysisId: number, scores: SlideScores, markerScores: MarkerScores | null): unknown[] {
+  return [analysisId, ...FIELDS.map((f) => scores[f]), markerScores];
 }
 
 /** Select list aliasing each column to its field name, for a table aliased `alias`. */
 export function scoreSelectList(alias: string): string {
-  return FIELDS.map((f) => `${alias}.${SCORE_COLUMNS[f]} AS "score_${f}"`).join(', ');
+  return `${FIELDS.map((f) => `${alias}.${SCORE_COLUMNS[f]} AS "score_${f}"`).join(', ')}, ${alias}.marker_scores AS "marker_scores"`;
+}
+
+/** jsonb comes back parsed from both drivers; it was validated with MarkerScores when stored. */
+export function markerScoresFromRow(row: Record<string, unknown>): MarkerScores | null {
+  return (row.marker_scores ?? null) as MarkerScores | null;
 }
 
 export function scoresFromRow(row: Record<string, unknown>): SlideScores {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { TileResult } from '../domain/detection.js';
-import type { Detection } from '../domain/detection.js';
+import type { Detection, FibreRecord } from '../domain/detection.js';
 import type { Compartment } from '../domain/params.js';
 import { paramsHash } from '../domain/params.js';
 import { SlideScores } from '../domain/scores.js';
+import { MarkerScores } from '../score/marker-scores.js';
 import {
   detectionChunks,
   detectionsFromRow,
@@ -14,7 +15,7 @@ import {
 } from './detection-rows.js';
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
-import { scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
+import { markerScoresFromRow, scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
 import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
 import { parseInput, StoreError } from './store-error.js';
 
@@ -25,6 +26,19 @@ interface AnalysisLock {
   tiles_total: number;
   tiles_done: number;
   compartment: Compartment;
+}
+
+interface TileRow {
+  tile_id: number;
+  tissue_pixels: number;
+  dab_positive_pixels: number;
+  grade0_pixels: number;
+  grade1_pixels: number;
+  grade2_pixels: number;
+  grade3_pixels: number;
+  detections: number;
+  /** jsonb, parsed by both drivers */
+  fibres: FibreRecord[] | null;
 }
 
 const ANALYSIS_COLUMNS = `id, slide_id, params_hash, params, stain, code_version, model_id, mpp, level, status, error,
@@ -143,12 +157,12 @@ export class SqlStore implements Store {
       const tileIds = tiles.map((t) => t.tileId);
       await tx.query(
         `INSERT INTO tile_results (analysis_id, tile_id, tissue_pixels, dab_positive_pixels,
-           grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections)
-         SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[])
+           grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres)
+         SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::jsonb[])
          ON CONFLICT (analysis_id, tile_id) DO UPDATE SET tissue_pixels = excluded.tissue_pixels,
            dab_positive_pixels = excluded.dab_positive_pixels, grade0_pixels = excluded.grade0_pixels,
            grade1_pixels = excluded.grade1_pixels, grade2_pixels = excluded.grade2_pixels,
-           grade3_pixels = excluded.grade3_pixels, detections = excluded.detections, saved_at = now()`,
+           grade3_pixels = excluded.grade3_pixels, detections = excluded.detections, fibres = excluded.fibres, saved_at = now()`,
         [
           id,
           tileIds,
@@ -159,6 +173,8 @@ export class SqlStore implements Store {
           tiles.map((t) => t.pixelGradeCounts[2]),
           tiles.map((t) => t.pixelGradeCounts[3]),
           tiles.map((t) => t.detections.length),
+          // JSON text per tile, NULL when the tile has no fibre list (not a muscle analysis)
+          tiles.map((t) => (t.fibres === undefined ? null : JSON.stringify(t.fibres))),
         ],
       );
       // a retried tile replaces its detections rather than adding to them
@@ -178,16 +194,17 @@ export class SqlStore implements Store {
     });
   }
 
-  async finishAnalysis(analysisId: number, scores: SlideScores): Promise<void> {
+  async finishAnalysis(analysisId: number, scores: SlideScores, markerScores?: MarkerScores): Promise<void> {
     const id = parseInput(AnalysisId, analysisId, 'finishAnalysis: analysis id');
     const s = parseInput(SlideScores, scores, `finishAnalysis(analysis ${id})`);
+    const m = markerScores === undefined ? null : parseInput(MarkerScores, markerScores, `finishAnalysis(analysis ${id}): marker scores`);
     await this.db.transaction(async (tx) => {
       const a = await this.lockAnalysis(tx, id, 'finishAnalysis');
       if (a.status === 'failed') throw new StoreError(`finishAnalysis: analysis ${id} has failed; begin it again to re-run it`);
       if (a.tiles_done !== a.tiles_total) {
         throw new StoreError(`finishAnalysis: analysis ${id} has ${a.tiles_done} of ${a.tiles_total} tiles saved; scores from part of a slide are not stored`);
       }
-      await tx.query(UPSERT_SCORES_SQL, scoreParams(id, s));
+      await tx.query(UPSERT_SCORES_SQL, scoreParams(id, s, m));
       await tx.query(`UPDATE analyses SET status = 'done', error = NULL, error_code = NULL, finished_at = now() WHERE id = $1`, [id]);
     });
   }
@@ -266,6 +283,7 @@ export class SqlStore implements Store {
       modelId: r.model_id as string | null,
       computedAt: r.computed_at as Date,
       scores: scoresFromRow(r),
+      markerScores: markerScoresFromRow(r),
     }));
   }
 
@@ -304,8 +322,8 @@ export class SqlStore implements Store {
   async getTileResults(analysisId: number): Promise<TileResult[]> {
     const id = parseInput(AnalysisId, analysisId, 'getTileResults: analysis id');
     return this.db.transaction(async (tx) => {
-      const tiles = await tx.query<Record<string, number>>(
-        `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections
+      const tiles = await tx.query<TileRow>(
+        `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres
          FROM tile_results WHERE analysis_id = $1 ORDER BY tile_id`,
         [id],
       );
@@ -316,13 +334,15 @@ export class SqlStore implements Store {
         if (detections.length !== t.detections) {
           throw new StoreError(`getTileResults: analysis ${id} tile ${t.tile_id} records ${t.detections} detections but ${detections.length} are stored`);
         }
-        return {
+        const result: TileResult = {
           tileId: t.tile_id,
           detections,
           tissuePixels: t.tissue_pixels,
           pixelGradeCounts: [t.grade0_pixels, t.grade1_pixels, t.grade2_pixels, t.grade3_pixels],
           dabPositivePixels: t.dab_positive_pixels,
         };
+        if (t.fibres !== null) result.fibres = t.fibres;
+        return result;
       });
     });
   }

@@ -1,6 +1,7 @@
 import type { Detection, TileResult } from '../domain/detection.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { SlideScores } from '../domain/scores.js';
+import type { MarkerScores } from '../score/marker-scores.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
 
@@ -51,6 +52,8 @@ export interface ScoreRow {
   modelId: string | null;
   computedAt: Date;
   scores: SlideScores;
+  /** the muscle-specific scores the slide's marker runs (src/score/marker-scores.ts); null when none were stored */
+  markerScores: MarkerScores | null;
 }
 
 /** A slide that could not be opened ('slide') or whose analysis failed ('analysis'). */
@@ -95,8 +98,11 @@ export interface Store {
   beginAnalysis(a: AnalysisInput): Promise<{ analysisId: number; reused: boolean }>;
   /** upsert per tile; a tile saved again replaces its counts and detections */
   saveTileResults(analysisId: number, results: TileResult[]): Promise<void>;
-  /** stores the scores and marks the analysis done; every tile must have been saved */
-  finishAnalysis(analysisId: number, scores: SlideScores): Promise<void>;
+  /**
+   * Stores the scores (and the marker scores, when given) and marks the analysis done; every tile
+   * must have been saved. Finishing again replaces both: marker scores left out are then null.
+   */
+  finishAnalysis(analysisId: number, scores: SlideScores, markerScores?: MarkerScores): Promise<void>;
   /** marks the analysis failed with a readable error (and its typed error code); tiles saved so far are kept */
   failAnalysis(analysisId: number, error: string, code?: string): Promise<void>;
 

@@ -2,7 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/migrate.js';
 import { StoreError } from '../../src/store/store-error.js';
 import type { Store } from '../../src/store/store.js';
-import { analysisInput, detection, expectSameDetection, scoresOf, sha, slideInput, tile } from './fixtures.js';
+import { MarkerScores } from '../../src/score/marker-scores.js';
+import {
+  analysisInput,
+  detection,
+  exactDetection,
+  exactTile,
+  expectSameDetection,
+  fibre,
+  MARKER_SCORES,
+  markerScores,
+  scoresOf,
+  sha,
+  slideInput,
+  tile,
+} from './fixtures.js';
 
 export interface OpenedStore {
   store: Store;
@@ -174,6 +188,129 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       expect(od.map((r) => [Math.fround(r.dab_od), r.positive])).toEqual(
         [0, 1, 2].map((i) => [Math.fround(detection(0, i).dabNucleus), detection(0, i).grade >= 1]),
       );
+    });
+
+    it('muscle detections and fibres round-trip exactly; absent muscle fields stay absent', async () => {
+      const slideId = await store.upsertSlide(slideInput('muscle-roundtrip', { marker: 'MHC-I' }));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 5));
+      const mixed = exactTile(4, 0, null);
+      mixed.detections = [exactDetection(4, 0, 'full'), exactDetection(4, 1, 'location'), exactDetection(4, 2, 'none')];
+      const noFibres = exactTile(1, 6, { fibres: 0 });
+      const saved = [exactTile(2, 25, { fibres: 9 }), exactTile(0, 14, null), noFibres, exactTile(3, 0, { fibres: 3 }), mixed];
+      expect(noFibres.fibres).toEqual([]);
+      expect(saved[0].detections.map((d) => d.inFibre)).toContain(false);
+      await store.saveTileResults(analysisId, saved);
+
+      const byId = [...saved].sort((a, b) => a.tileId - b.tileId);
+      // toStrictEqual: a key read back as undefined or null where none was written fails
+      expect(await store.getTileResults(analysisId)).toStrictEqual(byId);
+      expect(await store.getDetections(analysisId)).toStrictEqual(byId.flatMap((t) => t.detections));
+
+      const tiles = await db.sql<{ tile_id: number; fibres: number | null }>(
+        'SELECT tile_id, jsonb_array_length(fibres) AS fibres FROM tile_results WHERE analysis_id = $1 ORDER BY tile_id',
+        [analysisId],
+      );
+      expect(tiles).toEqual([{ tile_id: 0, fibres: null }, { tile_id: 1, fibres: 0 }, { tile_id: 2, fibres: 9 }, { tile_id: 3, fibres: 3 }, { tile_id: 4, fibres: null }]);
+      const cols = await db.sql<{ location: string | null; in_fibre: boolean | null }>(
+        'SELECT location, in_fibre FROM detections WHERE analysis_id = $1 AND tile_id = 4 ORDER BY seq',
+        [analysisId],
+      );
+      expect(cols).toEqual([
+        { location: mixed.detections[0].location, in_fibre: mixed.detections[0].inFibre },
+        { location: mixed.detections[1].location, in_fibre: null },
+        { location: null, in_fibre: null },
+      ]);
+
+      // a retried tile replaces its fibres, and a retry without them leaves none behind
+      const retried = exactTile(2, 3, { fibres: 1 });
+      retried.fibres = [fibre(2, 7, true)];
+      await store.saveTileResults(analysisId, [retried, exactTile(3, 2, null)]);
+      const back = await store.getTileResults(analysisId);
+      expect(back[2]).toStrictEqual(retried);
+      expect(back[3]).toStrictEqual(exactTile(3, 2, null));
+      expect('fibres' in back[3]).toBe(false);
+      expect(await store.getAnalysis(analysisId)).toMatchObject({ tilesDone: 5 });
+    });
+
+    it('refuses a cell location outside the three, at the boundary and in the schema', async () => {
+      const slideId = await store.upsertSlide(slideInput('muscle-bad-location'));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 1));
+      const bad = exactTile(0, 2, { fibres: 1 });
+      (bad.detections[1] as { location: string }).location = 'epimysial';
+      await expect(store.saveTileResults(analysisId, [bad])).rejects.toThrow(
+        new RegExp(`saveTileResults\\(analysis ${analysisId}\\): invalid input: 0\\.detections\\.1\\.location: `),
+      );
+      const noArea = exactTile(0, 0, { fibres: 1 });
+      (noArea.fibres![0] as { areaUm2?: number }).areaUm2 = undefined;
+      await expect(store.saveTileResults(analysisId, [noArea])).rejects.toThrow(/0\.fibres\.0\.areaUm2: /);
+      await expect(
+        db.sql(
+          `INSERT INTO detections (analysis_id, tile_id, seq, x_um, y_um, grade, dab_od, dab_nucleus, dab_cytoplasm, dab_cell,
+             hematoxylin_od, nucleus_area_um2, cell_area_um2, location) VALUES ($1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 10, 60, 'epimysial')`,
+          [analysisId],
+        ),
+      ).rejects.toThrow(/detections_location_check/);
+      expect(await store.getTileResults(analysisId)).toEqual([]);
+    });
+
+    it('finishAnalysis stores marker scores: score rows carry them exactly, null when none were given', async () => {
+      const cases = [
+        { name: 'ms-cd163', marker: 'CD163', ms: markerScores('cd163') },
+        { name: 'ms-cd163-unlocated', marker: 'CD163', ms: markerScores('cd163Unlocated') },
+        { name: 'ms-il1ra', marker: 'IL-1Ra', ms: markerScores('il1ra') },
+        { name: 'ms-mhc1', marker: 'MHC-I', ms: markerScores('mhc1') },
+        { name: 'ms-none', marker: 'CD3', ms: undefined },
+      ];
+      const ids = new Map<string, number>();
+      for (const c of cases) {
+        const slideId = await store.upsertSlide(slideInput(c.name, { patient: 'MS', marker: c.marker }));
+        const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 1));
+        const tiles = [exactTile(0, 5, { fibres: 2 })];
+        await store.saveTileResults(analysisId, tiles);
+        await store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), c.ms);
+        ids.set(c.name, slideId);
+      }
+      for (const c of cases) {
+        const [row] = await store.listScores({ slideId: ids.get(c.name) });
+        expect(row.markerScores, c.name).toStrictEqual(c.ms ?? null);
+        if (row.markerScores) expect(MarkerScores.parse(row.markerScores)).toStrictEqual(row.markerScores);
+      }
+      const [cd163] = await store.listScores({ slideId: ids.get('ms-cd163') });
+      expect(cd163.markerScores?.cd163?.positiveCellsPerMm2).toBe(62.8);
+      expect(cd163.markerScores?.infiltrates?.byLocation.perivascular.gradeLabel).toBe('cluster');
+      expect(cd163.markerScores?.infiltrates?.options.hpfAreaMm2).toBe(Math.PI * 0.55 * 0.55);
+      const [mhc1] = await store.listScores({ slideId: ids.get('ms-mhc1') });
+      expect(mhc1.markerScores?.mhc1?.percentPositive).toBe(8700 / 412);
+      // the fixture is not mutated through the store
+      expect(cases[0].ms).toStrictEqual(MARKER_SCORES.cd163);
+
+      // re-running replaces the marker scores; finishing without any leaves none
+      const slideId = ids.get('ms-mhc1')!;
+      const again = await store.beginAnalysis(analysisInput(slideId, 1));
+      expect(again.reused).toBe(true);
+      const tiles = [exactTile(0, 5, { fibres: 2 })];
+      await store.saveTileResults(again.analysisId, tiles);
+      await store.finishAnalysis(again.analysisId, scoresOf(tiles, 0.505));
+      expect((await store.listScores({ slideId }))[0].markerScores).toBeNull();
+      await store.finishAnalysis(again.analysisId, scoresOf(tiles, 0.505), markerScores('mhc1'));
+      expect((await store.listScores({ slideId }))[0].markerScores).toStrictEqual(MARKER_SCORES.mhc1);
+    });
+
+    it('refuses marker scores that do not fit the schema, naming the field, and stores nothing', async () => {
+      const slideId = await store.upsertSlide(slideInput('ms-bad', { marker: 'MHC-I' }));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 1));
+      const tiles = [exactTile(0, 3, { fibres: 1 })];
+      await store.saveTileResults(analysisId, tiles);
+      const badGrade = markerScores('mhc1');
+      badGrade.mhc1!.grade = 7;
+      await expect(store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), badGrade)).rejects.toThrow(
+        new RegExp(`finishAnalysis\\(analysis ${analysisId}\\): marker scores: invalid input: mhc1\\.grade: `),
+      );
+      const badMarker = { ...markerScores('mhc1'), marker: 'CD999' } as unknown as MarkerScores;
+      await expect(store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), badMarker)).rejects.toBeInstanceOf(StoreError);
+      await expect(store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), badMarker)).rejects.toThrow(/marker scores: invalid input: marker: /);
+      expect(await store.getAnalysis(analysisId)).toMatchObject({ status: 'running' });
+      expect(await db.sql('SELECT 1 FROM slide_scores WHERE analysis_id = $1', [analysisId])).toEqual([]);
     });
 
     it('stores failures: a failed analysis keeps its error; an unopenable file is listed until it opens', async () => {
