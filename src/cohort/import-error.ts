@@ -1,0 +1,33 @@
+import { BiopsyQuantError } from '../domain/errors.js';
+
+/**
+ * One problem found while importing a cohort file. `row` is the CSV line the record starts on
+ * (the header is row 1, as a spreadsheet numbers it) or the 1-based position in a JSON array;
+ * null for a problem with the whole file.
+ */
+export interface ImportIssue {
+  file: string;
+  row: number | null;
+  field: string | null;
+  message: string;
+}
+
+/** `visits.csv row 4, field mmt8: expected a number 0–80, got "abc"` */
+export function formatIssue(issue: ImportIssue, json = issue.file.toLowerCase().endsWith('.json')): string {
+  const where = [issue.file];
+  if (issue.row !== null) where.push(`${json ? 'item' : 'row'} ${issue.row}`);
+  const head = where.join(' ');
+  return issue.field === null ? `${head}: ${issue.message}` : `${head}, field ${issue.field}: ${issue.message}`;
+}
+
+/** The cohort was not imported: every problem found, in file and row order. Nothing was kept. */
+export class CohortImportError extends BiopsyQuantError {
+  constructor(readonly issues: readonly ImportIssue[]) {
+    const lines = issues.map((i) => formatIssue(i));
+    const shown = lines.slice(0, 20).join('\n');
+    super(
+      'COHORT_IMPORT',
+      `cohort not imported, ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${shown}${lines.length > 20 ? `\n… and ${lines.length - 20} more` : ''}`,
+    );
+  }
+}
