@@ -55,6 +55,7 @@ export function scoreJson(r: ScoreRow): ScoreJson {
     modelId: r.modelId,
     computedAt: r.computedAt.toISOString(),
     scores: r.scores,
+    markerScores: r.markerScores,
   };
 }
 

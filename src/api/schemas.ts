@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AnalysisParams } from '../domain/params.js';
 import { SlideScores } from '../domain/scores.js';
 import { SlideMetadata } from '../domain/slide.js';
+import { MarkerScores } from '../score/marker-scores.js';
 import { Role } from '../store/token-store.js';
 
 /** Request and response shapes of the HTTP API; the OpenAPI document is generated from these. */
@@ -98,6 +99,7 @@ export const ScoreJson = z.object({
   modelId: z.string().nullable(),
   computedAt: z.string().describe('ISO 8601'),
   scores: SlideScores,
+  markerScores: MarkerScores.nullable().describe("the muscle-specific scores the slide's marker runs (CD163, infiltrates, IL-1, MHC-I); null when none were computed"),
 });
 export type ScoreJson = z.infer<typeof ScoreJson>;
 

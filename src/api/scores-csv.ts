@@ -1,7 +1,36 @@
+import { CELL_LOCATIONS, type CellLocation } from '../score/cell-location.js';
+import type { MarkerScores } from '../score/marker-scores.js';
 import type { ScoreRow } from '../store/store.js';
 import { biopsyOf } from './json-views.js';
 
 type Cell = string | number | null;
+
+const perLocation = (prefix: string, suffix: string, get: (m: MarkerScores, loc: CellLocation) => Cell): [string, (m: MarkerScores) => Cell][] =>
+  CELL_LOCATIONS.map((loc) => [`${prefix}_${loc}${suffix}`, (m: MarkerScores) => get(m, loc)]);
+
+/**
+ * The marker scores flattened (src/score/marker-scores.ts), one column per value whatever the
+ * marker, so every row has the same header: a scorer the marker does not run, or one that was
+ * skipped (named in skipped_scorers), leaves its columns empty. Grades: infiltrates 0–4 by the
+ * juvenile DM score tool, MHC-I 0–5 (Das et al.), SCIENCE.md "Scores".
+ */
+const MARKER_COLUMNS: [string, (m: MarkerScores) => Cell][] = [
+  ['marker_id', (m) => m.marker],
+  ['cd163_positive_cells_per_mm2', (m) => m.cd163?.positiveCellsPerMm2 ?? null],
+  ['cd163_pct_positive_area', (m) => m.cd163?.pctPositiveArea ?? null],
+  ...perLocation('cd163', '_per_mm2', (m, loc) => m.cd163?.byLocation?.[loc].cellsPerMm2 ?? null),
+  ['infiltrate_cells_per_mm2', (m) => m.infiltrates?.cellsPerMm2 ?? null],
+  ...perLocation('infiltrate', '_per_mm2', (m, loc) => m.infiltrates?.byLocation[loc].cellsPerMm2 ?? null),
+  ...perLocation('infiltrate', '_grade', (m, loc) => m.infiltrates?.byLocation[loc].grade ?? null),
+  ...perLocation('clusters', '', (m, loc) => m.infiltrates?.byLocation[loc].clusters ?? null),
+  ['il1_expressed', (m) => (m.il1 ? String(m.il1.expressed) : null)],
+  ['mhc1_fibres', (m) => m.mhc1?.fibres ?? null],
+  ['mhc1_positive_fibres', (m) => m.mhc1?.positive ?? null],
+  ['mhc1_pct_positive_fibres', (m) => m.mhc1?.percentPositive ?? null],
+  ['mhc1_grade', (m) => m.mhc1?.grade ?? null],
+  ['mhc1_pattern', (m) => m.mhc1?.pattern ?? null],
+  ['skipped_scorers', (m) => (m.skipped.length > 0 ? m.skipped.map((s) => s.scorer).join(';') : null)],
+];
 
 /** Column name (units in the name) → value. Score definitions: SCIENCE.md "Scores". */
 const COLUMNS: [string, (r: ScoreRow) => Cell][] = [
@@ -30,6 +59,7 @@ const COLUMNS: [string, (r: ScoreRow) => Cell][] = [
   ['allred_0_8', (r) => r.scores.allred],
   ['pct_positive_area', (r) => r.scores.pctPositiveArea],
   ['pixel_h_score_0_300', (r) => r.scores.pixelHScore],
+  ...MARKER_COLUMNS.map(([name, get]): [string, (r: ScoreRow) => Cell] => [name, (r) => (r.markerScores ? get(r.markerScores) : null)]),
   ['stain_source', (r) => r.stain.source],
   ['params_hash', (r) => r.paramsHash],
   ['code_version', (r) => r.codeVersion],

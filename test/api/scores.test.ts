@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
 import type { ScoreRow } from '../../src/store/store.js';
+import { MARKER_SCORES, markerScores } from '../store/fixtures.js';
 import { seedScores, type Seeded } from './seed-scores.js';
 import { bearer, openApi, type Api } from './setup.js';
 
@@ -11,12 +12,15 @@ let stored: ScoreRow[];
 beforeAll(async () => {
   api = await openApi();
   seeded = await seedScores(api.store, [
-    { name: 's1', patient: 'P1', timepoint: 'baseline', marker: 'CD163', cells: 40 },
+    { name: 's1', patient: 'P1', timepoint: 'baseline', marker: 'CD163', cells: 40, markerScores: markerScores('cd163') },
+    // finished without marker scores
     { name: 's2', patient: 'P1', timepoint: 'month-6', marker: 'CD163', cells: 25 },
-    { name: 's3', patient: 'P1', timepoint: 'baseline', marker: 'IL1RA', cells: 31 },
-    { name: 's4', patient: 'P2', timepoint: 'baseline', marker: 'CD163', cells: 12 },
+    { name: 's3', patient: 'P1', timepoint: 'baseline', marker: 'IL1RA', cells: 31, markerScores: markerScores('il1ra') },
+    // CD163 without a location classifier: no locations, infiltrates skipped
+    { name: 's4', patient: 'P2', timepoint: 'baseline', marker: 'CD163', cells: 12, markerScores: markerScores('cd163Unlocated') },
     // a patient id a spreadsheet would run as a formula
     { name: 's5', patient: '=HYPERLINK("x")', timepoint: 'baseline', marker: 'CD163', cells: 7 },
+    { name: 's6', patient: 'P3', timepoint: 'baseline', marker: 'MHC-I', cells: 9, markerScores: markerScores('mhc1') },
   ]);
   stored = await api.store.listScores();
 });
@@ -33,14 +37,27 @@ describe('GET /scores (JSON)', () => {
     const res = await get('/scores');
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toHaveLength(5);
+    expect(body).toHaveLength(6);
     for (const r of body) {
       const s = stored.find((x) => x.analysisId === r.analysisId)!;
       expect(r.scores).toEqual(s.scores);
+      expect(r.markerScores).toEqual(s.markerScores);
       expect(r).toMatchObject({ slideId: s.slideId, patient: s.patient, paramsHash: s.paramsHash, codeVersion: 'test-1', analysisMppUm: 0.505, slideMppUm: 0.2525 });
       expect(r.computedAt).toBe(s.computedAt.toISOString());
       expect(r.biopsy).toBe(`${s.patient}:${s.timepoint}`);
     }
+  });
+
+  it('carries the marker scores as stored, null for an analysis finished without them', async () => {
+    const body: { slideId: number; markerScores: unknown }[] = (await get('/scores')).json();
+    const of = (i: number) => body.find((r) => r.slideId === seeded[i].slideId)!.markerScores;
+    expect(of(0)).toStrictEqual(MARKER_SCORES.cd163);
+    expect(of(1)).toBeNull();
+    expect(of(2)).toStrictEqual(MARKER_SCORES.il1ra);
+    expect(of(3)).toStrictEqual(MARKER_SCORES.cd163Unlocated);
+    expect(of(5)).toStrictEqual(MARKER_SCORES.mhc1);
+    const one = (await get(`/slides/${seeded[5].slideId}/scores`)).json();
+    expect(one[0].markerScores).toStrictEqual(MARKER_SCORES.mhc1);
   });
 
   it.each([
@@ -104,6 +121,57 @@ describe('GET /scores?format=csv', () => {
     expect(p1[col('computed_at')]).toBe(s.computedAt.toISOString());
   });
 
+  it('flattens the marker scores into columns, empty where a scorer did not run or was skipped', async () => {
+    const res = await get('/scores?format=csv');
+    const [head, ...rest] = res.body.split('\r\n').slice(0, -1);
+    const header = head.split(',');
+    const markerColumns = header.slice(header.indexOf('pixel_h_score_0_300') + 1, header.indexOf('stain_source'));
+    expect(markerColumns).toEqual([
+      'marker_id',
+      'cd163_positive_cells_per_mm2', 'cd163_pct_positive_area',
+      'cd163_endomysial_per_mm2', 'cd163_perimysial_per_mm2', 'cd163_perivascular_per_mm2',
+      'infiltrate_cells_per_mm2',
+      'infiltrate_endomysial_per_mm2', 'infiltrate_perimysial_per_mm2', 'infiltrate_perivascular_per_mm2',
+      'infiltrate_endomysial_grade', 'infiltrate_perimysial_grade', 'infiltrate_perivascular_grade',
+      'clusters_endomysial', 'clusters_perimysial', 'clusters_perivascular',
+      'il1_expressed',
+      'mhc1_fibres', 'mhc1_positive_fibres', 'mhc1_pct_positive_fibres', 'mhc1_grade', 'mhc1_pattern',
+      'skipped_scorers',
+    ]);
+    // the formula-guarded patient is quoted with commas inside; its row has no marker scores
+    const rows = rest.filter((l) => !l.includes('HYPERLINK')).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));
+    const rowOf = (i: number) => rows.find((r) => Number(r.slide_id) === seeded[i].slideId)!;
+    const marker = (r: Record<string, string>) => Object.fromEntries(markerColumns.map((c) => [c, r[c]]));
+    const empty = Object.fromEntries(markerColumns.map((c) => [c, '']));
+
+    // CD163 with locations: 157 cells / 2.5 mm² = 62.8; 100, 45, 12 cells → 40, 18, 4.8 /mm²
+    expect(marker(rowOf(0))).toEqual({
+      ...empty,
+      marker_id: 'CD163',
+      cd163_positive_cells_per_mm2: '62.8', cd163_pct_positive_area: '1.249',
+      cd163_endomysial_per_mm2: '40', cd163_perimysial_per_mm2: '18', cd163_perivascular_per_mm2: '4.8',
+      infiltrate_cells_per_mm2: '24',
+      infiltrate_endomysial_per_mm2: '8', infiltrate_perimysial_per_mm2: '4.8', infiltrate_perivascular_per_mm2: '11.2',
+      infiltrate_endomysial_grade: '1', infiltrate_perimysial_grade: '2', infiltrate_perivascular_grade: '2',
+      clusters_endomysial: '0', clusters_perimysial: '1', clusters_perivascular: '1',
+    });
+    expect(marker(rowOf(1))).toEqual(empty);
+    expect(marker(rowOf(2))).toEqual({ ...empty, marker_id: 'IL-1Ra', il1_expressed: 'true' });
+    expect(marker(rowOf(3))).toEqual({
+      ...empty,
+      marker_id: 'CD163', cd163_positive_cells_per_mm2: '40', cd163_pct_positive_area: '0.75', skipped_scorers: 'infiltrates',
+    });
+    // MHC-I: 87 of 412 fibres = 21.1165…%, grade 2 (10–25%)
+    const mhc1 = marker(rowOf(5));
+    expect(mhc1).toEqual({
+      ...empty,
+      marker_id: 'MHC-I', mhc1_fibres: '412', mhc1_positive_fibres: '87', mhc1_pct_positive_fibres: mhc1.mhc1_pct_positive_fibres,
+      mhc1_grade: '2', mhc1_pattern: 'perifascicular',
+    });
+    expect(Number(mhc1.mhc1_pct_positive_fibres)).toBe(8700 / 412);
+    expect(Number(mhc1.mhc1_pct_positive_fibres)).toBeCloseTo(21.1165, 4);
+  });
+
   it('quotes text with commas or quotes and defuses spreadsheet formulas', async () => {
     const res = await get('/scores?format=csv&patient=' + encodeURIComponent('=HYPERLINK("x")'));
     const row = res.body.split('\r\n')[1];
@@ -115,6 +183,21 @@ describe('GET /scores?format=csv', () => {
   it('an empty selection is just the header', async () => {
     const res = await get('/scores?format=csv&patient=nobody');
     expect(res.body).toBe(`${SCORE_CSV_HEADER.join(',')}\r\n`);
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes markerScores (nullable, with the MHC-I grade range) in both score responses', async () => {
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const route of ['/scores', '/slides/{id}/scores']) {
+      const item = doc.paths[route].get.responses['200'].content['application/json'].schema.items;
+      expect(item.required, route).toContain('markerScores');
+      const ms = item.properties.markerScores;
+      expect(ms.nullable, route).toBe(true);
+      expect(ms.required).toEqual(['marker', 'cd163', 'infiltrates', 'il1', 'mhc1', 'skipped']);
+      expect(ms.properties.mhc1.properties.grade).toMatchObject({ type: 'integer', minimum: 0, maximum: 5 });
+      expect(ms.properties.infiltrates.properties.byLocation.required).toEqual(['endomysial', 'perimysial', 'perivascular']);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import type { MarkerScores } from '../../src/score/marker-scores.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js';
 
@@ -12,7 +13,7 @@ export interface Seeded {
 /** Finished analyses with scores derived from their tiles, for the score routes to read back. */
 export async function seedScores(
   store: SqlStore,
-  slides: { name: string; patient: string; timepoint: string; marker: string; cells: number }[],
+  slides: { name: string; patient: string; timepoint: string; marker: string; cells: number; markerScores?: MarkerScores }[],
 ): Promise<Seeded[]> {
   const out: Seeded[] = [];
   for (const s of slides) {
@@ -21,7 +22,7 @@ export async function seedScores(
     const { analysisId } = await store.beginAnalysis(a);
     const tiles = [tile(0, s.cells), tile(1, s.cells + 3)];
     await store.saveTileResults(analysisId, tiles);
-    await store.finishAnalysis(analysisId, scoresOf(tiles, a.mpp));
+    await store.finishAnalysis(analysisId, scoresOf(tiles, a.mpp), s.markerScores);
     out.push({ slideId, analysisId, patient: s.patient, timepoint: s.timepoint, marker: s.marker });
   }
   return out;

@@ -16,7 +16,7 @@ export function scoreRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get('/scores', {
       onRequest: allow(deps.tokens, 'reader'),
       schema: {
-        summary: 'Scores as JSON, or CSV with ?format=csv (a header row; units in the column names)',
+        summary: 'Scores as JSON (with the marker scores), or CSV with ?format=csv (a header row; units in the column names; marker scores flattened into columns, empty where they do not apply)',
         tags: ['scores'],
         security,
         querystring: ScoreQuery,
