@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
+import { viewerRoutes } from './routes/viewer.js';
 
 export type { ApiDeps } from './deps.js';
 
@@ -79,6 +80,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(batchEventRoutes(deps));
   await app.register(scoreRoutes(deps));
   await app.register(tokenRoutes(deps));
+  await app.register(viewerRoutes(deps));
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['health'] } }, async () => app.swagger());
   await app.ready();
   return app;

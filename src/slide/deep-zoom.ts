@@ -16,7 +16,7 @@ import type { Slide } from './types.js';
  */
 export const DZ_TILE_SIZE = 254;
 export const DZ_OVERLAP = 1;
-export const DZ_FORMAT = 'jpeg';
+export const DZ_FORMAT = 'jpg';
 const JPEG_QUALITY = 85;
 /** DZI levels up to 2048² are cut from one whole-level image: a few reads instead of one per tile */
 export const OVERVIEW_PIXELS = 2048 * 2048;

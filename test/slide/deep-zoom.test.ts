@@ -126,7 +126,7 @@ describe('DZI geometry (254 px tiles, 1 px overlap)', () => {
   });
 
   it('describes the image as a Deep Zoom descriptor', () => {
-    expect(dziXml(g)).toContain('<Image xmlns="http://schemas.microsoft.com/deepzoom/2008" TileSize="254" Overlap="1" Format="jpeg"><Size Width="1000" Height="600"/></Image>');
+    expect(dziXml(g)).toContain('<Image xmlns="http://schemas.microsoft.com/deepzoom/2008" TileSize="254" Overlap="1" Format="jpg"><Size Width="1000" Height="600"/></Image>');
   });
 });
 

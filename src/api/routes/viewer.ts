@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { BiopsyQuantError } from '../../domain/errors.js';
+import { SlideScores } from '../../domain/scores.js';
+import { DeepZoom, dziXml, tileCounts, type DeepZoomGeometry, type DeepZoomSlide } from '../../slide/deep-zoom.js';
+import type { ScoreRow } from '../../store/store.js';
+import { allow } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { HttpError } from '../http-error.js';
+import { biopsyOf } from '../json-views.js';
+import { Problem } from '../schemas.js';
+
+/**
+ * The slide viewer (src/web/, no build step) and the data it reads: the slide tree with scores,
+ * Deep Zoom descriptors and tiles, and detection overlays. The page itself holds no data and needs
+ * no token; every data route needs a reader token, which the page sends as a bearer header.
+ */
+
+const security = [{ bearer: [] }];
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+// resolved through Node so the viewer works wherever npm put the package; nothing comes from a CDN
+const OSD_DIR = path.dirname(createRequire(import.meta.url).resolve('openseadragon'));
+
+const WEB_FILES: Record<string, { file: string; type: string }> = {
+  'viewer.js': { file: path.join(WEB_DIR, 'viewer.js'), type: 'text/javascript; charset=utf-8' },
+  'viewer.css': { file: path.join(WEB_DIR, 'viewer.css'), type: 'text/css; charset=utf-8' },
+  'openseadragon.min.js': { file: path.join(OSD_DIR, 'openseadragon.min.js'), type: 'text/javascript; charset=utf-8' },
+};
+
+const Id = z.coerce.number().int().positive();
+const AnalysisId = z.object({ id: Id });
+const SlideIdParam = z.object({ id: Id });
+const TileParams = z.object({
+  id: Id,
+  level: z.coerce.number().int().nonnegative(),
+  tile: z.string().regex(/^\d{1,9}_\d{1,9}\.jpg$/, 'must be <col>_<row>.jpg'),
+});
+const AssetName = z.object({ name: z.string().regex(/^[a-z_]+\.png$/, 'must be an OpenSeadragon button image name') });
+const WebFile = z.object({ file: z.enum(Object.keys(WEB_FILES) as [string, ...string[]]) });
+
+const ViewerSlide = z.object({
+  slideId: z.number().int(),
+  name: z.string().describe('file name of the slide'),
+  path: z.string(),
+  marker: z.string().nullable(),
+  analysisId: z.number().int().describe('the latest finished analysis of the slide'),
+  computedAt: z.string().describe('ISO 8601'),
+  slideMppUm: z.number(),
+  // loose: scores the store adds later pass through to the score panel
+  scores: SlideScores.loose(),
+  markerScores: z.record(z.string(), z.unknown()).nullable().describe("the marker's own scores (CD163, infiltrates, IL-1, MHC-I) when stored"),
+});
+const SlideTree = z.object({
+  patients: z.array(
+    z.object({
+      patient: z.string().nullable(),
+      timepoints: z.array(z.object({ timepoint: z.string().nullable(), biopsy: z.string().nullable(), slides: z.array(ViewerSlide) })),
+    }),
+  ),
+});
+
+const Fibre = z.object({ x: z.number(), y: z.number(), radiusPx: z.number().nonnegative(), positive: z.boolean() });
+const Overlay = z.object({
+  analysisId: z.number().int(),
+  slideId: z.number().int(),
+  slideMppUm: z.number().describe('level-0 µm/px: overlay coordinates are level-0 pixels'),
+  count: z.number().int(),
+  cells: z
+    .object({ x: z.array(z.number()), y: z.array(z.number()), radius: z.array(z.number()), grade: z.array(z.number().int().min(0).max(3)) })
+    .describe('one entry per detected cell, column-wise: centre and nucleus radius in level-0 px, grade 0 (negative) to 3'),
+  fibres: z.array(Fibre).optional().describe('muscle fibres with their MHC-I status, when the analysis segmented them'),
+});
+
+type Tree = z.infer<typeof SlideTree>;
+
+/** Latest finished analysis per slide, grouped patient → timepoint in the store's order. */
+export function slideTree(rows: ScoreRow[]): Tree {
+  const latest = new Map<number, ScoreRow>();
+  for (const r of rows) {
+    const seen = latest.get(r.slideId);
+    if (!seen || r.computedAt > seen.computedAt || (+r.computedAt === +seen.computedAt && r.analysisId > seen.analysisId)) latest.set(r.slideId, r);
+  }
+  const tree: Tree = { patients: [] };
+  for (const r of rows) {
+    if (latest.get(r.slideId) !== r) continue;
+    let p = tree.patients.find((x) => x.patient === r.patient);
+    if (!p) tree.patients.push((p = { patient: r.patient, timepoints: [] }));
+    let t = p.timepoints.find((x) => x.timepoint === r.timepoint);
+    if (!t) p.timepoints.push((t = { timepoint: r.timepoint, biopsy: biopsyOf(r.patient, r.timepoint), slides: [] }));
+    t.slides.push({
+      slideId: r.slideId,
+      name: path.basename(r.path),
+      path: r.path,
+      marker: r.marker,
+      analysisId: r.analysisId,
+      computedAt: r.computedAt.toISOString(),
+      slideMppUm: r.slideMpp,
+      scores: r.scores,
+      // optional on purpose: stores that keep no marker scores leave it out
+      markerScores: ((r as { markerScores?: Record<string, unknown> | null }).markerScores ?? null),
+    });
+  }
+  return tree;
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const dz = new DeepZoom();
+    app.addHook('onClose', async () => dz.close());
+
+    async function slideOf(id: number): Promise<DeepZoomSlide> {
+      const rows = await deps.store.listScores({ slideId: id });
+      if (rows.length === 0) throw new HttpError(404, `slide ${id} not found or has no finished analysis`);
+      return { path: rows[0].path, mpp: rows[0].slideMpp };
+    }
+    async function geometryOf(id: number, s: DeepZoomSlide): Promise<DeepZoomGeometry> {
+      try {
+        return await dz.geometry(s);
+      } catch (err) {
+        // a moved or damaged file: the slide's data exists, its image cannot be shown
+        if (err instanceof BiopsyQuantError) throw new HttpError(404, `slide ${id} cannot be shown: ${err.message}`);
+        throw err;
+      }
+    }
+
+    app.get('/viewer', { schema: { summary: 'The slide viewer (HTML); pass the API token as #token=… or when asked', tags: ['viewer'] } }, async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(path.join(WEB_DIR, 'index.html'))),
+    );
+    app.get('/viewer/:file', { schema: { hide: true, params: WebFile } }, async (req, reply) => {
+      const f = WEB_FILES[req.params.file];
+      return reply.type(f.type).header('cache-control', 'no-cache').send(await readFile(f.file));
+    });
+    app.get('/viewer/images/:name', { schema: { hide: true, params: AssetName } }, async (req, reply) => {
+      let png: Buffer;
+      try {
+        png = await readFile(path.join(OSD_DIR, 'images', req.params.name));
+      } catch {
+        throw new HttpError(404, `no viewer image ${req.params.name}`);
+      }
+      return reply.type('image/png').header('cache-control', 'max-age=86400').send(png);
+    });
+
+    app.get('/slides', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: 'Slides with a finished analysis, grouped patient → timepoint, each with its latest analysis and scores',
+        tags: ['viewer'],
+        security,
+        response: { 200: SlideTree, 401: Problem, 403: Problem },
+      },
+    }, async () => slideTree(await deps.store.listScores()));
+
+    app.get('/slides/:id/dzi', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: 'Deep Zoom descriptor (XML) of a slide; tiles at /slides/{id}/tiles/{level}/{col}_{row}.jpg',
+        tags: ['viewer'],
+        security,
+        params: SlideIdParam,
+        produces: ['application/xml'],
+        response: { 401: Problem, 403: Problem, 404: Problem },
+      },
+    }, async (req, reply) => {
+      const s = await slideOf(req.params.id);
+      const xml = dziXml(await geometryOf(req.params.id, s));
+      return reply.type('application/xml; charset=utf-8').send(xml as never); // a string body skips the JSON serializer
+    });
+
+    app.get('/slides/:id/tiles/:level/:tile', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: 'One Deep Zoom tile (JPEG, 254 px + 1 px overlap); {tile} is <col>_<row>.jpg',
+        tags: ['viewer'],
+        security,
+        params: TileParams,
+        produces: ['image/jpeg'],
+        response: { 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      },
+    }, async (req, reply) => {
+      const { id, level } = req.params;
+      const [col, row] = req.params.tile.replace(/\.jpg$/, '').split('_').map(Number);
+      const s = await slideOf(id);
+      const g = await geometryOf(id, s);
+      if (level > g.maxLevel) throw new HttpError(404, `params.level: ${level} is not in 0–${g.maxLevel} for slide ${id}`);
+      const { cols, rows } = tileCounts(g, level);
+      if (col >= cols) throw new HttpError(404, `params.tile: column ${col} is not in 0–${cols - 1} at level ${level} of slide ${id}`);
+      if (row >= rows) throw new HttpError(404, `params.tile: row ${row} is not in 0–${rows - 1} at level ${level} of slide ${id}`);
+      const jpeg = await dz.tile(s, level, col, row);
+      return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(jpeg as never);
+    });
+
+    app.get('/analyses/:id/overlay', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: "An analysis' detections for drawing over the slide: level-0 pixel centres, nucleus radius, grade",
+        tags: ['viewer'],
+        security,
+        params: AnalysisId,
+        response: { 200: Overlay, 401: Problem, 403: Problem, 404: Problem },
+      },
+    }, async (req) => {
+      const id = req.params.id;
+      const a = await deps.store.getAnalysis(id);
+      if (!a) throw new HttpError(404, `analysis ${id} not found`);
+      const row = (await deps.store.listScores({ slideId: a.slideId })).find((r) => r.analysisId === id);
+      if (!row) throw new HttpError(404, `analysis ${id} is ${a.status}, not finished`);
+      const mpp = row.slideMpp;
+      const cells = await deps.store.getDetections(id);
+      return {
+        analysisId: id,
+        slideId: a.slideId,
+        slideMppUm: mpp,
+        count: cells.length,
+        cells: {
+          x: cells.map((c) => round1(c.x / mpp)),
+          y: cells.map((c) => round1(c.y / mpp)),
+          radius: cells.map((c) => round2(Math.sqrt(c.nucleusAreaUm2 / Math.PI) / mpp)),
+          grade: cells.map((c) => c.grade),
+        },
+      };
+    });
+  };
+}
