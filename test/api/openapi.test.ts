@@ -13,6 +13,7 @@ afterAll(() => api.close());
 const EXPECTED = [
   'post /batches', 'get /batches', 'get /batches/{id}', 'post /batches/upload', 'get /batches/{id}/events',
   'get /scores', 'get /slides/{id}/scores', 'post /tokens', 'get /tokens', 'delete /tokens/{id}', 'get /health', 'get /openapi.json',
+  'get /viewer', 'get /slides', 'get /slides/{id}/dzi', 'get /slides/{id}/tiles/{level}/{tile}', 'get /analyses/{id}/overlay',
 ];
 
 describe('GET /openapi.json', () => {
