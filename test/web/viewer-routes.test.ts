@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rgbRaster } from '../../src/raster.js';
+import { bearer, openApi, type Api } from '../api/setup.js';
+import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js';
+
+let api: Api;
+/** slide with a real 1000 × 600 image file, analysed twice (second one newer) */
+let imaged: { slideId: number; first: number; latest: number };
+/** slide whose file does not exist */
+let missing: { slideId: number; analysisId: number };
+let running: number;
+
+async function analyse(slideId: number, cells: number, params = {}): Promise<number> {
+  const { analysisId } = await api.store.beginAnalysis(analysisInput(slideId, 1, params));
+  const tiles = [tile(0, cells)];
+  await api.store.saveTileResults(analysisId, tiles);
+  await api.store.finishAnalysis(analysisId, scoresOf(tiles, 0.505));
+  return analysisId;
+}
+
+beforeAll(async () => {
+  api = await openApi();
+  const file = path.join(api.root, 'gradient.png');
+  const img = rgbRaster(1000, 600);
+  for (let i = 0; i < 1000 * 600; i++) img.data.set([(i % 1000) / 4, 100, 200], i * 3);
+  await sharp(img.data, { raw: { width: 1000, height: 600, channels: 3 } }).png().toFile(file);
+
+  const a = await api.store.upsertSlide({ ...slideInput('a', { patient: 'P1', timepoint: 'baseline', marker: 'CD163' }), path: file, width: 1000, height: 600, mpp: 0.5 });
+  const first = await analyse(a, 5);
+  const latest = await analyse(a, 7, { tileSize: 512 });
+  imaged = { slideId: a, first, latest };
+  const b = await api.store.upsertSlide(slideInput('b', { patient: 'P1', timepoint: 'month-6', marker: 'CD163' }));
+  missing = { slideId: b, analysisId: await analyse(b, 3) };
+  const c = await api.store.upsertSlide(slideInput('c', { patient: 'P2', timepoint: 'baseline', marker: 'IL1RA' }));
+  await analyse(c, 2);
+  running = (await api.store.beginAnalysis(analysisInput(c, 1, { tileSize: 256 }))).analysisId;
+});
+afterAll(() => api.close());
+
+const get = (url: string, token: string | null = api.token.reader) => api.app.inject({ method: 'GET', url, headers: token === null ? {} : bearer(token) });
+
+describe('viewer page and its static files', () => {
+  it('GET /viewer needs no token and loads OpenSeadragon and the viewer from this server', async () => {
+    const res = await get('/viewer', null);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('<script src="/viewer/openseadragon.min.js"></script>');
+    expect(res.body).toContain('<script type="module" src="/viewer/viewer.js"></script>');
+    expect(res.body).not.toMatch(/https?:\/\//);
+  });
+
+  it('serves OpenSeadragon from node_modules byte for byte, and its button images', async () => {
+    const osdDir = path.dirname(createRequire(import.meta.url).resolve('openseadragon'));
+    const js = await get('/viewer/openseadragon.min.js', null);
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(js.rawPayload.equals(await readFile(path.join(osdDir, 'openseadragon.min.js')))).toBe(true);
+    const png = await get('/viewer/images/zoomin_rest.png', null);
+    expect(png.statusCode).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    expect((await sharp(png.rawPayload).metadata()).format).toBe('png');
+  });
+
+  it('serves nothing else', async () => {
+    expect((await get('/viewer/server.ts', null)).statusCode).toBe(400);
+    expect((await get('/viewer/images/nope.png', null)).statusCode).toBe(404);
+    expect((await get('/viewer/images/..%2F..%2Fpackage.json', null)).statusCode).toBe(400);
+  });
+});
+
+describe('data routes need a reader token', () => {
+  it.each(['/slides', '/slides/1/dzi', '/slides/1/tiles/0/0_0.jpg', '/analyses/1/overlay'])('%s', async (url) => {
+    expect((await get(url, null)).statusCode).toBe(401);
+    const sub = await get(url, api.token.submitter);
+    expect(sub.statusCode).toBe(403);
+    expect(sub.json().message).toMatch(/^a submitter token may not GET .*; needs reader or admin$/);
+  });
+});
+
+describe('GET /slides', () => {
+  it('groups slides patient → timepoint, each with its latest finished analysis and its scores', async () => {
+    const res = await get('/slides');
+    expect(res.statusCode).toBe(200);
+    const tree = res.json();
+    const stored = await api.store.listScores();
+    const scoresOf = (analysisId: number) => stored.find((r) => r.analysisId === analysisId)!.scores;
+    expect(tree.patients.map((p: { patient: string }) => p.patient)).toEqual(['P1', 'P2']);
+    const [p1, p2] = tree.patients;
+    expect(p1.timepoints.map((t: { biopsy: string }) => t.biopsy)).toEqual(['P1:baseline', 'P1:month-6']);
+    const a = p1.timepoints[0].slides;
+    expect(a).toHaveLength(1);
+    expect(a[0]).toMatchObject({ slideId: imaged.slideId, name: 'gradient.png', marker: 'CD163', analysisId: imaged.latest, slideMppUm: 0.5 });
+    expect(a[0].scores).toEqual(scoresOf(imaged.latest));
+    // 7 cells in the latest analysis, 5 in the first: the tree shows the latest
+    expect(a[0].scores.cells).toBe(7);
+    expect(p1.timepoints[1].slides.map((s: { slideId: number }) => s.slideId)).toEqual([missing.slideId]);
+    // the running analysis of P2's slide is not finished, so its finished one is shown
+    expect(p2.timepoints[0].slides[0].analysisId).not.toBe(running);
+    expect(p2.timepoints[0].slides[0].scores.cells).toBe(2);
+  });
+});
+
+describe('Deep Zoom routes', () => {
+  it('GET /slides/:id/dzi describes the 1000 × 600 image', async () => {
+    const res = await get(`/slides/${imaged.slideId}/dzi`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
+    expect(res.body).toContain('TileSize="254" Overlap="1" Format="jpg"><Size Width="1000" Height="600"/>');
+  });
+
+  it('a tile is a JPEG of its rectangle: last column and row of level 10 are 239 × 93 and show x ≈ 761..999', async () => {
+    const res = await get(`/slides/${imaged.slideId}/tiles/10/3_2.jpg`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    const { data, info } = await sharp(res.rawPayload).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([239, 93]);
+    // red is x / 4 in the source: (761 + 0) / 4 = 190 at the left edge, 999 / 4 = 250 at the right
+    expect(Math.abs(data[0] - 190)).toBeLessThanOrEqual(4);
+    expect(Math.abs(data[(238) * 3] - 250)).toBeLessThanOrEqual(4);
+    expect(Math.abs(data[2] - 200)).toBeLessThanOrEqual(4);
+  });
+
+  it.each([
+    ['/tiles/11/0_0.jpg', 404, 'params.level: 11 is not in 0–10 for slide {id}'],
+    ['/tiles/10/4_0.jpg', 404, 'params.tile: column 4 is not in 0–3 at level 10 of slide {id}'],
+    ['/tiles/10/0_3.jpg', 404, 'params.tile: row 3 is not in 0–2 at level 10 of slide {id}'],
+    ['/tiles/8/1_0.jpg', 404, 'params.tile: column 1 is not in 0–0 at level 8 of slide {id}'],
+    ['/tiles/ten/0_0.jpg', 400, 'params.level: Invalid input: expected number, received NaN'],
+    ['/tiles/-1/0_0.jpg', 400, 'params.level: Too small: expected number to be >=0'],
+    ['/tiles/10/0-0.jpg', 400, 'params.tile: must be <col>_<row>.jpg'],
+    ['/tiles/10/0_0.png', 400, 'params.tile: must be <col>_<row>.jpg'],
+  ])('%s → %i', async (suffix, status, message) => {
+    const res = await get(`/slides/${imaged.slideId}${suffix}`);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().message).toBe(message.replace('{id}', String(imaged.slideId)));
+  });
+
+  it('names the slide that does not exist, the id that is not one, and the file that is gone', async () => {
+    expect((await get('/slides/9999/dzi')).json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'slide 9999 not found or has no finished analysis' });
+    const bad = await get('/slides/abc/dzi');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/^params\.id: /);
+    const gone = await get(`/slides/${missing.slideId}/tiles/0/0_0.jpg`);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json().message).toBe(`slide ${missing.slideId} cannot be shown: /slides/b.tif: file not found`);
+  });
+});
+
+describe('GET /analyses/:id/overlay', () => {
+  it('gives every detection in level-0 pixels (µm / 0.5 µm/px) with its nucleus radius and grade', async () => {
+    const res = await get(`/analyses/${imaged.latest}/overlay`);
+    expect(res.statusCode).toBe(200);
+    const o = res.json();
+    const cells = await api.store.getDetections(imaged.latest);
+    expect(o).toMatchObject({ analysisId: imaged.latest, slideId: imaged.slideId, slideMppUm: 0.5, count: 7 });
+    expect(o.cells.grade).toEqual(cells.map((c) => c.grade));
+    expect(o.fibres).toBeUndefined();
+    // fixtures' first cell: x = 0.0625 µm, y = 100000.5 µm, nucleus 10 µm² → r = √(10/π) = 1.784 µm = 3.568 px
+    expect([o.cells.x[0], o.cells.y[0], o.cells.radius[0]]).toEqual([0.1, 200001, 3.57]);
+    // second: x = 1.1875 µm → 2.375 px, y = 99999.75 µm → 199999.5 px, nucleus 10 + 31·0.37 = 21.47 µm² → 2.614 µm → 5.229 px
+    expect([o.cells.x[1], o.cells.y[1], o.cells.radius[1]]).toEqual([2.4, 199999.5, 5.23]);
+  });
+
+  it('is 404 for an analysis that does not exist or has not finished', async () => {
+    expect((await get('/analyses/9999/overlay')).json().message).toBe('analysis 9999 not found');
+    const res = await get(`/analyses/${running}/overlay`);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().message).toBe(`analysis ${running} is running, not finished`);
+  });
+});
