@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
-import { SlideCache } from '../pipeline/slide-cache.js';
 import { rgbRaster, type RgbRaster } from '../raster.js';
 import { finestSufficientLevel } from './choose-level.js';
+import { openSlide, type OpenSlideMeta } from './open.js';
 import type { Slide } from './types.js';
 
 /**
@@ -104,18 +104,25 @@ export interface DeepZoomOptions {
   levelCacheBytes?: number;
   /** slides kept open (default 8) */
   openSlides?: number;
+  /** how a slide file is opened (default openSlide) */
+  open?: (path: string, meta: OpenSlideMeta) => Promise<Slide>;
 }
 
 const keyOf = (s: DeepZoomSlide) => `${s.path}\u0000${s.mpp}`;
 
 /** Serves DZI descriptors and JPEG tiles of slides, with an LRU of recent tiles and open slides. */
 export class DeepZoom {
-  private readonly slides: SlideCache;
+  private readonly open: LRUCache<string, Slide, DeepZoomSlide>;
   private readonly tiles: LRUCache<string, Buffer, { slide: DeepZoomSlide; level: number; col: number; row: number }>;
   private readonly levels: LRUCache<string, RgbRaster, { slide: DeepZoomSlide; level: number }>;
 
   constructor(options: DeepZoomOptions = {}) {
-    this.slides = new SlideCache(options.openSlides ?? 8);
+    const open = options.open ?? openSlide;
+    this.open = new LRUCache({
+      max: options.openSlides ?? 8,
+      fetchMethod: async (_key, _stale, { context }) => open(context.path, { mpp: context.mpp }),
+      dispose: (slide) => void slide.close().catch(() => undefined),
+    });
     // fetch() shares one render among concurrent requests for the same tile
     this.tiles = new LRUCache({
       maxSize: options.tileCacheBytes ?? 64 * 1024 * 1024,
@@ -130,7 +137,7 @@ export class DeepZoom {
   }
 
   async geometry(s: DeepZoomSlide): Promise<DeepZoomGeometry> {
-    const slide = await this.slides.get(s.path, s.mpp);
+    const slide = await this.slide(s);
     return deepZoomGeometry(slide.levels[0].width, slide.levels[0].height);
   }
 
@@ -145,12 +152,18 @@ export class DeepZoom {
   async close(): Promise<void> {
     this.tiles.clear();
     this.levels.clear();
-    await this.slides.closeAll();
+    this.open.clear();
+  }
+
+  private async slide(s: DeepZoomSlide): Promise<Slide> {
+    const slide = await this.open.fetch(keyOf(s), { context: s });
+    if (!slide) throw new Error(`deep zoom: ${s.path} was not opened`);
+    return slide;
   }
 
   /** The pixels of one tile before JPEG encoding (not cached; tile() caches the JPEG). */
   async tilePixels(s: DeepZoomSlide, level: number, col: number, row: number): Promise<RgbRaster> {
-    const slide = await this.slides.get(s.path, s.mpp);
+    const slide = await this.slide(s);
     const g = deepZoomGeometry(slide.levels[0].width, slide.levels[0].height);
     const rect = tileRect(g, level, col, row);
     const size = levelSize(g, level);
@@ -174,7 +187,7 @@ export class DeepZoom {
    * next larger one halved, so a whole pyramid of small levels costs one pass over the slide.
    */
   private async renderWholeLevel(s: DeepZoomSlide, level: number): Promise<RgbRaster> {
-    const slide = await this.slides.get(s.path, s.mpp);
+    const slide = await this.slide(s);
     const g = deepZoomGeometry(slide.levels[0].width, slide.levels[0].height);
     const size = levelSize(g, level);
     const larger = level < g.maxLevel ? levelSize(g, level + 1) : undefined;

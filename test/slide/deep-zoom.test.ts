@@ -185,6 +185,35 @@ describe('DeepZoom tiles', () => {
   });
 });
 
+describe('DeepZoom reads', () => {
+  it('all twelve small levels (up to 2000 × 1500) from one thumbnail; a full-resolution tile from its own 256² region', async () => {
+    const spies: ReturnType<typeof spy>[] = [];
+    const dz = new DeepZoom({
+      open: async (p, meta) => {
+        const s = spy(await openSlide(p, meta));
+        spies.push(s);
+        return s.slide;
+      },
+    });
+    try {
+      const ref = { path: pyramidPath, mpp: 0.5 };
+      const g = await dz.geometry(ref);
+      for (let level = 0; level <= 11; level++) {
+        const { cols, rows } = tileCounts(g, level);
+        for (let col = 0; col < cols; col++) for (let row = 0; row < rows; row++) await dz.tile(ref, level, col, row);
+      }
+      expect(spies).toHaveLength(1);
+      expect(spies[0].thumbnails).toBe(1);
+      expect(spies[0].reads).toEqual([]);
+      await dz.tile(ref, 12, 7, 5);
+      expect(spies[0].thumbnails).toBe(1);
+      expect(spies[0].reads).toEqual([{ level: 0, width: 256, height: 256 }]);
+    } finally {
+      await dz.close();
+    }
+  });
+});
+
 describe('readScaled reads only the region it needs, from the nearest pyramid level', () => {
   it('halving reads level 1 of the pyramid (2000×1500) and matches the source scaled by 2', async () => {
     expect(pyramid.levels.map((l) => l.width)).toContain(2000);
