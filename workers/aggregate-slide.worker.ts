@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { SlideScores } from '../src/domain/scores.js';
 import { AggregateSlideJob } from '../src/queue/payloads.js';
-import { aggregateTiles } from '../src/score/aggregate-slide.js';
+import { scoreSlide } from '../src/score/score-slide.js';
 import type { BatchStore } from '../src/store/batch-store.js';
 import type { Store } from '../src/store/store.js';
 import { badPayload, failSlideJob } from './slide-failure.js';
@@ -14,13 +14,13 @@ export interface AggregateSlideDeps {
 /**
  * aggregate-slide, the parent of a slide's flow: BullMQ runs it once every tile batch child has
  * completed, i.e. every tile result is in the store. Scores come from the stored tiles with the
- * same aggregateTiles embedded mode uses, so both modes give the same numbers.
+ * same scoreSlide embedded mode uses, so both modes give the same numbers.
  */
 export function aggregateSlideProcessor(deps: AggregateSlideDeps) {
   return async (job: Job): Promise<SlideScores | { reason: string }> => {
     const parsed = AggregateSlideJob.safeParse(job.data);
     if (!parsed.success) throw badPayload(job, parsed.error.message);
-    const { batchSlideId, analysisId, slidePath, metadata, mpp, tileCount } = parsed.data;
+    const { batchSlideId, analysisId, slidePath, metadata, params, mpp, tileCount } = parsed.data;
     try {
       const analysis = await deps.store.getAnalysis(analysisId);
       if (!analysis) throw new Error(`analysis ${analysisId} no longer exists`);
@@ -33,8 +33,8 @@ export function aggregateSlideProcessor(deps: AggregateSlideDeps) {
       if (results.length !== tileCount) {
         throw new Error(`${results.length} of ${tileCount} tiles are stored; the slide is not scored from part of it`);
       }
-      const scores = aggregateTiles(results, { mpp });
-      await deps.store.finishAnalysis(analysisId, scores);
+      const { scores, markerScores } = scoreSlide(results, { mpp, marker: metadata.marker, muscle: params.muscle.enabled === true });
+      await deps.store.finishAnalysis(analysisId, scores, markerScores ?? undefined);
       await deps.batches.markDone(batchSlideId, analysisId);
       return scores;
     } catch (err) {

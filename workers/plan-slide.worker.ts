@@ -64,7 +64,7 @@ export function planSlideProcessor(deps: PlanSlideDeps) {
           analysisId,
           slidePath,
           metadata,
-          params,
+          params: prepared.params,
           level: plan.level.index,
           mpp: plan.level.mpp,
           stain: { ...stains.matrix },

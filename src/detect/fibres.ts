@@ -32,6 +32,8 @@ export interface Fibre {
   perifascicular: boolean;
   /** region cut by the plane's edge: size and shape are truncated */
   touchesEdge: boolean;
+  /** convex hull of the fibre's pixels, µm in the frame of `origin` (outlines for overlays) */
+  hull: Point[];
 }
 
 export interface FibreOptions {
@@ -79,6 +81,12 @@ export interface FibreOptions {
   nuclei: readonly Point[];
   /** level-0 µm of the plane's top-left pixel corner */
   origin: Point;
+  /**
+   * Optional glass mask (1 = no tissue) from the whole RGB: no fibre pixel there. The smoothed
+   * hematoxylin + DAB test alone lets a fibre at the section's edge spill a few µm into the glass
+   * beside its stained ring, where the blur lifts the glass over glassOd.
+   */
+  glass?: Uint8Array;
 }
 
 /**
@@ -171,6 +179,10 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
   // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
   // round the tissue that would enclose the whole connective network.)
+  if (o.glass) {
+    if (o.glass.length !== n) throw new AnalysisError(`fibre segmentation: glass mask has ${o.glass.length} pixels, ${w}x${ht} needs ${n}`);
+    for (let i = 0; i < n; i++) if (o.glass[i]) mask[i] = 0;
+  }
   fillSmallHoles(mask, w, ht, o.maxHoleUm2 / (mpp * mpp));
 
   const edt = new DistanceTransform();
@@ -210,7 +222,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     const near = new Int32Array(n);
     edt.squared(labels, w, ht, dist, { nearest: near });
     for (let i = 0; i < n; i++) {
-      if (labels[i] === 0 && dist[i] <= g2 && near[i] >= 0) labels[i] = -labels[near[i]];
+      if (labels[i] === 0 && dist[i] <= g2 && near[i] >= 0 && !o.glass?.[i]) labels[i] = -labels[near[i]];
     }
     for (let i = 0; i < n; i++) if (labels[i] < 0) labels[i] = -labels[i];
   }
@@ -247,7 +259,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   for (let i = 0; i < n; i++) {
     const l = labels[i];
     if (l === 0) {
-      if (outPx > 0 && groups.distPx[i] <= outPx && groups.nearest[i] >= 0) {
+      if (outPx > 0 && groups.distPx[i] <= outPx && groups.nearest[i] >= 0 && !o.glass?.[i]) {
         const m = labels[groups.nearest[i]];
         ringSum[m] += d[i];
         ringN[m]++;
@@ -281,12 +293,13 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
 
   const fibres: Fibre[] = [];
   for (let l = 1; l <= k; l++) {
+    const hull = convexHull(st.corners[l]);
     fibres.push({
       id: l,
       areaUm2: area[l] * px2,
       x: o.origin.x + (sx[l] / area[l] + 0.5) * mpp,
       y: o.origin.y + (sy[l] / area[l] + 0.5) * mpp,
-      minFeretUm: minFeret(st.corners[l]).diameter * mpp,
+      minFeretUm: minFeret(hull).diameter * mpp,
       ringDab: ringN[l] ? ringSum[l] / ringN[l] : 0,
       interiorDab: inN[l] ? inSum[l] / inN[l] : ringN[l] ? ringSum[l] / ringN[l] : 0,
       peripheralNuclei: periph[l],
@@ -294,6 +307,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
       fascicle: groups.fascicleOf[l],
       perifascicular: groups.perifascicular[l] === 1,
       touchesEdge: edge[l] === 1,
+      hull: hull.map((p) => ({ x: o.origin.x + p.x * mpp, y: o.origin.y + p.y * mpp })),
     });
   }
   return { labels, fibres, fascicles: groups.fascicles, boundaryOd, crosstalk: leak };

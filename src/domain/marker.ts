@@ -10,7 +10,7 @@ import { MHC1_THRESHOLDS } from '../score/mhc1.js';
  * threshold comes from) is stated here so it can be stored with the scores.
  */
 
-export const MarkerId = z.enum(['CD163', 'CD3', 'CD4', 'CD8', 'CD68', 'IL-1a', 'IL-1b', 'IL-1Ra', 'MHC-I']);
+export const MarkerId = z.enum(['CD163', 'CD3', 'CD4', 'CD8', 'CD45', 'CD68', 'IL-1a', 'IL-1b', 'IL-1Ra', 'MHC-I']);
 export type MarkerId = z.infer<typeof MarkerId>;
 
 /** Where the stain sits, i.e. what is measured. 'fibre' = muscle fibre sarcolemma + sarcoplasm. */
@@ -202,6 +202,19 @@ export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse([
   lymphocyteMarker('CD4', 'helper T lymphocytes', ['CD-4']),
   lymphocyteMarker('CD8', 'cytotoxic T lymphocytes', ['CD-8', 'CD8a']),
   {
+    // leukocyte common antigen: every mononuclear inflammatory cell (lymphocytes and macrophages),
+    // the IHC stand-in for "mononuclear cellular infiltrates" counted on H&E
+    id: 'CD45',
+    name: 'CD45',
+    aliases: ['CD-45', 'LCA', 'PTPRC', 'leukocyte common antigen'],
+    target: 'all leukocytes (mononuclear infiltrates: lymphocytes and macrophages)',
+    compartment: 'membrane',
+    cellCompartment: 'cell',
+    scores: INFILTRATE_SCORES,
+    thresholds: [...CELL_GRADES, POSITIVE_AREA, ...CLUSTER, ...INFILTRATE],
+    scorers: ['cells', 'infiltrates'],
+  },
+  {
     id: 'CD68',
     name: 'CD68',
     aliases: ['CD-68', 'KP1', 'PGM1'],
@@ -279,4 +292,9 @@ export function markerFor(name: string): MarkerSpec {
 /** Whether `scorer` runs for slides stained with `marker`. */
 export function runsScorer(marker: MarkerSpec, scorer: ScorerId): boolean {
   return marker.scorers.includes(scorer);
+}
+
+/** The registry entry for a marker name, or undefined when the name is not a known marker. */
+export function findMarker(name: string): MarkerSpec | undefined {
+  return BY_KEY.get(markerKey(name));
 }

@@ -69,6 +69,33 @@ export const AnalysisParams = z.object({
     .refine((t) => t[0] < t[1] && t[1] < t[2], 'grade thresholds must increase'),
   /** DAB OD at or above which a tissue pixel counts as positive area (SCIENCE.md) */
   positiveAreaThreshold: z.number().positive().default(0.25),
+  muscle: z
+    .object({
+      /**
+       * Muscle analysis: fibres segmented, each cell located (endomysial / perimysial /
+       * perivascular, inside a fibre or not), tissue taken as the whole section. Left out, the
+       * slide's marker decides (markers whose scorers need fibres or locations, src/domain/marker.ts).
+       */
+      enabled: z.boolean().optional(),
+      /**
+       * Tile overlap for muscle, µm: a fibre is segmented whole only when its tile reads all of it;
+       * fibres reach ~150 µm across (min Feret up to ~80–100 µm in myositis), and a cell's location
+       * looks ~45 µm around it (vessel wall + perivascular reach).
+       */
+      overlapUm: z.number().nonnegative().max(400).default(100),
+      /**
+       * Section rule for tissue: summed RGB OD, smoothed over tissueSmoothUm, at or above this;
+       * the rest is glass (and vessel lumens). Pale fibre interiors sum to only ~0.05–0.1 OD, under
+       * the cell rule's 0.08 per pixel, yet they are tissue; glass noise (σ ≈ 0.012 summed per pixel
+       * at 2–4 levels of noise) falls to ~0.0035 after a 1 px Gaussian, so 0.025 keeps ~7σ from
+       * glass and half the palest fibre. More smoothing would draw a halo of "tissue" into the glass
+       * (σ = 2 µm overstated section area by 2–3% on synthetic tuning seeds 1–8, and fibres at the
+       * section's edge grew into it, diluting their sarcolemmal ring).
+       */
+      tissueOd: z.number().positive().default(0.025),
+      tissueSmoothUm: z.number().nonnegative().max(20).default(0.5),
+    })
+    .prefault({}),
 });
 export type AnalysisParams = z.infer<typeof AnalysisParams>;
 export type AnalysisParamsInput = z.input<typeof AnalysisParams>;

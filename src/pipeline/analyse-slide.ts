@@ -1,9 +1,10 @@
-import type { Detection, TileResult } from '../domain/detection.js';
+import type { Detection, FibreRecord, TileResult } from '../domain/detection.js';
 import { BiopsyQuantError, errorMessage } from '../domain/errors.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { SlideScores } from '../domain/scores.js';
 import type { SlideMetadata } from '../domain/slide.js';
-import { aggregateTiles } from '../score/aggregate-slide.js';
+import type { MarkerScores } from '../score/marker-scores.js';
+import { scoreSlide } from '../score/score-slide.js';
 import type { I0 } from '../stain/od.js';
 import type { StainMatrix } from '../stain/vectors.js';
 import type { Store } from '../store/store.js';
@@ -27,7 +28,11 @@ export interface SlideSuccess {
   path: string;
   analysisId?: number;
   scores: SlideScores;
+  /** the marker's own scores (CD163, infiltrates, IL-1, MHC-I); null without a known marker */
+  markerScores: MarkerScores | null;
   detections: Detection[];
+  /** muscle analyses: the segmented fibres */
+  fibres: FibreRecord[];
   provenance: {
     level: number;
     mpp: number;
@@ -55,18 +60,18 @@ export type SlideOutcome = SlideSuccess | SlideFailure;
  * as that slide's outcome so the rest of a batch carries on.
  */
 export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutcome> {
-  const { path, params, executor, store } = input;
+  const { path, executor, store } = input;
   const metadata = input.metadata ?? {};
   let analysisId: number | undefined;
   try {
     const prepared = await prepareSlide({
       path,
       metadata,
-      params,
+      params: input.params,
       store,
       batchSize: (tileCount) => batchSizeFor(tileCount, executor.concurrency),
     });
-    const { plan, stains, jobs, paramsHash: hash } = prepared;
+    const { plan, stains, jobs, params, paramsHash: hash } = prepared;
     analysisId = prepared.analysisId;
 
     let done = 0;
@@ -81,14 +86,16 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       }),
     );
     const results: TileResult[] = perBatch.flat().sort((a, b) => a.tileId - b.tileId);
-    const scores = aggregateTiles(results, { mpp: plan.level.mpp });
-    if (store && analysisId !== undefined) await store.finishAnalysis(analysisId, scores);
+    const { scores, markerScores } = scoreSlide(results, { mpp: plan.level.mpp, marker: metadata.marker, muscle: params.muscle.enabled === true });
+    if (store && analysisId !== undefined) await store.finishAnalysis(analysisId, scores, markerScores ?? undefined);
     return {
       ok: true,
       path,
       analysisId,
       scores,
+      markerScores,
       detections: results.flatMap((r) => r.detections),
+      fibres: results.flatMap((r) => r.fibres ?? []),
       provenance: {
         level: plan.level.index,
         mpp: plan.level.mpp,

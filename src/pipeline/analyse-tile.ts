@@ -2,6 +2,7 @@ import type { Detection, TileResult, TileSpec } from '../domain/detection.js';
 import { AnalysisError } from '../domain/errors.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { CellExpander, measureCells } from '../detect/cells.js';
+import { analyseMuscleTile } from './analyse-muscle-tile.js';
 import { NucleusDetector } from '../detect/nuclei.js';
 import { floatPlane, type RgbRaster } from '../raster.js';
 import { gradeOf } from '../score/grade.js';
@@ -63,6 +64,8 @@ export class TileAnalyser {
     const um2 = mpp * mpp;
     const compartment = params.compartment;
     const detections: Detection[] = [];
+    const muscle = params.muscle.enabled === true;
+    const allNuclei: { x: number; y: number }[] = [];
     for (const nu of nuclei) {
       // Ownership by centroid, half-open core (DESIGN.md: nothing counted twice at seams).
       // Centroid in level coordinates as (integer sum + area · origin) / area: one rounding, so
@@ -70,6 +73,7 @@ export class TileAnalyser {
       const a = nu.areaPx;
       const gx = (Math.round(nu.cx * a) + read.x0 * a) / a;
       const gy = (Math.round(nu.cy * a) + read.y0 * a) / a;
+      if (muscle) allNuclei.push({ x: gx * mpp, y: gy * mpp });
       if (gx < core.x0 || gx >= core.x1 || gy < core.y0 || gy >= core.y1) continue;
       const l = nu.label;
       const dabNucleus = m.dabNucleus[l];
@@ -88,16 +92,19 @@ export class TileAnalyser {
         grade: gradeOf(graded, params.gradeThresholds),
       });
     }
-    return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0) };
+    if (!muscle) return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0) };
+    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, params, nuclei: allNuclei, detections });
+    return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, mu.tissue), fibres: mu.fibres };
   }
 }
 
 /**
- * Tissue and DAB pixel counts over the core only. Tissue: summed RGB OD ≥ tissue.odThreshold;
+ * Tissue and DAB pixel counts over the core only. Tissue: summed RGB OD ≥ tissue.odThreshold, or
+ * the section mask when given (muscle: pale fibres are tissue, analyse-muscle-tile.ts);
  * each tissue pixel is graded by its DAB OD with the cell grade thresholds (pixel-wise H-score)
  * and counted positive at DAB OD ≥ positiveAreaThreshold (SCIENCE.md "Scores").
  */
-function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0): Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> {
+function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0, section?: Uint8Array): Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> {
   const [lr, lg, lb] = odLuts(i0);
   const w = rgb.width;
   const src = rgb.data;
@@ -115,7 +122,7 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
     for (let x = core.x0 - read.x0, end = core.x1 - read.x0; x < end; x++) {
       const i = row + x;
       const s = i * 3;
-      if (lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]] < odMin) continue;
+      if (section ? section[i] === 0 : lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]] < odMin) continue;
       tissue++;
       const d = dab[i];
       if (d >= tPos) pos++;

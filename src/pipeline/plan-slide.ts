@@ -29,7 +29,8 @@ export async function planSlide(slide: Slide, params: AnalysisParams): Promise<S
   const background = params.stain.background === 'estimate' ? glassIntensity(thumb.raster) : undefined;
   const i0: I0 = background ?? params.stain.i0;
   const mask = tissueMask(thumb.raster, { odThreshold: params.tissue.odThreshold, i0 });
-  const overlapPx = Math.ceil(params.overlapUm / level.mpp);
+  const overlapUm = params.muscle.enabled ? Math.max(params.overlapUm, params.muscle.overlapUm) : params.overlapUm;
+  const overlapPx = Math.ceil(overlapUm / level.mpp);
   const tiles = tileGrid({
     width: level.width,
     height: level.height,

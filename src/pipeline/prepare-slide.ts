@@ -1,4 +1,5 @@
 import type { TileBatchJob } from '../domain/job.js';
+import { findMarker } from '../domain/marker.js';
 import { paramsHash, type AnalysisParams } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { openSlide } from '../slide/open.js';
@@ -24,6 +25,8 @@ export interface PrepareSlideInput {
 }
 
 export interface PreparedSlide {
+  /** the parameters the slide is analysed with: the input's, with muscle analysis decided */
+  params: AnalysisParams;
   plan: SlidePlan;
   stains: StainChoice;
   paramsHash: string;
@@ -40,7 +43,8 @@ export interface PreparedSlide {
  * and its analysis in the store, and cut the tiles into jobs.
  */
 export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSlide> {
-  const { path, metadata, params, store } = input;
+  const { path, metadata, store } = input;
+  const params = withMuscleDecided(input.params, metadata.marker);
   const slide = await openSlide(path, metadata.mpp === undefined ? undefined : { mpp: metadata.mpp });
   try {
     const plan = await planSlide(slide, params);
@@ -59,7 +63,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
         metadata,
       });
       const done = await input.findDone?.(slideId, hash, ANALYSIS_VERSION);
-      if (done !== undefined) return { plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
+      if (done !== undefined) return { params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
       ({ analysisId } = await store.beginAnalysis({
         slideId,
         paramsHash: hash,
@@ -82,9 +86,20 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       params,
       tiles,
     }));
-    return { plan, stains, paramsHash: hash, analysisId, alreadyDone: false, jobs };
+    return { params, plan, stains, paramsHash: hash, analysisId, alreadyDone: false, jobs };
   } finally {
     // tile jobs open the file themselves (a worker thread or another machine)
     await slide.close().catch(() => undefined);
   }
+}
+
+/**
+ * Muscle analysis (params.muscle) unless the caller said otherwise: on for the study's markers
+ * (all muscle stains in the registry), off for slides without one or with another. Decided before
+ * hashing, so the stored parameters say what ran.
+ */
+export function withMuscleDecided(params: AnalysisParams, marker: string | undefined): AnalysisParams {
+  if (params.muscle.enabled !== undefined) return params;
+  const enabled = marker !== undefined && findMarker(marker) !== undefined;
+  return { ...params, muscle: { ...params.muscle, enabled } };
 }

@@ -36,8 +36,8 @@ export interface MarkerScoreInput {
   /** the slide's marker as submitted (any registry spelling) */
   marker: string;
   slide: SlideScores;
-  /** detected cells of the slide; for infiltrates, those outside fibres (`outsideFibres`) */
-  cells: readonly Pick<Detection, 'x' | 'y' | 'grade'>[];
+  /** detected cells of the slide; infiltrates take those not `inFibre` (CD163 counts macrophages inside fibres too) */
+  cells: readonly Pick<Detection, 'x' | 'y' | 'grade' | 'inFibre'>[];
   /** per-tile pixel counts */
   tiles: readonly { tissuePixels: number; dabPositivePixels: number }[];
   mpp: number;
@@ -56,7 +56,7 @@ export function scoreMarker(input: MarkerScoreInput): MarkerScores {
   if (runsScorer(spec, 'infiltrates')) {
     if (!input.locate) out.skipped.push({ scorer: 'infiltrates', reason: 'no location classifier (fibre/perimysium masks and vessels) for this slide' });
     else if (!(input.slide.tissueAreaMm2 > 0)) out.skipped.push({ scorer: 'infiltrates', reason: 'no tissue area' });
-    else out.infiltrates = scoreInfiltrates(input.cells, input.locate, input.slide.tissueAreaMm2, input.infiltrateOptions).scores;
+    else out.infiltrates = scoreInfiltrates(input.cells.filter((c) => !c.inFibre), input.locate, input.slide.tissueAreaMm2, input.infiltrateOptions).scores;
   }
   if (runsScorer(spec, 'il1')) out.il1 = scoreIl1(input.slide, input.il1Thresholds);
   if (runsScorer(spec, 'mhc1')) {

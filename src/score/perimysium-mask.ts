@@ -37,14 +37,22 @@ export function perimysiumFromFibres(
   const r2 = r * r;
   const edt = new DistanceTransform();
   const d2 = new Float32Array(n);
+  // Glass closes like a fibre: where a section was cut through a fascicle, the endomysium of its
+  // outermost fibres (and strands of it left between cut-away fibres) borders glass, and only a
+  // gap wider than a septum there is perimysium.
+  const tissue = opts.tissue;
+  let seed: Uint8Array | Int32Array = fibre;
+  if (tissue) {
+    seed = new Uint8Array(n);
+    for (let i = 0; i < n; i++) seed[i] = fibre[i] !== 0 || tissue[i] === 0 ? 1 : 0;
+  }
   // dilation: within r of a fibre pixel
-  edt.squared(fibre, width, height, d2);
+  edt.squared(seed, width, height, d2);
   const dilated = new Uint8Array(n);
   for (let i = 0; i < n; i++) dilated[i] = d2[i] <= r2 ? 1 : 0;
   // erosion of the dilation: more than r from every pixel outside it
   edt.squared(dilated, width, height, d2, { invert: true });
   const out = new Uint8Array(n);
-  const tissue = opts.tissue;
   for (let i = 0; i < n; i++) {
     const closed = d2[i] > r2;
     out[i] = !closed && (!tissue || tissue[i] !== 0) ? 1 : 0;

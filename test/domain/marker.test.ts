@@ -5,7 +5,7 @@ import { Il1Thresholds } from '../../src/score/il1.js';
 
 describe('marker registry', () => {
   it('holds the nine markers of the study, each valid against its schema', () => {
-    expect(knownMarkers()).toEqual(['CD163', 'CD3', 'CD4', 'CD8', 'CD68', 'IL-1a', 'IL-1b', 'IL-1Ra', 'MHC-I']);
+    expect(knownMarkers()).toEqual(['CD163', 'CD3', 'CD4', 'CD8', 'CD45', 'CD68', 'IL-1a', 'IL-1b', 'IL-1Ra', 'MHC-I']);
     for (const m of MARKERS) expect(MarkerSpec.parse(m)).toEqual(m);
   });
 

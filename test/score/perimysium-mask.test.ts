@@ -40,7 +40,29 @@ describe('perimysiumFromFibres', () => {
     tissue.fill(0, 0, 10 * W);
     const p = perimysiumFromFibres(fibres(), W, H, 0.5, { tissue });
     expect(columns(p, 5)).toEqual([]);
-    expect(columns(p, 10)).toEqual(range(86, 125));
+    expect(columns(p, 50)).toEqual(range(86, 125));
+    // where the septum meets the glass, glass closes like a fibre: only the septum's middle, ≥ 6 µm
+    // from both fibres, is still open on the first tissue row (its corners within 6 µm of
+    // glass and of a fibre are filled)
+    const edge = columns(p, 10);
+    expect(edge.length).toBeGreaterThan(0);
+    expect(edge[0]).toBeGreaterThan(86);
+    expect(edge[edge.length - 1]).toBeLessThan(125);
+  });
+
+  it('a strand of tissue narrower than a septum between a fibre and glass is not perimysium', () => {
+    // fibre x ∈ [0, 40) µm, a 5 µm strand [40, 45), glass beyond
+    const f = new Int32Array(W * H);
+    const tissue = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (x < 80) f[y * W + x] = 1;
+        if (x < 90) tissue[y * W + x] = 1;
+      }
+    }
+    expect(perimysiumFromFibres(f, W, H, 0.5, { tissue }).some((v) => v)).toBe(false);
+    // without the tissue mask the strand runs into open space and is perimysium
+    expect(columns(perimysiumFromFibres(f, W, H, 0.5), 50)[0]).toBe(80);
   });
 
   it('names bad inputs', () => {

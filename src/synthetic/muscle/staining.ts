@@ -97,7 +97,8 @@ export function stainCells(cfg: MuscleConfig, rng: Rng, cells: MuscleCell[], il1
   for (const c of cells) {
     let p = 0;
     if (cfg.marker === 'CD163' && c.kind === 'macrophage') p = 1;
-    else if (cfg.marker === 'infiltrate' && c.kind === 'infiltrate') p = 0.85;
+    // the 'infiltrate' section is stained for a pan-leukocyte marker (CD45 in the registry)
+    else if (cfg.marker === 'infiltrate' && isInflammatory(c.kind)) p = 1;
     else if (cfg.marker.startsWith('IL-1') && il1Expressed && isInflammatory(c.kind)) p = 0.6;
     // draw for every cell so the stream does not depend on the kinds present
     const u = rng.next();

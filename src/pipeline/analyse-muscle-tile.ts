@@ -1,0 +1,94 @@
+import type { Detection, FibreRecord, TileSpec } from '../domain/detection.js';
+import type { AnalysisParams } from '../domain/params.js';
+import { segmentFibres } from '../detect/fibres.js';
+import { gaussianBlur } from '../detect/gaussian.js';
+import type { Point } from '../detect/min-feret.js';
+import { detectVessels } from '../detect/vessels.js';
+import { floatPlane, type RgbRaster } from '../raster.js';
+import { maskLocator } from '../score/cell-location.js';
+import { perimysiumFromFibres } from '../score/perimysium-mask.js';
+import { odLuts, type I0 } from '../stain/od.js';
+
+export interface MuscleTileInput {
+  rgb: RgbRaster;
+  hematoxylin: Float32Array<ArrayBuffer>;
+  dab: Float32Array<ArrayBuffer>;
+  tile: TileSpec;
+  mpp: number;
+  i0: I0;
+  params: AnalysisParams;
+  /** every nucleus centroid of the read rectangle, level-0 µm (peripheral / internal nuclei) */
+  nuclei: readonly Point[];
+  /** the tile's own detections; location and inFibre are set on them */
+  detections: Detection[];
+}
+
+export interface MuscleTileOutput {
+  /** section tissue over the read rectangle (1 = tissue) */
+  tissue: Uint8Array;
+  /** fibres whose centroid lies in the core */
+  fibres: FibreRecord[];
+}
+
+/**
+ * The muscle part of a tile (params.muscle): section tissue, fibres, vessels, and the location of
+ * each owned cell. Everything is computed on the read rectangle (core + muscle overlap), so fibres
+ * and vessels near the core's edge are seen whole; what the tile reports is what its core owns.
+ */
+export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
+  const { rgb, tile, mpp, params } = input;
+  const w = rgb.width;
+  const h = rgb.height;
+  const n = w * h;
+  const origin = { x: tile.read.x0 * mpp, y: tile.read.y0 * mpp };
+
+  // summed RGB OD, lightly smoothed (params.ts): tissue, and glass (outside and in vessel lumens)
+  const [lr, lg, lb] = odLuts(input.i0);
+  const od = floatPlane(w, h);
+  const src = rgb.data;
+  for (let i = 0, s = 0; i < n; i++, s += 3) od.data[i] = lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]];
+  const { tissueOd, tissueSmoothUm } = params.muscle;
+  const smooth = gaussianBlur(od, tissueSmoothUm / mpp).data;
+  const tissue = new Uint8Array(n);
+  const glass = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    tissue[i] = smooth[i] >= tissueOd ? 1 : 0;
+    glass[i] = 1 - tissue[i];
+  }
+
+  const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { nuclei: input.nuclei, origin, glass });
+  const labels = seg.labels;
+  const vessels = detectVessels(glass, gaussianBlur(floatPlane(w, h, input.hematoxylin), 0.5 / mpp).data, w, h, mpp, { origin });
+  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { tissue });
+  const locate = maskLocator({ width: w, height: h, mpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels });
+  for (const d of input.detections) {
+    d.location = locate(d.x, d.y);
+    const px = Math.floor(d.x / mpp) - tile.read.x0;
+    const py = Math.floor(d.y / mpp) - tile.read.y0;
+    d.inFibre = labels[py * w + px] > 0;
+  }
+
+  const { core } = tile;
+  const owned = seg.fibres.filter((f) => {
+    const gx = f.x / mpp;
+    const gy = f.y / mpp;
+    return gx >= core.x0 && gx < core.x1 && gy >= core.y0 && gy < core.y1;
+  });
+  const fibres: FibreRecord[] = owned.map((f) => ({
+    x: f.x,
+    y: f.y,
+    areaUm2: f.areaUm2,
+    minFeretUm: f.minFeretUm,
+    ringDab: f.ringDab,
+    interiorDab: f.interiorDab,
+    peripheralNuclei: f.peripheralNuclei,
+    internalNuclei: f.internalNuclei,
+    perifascicular: f.perifascicular,
+    contour: f.hull.map((p) => [round3(p.x), round3(p.y)] as [number, number]),
+  }));
+  return { tissue, fibres };
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

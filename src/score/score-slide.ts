@@ -1,0 +1,46 @@
+import type { Detection, TileResult } from '../domain/detection.js';
+import { AnalysisError } from '../domain/errors.js';
+import { findMarker } from '../domain/marker.js';
+import type { SlideScores } from '../domain/scores.js';
+import { aggregateTiles } from './aggregate-slide.js';
+import type { Locate } from './cell-location.js';
+import { scoreMarker, type MarkerScores } from './marker-scores.js';
+
+export interface SlideScoring {
+  scores: SlideScores;
+  /** null when the slide has no known marker */
+  markerScores: MarkerScores | null;
+}
+
+/**
+ * A slide's scores from its tile results: the generic ones (aggregate-slide.ts) and the marker's
+ * (marker-scores.ts). One function for embedded mode and the service's aggregate job, so both
+ * give the same numbers from the same tiles.
+ */
+export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; marker?: string; muscle: boolean }): SlideScoring {
+  const scores = aggregateTiles(results, { mpp: opts.mpp });
+  const spec = opts.marker === undefined ? undefined : findMarker(opts.marker);
+  if (!spec) return { scores, markerScores: null };
+  const cells = results.flatMap((r) => r.detections);
+  const markerScores = scoreMarker({
+    marker: spec.id,
+    slide: scores,
+    cells,
+    tiles: results,
+    mpp: opts.mpp,
+    locate: opts.muscle ? locateFromDetections(cells) : undefined,
+    fibres: opts.muscle ? results.flatMap((r) => r.fibres ?? []) : undefined,
+  });
+  return { scores, markerScores };
+}
+
+/** The locations the tiles gave each cell (analyse-muscle-tile.ts), looked up by centroid. */
+function locateFromDetections(cells: readonly Detection[]): Locate {
+  const at = new Map<string, NonNullable<Detection['location']>>();
+  for (const c of cells) if (c.location) at.set(`${c.x},${c.y}`, c.location);
+  return (x, y) => {
+    const loc = at.get(`${x},${y}`);
+    if (!loc) throw new AnalysisError(`the cell at (${x}, ${y}) µm has no location; was the slide analysed as muscle?`);
+    return loc;
+  };
+}
