@@ -124,6 +124,8 @@ export const FIBRE_DEFAULTS: FibreOptions = {
 export interface FibreSegmentation {
   /** per pixel: fibre id, 0 elsewhere */
   labels: Int32Array;
+  /** per fibre pixel: distance from the fibre's edge, px (pixel centres; 0.5 on the edge) */
+  depthPx: Float32Array;
   fibres: Fibre[];
   fascicles: Fascicle[];
   /** the hematoxylin OD the boundary threshold used */
@@ -310,7 +312,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
       hull: hull.map((p) => ({ x: o.origin.x + p.x * mpp, y: o.origin.y + p.y * mpp })),
     });
   }
-  return { labels, fibres, fascicles: groups.fascicles, boundaryOd, crosstalk: leak };
+  return { labels, depthPx: depth, fibres, fascicles: groups.fascicles, boundaryOd, crosstalk: leak };
 }
 
 /** Median of the values ≥ floor (a 1024-bin histogram over 0–1 OD: precise to 0.001). */

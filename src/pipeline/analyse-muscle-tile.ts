@@ -1,6 +1,6 @@
 import type { Detection, FibreRecord, TileSpec } from '../domain/detection.js';
 import type { AnalysisParams } from '../domain/params.js';
-import { segmentFibres } from '../detect/fibres.js';
+import { FIBRE_DEFAULTS, segmentFibres } from '../detect/fibres.js';
 import { gaussianBlur } from '../detect/gaussian.js';
 import type { Point } from '../detect/min-feret.js';
 import { detectVessels } from '../detect/vessels.js';
@@ -8,6 +8,15 @@ import { floatPlane, type RgbRaster } from '../raster.js';
 import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
 import { odLuts, type I0 } from '../stain/od.js';
+
+/**
+ * A cell is inside a fibre when its centroid lies deeper than this, µm: the depth that makes a
+ * myonucleus internal (FIBRE_DEFAULTS.internalDepthUm). Nearer the edge it sits on the
+ * sarcolemma, where peripheral myonuclei and endomysial cells pressed against the fibre both lie;
+ * the segmented edge runs ~1 µm inside the true one, so a stricter rule would drop infiltrating
+ * cells of a cluster squeezed between fibres (tuning seed 30: a 14-cell cluster lost).
+ */
+export const IN_FIBRE_DEPTH_UM = FIBRE_DEFAULTS.internalDepthUm;
 
 export interface MuscleTileInput {
   rgb: RgbRaster;
@@ -65,7 +74,8 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
     d.location = locate(d.x, d.y);
     const px = Math.floor(d.x / mpp) - tile.read.x0;
     const py = Math.floor(d.y / mpp) - tile.read.y0;
-    d.inFibre = labels[py * w + px] > 0;
+    const i = py * w + px;
+    d.inFibre = labels[i] > 0 && seg.depthPx[i] * mpp > IN_FIBRE_DEPTH_UM;
   }
 
   const { core } = tile;

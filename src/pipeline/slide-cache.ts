@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { openSlide } from '../slide/open.js';
 import type { Slide } from '../slide/types.js';
 
@@ -10,7 +11,9 @@ export class SlideCache {
   constructor(private readonly capacity = 4) {}
 
   get(path: string, mpp?: number): Promise<Slide> {
-    const key = `${path}\u0000${mpp ?? ''}`;
+    // a file replaced at the same path (a long-lived service worker sees many) is another slide
+    const st = statSync(path, { throwIfNoEntry: false });
+    const key = `${path}\u0000${mpp ?? ''}\u0000${st?.mtimeMs ?? ''}\u0000${st?.size ?? ''}`;
     let slide = this.open.get(key);
     if (slide) {
       // re-insert to mark as most recently used

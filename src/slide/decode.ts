@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { SlideFormatError } from '../domain/errors.js';
 import { rgbRaster, type RgbRaster } from '../raster.js';
@@ -13,7 +14,27 @@ export interface PageRef {
   subifd?: number;
 }
 
+const seenFiles = new Map<string, string>();
+
+/**
+ * libvips caches decoders by file name, so a file replaced at the same path (a re-exported slide,
+ * a long-lived service worker) would be read through the old file's header: offsets into bytes
+ * that moved. When a path's size or mtime changes, the cache is dropped (cache(false) empties it,
+ * cache(true) restores sharp's defaults).
+ */
+function dropCacheIfReplaced(path: string): void {
+  const st = statSync(path, { throwIfNoEntry: false });
+  const signature = st ? `${st.mtimeMs}:${st.size}` : '';
+  const before = seenFiles.get(path);
+  if (before !== undefined && before !== signature) {
+    sharp.cache(false);
+    sharp.cache(true);
+  }
+  seenFiles.set(path, signature);
+}
+
 function source(path: string, ref: PageRef, sequentialRead: boolean): Sharp {
+  dropCacheIfReplaced(path);
   return sharp(path, { page: ref.page, subifd: ref.subifd, limitInputPixels: false, sequentialRead, failOn: 'warning' });
 }
 

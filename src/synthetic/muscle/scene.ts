@@ -113,7 +113,18 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
 function keepInSection(planted: { cells: MuscleCell[]; clusters: PlantedCluster[] }, section: Section | null, tissue: MuscleTissue): { cells: MuscleCell[]; clusters: PlantedCluster[] } {
   if (!section) return planted;
   const out = new Set<number>();
-  for (const c of planted.cells) if (!inSection(section, tissue, c.x, c.y)) out.add(c.id);
+  // a perivascular cell whose vessel was cut away has lost what made it perivascular
+  const vesselGone = (c: MuscleCell): boolean => {
+    if (c.location !== 'perivascular') return false;
+    let best = -1;
+    let d = Infinity;
+    for (const v of tissue.vessels) {
+      const e = Math.hypot(c.x - v.x, c.y - v.y) - v.r;
+      if (e < d) [d, best] = [e, v.id];
+    }
+    return best >= 0 && !inSection(section, tissue, tissue.vessels[best].x, tissue.vessels[best].y);
+  };
+  for (const c of planted.cells) if (!inSection(section, tissue, c.x, c.y) || vesselGone(c)) out.add(c.id);
   const clusters = planted.clusters.filter((k) => {
     if (!k.members.some((m) => out.has(m))) return true;
     for (const m of k.members) out.add(m);

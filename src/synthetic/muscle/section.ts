@@ -1,8 +1,9 @@
 /**
  * Where the section is (sectionMarginUm in options.ts): an inset rectangle whose edge follows
- * whole fibres. A pure function of position, so planting, cell filtering and truth agree.
+ * whole fibres and whole vessels (kept when their centre lies inside). A pure function of
+ * position, so planting, cell filtering and truth agree.
  */
-import { fibreAt, type MuscleTissue } from './tissue.js';
+import { fibreAt, vesselAt, type MuscleTissue } from './tissue.js';
 
 export interface Section {
   /** inset rectangle, px, half-open */
@@ -40,5 +41,11 @@ export function inSection(section: Section | null, tissue: MuscleTissue, x: numb
   if (inside && x >= x0 + reach && x < x1 - reach && y >= y0 + reach && y < y1 - reach) return true;
   if (!inside && (x < x0 - reach || x >= x1 + reach || y < y0 - reach || y >= y1 + reach)) return false;
   const id = fibreId ?? fibreAt(tissue, x, y).id;
-  return id >= 0 ? section.fibreKept[id] === 1 : inside;
+  if (id >= 0) return section.fibreKept[id] === 1;
+  const v = vesselAt(tissue, x, y);
+  if (v >= 0) {
+    const c = tissue.vessels[v];
+    return c.x >= x0 && c.x < x1 && c.y >= y0 && c.y < y1;
+  }
+  return inside;
 }

@@ -149,6 +149,15 @@ export function vesselWallDistance(t: MuscleTissue, x: number, y: number): numbe
 }
 const nearScratch: number[] = [];
 
+/** The vessel whose outer wall encloses (x, y) (px), or −1. */
+export function vesselAt(t: MuscleTissue, x: number, y: number): number {
+  for (const id of t.vesselGrid.near(x, y, t.vesselReach, nearScratch)) {
+    const v = t.vessels[id];
+    if (Math.hypot(x - v.x, y - v.y) <= v.r) return id;
+  }
+  return -1;
+}
+
 /** Value in [lo, hi] shared by the unordered pair (a, b). */
 function pairValue(seed: number, a: number, b: number, lo: number, hi: number): number {
   return lo + (hi - lo) * hashNoise(seed, Math.min(a, b), Math.max(a, b));

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUSCLE_ACCEPTANCE as A } from '../../src/eval/evaluate-muscle-slide.js';
+import { HELDOUT_SEED_BASE, evaluateMuscleSeeds, type MuscleHeldoutRow } from '../../src/eval/muscle-heldout.js';
+import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
+
+// The held-out synthetic muscle sections `npm run eval` prints (seeds never used while tuning),
+// through the whole pipeline: file on disk → tiles → worker threads → marker scores.
+export const MUSCLE_HELDOUT_COUNT = 24;
+let executor: TileExecutor;
+let rows: MuscleHeldoutRow[];
+
+beforeAll(async () => {
+  executor = threadPoolExecutor(2);
+  rows = await evaluateMuscleSeeds(
+    Array.from({ length: MUSCLE_HELDOUT_COUNT }, (_, i) => HELDOUT_SEED_BASE + i),
+    { executor, size: 1536 },
+  );
+}, 600_000);
+
+afterAll(async () => {
+  await executor?.close();
+});
+
+const share = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
+
+describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED_BASE + MUSCLE_HELDOUT_COUNT - 1})`, () => {
+  it('spans every marker, several formats and ~100 fibres per slide', () => {
+    expect(new Set(rows.map((r) => r.marker))).toEqual(new Set(['MHC-I', 'CD163', 'infiltrate', 'IL-1a', 'IL-1b', 'IL-1Ra']));
+    expect(new Set(rows.map((r) => r.format)).size).toBe(3);
+    for (const r of rows) expect(r.evaluation.fibres.truth, `seed ${r.seed}`).toBeGreaterThan(50);
+  });
+
+  it(`fibre F1 ≥ ${A.fibreF1} at IoU ≥ ${A.fibreIou}; minimal Feret within ${A.feretRelErr * 100}% (median per slide)`, () => {
+    for (const r of rows) {
+      expect(r.evaluation.fibres.f1, `seed ${r.seed}`).toBeGreaterThanOrEqual(A.fibreF1);
+      expect(r.evaluation.fibres.medianFeretRelErr, `seed ${r.seed}`).toBeLessThanOrEqual(A.feretRelErr);
+    }
+  });
+
+  it(`MHC-I grade exact on ≥ ${A.mhcGradeExactShare * 100}% of MHC-I slides, never off by more than ${A.mhcGradeMaxOff}`, () => {
+    const mhc = rows.filter((r) => r.marker === 'MHC-I').map((r) => r.evaluation.mhc1!);
+    expect(mhc.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(mhc.map((m) => m.truthGrade)).size, 'grades spanned').toBeGreaterThanOrEqual(3);
+    expect(share(mhc.map((m) => m.grade === m.truthGrade))).toBeGreaterThanOrEqual(A.mhcGradeExactShare);
+    for (const m of mhc) expect(Math.abs(m.grade - m.truthGrade)).toBeLessThanOrEqual(A.mhcGradeMaxOff);
+  });
+
+  it(`CD163+ density within ${A.cd163RelErr * 100}% of truth`, () => {
+    const cd = rows.filter((r) => r.marker === 'CD163');
+    expect(cd.length).toBeGreaterThanOrEqual(3);
+    for (const r of cd) expect(r.evaluation.cd163!.relErr, `seed ${r.seed}`).toBeLessThanOrEqual(A.cd163RelErr);
+  });
+
+  it(`infiltrate cell location accuracy ≥ ${A.locationAccuracy} on every slide`, () => {
+    for (const r of rows) {
+      expect(r.evaluation.location.matched, `seed ${r.seed}`).toBeGreaterThan(20);
+      expect(r.evaluation.location.accuracy, `seed ${r.seed}`).toBeGreaterThanOrEqual(A.locationAccuracy);
+    }
+  });
+
+  it(`cluster count exact on ≥ ${A.clusterExactShare * 100}% of infiltrate slides`, () => {
+    const cl = rows.filter((r) => r.marker === 'infiltrate').map((r) => r.evaluation.clusters!);
+    expect(cl.length).toBeGreaterThanOrEqual(5);
+    expect(cl.some((c) => c.truth > 0)).toBe(true);
+    expect(share(cl.map((c) => c.found === c.truth))).toBeGreaterThanOrEqual(A.clusterExactShare);
+  });
+
+  it(`IL-1 "expressed" calls match truth on ≥ ${A.il1Share * 100}% of IL-1 slides`, () => {
+    const il = rows.filter((r) => r.marker.startsWith('IL-1')).map((r) => r.evaluation.il1!);
+    expect(il.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(il.map((c) => c.truth))).toEqual(new Set([true, false]));
+    expect(share(il.map((c) => c.expressed === c.truth))).toBeGreaterThanOrEqual(A.il1Share);
+  });
+});
