@@ -3,6 +3,8 @@ import Table from 'cli-table3';
 import { ACCEPTANCE } from '../src/eval/evaluate-slide.js';
 import { HELDOUT_SEED_BASE, evaluateSeeds } from '../src/eval/heldout.js';
 import { threadPoolExecutor } from '../src/pipeline/executor.js';
+import { MUSCLE_ACCEPTANCE as MA } from '../src/eval/evaluate-muscle-slide.js';
+import { evaluateMuscleSeeds } from '../src/eval/muscle-heldout.js';
 
 const count = Number(process.env.EVAL_SLIDES ?? 12);
 const size = Number(process.env.EVAL_SIZE ?? 2048);
@@ -57,6 +59,65 @@ try {
   } else {
     console.log(`\nAll ${rows.length} held-out slides meet every bar.`);
   }
+
+  await compareDetectors(seeds.slice(0, Number(process.env.EVAL_MODEL_SLIDES ?? 4)));
+  await muscle();
 } finally {
   await executor.close();
+}
+
+/** Classical vs learned nucleus detector on the same held-out slides, through the same pipeline. */
+async function compareDetectors(modelSeeds: number[]): Promise<void> {
+  console.log(`\nNucleus detectors side by side (held-out seeds ${modelSeeds[0]}–${modelSeeds[modelSeeds.length - 1]}, ${size}×${size}, full pipeline):`);
+  const t = new Table({ head: ['seed', 'cells', 'classical F1 (P, R)', 's', 'model F1 (P, R)', 's'], style: { head: [], border: [] } });
+  const classical = await evaluateSeeds(modelSeeds, { executor, size, params: { detector: 'classical' } });
+  const model = await evaluateSeeds(modelSeeds, { executor, size, params: { detector: 'model' } });
+  const f = (e: (typeof classical)[number]['evaluation']) => `${e.f1.toFixed(3)} (${e.precision.toFixed(3)}, ${e.recall.toFixed(3)})`;
+  classical.forEach((c, i) => t.push([c.seed, c.evaluation.truthCells, f(c.evaluation), c.seconds.toFixed(1), f(model[i].evaluation), model[i].seconds.toFixed(1)]));
+  const mean = (rs: typeof classical) => (rs.reduce((s, r) => s + r.evaluation.f1, 0) / rs.length).toFixed(3);
+  t.push(['mean', '', mean(classical), '', mean(model), '']);
+  console.log(t.toString());
+}
+
+/** Held-out synthetic muscle: fibres, MHC-I, CD163, infiltrate locations and clusters, IL-1. */
+async function muscle(): Promise<void> {
+  const n = Number(process.env.EVAL_MUSCLE_SLIDES ?? 24);
+  const mSeeds = Array.from({ length: n }, (_, i) => HELDOUT_SEED_BASE + i);
+  console.log(`\nHeld-out synthetic muscle: ${n} sections 1536×1536 px at 0.5 µm/px with glass round them, seeds ${mSeeds[0]}–${mSeeds[n - 1]}`);
+  const rows = await evaluateMuscleSeeds(mSeeds, { executor, size: 1536 });
+  const t = new Table({
+    head: ['seed', 'marker', 'fibres', 'fibre F1', 'Feret err', 'location acc', 'marker score (found / truth)', 'tissue err', 's'],
+    style: { head: [], border: [] },
+  });
+  for (const r of rows) {
+    const e = r.evaluation;
+    const score = e.mhc1
+      ? `MHC-I grade ${e.mhc1.grade}/${e.mhc1.truthGrade} (${e.mhc1.pctPositive.toFixed(1)}%/${e.mhc1.truthPct.toFixed(1)}%)`
+      : e.cd163
+        ? `CD163+ ${e.cd163.perMm2.toFixed(1)}/${e.cd163.truthPerMm2.toFixed(1)} /mm² (${(e.cd163.relErr * 100).toFixed(1)}%)`
+        : e.clusters
+          ? `clusters ${e.clusters.found}/${e.clusters.truth}`
+          : e.il1
+            ? `expressed ${e.il1.expressed}/${e.il1.truth}`
+            : '';
+    t.push([r.seed, r.marker, e.fibres.truth, e.fibres.f1.toFixed(3), `${(e.fibres.medianFeretRelErr * 100).toFixed(1)}%`, e.location.accuracy.toFixed(3), score, `${(e.tissueAreaMm2.relErr * 100).toFixed(1)}%`, r.seconds.toFixed(1)]);
+  }
+  console.log(t.toString());
+  const ev = rows.map((r) => r.evaluation);
+  const share = (xs: boolean[]) => (xs.length ? xs.filter(Boolean).length / xs.length : NaN);
+  const mhc = ev.flatMap((e) => (e.mhc1 ? [e.mhc1] : []));
+  const cl = ev.flatMap((e) => (e.clusters ? [e.clusters] : []));
+  const il = ev.flatMap((e) => (e.il1 ? [e.il1] : []));
+  const cd = ev.flatMap((e) => (e.cd163 ? [e.cd163] : []));
+  const checks: [string, string, boolean][] = [
+    ['fibre F1 at IoU ≥ 0.5 (worst slide)', Math.min(...ev.map((e) => e.fibres.f1)).toFixed(3), ev.every((e) => e.fibres.f1 >= MA.fibreF1)],
+    ['min Feret median error (worst slide)', `${(Math.max(...ev.map((e) => e.fibres.medianFeretRelErr)) * 100).toFixed(1)}%`, ev.every((e) => e.fibres.medianFeretRelErr <= MA.feretRelErr)],
+    ['MHC-I grade exact (share of MHC-I slides)', `${mhc.filter((m) => m.grade === m.truthGrade).length}/${mhc.length}`, share(mhc.map((m) => m.grade === m.truthGrade)) >= MA.mhcGradeExactShare && mhc.every((m) => Math.abs(m.grade - m.truthGrade) <= 1)],
+    ['CD163+ density error (worst slide)', `${(Math.max(...cd.map((c) => c.relErr)) * 100).toFixed(1)}%`, cd.every((c) => c.relErr <= MA.cd163RelErr)],
+    ['infiltrate location accuracy (worst slide)', Math.min(...ev.map((e) => e.location.accuracy)).toFixed(3), ev.every((e) => e.location.accuracy >= MA.locationAccuracy)],
+    ['cluster count exact (share of infiltrate slides)', `${cl.filter((c) => c.found === c.truth).length}/${cl.length}`, share(cl.map((c) => c.found === c.truth)) >= MA.clusterExactShare],
+    ['IL-1 expressed call right (share of IL-1 slides)', `${il.filter((c) => c.expressed === c.truth).length}/${il.length}`, share(il.map((c) => c.expressed === c.truth)) >= MA.il1Share],
+  ];
+  for (const [name, value, ok] of checks) console.log(`  ${name.padEnd(50)} ${value.padEnd(8)} ${ok ? 'meets the bar' : 'MISSES the bar'}`);
+  if (checks.some(([, , ok]) => !ok)) process.exitCode = 1;
 }

@@ -7,6 +7,7 @@ export interface AnalysisCliOptions {
   tileSize?: string;
   stain?: 'default' | 'macenko';
   compartment?: 'nucleus' | 'cytoplasm' | 'cell';
+  detector?: 'classical' | 'model';
   threads?: string;
   store: boolean;
   dataDir?: string;
@@ -19,6 +20,7 @@ export function addAnalysisOptions(cmd: Command): Command {
     .option('--tile-size <px>', 'tile core size in analysis pixels (default 1024)')
     .addOption(new Option('--stain <mode>', 'stain vectors: H-DAB defaults or per-slide Macenko').choices(['default', 'macenko']))
     .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell']))
+    .addOption(new Option('--detector <d>', 'nucleus detector: classical watershed or the learned U-Net (models/nuclei-unet)').choices(['classical', 'model']))
     .option('--threads <n>', 'worker threads (default: WORKER_CONCURRENCY or all cores)')
     .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data)')
     .option('--no-store', 'do not store results')
@@ -38,6 +40,7 @@ export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParams {
     tileSize: num('tile-size', o.tileSize),
     stain: o.stain ? { mode: o.stain } : undefined,
     compartment: o.compartment,
+    detector: o.detector,
   };
   const parsed = AnalysisParams.safeParse(JSON.parse(JSON.stringify(input)));
   if (!parsed.success) {

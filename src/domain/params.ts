@@ -69,6 +69,11 @@ export const AnalysisParams = z.object({
     .refine((t) => t[0] < t[1] && t[1] < t[2], 'grade thresholds must increase'),
   /** DAB OD at or above which a tissue pixel counts as positive area (SCIENCE.md) */
   positiveAreaThreshold: z.number().positive().default(0.25),
+  /**
+   * Nucleus detector: 'classical' (background-corrected hematoxylin threshold + watershed,
+   * src/detect/nuclei.ts) or 'model' (the U-Net in models/nuclei-unet, src/detect/model.ts).
+   */
+  detector: z.enum(['classical', 'model']).default('classical'),
   muscle: z
     .object({
       /**

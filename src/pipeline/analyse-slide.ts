@@ -8,7 +8,7 @@ import { scoreSlide } from '../score/score-slide.js';
 import type { I0 } from '../stain/od.js';
 import type { StainMatrix } from '../stain/vectors.js';
 import type { Store } from '../store/store.js';
-import { ANALYSIS_VERSION, MODEL_ID_CLASSICAL } from '../version.js';
+import { ANALYSIS_VERSION, modelIdFor } from '../version.js';
 import type { TileExecutor } from './executor.js';
 import { batchSizeFor } from './plan-slide.js';
 import { prepareSlide } from './prepare-slide.js';
@@ -105,7 +105,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
         stainNote: stains.note,
         paramsHash: hash,
         codeVersion: ANALYSIS_VERSION,
-        modelId: MODEL_ID_CLASSICAL,
+        modelId: modelIdFor(params),
       },
     };
   } catch (err) {

@@ -1,5 +1,7 @@
 import type { TileResult } from '../domain/detection.js';
 import { TileBatchJob } from '../domain/job.js';
+import { loadNucleusModel, type NucleusModel } from '../detect/model.js';
+import { NUCLEUS_MODEL_DIR } from '../version.js';
 import { analyseTile } from './analyse-tile.js';
 import { SlideCache } from './slide-cache.js';
 
@@ -12,13 +14,25 @@ const slides = new SlideCache();
 export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> {
   const job = TileBatchJob.parse(payload);
   const slide = await slides.get(job.slidePath, job.metadataMpp);
+  const model = job.params.detector === 'model' ? await sharedNucleusModel() : undefined;
   const results: TileResult[] = [];
   for (const tile of job.tiles) {
     const { x0, y0, x1, y1 } = tile.read;
     const rgb = await slide.readRegion(job.level, x0, y0, x1 - x0, y1 - y0);
-    results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, params: job.params }));
+    results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, params: job.params, model }));
   }
   return results;
+}
+
+let modelLoad: Promise<NucleusModel> | undefined;
+
+/** One model per thread, loaded on first use (tfjs-node when installed, else wasm). */
+function sharedNucleusModel(): Promise<NucleusModel> {
+  modelLoad ??= loadNucleusModel(NUCLEUS_MODEL_DIR).catch((err: unknown) => {
+    modelLoad = undefined;
+    throw err;
+  });
+  return modelLoad;
 }
 
 export function closeCachedSlides(): Promise<void> {

@@ -3,8 +3,9 @@ import { AnalysisError } from '../domain/errors.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { CellExpander, measureCells } from '../detect/cells.js';
 import { analyseMuscleTile } from './analyse-muscle-tile.js';
-import { NucleusDetector } from '../detect/nuclei.js';
-import { floatPlane, type RgbRaster } from '../raster.js';
+import { detectNucleiWithModel, type NucleusModel } from '../detect/model.js';
+import { NucleusDetector, type NucleusDetection } from '../detect/nuclei.js';
+import { floatPlane, type FloatPlane, type RgbRaster } from '../raster.js';
 import { gradeOf } from '../score/grade.js';
 import { deconvolveInto } from '../stain/deconvolve.js';
 import { odLuts, type I0 } from '../stain/od.js';
@@ -17,6 +18,8 @@ export interface TileContext {
   /** background intensity for OD (one value or per channel); 255 when absent */
   i0?: I0;
   params: AnalysisParams;
+  /** the loaded nucleus model when params.detector is 'model' */
+  model?: NucleusModel;
 }
 
 /**
@@ -42,6 +45,14 @@ export class TileAnalyser {
     this.cellLabels = new Int32Array(n);
   }
 
+  private detectNuclei(hem: FloatPlane, ctx: TileContext, tile: TileSpec): Pick<NucleusDetection, 'nuclei' | 'boxes'> {
+    if (ctx.params.detector === 'classical') return this.nuclei.detect(hem, ctx.mpp, ctx.params.nucleus, this.nucleusLabels, { x: tile.read.x0, y: tile.read.y0 });
+    if (!ctx.model) throw new AnalysisError(`tile ${tile.id}: the model detector was chosen but no nucleus model was loaded`);
+    const found = detectNucleiWithModel(hem, ctx.mpp, ctx.model, ctx.params.nucleus);
+    this.nucleusLabels.set(found.labels);
+    return found;
+  }
+
   analyse(rgb: RgbRaster, tile: TileSpec, ctx: TileContext): TileResult {
     checkTile(rgb, tile, ctx);
     const { params, mpp } = ctx;
@@ -54,7 +65,7 @@ export class TileAnalyser {
     const dab = this.dab.subarray(0, n);
     deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab });
 
-    const { nuclei, boxes } = this.nuclei.detect(floatPlane(w, h, hem), mpp, params.nucleus, this.nucleusLabels, { x: tile.read.x0, y: tile.read.y0 });
+    const { nuclei, boxes } = this.detectNuclei(floatPlane(w, h, hem), ctx, tile);
     const nucleusLabels = this.nucleusLabels;
     const cellLabels = this.cellLabels;
     this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels, boxes);

@@ -5,7 +5,7 @@ import type { SlideMetadata } from '../domain/slide.js';
 import { openSlide } from '../slide/open.js';
 import { fileSha256 } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
-import { ANALYSIS_VERSION, MODEL_ID_CLASSICAL } from '../version.js';
+import { ANALYSIS_VERSION, modelIdFor } from '../version.js';
 import { chunk } from './batches.js';
 import { chooseStains, type StainChoice } from './estimate-stains.js';
 import { planSlide, type SlidePlan } from './plan-slide.js';
@@ -70,7 +70,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
         params,
         stain: { ...stains.matrix, i0: stains.i0, note: stains.note },
         codeVersion: ANALYSIS_VERSION,
-        modelId: MODEL_ID_CLASSICAL,
+        modelId: modelIdFor(params),
         mpp: plan.level.mpp,
         level: plan.level.index,
         tilesTotal: plan.tiles.length,

@@ -12,6 +12,8 @@ import { queueBatchService } from '../../src/api/queue-batch-service.js';
 import { buildServer, type ApiServer } from '../../src/api/server.js';
 import { submitBatch } from '../../src/service/submit.js';
 import { TokenStore } from '../../src/store/token-store.js';
+import type { MarkerScores } from '../../src/score/marker-scores.js';
+import { makeMuscleScene, muscleTruthOf, writeMuscleSlide } from '../../src/synthetic/muscle/index.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { countKeys, openHarness, stopProcess, type Harness } from './harness.js';
@@ -19,22 +21,27 @@ import { countKeys, openHarness, stopProcess, type Harness } from './harness.js'
 let dir: string;
 const f = (name: string) => path.join(dir, name);
 
-/** Embedded mode on the same file and parameters: the scores service mode must equal exactly. */
-async function embeddedScores(file: string, params: AnalysisParams): Promise<SlideScores> {
+interface BothScores {
+  scores: SlideScores;
+  markerScores: MarkerScores | null;
+}
+
+/** Embedded mode on the same file, marker and parameters: the scores service mode must equal exactly. */
+async function embeddedScores(file: string, params: AnalysisParams, marker?: string): Promise<BothScores> {
   const executor = inlineExecutor();
   try {
-    const outcome = await analyseSlide({ path: file, params, executor });
+    const outcome = await analyseSlide({ path: file, params, executor, metadata: marker === undefined ? {} : { marker } });
     if (!outcome.ok) throw new Error(outcome.error);
-    return outcome.scores;
+    return { scores: outcome.scores, markerScores: outcome.markerScores };
   } finally {
     await executor.close();
   }
 }
 
-async function serviceScores(h: Harness, analysisId: number): Promise<SlideScores> {
+async function serviceScores(h: Harness, analysisId: number): Promise<BothScores> {
   const row = (await h.service.store.listScores()).find((r) => r.analysisId === analysisId);
   if (!row) throw new Error(`no scores stored for analysis ${analysisId}`);
-  return row.scores;
+  return { scores: row.scores, markerScores: row.markerScores };
 }
 
 beforeAll(async () => {
@@ -44,7 +51,11 @@ beforeAll(async () => {
   const whole = await readFile(f('good-a.tif'));
   await writeFile(f('corrupt.tif'), whole.subarray(0, Math.floor(whole.length * 0.4)));
   await writeSyntheticSlide(makeScene({ seed: 43, width: 1600, height: 1600 }), f('many-tiles.tif'), 'pyramidal-tiff');
+  await writeMuscleSlide(muscleScene, f('muscle-mhc.tif'), 'pyramidal-tiff');
 });
+
+// a muscle section (tuning seed) stained for MHC-I: fibres cross tile seams at tile size 512
+const muscleScene = makeMuscleScene({ seed: 9, width: 1200, height: 1100, marker: 'MHC-I', sectionMarginUm: 60, mhcPattern: 'diffuse', mhcFraction: 0.4 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -87,6 +98,7 @@ describe('service mode with two worker processes', () => {
           { file: 'good-a.tif', patient: 'P01', marker: 'CD163', timepoint: 'baseline' },
           { file: 'corrupt.tif', patient: 'P02', marker: 'CD163' },
           { file: 'good-b.svs', patient: 'P03', marker: 'CD163' },
+          { file: 'muscle-mhc.tif', patient: 'P04', marker: 'MHC class I' },
         ],
       },
     });
@@ -105,24 +117,35 @@ describe('service mode with two worker processes', () => {
       ['done', null],
       ['failed', 'SLIDE_FORMAT'],
       ['done', null],
+      ['done', null],
     ]);
-    expect(batch.slides.map((s) => s.status)).toEqual(['done', 'failed', 'done']);
+    expect(batch.slides.map((s) => s.status)).toEqual(['done', 'failed', 'done', 'done']);
     const bad = batch.slides[1];
     expect(bad.code).toBe('SLIDE_FORMAT');
     expect(bad.error).toContain(f('corrupt.tif'));
     expect(bad.error).toMatch(/truncated|corrupt/);
 
-    const [embeddedA, embeddedB] = await Promise.all([embeddedScores(f('good-a.tif'), params), embeddedScores(f('good-b.svs'), params)]);
+    const [embeddedA, embeddedB, embeddedM] = await Promise.all([
+      embeddedScores(f('good-a.tif'), params, 'CD163'),
+      embeddedScores(f('good-b.svs'), params, 'CD163'),
+      embeddedScores(f('muscle-mhc.tif'), params, 'MHC-I'),
+    ]);
     for (const [slide, embedded] of [
       [batch.slides[0], embeddedA],
       [batch.slides[2], embeddedB],
+      [batch.slides[3], embeddedM],
     ] as const) {
       expect(slide.error).toBeNull();
       expect(slide.tilesTotal).toBeGreaterThan(1);
       expect(slide.tilesDone).toBe(slide.tilesTotal);
-      expect(embedded.cells).toBeGreaterThan(20);
+      expect(embedded.scores.cells).toBeGreaterThan(20);
+      expect(embedded.markerScores).not.toBeNull();
       expect(await serviceScores(h, slide.analysisId!)).toEqual(embedded);
     }
+    // the muscle slide's MHC-I scores are the right ones, not merely the same in both modes
+    const truth = muscleTruthOf(muscleScene);
+    expect(embeddedM.markerScores!.mhc1!.grade).toBe(truth.scores.mhcGrade);
+    expect(Math.abs(embeddedM.markerScores!.mhc1!.fibres - truth.fibres.length)).toBeLessThanOrEqual(2);
 
     // the failure is where embedded mode would have put it too
     const failures = await h.service.store.listFailures();
@@ -184,10 +207,10 @@ describe('service mode with two worker processes', () => {
       [done.analysisId],
     );
     expect(rows[0].n).toBe(rows[0].total);
-    const scores = await serviceScores(h, done.analysisId!);
+    const { scores } = await serviceScores(h, done.analysisId!);
     const dets = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM detections WHERE analysis_id = $1', [done.analysisId]);
     expect(dets.rows[0].n).toBe(scores.cells);
-    expect(scores).toEqual(await embeddedScores(f('many-tiles.tif'), params));
+    expect(scores).toEqual((await embeddedScores(f('many-tiles.tif'), params)).scores);
   });
 
   it('a worker stops on SIGTERM with exit code 0', async () => {
