@@ -5,7 +5,7 @@ import { addAnalysisOptions, paramsFromOptions, type AnalysisCliOptions } from '
 import { openRunContext } from './open-run-context.js';
 import { readManifest } from './read-manifest.js';
 import { runSlides, type SlideRequest } from './run-slides.js';
-import { scoreTable } from './score-table.js';
+import { markerLines, scoreTable } from './score-table.js';
 import { outcomesJson } from './outcomes-json.js';
 
 interface AnalyzeOptions extends AnalysisCliOptions {
@@ -30,7 +30,11 @@ export function registerAnalyze(program: Command): void {
     const ctx = await openRunContext(o);
     try {
       const outcomes = await runSlides(requests, { params, executor: ctx.executor, store: ctx.store });
-      process.stdout.write(o.json ? `${JSON.stringify(outcomesJson(outcomes), null, 2)}\n` : `${scoreTable(outcomes)}\n`);
+      if (o.json) process.stdout.write(`${JSON.stringify(outcomesJson(outcomes), null, 2)}\n`);
+      else {
+        const marker = markerLines(outcomes);
+        process.stdout.write(`${scoreTable(outcomes)}\n${marker ? `${marker}\n` : ''}`);
+      }
       if (outcomes.some((x) => !x.ok)) process.exitCode = 1;
     } finally {
       await ctx.close();

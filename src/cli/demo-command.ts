@@ -10,7 +10,7 @@ import { addAnalysisOptions, paramsFromOptions, type AnalysisCliOptions } from '
 import { openRunContext } from './open-run-context.js';
 import { readManifest, type ResolvedEntry } from './read-manifest.js';
 import { runSlides } from './run-slides.js';
-import { scoreTable } from './score-table.js';
+import { scoreTable, markerLines } from './score-table.js';
 
 const SHIPPED_MANIFEST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../slides/manifest.json');
 
@@ -32,7 +32,8 @@ export function registerDemo(program: Command): void {
       const seconds = (performance.now() - started) / 1000;
       const labels = entries.map((e) => `${path.basename(e.path)}\n${[e.metadata.patient, e.metadata.timepoint, e.metadata.marker].filter(Boolean).join(' ')}`);
       process.stdout.write(`\nScores per slide (${entries.length} slides, ${seconds.toFixed(1)} s${ctx.store ? ', stored' : ''})\n`);
-      process.stdout.write(`${scoreTable(outcomes, labels)}\n`);
+      const marker = markerLines(outcomes, labels);
+      process.stdout.write(`${scoreTable(outcomes, labels)}\n${marker ? `${marker}\n` : ''}`);
       process.stdout.write(`\nAgainst the planted ground truth\n${await truthTable(entries, outcomes)}\n`);
       if (outcomes.some((x) => !x.ok)) process.exitCode = 1;
     } finally {

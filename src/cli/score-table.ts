@@ -36,3 +36,26 @@ export function scoreTable(outcomes: SlideOutcome[], labels?: string[]): string 
   });
   return table.toString();
 }
+
+/** The marker's own scores, one line per analysed slide that has them; empty when none has. */
+export function markerLines(outcomes: SlideOutcome[], labels?: string[]): string {
+  const lines: string[] = [];
+  outcomes.forEach((o, i) => {
+    if (!o.ok || !o.markerScores) return;
+    const m = o.markerScores;
+    const parts: string[] = [];
+    if (m.mhc1) parts.push(`MHC-I ${m.mhc1.positive}/${m.mhc1.fibres} fibres positive (${fmt(m.mhc1.percentPositive)}%), grade ${m.mhc1.grade}, ${m.mhc1.pattern}`);
+    if (m.cd163) {
+      const loc = m.cd163.byLocation;
+      parts.push(`CD163+ ${fmt(m.cd163.positiveCellsPerMm2)}/mm²` + (loc ? ` (endomysial ${fmt(loc.endomysial.cellsPerMm2)}, perimysial ${fmt(loc.perimysial.cellsPerMm2)}, perivascular ${fmt(loc.perivascular.cellsPerMm2)})` : '') + `, ${fmt(m.cd163.pctPositiveArea, 2)}% area`);
+    }
+    if (m.infiltrates) {
+      const b = m.infiltrates.byLocation;
+      parts.push(`infiltrates ${fmt(m.infiltrates.cellsPerMm2)}/mm², ${m.infiltrates.clusters.length} cluster(s); grades endomysial ${b.endomysial.gradeLabel}, perimysial ${b.perimysial.gradeLabel}, perivascular ${b.perivascular.gradeLabel}`);
+    }
+    if (m.il1) parts.push(`${m.marker} ${m.il1.expressed ? 'expressed' : 'not expressed'}`);
+    for (const s of m.skipped) parts.push(`${s.scorer} skipped: ${s.reason}`);
+    lines.push(`${labels?.[i]?.split('\n')[0] ?? path.basename(o.path)} [${m.marker}]: ${parts.join('; ')}`);
+  });
+  return lines.join('\n');
+}

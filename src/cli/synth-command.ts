@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { MetadataError } from '../domain/errors.js';
+import { makeMuscleScene, muscleTruthOf, writeMuscleSlide, MUSCLE_MARKERS, type MuscleMarker } from '../synthetic/muscle/index.js';
 import { makeScene } from '../synthetic/scene.js';
 import { SYNTHETIC_FORMATS, writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
 
@@ -12,6 +13,8 @@ interface SynthOptions {
   cellsPerMm2?: string;
   fractionPositive?: string;
   compartment?: 'cell' | 'nucleus' | 'cytoplasm';
+  muscle?: MuscleMarker;
+  marginUm: string;
 }
 
 export function registerSynth(program: Command): void {
@@ -27,6 +30,8 @@ export function registerSynth(program: Command): void {
     .option('--cells-per-mm2 <n>', 'planted cell density in tissue')
     .option('--fraction-positive <f>', 'fraction of DAB-positive cells (0–1)')
     .addOption(new Option('--compartment <c>', 'where DAB is planted').choices(['cell', 'nucleus', 'cytoplasm']))
+    .addOption(new Option('--muscle <marker>', "a muscle section stained for this marker instead of a cell scene ('infiltrate' = pan-leukocyte, analyse it as CD45)").choices([...MUSCLE_MARKERS]))
+    .option('--margin-um <µm>', 'muscle: glass round the section', '100')
     .action(async (out: string, o: SynthOptions) => {
       const n = (name: string, v: string | undefined) => {
         if (v === undefined) return undefined;
@@ -34,6 +39,20 @@ export function registerSynth(program: Command): void {
         if (!Number.isFinite(x)) throw new MetadataError(`--${name} must be a number, got "${v}"`);
         return x;
       };
+      if (o.muscle) {
+        const muscle = makeMuscleScene({
+          seed: n('seed', o.seed)!,
+          width: n('width', o.width)!,
+          height: n('height', o.height)!,
+          mpp: n('mpp', o.mpp),
+          marker: o.muscle,
+          sectionMarginUm: n('margin-um', o.marginUm),
+        });
+        await writeMuscleSlide(muscle, out, o.format);
+        const truth = muscleTruthOf(muscle);
+        process.stdout.write(`${out}: ${muscle.width}×${muscle.height} ${o.format} muscle section (${o.muscle}), ${truth.fibres.length} fibres, ${truth.cells.length} cells\n`);
+        return;
+      }
       const scene = makeScene({
         seed: n('seed', o.seed)!,
         width: n('width', o.width)!,

@@ -23,6 +23,8 @@ export interface HeldoutRow {
   evaluation: SlideEvaluation;
   failures: string[];
   seconds: number;
+  /** the nucleus detector's id stored with the scores */
+  modelId: string;
 }
 
 const FORMATS: SyntheticFormat[] = ['pyramidal-tiff', 'png', 'svs'];
@@ -67,6 +69,7 @@ export async function evaluateSeeds(
         evaluation,
         failures: acceptanceFailures(evaluation),
         seconds: (performance.now() - started) / 1000,
+        modelId: outcome.provenance.modelId,
       };
       rows.push(row);
       opts.onRow?.(row);
