@@ -125,11 +125,10 @@ describe('service mode with two worker processes', () => {
     expect(bad.error).toContain(f('corrupt.tif'));
     expect(bad.error).toMatch(/truncated|corrupt/);
 
-    const [embeddedA, embeddedB, embeddedM] = await Promise.all([
-      embeddedScores(f('good-a.tif'), params, 'CD163'),
-      embeddedScores(f('good-b.svs'), params, 'CD163'),
-      embeddedScores(f('muscle-mhc.tif'), params, 'MHC-I'),
-    ]);
+    // one after another: inline executors share this thread's slide cache
+    const embeddedA = await embeddedScores(f('good-a.tif'), params, 'CD163');
+    const embeddedB = await embeddedScores(f('good-b.svs'), params, 'CD163');
+    const embeddedM = await embeddedScores(f('muscle-mhc.tif'), params, 'MHC-I');
     for (const [slide, embedded] of [
       [batch.slides[0], embeddedA],
       [batch.slides[2], embeddedB],
@@ -153,7 +152,8 @@ describe('service mode with two worker processes', () => {
     expect(failures[0].error).toBe(bad.error);
 
     // submitting the same slides again reuses the finished analyses: done without new work
-    const again = await submitBatch(h.service, { createdBy: 'cli', params, slides: [{ path: f('good-a.tif'), metadata: {} }] });
+    // (same marker: the marker decides the analysis, muscle or not)
+    const again = await submitBatch(h.service, { createdBy: 'cli', params, slides: [{ path: f('good-a.tif'), metadata: { marker: 'CD163' } }] });
     const second = await h.waitForBatch(again.batchId, 30_000);
     expect(second.status).toBe('done');
     expect(second.slides[0].analysisId).toBe(batch.slides[0].analysisId);
