@@ -13,6 +13,7 @@ import {
   SELECT_DETECTIONS_SQL,
   type TileDetectionsRow,
 } from './detection-rows.js';
+import { CohortInput, readCohort, writeCohort, type CohortImportSummary, type StoredCohort } from './cohort-rows.js';
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
 import { markerScoresFromRow, scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
@@ -357,6 +358,19 @@ export class SqlStore implements Store {
          (SELECT count(*) FROM slide_scores)::int AS "scores"`,
     );
     return rows[0];
+  }
+
+  async importCohort(cohort: CohortInput): Promise<CohortImportSummary> {
+    const c = parseInput(CohortInput, cohort, 'importCohort');
+    return this.db.transaction((tx) => writeCohort(tx, c));
+  }
+
+  getCohort(): Promise<StoredCohort> {
+    // one snapshot across the four reads, so a concurrent import is seen whole or not at all
+    return this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      return readCohort(tx);
+    });
   }
 
   close(): Promise<void> {

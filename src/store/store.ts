@@ -4,8 +4,10 @@ import type { SlideScores } from '../domain/scores.js';
 import type { MarkerScores } from '../score/marker-scores.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
+import type { CohortImportSummary, CohortInput, StoredCohort } from './cohort-rows.js';
 
 export type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
+export type { CohortImportSummary, CohortInput, StoredCohort } from './cohort-rows.js';
 
 export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -116,5 +118,15 @@ export interface Store {
   /** in tile order, each with its detections, so aggregation can be re-run from the store */
   getTileResults(analysisId: number): Promise<TileResult[]>;
   counts(): Promise<StoreCounts>;
+
+  /**
+   * Stores a cohort (patients, biopsies, serial-section slides, visits) in one transaction. A
+   * patient already stored keeps its row and has its biopsies, slides and visits replaced by the
+   * imported ones; patients not named are untouched. Any problem (invalid record, unknown
+   * patient, slide without its biopsy, duplicate key) throws StoreError and stores nothing.
+   */
+  importCohort(cohort: CohortInput): Promise<CohortImportSummary>;
+  /** every patient with biopsies, slides and visits; ordered by pseudonym, timepoint (study order), marker */
+  getCohort(): Promise<StoredCohort>;
   close(): Promise<void>;
 }

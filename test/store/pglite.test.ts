@@ -1,8 +1,9 @@
 import { migrate } from '../../src/store/migrate.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
-import { storeSuite } from './store-suite.js';
+import { cohortSuite } from './cohort-suite.js';
+import { storeSuite, type OpenedStore } from './store-suite.js';
 
-storeSuite('PGlite (in memory)', async () => {
+async function open(): Promise<OpenedStore> {
   const store = await openPgliteStore({ inMemory: true });
   return {
     store,
@@ -10,4 +11,7 @@ storeSuite('PGlite (in memory)', async () => {
     migrateAgain: () => migrate(store.executor),
     cleanup: () => store.close(),
   };
-});
+}
+
+storeSuite('PGlite (in memory)', open);
+cohortSuite('PGlite (in memory)', open);

@@ -3,10 +3,11 @@ import { migrate } from '../../src/store/migrate.js';
 import { postgresExecutor } from '../../src/store/postgres.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import { TEST_DATABASE_URL } from './pg-url.js';
-import { storeSuite } from './store-suite.js';
+import { cohortSuite } from './cohort-suite.js';
+import { storeSuite, type OpenedStore } from './store-suite.js';
 
 // a fresh schema per run, dropped after
-storeSuite('PostgreSQL', async () => {
+async function open(): Promise<OpenedStore> {
   const schema = `store_test_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
@@ -25,4 +26,7 @@ storeSuite('PostgreSQL', async () => {
       await admin.end();
     },
   };
-});
+}
+
+storeSuite('PostgreSQL', open);
+cohortSuite('PostgreSQL', open);
