@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FibreRecord } from '../../src/domain/detection.js';
 import { rgbRaster } from '../../src/raster.js';
 import { bearer, openApi, type Api } from '../api/setup.js';
 import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js';
@@ -13,6 +14,8 @@ let imaged: { slideId: number; first: number; latest: number };
 /** slide whose file does not exist */
 let missing: { slideId: number; analysisId: number };
 let running: number;
+/** MHC-I slide at 0.25 µm/px with hand-made fibres and located cells */
+let muscle: { slideId: number; analysisId: number };
 
 async function analyse(slideId: number, cells: number, params = {}): Promise<number> {
   const { analysisId } = await api.store.beginAnalysis(analysisInput(slideId, 1, params));
@@ -38,7 +41,29 @@ beforeAll(async () => {
   const c = await api.store.upsertSlide(slideInput('c', { patient: 'P2', timepoint: 'baseline', marker: 'IL1RA' }));
   await analyse(c, 2);
   running = (await api.store.beginAnalysis(analysisInput(c, 1, { tileSize: 256 }))).analysisId;
+
+  const m = await api.store.upsertSlide({ ...slideInput('m', { patient: 'P2', timepoint: 'month-6', marker: 'MHC-I' }), mpp: 0.25 });
+  const { analysisId } = await api.store.beginAnalysis(analysisInput(m, 2));
+  const t0 = tile(0, 3);
+  t0.detections.forEach((d, i) => Object.assign(d, { location: (['endomysial', 'perimysial', 'perivascular'] as const)[i], inFibre: i === 0 }));
+  t0.fibres = MUSCLE_FIBRES.slice(0, 2);
+  const t1 = tile(1, 1);
+  t1.detections[0].location = 'perivascular'; // no inFibre stored for this one
+  t1.fibres = MUSCLE_FIBRES.slice(2);
+  await api.store.saveTileResults(analysisId, [t0, t1]);
+  await api.store.finishAnalysis(analysisId, scoresOf([t0, t1], 0.505));
+  muscle = { slideId: m, analysisId };
 });
+
+// MHC-I thresholds (src/score/mhc1.ts): ring ≥ 0.1 or interior ≥ 0.2
+const MUSCLE_FIBRES: FibreRecord[] = [
+  // ring exactly at its threshold: positive; a diamond outline
+  { x: 100, y: 50, areaUm2: 1250, minFeretUm: 35, ringDab: 0.1, interiorDab: 0.05, peripheralNuclei: 3, internalNuclei: 0, perifascicular: true, contour: [[75, 50], [100, 25], [125, 50], [100, 75]] },
+  // interior at its threshold: positive
+  { x: 200.1, y: 80.05, areaUm2: 900, minFeretUm: 30, ringDab: 0.099, interiorDab: 0.2, peripheralNuclei: 2, internalNuclei: 1, perifascicular: false, contour: [[190.025, 70], [210.1, 70.2], [200, 90.05]] },
+  // both just under: negative; no outline stored, so drawn as a circle of area 100π µm² → r = 10 µm = 40 px
+  { x: 300, y: 120, areaUm2: 100 * Math.PI, minFeretUm: 20, ringDab: 0.099, interiorDab: 0.199, peripheralNuclei: 4, internalNuclei: 0, perifascicular: false },
+];
 afterAll(() => api.close());
 
 const get = (url: string, token: string | null = api.token.reader) => api.app.inject({ method: 'GET', url, headers: token === null ? {} : bearer(token) });
@@ -159,10 +184,28 @@ describe('GET /analyses/:id/overlay', () => {
     expect(o).toMatchObject({ analysisId: imaged.latest, slideId: imaged.slideId, slideMppUm: 0.5, count: 7 });
     expect(o.cells.grade).toEqual(cells.map((c) => c.grade));
     expect(o.fibres).toBeUndefined();
+    expect(o.cells.location).toBeUndefined();
     // fixtures' first cell: x = 0.0625 µm, y = 100000.5 µm, nucleus 10 µm² → r = √(10/π) = 1.784 µm = 3.568 px
     expect([o.cells.x[0], o.cells.y[0], o.cells.radius[0]]).toEqual([0.1, 200001, 3.57]);
     // second: x = 1.1875 µm → 2.375 px, y = 99999.75 µm → 199999.5 px, nucleus 10 + 31·0.37 = 21.47 µm² → 2.614 µm → 5.229 px
     expect([o.cells.x[1], o.cells.y[1], o.cells.radius[1]]).toEqual([2.4, 199999.5, 5.23]);
+  });
+
+  it('gives fibres as level-0 px outlines (µm / 0.25 µm/px) with their MHC-I call, and cells their locations', async () => {
+    const res = await get(`/analyses/${muscle.analysisId}/overlay`);
+    expect(res.statusCode).toBe(200);
+    const o = res.json();
+    expect(o).toMatchObject({ analysisId: muscle.analysisId, slideId: muscle.slideId, slideMppUm: 0.25, count: 4 });
+    expect(o.mhc1Thresholds).toEqual({ ring: 0.1, interior: 0.2 });
+    expect(o.fibres).toEqual([
+      // 1250 µm² → r = √(1250/π) = 19.947 µm = 79.79 px
+      { x: 400, y: 200, contour: [[300, 200], [400, 100], [500, 200], [400, 300]], radiusPx: 79.79, positive: true, ringDab: 0.1, interiorDab: 0.05, perifascicular: true },
+      // 200.1 / 0.25 = 800.4; 190.025 → 760.1; 210.1 → 840.4; 70.2 → 280.8; 90.05 → 360.2; 900 µm² → r = 16.926 µm = 67.7 px
+      { x: 800.4, y: 320.2, contour: [[760.1, 280], [840.4, 280.8], [800, 360.2]], radiusPx: 67.7, positive: true, ringDab: 0.099, interiorDab: 0.2, perifascicular: false },
+      { x: 1200, y: 480, contour: [], radiusPx: 40, positive: false, ringDab: 0.099, interiorDab: 0.199, perifascicular: false },
+    ]);
+    expect(o.cells.location).toEqual(['endomysial', 'perimysial', 'perivascular', 'perivascular']);
+    expect(o.cells.inFibre).toEqual([true, false, false, null]);
   });
 
   it('is 404 for an analysis that does not exist or has not finished', async () => {

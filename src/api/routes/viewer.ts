@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BiopsyQuantError } from '../../domain/errors.js';
+import type { FibreRecord } from '../../domain/detection.js';
 import { SlideScores } from '../../domain/scores.js';
 import { DeepZoom, dziXml, tileCounts, type DeepZoomGeometry, type DeepZoomSlide } from '../../slide/deep-zoom.js';
+import { isMhc1Positive, MHC1_THRESHOLDS } from '../../score/mhc1.js';
+import { CellLocation } from '../../score/cell-location.js';
 import type { ScoreRow } from '../../store/store.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -63,17 +66,53 @@ const SlideTree = z.object({
   ),
 });
 
-const Fibre = z.object({ x: z.number(), y: z.number(), radiusPx: z.number().nonnegative(), positive: z.boolean() });
+const Point = z.tuple([z.number(), z.number()]);
+const OverlayFibre = z.object({
+  x: z.number().describe('centroid, level-0 px'),
+  y: z.number(),
+  contour: z.array(Point).describe('outline in level-0 px (the stored µm contour / slide µm/px); empty when none was stored'),
+  radiusPx: z.number().nonnegative().describe('equivalent-circle radius √(area/π) in level-0 px, drawn when there is no contour'),
+  positive: z.boolean().describe('MHC-I positive: ring or interior mean DAB OD at or above its threshold (src/score/mhc1.ts)'),
+  ringDab: z.number().describe('mean DAB OD of the sarcolemmal ring'),
+  interiorDab: z.number().describe('mean DAB OD of the sarcoplasm'),
+  perifascicular: z.boolean(),
+});
 const Overlay = z.object({
   analysisId: z.number().int(),
   slideId: z.number().int(),
   slideMppUm: z.number().describe('level-0 µm/px: overlay coordinates are level-0 pixels'),
   count: z.number().int(),
   cells: z
-    .object({ x: z.array(z.number()), y: z.array(z.number()), radius: z.array(z.number()), grade: z.array(z.number().int().min(0).max(3)) })
+    .object({
+      x: z.array(z.number()),
+      y: z.array(z.number()),
+      radius: z.array(z.number()),
+      grade: z.array(z.number().int().min(0).max(3)),
+      location: z.array(CellLocation.nullable()).optional().describe('muscle analyses: endomysial, perimysial or perivascular (null where a cell has none)'),
+      inFibre: z.array(z.boolean().nullable()).optional().describe("muscle analyses: the cell's centroid lies inside a segmented fibre"),
+    })
     .describe('one entry per detected cell, column-wise: centre and nucleus radius in level-0 px, grade 0 (negative) to 3'),
-  fibres: z.array(Fibre).optional().describe('muscle fibres with their MHC-I status, when the analysis segmented them'),
+  fibres: z.array(OverlayFibre).optional().describe('muscle fibres with their MHC-I status, when the analysis segmented them'),
+  mhc1Thresholds: z.object({ ring: z.number(), interior: z.number() }).optional().describe('the DAB OD thresholds `positive` was called with'),
 });
+type OverlayFibre = z.infer<typeof OverlayFibre>;
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** A stored fibre in level-0 px with its MHC-I call: the same call (and thresholds) the slide's MHC-I score counted. */
+export function overlayFibre(f: FibreRecord, mpp: number): OverlayFibre {
+  return {
+    x: round1(f.x / mpp),
+    y: round1(f.y / mpp),
+    contour: (f.contour ?? []).map(([x, y]) => [round1(x / mpp), round1(y / mpp)]),
+    radiusPx: round2(Math.sqrt(f.areaUm2 / Math.PI) / mpp),
+    positive: isMhc1Positive(f),
+    ringDab: f.ringDab,
+    interiorDab: f.interiorDab,
+    perifascicular: f.perifascicular,
+  };
+}
 
 type Tree = z.infer<typeof SlideTree>;
 
@@ -100,15 +139,11 @@ export function slideTree(rows: ScoreRow[]): Tree {
       computedAt: r.computedAt.toISOString(),
       slideMppUm: r.slideMpp,
       scores: r.scores,
-      // optional on purpose: stores that keep no marker scores leave it out
-      markerScores: ((r as { markerScores?: Record<string, unknown> | null }).markerScores ?? null),
+      markerScores: r.markerScores ?? null,
     });
   }
   return tree;
 }
-
-const round1 = (v: number) => Math.round(v * 10) / 10;
-const round2 = (v: number) => Math.round(v * 100) / 100;
 
 export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -199,7 +234,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get('/analyses/:id/overlay', {
       onRequest: allow(deps.tokens, 'reader'),
       schema: {
-        summary: "An analysis' detections for drawing over the slide: level-0 pixel centres, nucleus radius, grade",
+        summary: "An analysis' detections for drawing over the slide: cells (level-0 px centres, nucleus radius, grade, location) and muscle fibres (outlines in level-0 px, MHC-I status, ring and interior DAB)",
         tags: ['viewer'],
         security,
         params: AnalysisId,
@@ -212,7 +247,11 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const row = (await deps.store.listScores({ slideId: a.slideId })).find((r) => r.analysisId === id);
       if (!row) throw new HttpError(404, `analysis ${id} is ${a.status}, not finished`);
       const mpp = row.slideMpp;
-      const cells = await deps.store.getDetections(id);
+      // one read gives cells and fibres, both in tile order
+      const tiles = await deps.store.getTileResults(id);
+      const cells = tiles.flatMap((t) => t.detections);
+      const located = cells.some((c) => c.location !== undefined);
+      const segmented = tiles.some((t) => t.fibres !== undefined);
       return {
         analysisId: id,
         slideId: a.slideId,
@@ -223,7 +262,9 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           y: cells.map((c) => round1(c.y / mpp)),
           radius: cells.map((c) => round2(Math.sqrt(c.nucleusAreaUm2 / Math.PI) / mpp)),
           grade: cells.map((c) => c.grade),
+          ...(located ? { location: cells.map((c) => c.location ?? null), inFibre: cells.map((c) => c.inFibre ?? null) } : {}),
         },
+        ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f) => overlayFibre(f, mpp))), mhc1Thresholds: { ...MHC1_THRESHOLDS } } : {}),
       };
     });
   };
