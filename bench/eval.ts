@@ -62,6 +62,7 @@ try {
 
   await compareDetectors(seeds.slice(0, Number(process.env.EVAL_MODEL_SLIDES ?? 4)));
   await muscle();
+  await compareDetectorsOnMuscle(Number(process.env.EVAL_MODEL_SLIDES ?? 4));
 } finally {
   await executor.close();
 }
@@ -120,4 +121,17 @@ async function muscle(): Promise<void> {
   ];
   for (const [name, value, ok] of checks) console.log(`  ${name.padEnd(50)} ${value.padEnd(8)} ${ok ? 'meets the bar' : 'MISSES the bar'}`);
   if (checks.some(([, , ok]) => !ok)) process.exitCode = 1;
+}
+
+/** The same comparison on held-out muscle sections (myonuclei, crowded infiltrates). */
+async function compareDetectorsOnMuscle(n: number): Promise<void> {
+  const mSeeds = Array.from({ length: n }, (_, i) => HELDOUT_SEED_BASE + i);
+  console.log(`\nNucleus detectors side by side on held-out muscle sections (seeds ${mSeeds[0]}–${mSeeds[n - 1]}, 1536×1536):`);
+  const classical = await evaluateMuscleSeeds(mSeeds, { executor, size: 1536, params: { detector: 'classical' } });
+  const model = await evaluateMuscleSeeds(mSeeds, { executor, size: 1536, params: { detector: 'model' } });
+  const t = new Table({ head: ['seed', 'marker', 'nuclei', 'classical F1', 's', 'model F1', 's'], style: { head: [], border: [] } });
+  classical.forEach((c, i) => t.push([c.seed, c.marker, c.evaluation.nuclei.truth, c.evaluation.nuclei.f1.toFixed(3), c.seconds.toFixed(1), model[i].evaluation.nuclei.f1.toFixed(3), model[i].seconds.toFixed(1)]));
+  const mean = (rs: typeof classical) => (rs.reduce((s, r) => s + r.evaluation.nuclei.f1, 0) / rs.length).toFixed(3);
+  t.push(['mean', '', '', mean(classical), '', mean(model), '']);
+  console.log(t.toString());
 }
