@@ -2,7 +2,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { v5 as uuidV5 } from 'uuid';
 import { z } from 'zod';
-import { Detection } from '../domain/detection.js';
+import { Detection, FibreRecord } from '../domain/detection.js';
 import { AnalysisError, MetadataError } from '../domain/errors.js';
 import { isMhc1Positive } from '../score/mhc1.js';
 
@@ -33,18 +33,12 @@ export type QupathExportOptions = z.input<typeof QupathExportOptions>;
  * (src/domain/detection.ts) fits as it is; the nucleus counts and the perifascicular flag become
  * measurements when present.
  */
-export const ExportFibre = z.object({
+export const ExportFibre = FibreRecord.extend({
   /** shown as the object's name ("Fibre 12") when given */
   id: z.number().int().optional(),
-  x: z.number(),
-  y: z.number(),
-  areaUm2: z.number().nonnegative(),
-  minFeretUm: z.number().nonnegative(),
-  ringDab: z.number(),
-  interiorDab: z.number(),
-  peripheralNuclei: z.number().int().nonnegative().optional(),
-  internalNuclei: z.number().int().nonnegative().optional(),
-  perifascicular: z.boolean().optional(),
+  peripheralNuclei: FibreRecord.shape.peripheralNuclei.optional(),
+  internalNuclei: FibreRecord.shape.internalNuclei.optional(),
+  perifascicular: FibreRecord.shape.perifascicular.optional(),
   /** when absent, decided by isMhc1Positive with the default thresholds (src/score/mhc1.ts) */
   mhc1Positive: z.boolean().optional(),
   /** the fibre's outline, µm, as points or [x, y] pairs (FibreRecord); drawn as a circle of `areaUm2` when absent */
