@@ -64,3 +64,27 @@ console.log(`sharp decode-only (libvips, all cores): ${decodeS.toFixed(1)} s  �
 console.log(`Ratio analysed / decode-only:  ${(analysedMps / decodeMps).toFixed(2)}   (target ≥ 0.5)`);
 console.log(`Peak RSS during analysis:      ${mb(rssAnalysis)}   (target < 1.5 GB)`);
 console.log(`Peak RSS incl. decode baseline: ${mb(peakRss())}`);
+
+// 4. muscle analysis (fibres, vessels, locations, 100 µm overlap) against the cell pipeline on the
+//    same synthetic muscle section, same process and threads
+const mSize = Number(process.env.BENCH_MUSCLE_SIZE ?? 8192);
+const mFile = path.join(outDir, `bench-muscle-${mSize}.tif`);
+console.log(`\nGenerating a ${mSize}×${mSize} synthetic muscle section (MHC-I, seed 7) …`);
+const mGen = spawnSync(process.execPath, [path.join(root, 'bin/biopsy-quant.js'), 'synth', mFile, '--muscle', 'MHC-I', '--seed', '7', '--width', String(mSize), '--height', String(mSize), '--margin-um', '200'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
+if (mGen.status !== 0) throw new Error(`muscle slide generation failed (exit ${mGen.status})`);
+console.log(`  ${mGen.stdout.trim()}`);
+const mMp = (mSize * mSize) / 1e6;
+for (const muscle of [false, true]) {
+  const ex = threadPoolExecutor(threads);
+  const t = performance.now();
+  const o = await analyseSlide({ path: mFile, metadata: { marker: 'MHC-I' }, params: resolveParams({ muscle: { enabled: muscle } }), executor: ex });
+  const s = (performance.now() - t) / 1000;
+  await ex.close();
+  if (!o.ok) throw new Error(o.error);
+  const what = muscle ? `muscle analysis (${o.fibres.length} fibres, MHC-I grade ${o.markerScores?.mhc1?.grade})` : 'cell pipeline only';
+  console.log(`  ${what.padEnd(48)} ${s.toFixed(1)} s → ${(mMp / s).toFixed(1)} MP/s of slide`);
+}
+console.log(`Peak RSS after the muscle runs: ${mb(peakRss())}`);
