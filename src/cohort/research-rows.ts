@@ -1,0 +1,93 @@
+import { Timepoint } from '../domain/biopsy.js';
+import { findMarker } from '../domain/marker.js';
+import type { ScoreRow as StoredScoreRow, Store, StoredCohort } from '../store/store.js';
+import { outcomeRows, withResponders } from './compare-inputs.js';
+import type { OutcomeRow, ScoreRow } from './compare-schemas.js';
+import { imacsResponders, type ImacsResult } from './imacs.js';
+import { expressedCall, scoreValues } from './score-catalogue.js';
+
+export interface ResearchRowsOptions {
+  /** IMACS improvement from this visit … (default baseline) */
+  from?: Timepoint;
+  /** … to this one (default month-6) */
+  to?: Timepoint;
+}
+
+/** A stored analysis left out of the research rows, and why. */
+export interface SkippedSlide {
+  path: string;
+  analysisId: number;
+  reason: string;
+}
+
+export interface ResearchRows {
+  /** one row per (patient, timepoint, marker, catalogued score), with responder and expressed where known */
+  scores: ScoreRow[];
+  /** one row per recorded visit measure */
+  outcomes: OutcomeRow[];
+  /** IMACS improvement of every patient with visits at both timepoints */
+  imacs: ImacsResult[];
+  /** the stored analyses each score row came from, keyed `patient timepoint marker` */
+  analyses: Map<string, StoredScoreRow>;
+  skipped: SkippedSlide[];
+  cohort: StoredCohort;
+}
+
+const newer = (a: StoredScoreRow, b: StoredScoreRow) =>
+  a.computedAt.getTime() !== b.computedAt.getTime() ? a.computedAt > b.computedAt : a.analysisId > b.analysisId;
+
+export function researchKey(patient: string, timepoint: string, marker: string): string {
+  return `${patient} ${timepoint} ${marker}`;
+}
+
+/**
+ * The latest finished analysis per biopsy and marker. A slide names its biopsy through its
+ * metadata (patient, timepoint, marker); the marker is reduced to its registry id so `CD-163`
+ * and `CD163` are one stain. When a biopsy's marker was analysed more than once (re-run with
+ * other parameters, or a re-scanned section) only the most recent result counts, so each
+ * patient contributes one value per comparison.
+ */
+export function latestAnalyses(stored: readonly StoredScoreRow[]): { latest: Map<string, StoredScoreRow>; skipped: SkippedSlide[] } {
+  const latest = new Map<string, StoredScoreRow>();
+  const skipped: SkippedSlide[] = [];
+  for (const r of stored) {
+    const missing = (['patient', 'timepoint', 'marker'] as const).filter((f) => r[f] === null);
+    if (missing.length > 0) {
+      skipped.push({ path: r.path, analysisId: r.analysisId, reason: `no ${missing.join(', ')} in the slide's metadata` });
+      continue;
+    }
+    const marker = findMarker(r.marker!);
+    if (!marker) {
+      skipped.push({ path: r.path, analysisId: r.analysisId, reason: `unknown marker '${r.marker}'` });
+      continue;
+    }
+    const key = researchKey(r.patient!, r.timepoint!, marker.id);
+    const seen = latest.get(key);
+    if (!seen || newer(r, seen)) latest.set(key, { ...r, marker: marker.id });
+  }
+  return { latest, skipped };
+}
+
+/**
+ * Score rows for the comparisons (src/cohort/compare.ts) from what the store holds: the latest
+ * analysis of each biopsy and marker × every score the catalogue defines for it, `expressed`
+ * from the IL-1 call, `responder` from IMACS on the stored visits (baseline → month-6 unless
+ * told otherwise; undecided patients keep it unset). Outcome rows come from the same visits.
+ */
+export async function researchRows(store: Store, options: ResearchRowsOptions = {}): Promise<ResearchRows> {
+  const from = Timepoint.parse(options.from ?? 'baseline');
+  const to = Timepoint.parse(options.to ?? 'month-6');
+  const [stored, cohort] = [await store.listScores(), await store.getCohort()];
+  const { latest, skipped } = latestAnalyses(stored);
+  const rows: ScoreRow[] = [];
+  for (const r of latest.values()) {
+    const expressed = expressedCall(r.markerScores);
+    for (const [score, value] of Object.entries(scoreValues(r.scores, r.markerScores))) {
+      const row: ScoreRow = { patient: r.patient!, timepoint: r.timepoint!, marker: r.marker!, score, value };
+      if (expressed !== undefined) row.expressed = expressed;
+      rows.push(row);
+    }
+  }
+  const imacs = imacsResponders(cohort.visits, from, to);
+  return { scores: withResponders(rows, imacs), outcomes: outcomeRows(cohort.visits), imacs, analyses: latest, skipped, cohort };
+}
