@@ -2,6 +2,10 @@
 // script (served from node_modules by the API). Every data request carries the API token as a
 // bearer header; tiles too (OpenSeadragon loadTilesWithAjax + ajaxHeaders).
 
+import { renderMarkerScores } from './marker-panel.js';
+import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay } from './overlay.js';
+import { addRow, formatNumber, scoreList } from './score-rows.js';
+
 const OSD = globalThis.OpenSeadragon;
 const $ = (sel) => document.querySelector(sel);
 
@@ -24,11 +28,7 @@ const CORE_SCORES = [
 const FOLDED = new Set(['pctNegative', 'allredProportion', 'allredIntensity']);
 const PLOTTED = CORE_SCORES.slice(0, 6);
 
-// colours: negative blue, positive brown → dark red with grade (as DAB browns), fibres by MHC-I status
-const CELL_COLOUR = ['#1f5fd1', '#d08a3c', '#b8431b', '#7f1d0e'];
-const FIBRE_COLOUR = { true: '#c2185b', false: '#4caf50' };
-
-const state = { token: '', tree: null, current: null, overlay: null, viewer: null, canvas: null, metric: 'cellsPerMm2' };
+const state = { token: '', tree: null, current: null, overlay: null, viewer: null, canvas: null, map: null, metric: 'cellsPerMm2', colourBy: 'grade' };
 
 function setStatus(text, error = false) {
   const s = $('#status');
@@ -61,15 +61,6 @@ async function api(path, as = 'json') {
     throw new Error(`${path}: ${res.status} ${message}`);
   }
   return as === 'text' ? res.text() : res.json();
-}
-
-export function formatNumber(v) {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 100) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(3);
 }
 
 const label = (v, none) => (v === null || v === undefined ? none : v);
@@ -147,9 +138,16 @@ function ensureViewer() {
   });
   const canvas = document.createElement('canvas');
   canvas.id = 'overlay';
-  el.append(canvas);
+  const tip = Object.assign(document.createElement('div'), { id: 'tip', role: 'tooltip', hidden: true });
+  el.append(canvas, tip);
   state.canvas = canvas;
-  const redraw = () => drawOverlay();
+  const redraw = () => redrawOverlay();
+  // a tracker of our own: hovering names the mark under the pointer without taking OpenSeadragon's drag and zoom
+  new OSD.MouseTracker({
+    element: viewer.container,
+    moveHandler: (e) => showTip(e.position.x, e.position.y),
+    leaveHandler: () => (tip.hidden = true),
+  }).setTracking(true);
   viewer.addHandler('update-viewport', redraw);
   viewer.addHandler('resize', redraw);
   viewer.addHandler('open', redraw);
@@ -162,16 +160,17 @@ function ensureViewer() {
   });
   viewer.addHandler('open-failed', (e) => setStatus(`cannot open the slide: ${e.message}`, true));
   $('#show-overlay').addEventListener('change', redraw);
+  $('#colour-by').addEventListener('change', (e) => {
+    state.colourBy = e.target.value;
+    renderLegend();
+    redraw();
+  });
   state.viewer = viewer;
   return viewer;
 }
 
-/**
- * Cells and fibres on a canvas over the viewer, redrawn on every viewport change. One affine map
- * (level-0 px → element px) per frame instead of one OpenSeadragon call per cell, and cells off
- * screen are skipped, so a slide's worth of cells redraws at frame rate.
- */
-function drawOverlay() {
+/** Cells and fibres on a canvas over the viewer (src/web/overlay.js), redrawn on every viewport change. */
+function redrawOverlay() {
   const { viewer, canvas, overlay } = state;
   if (!viewer || !canvas) return;
   const el = $('#osd');
@@ -186,63 +185,77 @@ function drawOverlay() {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
   const item = viewer.world.getItemAt(0);
-  const counts = { drawn: 0, positive: 0, negative: 0, fibres: 0 };
-  if (item && overlay && $('#show-overlay').checked) {
+  state.map = null;
+  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0 };
+  if (item && overlay) {
     const o = item.imageToViewerElementCoordinates(new OSD.Point(0, 0));
     const e = item.imageToViewerElementCoordinates(new OSD.Point(1000, 1000));
-    const sx = (e.x - o.x) / 1000;
-    const sy = (e.y - o.y) / 1000;
-    const { x, y, radius, grade } = overlay.cells;
-    const paths = CELL_COLOUR.map(() => new Path2D());
-    for (let i = 0; i < x.length; i++) {
-      const px = o.x + x[i] * sx;
-      const py = o.y + y[i] * sy;
-      const r = Math.max(2, radius[i] * sx);
-      if (px < -r || py < -r || px > w + r || py > h + r) continue;
-      const path = paths[grade[i]];
-      path.moveTo(px + r, py);
-      path.arc(px, py, r, 0, 2 * Math.PI);
-      counts.drawn++;
-      if (grade[i] > 0) counts.positive++;
-      else counts.negative++;
-    }
-    ctx.lineWidth = 1.5;
-    paths.forEach((p, g) => {
-      ctx.strokeStyle = CELL_COLOUR[g];
-      ctx.stroke(p);
-    });
-    // hook for the MHC-I fibre segmentation: fibres outlined by status when the overlay has them
-    for (const f of overlay.fibres ?? []) {
-      const px = o.x + f.x * sx;
-      const py = o.y + f.y * sy;
-      const r = Math.max(2, f.radiusPx * sx);
-      if (px < -r || py < -r || px > w + r || py > h + r) continue;
-      ctx.beginPath();
-      ctx.arc(px, py, r, 0, 2 * Math.PI);
-      ctx.strokeStyle = FIBRE_COLOUR[Boolean(f.positive)];
-      ctx.lineWidth = 2.5;
-      ctx.stroke();
-      counts.fibres++;
-    }
+    state.map = { ox: o.x, oy: o.y, sx: (e.x - o.x) / 1000, sy: (e.y - o.y) / 1000 };
+    if ($('#show-overlay').checked) counts = drawOverlay(ctx, overlay, state.map, w, h, state.colourBy);
   }
-  // what the last frame drew, for tests and for anyone checking the overlay against the counts
+  // what the last frame drew and where, for tests and for anyone checking the overlay against the counts
   Object.assign(canvas.dataset, {
     cells: String(overlay ? overlay.count : 0),
-    drawn: String(counts.drawn),
-    positive: String(counts.positive),
-    negative: String(counts.negative),
-    fibres: String(counts.fibres),
+    ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)])),
+    colourBy: state.colourBy,
+    map: state.map ? JSON.stringify(state.map) : '',
   });
 }
 
-function addRow(dl, field, name, value) {
-  const dt = document.createElement('dt');
-  dt.textContent = name;
-  const dd = document.createElement('dd');
-  dd.dataset.field = field;
-  dd.dataset.value = String(value);
-  dd.textContent = formatNumber(value);
-  dl.append(dt, dd);
+/** Tooltip for the mark under element point (x, y). */
+function showTip(x, y) {
+  const tip = $('#tip');
+  const { overlay, map } = state;
+  if (!tip) return;
+  if (!overlay || !map || !$('#show-overlay').checked) {
+    tip.hidden = true;
+    return;
+  }
+  // a few screen pixels of slack so small cells can be hovered when zoomed out
+  const mark = markAt(overlay, (x - map.ox) / map.sx, (y - map.oy) / map.sy, 4 / map.sx);
+  if (!mark) {
+    tip.hidden = true;
+    return;
+  }
+  tip.textContent = describeMark(overlay, mark);
+  tip.dataset.kind = mark.kind;
+  tip.dataset.index = String(mark.index);
+  tip.style.left = `${x + 12}px`;
+  tip.style.top = `${y + 12}px`;
+  tip.hidden = false;
+}
+
+function legendKey(key, colour, text, count) {
+  const span = Object.assign(document.createElement('span'), { className: 'entry' });
+  span.dataset.key = key;
+  const swatch = Object.assign(document.createElement('span'), { className: key.startsWith('fibre') ? 'key fibre' : 'key' });
+  swatch.style.borderColor = colour;
+  span.append(swatch, count === undefined ? text : `${text} (${count})`);
+  if (count !== undefined) span.dataset.count = String(count);
+  return span;
+}
+
+/** Legend of what the overlay draws now: cells by grade or by location, fibres by MHC-I status, with counts. */
+function renderLegend() {
+  const keys = $('#legend-keys');
+  keys.replaceChildren();
+  const overlay = state.overlay;
+  const located = overlay ? locationCounts(overlay) : null;
+  const select = $('#colour-by');
+  select.querySelector('option[value="location"]').disabled = !located;
+  if (!located && state.colourBy === 'location') state.colourBy = select.value = 'grade';
+  if (state.colourBy === 'location' && located) {
+    for (const l of LOCATIONS) keys.append(legendKey(`location-${l}`, LOCATION_COLOUR[l], `${l} cell`, located[l]));
+  } else {
+    keys.append(legendKey('cell-negative', CELL_COLOUR[0], 'negative cell'), legendKey('cell-positive', CELL_COLOUR[2], 'positive cell (1+ to 3+)'));
+  }
+  if (overlay?.fibres) {
+    const pos = overlay.fibres.filter((f) => f.positive).length;
+    keys.append(
+      legendKey('fibre-positive', FIBRE_COLOUR.positive, 'MHC-I positive fibre', pos),
+      legendKey('fibre-negative', FIBRE_COLOUR.negative, 'MHC-I negative fibre', overlay.fibres.length - pos),
+    );
+  }
 }
 
 /** Leaves of a nested score object as [dotted name, value], arrays of records as their names. */
@@ -258,17 +271,16 @@ function leaves(value, prefix, out = []) {
   return out;
 }
 
-/** Marker-specific scores (CD163, infiltrates, IL-1, MHC-I …), from the score row and any extra score fields, one section each. */
+/** Score fields the panel has no row for (added to the store later), one section each. */
 function addExtras(section, slide) {
   const known = new Set([...CORE_SCORES.map(([k]) => k), ...FOLDED]);
   const groups = Object.entries(slide.scores).filter(([k]) => !known.has(k));
-  if (slide.markerScores) groups.push(...Object.entries(slide.markerScores).filter(([k]) => k !== 'marker'));
   for (const [key, value] of groups) {
     const rows = leaves(value, '');
     if (rows.length === 0) continue;
     const h3 = document.createElement('h3');
     h3.textContent = key;
-    const dl = Object.assign(document.createElement('dl'), { className: 'scores extra' });
+    const dl = scoreList('scores extra');
     for (const [name, v] of rows) addRow(dl, name ? `${key}.${name}` : key, name || key, v);
     section.append(h3, dl);
   }
@@ -283,10 +295,11 @@ function renderScores({ slide, patient, timepoint }) {
   h2.textContent = slide.name;
   const meta = Object.assign(document.createElement('p'), { className: 'hint' });
   meta.textContent = `${label(patient, 'unknown patient')} · ${label(timepoint, 'unknown timepoint')} · ${label(slide.marker, 'no marker')} · analysis ${slide.analysisId}`;
-  const dl = Object.assign(document.createElement('dl'), { className: 'scores' });
+  const dl = scoreList();
   for (const [field, name] of CORE_SCORES) if (field in slide.scores) addRow(dl, field, name, slide.scores[field]);
   section.append(h2, meta, dl);
   addExtras(section, slide);
+  renderMarkerScores(section, slide.markerScores);
 }
 
 /** Bars of one score for every slide of the current slide's marker: patients side by side, a bar per timepoint. */
@@ -376,11 +389,13 @@ async function openSlide(entry) {
   try {
     const [xml, overlay] = await Promise.all([api(`/slides/${slide.slideId}/dzi`, 'text'), api(`/analyses/${slide.analysisId}/overlay`)]);
     if (state.current !== entry) return; // another slide was clicked meanwhile
-    state.overlay = overlay;
+    state.overlay = prepareOverlay(overlay);
     const viewer = ensureViewer();
+    renderLegend();
     $('#osd').dataset.fullyLoaded = 'false';
     viewer.open(tileSourceOf(xml, slide.slideId));
-    setStatus(`${slide.name}: ${overlay.count} cells`);
+    const fibres = overlay.fibres ? `, ${overlay.fibres.length} fibres (${overlay.fibres.filter((f) => f.positive).length} MHC-I positive)` : '';
+    setStatus(`${slide.name}: ${overlay.count} cells${fibres}`);
   } catch (err) {
     setStatus(err.message, true);
   }

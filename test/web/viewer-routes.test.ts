@@ -90,6 +90,15 @@ describe('viewer page and its static files', () => {
     expect((await sharp(png.rawPayload).metadata()).format).toBe('png');
   });
 
+  it("serves the viewer's own modules as JavaScript", async () => {
+    for (const file of ['viewer.js', 'overlay.js', 'marker-panel.js', 'score-rows.js']) {
+      const res = await get(`/viewer/${file}`, null);
+      expect(res.statusCode, file).toBe(200);
+      expect(res.headers['content-type'], file).toBe('text/javascript; charset=utf-8');
+      expect(res.body, file).toBe(await readFile(new URL(`../../src/web/${file}`, import.meta.url), 'utf8'));
+    }
+  });
+
   it('serves nothing else', async () => {
     expect((await get('/viewer/server.ts', null)).statusCode).toBe(400);
     expect((await get('/viewer/images/nope.png', null)).statusCode).toBe(404);

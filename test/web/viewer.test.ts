@@ -7,11 +7,14 @@ import { resolveParams } from '../../src/domain/params.js';
 import type { SlideScores } from '../../src/domain/scores.js';
 import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
+import type { FibreRecord } from '../../src/domain/detection.js';
+import { isMhc1Positive } from '../../src/score/mhc1.js';
 import type { ScoreRow } from '../../src/store/store.js';
+import { makeMuscleScene, writeMuscleSlide } from '../../src/synthetic/muscle/index.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { openApi, type Api } from '../api/setup.js';
-import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js';
+import { analysisInput, markerScores, scoresOf, slideInput, tile } from '../store/fixtures.js';
 
 /**
  * The viewer in a real browser (Debian's chromium driven by playwright-core) against the real
@@ -25,6 +28,29 @@ let browser: Browser;
 let base: string;
 let row: ScoreRow;
 let detections: { total: number; positive: number };
+/** a synthetic MHC-I muscle section analysed by the real pipeline, and what the store holds of it */
+let mhc: { row: ScoreRow; fibres: FibreRecord[]; locations: Record<string, number> };
+/** slides with hand-made CD163 and IL-1Ra marker scores (their files are not real) */
+let handmade: { cd163: number; il1ra: number };
+
+async function analyse(file: string, metadata: { patient: string; timepoint: string; marker?: string }): Promise<void> {
+  const executor = inlineExecutor();
+  try {
+    const outcome = await analyseSlide({ path: file, metadata, params: resolveParams({}), executor, store: api.store });
+    if (!outcome.ok) throw new Error(`analysis of ${file} failed: ${outcome.error}`);
+  } finally {
+    await executor.close();
+  }
+}
+
+async function storeHandmade(name: string, patient: string, marker: string, kind: 'cd163' | 'il1ra'): Promise<number> {
+  const slide = await api.store.upsertSlide(slideInput(name, { patient, timepoint: 'baseline', marker }));
+  const { analysisId } = await api.store.beginAnalysis(analysisInput(slide, 1));
+  const tiles = [tile(0, 4)];
+  await api.store.saveTileResults(analysisId, tiles);
+  await api.store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), markerScores(kind));
+  return slide;
+}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -34,19 +60,12 @@ beforeAll(async () => {
   const file = path.join(api.root, 'viewer-slide.tif');
   // 2048 × 1536 px at 0.5 µm/px: big enough for a few DZI levels and a few hundred cells
   await writeSyntheticSlide(makeScene({ seed: 21, width: 2048, height: 1536, cellsPerMm2: 900 }), file, 'pyramidal-tiff');
-  const executor = inlineExecutor();
-  try {
-    const outcome = await analyseSlide({
-      path: file,
-      metadata: { patient: 'P07', timepoint: 'baseline' },
-      params: resolveParams({}),
-      executor,
-      store: api.store,
-    });
-    if (!outcome.ok) throw new Error(`analysis failed: ${outcome.error}`);
-  } finally {
-    await executor.close();
-  }
+  await analyse(file, { patient: 'P07', timepoint: 'baseline' });
+  // 1024² at 0.5 µm/px with glass round it; 40% of fibres MHC-I positive so both outline colours show
+  const muscleFile = path.join(api.root, 'viewer-mhc1.tif');
+  await writeMuscleSlide(makeMuscleScene({ seed: 12, width: 1024, height: 1024, marker: 'MHC-I', sectionMarginUm: 60, mhcPattern: 'diffuse', mhcFraction: 0.4 }), muscleFile, 'pyramidal-tiff');
+  await analyse(muscleFile, { patient: 'P09', timepoint: 'baseline', marker: 'MHC-I' });
+  handmade = { cd163: await storeHandmade('cd163-handmade', 'P10', 'CD163', 'cd163'), il1ra: await storeHandmade('il1ra-handmade', 'P11', 'IL-1Ra', 'il1ra') };
   // another patient's slide, unmarked like ours, for the tree and the comparison plot (its file is not real)
   const other = await api.store.upsertSlide(slideInput('other', { patient: 'P08', timepoint: 'month-6' }));
   const { analysisId } = await api.store.beginAnalysis(analysisInput(other, 1));
@@ -56,6 +75,19 @@ beforeAll(async () => {
   const rows = await api.store.listScores();
   row = rows.find((r) => r.path === file)!;
   expect(row).toBeDefined();
+  const mrow = rows.find((r) => r.path === muscleFile)!;
+  const mtiles = await api.store.getTileResults(mrow.analysisId);
+  const locations: Record<string, number> = { endomysial: 0, perimysial: 0, perivascular: 0 };
+  for (const d of mtiles.flatMap((t) => t.detections)) if (d.location) locations[d.location]++;
+  mhc = { row: mrow, fibres: mtiles.flatMap((t) => t.fibres ?? []), locations };
+  // the slide's MHC-I score counted exactly the stored fibres, with the viewer's call, and both kinds are there
+  const m = mrow.markerScores!.mhc1!;
+  expect(m.fibres).toBe(mhc.fibres.length);
+  expect(m.positive).toBe(mhc.fibres.filter((f) => isMhc1Positive(f)).length);
+  expect(m.positive).toBeGreaterThan(5);
+  expect(m.fibres - m.positive).toBeGreaterThan(5);
+  expect(mhc.fibres.every((f) => (f.contour?.length ?? 0) >= 3)).toBe(true);
+  expect(Object.values(locations).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   const cells = await api.store.getDetections(row.analysisId);
   detections = { total: cells.length, positive: cells.filter((c) => c.grade > 0).length };
   expect(detections.total).toBeGreaterThan(100);
@@ -98,7 +130,7 @@ describe('slide viewer in headless Chromium', () => {
       // the token left the address bar once read
       await page.waitForSelector(`#tree button[data-slide-id="${row.slideId}"]`);
       expect(new URL(page.url()).hash).toBe('');
-      expect(await page.locator('#tree .patient').allInnerTexts()).toEqual([expect.stringContaining('P07'), expect.stringContaining('P08')]);
+      expect(await page.locator('#tree .patient').allInnerTexts()).toEqual(['P07', 'P08', 'P09', 'P10', 'P11'].map((p) => expect.stringContaining(p)));
 
       await page.click(`#tree button[data-slide-id="${row.slideId}"]`);
       await page.waitForSelector('#osd[data-fully-loaded="true"]', { timeout: 60_000 });
@@ -149,26 +181,105 @@ describe('slide viewer in headless Chromium', () => {
     }
   });
 
-  it('draws fibres by MHC-I status when the overlay has them', async () => {
+  it('outlines every stored fibre of an MHC-I section by its status, shows the MHC-I scores, and names marks on hover', async () => {
     const { page, errors } = await openViewer();
     try {
-      const fibres = [
-        { x: 400, y: 300, radiusPx: 60, positive: true },
-        { x: 900, y: 700, radiusPx: 80, positive: false },
-        { x: 1500, y: 1000, radiusPx: 70, positive: true },
-      ];
-      await page.route('**/analyses/*/overlay', async (route) => {
-        const res = await route.fetch();
-        await route.fulfill({ response: res, json: { ...(await res.json()), fibres } });
-      });
-      await page.click(`#tree button[data-slide-id="${row.slideId}"]`);
-      await page.waitForSelector('#overlay[data-fibres="3"]', { timeout: 30_000 });
-      expect(await page.getAttribute('#overlay', 'data-drawn')).toBe(String(detections.total));
-      const shot = await pixels(await page.locator('#osd').screenshot());
-      // #c2185b for MHC-I positive fibres, #4caf50 for negative
-      expect(shot.count(([r, g, b]) => r > 150 && g < 60 && b > 60 && b < 130)).toBeGreaterThan(30);
-      expect(shot.count(([r, g, b]) => r < 110 && g > 140 && b < 110)).toBeGreaterThan(30);
+      const m = mhc.row.markerScores!.mhc1!;
+      await page.click(`#tree button[data-slide-id="${mhc.row.slideId}"]`);
+      await page.waitForSelector('#osd[data-fully-loaded="true"]', { timeout: 60_000 });
+      await page.waitForSelector(`#overlay[data-fibres="${mhc.fibres.length}"]`, { timeout: 30_000 });
+      const overlay = page.locator('#overlay');
+      expect(await overlay.getAttribute('data-fibres-positive')).toBe(String(m.positive));
+      expect(await overlay.getAttribute('data-fibres-negative')).toBe(String(m.fibres - m.positive));
+      expect(await overlay.getAttribute('data-drawn')).toBe(await overlay.getAttribute('data-cells'));
+      // legend: fibre keys with the stored counts
+      expect(await page.getAttribute('#legend [data-key="fibre-positive"]', 'data-count')).toBe(String(m.positive));
+      expect(await page.getAttribute('#legend [data-key="fibre-negative"]', 'data-count')).toBe(String(m.fibres - m.positive));
+
+      // score panel: the stored MHC-I grade, % positive fibres and pattern under the generic scores
+      const dd = (field: string) => page.locator(`#scores dd[data-field="${field}"]`);
+      expect(await dd('mhc1.grade').getAttribute('data-value')).toBe(String(m.grade));
+      expect(await dd('mhc1.grade').innerText()).toBe(String(m.grade));
+      expect(Number(await dd('mhc1.percentPositive').getAttribute('data-value'))).toBe(m.percentPositive);
+      expect(await dd('mhc1.positive').innerText()).toBe(`${m.positive} / ${m.fibres}`);
+      expect(await dd('mhc1.pattern').innerText()).toBe(m.pattern);
+      expect(await page.locator('#scores dl.scores').first().locator('dd[data-field="hScore"]').count()).toBe(1);
+
+      // screenshots with and without the overlay: the outline colours appear only with it
+      const withMarks = await pixels(await page.locator('#osd').screenshot());
+      await page.uncheck('#show-overlay');
+      await page.waitForSelector('#overlay[data-fibres="0"]');
+      const tissue = await pixels(await page.locator('#osd').screenshot());
+      await page.check('#show-overlay');
+      // #e8141c for MHC-I positive fibres, #0096e6 for negative ones
+      const red = ([r, g, b]: [number, number, number]) => r > 200 && g < 70 && b < 80;
+      const sky = ([r, g, b]: [number, number, number]) => r < 60 && g > 120 && g < 180 && b > 190;
+      expect(tissue.count(red)).toBe(0);
+      expect(tissue.count(sky)).toBe(0);
+      // a fibre ~50 µm across at ~0.7 screen px per level-0 px has an outline of ~200 px: measured
+      // 217 px of full colour per fibre on this slide (5430 red for 25 positive, 6776 sky for 31 negative)
+      expect(withMarks.count(red)).toBeGreaterThan(100 * m.positive);
+      expect(withMarks.count(sky)).toBeGreaterThan(100 * (m.fibres - m.positive));
+
+      // hover: a positive fibre away from any cell names its status and DAB; a located cell its location
+      const o = await (await page.request.get(`${base}/analyses/${mhc.row.analysisId}/overlay`, { headers: { authorization: `Bearer ${api.token.reader}` } })).json();
+      const map = JSON.parse((await overlay.getAttribute('data-map'))!);
+      const box = (await page.locator('#osd').boundingBox())!;
+      const at = (x: number, y: number) => page.mouse.move(box.x + map.ox + x * map.sx, box.y + map.oy + y * map.sy);
+      const clear = (x: number, y: number) => o.cells.x.every((cx: number, i: number) => Math.hypot(cx - x, o.cells.y[i] - y) > o.cells.radius[i] + 8 / map.sx);
+      const fi = o.fibres.findIndex((f: { x: number; y: number; positive: boolean }) => f.positive && clear(f.x, f.y));
+      expect(fi).toBeGreaterThanOrEqual(0);
+      const stored = mhc.fibres[fi];
+      await at(o.fibres[fi].x, o.fibres[fi].y);
+      await page.waitForSelector('#tip:not([hidden])');
+      expect(await page.innerText('#tip')).toMatch(new RegExp(`^fibre: MHC-I positive · ring DAB ${stored.ringDab.toFixed(3)} · interior DAB ${stored.interiorDab.toFixed(3)}`));
+      // a perimysial cell if there is one (the tooltip must not just say the commonest location)
+      const perimysial = o.cells.location.indexOf('perimysial');
+      const ci = perimysial >= 0 ? perimysial : o.cells.location.findIndex((l: string | null) => l !== null);
+      await at(o.cells.x[ci], o.cells.y[ci]);
+      await page.waitForSelector('#tip[data-kind="cell"]');
+      expect(await page.innerText('#tip')).toContain(` · ${o.cells.location[ci]}`);
+
+      // cells by location: legend and drawn marks count the stored locations
+      await page.selectOption('#colour-by', 'location');
+      await page.waitForSelector('#overlay[data-colour-by="location"]');
+      for (const [l, n] of Object.entries(mhc.locations)) {
+        expect(await page.getAttribute(`#legend [data-key="location-${l}"]`, 'data-count'), l).toBe(String(n));
+        expect(await overlay.getAttribute(`data-${l}`), l).toBe(String(n));
+      }
       expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows a CD163 slide's densities by location and infiltrate grades and clusters, and an IL-1Ra slide's expressed call", async () => {
+    const { page } = await openViewer();
+    try {
+      const want = markerScores('cd163');
+      await page.click(`#tree button[data-slide-id="${handmade.cd163}"]`);
+      await page.waitForSelector(`#scores[data-slide-id="${handmade.cd163}"] .marker-scores[data-marker="CD163"]`);
+      const cell = (field: string) => page.locator(`#scores [data-field="${field}"]`);
+      expect(await cell('cd163.positiveCellsPerMm2').innerText()).toBe('62.80');
+      expect(await cell('cd163.pctPositiveArea').innerText()).toBe('1.25');
+      expect(await cell('cd163.byLocation.endomysial.cellsPerMm2').innerText()).toBe('40');
+      expect(await cell('cd163.byLocation.perimysial.cellsPerMm2').innerText()).toBe('18');
+      expect(await cell('cd163.byLocation.perivascular.cellsPerMm2').innerText()).toBe('4.80');
+      expect(await cell('infiltrates.cellsPerMm2').innerText()).toBe('24');
+      expect(await cell('infiltrates.byLocation.endomysial.grade').innerText()).toBe('1 ≥4/HPF');
+      expect(await cell('infiltrates.byLocation.perimysial.grade').innerText()).toBe('2 cluster');
+      expect(await cell('infiltrates.byLocation.perivascular.peakCellsPerHpf').innerText()).toBe('14');
+      expect(await cell('infiltrates.clusters').getAttribute('data-value')).toBe('2');
+      expect(await page.locator('#scores ul.clusters li').allInnerTexts()).toEqual(['11 cells, perimysial, at 1520, 880 µm', '14 cells, perivascular, at 2211, 1333 µm']);
+      expect(want.infiltrates!.clusters.map((c) => c.size)).toEqual([11, 14]);
+
+      await page.click(`#tree button[data-slide-id="${handmade.il1ra}"]`);
+      await page.waitForSelector(`#scores[data-slide-id="${handmade.il1ra}"] .marker-scores[data-marker="IL-1Ra"]`);
+      expect(await cell('il1.expressed').innerText()).toBe('yes (by area)');
+      expect(await cell('il1.expressed').getAttribute('data-value')).toBe('true');
+      expect(await cell('il1.pctPositiveArea').innerText()).toBe('3.20');
+      expect(await cell('il1.positiveCellsPerMm2').innerText()).toBe('7.50');
+      expect(await page.locator('#scores .marker-scores h4').allInnerTexts()).toEqual(['IL-1']);
     } finally {
       await page.close();
     }

@@ -31,6 +31,9 @@ const OSD_DIR = path.dirname(createRequire(import.meta.url).resolve('openseadrag
 const WEB_FILES: Record<string, { file: string; type: string }> = {
   'viewer.js': { file: path.join(WEB_DIR, 'viewer.js'), type: 'text/javascript; charset=utf-8' },
   'viewer.css': { file: path.join(WEB_DIR, 'viewer.css'), type: 'text/css; charset=utf-8' },
+  'overlay.js': { file: path.join(WEB_DIR, 'overlay.js'), type: 'text/javascript; charset=utf-8' },
+  'marker-panel.js': { file: path.join(WEB_DIR, 'marker-panel.js'), type: 'text/javascript; charset=utf-8' },
+  'score-rows.js': { file: path.join(WEB_DIR, 'score-rows.js'), type: 'text/javascript; charset=utf-8' },
   'openseadragon.min.js': { file: path.join(OSD_DIR, 'openseadragon.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 
