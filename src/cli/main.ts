@@ -2,7 +2,10 @@
 import { Command } from 'commander';
 import { errorMessage } from '../domain/errors.js';
 import { registerAnalyze } from './analyze-command.js';
+import { registerCompare } from './compare-command.js';
 import { registerDemo } from './demo-command.js';
+import { registerExport } from './export-command.js';
+import { registerImport } from './import-command.js';
 import { registerScores } from './scores-command.js';
 import { registerServe } from './serve-command.js';
 import { registerStatus } from './status-command.js';
@@ -25,6 +28,9 @@ registerStatus(program);
 registerScores(program);
 registerToken(program);
 registerWorker(program);
+registerImport(program);
+registerCompare(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`biopsy-quant: ${errorMessage(err)}\n`);
