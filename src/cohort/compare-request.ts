@@ -14,7 +14,7 @@ import { SCORES, scoreDefinition } from './score-catalogue.js';
  * (stored as the canonical id), scores by catalogue name, timepoints and outcome measures from
  * the cohort model.
  */
-const Marker = z.string().trim().min(1).transform((name, ctx): MarkerId => {
+export const Marker = z.string().trim().min(1).transform((name, ctx): MarkerId => {
   const m = findMarker(name);
   if (!m) {
     ctx.addIssue({ code: 'custom', message: `unknown marker '${name}'` });
@@ -23,7 +23,7 @@ const Marker = z.string().trim().min(1).transform((name, ctx): MarkerId => {
   return m.id;
 });
 
-const Score = z.string().trim().refine((s) => scoreDefinition(s) !== undefined, {
+export const Score = z.string().trim().refine((s) => scoreDefinition(s) !== undefined, {
   message: `unknown score; expected one of ${SCORES.map((s) => s.name).join(', ')}`,
 });
 

@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { qupathGeoJsonChunks } from '../../cohort/export-geojson.js';
+import { parseScoreExportRows, scoresToCsv } from '../../cohort/export-scores.js';
+import { analysisGeoJsonSource, researchExportRows } from '../../cohort/research-exports.js';
+import { researchRows } from '../../cohort/research-rows.js';
+import { allow } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { Problem } from '../schemas.js';
+import { orNotFound } from './cohort-query.js';
+
+const security = [{ bearer: [] }];
+
+const ExportQuery = z.object({ format: z.enum(['csv', 'json']).default('json') });
+const ExportRowJson = z.object({
+  patient: z.string(),
+  timepoint: z.string(),
+  marker: z.string(),
+  slide: z.string(),
+  scores: z.record(z.string(), z.number().nullable()),
+  responder: z.boolean().nullable().optional(),
+});
+const AnalysisParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** The cohort's score rows (CSV or JSON) and one analysis' detections as QuPath GeoJSON. */
+export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/export', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: 'Score rows of the cohort (the analysis each comparison uses per biopsy and marker), catalogue scores by name, with IMACS responder status (baseline → month-6); JSON, or CSV with ?format=csv',
+        tags: ['cohort'],
+        security,
+        querystring: ExportQuery,
+        produces: ['application/json', 'text/csv'],
+        response: { 200: z.array(ExportRowJson), 400: Problem, 401: Problem, 403: Problem },
+      },
+    }, async (req, reply) => {
+      const rows = researchExportRows(await researchRows(deps.store));
+      if (req.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cohort-scores.csv"').send(scoresToCsv(rows) as never);
+      }
+      return parseScoreExportRows(rows);
+    });
+
+    app.get('/analyses/:id/geojson', {
+      onRequest: allow(deps.tokens, 'reader'),
+      schema: {
+        summary: "A finished analysis' detections (cells) and muscle fibres as a QuPath GeoJSON FeatureCollection (level-0 pixels of the slide; File › Import objects in QuPath)",
+        tags: ['cohort'],
+        security,
+        params: AnalysisParam,
+        produces: ['application/geo+json'],
+        response: { 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+      },
+    }, async (req, reply) => {
+      const src = await orNotFound(() => analysisGeoJsonSource(deps.store, req.params.id));
+      // streamed, so a slide with 10⁵ detections never sits in memory as one string
+      return reply
+        .type('application/geo+json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="analysis-${req.params.id}.geojson"`)
+        .send(Readable.from(qupathGeoJsonChunks(src.cells, src.options, src.fibres)) as never);
+    });
+  };
+}
