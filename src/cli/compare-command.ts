@@ -43,6 +43,7 @@ export function compareRequestOf(o: CompareOptions): CompareRequest {
   const parsed = CompareRequest.safeParse(request);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => {
+      if (i.code === 'unrecognized_keys') return `${i.keys.map((k) => OPTION_OF[k] ?? k).join(', ')} ${i.keys.length === 1 ? 'does' : 'do'} not apply to this comparison`;
       const field = String(i.path[0] ?? '');
       return `${OPTION_OF[field] ?? field}${i.path.length > 1 ? ` (item ${Number(i.path[1]) + 1})` : ''}: ${i.message}`;
     });

@@ -12,7 +12,8 @@ import { SCORES, scoreDefinition } from './score-catalogue.js';
  * One comparison as the CLI (`compare`) and the API (GET /compare) ask for it, validated once
  * here so both refuse the same things with the same words: markers by any registry spelling
  * (stored as the canonical id), scores by catalogue name, timepoints and outcome measures from
- * the cohort model.
+ * the cohort model. Each kind is a strict object: a field that belongs to another kind (`at`
+ * without a correlation) is refused by name rather than silently ignored.
  */
 export const Marker = z.string().trim().min(1).transform((name, ctx): MarkerId => {
   const m = findMarker(name);
@@ -30,7 +31,7 @@ export const Score = z.string().trim().refine((s) => scoreDefinition(s) !== unde
 const List = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1));
 
-const Paired = z.object({
+const Paired = z.strictObject({
   kind: z.literal('paired'),
   marker: Marker,
   score: Score,
@@ -38,8 +39,8 @@ const Paired = z.object({
   to: Timepoint.default('month-6'),
   by: z.literal('responder').optional(),
 });
-const Groups = z.object({ kind: z.literal('groups'), marker: Marker, score: Score, timepoint: Timepoint.default('baseline') });
-const Correlation = z.object({
+const Groups = z.strictObject({ kind: z.literal('groups'), marker: Marker, score: Score, timepoint: Timepoint.default('baseline') });
+const Correlation = z.strictObject({
   kind: z.literal('correlation'),
   marker: Marker,
   score: Score,
@@ -48,8 +49,8 @@ const Correlation = z.object({
   at: Timepoint,
   changeFrom: Timepoint.optional(),
 });
-const Fisher = z.object({ kind: z.literal('fisher'), marker: Marker, score: Score.default('expressed'), timepoint: Timepoint });
-const Table = z.object({
+const Fisher = z.strictObject({ kind: z.literal('fisher'), marker: Marker, score: Score.default('expressed'), timepoint: Timepoint });
+const Table = z.strictObject({
   kind: z.literal('table'),
   /** which comparison runs for every marker × score */
   of: z.enum(['paired', 'groups', 'correlation', 'fisher']).default('paired'),

@@ -114,6 +114,7 @@ describe('comparisons, exports and plots over the seeded six-patient cohort', ()
     expect(await msg('kind=groups&marker=CD999&score=density')).toBe("querystring.marker: unknown marker 'CD999'");
     expect(await msg('kind=paired&marker=CD163&score=dens')).toMatch(/^querystring\.score: unknown score; expected one of density, /);
     expect(await msg('kind=correlation&marker=CD163&score=density&outcome=grip&at=month-6')).toMatch(/^querystring\.outcome: Invalid option/);
+    expect(await msg('kind=paired&marker=CD163&score=density&at=month-6')).toBe('querystring: Unrecognized key: "at"');
     expect(await msg('kind=table&of=correlation')).toBe('querystring.outcome: required for a correlation table; querystring.at: required for a correlation table');
   });
 

@@ -178,6 +178,7 @@ describe('biopsy-quant compare and export', () => {
     expect(r.stderr).toContain("--marker: unknown marker 'CD999'");
     expect(r.stderr).toMatch(/--timepoint: Invalid option: expected one of "baseline"\|"month-6"\|"month-12"/);
     expect((await cli(['compare', '--marker', 'CD163', '--score', 'density', '--groups', '--fisher'])).stderr).toMatch(/--groups and --fisher ask for different tests/);
+    expect((await cli(['compare', '--marker', 'CD163', '--score', 'density', '--groups', '--at', 'month-6'])).stderr).toContain('compare: --at does not apply to this comparison');
   }, 30_000);
 
   it('export csv and json: one row per biopsy and marker with responder status', async () => {
