@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { formatIssue } from '../cohort/import-error.js';
 import { parseCohort, type CohortSources } from '../cohort/import.js';
 import { MetadataError } from '../domain/errors.js';
+import { StoreError } from '../store/store-error.js';
 import { withCohortStore, type StoreCliOptions } from './cohort-store.js';
 
 type TableName = keyof CohortSources;
@@ -45,7 +46,16 @@ export function registerImport(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const summary = await withCohortStore(o, (store) => store.importCohort(parsed.cohort));
+      let summary;
+      try {
+        summary = await withCohortStore(o, (store) => store.importCohort(parsed.cohort));
+      } catch (err) {
+        // the store's own checks (e.g. a slide whose biopsy is in no file given): refused as a whole, like a bad row
+        if (!(err instanceof StoreError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const replaced = summary.replaced.length ? `; replaced the earlier records of ${summary.replaced.join(', ')}` : '';
       process.stdout.write(`imported ${summary.patients} patients, ${summary.biopsies} biopsies, ${summary.slides} slides, ${summary.visits} visits${replaced}\n`);
     });

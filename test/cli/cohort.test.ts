@@ -92,6 +92,14 @@ describe('biopsy-quant import', () => {
     expect(await withStore((s) => s.getCohort())).toStrictEqual(before);
   }, 30_000);
 
+  it('a slide whose biopsy is in no file given is refused by the store: exit 1, nothing stored', async () => {
+    const before = await withStore((s) => s.getCohort());
+    const r = await cli(['import', 'patients.csv', 'slides.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^importCohort: nothing imported, 24 problems: slide CD163 of P01 at baseline: no biopsy of P01 at baseline in this import/);
+    expect(await withStore((s) => s.getCohort())).toStrictEqual(before);
+  }, 30_000);
+
   it('refuses a file whose table it cannot tell, and a missing patients file', async () => {
     await writeFile(path.join(dir, 'notes.csv'), 'a,b\n');
     expect((await cli(['import', 'patients.csv', 'notes.csv'])).stderr).toMatch(/notes\.csv: cannot tell which table this is/);
