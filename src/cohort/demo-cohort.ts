@@ -7,6 +7,7 @@ import { outcomeRows, withResponders } from './compare-inputs.js';
 import type { OutcomeRow, ScoreRow } from './compare-schemas.js';
 import { demoComparisonTable, type DemoComparison } from './demo-cohort-table.js';
 import { imacsResponders, type ImacsResult } from './imacs.js';
+import { researchRows } from './research-rows.js';
 import { expressedCall, scoreValues } from './score-catalogue.js';
 
 export interface DemoCohortRun {
@@ -27,7 +28,10 @@ export interface DemoCohortRunOptions extends DemoCohortOptions {
   dir: string;
   params: AnalysisParams;
   executor: TileExecutor;
-  /** when given, the cohort tables and every analysis are stored */
+  /**
+   * when given, the cohort tables and every analysis are stored, and the comparisons read their
+   * rows back from the store (researchRows), as `compare` would
+   */
   store?: Store;
   onSlide?: (done: number, total: number, slide: DemoSlide, outcome: SlideOutcome) => void;
 }
@@ -81,9 +85,21 @@ export async function analyseDemoCohort(opts: DemoCohortRunOptions): Promise<Dem
   // one slide more than workers: this thread renders the next while the pool analyses
   await Promise.all(Array.from({ length: Math.min(slides.length, opts.executor.concurrency + 1) }, worker));
 
-  const imacs = imacsResponders(cohort.cohort.visits, 'baseline', 'month-6');
-  const scores = withResponders(scoreRowsOf(slides, outcomes), imacs);
-  const measures = outcomeRows(cohort.cohort.visits);
+  let imacs: ImacsResult[];
+  let scores: ScoreRow[];
+  let measures: OutcomeRow[];
+  if (opts.store) {
+    // the store may hold other patients' slides (the shipped demo slides): keep the cohort's own
+    const ours = new Set(cohort.cohort.patients.map((p) => p.pseudonym));
+    const stored = await researchRows(opts.store, { from: 'baseline', to: 'month-6' });
+    imacs = stored.imacs.filter((r) => ours.has(r.patient));
+    scores = stored.scores.filter((r) => ours.has(r.patient));
+    measures = stored.outcomes.filter((r) => ours.has(r.patient));
+  } else {
+    imacs = imacsResponders(cohort.cohort.visits, 'baseline', 'month-6');
+    scores = withResponders(scoreRowsOf(slides, outcomes), imacs);
+    measures = outcomeRows(cohort.cohort.visits);
+  }
   return {
     cohort,
     outcomes,

@@ -19,6 +19,8 @@ describe('demo cohort plan', () => {
       expect(sections.map((s) => s.marker).sort()).toEqual(['CD163', 'IL-1Ra', 'IL-1a', 'MHC-I']);
       // serial sections: one tissue seed per biopsy, a different one for the other biopsy
       expect(new Set(sections.map((s) => s.scene.seed)).size).toBe(1);
+      // but each its own glass brightness, so no two sections are the same file
+      expect(new Set(sections.map((s) => s.scene.i0)).size).toBe(4);
     }
     expect(new Set(plan.slides.map((s) => s.scene.seed)).size).toBe(30);
     for (const v of plan.visits) expect(Visit.safeParse(v).success).toBe(true);

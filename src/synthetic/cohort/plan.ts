@@ -142,10 +142,15 @@ export function planDemoCohort(opts: { seed?: number; size?: number } = {}): Coh
     };
     const il1aExpressed = { baseline: true, 'month-6': true };
     const il1raExpressed = { baseline: il1raBaseline.has(i), 'month-6': il1raMonth6.has(i) };
+    // each section gets its own glass brightness, as each is mounted and scanned on its own; it
+    // also keeps two sections that stain alike (IL-1α and IL-1Ra both expressed) from being
+    // byte-identical files, which the store would take for one slide
+    const glass = new Rng(seed * 211 + i + 1);
     COHORT_TIMEPOINTS.forEach((tp, t) => {
       // one tissue seed per biopsy: the four markers are serial sections of it
       const tissueSeed = seed * 1000 + i * 10 + t;
-      for (const marker of COHORT_MARKERS) {
+      const glassBase = glass.uniform(238, 243);
+      for (const [m, marker] of COHORT_MARKERS.entries()) {
         const scene: MuscleOptionsInput = {
           seed: tissueSeed,
           width: size,
@@ -153,6 +158,7 @@ export function planDemoCohort(opts: { seed?: number; size?: number } = {}): Coh
           mpp: DEMO_MPP,
           marker,
           sectionMarginUm: DEMO_SECTION_MARGIN_UM,
+          i0: round(glassBase + 2 * m + glass.uniform(0, 1), 1),
           macrophagesPerMm2: round(macrophagesPerMm2[tp], 1),
           mhcPattern: 'diffuse',
           mhcFraction: round(mhcFraction[tp], 3),

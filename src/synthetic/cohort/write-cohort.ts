@@ -20,7 +20,7 @@ import { truthPathOf } from '../write-slide.js';
 import { planDemoCohort, type CohortPlan, type PlannedSlide, type PlantedPatient } from './plan.js';
 import { COHORT_MARKERS, COHORT_TIMEPOINTS } from './planted-effects.js';
 
-export const DEMO_COHORT_GENERATOR = 'biopsy-quant-demo-cohort/1';
+export const DEMO_COHORT_GENERATOR = 'biopsy-quant-demo-cohort/2';
 const MANIFEST = 'cohort.json';
 const SLIDES_DIR = 'slides';
 
