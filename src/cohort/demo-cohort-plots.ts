@@ -45,7 +45,7 @@ export function demoCohortPlots(rows: readonly ScoreRow[], outcomes: readonly Ou
       f0.has(r.patient) && f6.has(r.patient) ? [{ patient: r.patient, x: r.value, y: f6.get(r.patient)! - f0.get(r.patient)!, responder: r.responder ?? null }] : [],
     );
     out['il1a-fi2-scatter.svg'] = scatterSvg({
-      title: 'Baseline IL-1α vs FI-2 change to month 6',
+      title: 'IL-1α at baseline vs FI-2 change',
       xLabel: 'IL-1α % positive area at baseline',
       yLabel: 'FI-2 change (repetitions)',
       points,
