@@ -68,8 +68,13 @@ const TIMEPOINT_SPELLINGS: Record<string, Timepoint> = {
   m12: 'month-12',
 };
 
+/** The study timepoint a spelling names ('M6', 'month 6', 'month-6' …), or undefined. */
+export function canonicalTimepoint(raw: string): Timepoint | undefined {
+  return TIMEPOINT_SPELLINGS[raw.toLowerCase().replace(/[^a-z0-9]/g, '')];
+}
+
 const timepoint = column('timepoint', true, (raw) => {
-  const tp = typeof raw === 'string' ? TIMEPOINT_SPELLINGS[raw.toLowerCase().replace(/[^a-z0-9]/g, '')] : undefined;
+  const tp = typeof raw === 'string' ? canonicalTimepoint(raw) : undefined;
   return tp ? { ok: true, value: tp } : { ok: false, message: `expected one of ${TIMEPOINTS.join(', ')}, got ${shown(raw)}` };
 });
 

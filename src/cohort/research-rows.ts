@@ -1,8 +1,9 @@
-import { Timepoint } from '../domain/biopsy.js';
+import { Timepoint, TIMEPOINTS } from '../domain/biopsy.js';
 import { findMarker } from '../domain/marker.js';
 import type { ScoreRow as StoredScoreRow, Store, StoredCohort } from '../store/store.js';
 import { outcomeRows, withResponders } from './compare-inputs.js';
 import type { OutcomeRow, ScoreRow } from './compare-schemas.js';
+import { canonicalTimepoint } from './import-fields.js';
 import { imacsResponders, type ImacsResult } from './imacs.js';
 import { expressedCall, scoreValues } from './score-catalogue.js';
 
@@ -61,9 +62,15 @@ export function latestAnalyses(stored: readonly StoredScoreRow[]): { latest: Map
       skipped.push({ path: r.path, analysisId: r.analysisId, reason: `unknown marker '${r.marker}'` });
       continue;
     }
-    const key = researchKey(r.patient!, r.timepoint!, marker.id);
+    // slides are tagged by hand: 'M6' on a slide is the cohort's 'month-6'
+    const timepoint = canonicalTimepoint(r.timepoint!);
+    if (!timepoint) {
+      skipped.push({ path: r.path, analysisId: r.analysisId, reason: `unknown timepoint '${r.timepoint}' (expected ${TIMEPOINTS.join(', ')})` });
+      continue;
+    }
+    const key = researchKey(r.patient!, timepoint, marker.id);
     const seen = latest.get(key);
-    if (!seen || newer(r, seen)) latest.set(key, { ...r, marker: marker.id });
+    if (!seen || newer(r, seen)) latest.set(key, { ...r, timepoint, marker: marker.id });
   }
   return { latest, skipped };
 }

@@ -13,7 +13,9 @@ describe('researchRows: score rows for comparisons from the store', () => {
     // re-analysed with other parameters later: only this newer result counts for P01's baseline CD163
     await seedAnalysis(store, { name: 'P01-b-cd163', patient: 'P01', timepoint: 'baseline', marker: 'CD163', density: 101, pctPositiveArea: 2, params: { positiveAreaThreshold: 0.3 } });
     // a serial section stored under an alias of the marker, and two slides that cannot take part
-    await seedAnalysis(store, { name: 'P02-b-cd163-alias', patient: 'P02', timepoint: 'month-12', marker: 'cd-163', density: 33, pctPositiveArea: 1 });
+    // … tagged by hand 'M12' (the cohort's month-12)
+    await seedAnalysis(store, { name: 'P02-b-cd163-alias', patient: 'P02', timepoint: 'M12', marker: 'cd-163', density: 33, pctPositiveArea: 1 });
+    await seedAnalysis(store, { name: 'odd-timepoint', patient: 'P04', timepoint: 'week 3', marker: 'CD163', density: 1, pctPositiveArea: 1 });
     await seedAnalysis(store, { name: 'no-patient', timepoint: 'baseline', marker: 'CD163', density: 1, pctPositiveArea: 1 });
     await seedAnalysis(store, { name: 'odd-marker', patient: 'P03', timepoint: 'baseline', marker: 'Ki-67', density: 1, pctPositiveArea: 1 });
   }, 60_000);
@@ -34,9 +36,10 @@ describe('researchRows: score rows for comparisons from the store', () => {
     expect(r.analyses.size).toBe(25);
     const keys = r.scores.map((s) => `${s.patient} ${s.timepoint} ${s.marker} ${s.score}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(r.skipped.map((s) => [s.path, s.reason])).toEqual([
-      ['/slides/odd-marker.tif', "unknown marker 'Ki-67'"],
+    expect(r.skipped.map((s) => [s.path, s.reason]).sort()).toEqual([
       ['/slides/no-patient.tif', "no patient in the slide's metadata"],
+      ['/slides/odd-marker.tif', "unknown marker 'Ki-67'"],
+      ['/slides/odd-timepoint.tif', "unknown timepoint 'week 3' (expected baseline, month-6, month-12)"],
     ]);
   });
 
