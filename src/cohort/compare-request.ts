@@ -40,15 +40,16 @@ const Paired = z.strictObject({
   by: z.literal('responder').optional(),
 });
 const Groups = z.strictObject({ kind: z.literal('groups'), marker: Marker, score: Score, timepoint: Timepoint.default('baseline') });
-const Correlation = z.strictObject({
-  kind: z.literal('correlation'),
+/** A score at one timepoint against an outcome (or its change): a correlation and its scatter plot. */
+export const CORRELATION_FIELDS = {
   marker: Marker,
   score: Score,
   timepoint: Timepoint.default('baseline'),
   outcome: MeasureId,
   at: Timepoint,
   changeFrom: Timepoint.optional(),
-});
+};
+const Correlation = z.strictObject({ kind: z.literal('correlation'), ...CORRELATION_FIELDS });
 const Fisher = z.strictObject({ kind: z.literal('fisher'), marker: Marker, score: Score.default('expressed'), timepoint: Timepoint });
 const Table = z.strictObject({
   kind: z.literal('table'),

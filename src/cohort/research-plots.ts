@@ -4,7 +4,7 @@ import { MetadataError } from '../domain/errors.js';
 import { MeasureId, measureSpec } from '../domain/outcome.js';
 import { correlation } from './compare.js';
 import type { ScoreRow } from './compare-schemas.js';
-import { Marker, Score } from './compare-request.js';
+import { CORRELATION_FIELDS, Marker, Score } from './compare-request.js';
 import { boxPlotSvg } from './plots/box-plot.js';
 import { scatterSvg } from './plots/scatter.js';
 import { slopeChartSvg } from './plots/slope-chart.js';
@@ -15,15 +15,7 @@ import { scoreDefinition } from './score-catalogue.js';
 export const PlotRequest = z.discriminatedUnion('plot', [
   z.object({ plot: z.literal('slope'), marker: Marker, score: Score, from: Timepoint.default('baseline'), to: Timepoint.default('month-6') }),
   z.object({ plot: z.literal('box'), marker: Marker, score: Score, timepoint: Timepoint.default('baseline') }),
-  z.object({
-    plot: z.literal('scatter'),
-    marker: Marker,
-    score: Score,
-    timepoint: Timepoint.default('baseline'),
-    outcome: MeasureId,
-    at: Timepoint,
-    changeFrom: Timepoint.optional(),
-  }),
+  z.object({ plot: z.literal('scatter'), ...CORRELATION_FIELDS }),
 ]);
 export type PlotRequest = z.input<typeof PlotRequest>;
 
