@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AnalysisError } from '../domain/errors.js';
+import { findRoot } from '../detect/union-find.js';
+import { pointGrid } from './point-grid.js';
 
 /**
  * Infiltrate clusters (SCIENCE.md "Scores": ≥10 cells within ~20 µm of each other): connected
@@ -55,48 +57,11 @@ export function findClusters(points: readonly PointLike[], options: ClusterOptio
 
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]];
-      i = parent[i];
-    }
-    return i;
-  };
+  const find = (i: number): number => findRoot(parent, i);
 
-  // points binned on a grid of side linkUm (compressed rows; coarser when cells lie far apart)
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, points[i].x);
-    maxX = Math.max(maxX, points[i].x);
-    minY = Math.min(minY, points[i].y);
-    maxY = Math.max(maxY, points[i].y);
-  }
-  let g = linkUm;
-  while (n > 0 && (Math.floor((maxX - minX) / g) + 1) * (Math.floor((maxY - minY) / g) + 1) > 4_000_000) g *= 2;
-  const cols = n > 0 ? Math.floor((maxX - minX) / g) + 1 : 0;
-  const rows = n > 0 ? Math.floor((maxY - minY) / g) + 1 : 0;
+  // points binned on a grid of side linkUm (coarser when cells lie far apart)
+  const { cols, rows, start, order, xs, ys, binOf, side: g } = pointGrid(points, linkUm);
   const reach = Math.ceil(linkUm / g);
-  const start = new Int32Array(cols * rows + 1);
-  const binOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const bin = Math.floor((points[i].y - minY) / g) * cols + Math.floor((points[i].x - minX) / g);
-    binOf[i] = bin;
-    start[bin + 1]++;
-  }
-  for (let k = 0; k < cols * rows; k++) start[k + 1] += start[k];
-  const fill = start.slice(0, cols * rows);
-  const order = new Int32Array(n);
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = fill[binOf[i]]++;
-    order[k] = i;
-    xs[k] = points[i].x;
-    ys[k] = points[i].y;
-  }
   const link2 = linkUm * linkUm;
   for (let k = 0; k < n; k++) {
     const px = xs[k];

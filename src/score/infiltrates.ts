@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnalysisError } from '../domain/errors.js';
+import { pointGrid } from './point-grid.js';
 import { CELL_LOCATIONS, CellLocation, type Locate } from './cell-location.js';
 import { Cluster, findClusters } from './clusters.js';
 
@@ -172,38 +173,11 @@ export function peakInDisc(points: readonly { x: number; y: number }[], radius: 
   const n = points.length;
   if (n === 0) return 0;
   if (!(radius > 0 && Number.isFinite(radius))) throw new AnalysisError(`peak count: radius must be a positive number of µm, got ${radius}`);
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
   for (const p of points) {
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) throw new AnalysisError(`peak count: a cell has a non-finite position (${p.x}, ${p.y}) µm`);
-    if (p.x < minX) minX = p.x;
-    if (p.x > maxX) maxX = p.x;
-    if (p.y < minY) minY = p.y;
-    if (p.y > maxY) maxY = p.y;
   }
   // finer bins skip more point checks; coarser ones bound memory when cells lie far apart
-  let g = radius / 8;
-  while ((Math.floor((maxX - minX) / g) + 1) * (Math.floor((maxY - minY) / g) + 1) > 4_000_000) g *= 2;
-  const cols = Math.floor((maxX - minX) / g) + 1;
-  const rows = Math.floor((maxY - minY) / g) + 1;
-  const binOf = new Int32Array(n);
-  const start = new Int32Array(cols * rows + 1);
-  for (let i = 0; i < n; i++) {
-    const b = Math.floor((points[i].y - minY) / g) * cols + Math.floor((points[i].x - minX) / g);
-    binOf[i] = b;
-    start[b + 1]++;
-  }
-  for (let b = 0; b < cols * rows; b++) start[b + 1] += start[b];
-  const fill = start.slice(0, cols * rows);
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = fill[binOf[i]]++;
-    xs[k] = points[i].x;
-    ys[k] = points[i].y;
-  }
+  const { minX, minY, cols, rows, start, xs, ys, side: g } = pointGrid(points, radius / 8);
 
   const r2 = radius * radius;
   const reach = Math.ceil(radius / g);
