@@ -82,11 +82,11 @@ export interface FibreOptions {
   /** level-0 µm of the plane's top-left pixel corner */
   origin: Point;
   /**
-   * Optional glass mask (1 = no tissue) from the whole RGB: no fibre pixel there. The smoothed
+   * Optional tissue mask (0 = glass) from the whole RGB: no fibre pixel outside it. The smoothed
    * hematoxylin + DAB test alone lets a fibre at the section's edge spill a few µm into the glass
    * beside its stained ring, where the blur lifts the glass over glassOd.
    */
-  glass?: Uint8Array;
+  tissue?: Uint8Array;
 }
 
 /**
@@ -181,9 +181,10 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
   // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
   // round the tissue that would enclose the whole connective network.)
-  if (o.glass) {
-    if (o.glass.length !== n) throw new AnalysisError(`fibre segmentation: glass mask has ${o.glass.length} pixels, ${w}x${ht} needs ${n}`);
-    for (let i = 0; i < n; i++) if (o.glass[i]) mask[i] = 0;
+  const tissue = o.tissue;
+  if (tissue) {
+    if (tissue.length !== n) throw new AnalysisError(`fibre segmentation: tissue mask has ${tissue.length} pixels, ${w}x${ht} needs ${n}`);
+    for (let i = 0; i < n; i++) if (tissue[i] === 0) mask[i] = 0;
   }
   fillSmallHoles(mask, w, ht, o.maxHoleUm2 / (mpp * mpp));
 
@@ -224,7 +225,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     const near = new Int32Array(n);
     edt.squared(labels, w, ht, dist, { nearest: near });
     for (let i = 0; i < n; i++) {
-      if (labels[i] === 0 && dist[i] <= g2 && near[i] >= 0 && !o.glass?.[i]) labels[i] = -labels[near[i]];
+      if (labels[i] === 0 && dist[i] <= g2 && near[i] >= 0 && (!tissue || tissue[i] !== 0)) labels[i] = -labels[near[i]];
     }
     for (let i = 0; i < n; i++) if (labels[i] < 0) labels[i] = -labels[i];
   }
@@ -261,7 +262,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   for (let i = 0; i < n; i++) {
     const l = labels[i];
     if (l === 0) {
-      if (outPx > 0 && groups.distPx[i] <= outPx && groups.nearest[i] >= 0 && !o.glass?.[i]) {
+      if (outPx > 0 && groups.distPx[i] <= outPx && groups.nearest[i] >= 0 && (!tissue || tissue[i] !== 0)) {
         const m = labels[groups.nearest[i]];
         ringSum[m] += d[i];
         ringN[m]++;

@@ -53,7 +53,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const n = w * h;
   const origin = { x: tile.read.x0 * mpp, y: tile.read.y0 * mpp };
 
-  // summed RGB OD, lightly smoothed (params.ts): tissue, and glass (outside and in vessel lumens)
+  // summed RGB OD, lightly smoothed (params.ts): tissue; the rest is glass (outside, vessel lumens)
   const [lr, lg, lb] = odLuts(input.i0);
   const od = floatPlane(w, h);
   const src = rgb.data;
@@ -61,11 +61,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const { tissueOd, tissueSmoothUm } = params.muscle;
   const smooth = gaussianBlur(od, tissueSmoothUm / mpp).data;
   const tissue = new Uint8Array(n);
-  const glass = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    tissue[i] = smooth[i] >= tissueOd ? 1 : 0;
-    glass[i] = 1 - tissue[i];
-  }
+  for (let i = 0; i < n; i++) tissue[i] = smooth[i] >= tissueOd ? 1 : 0;
   // Lumens are looked for with half the smoothing: a ~2 µm lumen inside a thick dark wall drops
   // under the 3 µm² floor when the wall's OD is blurred into it (tuning seeds 41–99: 109 of 111
   // vessels found at σ = 0.5 µm, 111 of 111 at 0.25 µm).
@@ -73,7 +69,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const lumen = new Uint8Array(n);
   for (let i = 0; i < n; i++) lumen[i] = fine[i] < tissueOd ? 1 : 0;
 
-  const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { nuclei: input.nuclei, origin, glass });
+  const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { nuclei: input.nuclei, origin, tissue });
   const labels = seg.labels;
   const vessels = detectVessels(lumen, gaussianBlur(floatPlane(w, h, input.hematoxylin), 0.5 / mpp).data, w, h, mpp, { origin });
   const perimysium = perimysiumFromFibres(labels, w, h, mpp, { tissue });

@@ -5,7 +5,7 @@ import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/execut
 
 // The held-out synthetic muscle sections `npm run eval` prints (seeds never used while tuning),
 // through the whole pipeline: file on disk → tiles → worker threads → marker scores.
-export const MUSCLE_HELDOUT_COUNT = 24;
+const MUSCLE_HELDOUT_COUNT = 24;
 let executor: TileExecutor;
 let rows: MuscleHeldoutRow[];
 
