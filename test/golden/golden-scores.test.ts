@@ -1,0 +1,45 @@
+import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goldenRowsChanged, goldenRow, GOLDEN_SLIDES, type GoldenFile, type GoldenRow } from './golden-slides.js';
+import { ANALYSIS_VERSION } from '../../src/version.js';
+
+/**
+ * Pinned score rows of a fixed set of slides (the shipped demo slides and synthetic sections of
+ * every scorer). Any change that moves a number fails here; the pins are rewritten with
+ * `UPDATE_GOLDEN=1 npx vitest run test/golden`, which refuses unless ANALYSIS_VERSION was bumped
+ * too, so old and new results are never stored under one version.
+ */
+const GOLDEN_FILE = fileURLToPath(new URL('./golden-scores.json', import.meta.url));
+let dir: string;
+const rows = new Map<string, GoldenRow>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bq-golden-'));
+  for (const slide of GOLDEN_SLIDES) rows.set(slide.name, await goldenRow(slide, dir));
+}, 600_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('golden scores', () => {
+  it('every pinned slide scores exactly as pinned, under the pinned analysis version', async () => {
+    const computed: GoldenFile = { analysisVersion: ANALYSIS_VERSION, rows: Object.fromEntries(rows) };
+    const pinned = JSON.parse(await readFile(GOLDEN_FILE, 'utf8').catch(() => '{"analysisVersion":"","rows":{}}')) as GoldenFile;
+    if (process.env.UPDATE_GOLDEN) {
+      const changed = goldenRowsChanged(pinned, computed);
+      if (changed.length > 0 && pinned.analysisVersion === ANALYSIS_VERSION) {
+        throw new Error(`results changed (${changed.join(', ')}) but ANALYSIS_VERSION is still ${ANALYSIS_VERSION}: bump it in src/domain/version.ts`);
+      }
+      await writeFile(GOLDEN_FILE, `${JSON.stringify(computed, null, 2)}\n`);
+      return;
+    }
+    expect(Object.keys(computed.rows).sort()).toEqual(Object.keys(pinned.rows).sort());
+    for (const name of Object.keys(pinned.rows)) expect(computed.rows[name], name).toEqual(pinned.rows[name]);
+    // results unchanged: the version must not move either (a bump without a change splits equal results)
+    expect(ANALYSIS_VERSION).toBe(pinned.analysisVersion);
+  });
+});
