@@ -1,12 +1,50 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three tiers (`npx vitest run --project unit` runs the fast one in seconds; `npm test` runs all):
+ * - acceptance: accuracy against planted ground truth on whole slides, held-out evaluations, the
+ *   demo cohort end to end, the golden scores;
+ * - integration: real files, databases, Redis, worker processes, HTTP, the browser;
+ * - unit: pure functions on small arrays, everything else.
+ */
+const ACCEPTANCE = [
+  'test/eval/heldout.test.ts',
+  'test/eval/muscle-heldout.test.ts',
+  'test/eval/detector-compare.test.ts',
+  'test/golden/**/*.test.ts',
+  'test/cohort/demo-cohort.test.ts',
+  'test/detect/accuracy.test.ts',
+  'test/score/muscle-accuracy.test.ts',
+  'test/pipeline/seams.test.ts',
+];
+const INTEGRATION = [
+  'test/api/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/service/**/*.test.ts',
+  'test/store/**/*.test.ts',
+  'test/web/**/*.test.ts',
+  'test/queue/flow.test.ts',
+  'test/queue/processors.test.ts',
+  'test/pipeline/bad-slides.test.ts',
+  'test/slide/**/*.test.ts',
+  'test/synthetic/**/*.test.ts',
+  'test/cohort/research-rows.test.ts',
+  'test/cohort/export-geojson.test.ts',
+  'test/detect/model.test.ts',
+];
+const ALL = ['test/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Image analysis tests are CPU-heavy; two cores on CI.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ALL, exclude: [...ACCEPTANCE, ...INTEGRATION] } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: ACCEPTANCE } },
+      { extends: true, test: { name: 'acceptance', include: ACCEPTANCE } },
+    ],
   },
 });

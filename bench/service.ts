@@ -8,7 +8,7 @@ import { resolveParams } from '../src/domain/params.js';
 import { submitBatch } from '../src/service/submit.js';
 import { makeScene } from '../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../src/synthetic/write-slide.js';
-import { openHarness } from '../test/service/harness.js';
+import { openHarness } from '../src/service/local-cluster.js';
 
 const SLIDES = Number(process.env.BENCH_SERVICE_SLIDES ?? 6);
 const SIZE = Number(process.env.BENCH_SERVICE_SIZE ?? 3072);

@@ -10,10 +10,10 @@ import { resolveParams } from '../src/domain/params.js';
 import { HELDOUT_SEED_BASE } from '../src/eval/heldout.js';
 import { detectNucleiWithModel, type NucleusModel } from '../src/detect/model.js';
 import { initModelBackend, tf } from '../src/detect/model-backend.js';
-import { registerWasmFilterGrad } from '../src/detect/model-filter-grad.js';
+import { registerWasmFilterGrad } from '../src/train/model-filter-grad.js';
 import { saveModelDir, WEIGHTS_BIN, type NucleusModelInfo } from '../src/detect/model-io.js';
-import { nucleusMatch, sceneSample, type SceneSample } from '../src/detect/model-scene-data.js';
-import { buildNucleusUnet, UNET_POOL } from '../src/detect/model-unet.js';
+import { nucleusMatch, sceneSample, type SceneSample } from '../src/train/model-scene-data.js';
+import { buildNucleusUnet, UNET_POOL } from '../src/train/model-unet.js';
 import { detectNuclei } from '../src/detect/nuclei.js';
 import { Rng } from '../src/synthetic/rng.js';
 

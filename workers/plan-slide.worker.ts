@@ -1,5 +1,5 @@
 import type { FlowProducer, Job, Queue } from 'bullmq';
-import type { Config } from '../src/config.js';
+import type { Config } from '../src/runtime/config.js';
 import { prepareSlide } from '../src/pipeline/prepare-slide.js';
 import { buildSlideFlow } from '../src/queue/flow.js';
 import { aggregateJobId } from '../src/queue/names.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../runtime/config.js';
 import type { Store } from '../store/store.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { BatchService } from './batch-service.js';

@@ -1,3 +1,4 @@
+import { biopsyOf } from '../domain/biopsy.js';
 import type { ScoreRow } from '../store/store.js';
 import type { TokenRecord } from '../store/token-store.js';
 import type { BatchSummary, BatchView } from './batch-service.js';
@@ -26,11 +27,6 @@ export function batchJson(b: BatchView): BatchJson {
 
 export function batchSummaryJson(b: BatchSummary) {
   return { ...b, createdAt: b.createdAt.toISOString() };
-}
-
-/** One biopsy is one patient's sample at one timepoint; null when either is unknown. */
-export function biopsyOf(patient: string | null, timepoint: string | null): string | null {
-  return patient !== null && timepoint !== null ? `${patient}:${timepoint}` : null;
 }
 
 export function scoreJson(r: ScoreRow): ScoreJson {

@@ -1,7 +1,7 @@
 import { CELL_LOCATIONS, type CellLocation } from '../score/cell-location.js';
 import type { MarkerScores } from '../score/marker-scores.js';
 import type { ScoreRow } from '../store/store.js';
-import { biopsyOf } from './json-views.js';
+import { biopsyOf } from '../domain/biopsy.js';
 
 type Cell = string | number | null;
 

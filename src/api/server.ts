@@ -10,8 +10,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { BiopsyQuantError } from '../domain/errors.js';
-import { createLogger } from '../log.js';
-import { ANALYSIS_VERSION } from '../version.js';
+import { createLogger } from '../runtime/log.js';
+import { ANALYSIS_VERSION } from '../domain/version.js';
 import type { ApiDeps } from './deps.js';
 import { batchEventRoutes } from './routes/batch-events.js';
 import { batchRoutes } from './routes/batches.js';

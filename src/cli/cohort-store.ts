@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../runtime/config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 

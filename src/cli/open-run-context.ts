@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../runtime/config.js';
 import { MetadataError } from '../domain/errors.js';
 import { inlineExecutor, threadPoolExecutor, type TileExecutor } from '../pipeline/executor.js';
 import { openStore } from '../store/open-store.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { queueBatchService } from '../api/queue-batch-service.js';
 import { buildServer } from '../api/server.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../runtime/config.js';
 import { MetadataError } from '../domain/errors.js';
 import { openService } from '../service/open-service.js';
 import { submitBatch } from '../service/submit.js';

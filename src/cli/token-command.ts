@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../runtime/config.js';
 import { MetadataError } from '../domain/errors.js';
 import { openStore } from '../store/open-store.js';
 import { SqlStore } from '../store/sql-store.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { loadConfig } from '../runtime/config.js';
+import { createLogger } from '../runtime/log.js';
 import { openService } from '../service/open-service.js';
 import { startWorkers } from '../service/start-workers.js';
 

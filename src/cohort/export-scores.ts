@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { biopsyOf } from '../api/json-views.js';
+import { biopsyOf } from '../domain/biopsy.js';
 import type { SlideScores } from '../domain/scores.js';
 import { MetadataError } from '../domain/errors.js';
 import type { ScoreRow } from '../store/store.js';

@@ -1,4 +1,4 @@
-import { gaussianKernel, reflect } from './gaussian.js';
+import { gaussianKernel, reflect } from '../image/gaussian.js';
 
 /**
  * The nucleus mask before hole filling (NucleusDetector): pixel i is foreground when the

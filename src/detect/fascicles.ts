@@ -1,6 +1,6 @@
-import { DistanceTransform } from './distance-transform.js';
-import { fillSmallHoles } from './fill-small-holes.js';
-import { ComponentLabeller } from './label.js';
+import { DistanceTransform } from '../image/distance-transform.js';
+import { fillSmallHoles } from '../image/fill-small-holes.js';
+import { ComponentLabeller } from '../image/label.js';
 
 /** A group of fibres connected through thin endomysium; perimysium (wider septa) separates groups. */
 export interface Fascicle {

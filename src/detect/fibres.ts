@@ -1,12 +1,12 @@
 import { AnalysisError } from '../domain/errors.js';
-import type { FloatPlane } from '../raster.js';
-import { DistanceTransform } from './distance-transform.js';
+import type { FloatPlane } from '../image/raster.js';
+import { DistanceTransform } from '../image/distance-transform.js';
 import { groupFascicles, type Fascicle } from './fascicles.js';
-import { gaussianBlur } from './gaussian.js';
-import { minFeret, convexHull, type Point } from './min-feret.js';
-import { MinMaxFilter } from './min-max-filter.js';
-import { fillSmallHoles } from './fill-small-holes.js';
-import { Watershed } from './watershed.js';
+import { gaussianBlur } from '../image/gaussian.js';
+import { minFeret, convexHull, type Point } from '../image/min-feret.js';
+import { MinMaxFilter } from '../image/min-max-filter.js';
+import { fillSmallHoles } from '../image/fill-small-holes.js';
+import { Watershed } from '../image/watershed.js';
 
 export type { Fascicle } from './fascicles.js';
 

@@ -8,8 +8,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { AnalysisError } from '../domain/errors.js';
 import { resolveParams } from '../domain/params.js';
-import type { FloatPlane } from '../raster.js';
-import { reflect } from './gaussian.js';
+import type { FloatPlane } from '../image/raster.js';
+import { reflect } from '../image/gaussian.js';
 import { initModelBackend, tf } from './model-backend.js';
 import { loadModelDir, type NucleusModelInfo } from './model-io.js';
 import { resampleBilinear } from './model-resample.js';

@@ -1,9 +1,9 @@
 import type { AnalysisParams } from '../domain/params.js';
-import { floatPlane, type FloatPlane } from '../raster.js';
-import { BoxGaussian } from './box-gaussian.js';
-import { CoarseOpening } from './coarse-opening.js';
+import { floatPlane, type FloatPlane } from '../image/raster.js';
+import { BoxGaussian } from '../image/box-gaussian.js';
+import { CoarseOpening } from '../image/coarse-opening.js';
 import { EdgeMask } from './edge-mask.js';
-import { gaussianBlur } from './gaussian.js';
+import { gaussianBlur } from '../image/gaussian.js';
 import { NucleusRegions, type Nucleus } from './nucleus-regions.js';
 
 export type { Nucleus } from './nucleus-regions.js';

@@ -1,5 +1,5 @@
-import { DistanceTransform } from './distance-transform.js';
-import { Watershed, type WatershedOptions } from './watershed.js';
+import { DistanceTransform } from '../image/distance-transform.js';
+import { Watershed, type WatershedOptions } from '../image/watershed.js';
 
 /** One detected nucleus; coordinates in pixels of the plane (pixel centres at integers). */
 export interface Nucleus {

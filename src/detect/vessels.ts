@@ -1,6 +1,12 @@
 import { AnalysisError } from '../domain/errors.js';
-import type { Vessel } from '../score/cell-location.js';
-import { ComponentLabeller, componentStats } from './label.js';
+import { ComponentLabeller, componentStats } from '../image/label.js';
+
+/** A vessel: centre (µm) and outer wall radius (µm). */
+export interface Vessel {
+  x: number;
+  y: number;
+  radiusUm: number;
+}
 
 export interface VesselOptions {
   /** lumen area limits, µm² (after the blur a 2 µm lumen keeps ~7 µm²): capillaries' lumens (≲ 1 µm radius) are not resolved; arterioles and venules of the perimysium are up to ~40 µm across */

@@ -45,3 +45,8 @@ export const BiopsySlide = z.object({
   file: z.string().trim().min(1).max(512),
 });
 export type BiopsySlide = z.infer<typeof BiopsySlide>;
+
+/** One biopsy is one patient's sample at one timepoint; null when either is unknown. */
+export function biopsyOf(patient: string | null, timepoint: string | null): string | null {
+  return patient !== null && timepoint !== null ? `${patient}:${timepoint}` : null;
+}

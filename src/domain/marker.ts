@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { MetadataError } from './errors.js';
 import { Compartment } from './params.js';
-// the MHC-I fibre thresholds are tuned in the scorer; the registry states the values it applies
-import { MHC1_THRESHOLDS } from '../score/mhc1.js';
+import { MHC1_THRESHOLDS } from './mhc1-thresholds.js';
 
 /**
  * The markers of the study and how each is measured (SCIENCE.md). A slide's marker decides

@@ -1,10 +1,10 @@
 import type { Detection, FibreRecord, TileSpec } from '../domain/detection.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { FIBRE_DEFAULTS, segmentFibres } from '../detect/fibres.js';
-import { gaussianBlur } from '../detect/gaussian.js';
-import type { Point } from '../detect/min-feret.js';
+import { gaussianBlur } from '../image/gaussian.js';
+import type { Point } from '../image/min-feret.js';
 import { detectVessels } from '../detect/vessels.js';
-import { floatPlane, type RgbRaster } from '../raster.js';
+import { floatPlane, type RgbRaster } from '../image/raster.js';
 import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
 import { odLuts, type I0 } from '../stain/od.js';

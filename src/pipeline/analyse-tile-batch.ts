@@ -1,7 +1,7 @@
 import type { TileResult } from '../domain/detection.js';
 import { TileBatchJob } from '../domain/job.js';
 import { loadNucleusModel, type NucleusModel } from '../detect/model.js';
-import { NUCLEUS_MODEL_DIR } from '../version.js';
+import { NUCLEUS_MODEL_DIR } from '../detect/model-id.js';
 import { analyseTile } from './analyse-tile.js';
 import { SlideCache } from './slide-cache.js';
 

@@ -5,7 +5,7 @@ import { CellExpander, measureCells } from '../detect/cells.js';
 import { analyseMuscleTile } from './analyse-muscle-tile.js';
 import { detectNucleiWithModel, type NucleusModel } from '../detect/model.js';
 import { NucleusDetector, type NucleusDetection } from '../detect/nuclei.js';
-import { floatPlane, type FloatPlane, type RgbRaster } from '../raster.js';
+import { floatPlane, type FloatPlane, type RgbRaster } from '../image/raster.js';
 import { gradeOf } from '../score/grade.js';
 import { deconvolveInto } from '../stain/deconvolve.js';
 import { odLuts, type I0 } from '../stain/od.js';

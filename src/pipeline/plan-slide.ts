@@ -3,9 +3,9 @@ import { AnalysisError } from '../domain/errors.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { chooseLevel } from '../slide/choose-level.js';
 import { tileGrid } from '../slide/tile-grid.js';
-import { tissueMask } from '../slide/tissue-mask.js';
+import { tissueMask } from '../detect/tissue-mask.js';
 import type { Slide, SlideLevel } from '../slide/types.js';
-import type { RgbRaster } from '../raster.js';
+import type { RgbRaster } from '../image/raster.js';
 import { estimateBackground } from '../stain/background.js';
 import type { I0 } from '../stain/od.js';
 

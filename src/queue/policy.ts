@@ -1,5 +1,5 @@
 import type { Job, JobsOptions } from 'bullmq';
-import type { Config } from '../config.js';
+import type { Config } from '../runtime/config.js';
 import { AnalysisError, MetadataError, SlideFormatError } from '../domain/errors.js';
 import { batchSizeFor } from '../pipeline/plan-slide.js';
 

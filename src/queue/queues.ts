@@ -1,6 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import type { Config } from '../runtime/config.js';
 import { redisConnection } from './connection.js';
 import { SLIDES_QUEUE, TILES_QUEUE } from './names.js';
 

@@ -13,12 +13,8 @@ export const CELL_LOCATIONS: readonly CellLocation[] = CellLocation.options;
 /** A location classifier on level-0 µm coordinates. */
 export type Locate = (xUm: number, yUm: number) => CellLocation;
 
-/** A vessel: centre (µm) and outer wall radius (µm). */
-export interface Vessel {
-  x: number;
-  y: number;
-  radiusUm: number;
-}
+export type { Vessel } from '../detect/vessels.js';
+import type { Vessel } from '../detect/vessels.js';
 
 /**
  * Own choice: perivascular = within 30 µm of a vessel's outer wall. A perivascular cuff is a few

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnalysisError } from '../domain/errors.js';
-import { findRoot } from '../detect/union-find.js';
+import { findRoot } from '../image/union-find.js';
 import { pointGrid } from './point-grid.js';
 
 /**

@@ -1,5 +1,5 @@
 import { AnalysisError } from '../domain/errors.js';
-import { DistanceTransform } from '../detect/distance-transform.js';
+import { DistanceTransform } from '../image/distance-transform.js';
 
 /**
  * Perimysium from a fibre mask, for the mask locator (cell-location.ts). Closing the fibre mask

@@ -1,5 +1,5 @@
 import type { FlowProducer } from 'bullmq';
-import type { Config } from '../config.js';
+import type { Config } from '../runtime/config.js';
 import { openQueues, type Queues } from '../queue/queues.js';
 import { BatchStore } from '../store/batch-store.js';
 import { openStore } from '../store/open-store.js';

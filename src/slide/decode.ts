@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { SlideFormatError } from '../domain/errors.js';
-import { rgbRaster, type RgbRaster } from '../raster.js';
+import { rgbRaster, type RgbRaster } from '../image/raster.js';
 
 /**
  * libvips decode of one page to 8-bit sRGB. Alpha is flattened onto white (transparent = glass, not

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
-import { rgbRaster, type RgbRaster } from '../raster.js';
+import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import { finestSufficientLevel } from './choose-level.js';
 import { openSlide, type OpenSlideMeta } from './open.js';
 import type { Slide } from './types.js';

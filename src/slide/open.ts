@@ -1,12 +1,12 @@
 import { open, stat } from 'node:fs/promises';
 import { MetadataError, SlideFormatError } from '../domain/errors.js';
 import type { SlideFormat } from '../domain/slide.js';
-import type { RgbRaster } from '../raster.js';
+import type { RgbRaster } from '../image/raster.js';
 import { finestSufficientLevel } from './choose-level.js';
 import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
 import { readJpegHeader } from './jpeg-header.js';
 import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_PIXELS, describePixels } from './limits.js';
-import { cropRgb } from './crop.js';
+import { cropRgb } from '../image/crop.js';
 import { readPngHeader, type FlatHeader } from './png-header.js';
 import { mppFromResolution } from './resolution.js';
 import { sniffFile } from './sniff.js';

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { RgbRaster } from '../raster.js';
+import type { RgbRaster } from '../image/raster.js';
 
 /**
  * A minimal TIFF/BigTIFF writer for pyramids whose layout we choose ourselves: SVS-style files

@@ -1,5 +1,5 @@
 import type { SlideFormat } from '../domain/slide.js';
-import type { RgbRaster } from '../raster.js';
+import type { RgbRaster } from '../image/raster.js';
 
 export interface SlideLevel {
   index: number;

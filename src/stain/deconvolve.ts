@@ -1,4 +1,4 @@
-import { floatPlane, type FloatPlane, type RgbRaster } from '../raster.js';
+import { floatPlane, type FloatPlane, type RgbRaster } from '../image/raster.js';
 import { invert3 } from './invert.js';
 import { i0Triple, odLuts, type I0 } from './od.js';
 import type { StainMatrix, Vec3 } from './vectors.js';

@@ -5,7 +5,7 @@
  * the whole image, and a mapped `.v` file shows up whole in the resident set).
  */
 import { open } from 'node:fs/promises';
-import { rgbRaster } from '../raster.js';
+import { rgbRaster } from '../image/raster.js';
 import { isRenderSource, sceneSource, type RenderSource } from './render.js';
 import type { Scene } from './scene.js';
 

@@ -4,7 +4,7 @@
  * noise is a hash of the global pixel position, so renderRegion of a sub-rectangle equals the
  * same crop of the whole image.
  */
-import { rgbRaster, type RgbRaster } from '../raster.js';
+import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from './planted.js';
 import { GAUSS_LUT_10, hash32 } from './rng.js';
 import type { Scene } from './scene.js';

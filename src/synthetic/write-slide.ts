@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { rm, writeFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
-import { rgbRaster, type RgbRaster } from '../raster.js';
+import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import { writeTiledTiff, type TiffPage, type TileSource } from '../slide/tiff-writer.js';
 import { renderToRawTiff } from './render-to-raw-tiff.js';
 import { sceneSource, type RenderSource } from './render.js';

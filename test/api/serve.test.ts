@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
-import { openHarness, stopProcess, TEST_REDIS_URL, type Harness } from '../service/harness.js';
+import { openHarness, stopProcess, TEST_REDIS_URL, type Harness } from '../../src/service/local-cluster.js';
 
 /**
  * The real thing: `token create`, `serve` and `worker` as child processes on PostgreSQL (a fresh

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AnalysisError } from '../../src/domain/errors.js';
 import { resolveParams } from '../../src/domain/params.js';
 import { analyseTile } from '../../src/pipeline/analyse-tile.js';
-import { rgbRaster } from '../../src/raster.js';
+import { rgbRaster } from '../../src/image/raster.js';
 import { beerLambert } from '../../src/stain/deconvolve.js';
 import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
 

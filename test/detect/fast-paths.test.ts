@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { BoxGaussian } from '../../src/detect/box-gaussian.js';
+import { BoxGaussian } from '../../src/image/box-gaussian.js';
 import { CellExpander } from '../../src/detect/cells.js';
-import { CoarseOpening } from '../../src/detect/coarse-opening.js';
-import { BackgroundEstimator } from '../../src/detect/background.js';
-import { DistanceTransform } from '../../src/detect/distance-transform.js';
+import { CoarseOpening } from '../../src/image/coarse-opening.js';
+import { BackgroundEstimator } from '../image/reference/opening.js';
+import { DistanceTransform } from '../../src/image/distance-transform.js';
 import { EdgeMask } from '../../src/detect/edge-mask.js';
-import { fillHoles } from '../../src/detect/fill-holes.js';
-import { gaussianBlur } from '../../src/detect/gaussian.js';
-import { MinMaxFilter } from '../../src/detect/min-max-filter.js';
+import { fillHoles } from '../image/reference/fill-holes.js';
+import { gaussianBlur } from '../../src/image/gaussian.js';
+import { MinMaxFilter } from '../../src/image/min-max-filter.js';
 import { NucleusRegions } from '../../src/detect/nucleus-regions.js';
-import { Watershed } from '../../src/detect/watershed.js';
-import { floatPlane } from '../../src/raster.js';
+import { Watershed } from '../../src/image/watershed.js';
+import { floatPlane } from '../../src/image/raster.js';
 import { discPlane, prng } from './shapes.js';
 
 /** Random blobs: discs, rings (holes, islands inside holes), touching pairs, blobs cut by the border. */

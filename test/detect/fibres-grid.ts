@@ -1,4 +1,4 @@
-import { floatPlane, type FloatPlane } from '../../src/raster.js';
+import { floatPlane, type FloatPlane } from '../../src/image/raster.js';
 
 /** Hand-made muscle: fascicles of rectangular fibres on a connective background, µm geometry at `mpp`. */
 export interface GridFibre {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convexHull, minFeret, type Point } from '../../src/detect/min-feret.js';
+import { convexHull, minFeret, type Point } from '../../src/image/min-feret.js';
 
 const rotate = (pts: Point[], a: number, cx = 0, cy = 0): Point[] =>
   pts.map((p) => ({ x: cx + p.x * Math.cos(a) - p.y * Math.sin(a), y: cy + p.x * Math.sin(a) + p.y * Math.cos(a) }));

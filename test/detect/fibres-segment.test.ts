@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { segmentFibres } from '../../src/detect/fibres.js';
 import { AnalysisError } from '../../src/domain/errors.js';
-import { floatPlane } from '../../src/raster.js';
+import { floatPlane } from '../../src/image/raster.js';
 import { GRID, gridScene } from './fibres-grid.js';
 
 describe('segmentFibres on a hand-made grid', () => {

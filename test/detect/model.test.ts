@@ -6,12 +6,12 @@ import { resolveParams } from '../../src/domain/params.js';
 import { AnalysisError } from '../../src/domain/errors.js';
 import { detectNucleiWithModel, loadNucleusModel, predictNucleusProbability, type NucleusModel } from '../../src/detect/model.js';
 import { initModelBackend, tf } from '../../src/detect/model-backend.js';
-import { registerWasmFilterGrad } from '../../src/detect/model-filter-grad.js';
-import { nucleusMatch, sceneSample } from '../../src/detect/model-scene-data.js';
-import { interiorTarget } from '../../src/detect/model-targets.js';
+import { registerWasmFilterGrad } from '../../src/train/model-filter-grad.js';
+import { nucleusMatch, sceneSample } from '../../src/train/model-scene-data.js';
+import { interiorTarget } from '../../src/train/model-targets.js';
 import { detectNuclei } from '../../src/detect/nuclei.js';
 import { resampleBilinear } from '../../src/detect/model-resample.js';
-import { floatPlane } from '../../src/raster.js';
+import { floatPlane } from '../../src/image/raster.js';
 
 const MODEL_DIR = 'models/nuclei-unet';
 const params = resolveParams({}).nucleus;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CellExpander, measureCells } from '../../src/detect/cells.js';
 import { detectNuclei } from '../../src/detect/nuclei.js';
 import { resolveParams } from '../../src/domain/params.js';
-import { gaussianBlur } from '../../src/detect/gaussian.js';
+import { gaussianBlur } from '../../src/image/gaussian.js';
 import { discPlane } from './shapes.js';
 
 const MPP = 0.5;

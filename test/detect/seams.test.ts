@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Detection, TileSpec } from '../../src/domain/detection.js';
 import { resolveParams } from '../../src/domain/params.js';
 import { TileAnalyser } from '../../src/pipeline/analyse-tile.js';
-import { rgbRaster, type RgbRaster } from '../../src/raster.js';
+import { rgbRaster, type RgbRaster } from '../../src/image/raster.js';
 import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
 import { makeScene, renderRegion } from '../../src/synthetic/index.js';
 

@@ -1,4 +1,4 @@
-import { floatPlane, type FloatPlane } from '../../src/raster.js';
+import { floatPlane, type FloatPlane } from '../../src/image/raster.js';
 
 /** A plane of `base` OD with filled discs of OD `value` added (hand-made nuclei). */
 export function discPlane(w: number, h: number, discs: Array<{ x: number; y: number; r: number; value: number }>, base = 0): FloatPlane {

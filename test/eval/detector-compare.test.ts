@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPTANCE } from '../../src/eval/evaluate-slide.js';
 import { HELDOUT_SEED_BASE, evaluateSeeds, type HeldoutRow } from '../../src/eval/heldout.js';
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
-import { MODEL_ID_CLASSICAL } from '../../src/version.js';
+import { MODEL_ID_CLASSICAL } from '../../src/domain/version.js';
 
 // `--detector classical|model` on the same held-out slides through the same pipeline
 // (npm run eval prints the same comparison on larger slides).

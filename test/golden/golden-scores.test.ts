@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goldenRowsChanged, goldenRow, GOLDEN_SLIDES, type GoldenFile, type GoldenRow } from './golden-slides.js';
-import { ANALYSIS_VERSION } from '../../src/version.js';
+import { ANALYSIS_VERSION } from '../../src/domain/version.js';
 
 /**
  * Pinned score rows of a fixed set of slides (the shipped demo slides and synthetic sections of

@@ -9,7 +9,7 @@ import { redisConnection } from '../../src/queue/connection.js';
 import { SLIDES_QUEUE, TILES_QUEUE } from '../../src/queue/names.js';
 import { openQueues, type Queues } from '../../src/queue/queues.js';
 import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
-import { countKeys, deleteKeys, TEST_REDIS_URL } from '../service/harness.js';
+import { countKeys, deleteKeys, TEST_REDIS_URL } from '../../src/service/local-cluster.js';
 
 const params = resolveParams({ tileSize: 256 });
 const tileSpec = (id: number): TileSpec => ({

@@ -16,7 +16,7 @@ import type { MarkerScores } from '../../src/score/marker-scores.js';
 import { makeMuscleScene, muscleTruthOf, writeMuscleSlide } from '../../src/synthetic/muscle/index.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
-import { countKeys, openHarness, stopProcess, type Harness } from './harness.js';
+import { countKeys, openHarness, stopProcess, type Harness } from '../../src/service/local-cluster.js';
 
 let dir: string;
 const f = (name: string) => path.join(dir, name);

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rgbRaster, type RgbRaster } from '../../src/raster.js';
+import { rgbRaster, type RgbRaster } from '../../src/image/raster.js';
 import { DeepZoom, deepZoomGeometry, dziXml, levelSize, readScaled, tileCounts, tileRect, type Rect } from '../../src/slide/deep-zoom.js';
 import { openSlide } from '../../src/slide/open.js';
 import type { Slide } from '../../src/slide/types.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { rgbRaster, type RgbRaster } from '../../src/raster.js';
+import { rgbRaster, type RgbRaster } from '../../src/image/raster.js';
 
 /**
  * A smooth colour pattern with known values everywhere (JPEG keeps it within a few levels).

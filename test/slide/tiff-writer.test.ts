@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fromFile } from 'geotiff';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RgbRaster } from '../../src/raster.js';
+import type { RgbRaster } from '../../src/image/raster.js';
 import { writeTiledTiff, type TileSource } from '../../src/slide/tiff-writer.js';
 import { compareToPattern, pattern, tempDir } from './pattern.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisError } from '../../src/domain/errors.js';
-import { rgbRaster } from '../../src/raster.js';
+import { rgbRaster } from '../../src/image/raster.js';
 import { beerLambert, deconvolve, deconvolveInto, deconvolveOd } from '../../src/stain/deconvolve.js';
 import { invert3 } from '../../src/stain/invert.js';
 import { odOf } from '../../src/stain/od.js';

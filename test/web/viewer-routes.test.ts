@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FibreRecord } from '../../src/domain/detection.js';
-import { rgbRaster } from '../../src/raster.js';
+import { rgbRaster } from '../../src/image/raster.js';
 import { bearer, openApi, type Api } from '../api/setup.js';
 import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js';
 

@@ -14,7 +14,7 @@ import type { ScoreRow } from '../../store/store.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { HttpError } from '../http-error.js';
-import { biopsyOf } from '../json-views.js';
+import { biopsyOf } from '../../domain/biopsy.js';
 import { Problem } from '../schemas.js';
 
 /**

@@ -2,7 +2,7 @@
  * Muscle scenes through the shared renderer (Beer–Lambert, optical blur, sensor noise in
  * src/synthetic/render.ts): any rectangle equals the same crop of the whole image.
  */
-import type { RgbRaster } from '../../raster.js';
+import type { RgbRaster } from '../../image/raster.js';
 import { renderPlanted, renderScratch, type RenderScratch, type RenderSource } from '../render.js';
 import { plantMuscleRegion } from './planted.js';
 import type { MuscleScene } from './scene.js';

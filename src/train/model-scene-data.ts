@@ -5,14 +5,14 @@
  */
 import { ACCEPTANCE } from '../eval/evaluate-slide.js';
 import { matchCentroids, type MatchResult } from '../eval/match.js';
-import type { FloatPlane } from '../raster.js';
+import type { FloatPlane } from '../image/raster.js';
 import { estimateBackground } from '../stain/background.js';
 import { deconvolve } from '../stain/deconvolve.js';
 import { estimateMacenko } from '../stain/macenko.js';
 import { plantRegion, plantedBuffers } from '../synthetic/planted.js';
 import { makeScene, renderRegion, truthOf, type Scene } from '../synthetic/index.js';
 import { interiorTarget } from './model-targets.js';
-import type { Nucleus } from './nuclei.js';
+import type { Nucleus } from '../detect/nuclei.js';
 
 export interface SceneSample {
   scene: Scene;

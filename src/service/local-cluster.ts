@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { loadConfig, type Config } from '../../src/config.js';
-import { openService, type Service } from '../../src/service/open-service.js';
-import type { BatchView } from '../../src/store/batch-store.js';
-import { openPostgresStore } from '../../src/store/postgres.js';
+import { loadConfig, type Config } from '../runtime/config.js';
+import { openService, type Service } from './open-service.js';
+import type { BatchView } from '../store/batch-store.js';
+import { openPostgresStore } from '../store/postgres.js';
 
 /** The integration services (DESIGN.md: integration tests use the real Redis and PostgreSQL). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';

@@ -3,12 +3,12 @@ import { analyseSlide, type SlideOutcome } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import type { Store } from '../store/store.js';
 import { ensureDemoSlide, prepareDemoCohort, type DemoCohort, type DemoCohortOptions, type DemoSlide } from '../synthetic/cohort/write-cohort.js';
-import { outcomeRows, withResponders } from './compare-inputs.js';
-import type { OutcomeRow, ScoreRow } from './compare-schemas.js';
+import { outcomeRows, withResponders } from '../cohort/compare-inputs.js';
+import type { OutcomeRow, ScoreRow } from '../cohort/compare-schemas.js';
 import { demoComparisonTable, type DemoComparison } from './demo-cohort-table.js';
-import { imacsResponders, type ImacsResult } from './imacs.js';
-import { researchRows } from './research-rows.js';
-import { expressedCall, scoreValues } from './score-catalogue.js';
+import { imacsResponders, type ImacsResult } from '../cohort/imacs.js';
+import { researchRows } from '../cohort/research-rows.js';
+import { expressedCall, scoreValues } from '../cohort/score-catalogue.js';
 
 export interface DemoCohortRun {
   cohort: DemoCohort;

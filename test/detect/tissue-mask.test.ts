@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../../src/domain/params.js';
-import { rgbRaster } from '../../src/raster.js';
-import { tissueMask, tissuePixelCount } from '../../src/slide/tissue-mask.js';
+import { rgbRaster } from '../../src/image/raster.js';
+import { tissueMask, tissuePixelCount } from '../../src/detect/tissue-mask.js';
 
 const GLASS = [242, 243, 245]; // summed OD ≈ 0.063: bright background
 const TISSUE = [200, 170, 190]; // summed OD ≈ 0.38

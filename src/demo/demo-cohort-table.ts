@@ -1,7 +1,7 @@
 import { COHORT_EFFECTS, type CohortEffect } from '../synthetic/cohort/planted-effects.js';
-import { correlation, groupComparison, pairedComparison, proportionComparison } from './compare.js';
-import type { ComparisonRow, OutcomeRow, ScoreRow } from './compare-schemas.js';
-import { withQValues } from './compare-table.js';
+import { correlation, groupComparison, pairedComparison, proportionComparison } from '../cohort/compare.js';
+import type { ComparisonRow, OutcomeRow, ScoreRow } from '../cohort/compare-schemas.js';
+import { withQValues } from '../cohort/compare-table.js';
 
 /** The significance level the demo reports "found" at (the acceptance: p < 0.05). */
 export const DEMO_ALPHA = 0.05;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { floatPlane } from '../../src/raster.js';
-import { BackgroundEstimator } from '../../src/detect/background.js';
-import { DistanceTransform } from '../../src/detect/distance-transform.js';
-import { fillHoles } from '../../src/detect/fill-holes.js';
-import { gaussianBlur, gaussianKernel } from '../../src/detect/gaussian.js';
-import { ComponentLabeller, componentStats } from '../../src/detect/label.js';
-import { MinMaxFilter } from '../../src/detect/min-max-filter.js';
-import { Watershed } from '../../src/detect/watershed.js';
-import { discPlane, prng } from './shapes.js';
+import { floatPlane } from '../../src/image/raster.js';
+import { BackgroundEstimator } from './reference/opening.js';
+import { DistanceTransform } from '../../src/image/distance-transform.js';
+import { fillHoles } from './reference/fill-holes.js';
+import { gaussianBlur, gaussianKernel } from '../../src/image/gaussian.js';
+import { ComponentLabeller, componentStats } from '../../src/image/label.js';
+import { MinMaxFilter } from '../../src/image/min-max-filter.js';
+import { Watershed } from '../../src/image/watershed.js';
+import { discPlane, prng } from '../detect/shapes.js';
 
 describe('gaussianBlur', () => {
   it('kernel sums to 1 and has radius ceil(3σ)', () => {

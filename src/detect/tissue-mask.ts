@@ -1,4 +1,4 @@
-import type { RgbRaster } from '../raster.js';
+import type { RgbRaster } from '../image/raster.js';
 import { odLuts, type I0 } from '../stain/od.js';
 
 /** 1 = tissue, 0 = glass; one byte per thumbnail pixel, row-major. */

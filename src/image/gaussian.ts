@@ -1,4 +1,4 @@
-import { floatPlane, type FloatPlane } from '../raster.js';
+import { floatPlane, type FloatPlane } from './raster.js';
 
 /** Normalised 1-D Gaussian taps, radius ceil(3σ) (99.7% of the mass). */
 export function gaussianKernel(sigmaPx: number): Float32Array {

@@ -1,5 +1,5 @@
-import type { FloatPlane } from '../raster.js';
-import { MinMaxFilter } from './min-max-filter.js';
+import type { FloatPlane } from '../../../src/image/raster.js';
+import { MinMaxFilter } from '../../../src/image/min-max-filter.js';
 
 /**
  * Morphological opening with a (2r+1)² square: erosion then dilation, each as a separable

@@ -1,8 +1,8 @@
-import type { OutcomeRow, ScoreRow } from './compare-schemas.js';
-import { correlation } from './compare.js';
-import { boxPlotSvg } from './plots/box-plot.js';
-import { scatterSvg } from './plots/scatter.js';
-import { slopeChartSvg } from './plots/slope-chart.js';
+import type { OutcomeRow, ScoreRow } from '../cohort/compare-schemas.js';
+import { correlation } from '../cohort/compare.js';
+import { boxPlotSvg } from '../cohort/plots/box-plot.js';
+import { scatterSvg } from '../cohort/plots/scatter.js';
+import { slopeChartSvg } from '../cohort/plots/slope-chart.js';
 
 const valueOf = (rows: readonly ScoreRow[], marker: string, score: string, timepoint: string) =>
   new Map(rows.filter((r) => r.marker === marker && r.score === score && r.timepoint === timepoint).map((r) => [r.patient, r]));

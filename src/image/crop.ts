@@ -1,4 +1,4 @@
-import { rgbRaster, type RgbRaster } from '../raster.js';
+import { rgbRaster, type RgbRaster } from './raster.js';
 
 /** Copy [x, x+w) × [y, y+h) out of an RGB raster (row by row, no per-pixel work). */
 export function cropRgb(src: RgbRaster, x: number, y: number, width: number, height: number): RgbRaster {
