@@ -276,8 +276,9 @@ function registryLayers(spec: Pick<MarkerSpec, 'params'> | undefined): AnalysisP
   return [{ muscle: { enabled: spec !== undefined } }, (spec?.params ?? {}) as AnalysisParamsInput];
 }
 
-function thresholdsOf(entry: MarkerEntry): Threshold[] {
-  const p = resolveParams(mergeParamsInput(...registryLayers(entry)));
+/** The numbers `marker`'s scorers compare with under parameters `p`, with their sources. */
+export function markerThresholds(marker: Pick<MarkerSpec, 'scores' | 'scorers'>, p: AnalysisParams): Threshold[] {
+  const entry = marker;
   const by: Record<ScorerId, (p: AnalysisParams) => Threshold[]> = {
     cells: (q) => (entry.scores.includes('hScore') ? [...cellGrades(q), positiveArea(q)] : [positiveArea(q)]),
     cd163: cd163Thresholds,
@@ -288,7 +289,7 @@ function thresholdsOf(entry: MarkerEntry): Threshold[] {
   return entry.scorers.flatMap((s) => by[s](p));
 }
 
-export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse(ENTRIES.map((e) => ({ ...e, thresholds: thresholdsOf(e) })));
+export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse(ENTRIES.map((e) => ({ ...e, thresholds: markerThresholds(e, resolveParams(mergeParamsInput(...registryLayers(e)))) })));
 
 /**
  * Spelling-insensitive key: case, spaces, hyphens, dots, underscores and the greek α/β
