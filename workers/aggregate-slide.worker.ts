@@ -33,7 +33,7 @@ export function aggregateSlideProcessor(deps: AggregateSlideDeps) {
       if (results.length !== tileCount) {
         throw new Error(`${results.length} of ${tileCount} tiles are stored; the slide is not scored from part of it`);
       }
-      const { scores, markerScores } = scoreSlide(results, { mpp, marker: metadata.marker, muscle: params.muscle.enabled === true });
+      const { scores, markerScores } = scoreSlide(results, { mpp, marker: metadata.marker, params });
       await deps.store.finishAnalysis(analysisId, scores, markerScores ?? undefined);
       await deps.batches.markDone(batchSlideId, analysisId);
       return scores;

@@ -1,4 +1,4 @@
-import type { AnalysisParams } from '../domain/params.js';
+import type { AnalysisParamsInput } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
 
 /**
@@ -44,7 +44,8 @@ export interface SubmitRequest {
   /** absolute, already checked to lie inside SLIDES_ROOT */
   slides: { path: string; metadata: SlideMetadata }[];
   createdBy: string;
-  params: AnalysisParams;
+  /** the user's overrides; each slide's marker settings go under them (paramsForMarker) */
+  params: AnalysisParamsInput;
 }
 
 export interface BatchService {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisParams } from '../domain/params.js';
+import { AnalysisParamsOverrides } from '../domain/params.js';
 import { SlideScores } from '../domain/scores.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { MarkerScores } from '../score/marker-scores.js';
@@ -15,7 +15,8 @@ export const SlideEntry = SlideMetadata.extend({
 export const SubmitBody = z
   .object({
     slides: z.array(SlideEntry).min(1).max(10_000),
-    params: AnalysisParams.optional(),
+    /** overrides of the analysis parameters; each slide's marker settings fill in the rest */
+    params: AnalysisParamsOverrides.optional(),
   })
   .strict();
 export type SubmitBody = z.infer<typeof SubmitBody>;
@@ -24,7 +25,7 @@ export type SubmitBody = z.infer<typeof SubmitBody>;
 export const UploadMetadata = z
   .object({
     slides: z.array(SlideEntry).default([]),
-    params: AnalysisParams.optional(),
+    params: AnalysisParamsOverrides.optional(),
   })
   .strict();
 

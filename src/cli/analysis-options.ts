@@ -34,7 +34,11 @@ function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParams {
+/**
+ * The user's overrides from the flags, checked but not resolved: each slide's parameters are
+ * resolved later with its marker (paramsForMarker), so a flag left out keeps the marker's setting.
+ */
+export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParamsInput {
   const input: AnalysisParamsInput = {
     targetMpp: num('target-mpp', o.targetMpp),
     tileSize: num('tile-size', o.tileSize),
@@ -42,9 +46,10 @@ export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParams {
     compartment: o.compartment,
     detector: o.detector,
   };
-  const parsed = AnalysisParams.safeParse(JSON.parse(JSON.stringify(input)));
+  const given = JSON.parse(JSON.stringify(input)) as AnalysisParamsInput;
+  const parsed = AnalysisParams.safeParse(given);
   if (!parsed.success) {
     throw new MetadataError(`bad analysis options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  return parsed.data;
+  return given;
 }

@@ -9,7 +9,7 @@ import type { GroupSummary } from '../cohort/compare-schemas.js';
 import { analyseDemoCohort } from '../demo/demo-cohort.js';
 import { demoCohortPlots } from '../demo/demo-cohort-plots.js';
 import { DEMO_ALPHA, type DemoComparison } from '../demo/demo-cohort-table.js';
-import type { AnalysisParams } from '../domain/params.js';
+import type { AnalysisParamsInput } from '../domain/params.js';
 import { evaluateSlide } from '../eval/evaluate-slide.js';
 import type { SlideOutcome } from '../pipeline/analyse-slide.js';
 import { GroundTruth } from '../synthetic/truth.js';
@@ -58,7 +58,7 @@ export function registerDemo(program: Command): void {
  * The synthetic cohort (src/synthetic/cohort): built under the data directory on the first run
  * and reused after, analysed, its planted and null comparisons printed and the main effects drawn.
  */
-async function demoCohort(o: AnalysisCliOptions & { cohortDir?: string }, params: AnalysisParams, ctx: RunContext): Promise<void> {
+async function demoCohort(o: AnalysisCliOptions & { cohortDir?: string }, params: AnalysisParamsInput, ctx: RunContext): Promise<void> {
   const dataDir = path.resolve(o.dataDir ?? loadConfig().DATA_DIR);
   const dir = path.resolve(o.cohortDir ?? path.join(dataDir, 'demo-cohort'));
   process.stdout.write(`\nDemo cohort: 15 patients, baseline and month-6 biopsies, CD163 / MHC-I / IL-1α / IL-1Ra sections (${dir})\n`);

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import path from 'node:path';
-import type { AnalysisParams } from '../domain/params.js';
+import { paramsForMarker } from '../domain/marker.js';
+import type { AnalysisParamsInput } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { analyseSlide, type SlideOutcome } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
@@ -14,10 +15,14 @@ export interface SlideRequest {
 /** Slides analysed at once; their tile batches share the one worker pool. */
 const SLIDES_IN_FLIGHT = 2;
 
-/** Runs slides through the embedded pipeline with one progress bar per slide (on a terminal). */
+/**
+ * Runs slides through the embedded pipeline with one progress bar per slide (on a terminal).
+ * `params` are the user's overrides: each slide's parameters are resolved with its marker's
+ * registry settings under them (paramsForMarker), as the service does at submission.
+ */
 export async function runSlides(
   requests: SlideRequest[],
-  opts: { params: AnalysisParams; executor: TileExecutor; store?: Store; progress?: boolean },
+  opts: { params: AnalysisParamsInput; executor: TileExecutor; store?: Store; progress?: boolean },
 ): Promise<SlideOutcome[]> {
   const show = opts.progress ?? process.stderr.isTTY;
   const bars = show
@@ -36,7 +41,7 @@ export async function runSlides(
       outcomes[i] = await analyseSlide({
         path: req.path,
         metadata: req.metadata,
-        params: opts.params,
+        params: paramsForMarker(req.metadata.marker, opts.params),
         executor: opts.executor,
         store: opts.store,
         onProgress: (done, total) => {

@@ -1,4 +1,5 @@
-import type { AnalysisParams } from '../domain/params.js';
+import { paramsForMarker } from '../domain/marker.js';
+import type { AnalysisParamsInput } from '../domain/params.js';
 import { analyseSlide, type SlideOutcome } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import type { Store } from '../store/store.js';
@@ -26,7 +27,8 @@ export interface DemoCohortRun {
 export interface DemoCohortRunOptions extends DemoCohortOptions {
   /** the cohort directory (tables, slides/, cohort.json); reused when it holds this cohort */
   dir: string;
-  params: AnalysisParams;
+  /** the user's overrides; each slide's marker settings go under them (paramsForMarker) */
+  params: AnalysisParamsInput;
   executor: TileExecutor;
   /**
    * when given, the cohort tables and every analysis are stored, and the comparisons read their
@@ -74,7 +76,7 @@ export async function analyseDemoCohort(opts: DemoCohortRunOptions): Promise<Dem
       const o = await analyseSlide({
         path: s.path,
         metadata: { patient: s.patient, timepoint: s.timepoint, marker: s.marker },
-        params: opts.params,
+        params: paramsForMarker(s.marker, opts.params),
         executor: opts.executor,
         store: opts.store,
       });

@@ -26,15 +26,13 @@ export interface FascicleGroups {
  * Fascicles: the fibres' zone — pixels within septumUm/2 of a fibre — closes every gap narrower
  * than septumUm (endomysium, 1.5–4 µm) and leaves wider ones (perimysium, 15–40 µm) open, so its
  * connected components are the fascicles. Small enclosed gaps (triple junctions, capillaries) are
- * not perimysium: holes in the zone under HOLE_MAX_UM2 are filled, and pockets open to the plane's
+ * not perimysium: holes in the zone under holeMaxUm2 (AnalysisParams.fibres.fascicleHoleMaxUm2) are filled, and pockets open to the plane's
  * edge under twice that (connective tissue where a fibre was cut away by the edge; a septum
  * reaching the edge is far larger). A fibre is perifascicular when
  * the part of the zone nearest to it touches what is left outside (perimysium, glass) at least
  * septumUm inside the plane; the image edge and gaps seen only next to it do not count.
  */
-const HOLE_MAX_UM2 = 1000;
-
-export function groupFascicles(labels: Int32Array, count: number, w: number, h: number, mpp: number, septumUm: number, edt = new DistanceTransform()): FascicleGroups {
+export function groupFascicles(labels: Int32Array, count: number, w: number, h: number, mpp: number, septumUm: number, holeMaxUm2: number, edt = new DistanceTransform()): FascicleGroups {
   const n = w * h;
   const nearest = new Int32Array(n);
   const distPx = new Float32Array(n);
@@ -48,7 +46,7 @@ export function groupFascicles(labels: Int32Array, count: number, w: number, h: 
   }
 
   // Fill small holes and edge pockets of the zone: 4-connected components of its complement.
-  const holeMax = HOLE_MAX_UM2 / (mpp * mpp);
+  const holeMax = holeMaxUm2 / (mpp * mpp);
   fillSmallHoles(zone, w, h, holeMax, 2 * holeMax);
 
   const comp = new Int32Array(n);

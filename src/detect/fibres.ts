@@ -1,4 +1,5 @@
 import { AnalysisError } from '../domain/errors.js';
+import { FibreParams } from '../domain/params.js';
 import type { FloatPlane } from '../image/raster.js';
 import { DistanceTransform } from '../image/distance-transform.js';
 import { groupFascicles, type Fascicle } from './fascicles.js';
@@ -36,47 +37,11 @@ export interface Fibre {
   hull: Point[];
 }
 
-export interface FibreOptions {
-  /** pale-mask holes smaller than this are filled (internal nuclei), µm² */
-  maxHoleUm2: number;
-  /** opening radius of the pale mask, µm: removes pale structures thinner than twice this */
-  openingUm: number;
-  /** Gaussian σ of the hematoxylin plane before thresholding, µm */
-  smoothUm: number;
-  /** smoothed hematoxylin + DAB OD below which a pixel is glass (not tissue) */
-  glassOd: number;
-  /** crosstalk-corrected smoothed hematoxylin OD at or above which a pixel is endomysium / perimysium / nucleus; null = tissue median + boundaryDelta */
-  boundaryOd: number | null;
-  /** hematoxylin OD read per OD of DAB (stain-vector crosstalk, see segmentFibres); null = estimate from the stained pixels */
-  dabCrosstalk: number | null;
-  /** half-width of the widest endomysium line the top-hat keeps, µm */
-  lineUm: number;
-  /** top-hat height above which a pixel is a boundary line, OD */
-  lineContrast: number;
-  /** automatic boundary: this much above the median smoothed OD of tissue pixels (fibres are most of the area) */
-  boundaryDelta: number;
-  minAreaUm2: number;
-  maxAreaUm2: number;
-  /** area / convex-hull area: fibres are convex polygons; septum fragments and merged groups are not */
-  minSolidity: number;
-  /** distance-map watershed: a neck must be this much narrower (µm of radius) than both fibres to split */
-  splitDynamicUm: number;
-  /** distance-map peaks closer than this are one fibre, µm */
-  splitMinSeparationUm: number;
-  /** fibres grow back this far into non-fibre pixels after segmentation, µm */
-  growUm: number;
-  /** border ring width for the sarcolemmal DAB mean, µm (SCIENCE.md: 2–4 µm band) */
-  ringUm: number;
-  /** the ring also takes non-fibre pixels this close outside the fibre, µm */
-  ringOutUm: number;
-  /** nucleus deeper than this inside a fibre is internal, µm */
-  internalDepthUm: number;
-  /** nucleus outside a fibre but within this of it is peripheral: a myonucleus (7–10 µm, SCIENCE.md) notches the pale mask, so its centroid lies up to ~a radius outside; endomysial cells that close count too, µm */
-  peripheralUm: number;
-  /** gaps wider than this separate fascicles (perimysium), µm */
-  septumUm: number;
-  /** drop fibres cut by the plane's edge */
-  dropEdgeFibres: boolean;
+/**
+ * The tuned numbers are AnalysisParams.fibres (src/domain/params.ts: defaults and why); the rest
+ * is the call's own input.
+ */
+export type FibreOptions = FibreParams & {
   /** nucleus centroids, µm in the same frame as `origin` */
   nuclei: readonly Point[];
   /** level-0 µm of the plane's top-left pixel corner */
@@ -87,36 +52,11 @@ export interface FibreOptions {
    * beside its stained ring, where the blur lifts the glass over glassOd.
    */
   tissue?: Uint8Array;
-}
+};
 
-/**
- * Defaults. boundaryDelta: fibre interiors are hematoxylin ~0.03–0.06 with texture, connective
- * tissue ~0.08–0.15 (synthetic muscle, matching typical H-DAB sections); half-way from the fibre
- * median. Area limits: fibres 300–20000 µm² (min Feret ~20–150 µm). Tuned on synthetic muscle
- * seeds 1–30 (test/detect/fibres-eval.ts); seeds ≥ 1000 are held out.
- */
+/** Defaults: AnalysisParams.fibres' defaults, no nuclei, origin at (0, 0). */
 export const FIBRE_DEFAULTS: FibreOptions = {
-  smoothUm: 1,
-  maxHoleUm2: 200,
-  openingUm: 1.5,
-  glassOd: 0.015,
-  boundaryOd: null,
-  boundaryDelta: 0.025,
-  dabCrosstalk: null,
-  lineUm: 3,
-  lineContrast: 0.02,
-  minAreaUm2: 300,
-  maxAreaUm2: 20000,
-  minSolidity: 0.8,
-  splitDynamicUm: 2,
-  splitMinSeparationUm: 15,
-  growUm: 1,
-  ringUm: 3,
-  ringOutUm: 1,
-  internalDepthUm: 3,
-  peripheralUm: 5,
-  septumUm: 10,
-  dropEdgeFibres: false,
+  ...FibreParams.parse({}),
   nuclei: [],
   origin: { x: 0, y: 0 },
 };
@@ -160,7 +100,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // (shrinking the fibre and hiding its ring). The leak is linear in DAB, so it is estimated on
   // the stained pixels and subtracted; septa carry little DAB and stay dark.
   const sd = gaussianBlur(dab, o.smoothUm / mpp).data;
-  const leak = o.dabCrosstalk ?? estimateCrosstalk(s, sd, o.glassOd);
+  const leak = o.dabCrosstalk ?? estimateCrosstalk(s, sd, o.glassOd, o);
   const c = new Float32Array(n);
   for (let i = 0; i < n; i++) c[i] = sd[i] > 0 ? s[i] - leak * sd[i] : s[i];
   const boundaryOd = o.boundaryOd ?? tissueMedian(c, o.glassOd) + o.boundaryDelta;
@@ -248,7 +188,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // Depth of a pixel centre from the region's outer edge: boundary pixels are half a pixel in.
   for (let i = 0; i < n; i++) depth[i] = Math.sqrt(depth[i]) + 0.5;
 
-  const groups = groupFascicles(labels, k, w, ht, mpp, o.septumUm, edt);
+  const groups = groupFascicles(labels, k, w, ht, mpp, o.septumUm, o.fascicleHoleMaxUm2, edt);
   // The stained sarcolemma lies on the fibre's edge, which the pale mask puts up to ~1 µm inside
   // (blur, the faint sarcolemma's own hematoxylin): the ring also takes the pixels just outside,
   // up to ringOutUm, each for its nearest fibre.
@@ -348,19 +288,16 @@ function polygonArea(p: readonly Point[]): number {
 /**
  * Crosstalk estimate: fibre interiors are the palest tissue at any DAB level, so the lower
  * quartile of hematoxylin per DAB bin traces fibre H + leak·DAB; the leak is the least-squares
- * slope over bins holding ≥ MIN_BIN pixels, when they span ≥ MIN_SPAN of DAB (else 0), clamped
- * to ±MAX_CROSSTALK (beyond that the vectors are wrong, not jittered). The leak can be negative:
+ * slope over bins holding ≥ crosstalkMinBinPixels pixels, when they span ≥ crosstalkMinSpanOd of DAB
+ * (else 0), clamped to ±crosstalkMax (beyond that the vectors are wrong, not jittered). The leak can be negative:
  * stained fibres then read paler, and the correction brings them back to the fibre level.
  */
 const DAB_BIN = 0.05;
 const DAB_BINS = 16;
 const H_BINS = 512;
 const H_MAX = 0.5;
-const MIN_BIN = 300;
-const MIN_SPAN = 0.15;
-const MAX_CROSSTALK = 0.4;
 
-function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number): number {
+function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number, o: Pick<FibreParams, 'crosstalkMinBinPixels' | 'crosstalkMinSpanOd' | 'crosstalkMax'>): number {
   const hist = new Int32Array(DAB_BINS * H_BINS);
   const count = new Int32Array(DAB_BINS);
   for (let i = 0; i < s.length; i++) {
@@ -373,7 +310,7 @@ function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number): nu
   const xs: number[] = [];
   const ys: number[] = [];
   for (let b = 0; b < DAB_BINS; b++) {
-    if (count[b] < MIN_BIN) continue;
+    if (count[b] < o.crosstalkMinBinPixels) continue;
     let acc = 0;
     for (let hb = 0; hb < H_BINS; hb++) {
       acc += hist[b * H_BINS + hb];
@@ -384,7 +321,7 @@ function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number): nu
     }
     xs.push((b + 0.5) * DAB_BIN);
   }
-  if (xs.length < 2 || xs[xs.length - 1] - xs[0] < MIN_SPAN) return 0;
+  if (xs.length < 2 || xs[xs.length - 1] - xs[0] < o.crosstalkMinSpanOd) return 0;
   const mx = xs.reduce((a, v) => a + v, 0) / xs.length;
   const my = ys.reduce((a, v) => a + v, 0) / ys.length;
   let sxy = 0;
@@ -393,7 +330,7 @@ function estimateCrosstalk(s: Float32Array, sd: Float32Array, glass: number): nu
     sxy += (xs[j] - mx) * (ys[j] - my);
     sxx += (xs[j] - mx) ** 2;
   }
-  return Math.min(MAX_CROSSTALK, Math.max(-MAX_CROSSTALK, sxy / sxx));
+  return Math.min(o.crosstalkMax, Math.max(-o.crosstalkMax, sxy / sxx));
 }
 
 interface RegionStats {

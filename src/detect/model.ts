@@ -24,12 +24,6 @@ export interface NucleusModel {
   net: tfTypes.LayersModel;
 }
 
-/**
- * Shape split of touching nuclei, as in nuclei.ts (µm): real peaks of the distance map stand
- * ≥ ~4.5 µm apart (SCIENCE.md: nuclei 7–10 µm across), so 3 µm separation rejects ridge wobble.
- */
-const SPLIT_DYNAMIC_UM = 0.1;
-const SPLIT_MIN_SEPARATION_UM = 3;
 /** core side of one inference chunk, px at model mpp: bounds tfjs memory on whole tiles */
 const CHUNK = 512;
 
@@ -69,7 +63,7 @@ export function predictNucleusProbability(model: NucleusModel, hem: Float32Array
 
 const regions = new NucleusRegions();
 
-/** Drop-in for detectNuclei (same result shape; `p` supplies area limits and splitTouching). */
+/** Drop-in for detectNuclei (same result shape; `p` supplies area limits and the shape split, as for the classical detector). */
 export function detectNucleiWithModel(hematoxylin: FloatPlane, mpp: number, model: NucleusModel, p: NucleusParams = resolveParams({}).nucleus): NucleusDetection {
   if (!(mpp > 0)) throw new AnalysisError(`pixel size must be positive, got ${mpp} µm/px`);
   const { width: w, height: h, data } = hematoxylin;
@@ -95,7 +89,7 @@ export function detectNucleiWithModel(hematoxylin: FloatPlane, mpp: number, mode
     }
   }
   const labels = new Int32Array(n);
-  const split = p.splitTouching ? { dynamic: SPLIT_DYNAMIC_UM / mpp, minSeparation: SPLIT_MIN_SEPARATION_UM / mpp } : null;
+  const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp } : null;
   const nuclei = regions.run(mask, pixels, count, data, w, h, labels, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
   return { labels, nuclei, boxes: regions.boxes.slice(0, 4 * nuclei.length) };
 }

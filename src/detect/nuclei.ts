@@ -18,25 +18,7 @@ export interface NucleusDetection {
   boxes: Int32Array;
 }
 
-/**
- * Shape split constants, in µm. Touching nuclei have centres ≥ ~0.75 × the sum of their radii
- * apart, radii 3–5 µm (SCIENCE.md: nuclei 7–10 µm across), so two real distance-map peaks are
- * ≥ ~4.5 µm apart; the neck can be shallow, so any peak standing clear of discretisation noise
- * (0.1 µm = 0.2 px) counts and the separation alone rejects ridge wobble. Tuned on seeds 1–11
- * (precision stayed 1.0).
- */
-const SPLIT_DYNAMIC_UM = 0.1;
-const SPLIT_MIN_SEPARATION_UM = 3;
-/**
- * Nucleus edge = half of the brightest smoothed value within ±2 µm (a local half-maximum), never
- * below hematoxylinThreshold. A global 0.1 OD level on the σ = 1.5 µm smoothed image puts the
- * contour 1–2 µm outside dark nuclei: it fills the neck between touching nuclei (no shape left
- * to split) and dilutes nuclear DAB means with stroma. Tuned on synthetic seeds 1–11.
- */
-const EDGE_FRACTION = 0.5;
-const EDGE_WINDOW_UM = 2;
-/** light smoothing of the plane the edge is taken on: noise off, neck kept */
-const EDGE_SIGMA_UM = 0.5;
+// split and edge constants: AnalysisParams.nucleus (params.ts), with their tuning notes
 
 /**
  * Nucleus detection on a hematoxylin OD plane (QuPath-style, SCIENCE.md "Cells"): Gaussian
@@ -90,11 +72,11 @@ export class NucleusDetector {
     const s = smooth.data;
     if (bgR > 0) this.background.subtract(s, bg, w, h, bgR, origin.x, origin.y);
     // Local half-maximum edge on the lightly smoothed plane, relative to the brightest
-    // detection-smoothed value within ±EDGE_WINDOW_UM: the contour sits on the nucleus edge
+    // detection-smoothed value within ±p.edgeWindowUm: the contour sits on the nucleus edge
     // whatever its OD and keeps the neck between touching nuclei.
-    const r = Math.max(1, Math.round(EDGE_WINDOW_UM / mpp));
-    const count = this.edge.build(hematoxylin.data, s, bgR > 0 ? bg : null, w, h, p.hematoxylinThreshold, EDGE_SIGMA_UM / mpp, r, EDGE_FRACTION, this.mask, this.pixels);
-    const split = p.splitTouching ? { dynamic: SPLIT_DYNAMIC_UM / mpp, minSeparation: SPLIT_MIN_SEPARATION_UM / mpp } : null;
+    const r = Math.max(1, Math.round(p.edgeWindowUm / mpp));
+    const count = this.edge.build(hematoxylin.data, s, bgR > 0 ? bg : null, w, h, p.hematoxylinThreshold, p.edgeSigmaUm / mpp, r, p.edgeFraction, this.mask, this.pixels);
+    const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp } : null;
     const nuclei = this.regions.run(this.mask, this.pixels, count, hematoxylin.data, w, h, out, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
     return { labels: out, nuclei, boxes: this.regions.boxes.subarray(0, 4 * nuclei.length) };
   }

@@ -1,4 +1,5 @@
 import { AnalysisError } from '../domain/errors.js';
+import { VesselParams } from '../domain/params.js';
 import { ComponentLabeller, componentStats } from '../image/label.js';
 
 /** A vessel: centre (µm) and outer wall radius (µm). */
@@ -8,32 +9,13 @@ export interface Vessel {
   radiusUm: number;
 }
 
-export interface VesselOptions {
-  /** lumen area limits, µm² (after the blur a 2 µm lumen keeps ~7 µm²): capillaries' lumens (≲ 1 µm radius) are not resolved; arterioles and venules of the perimysium are up to ~40 µm across */
-  minLumenUm2: number;
-  maxLumenUm2: number;
-  /** lumen area / bounding-box area at least this (a disc gives π/4 ≈ 0.79; tears and notches are long and thin) */
-  minFill: number;
-  /** a wall ring reads at least this hematoxylin OD (median round the ring) */
-  wallOd: number;
-  /** walls are searched up to this far outside the lumen, µm */
-  maxWallUm: number;
+/** The tuned numbers are AnalysisParams.vessels (src/domain/params.ts: defaults and why). */
+export type VesselOptions = Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2' | 'minFill' | 'wallOd' | 'maxWallUm'> & {
   /** level-0 µm of the planes' top-left pixel corner */
   origin: { x: number; y: number };
-}
-
-/**
- * Defaults tuned on synthetic muscle seeds ≤ 99 (vessel walls 0.18–0.28 OD of hematoxylin, septa
- * 0.08–0.15, walls 2–5 µm, lumens ≥ 2 µm radius); seeds ≥ 1000 are held out.
- */
-export const VESSEL_DEFAULTS: VesselOptions = {
-  minLumenUm2: 3,
-  maxLumenUm2: 1300,
-  minFill: 0.55,
-  wallOd: 0.165,
-  maxWallUm: 10,
-  origin: { x: 0, y: 0 },
 };
+
+export const VESSEL_DEFAULTS: VesselOptions = { ...VesselParams.parse({}), origin: { x: 0, y: 0 } };
 
 const ANGLES = 48;
 

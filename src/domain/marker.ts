@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { MetadataError } from './errors.js';
-import { Compartment } from './params.js';
-import { MHC1_THRESHOLDS } from './mhc1-thresholds.js';
+import {
+  AnalysisParams,
+  AnalysisParamsOverrides,
+  MHC1_GRADE_UPPER_PCT,
+  mergeParamsInput,
+  resolveParams,
+  type AnalysisParamsInput,
+} from './params.js';
 
 /**
  * The markers of the study and how each is measured (SCIENCE.md). A slide's marker decides
@@ -62,90 +68,110 @@ export const MarkerSpec = z.object({
   /** what the antibody marks */
   target: z.string().min(1),
   compartment: MarkerCompartment,
-  /** the pipeline compartment whose mean DAB OD grades a cell for this marker */
-  cellCompartment: Compartment,
+  /**
+   * The marker's own analysis settings: a partial AnalysisParams laid over the defaults and under
+   * the user's overrides (paramsForMarker), e.g. the compartment whose mean DAB OD grades a cell.
+   */
+  params: AnalysisParamsOverrides,
   scores: z.array(ScoreId).min(1),
+  /** documentation: the numbers the marker's scores depend on, read off its resolved parameters */
   thresholds: z.array(Threshold).min(1),
   scorers: z.array(ScorerId).min(1),
 });
 export type MarkerSpec = z.infer<typeof MarkerSpec>;
 
-const CELL_GRADES: Threshold[] = [
-  { name: 'cell DAB OD 1+', value: 0.2, unit: 'OD', source: 'SCIENCE.md "Cells" (QuPath defaults)', ownChoice: false },
-  { name: 'cell DAB OD 2+', value: 0.4, unit: 'OD', source: 'SCIENCE.md "Cells" (QuPath defaults)', ownChoice: false },
-  { name: 'cell DAB OD 3+', value: 0.6, unit: 'OD', source: 'SCIENCE.md "Cells" (QuPath defaults)', ownChoice: false },
-];
-const POSITIVE_AREA: Threshold = {
-  name: 'pixel DAB OD for positive area',
-  value: 0.25,
-  unit: 'OD',
-  source: 'SCIENCE.md "Scores" (% positive area)',
-  ownChoice: false,
-};
-const CLUSTER: Threshold[] = [
-  { name: 'cluster link distance', value: 20, unit: 'µm', source: 'SCIENCE.md "Scores" (cellular infiltrates: within ~20 µm)', ownChoice: false },
-  { name: 'cluster minimum size', value: 10, unit: 'cells', source: 'SCIENCE.md "Scores" (clusters ≥10 cells); Wedderburn et al. 2007 JDM score tool', ownChoice: false },
-];
-const INFILTRATE: Threshold[] = [
-  { name: 'infiltrate cells per HPF', value: 4, unit: 'cells/HPF', source: 'SCIENCE.md "Scores" (JDM score tool: <4 / ≥4 cells per HPF)', ownChoice: false },
-  {
-    name: 'HPF area',
-    value: Math.PI * 0.55 * 0.55,
-    unit: 'mm²',
-    source: 'JDM score tool (Wedderburn et al. 2007) counts per HPF of a 20× objective; field number 22 assumed → 1.1 mm field, π·0.55² = 0.950 mm² (src/score/infiltrates.ts)',
-    ownChoice: true,
-  },
-  {
-    name: 'perivascular distance from vessel wall',
-    value: 30,
-    unit: 'µm',
-    source: 'own choice: a perivascular cuff is a few cells thick; 30 µm ≈ 3–4 lymphocyte diameters (SCIENCE.md "Cells": ~7–10 µm)',
-    ownChoice: true,
-  },
-  {
-    name: 'narrowest perimysial septum (wider gaps between fibres are perimysium)',
-    value: 12,
-    unit: 'µm',
-    source: 'own choice (src/score/perimysium-mask.ts): above endomysium and triple-junction gaps, below the narrowest septa; tuned on synthetic seeds 7 and 13',
-    ownChoice: true,
-  },
-];
-const IL1: Threshold[] = [
-  {
-    name: 'IL-1 expressed: % positive area',
-    value: 1,
-    unit: '%',
-    source: 'own choice (src/score/il1.ts): binary call of the study, SCIENCE.md "Scores" IL-1; 1% sits well above stain noise',
-    ownChoice: true,
-  },
-  {
-    name: 'IL-1 expressed: positive cells per mm²',
-    value: 10,
-    unit: 'cells/mm²',
-    source: 'own choice (src/score/il1.ts): binary call of the study, SCIENCE.md "Scores" IL-1',
-    ownChoice: true,
-  },
-];
-const MHC1: Threshold[] = [
-  {
-    name: 'fibre border-ring DAB OD (positive fibre)',
-    value: MHC1_THRESHOLDS.ring,
+/**
+ * The numbers a marker's scores depend on, with where each comes from, read off the marker's
+ * resolved parameters (paramsForMarker with no user overrides): a changed default in params.ts
+ * shows up here by itself.
+ */
+function cellGrades(p: AnalysisParams): Threshold[] {
+  return p.gradeThresholds.map((value, i) => ({
+    name: `cell DAB OD ${i + 1}+ (${p.compartment} mean)`,
+    value,
     unit: 'OD',
-    source: 'own choice (src/score/mhc1.ts): SCIENCE.md "Cells" 1+ threshold 0.2 lowered because the ring mean dilutes a thin stained sarcolemma',
-    ownChoice: true,
-  },
-  {
-    name: 'fibre interior DAB OD (positive fibre)',
-    value: MHC1_THRESHOLDS.interior,
-    unit: 'OD',
-    source: 'SCIENCE.md "Cells" 1+ DAB threshold (applied in src/score/mhc1.ts)',
+    source: 'SCIENCE.md "Cells" (QuPath defaults)',
     ownChoice: false,
-  },
-  { name: 'MHC-I grade 1 upper bound', value: 10, unit: '% positive fibres', source: 'SCIENCE.md "Scores" MHC class I (Das et al.)', ownChoice: false },
-  { name: 'MHC-I grade 2 upper bound', value: 25, unit: '% positive fibres', source: 'SCIENCE.md "Scores" MHC class I (Das et al.)', ownChoice: false },
-  { name: 'MHC-I grade 3 upper bound', value: 50, unit: '% positive fibres', source: 'SCIENCE.md "Scores" MHC class I (Das et al.)', ownChoice: false },
-  { name: 'MHC-I grade 4 upper bound', value: 99, unit: '% positive fibres', source: 'SCIENCE.md "Scores" MHC class I (Das et al.)', ownChoice: false },
-];
+  }));
+}
+
+function positiveArea(p: AnalysisParams): Threshold {
+  return { name: 'pixel DAB OD for positive area', value: p.positiveAreaThreshold, unit: 'OD', source: 'SCIENCE.md "Scores" (% positive area)', ownChoice: false };
+}
+
+function infiltrateThresholds(p: AnalysisParams): Threshold[] {
+  return [
+    { name: 'cluster link distance', value: p.infiltrates.linkUm, unit: 'µm', source: 'SCIENCE.md "Scores" (cellular infiltrates: within ~20 µm)', ownChoice: false },
+    { name: 'cluster minimum size', value: p.infiltrates.minClusterCells, unit: 'cells', source: 'SCIENCE.md "Scores" (clusters ≥10 cells); Wedderburn et al. 2007 JDM score tool', ownChoice: false },
+    { name: 'infiltrate cells per HPF', value: p.infiltrates.cellsPerHpf, unit: 'cells/HPF', source: 'SCIENCE.md "Scores" (JDM score tool: <4 / ≥4 cells per HPF)', ownChoice: false },
+    {
+      name: 'HPF area',
+      value: p.infiltrates.hpfAreaMm2,
+      unit: 'mm²',
+      source: 'JDM score tool (Wedderburn et al. 2007) counts per HPF of a 20× objective; field number 22 assumed → 1.1 mm field, π·0.55² = 0.950 mm² (params.ts infiltrates.hpfAreaMm2)',
+      ownChoice: true,
+    },
+    {
+      name: 'perivascular distance from vessel wall',
+      value: p.location.perivascularUm,
+      unit: 'µm',
+      source: 'own choice: a perivascular cuff is a few cells thick; 30 µm ≈ 3–4 lymphocyte diameters (SCIENCE.md "Cells": ~7–10 µm)',
+      ownChoice: true,
+    },
+    {
+      name: 'narrowest perimysial septum (wider gaps between fibres are perimysium)',
+      value: p.location.septumUm,
+      unit: 'µm',
+      source: 'own choice (params.ts location.septumUm): above endomysium and triple-junction gaps, below the narrowest septa; tuned on synthetic seeds 7 and 13',
+      ownChoice: true,
+    },
+  ];
+}
+
+function cd163Thresholds(p: AnalysisParams): Threshold[] {
+  return [{ name: 'lowest cell grade counted CD163+', value: p.cd163.minGrade, unit: 'grade', source: 'SCIENCE.md "Scores" (DAB-positive cells; "Cells": 1+ ≥ 0.2 OD)', ownChoice: false }];
+}
+
+function il1Thresholds(p: AnalysisParams): Threshold[] {
+  return [
+    {
+      name: 'IL-1 expressed: % positive area',
+      value: p.il1.minPctPositiveArea,
+      unit: '%',
+      source: 'own choice (params.ts il1): binary call of the study, SCIENCE.md "Scores" IL-1; 1% sits well above stain noise',
+      ownChoice: true,
+    },
+    {
+      name: 'IL-1 expressed: positive cells per mm²',
+      value: p.il1.minPositiveCellsPerMm2,
+      unit: 'cells/mm²',
+      source: 'own choice (params.ts il1): binary call of the study, SCIENCE.md "Scores" IL-1',
+      ownChoice: true,
+    },
+  ];
+}
+
+function mhc1Thresholds(p: AnalysisParams): Threshold[] {
+  const das = 'SCIENCE.md "Scores" MHC class I (Das et al.)';
+  return [
+    {
+      name: 'fibre border-ring DAB OD (positive fibre)',
+      value: p.mhc1.ring,
+      unit: 'OD',
+      source: 'own choice (params.ts mhc1.ring): SCIENCE.md "Cells" 1+ threshold 0.2 lowered because the ring mean dilutes a thin stained sarcolemma',
+      ownChoice: true,
+    },
+    {
+      name: 'fibre interior DAB OD (positive fibre)',
+      value: p.mhc1.interior,
+      unit: 'OD',
+      source: 'SCIENCE.md "Cells" 1+ DAB threshold (params.ts mhc1.interior, applied in src/score/mhc1.ts)',
+      ownChoice: false,
+    },
+    ...MHC1_GRADE_UPPER_PCT.map((value, i) => ({ name: `MHC-I grade ${i + 1} upper bound`, value, unit: '% positive fibres', source: das, ownChoice: false })),
+    { name: 'MHC-I grade 4 upper bound', value: 99, unit: '% positive fibres', source: `${das}: grade 4 is below 100%, grade 5 every fibre`, ownChoice: false },
+  ];
+}
 
 const CELL_SCORES: ScoreId[] = ['cellsPerMm2', 'positiveCellsPerMm2', 'hScore', 'allred', 'pctPositiveArea', 'pixelHScore'];
 const INFILTRATE_SCORES: ScoreId[] = [
@@ -156,45 +182,46 @@ const INFILTRATE_SCORES: ScoreId[] = [
   'infiltrateGradeByLocation',
 ];
 
-function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: string[]): MarkerSpec {
+function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: string[]): MarkerEntry {
   return {
     id,
     name: id,
     aliases,
     target,
     compartment: 'membrane',
-    // at 0.5 µm/px a membrane stain falls in the thin ring around a lymphocyte nucleus
-    cellCompartment: 'cytoplasm',
+    // at 0.5 µm/px a membrane stain falls in the thin ring around a lymphocyte nucleus, the
+    // cytoplasm compartment; the whole-cell mean would dilute it with the unstained nucleus
+    params: { compartment: 'cytoplasm' },
     scores: INFILTRATE_SCORES,
-    thresholds: [...CELL_GRADES, POSITIVE_AREA, ...CLUSTER, ...INFILTRATE],
     scorers: ['cells', 'infiltrates'],
   };
 }
 
-function il1Marker(id: 'IL-1a' | 'IL-1b' | 'IL-1Ra', name: string, target: string, aliases: string[]): MarkerSpec {
+function il1Marker(id: 'IL-1a' | 'IL-1b' | 'IL-1Ra', name: string, target: string, aliases: string[]): MarkerEntry {
   return {
     id,
     name,
     aliases,
     target,
     compartment: 'cytoplasm',
-    cellCompartment: 'cell',
+    params: {},
     scores: [...CELL_SCORES, 'il1Expressed'],
-    thresholds: [...CELL_GRADES, POSITIVE_AREA, ...IL1],
     scorers: ['cells', 'il1'],
   };
 }
 
-export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse([
+/** A registry entry as written; its thresholds are filled in from its parameters. */
+type MarkerEntry = Omit<MarkerSpec, 'thresholds'>;
+
+const ENTRIES: MarkerEntry[] = [
   {
     id: 'CD163',
     name: 'CD163',
     aliases: ['CD-163', 'M130', 'CD163 macrophages'],
     target: 'M2-type (scavenger receptor) macrophages',
     compartment: 'cell',
-    cellCompartment: 'cell',
+    params: {},
     scores: INFILTRATE_SCORES,
-    thresholds: [...CELL_GRADES, POSITIVE_AREA, ...CLUSTER, ...INFILTRATE],
     scorers: ['cells', 'cd163', 'infiltrates'],
   },
   lymphocyteMarker('CD3', 'T lymphocytes', ['CD-3', 'CD3e', 'T cells']),
@@ -208,9 +235,8 @@ export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse([
     aliases: ['CD-45', 'LCA', 'PTPRC', 'leukocyte common antigen'],
     target: 'all leukocytes (mononuclear infiltrates: lymphocytes and macrophages)',
     compartment: 'membrane',
-    cellCompartment: 'cell',
+    params: {},
     scores: INFILTRATE_SCORES,
-    thresholds: [...CELL_GRADES, POSITIVE_AREA, ...CLUSTER, ...INFILTRATE],
     scorers: ['cells', 'infiltrates'],
   },
   {
@@ -219,9 +245,8 @@ export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse([
     aliases: ['CD-68', 'KP1', 'PGM1'],
     target: 'macrophages (lysosomal glycoprotein)',
     compartment: 'cytoplasm',
-    cellCompartment: 'cell',
+    params: {},
     scores: INFILTRATE_SCORES,
-    thresholds: [...CELL_GRADES, POSITIVE_AREA, ...CLUSTER, ...INFILTRATE],
     scorers: ['cells', 'infiltrates'],
   },
   il1Marker('IL-1a', 'IL-1α', 'interleukin-1 alpha', ['IL-1α', 'IL1A', 'IL-1 alpha', 'interleukin-1 alpha', 'interleukin 1 alpha']),
@@ -240,12 +265,31 @@ export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse([
     aliases: ['MHC class I', 'MHC I', 'MHC1', 'MHC-1', 'HLA-ABC', 'HLA class I', 'HLA-I'],
     target: 'MHC class I on muscle fibres (sarcolemma and sarcoplasm)',
     compartment: 'fibre',
-    cellCompartment: 'cell',
+    params: {},
     scores: ['pctPositiveArea', 'pixelHScore', 'pctPositiveFibres', 'mhc1Grade', 'mhc1Pattern'],
-    thresholds: [POSITIVE_AREA, ...MHC1],
     scorers: ['cells', 'mhc1'],
   },
-]);
+];
+
+/** The registry's layers under the user's: muscle analysis for the study's markers, then the marker's own settings. */
+function registryLayers(spec: Pick<MarkerSpec, 'params'> | undefined): AnalysisParamsInput[] {
+  return [{ muscle: { enabled: spec !== undefined } }, (spec?.params ?? {}) as AnalysisParamsInput];
+}
+
+/** The numbers `marker`'s scorers compare with under parameters `p`, with their sources. */
+export function markerThresholds(marker: Pick<MarkerSpec, 'scores' | 'scorers'>, p: AnalysisParams): Threshold[] {
+  const entry = marker;
+  const by: Record<ScorerId, (p: AnalysisParams) => Threshold[]> = {
+    cells: (q) => (entry.scores.includes('hScore') ? [...cellGrades(q), positiveArea(q)] : [positiveArea(q)]),
+    cd163: cd163Thresholds,
+    infiltrates: infiltrateThresholds,
+    il1: il1Thresholds,
+    mhc1: mhc1Thresholds,
+  };
+  return entry.scorers.flatMap((s) => by[s](p));
+}
+
+export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse(ENTRIES.map((e) => ({ ...e, thresholds: markerThresholds(e, resolveParams(mergeParamsInput(...registryLayers(e)))) })));
 
 /**
  * Spelling-insensitive key: case, spaces, hyphens, dots, underscores and the greek α/β
@@ -296,4 +340,20 @@ export function runsScorer(marker: MarkerSpec, scorer: ScorerId): boolean {
 /** The registry entry for a marker name, or undefined when the name is not a known marker. */
 export function findMarker(name: string): MarkerSpec | undefined {
   return BY_KEY.get(markerKey(name));
+}
+
+/**
+ * The parameters a slide is analysed with: defaults < the marker's registry settings (muscle
+ * analysis for the study's markers, e.g. the cytoplasm compartment for CD3/CD4/CD8) < the user's
+ * overrides. The one place user input and marker meet, for every entry (CLI, demo, API, service):
+ * the result is what is hashed and stored. An unknown or absent marker gets no registry layer.
+ * MetadataError naming each bad field when the user's overrides do not fit AnalysisParams.
+ */
+export function paramsForMarker(marker: string | undefined, user: AnalysisParamsInput = {}): AnalysisParams {
+  const spec = marker === undefined ? undefined : findMarker(marker);
+  const parsed = AnalysisParams.safeParse(mergeParamsInput(...registryLayers(spec), user));
+  if (!parsed.success) {
+    throw new MetadataError(`bad analysis parameters: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
 }

@@ -8,6 +8,192 @@ import { z } from 'zod';
 export const Compartment = z.enum(['nucleus', 'cytoplasm', 'cell']);
 export type Compartment = z.infer<typeof Compartment>;
 
+
+/**
+ * Fibre segmentation. boundaryDelta: fibre interiors are hematoxylin ~0.03–0.06 with texture,
+ * connective tissue ~0.08–0.15 (synthetic muscle, matching typical H-DAB sections); half-way from
+ * the fibre median. Area limits: fibres 300–20000 µm² (min Feret ~20–150 µm). Tuned on synthetic
+ * muscle seeds 1–30 (test/detect/fibres-eval.ts); seeds ≥ 1000 are held out.
+ */
+export const FibreParams = z.object({
+  /** Gaussian σ of the hematoxylin plane before thresholding, µm */
+  smoothUm: z.number().nonnegative().default(1),
+  /** pale-mask holes smaller than this are filled (internal nuclei), µm² */
+  maxHoleUm2: z.number().nonnegative().default(200),
+  /** opening radius of the pale mask, µm: removes pale structures thinner than twice this */
+  openingUm: z.number().nonnegative().default(1.5),
+  /** smoothed hematoxylin + DAB OD below which a pixel is glass (not tissue) */
+  glassOd: z.number().nonnegative().default(0.015),
+  /** crosstalk-corrected smoothed hematoxylin OD at or above which a pixel is endomysium / perimysium / nucleus; null = tissue median + boundaryDelta */
+  boundaryOd: z.number().positive().nullable().default(null),
+  /** automatic boundary: this much above the median smoothed OD of tissue pixels (fibres are most of the area) */
+  boundaryDelta: z.number().default(0.025),
+  /** hematoxylin OD read per OD of DAB (stain-vector crosstalk, see segmentFibres); null = estimate from the stained pixels */
+  dabCrosstalk: z.number().nullable().default(null),
+  /**
+   * Crosstalk estimate: DAB bins holding at least this many pixels are fitted, when they span at
+   * least crosstalkMinSpanOd of DAB (else no correction), and the slope is clamped to
+   * ±crosstalkMax (beyond that the vectors are wrong, not jittered).
+   */
+  crosstalkMinBinPixels: z.number().int().min(1).default(300),
+  crosstalkMinSpanOd: z.number().nonnegative().default(0.15),
+  crosstalkMax: z.number().nonnegative().default(0.4),
+  /** half-width of the widest endomysium line the top-hat keeps, µm */
+  lineUm: z.number().nonnegative().default(3),
+  /** top-hat height above which a pixel is a boundary line, OD */
+  lineContrast: z.number().nonnegative().default(0.02),
+  minAreaUm2: z.number().nonnegative().default(300),
+  maxAreaUm2: z.number().positive().default(20000),
+  /** area / convex-hull area: fibres are convex polygons; septum fragments and merged groups are not */
+  minSolidity: z.number().min(0).max(1).default(0.8),
+  /** distance-map watershed: a neck must be this much narrower (µm of radius) than both fibres to split */
+  splitDynamicUm: z.number().nonnegative().default(2),
+  /** distance-map peaks closer than this are one fibre, µm */
+  splitMinSeparationUm: z.number().nonnegative().default(15),
+  /** fibres grow back this far into non-fibre pixels after segmentation, µm */
+  growUm: z.number().nonnegative().default(1),
+  /** border ring width for the sarcolemmal DAB mean, µm (SCIENCE.md: 2–4 µm band) */
+  ringUm: z.number().positive().default(3),
+  /** the ring also takes non-fibre pixels this close outside the fibre, µm */
+  ringOutUm: z.number().nonnegative().default(1),
+  /**
+   * A nucleus deeper than this inside a fibre is internal, µm; a cell is also counted inside a
+   * fibre (Detection.inFibre) only deeper than this. Nearer the edge it sits on the sarcolemma,
+   * where peripheral myonuclei and endomysial cells pressed against the fibre both lie; the
+   * segmented edge runs ~1 µm inside the true one, so a stricter rule would drop infiltrating
+   * cells of a cluster squeezed between fibres (tuning seed 30: a 14-cell cluster lost).
+   */
+  internalDepthUm: z.number().nonnegative().default(3),
+  /** nucleus outside a fibre but within this of it is peripheral: a myonucleus (7–10 µm, SCIENCE.md) notches the pale mask, so its centroid lies up to ~a radius outside; endomysial cells that close count too, µm */
+  peripheralUm: z.number().nonnegative().default(5),
+  /** gaps wider than this separate fascicles (perimysium), µm */
+  septumUm: z.number().positive().default(10),
+  /** enclosed gaps of the fascicle zone smaller than this are not perimysium (triple junctions, capillaries), µm² (src/detect/fascicles.ts) */
+  fascicleHoleMaxUm2: z.number().nonnegative().default(1000),
+  /** drop fibres cut by the plane's edge */
+  dropEdgeFibres: z.boolean().default(false),
+});
+export type FibreParams = z.infer<typeof FibreParams>;
+
+/**
+ * Vessels. Tuned on synthetic muscle seeds ≤ 99 (vessel walls 0.18–0.28 OD of hematoxylin, septa
+ * 0.08–0.15, walls 2–5 µm, lumens ≥ 2 µm radius); seeds ≥ 1000 are held out.
+ */
+export const VesselParams = z.object({
+  /** lumen area limits, µm² (after the blur a 2 µm lumen keeps ~7 µm²): capillaries' lumens (≲ 1 µm radius) are not resolved; arterioles and venules of the perimysium are up to ~40 µm across */
+  minLumenUm2: z.number().nonnegative().default(3),
+  maxLumenUm2: z.number().positive().default(1300),
+  /** lumen area / bounding-box area at least this (a disc gives π/4 ≈ 0.79; tears and notches are long and thin) */
+  minFill: z.number().min(0).max(1).default(0.55),
+  /** a wall ring reads at least this hematoxylin OD (median round the ring) */
+  wallOd: z.number().positive().default(0.165),
+  /** walls are searched up to this far outside the lumen, µm */
+  maxWallUm: z.number().positive().default(10),
+  /**
+   * Lumens are looked for on the summed OD smoothed by this σ, µm: half the section's smoothing,
+   * since a ~2 µm lumen inside a thick dark wall drops under the 3 µm² floor when the wall's OD is
+   * blurred into it (tuning seeds 41–99: 109 of 111 vessels found at σ = 0.5 µm, 111 of 111 at 0.25 µm).
+   */
+  lumenSmoothUm: z.number().nonnegative().default(0.25),
+  /** Gaussian σ of the hematoxylin plane the wall is read on, µm: a median ring of single pixels is noise */
+  wallSmoothUm: z.number().nonnegative().default(0.5),
+});
+export type VesselParams = z.infer<typeof VesselParams>;
+
+export const LocationParams = z.object({
+  /**
+   * Own choice: perivascular = within 30 µm of a vessel's outer wall. A perivascular cuff is a few
+   * cells thick; 30 µm is 3–4 lymphocyte diameters (SCIENCE.md "Cells": nuclei ~7–10 µm), wide
+   * enough to take a dense cuff but short of the next fibre row in most septa.
+   */
+  perivascularUm: z.number().nonnegative().default(30),
+  /**
+   * Narrowest perimysial septum, µm (own choice): gaps between fibres narrower than this are
+   * endomysium. Segmented fibres sit ~1 µm inside the true border, widening every gap by ~2 µm,
+   * and triple junctions are wider than the endomysium; 12 µm stays clear of the narrowest septa
+   * (15 µm in synthetic muscle). On synthetic tuning seeds 7 and 13 with fibres from
+   * segmentFibres, infiltrate location accuracy was 0.842 / 0.786 at a 10 µm cut, 0.934 / 0.869 at
+   * 12 µm and no better up to 18 µm; with the planted fibre map it does not change.
+   */
+  septumUm: z.number().positive().default(12),
+});
+export type LocationParams = z.infer<typeof LocationParams>;
+
+/**
+ * HPF: the JDM score tool (Wedderburn et al. 2007) counts per high-power field of a 20× objective.
+ * With a field-number-22 eyepiece the field is 22/20 = 1.1 mm across, π·0.55² = 0.950 mm² (our
+ * assumption on the eyepiece). Note a 40× field (0.55 mm, 0.238 mm²) is often called "HPF"
+ * elsewhere — not here.
+ */
+export const HPF_AREA_MM2 = Math.PI * 0.55 * 0.55;
+
+export const InfiltrateParams = z.object({
+  hpfAreaMm2: z.number().positive().default(HPF_AREA_MM2),
+  /** the tool's "≥4 cells/HPF" level (SCIENCE.md "Scores") */
+  cellsPerHpf: z.number().positive().default(4),
+  /** cells within this of each other link into one cluster, µm (SCIENCE.md "Scores": within ~20 µm) */
+  linkUm: z.number().positive().default(20),
+  /** clusters have at least this many cells (SCIENCE.md "Scores"; Wedderburn et al. 2007) */
+  minClusterCells: z.number().int().min(1).default(10),
+  /** the tool counts marker-positive cells: graded ≥ 1+; 0 counts every nucleated cell (H&E-like) */
+  minGrade: z.number().int().min(0).max(3).default(1),
+  /** diffuse needs fewer than this fraction of the location's cells in clusters (own definition) */
+  diffuseMaxClusteredFraction: z.number().min(0).max(1).default(0.5),
+});
+export type InfiltrateParams = z.infer<typeof InfiltrateParams>;
+
+/**
+ * IL-1 "expressed" (own choice; the study called expression by eye and no number is published):
+ * expressed when EITHER
+ *  - % positive area ≥ 1%: diffuse (interstitial, sarcoplasmic, endothelial) expression covers
+ *    areas, and 1% is far above what unstained tissue gives at the 0.25 OD positive-area
+ *    threshold (hematoxylin bleed-through and noise, ≪ 0.1%), yet low enough for focal
+ *    expression in a biopsy;
+ *  - positive cells ≥ 10 per mm²: expression confined to infiltrating cells hardly moves the
+ *    area (10 cells of ~80 µm² per mm² are 0.08% of it), so cells are counted on their own.
+ *    10/mm² ≈ 10 per 20× high-power field (0.95 mm²): clearly more than the odd misgraded cell,
+ *    and above the JDM tool's "≥4 cells/HPF" level.
+ */
+export const Il1Params = z.object({
+  minPctPositiveArea: z.number().nonnegative().max(100).default(1),
+  minPositiveCellsPerMm2: z.number().nonnegative().default(10),
+});
+export type Il1Params = z.infer<typeof Il1Params>;
+
+export const Mhc1Params = z.object({
+  /**
+   * Both fibre thresholds start from SCIENCE.md's 1+ threshold for a compartment mean (DAB OD ≥
+   * 0.2, QuPath). The interior keeps it. The ring mean (segmentFibres: 3 µm band inside the
+   * fibre's border + 1 µm outside) averages a 2–4 µm stained sarcolemma with unstained edge and
+   * endomysium pixels, roughly halving it, so the ring threshold is half: 0.1. On synthetic muscle
+   * seeds 1–8 (1024²) truth-negative fibres measured ring ≤ 0.059 and interior ≤ 0.060; ring-only
+   * positives (planted 0.3–0.65) measured ring ≥ 0.127; sarcoplasmic positives (planted
+   * 0.25–0.5) interior ≥ 0.25.
+   */
+  ring: z.number().nonnegative().default(0.1),
+  interior: z.number().nonnegative().default(0.2),
+  /**
+   * Pattern rule (src/score/mhc1.ts): perifascicular needs at least patternMinEach fibres both at
+   * fascicle edges and inside, an edge positive fraction ≥ perifascicularMinEdge and ≥
+   * perifascicularRatio × the interior fraction; focal needs one class to cluster: neighbours
+   * (centroids within neighbourFactor × the median nearest-neighbour distance) of the same class
+   * more often than chance by focalExcess.
+   */
+  patternMinEach: z.number().int().min(0).default(3),
+  perifascicularMinEdge: z.number().min(0).max(1).default(0.3),
+  perifascicularRatio: z.number().nonnegative().default(3),
+  neighbourFactor: z.number().positive().default(1.5),
+  focalExcess: z.number().min(0).max(1).default(0.25),
+});
+export type Mhc1Params = z.infer<typeof Mhc1Params>;
+
+/**
+ * Das et al. MHC-I grade from % positive fibres (SCIENCE.md "Scores"): grade g (1–3) up to and
+ * including these; 4 above 50% but not every fibre; 5 every fibre. A published definition, not a
+ * parameter.
+ */
+export const MHC1_GRADE_UPPER_PCT = [10, 25, 50] as const;
+
 export const AnalysisParams = z.object({
   /** µm/px the analysis runs at; the slide level closest to it is read */
   targetMpp: z.number().positive().max(100).default(0.5),
@@ -28,6 +214,12 @@ export const AnalysisParams = z.object({
       background: z.enum(['estimate', 'fixed']).default('estimate'),
       /** background intensity for OD when fixed, and the fallback when no glass is in view */
       i0: z.number().min(1).max(255).default(255),
+      /** Macenko: tiles sampled across the slide, and the side (analysis px) read from each core's corner */
+      sampleTiles: z.number().int().min(1).max(100).default(6),
+      sampleSidePx: z.number().int().min(16).max(4096).default(512),
+      /** glass must make up at least this share of the overview (and this many pixels) to anchor I0 */
+      minGlassFraction: z.number().min(0).max(1).default(0.03),
+      minGlassPixels: z.number().int().nonnegative().default(50),
     })
     .prefault({}),
   tissue: z
@@ -51,6 +243,26 @@ export const AnalysisParams = z.object({
       minAreaUm2: z.number().nonnegative().default(10),
       maxAreaUm2: z.number().positive().default(400),
       splitTouching: z.boolean().default(true),
+      /**
+       * Shape split, µm. Touching nuclei have centres ≥ ~0.75 × the sum of their radii apart, radii
+       * 3–5 µm (SCIENCE.md: nuclei 7–10 µm across), so two real distance-map peaks are ≥ ~4.5 µm
+       * apart; the neck can be shallow, so any peak standing clear of discretisation noise
+       * (0.1 µm = 0.2 px) counts and the separation alone rejects ridge wobble. Tuned on seeds 1–11
+       * (precision stayed 1.0). Used by both detectors.
+       */
+      splitDynamicUm: z.number().nonnegative().default(0.1),
+      splitMinSeparationUm: z.number().nonnegative().default(3),
+      /**
+       * Nucleus edge = edgeFraction of the brightest smoothed value within ±edgeWindowUm (a local
+       * half-maximum), never below hematoxylinThreshold. A global 0.1 OD level on the σ = 1.5 µm
+       * smoothed image puts the contour 1–2 µm outside dark nuclei: it fills the neck between
+       * touching nuclei (no shape left to split) and dilutes nuclear DAB means with stroma. Tuned on
+       * synthetic seeds 1–11.
+       */
+      edgeFraction: z.number().min(0).max(1).default(0.5),
+      edgeWindowUm: z.number().positive().default(2),
+      /** light smoothing of the plane the edge is taken on: noise off, neck kept */
+      edgeSigmaUm: z.number().nonnegative().default(0.5),
     })
     .prefault({}),
   /**
@@ -101,6 +313,24 @@ export const AnalysisParams = z.object({
       tissueSmoothUm: z.number().nonnegative().max(20).default(0.5),
     })
     .prefault({}),
+  /** muscle fibre segmentation (src/detect/fibres.ts) */
+  fibres: FibreParams.prefault({}),
+  /** vessels of a muscle section (src/detect/vessels.ts) */
+  vessels: VesselParams.prefault({}),
+  /** where a cell outside the fibres sits (src/score/cell-location.ts, perimysium-mask.ts) */
+  location: LocationParams.prefault({}),
+  /** cellular infiltrates and the JDM score tool grade (src/score/infiltrates.ts) */
+  infiltrates: InfiltrateParams.prefault({}),
+  /** IL-1 "expressed" call (src/score/il1.ts) */
+  il1: Il1Params.prefault({}),
+  cd163: z
+    .object({
+      /** lowest cell grade that counts as CD163+: 1+ (SCIENCE.md "Cells": 1+ ≥ 0.2 OD) */
+      minGrade: z.number().int().min(1).max(3).default(1),
+    })
+    .prefault({}),
+  /** MHC class I fibre positivity and pattern (src/score/mhc1.ts) */
+  mhc1: Mhc1Params.prefault({}),
 });
 export type AnalysisParams = z.infer<typeof AnalysisParams>;
 export type AnalysisParamsInput = z.input<typeof AnalysisParams>;
@@ -124,3 +354,33 @@ export function canonicalJson(value: unknown): string {
 export function paramsHash(params: AnalysisParams): string {
   return createHash('sha256').update(canonicalJson(params)).digest('hex').slice(0, 16);
 }
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Parameter inputs layered left to right (later wins): objects merge key by key, anything else
+ * (numbers, strings, the grade tuple) is replaced whole; undefined never overrides.
+ */
+export function mergeParamsInput(...layers: readonly AnalysisParamsInput[]): AnalysisParamsInput {
+  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      if (v === undefined) continue;
+      out[k] = isPlainObject(v) && isPlainObject(out[k]) ? merge(out[k], v) : v;
+    }
+    return out;
+  };
+  return layers.reduce<Record<string, unknown>>((acc, l) => merge(acc, l as Record<string, unknown>), {}) as AnalysisParamsInput;
+}
+
+/**
+ * A user's parameter overrides at a boundary (API body, manifest): checked against AnalysisParams,
+ * but kept as given, so per-marker settings (src/domain/marker-params.ts) can still fill in what
+ * the user left out. Resolving here would turn "not said" into the default and hide the marker's.
+ */
+export const AnalysisParamsOverrides = z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+  const r = AnalysisParams.safeParse(v);
+  if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message, path: i.path });
+});

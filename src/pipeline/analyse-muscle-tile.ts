@@ -1,6 +1,6 @@
 import type { Detection, FibreRecord, TileSpec } from '../domain/detection.js';
 import type { AnalysisParams } from '../domain/params.js';
-import { FIBRE_DEFAULTS, segmentFibres } from '../detect/fibres.js';
+import { segmentFibres } from '../detect/fibres.js';
 import { gaussianBlur } from '../image/gaussian.js';
 import type { Point } from '../image/min-feret.js';
 import { detectVessels } from '../detect/vessels.js';
@@ -8,17 +8,6 @@ import { floatPlane, type RgbRaster } from '../image/raster.js';
 import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
 import { odLuts, type I0 } from '../stain/od.js';
-
-/**
- * A cell is inside a fibre when its centroid lies deeper than this, µm: the depth that makes a
- * myonucleus internal (FIBRE_DEFAULTS.internalDepthUm). Nearer the edge it sits on the
- * sarcolemma, where peripheral myonuclei and endomysial cells pressed against the fibre both lie;
- * the segmented edge runs ~1 µm inside the true one, so a stricter rule would drop infiltrating
- * cells of a cluster squeezed between fibres (tuning seed 30: a 14-cell cluster lost).
- */
-export const IN_FIBRE_DEPTH_UM = FIBRE_DEFAULTS.internalDepthUm;
-
-const LUMEN_SMOOTH_UM = 0.25;
 
 export interface MuscleTileInput {
   rgb: RgbRaster;
@@ -62,24 +51,24 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const smooth = gaussianBlur(od, tissueSmoothUm / mpp).data;
   const tissue = new Uint8Array(n);
   for (let i = 0; i < n; i++) tissue[i] = smooth[i] >= tissueOd ? 1 : 0;
-  // Lumens are looked for with half the smoothing: a ~2 µm lumen inside a thick dark wall drops
-  // under the 3 µm² floor when the wall's OD is blurred into it (tuning seeds 41–99: 109 of 111
-  // vessels found at σ = 0.5 µm, 111 of 111 at 0.25 µm).
-  const fine = gaussianBlur(od, LUMEN_SMOOTH_UM / mpp).data;
+  // lumens on a less smoothed plane (params.vessels.lumenSmoothUm: small lumens in thick walls)
+  const { lumenSmoothUm, wallSmoothUm, ...vesselOptions } = params.vessels;
+  const fine = gaussianBlur(od, lumenSmoothUm / mpp).data;
   const lumen = new Uint8Array(n);
   for (let i = 0; i < n; i++) lumen[i] = fine[i] < tissueOd ? 1 : 0;
 
-  const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { nuclei: input.nuclei, origin, tissue });
+  const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { ...params.fibres, nuclei: input.nuclei, origin, tissue });
   const labels = seg.labels;
-  const vessels = detectVessels(lumen, gaussianBlur(floatPlane(w, h, input.hematoxylin), 0.5 / mpp).data, w, h, mpp, { origin });
-  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { tissue });
-  const locate = maskLocator({ width: w, height: h, mpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels });
+  const vessels = detectVessels(lumen, gaussianBlur(floatPlane(w, h, input.hematoxylin), wallSmoothUm / mpp).data, w, h, mpp, { ...vesselOptions, origin });
+  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { septumUm: params.location.septumUm, tissue });
+  const locate = maskLocator({ width: w, height: h, mpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
   for (const d of input.detections) {
     d.location = locate(d.x, d.y);
     const px = Math.floor(d.x / mpp) - tile.read.x0;
     const py = Math.floor(d.y / mpp) - tile.read.y0;
     const i = py * w + px;
-    d.inFibre = labels[i] > 0 && seg.depthPx[i] * mpp > IN_FIBRE_DEPTH_UM;
+    // deeper than a myonucleus counts as internal (params.fibres.internalDepthUm: why)
+    d.inFibre = labels[i] > 0 && seg.depthPx[i] * mpp > params.fibres.internalDepthUm;
   }
 
   const { core } = tile;

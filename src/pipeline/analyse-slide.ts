@@ -87,7 +87,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       }),
     );
     const results: TileResult[] = perBatch.flat().sort((a, b) => a.tileId - b.tileId);
-    const { scores, markerScores } = scoreSlide(results, { mpp: plan.level.mpp, marker: metadata.marker, muscle: params.muscle.enabled === true });
+    const { scores, markerScores } = scoreSlide(results, { mpp: plan.level.mpp, marker: metadata.marker, params });
     if (store && analysisId !== undefined) await store.finishAnalysis(analysisId, scores, markerScores ?? undefined);
     return {
       ok: true,

@@ -13,8 +13,6 @@ export interface StainChoice {
   note?: string;
 }
 
-const SAMPLE_TILES = 6;
-const SAMPLE_SIDE = 512;
 /** Background I0 and stain vectors for one slide, as the parameters ask. */
 export async function chooseStains(slide: Slide, plan: SlidePlan, params: AnalysisParams): Promise<StainChoice> {
   const notes = plan.i0Note ? [plan.i0Note] : [];
@@ -23,12 +21,13 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
 
   // Macenko needs full-resolution pixels: the overview is too blurred to separate stains.
   const tiles = plan.tiles;
-  const step = Math.max(1, Math.floor(tiles.length / SAMPLE_TILES));
+  const { sampleTiles, sampleSidePx } = params.stain;
+  const step = Math.max(1, Math.floor(tiles.length / sampleTiles));
   const chunks: Uint8Array[] = [];
-  for (let i = 0; i < tiles.length && chunks.length < SAMPLE_TILES; i += step) {
+  for (let i = 0; i < tiles.length && chunks.length < sampleTiles; i += step) {
     const c = tiles[i].core;
-    const w = Math.min(SAMPLE_SIDE, c.x1 - c.x0);
-    const h = Math.min(SAMPLE_SIDE, c.y1 - c.y0);
+    const w = Math.min(sampleSidePx, c.x1 - c.x0);
+    const h = Math.min(sampleSidePx, c.y1 - c.y0);
     chunks.push((await slide.readRegion(plan.level.index, c.x0, c.y0, w, h)).data);
   }
   const est = estimateMacenko(concat(chunks), { i0 });

@@ -26,7 +26,7 @@ export interface SlidePlan {
 export async function planSlide(slide: Slide, params: AnalysisParams): Promise<SlidePlan> {
   const level = slide.levels[chooseLevel(slide.levels, params.targetMpp)];
   const thumb = await slide.readThumbnail(params.tissue.maskMpp);
-  const background = params.stain.background === 'estimate' ? glassIntensity(thumb.raster) : undefined;
+  const background = params.stain.background === 'estimate' ? glassIntensity(thumb.raster, params.stain) : undefined;
   const i0: I0 = background ?? params.stain.i0;
   const mask = tissueMask(thumb.raster, { odThreshold: params.tissue.odThreshold, i0 });
   const overlapUm = params.muscle.enabled ? Math.max(params.overlapUm, params.muscle.overlapUm) : params.overlapUm;
@@ -49,18 +49,15 @@ export async function planSlide(slide: Slide, params: AnalysisParams): Promise<S
   return { level, overlapPx, tiles, gridTiles, i0, i0Note };
 }
 
-/** glass must make up at least this share of the overview to anchor I0 */
-const MIN_GLASS_FRACTION = 0.03;
-
 /**
  * I0 per channel from the overview's glass, before the tissue mask (whose OD needs I0). Glass is
  * the tight bright mode; when no such mode holds enough pixels (tissue fills the view) or the
  * estimate hits its clamp, there is no trustworthy glass and undefined is returned.
  */
-export function glassIntensity(overview: RgbRaster): [number, number, number] | undefined {
+export function glassIntensity(overview: RgbRaster, need: Pick<AnalysisParams['stain'], 'minGlassFraction' | 'minGlassPixels'>): [number, number, number] | undefined {
   const est = estimateBackground(overview.data);
   const pixels = overview.width * overview.height;
-  if (est.clamped || est.pixels < Math.max(50, MIN_GLASS_FRACTION * pixels)) return undefined;
+  if (est.clamped || est.pixels < Math.max(need.minGlassPixels, need.minGlassFraction * pixels)) return undefined;
   return est.i0;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnalysisError } from '../domain/errors.js';
+import { LocationParams } from '../domain/params.js';
 
 /**
  * Where a cell outside the fibres sits (SCIENCE.md "Scores", cellular infiltrates):
@@ -16,12 +17,8 @@ export type Locate = (xUm: number, yUm: number) => CellLocation;
 export type { Vessel } from '../detect/vessels.js';
 import type { Vessel } from '../detect/vessels.js';
 
-/**
- * Own choice: perivascular = within 30 µm of a vessel's outer wall. A perivascular cuff is a few
- * cells thick; 30 µm is 3–4 lymphocyte diameters (SCIENCE.md "Cells": nuclei ~7–10 µm), wide
- * enough to take a dense cuff but short of the next fibre row in most septa.
- */
-export const PERIVASCULAR_UM = 30;
+/** Default reach of a perivascular cuff, µm: AnalysisParams.location.perivascularUm (params.ts: why). */
+export const PERIVASCULAR_UM = LocationParams.parse({}).perivascularUm;
 
 /** Masks on one pixel grid: pixel (i, j) covers µm [originX + i·mpp, originX + (i+1)·mpp) × (same in y). */
 export interface LocationMasks {

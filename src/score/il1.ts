@@ -1,27 +1,16 @@
 import { z } from 'zod';
 import { AnalysisError } from '../domain/errors.js';
+import { Il1Params } from '../domain/params.js';
 
 /**
  * IL-1α, IL-1β, IL-1Ra (SCIENCE.md "Scores"): % positive area, pixel-wise H-score, positive
  * cells/mm² (all three already in SlideScores), and the study's binary "expressed" call
  * ("all responders had IL-1Ra expression post-treatment, 3/8 non-responders").
  *
- * The study called expression by eye; no number is published. Ours (own choice, parameters):
- * expressed when EITHER
- *  - % positive area ≥ 1%: diffuse (interstitial, sarcoplasmic, endothelial) expression covers
- *    areas, and 1% is far above what unstained tissue gives at the 0.25 OD positive-area
- *    threshold (hematoxylin bleed-through and noise, ≪ 0.1%), yet low enough for focal
- *    expression in a biopsy;
- *  - positive cells ≥ 10 per mm²: expression confined to infiltrating cells hardly moves the
- *    area (10 cells of ~80 µm² per mm² are 0.08% of it), so cells are counted on their own.
- *    10/mm² ≈ 10 per 20× high-power field (0.95 mm², src/score/infiltrates.ts): clearly more
- *    than the odd misgraded cell, and above the JDM tool's "≥4 cells/HPF" level.
- * A value equal to a threshold counts as expressed.
+ * The thresholds of the call are AnalysisParams.il1 (params.ts: own choice, and why). A value
+ * equal to a threshold counts as expressed.
  */
-export const Il1Thresholds = z.object({
-  minPctPositiveArea: z.number().nonnegative().max(100).default(1),
-  minPositiveCellsPerMm2: z.number().nonnegative().default(10),
-});
+export const Il1Thresholds = Il1Params;
 export type Il1Thresholds = z.infer<typeof Il1Thresholds>;
 export type Il1ThresholdsInput = z.input<typeof Il1Thresholds>;
 

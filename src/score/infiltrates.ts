@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnalysisError } from '../domain/errors.js';
+import { HPF_AREA_MM2, InfiltrateParams } from '../domain/params.js';
 import { pointGrid } from './point-grid.js';
 import { CELL_LOCATIONS, CellLocation, type Locate } from './cell-location.js';
 import { Cluster, findClusters } from './clusters.js';
@@ -9,9 +10,7 @@ import { Cluster, findClusters } from './clusters.js';
  * location (SCIENCE.md "Scores"; Wedderburn et al. 2007, validated by Varsani et al. 2015):
  *   <4 positive cells/HPF · ≥4 cells/HPF · one cluster ≥10 cells · >2 clusters in the biopsy · diffuse.
  *
- * HPF: the tool counts per high-power field of a 20× objective. With a field-number-22 eyepiece
- * the field is 22/20 = 1.1 mm across, π·0.55² = 0.950 mm² (our assumption on the eyepiece; a
- * parameter). Note a 40× field (0.55 mm, 0.238 mm²) is often called "HPF" elsewhere — not here.
+ * HPF: a 20× field, 0.950 mm² (AnalysisParams.infiltrates.hpfAreaMm2; params.ts says why).
  *
  * Grades are reported as an ordinal 0–4 in the tool's order. Precisely:
  *  - cells per HPF is the PEAK: the most counted cells of the location within any HPF-sized disc
@@ -34,18 +33,10 @@ import { Cluster, findClusters } from './clusters.js';
  * graded ≥1+; `minGrade: 0` counts every nucleated cell given (e.g. for H&E-like use).
  * Cells inside fibres should be removed first (`outsideFibres`).
  */
-export const HPF_AREA_MM2 = Math.PI * 0.55 * 0.55;
+export { HPF_AREA_MM2 };
 
-export const InfiltrateOptions = z.object({
-  hpfAreaMm2: z.number().positive().default(HPF_AREA_MM2),
-  /** the tool's "≥4 cells/HPF" level (SCIENCE.md) */
-  cellsPerHpf: z.number().positive().default(4),
-  linkUm: z.number().positive().default(20),
-  minClusterCells: z.number().int().min(1).default(10),
-  minGrade: z.number().int().min(0).max(3).default(1),
-  /** diffuse needs fewer than this fraction of the location's cells in clusters */
-  diffuseMaxClusteredFraction: z.number().min(0).max(1).default(0.5),
-});
+/** The options are AnalysisParams.infiltrates (params.ts: defaults and sources). */
+export const InfiltrateOptions = InfiltrateParams;
 export type InfiltrateOptions = z.infer<typeof InfiltrateOptions>;
 export type InfiltrateOptionsInput = z.input<typeof InfiltrateOptions>;
 

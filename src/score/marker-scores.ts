@@ -6,7 +6,7 @@ import { Cd163Scores, scoreCd163 } from './cd163.js';
 import type { Locate } from './cell-location.js';
 import { Il1Scores, scoreIl1, type Il1ThresholdsInput } from './il1.js';
 import { InfiltrateOptions, InfiltrateScores, scoreInfiltrates, type InfiltrateOptionsInput } from './infiltrates.js';
-import { scoreMhc1, type Mhc1Fibre } from './mhc1.js';
+import { scoreMhc1, type Mhc1Fibre, type Mhc1Thresholds } from './mhc1.js';
 
 /**
  * The muscle-specific scores of one slide, run as the slide's marker says (src/domain/marker.ts).
@@ -45,13 +45,17 @@ export interface MarkerScoreInput {
   fibres?: readonly Mhc1Fibre[];
   infiltrateOptions?: InfiltrateOptionsInput;
   il1Thresholds?: Il1ThresholdsInput;
+  /** lowest grade that counts as CD163+ (AnalysisParams.cd163.minGrade) */
+  cd163MinGrade?: number;
+  /** fibre positivity and pattern (AnalysisParams.mhc1); the defaults when absent */
+  mhc1?: Mhc1Thresholds;
 }
 
 export function scoreMarker(input: MarkerScoreInput): MarkerScores {
   const spec = markerFor(input.marker);
   const out: MarkerScores = { marker: spec.id, cd163: null, infiltrates: null, il1: null, mhc1: null, skipped: [] };
   if (runsScorer(spec, 'cd163')) {
-    out.cd163 = scoreCd163({ cells: input.cells, tiles: input.tiles, mpp: input.mpp, locate: input.locate });
+    out.cd163 = scoreCd163({ cells: input.cells, tiles: input.tiles, mpp: input.mpp, locate: input.locate, minGrade: input.cd163MinGrade });
   }
   if (runsScorer(spec, 'infiltrates')) {
     if (!input.locate) out.skipped.push({ scorer: 'infiltrates', reason: 'no location classifier (fibre/perimysium masks and vessels) for this slide' });
@@ -62,7 +66,7 @@ export function scoreMarker(input: MarkerScoreInput): MarkerScores {
   if (runsScorer(spec, 'mhc1')) {
     if (!input.fibres) out.skipped.push({ scorer: 'mhc1', reason: 'no segmented fibres for this slide' });
     else {
-      const m = scoreMhc1(input.fibres);
+      const m = scoreMhc1(input.fibres, input.mhc1);
       out.mhc1 = { fibres: m.fibres, positive: m.positive, percentPositive: m.percentPositive, grade: m.grade, pattern: m.pattern };
     }
   }

@@ -16,8 +16,11 @@ export interface Mhc1Fibre {
   perifascicular: boolean;
 }
 
-export { MHC1_THRESHOLDS, type Mhc1Thresholds } from '../domain/mhc1-thresholds.js';
-import { MHC1_THRESHOLDS, type Mhc1Thresholds } from '../domain/mhc1-thresholds.js';
+import { MHC1_GRADE_UPPER_PCT, Mhc1Params } from '../domain/params.js';
+
+/** When a fibre is MHC-I positive, and the pattern rule's numbers: AnalysisParams.mhc1 (params.ts: defaults and why). */
+export type Mhc1Thresholds = Mhc1Params;
+export const MHC1_THRESHOLDS: Mhc1Thresholds = Mhc1Params.parse({});
 
 export type Mhc1Pattern = 'none' | 'diffuse' | 'focal' | 'perifascicular';
 export type Mhc1Grade = 0 | 1 | 2 | 3 | 4 | 5;
@@ -40,7 +43,7 @@ export interface Mhc1Score {
   negativeNeighbourFraction: number;
 }
 
-export function isMhc1Positive(f: Pick<Mhc1Fibre, 'ringDab' | 'interiorDab'>, t: Mhc1Thresholds = MHC1_THRESHOLDS): boolean {
+export function isMhc1Positive(f: Pick<Mhc1Fibre, 'ringDab' | 'interiorDab'>, t: Pick<Mhc1Thresholds, 'ring' | 'interior'> = MHC1_THRESHOLDS): boolean {
   return f.ringDab >= t.ring || f.interiorDab >= t.interior;
 }
 
@@ -56,29 +59,25 @@ export function mhc1Grade(positive: number, total: number): Mhc1Grade {
   if (positive === 0) return 0;
   if (positive === total) return 5;
   const p100 = positive * 100;
-  if (p100 <= 10 * total) return 1;
-  if (p100 <= 25 * total) return 2;
-  if (p100 <= 50 * total) return 3;
+  const [g1, g2, g3] = MHC1_GRADE_UPPER_PCT;
+  if (p100 <= g1 * total) return 1;
+  if (p100 <= g2 * total) return 2;
+  if (p100 <= g3 * total) return 3;
   return 4;
 }
 
 /**
  * Pattern rule (documented here, tested in test/score/mhc1.test.ts):
  * - none: no positive fibre.
- * - perifascicular: at least PF_MIN_EACH fibres both at fascicle edges and inside, the edge positive
- *   fraction ≥ PF_MIN_EDGE and ≥ PF_RATIO × the interior fraction (positives concentrated at the
+ * - perifascicular: at least patternMinEach fibres both at fascicle edges and inside, the edge positive
+ *   fraction ≥ perifascicularMinEdge and ≥ perifascicularRatio × the interior fraction (positives concentrated at the
  *   perimysial rim — the dermatomyositis picture).
  * - focal: some but not all fibres positive, and one class clusters: a positive fibre's neighbours
- *   (centroids within NEIGHBOUR_FACTOR × the median nearest-neighbour distance) are positive more
- *   often than chance by FOCAL_EXCESS (mean neighbour-positive fraction − overall fraction), or
+ *   (centroids within neighbourFactor × the median nearest-neighbour distance) are positive more
+ *   often than chance by focalExcess (mean neighbour-positive fraction − overall fraction), or
  *   the same holds for negative fibres (a large focus leaves the negatives in a patch).
  * - diffuse: otherwise (positives spread over the section).
  */
-const PF_MIN_EACH = 3;
-const PF_MIN_EDGE = 0.3;
-const PF_RATIO = 3;
-const NEIGHBOUR_FACTOR = 1.5;
-const FOCAL_EXCESS = 0.25;
 
 export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1_THRESHOLDS): Mhc1Score {
   const n = fibres.length;
@@ -96,14 +95,14 @@ export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1
   const intP = positive - edgeP;
   const edgeFraction = edgeN ? edgeP / edgeN : 0;
   const interiorFraction = intN ? intP / intN : 0;
-  const positiveNeighbourFraction = sameClassNeighbourFraction(fibres, flags, true);
-  const negativeNeighbourFraction = sameClassNeighbourFraction(fibres, flags, false);
+  const positiveNeighbourFraction = sameClassNeighbourFraction(fibres, flags, true, t.neighbourFactor);
+  const negativeNeighbourFraction = sameClassNeighbourFraction(fibres, flags, false, t.neighbourFactor);
   const p = n ? positive / n : 0;
-  const clustered = positiveNeighbourFraction - p >= FOCAL_EXCESS || negativeNeighbourFraction - (1 - p) >= FOCAL_EXCESS;
+  const clustered = positiveNeighbourFraction - p >= t.focalExcess || negativeNeighbourFraction - (1 - p) >= t.focalExcess;
 
   let pattern: Mhc1Pattern = 'diffuse';
   if (positive === 0) pattern = 'none';
-  else if (edgeN >= PF_MIN_EACH && intN >= PF_MIN_EACH && edgeFraction >= PF_MIN_EDGE && edgeFraction >= PF_RATIO * interiorFraction) {
+  else if (edgeN >= t.patternMinEach && intN >= t.patternMinEach && edgeFraction >= t.perifascicularMinEdge && edgeFraction >= t.perifascicularRatio * interiorFraction) {
     pattern = 'perifascicular';
   } else if (positive < n && clustered) pattern = 'focal';
 
@@ -122,7 +121,7 @@ export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1
 }
 
 /** Mean over fibres of class `cls` of the fraction of their neighbours in the same class (O(n²); a section has hundreds of fibres). */
-function sameClassNeighbourFraction(fibres: readonly Mhc1Fibre[], flags: readonly boolean[], cls: boolean): number {
+function sameClassNeighbourFraction(fibres: readonly Mhc1Fibre[], flags: readonly boolean[], cls: boolean, neighbourFactor: number): number {
   const n = fibres.length;
   if (n < 2) return Number.NaN;
   const nearest = new Float64Array(n).fill(Infinity);
@@ -134,7 +133,7 @@ function sameClassNeighbourFraction(fibres: readonly Mhc1Fibre[], flags: readonl
     }
   }
   const sorted = Array.from(nearest).sort((a, b) => a - b);
-  const radius = NEIGHBOUR_FACTOR * sorted[(n - 1) >> 1];
+  const radius = neighbourFactor * sorted[(n - 1) >> 1];
   let sum = 0;
   let counted = 0;
   for (let i = 0; i < n; i++) {

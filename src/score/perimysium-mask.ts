@@ -1,4 +1,5 @@
 import { AnalysisError } from '../domain/errors.js';
+import { LocationParams } from '../domain/params.js';
 import { DistanceTransform } from '../image/distance-transform.js';
 
 /**
@@ -8,16 +9,12 @@ import { DistanceTransform } from '../image/distance-transform.js';
  * open. Perimysium = pixels outside the closed fibre zone (and inside the tissue, when a tissue
  * mask is given).
  *
- * Default cut 12 µm (own choice): segmented fibres sit ~1 µm inside the true border, widening every
- * gap by ~2 µm, and triple junctions are wider than the endomysium; 12 µm stays clear of the
- * narrowest septa (15 µm in synthetic muscle). On synthetic tuning seeds 7 and 13 with fibres from
- * segmentFibres, infiltrate location accuracy was 0.842 / 0.786 at a 10 µm cut, 0.934 / 0.869 at
- * 12 µm and no better up to 18 µm; with the planted fibre map it does not change.
+ * Default cut: AnalysisParams.location.septumUm (params.ts: why 12 µm).
  *
  * Pixels beyond the image edge count as fibre zone during the erosion, so the closing does not
  * eat into fascicles cut by the edge.
  */
-export const SEPTUM_MIN_UM = 12;
+export const SEPTUM_MIN_UM = LocationParams.parse({}).septumUm;
 
 export function perimysiumFromFibres(
   fibre: Uint8Array | Int32Array,

@@ -1,6 +1,7 @@
 import type { Detection, TileResult } from '../domain/detection.js';
 import { AnalysisError } from '../domain/errors.js';
 import { findMarker } from '../domain/marker.js';
+import type { AnalysisParams } from '../domain/params.js';
 import type { SlideScores } from '../domain/scores.js';
 import { aggregateTiles } from './aggregate-slide.js';
 import type { Locate } from './cell-location.js';
@@ -15,9 +16,12 @@ export interface SlideScoring {
 /**
  * A slide's scores from its tile results: the generic ones (aggregate-slide.ts) and the marker's
  * (marker-scores.ts). One function for embedded mode and the service's aggregate job, so both
- * give the same numbers from the same tiles.
+ * give the same numbers from the same tiles. `params` are the slide's resolved parameters (the
+ * stored ones): the scorers' thresholds come from them, and muscle scoring from params.muscle.
  */
-export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; marker?: string; muscle: boolean }): SlideScoring {
+export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; marker?: string; params: AnalysisParams }): SlideScoring {
+  const { params } = opts;
+  const muscle = params.muscle.enabled === true;
   const scores = aggregateTiles(results, { mpp: opts.mpp });
   const spec = opts.marker === undefined ? undefined : findMarker(opts.marker);
   if (!spec) return { scores, markerScores: null };
@@ -28,8 +32,12 @@ export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; 
     cells,
     tiles: results,
     mpp: opts.mpp,
-    locate: opts.muscle ? locateFromDetections(cells) : undefined,
-    fibres: opts.muscle ? results.flatMap((r) => r.fibres ?? []) : undefined,
+    locate: muscle ? locateFromDetections(cells) : undefined,
+    fibres: muscle ? results.flatMap((r) => r.fibres ?? []) : undefined,
+    infiltrateOptions: params.infiltrates,
+    il1Thresholds: params.il1,
+    cd163MinGrade: params.cd163.minGrade,
+    mhc1: params.mhc1,
   });
   return { scores, markerScores };
 }

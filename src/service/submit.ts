@@ -24,7 +24,8 @@ import type { FlowProducer } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '../runtime/config.js';
 import { errorMessage, MetadataError } from '../domain/errors.js';
-import { AnalysisParams } from '../domain/params.js';
+import { paramsForMarker } from '../domain/marker.js';
+import { AnalysisParamsOverrides, resolveParams, type AnalysisParamsInput } from '../domain/params.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { planSlideFlow } from '../queue/flow.js';
 import type { BatchStore, BatchView } from '../store/batch-store.js';
@@ -32,7 +33,8 @@ import type { BatchStore, BatchView } from '../store/batch-store.js';
 export const BatchRequest = z.object({
   slides: z.array(z.object({ path: z.string().min(1), metadata: SlideMetadata.prefault({}) })).min(1, 'a batch needs at least one slide'),
   createdBy: z.string().trim().min(1),
-  params: AnalysisParams.prefault({}),
+  /** the user's overrides, kept as given: each slide's marker settings go under them */
+  params: AnalysisParamsOverrides.default({}),
 });
 export type BatchRequest = z.input<typeof BatchRequest>;
 
@@ -48,11 +50,18 @@ export async function submitBatch(deps: SubmitDeps, request: BatchRequest): Prom
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
     throw new MetadataError(`batch refused: ${detail}`);
   }
-  const { createdBy, params } = parsed.data;
-  const slides = parsed.data.slides.map((s) => ({ path: path.resolve(deps.config.SLIDES_ROOT, s.path), metadata: s.metadata }));
-  const { batchId, slideIds } = await deps.batches.createBatch({ createdBy, params, slides });
+  const { createdBy } = parsed.data;
+  const overrides = parsed.data.params as AnalysisParamsInput;
+  // each slide's parameters as embedded mode resolves them (run-slides.ts): defaults < marker < user
+  const slides = parsed.data.slides.map((s) => ({
+    path: path.resolve(deps.config.SLIDES_ROOT, s.path),
+    metadata: s.metadata,
+    params: paramsForMarker(s.metadata.marker, overrides),
+  }));
+  // the batch keeps the request's parameters before any marker's settings; each analysis stores its own
+  const { batchId, slideIds } = await deps.batches.createBatch({ createdBy, params: resolveParams(overrides), slides });
   try {
-    await deps.flows.addBulk(slideIds.map((id, i) => planSlideFlow({ batchSlideId: id, slidePath: slides[i].path, metadata: slides[i].metadata, params })));
+    await deps.flows.addBulk(slideIds.map((id, i) => planSlideFlow({ batchSlideId: id, slidePath: slides[i].path, metadata: slides[i].metadata, params: slides[i].params })));
   } catch (err) {
     // nothing will ever run these slides: say so on them rather than leave them queued for ever
     const message = `could not queue the slide: ${errorMessage(err)}`;

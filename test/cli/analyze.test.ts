@@ -6,6 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paramsForMarker } from '../../src/domain/marker.js';
+import { paramsHash } from '../../src/domain/params.js';
+import { gradeOf } from '../../src/score/grade.js';
+import { openPgliteStore } from '../../src/store/pglite.js';
+import { makeMuscleScene, writeMuscleSlide } from '../../src/synthetic/muscle/index.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 
@@ -26,6 +31,8 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-cli-'));
   await writeSyntheticSlide(makeScene({ seed: 41, width: 800, height: 800 }), path.join(dir, 'good.tif'), 'pyramidal-tiff');
+  // lymphocytes with a membrane ring: their cytoplasm and whole-cell DAB means grade differently
+  await writeMuscleSlide(makeMuscleScene({ seed: 75, width: 1024, height: 960, marker: 'infiltrate', sectionMarginUm: 40, clusters: 2 }), path.join(dir, 'infiltrate.tif'), 'pyramidal-tiff');
   await writeFile(path.join(dir, 'junk.tif'), Buffer.from('this is not a slide at all, just text'));
 });
 
@@ -53,6 +60,40 @@ describe('biopsy-quant analyze', () => {
     expect(r.stdout).toMatch(/good\.tif/);
     expect(r.stdout).toMatch(/H-score/);
     expect(existsSync(path.join(dir, 'data', 'pglite'))).toBe(true);
+  });
+
+  /** Runs analyze into its own store and returns the stored row and its cells. */
+  async function analyzeStored(name: string, flags: string[]) {
+    const dataDir = path.join(dir, name);
+    const r = await cli(['analyze', path.join(dir, 'infiltrate.tif'), '--threads', '1', '--json', ...flags], { DATA_DIR: dataDir, DATABASE_URL: '' });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Array<{ provenance: { paramsHash: string } }>;
+    const store = await openPgliteStore({ dataDir });
+    try {
+      const [row] = await store.listScores({});
+      const cells = (await store.getTileResults(row.analysisId)).flatMap((t) => t.detections);
+      return { printedHash: out[0].provenance.paramsHash, row, cells };
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('grades a CD3 slide on the cytoplasm by the registry, stores that, and --compartment cell still wins', async () => {
+    const cd3 = await analyzeStored('data-cd3', ['--marker', 'CD3']);
+    expect(cd3.row.params.compartment).toBe('cytoplasm');
+    expect(cd3.row.paramsHash).toBe(paramsHash(paramsForMarker('CD3')));
+    expect(cd3.printedHash).toBe(cd3.row.paramsHash);
+    expect(cd3.cells.length).toBeGreaterThan(50);
+    const t = cd3.row.params.gradeThresholds;
+    for (const c of cd3.cells) expect(c.grade).toBe(gradeOf(c.dabCytoplasm, t));
+    // the cytoplasm and whole-cell means grade differently on this slide, so the check above bites
+    expect(cd3.cells.some((c) => gradeOf(c.dabCell, t) !== c.grade)).toBe(true);
+
+    const cell = await analyzeStored('data-cd3-cell', ['--marker', 'CD3', '--compartment', 'cell']);
+    expect(cell.row.params.compartment).toBe('cell');
+    expect(cell.row.paramsHash).toBe(paramsHash(paramsForMarker('CD3', { compartment: 'cell' })));
+    expect(cell.row.paramsHash).not.toBe(cd3.row.paramsHash);
+    for (const c of cell.cells) expect(c.grade).toBe(gradeOf(c.dabCell, t));
   });
 
   it('refuses bad options with a message naming them', async () => {

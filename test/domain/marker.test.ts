@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetadataError } from '../../src/domain/errors.js';
-import { MARKERS, knownMarkers, markerFor, markerKey, MarkerSpec, runsScorer } from '../../src/domain/marker.js';
-import { Il1Thresholds } from '../../src/score/il1.js';
+import { MARKERS, knownMarkers, markerFor, markerKey, MarkerSpec, markerThresholds, paramsForMarker, runsScorer } from '../../src/domain/marker.js';
+import { paramsHash } from '../../src/domain/params.js';
 
 describe('marker registry', () => {
   it('holds the nine markers of the study, each valid against its schema', () => {
@@ -82,11 +82,97 @@ describe('marker registry', () => {
     }
   });
 
-  it('states the same IL-1 thresholds the IL-1 scorer applies by default', () => {
-    const defaults = Il1Thresholds.parse({});
-    const t = markerFor('IL-1Ra').thresholds;
-    expect(t.find((x) => x.unit === '%')?.value).toBe(defaults.minPctPositiveArea);
-    expect(t.find((x) => x.unit === 'cells/mm²')?.value).toBe(defaults.minPositiveCellsPerMm2);
+});
+
+describe('registry thresholds are read off the parameters', () => {
+  it('equal each marker\'s resolved default parameters (no hand copy)', () => {
+    for (const m of MARKERS) expect(m.thresholds, m.id).toEqual(markerThresholds(m, paramsForMarker(m.id)));
+    const d = paramsForMarker('CD3');
+    const v = (name: string) => markerFor('CD3').thresholds.find((x) => x.name === name)?.value;
+    expect(v('cluster link distance')).toBe(d.infiltrates.linkUm);
+    expect(v('cluster minimum size')).toBe(d.infiltrates.minClusterCells);
+    expect(v('infiltrate cells per HPF')).toBe(d.infiltrates.cellsPerHpf);
+    expect(v('HPF area')).toBeCloseTo(0.9503, 4);
+    expect(v('perivascular distance from vessel wall')).toBe(d.location.perivascularUm);
+    expect(v('narrowest perimysial septum (wider gaps between fibres are perimysium)')).toBe(d.location.septumUm);
+    // CD3 grades on the cytoplasm, and its grade thresholds say so
+    expect(markerFor('CD3').thresholds.filter((x) => x.unit === 'OD' && x.name.startsWith('cell DAB')).map((x) => x.name)).toEqual([
+      'cell DAB OD 1+ (cytoplasm mean)',
+      'cell DAB OD 2+ (cytoplasm mean)',
+      'cell DAB OD 3+ (cytoplasm mean)',
+    ]);
+  });
+
+  it('follow a changed parameter: every number moves with the parameter it documents', () => {
+    const changed = paramsForMarker('MHC-I', { mhc1: { ring: 0.07 }, positiveAreaThreshold: 0.3 });
+    const t = markerThresholds(markerFor('MHC-I'), changed);
+    expect(t.find((x) => x.name.includes('ring'))?.value).toBe(0.07);
+    expect(t.find((x) => x.name === 'pixel DAB OD for positive area')?.value).toBe(0.3);
+    const il1 = markerThresholds(markerFor('IL-1Ra'), paramsForMarker('IL-1Ra', { il1: { minPositiveCellsPerMm2: 25 }, gradeThresholds: [0.15, 0.4, 0.6] }));
+    expect(il1.find((x) => x.unit === 'cells/mm²')?.value).toBe(25);
+    expect(il1.find((x) => x.name.startsWith('cell DAB OD 1+'))?.value).toBe(0.15);
+  });
+
+  it('are the numbers the scorers applied: a CD3 slide scored with its params stores the registry\'s cluster and HPF numbers, IL-1 its expressed thresholds', async () => {
+    const { scoreSlide } = await import('../../src/score/score-slide.js');
+    const tile = {
+      tileId: 0,
+      tissuePixels: 4_000_000,
+      dabPositivePixels: 80_000,
+      pixelGradeCounts: [3_900_000, 50_000, 30_000, 20_000] as [number, number, number, number],
+      detections: Array.from({ length: 12 }, (_, i) => ({
+        x: 100 + 5 * i, y: 100, nucleusAreaUm2: 30, cellAreaUm2: 80, hematoxylinOd: 0.3, dabNucleus: 0.1, dabCytoplasm: 0.5, dabCell: 0.3, grade: 2, location: 'endomysial' as const, inFibre: false,
+      })),
+    };
+    const cd3 = scoreSlide([tile], { mpp: 0.5, marker: 'CD3', params: paramsForMarker('CD3') });
+    const t = markerFor('CD3').thresholds;
+    const opts = cd3.markerScores?.infiltrates?.options;
+    expect(opts?.linkUm).toBe(t.find((x) => x.name === 'cluster link distance')?.value);
+    expect(opts?.minClusterCells).toBe(t.find((x) => x.name === 'cluster minimum size')?.value);
+    expect(opts?.hpfAreaMm2).toBe(t.find((x) => x.name === 'HPF area')?.value);
+    expect(cd3.markerScores?.infiltrates?.byLocation.endomysial.clusters).toBe(1);
+    // a user override reaches the scorer: clusters of ≥ 13 cells find none among 12
+    const strict = scoreSlide([tile], { mpp: 0.5, marker: 'CD3', params: paramsForMarker('CD3', { infiltrates: { minClusterCells: 13 } }) });
+    expect(strict.markerScores?.infiltrates?.byLocation.endomysial.clusters).toBe(0);
+    const il1 = scoreSlide([tile], { mpp: 0.5, marker: 'IL-1Ra', params: paramsForMarker('IL-1Ra') });
+    const it1 = markerFor('IL-1Ra').thresholds;
+    expect(il1.markerScores?.il1?.thresholds.minPctPositiveArea).toBe(it1.find((x) => x.unit === '%')?.value);
+    expect(il1.markerScores?.il1?.thresholds.minPositiveCellsPerMm2).toBe(it1.find((x) => x.unit === 'cells/mm²')?.value);
+  });
+});
+
+describe('paramsForMarker', () => {
+  it('grades CD3, CD4 and CD8 on the cytoplasm and every other marker on the whole cell', () => {
+    for (const id of ['CD3', 'CD4', 'CD8', 'cd-8']) expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
+    for (const id of ['CD163', 'CD45', 'CD68', 'IL-1Ra', 'MHC-I']) expect(paramsForMarker(id).compartment, id).toBe('cell');
+    expect(paramsForMarker(undefined).compartment).toBe('cell');
+    expect(paramsForMarker('CD20').compartment).toBe('cell');
+  });
+
+  it('lets the user override the marker, and keeps the rest of both', () => {
+    const p = paramsForMarker('CD3', { compartment: 'cell', tileSize: 512, nucleus: { minAreaUm2: 12 } });
+    expect(p.compartment).toBe('cell');
+    expect(p.tileSize).toBe(512);
+    expect(p.nucleus.minAreaUm2).toBe(12);
+    expect(p.nucleus.maxAreaUm2).toBe(400);
+    expect(paramsForMarker('CD3', { tileSize: 512 }).compartment).toBe('cytoplasm');
+  });
+
+  it('turns muscle analysis on for the study\'s markers unless the user says otherwise', () => {
+    expect(paramsForMarker('MHC-I').muscle.enabled).toBe(true);
+    expect(paramsForMarker(undefined).muscle.enabled).toBe(false);
+    expect(paramsForMarker('CD20').muscle.enabled).toBe(false);
+    expect(paramsForMarker('CD3', { muscle: { enabled: false } }).muscle.enabled).toBe(false);
+  });
+
+  it('gives the same parameters (and hash) for every spelling of a marker', () => {
+    expect(paramsHash(paramsForMarker('CD-3'))).toBe(paramsHash(paramsForMarker('CD3')));
+    expect(paramsHash(paramsForMarker('CD3'))).not.toBe(paramsHash(paramsForMarker('CD45')));
+  });
+
+  it('refuses bad overrides with a MetadataError naming the field', () => {
+    expect(() => paramsForMarker('CD3', { compartment: 'membrane' as never })).toThrow(MetadataError);
+    expect(() => paramsForMarker('CD3', { infiltrates: { linkUm: -1 } })).toThrow(/infiltrates\.linkUm/);
   });
 });
 
@@ -99,22 +185,5 @@ describe('MHC-I thresholds in the registry', () => {
     expect(ring.value).toBeLessThanOrEqual(interior.value);
     expect(interior.value).toBeLessThanOrEqual(0.2);
     expect(ring.ownChoice).toBe(true);
-  });
-});
-
-describe('registry agrees with the infiltrate scorers', () => {
-  it('states the cluster, HPF and perivascular numbers the scorers apply by default', async () => {
-    const { InfiltrateOptions } = await import('../../src/score/infiltrates.js');
-    const { PERIVASCULAR_UM } = await import('../../src/score/cell-location.js');
-    const d = InfiltrateOptions.parse({});
-    const t = markerFor('CD3').thresholds;
-    const v = (name: string) => t.find((x) => x.name === name)?.value;
-    expect(v('cluster link distance')).toBe(d.linkUm);
-    expect(v('cluster minimum size')).toBe(d.minClusterCells);
-    expect(v('infiltrate cells per HPF')).toBe(d.cellsPerHpf);
-    expect(v('HPF area')).toBe(d.hpfAreaMm2);
-    expect(v('perivascular distance from vessel wall')).toBe(PERIVASCULAR_UM);
-    const { SEPTUM_MIN_UM } = await import('../../src/score/perimysium-mask.js');
-    expect(t.find((x) => x.name.startsWith('narrowest perimysial septum'))?.value).toBe(SEPTUM_MIN_UM);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveParams } from '../../src/domain/params.js';
+import { paramsForMarker } from '../../src/domain/marker.js';
 import type { SlideMetadata } from '../../src/domain/slide.js';
 import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
@@ -77,12 +77,12 @@ async function slideFile(slide: GoldenSlide, dir: string): Promise<{ file: strin
   return { file, metadata: slide.metadata };
 }
 
-/** The full score row of one golden slide, analysed with default parameters in this thread. */
+/** The full score row of one golden slide, analysed with default parameters (and its marker's settings, as `analyze` does) in this thread. */
 export async function goldenRow(slide: GoldenSlide, dir: string): Promise<GoldenRow> {
   const { file, metadata } = await slideFile(slide, dir);
   const executor = inlineExecutor();
   try {
-    const o = await analyseSlide({ path: file, metadata, params: resolveParams({}), executor });
+    const o = await analyseSlide({ path: file, metadata, params: paramsForMarker(metadata.marker), executor });
     if (!o.ok) throw new Error(`${slide.name}: ${o.error}`);
     const byGrade = [0, 0, 0, 0];
     for (const d of o.detections) byGrade[d.grade] += 1;

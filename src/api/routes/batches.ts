@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { resolveParams } from '../../domain/params.js';
+import type { AnalysisParamsInput } from '../../domain/params.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import { visibleBatch } from '../batch-access.js';
 import type { ApiDeps } from '../deps.js';
@@ -29,7 +29,7 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       for (const [i, { file, ...metadata }] of req.body.slides.entries()) {
         slides.push({ path: await resolveSlidePath(root, file, `slides[${i}].file`), metadata });
       }
-      const { batchId } = await deps.batches.submit({ slides, createdBy: creatorOf(who), params: req.body.params ?? resolveParams({}) });
+      const { batchId } = await deps.batches.submit({ slides, createdBy: creatorOf(who), params: (req.body.params ?? {}) as AnalysisParamsInput });
       return reply.code(201).send({ batchId, slides: slides.length });
     });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { resolveParams, type AnalysisParams } from '../../domain/params.js';
+import type { AnalysisParamsInput } from '../../domain/params.js';
 import type { SlideMetadata } from '../../domain/slide.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -62,7 +62,7 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       await mkdir(dir, { recursive: true });
       try {
         const files: string[] = [];
-        let meta: { slides: ({ file: string } & SlideMetadata)[]; params?: AnalysisParams } = { slides: [] };
+        let meta: { slides: ({ file: string } & SlideMetadata)[]; params?: AnalysisParamsInput } = { slides: [] };
         let total = 0;
         for await (const part of req.parts({ limits: { fileSize: limit } })) {
           if (part.type === 'field') {
@@ -92,7 +92,7 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           const { file: _file, ...metadata } = byName.get(name)?.e ?? { file: name };
           slides.push({ path: await resolveSlidePath(root, path.join(dir, name), `upload "${name}"`), metadata });
         }
-        const { batchId } = await deps.batches.submit({ slides, createdBy: creatorOf(who), params: meta.params ?? resolveParams({}) });
+        const { batchId } = await deps.batches.submit({ slides, createdBy: creatorOf(who), params: meta.params ?? {} });
         return reply.code(201).send({ batchId, slides: slides.length });
       } catch (err) {
         await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,8 @@ import { BiopsyQuantError } from '../../domain/errors.js';
 import type { FibreRecord } from '../../domain/detection.js';
 import { SlideScores } from '../../domain/scores.js';
 import { DeepZoom, dziXml, tileCounts, type DeepZoomGeometry, type DeepZoomSlide } from '../../slide/deep-zoom.js';
-import { isMhc1Positive, MHC1_THRESHOLDS } from '../../score/mhc1.js';
+import { Mhc1Params } from '../../domain/params.js';
+import { isMhc1Positive, type Mhc1Thresholds } from '../../score/mhc1.js';
 import { CellLocation } from '../../score/cell-location.js';
 import type { ScoreRow } from '../../store/store.js';
 import { allow } from '../auth.js';
@@ -104,13 +105,13 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** A stored fibre in level-0 px with its MHC-I call: the same call (and thresholds) the slide's MHC-I score counted. */
-export function overlayFibre(f: FibreRecord, mpp: number): OverlayFibre {
+export function overlayFibre(f: FibreRecord, mpp: number, t?: Mhc1Thresholds): OverlayFibre {
   return {
     x: round1(f.x / mpp),
     y: round1(f.y / mpp),
     contour: (f.contour ?? []).map(([x, y]) => [round1(x / mpp), round1(y / mpp)]),
     radiusPx: round2(Math.sqrt(f.areaUm2 / Math.PI) / mpp),
-    positive: isMhc1Positive(f),
+    positive: isMhc1Positive(f, t),
     ringDab: f.ringDab,
     interiorDab: f.interiorDab,
     perifascicular: f.perifascicular,
@@ -255,6 +256,8 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const cells = tiles.flatMap((t) => t.detections);
       const located = cells.some((c) => c.location !== undefined);
       const segmented = tiles.some((t) => t.fibres !== undefined);
+      // the thresholds the analysis ran with (analyses stored before they were parameters: the defaults)
+      const mhc1 = Mhc1Params.parse((row.params as { mhc1?: unknown }).mhc1 ?? {});
       return {
         analysisId: id,
         slideId: a.slideId,
@@ -267,7 +270,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           grade: cells.map((c) => c.grade),
           ...(located ? { location: cells.map((c) => c.location ?? null), inFibre: cells.map((c) => c.inFibre ?? null) } : {}),
         },
-        ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f) => overlayFibre(f, mpp))), mhc1Thresholds: { ...MHC1_THRESHOLDS } } : {}),
+        ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f) => overlayFibre(f, mpp, mhc1))), mhc1Thresholds: { ring: mhc1.ring, interior: mhc1.interior } } : {}),
       };
     });
   };
