@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveParams } from '../src/domain/params.js';
 import { submitBatch } from '../src/service/submit.js';
 import { makeScene } from '../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../src/synthetic/write-slide.js';
@@ -31,7 +30,7 @@ try {
       const t0 = performance.now();
       const { batchId } = await submitBatch(h.service, {
         createdBy: 'bench',
-        params: resolveParams({}),
+        params: {},
         slides: files.map((f) => ({ path: f, metadata: {} })),
       });
       const batch = await h.waitForBatch(batchId, 30 * 60_000);

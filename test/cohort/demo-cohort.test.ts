@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseDemoCohort, type DemoCohortRun } from '../../src/demo/demo-cohort.js';
 import { demoCohortPlots } from '../../src/demo/demo-cohort-plots.js';
-import { resolveParams } from '../../src/domain/params.js';
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
 import { ensureDemoSlide, prepareDemoCohort } from '../../src/synthetic/cohort/write-cohort.js';
 
@@ -17,7 +16,7 @@ let run: DemoCohortRun;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-demo-cohort-'));
   executor = threadPoolExecutor(2);
-  run = await analyseDemoCohort({ dir, params: resolveParams({}), executor });
+  run = await analyseDemoCohort({ dir, params: {}, executor });
 }, 600_000);
 
 afterAll(async () => {

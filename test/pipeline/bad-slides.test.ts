@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSlides } from '../../src/cli/run-slides.js';
-import { resolveParams } from '../../src/domain/params.js';
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { Store } from '../../src/store/store.js';
@@ -50,7 +49,7 @@ describe('a batch with bad slides', () => {
       { path: f('no-mpp.jpg'), metadata: { mpp: 0.5 } },
       { path: f('good-b.png'), metadata: { patient: 'P03' } },
     ];
-    const outcomes = await runSlides(requests, { params: resolveParams({}), executor, store, progress: false });
+    const outcomes = await runSlides(requests, { params: {}, executor, store, progress: false });
     const byIndex = outcomes.map((o) => (o.ok ? 'ok' : o.error));
 
     expect(outcomes[0].ok).toBe(true);
@@ -86,7 +85,7 @@ describe('a batch with bad slides', () => {
   it('re-running the same slide with the same parameters stores nothing twice', async () => {
     const before = await store.counts();
     const again = await runSlides([{ path: path.join(dir, 'good-a.tif'), metadata: { patient: 'P01', marker: 'CD163' } }], {
-      params: resolveParams({}),
+      params: {},
       executor,
       store,
       progress: false,
