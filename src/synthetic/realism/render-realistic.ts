@@ -30,7 +30,7 @@ export function renderRealistic(scene: RenderLook, r: PlantedRealism, planted: P
   const sharp = s.horizontal.map((plane) => blurColumns(plane, W, kernel, m, w, h));
 
   const weights = focusWeights(r, x0, y0, w, h);
-  let blurred: Float32Array[] | null = null;
+  let blurred: Float64Array[] | null = null;
   if (weights) {
     const rh = Math.ceil(3 * r.heavySigma);
     const kh = gaussianKernel(r.heavySigma, rh);
@@ -79,9 +79,10 @@ function absorbWithInk(scene: RenderLook, planted: PlantedBuffers, ink: Float32A
 }
 
 /** Vertical pass of a kernel of radius ≤ m, output cropped to the w × h region inside the margin. */
-function blurColumns(src: Float32Array, W: number, k: Float64Array, m: number, w: number, h: number): Float32Array {
+function blurColumns(src: Float32Array, W: number, k: Float64Array, m: number, w: number, h: number): Float64Array {
   const r = (k.length - 1) / 2;
-  const out = new Float32Array(w * h);
+  // double precision like the clean path's accumulator, so realism with nothing on renders the clean slide exactly
+  const out = new Float64Array(w * h);
   const acc = new Float64Array(w);
   for (let y = 0; y < h; y++) {
     acc.fill(0);

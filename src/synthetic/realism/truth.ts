@@ -24,6 +24,8 @@ export const TruthArtefact = z.object({
   tissueAreaUm2: z.number().nonnegative(),
   /** what it mostly lies over: ice holes are always inside fibres */
   over: z.enum(['tissue', 'glass']),
+  /** focus: radius (µm) where the blur blend falls to zero, the edge of any change */
+  reachUm: z.number().optional(),
   /** pen: ink colour; fold: concentration factor */
   colour: z.string().optional(),
   factor: z.number().optional(),
@@ -50,6 +52,7 @@ interface Item {
   tissuePixels: number;
   colour?: string;
   factor?: number;
+  reachUm?: number;
 }
 
 const BIT: Record<ArtefactType, number> = { focus: 1, fold: 2, ice: 4, pen: 8, bubble: 16 };
@@ -66,7 +69,7 @@ export class RealismTally {
     const circle = (x: number, y: number, rr: number) => ({ kind: 'circle' as const, x: um(x), y: um(y), r: um(rr) });
     const items: Item[] = [];
     const add = (it: Omit<Item, 'pixels' | 'tissuePixels'>): void => void items.push({ ...it, pixels: 0, tissuePixels: 0 });
-    r.focus.forEach((f, id) => add({ type: 'focus', id, box: sq(f.cx, f.cy, f.outer), inside: (x, y) => focusWeight(f, x, y) >= 0.5, shape: circle(f.cx, f.cy, (f.inner + f.outer) / 2) }));
+    r.focus.forEach((f, id) => add({ type: 'focus', id, box: sq(f.cx, f.cy, f.outer), inside: (x, y) => focusWeight(f, x, y) >= 0.5, shape: circle(f.cx, f.cy, (f.inner + f.outer) / 2), reachUm: um(f.outer) }));
     r.folds.forEach((f, id) => add({ type: 'fold', id, box: arcBandBox(f.band), inside: (x, y) => inArcBand(f.band, x, y), shape: poly(arcBandPolygon(f.band)), factor: round(f.factor) }));
     r.ice.forEach((h, id) => add({ type: 'ice', id, box: sq(h.cx, h.cy, h.r), inside: (x, y) => (x - h.cx) ** 2 + (y - h.cy) ** 2 <= h.r * h.r, shape: circle(h.cx, h.cy, h.r) }));
     r.pens.forEach((p, id) => add({ type: 'pen', id, box: arcBandBox(p.band), inside: (x, y) => inArcBand(p.band, x, y), shape: poly(arcBandPolygon(p.band)), colour: p.colour }));
@@ -107,7 +110,7 @@ export class RealismTally {
   result(): TruthRealism {
     const a = this.mpp * this.mpp;
     return {
-      illumination: { gradient: round(this.r.gradient), gradientAngleRad: round(this.r.gradientAngle), vignette: round(this.r.vignette) },
+      illumination: { gradient: round(this.r.gradient, 6), gradientAngleRad: round(this.r.gradientAngle, 6), vignette: round(this.r.vignette, 6) },
       artefacts: this.items.map((it) => ({
         type: it.type,
         id: it.id,
@@ -117,6 +120,7 @@ export class RealismTally {
         over: it.type === 'ice' || 2 * it.tissuePixels >= it.pixels ? ('tissue' as const) : ('glass' as const),
         ...(it.colour ? { colour: it.colour } : {}),
         ...(it.factor ? { factor: it.factor } : {}),
+        ...(it.reachUm ? { reachUm: it.reachUm } : {}),
       })),
       artefactTissueAreaUm2: {
         focus: round(this.union.focus * a),
@@ -133,6 +137,7 @@ function sq(cx: number, cy: number, r: number): Box {
   return { x0: cx - r, y0: cy - r, x1: cx + r, y1: cy + r };
 }
 
-function round(v: number): number {
-  return Math.round(v * 1e4) / 1e4;
+function round(v: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
 }
