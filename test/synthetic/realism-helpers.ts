@@ -33,9 +33,32 @@ export function distanceToPolygon(poly: readonly Pt[], x: number, y: number): nu
  */
 export function depthInArtefact(a: TruthArtefact, x: number, y: number, reach = false): number {
   const s = a.shape;
+  // far from the bounding box the exact depth is not needed: it is below −(distance to the box)
+  const b = boxOf(a);
+  const far = Math.max(b.x0 - x, x - b.x1, b.y0 - y, y - b.y1);
+  if (far > 5) return -far;
   if (s.kind === 'circle') return (reach && a.reachUm ? a.reachUm : s.r) - Math.hypot(x - s.x, y - s.y);
   const d = distanceToPolygon(s.points, x, y);
   return inPolygon(s.points, x, y) ? d : -d;
+}
+
+const boxes = new WeakMap<TruthArtefact, { x0: number; y0: number; x1: number; y1: number }>();
+
+/** bounding box (µm) of the artefact, out to its reach */
+function boxOf(a: TruthArtefact): { x0: number; y0: number; x1: number; y1: number } {
+  let b = boxes.get(a);
+  if (!b) {
+    const s = a.shape;
+    if (s.kind === 'circle') {
+      const r = Math.max(s.r, a.reachUm ?? 0);
+      b = { x0: s.x - r, y0: s.y - r, x1: s.x + r, y1: s.y + r };
+    } else {
+      b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+      for (const [x, y] of s.points) b = { x0: Math.min(b.x0, x), y0: Math.min(b.y0, y), x1: Math.max(b.x1, x), y1: Math.max(b.y1, y) };
+    }
+    boxes.set(a, b);
+  }
+  return b;
 }
 
 /** Summed optical density of the three channels against I0. */
