@@ -6,6 +6,9 @@
  */
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from './planted.js';
+import { blurRows, gaussianKernel, quantise } from './optics.js';
+import { renderRealistic } from './realism/render-realistic.js';
+import type { PlantedRealism } from './realism/geometry.js';
 import { GAUSS_LUT_10, hash32 } from './rng.js';
 import type { Scene } from './scene.js';
 import type { StainMatrix } from '../stain/vectors.js';
@@ -17,6 +20,8 @@ export interface RenderLook {
   blurSigma: number;
   noiseSigma: number;
   seeds: { noise: number };
+  /** illumination and artefacts (realism/); absent or null: a clean slide */
+  realism?: PlantedRealism | null;
 }
 
 /** Fills planted h / dab for a rectangle of global pixels (which may extend past the image). */
@@ -43,7 +48,15 @@ export function renderScratch(w: number, h: number, scene: RenderLook): RenderSc
   };
 }
 
+/** Pixels planted beyond each side of a region: the widest blur kernel's radius. */
 export function blurMargin(scene: RenderLook): number {
+  const optics = opticsRadius(scene);
+  const r = scene.realism;
+  return r && r.focus.length > 0 ? Math.max(optics, Math.ceil(3 * r.heavySigma)) : optics;
+}
+
+/** Radius of the in-focus blur kernel (3 sigma). */
+export function opticsRadius(scene: RenderLook): number {
   return scene.blurSigma > 0 ? Math.ceil(3 * scene.blurSigma) : 0;
 }
 
@@ -88,6 +101,7 @@ export function renderPlanted(scene: RenderLook, plant: PlantFn, x0: number, y0:
   const H = h + 2 * m;
   const s = scratch && scratch.planted.h.length >= W * H ? scratch : renderScratch(w, h, scene);
   const planted = plant(x0 - m, y0 - m, W, H, s.planted);
+  if (scene.realism) return renderRealistic(scene, scene.realism, planted, s, x0, y0, w, h, m, out);
   absorb(scene, planted, W * H, s.intensity);
   const raster = out && out.width === w && out.height === h ? out : rgbRaster(w, h);
   const kernel = gaussianKernel(scene.blurSigma, m);
@@ -111,35 +125,6 @@ function absorb(scene: RenderLook, planted: PlantedBuffers, n: number, intensity
     ir[p] = i0 * Math.exp(ch * hr + cd * dr);
     ig[p] = i0 * Math.exp(ch * hg + cd * dg);
     ib[p] = i0 * Math.exp(ch * hb + cd * db);
-  }
-}
-
-function gaussianKernel(sigma: number, radius: number): Float64Array {
-  const k = new Float64Array(2 * radius + 1);
-  if (radius === 0) {
-    k[0] = 1;
-    return k;
-  }
-  let sum = 0;
-  for (let i = -radius; i <= radius; i++) {
-    k[i + radius] = Math.exp((-i * i) / (2 * sigma * sigma));
-    sum += k[i + radius];
-  }
-  for (let i = 0; i < k.length; i++) k[i] /= sum;
-  return k;
-}
-
-/** Horizontal pass over the full padded rows; columns within `radius` of the edge are never read back. */
-function blurRows(src: Float32Array, dst: Float32Array, W: number, H: number, k: Float64Array): void {
-  const r = (k.length - 1) / 2;
-  for (let y = 0; y < H; y++) {
-    const row = y * W;
-    for (let x = r; x < W - r; x++) {
-      let acc = 0;
-      const base = row + x - r;
-      for (let i = 0; i < k.length; i++) acc += k[i] * src[base + i];
-      dst[row + x] = acc;
-    }
   }
 }
 
@@ -172,8 +157,4 @@ function blurColumnsAndQuantise(src: Float32Array[], W: number, k: Float64Array,
       data[o + 2] = quantise(ab[x] + noiseSigma * GAUSS_LUT_10[(hv >>> 20) & 1023]);
     }
   }
-}
-
-function quantise(v: number): number {
-  return v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
 }

@@ -9,6 +9,9 @@
 import { z } from 'zod';
 import { HDAB_DEFAULT, cross, normalize, stainMatrix, type StainMatrix, type Vec3 } from '../stain/vectors.js';
 import { BucketGrid, type CellGrid } from './cell-grid.js';
+import type { PlantedRealism } from './realism/geometry.js';
+import { RealismOptions } from './realism/options.js';
+import { plantRealism, realismRng } from './realism/plant.js';
 import { Rng, fbm } from './rng.js';
 
 /** SCIENCE.md "Cells": 1+ ≥ 0.2, 2+ ≥ 0.4, 3+ ≥ 0.6 (mean DAB OD of the compartment). */
@@ -39,10 +42,12 @@ export const SceneOptions = z.object({
   blurSigma: z.number().min(0).max(5).optional(),
   /** sensor noise in grey levels; drawn from 2–4 when absent */
   noiseSigma: z.number().min(0).max(20).optional(),
-  /** fraction of the image covered by tissue */
+  /** fraction of the image covered by tissue; 1 = a section filling the whole field, no glass in view */
   tissueFraction: z.number().min(0.05).max(1).default(0.65),
   /** diffuse extracellular DAB patches per mm² of tissue */
   patchesPerMm2: z.number().min(0).max(200).default(8),
+  /** uneven illumination and artefacts (realism/options.ts); absent = a clean slide */
+  realism: RealismOptions.optional(),
 });
 export type SceneOptionsInput = z.input<typeof SceneOptions>;
 export type SceneConfig = z.output<typeof SceneOptions>;
@@ -102,6 +107,8 @@ export interface Scene {
   /** largest cell radius px: how far a cell reaches from its bucket */
   maxCellRadius: number;
   patches: DabPatch[];
+  /** illumination and artefacts; null = a clean slide */
+  realism: PlantedRealism | null;
 }
 
 /** Octaves of the tissue-field fbm; also used by planted.ts so both see the same field. */
@@ -113,6 +120,7 @@ export function makeScene(input: SceneOptionsInput): Scene {
     throw new RangeError(`synthetic scene options are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const cfg = parsed.data;
+  if (cfg.realism && cfg.realism.artefacts.ice > 0) throw new RangeError('synthetic scene options are invalid: realism.artefacts.ice: freezing artefact (ice-crystal holes in fibres) exists only in muscle sections');
   const { seed, width, height, mpp } = cfg;
   const rng = new Rng(seed);
   const um = (v: number): number => v / mpp;
@@ -131,7 +139,8 @@ export function makeScene(input: SceneOptionsInput): Scene {
 
   // Tissue: a few smooth blobs with holes at the scale of the image, never finer than 200 µm.
   const tissueWavelengthPx = Math.max(um(200), Math.min(width, height) / 2.5);
-  const tissueThreshold = quantileOfField(seeds.tissue, width, height, tissueWavelengthPx, 1 - cfg.tissueFraction);
+  // a whole-field section has no glass anywhere, not just at the sampled quantile
+  const tissueThreshold = cfg.tissueFraction >= 1 ? -Infinity : quantileOfField(seeds.tissue, width, height, tissueWavelengthPx, 1 - cfg.tissueFraction);
   const inTissue = (x: number, y: number): boolean => fbm(seeds.tissue, x / tissueWavelengthPx, y / tissueWavelengthPx, TISSUE_OCTAVES) > tissueThreshold;
   const tissueMm2Estimate = (cfg.tissueFraction * width * height * mpp * mpp) / 1e6;
 
@@ -141,6 +150,7 @@ export function makeScene(input: SceneOptionsInput): Scene {
   for (const c of cells) grid.add(c.id, c.cx, c.cy);
 
   const patches = plantPatches(cfg, rng, inTissue, tissueMm2Estimate);
+  const realism = cfg.realism ? plantRealism(cfg.realism, { seed, width, height, mpp, inTissue }, realismRng(seed)) : null;
 
   return {
     config: cfg,
@@ -163,6 +173,7 @@ export function makeScene(input: SceneOptionsInput): Scene {
     cellGrid: grid.freeze(),
     maxCellRadius,
     patches,
+    realism,
   };
 }
 

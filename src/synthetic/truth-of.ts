@@ -4,6 +4,7 @@
  * with slide size.
  */
 import { plantRegion, plantedBuffers } from './planted.js';
+import { RealismTally } from './realism/truth.js';
 import { GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD, type Scene } from './scene.js';
 import { GroundTruth, type TruthCell } from './truth.js';
 
@@ -18,7 +19,8 @@ export function truthOf(scene: Scene): GroundTruth {
   const hit = cache.get(scene);
   if (hit) return hit;
   const { width, height, mpp } = scene;
-  const { tissuePixels, positivePixels } = countPixels(scene);
+  const tally = scene.realism ? new RealismTally(scene.realism, width, mpp) : null;
+  const { tissuePixels, positivePixels } = countPixels(scene, tally);
   const tissueAreaMm2 = (tissuePixels * mpp * mpp) / 1e6;
 
   // rounded far below anything measurable, to keep truth files small
@@ -62,12 +64,13 @@ export function truthOf(scene: Scene): GroundTruth {
       hScore: pct(byGrade[1]) + 2 * pct(byGrade[2]) + 3 * pct(byGrade[3]),
       pctPositiveArea: tissuePixels > 0 ? (100 * positivePixels) / tissuePixels : 0,
     },
+    ...(tally ? { realism: tally.result() } : {}),
   });
   cache.set(scene, truth);
   return truth;
 }
 
-function countPixels(scene: Scene): { tissuePixels: number; positivePixels: number } {
+function countPixels(scene: Scene, tally: RealismTally | null): { tissuePixels: number; positivePixels: number } {
   const { width, height } = scene;
   const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_PIXELS / width)));
   const buf = plantedBuffers(width * bandRows);
@@ -77,6 +80,7 @@ function countPixels(scene: Scene): { tissuePixels: number; positivePixels: numb
     const rows = Math.min(bandRows, height - y0);
     plantRegion(scene, 0, y0, width, rows, buf);
     const { tissue, dab } = buf;
+    tally?.add(y0, rows, tissue);
     const n = width * rows;
     for (let p = 0; p < n; p++) {
       if (tissue[p] === 0) continue;

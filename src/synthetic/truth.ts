@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TruthRealism } from './realism/truth.js';
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -47,5 +48,7 @@ export const GroundTruth = z.object({
     /** % of tissue pixels whose planted DAB OD ≥ positiveAreaThreshold */
     pctPositiveArea: z.number(),
   }),
+  /** illumination and artefacts, when the scene was planted with them (scores ignore them: they are of the planted scene) */
+  realism: TruthRealism.optional(),
 });
 export type GroundTruth = z.infer<typeof GroundTruth>;

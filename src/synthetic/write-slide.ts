@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import { rm, writeFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
+import { z } from 'zod';
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import { writeTiledTiff, type TiffPage, type TileSource } from '../slide/tiff-writer.js';
 import { renderToRawTiff } from './render-to-raw-tiff.js';
@@ -20,6 +21,10 @@ export type SyntheticFormat = (typeof SYNTHETIC_FORMATS)[number];
 
 const TILE = 256;
 const QUALITY = 90;
+
+/** How the file is encoded: JPEG quality of every JPEG-compressed format (labs export at 70–90). */
+export const WriteOptions = z.object({ quality: z.number().int().min(1).max(100).default(QUALITY) }).strict();
+export type WriteOptionsInput = z.input<typeof WriteOptions>;
 /** SVS levels shrink by 4 until the smallest fits in about one tile row */
 const SVS_DOWNSAMPLE = 4;
 const THUMBNAIL_MAX = 768;
@@ -28,13 +33,16 @@ export function truthPathOf(slidePath: string): string {
   return `${slidePath}.truth.json`;
 }
 
-export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat): Promise<void> {
-  await writeRenderedSlide(sceneSource(scene), path, format, () => truthOf(scene));
+export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}): Promise<void> {
+  await writeRenderedSlide(sceneSource(scene), path, format, () => truthOf(scene), options);
 }
 
 /** Any renderable scene as a slide, with `truth()` written as `<path>.truth.json` after the image. */
-export async function writeRenderedSlide(scene: RenderSource, path: string, format: SyntheticFormat, truth: () => unknown): Promise<void> {
+export async function writeRenderedSlide(scene: RenderSource, path: string, format: SyntheticFormat, truth: () => unknown, options: WriteOptionsInput = {}): Promise<void> {
   if (!SYNTHETIC_FORMATS.includes(format)) throw new RangeError(`unknown synthetic slide format "${format}" for ${path}; one of ${SYNTHETIC_FORMATS.join(', ')}`);
+  const parsed = WriteOptions.safeParse(options);
+  if (!parsed.success) throw new RangeError(`synthetic slide write options are invalid for ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const { quality } = parsed.data;
   const temp: string[] = [];
   const raw = `${path}.${process.pid}.render.tif`;
   try {
@@ -42,7 +50,7 @@ export async function writeRenderedSlide(scene: RenderSource, path: string, form
       temp.push(raw);
       await renderToRawTiff(scene, raw);
     }
-    await encode(scene, raw, path, format, temp);
+    await encode(scene, raw, path, format, temp, quality);
     await writeFile(truthPathOf(path), JSON.stringify(truth()));
   } finally {
     await Promise.all(temp.map((t) => rm(t, { force: true })));
@@ -53,11 +61,11 @@ function input(file: string): Sharp {
   return sharp(file, { limitInputPixels: false, sequentialRead: true });
 }
 
-async function encode(scene: RenderSource, raw: string, path: string, format: SyntheticFormat, temp: string[]): Promise<void> {
+async function encode(scene: RenderSource, raw: string, path: string, format: SyntheticFormat, temp: string[], quality: number): Promise<void> {
   const pxPerMm = 1000 / scene.mpp;
   const dpi = 25_400 / scene.mpp;
   const res = { xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' as const };
-  const tiled = { tile: true, tileWidth: TILE, tileHeight: TILE, compression: 'jpeg' as const, quality: QUALITY };
+  const tiled = { tile: true, tileWidth: TILE, tileHeight: TILE, compression: 'jpeg' as const, quality };
   switch (format) {
     case 'png':
       // pHYs carries the pixel size
@@ -65,7 +73,7 @@ async function encode(scene: RenderSource, raw: string, path: string, format: Sy
       return;
     case 'jpeg':
       // like a camera export: no trustworthy pixel size, the manifest supplies it
-      await input(raw).jpeg({ quality: QUALITY }).toFile(path);
+      await input(raw).jpeg({ quality }).toFile(path);
       return;
     case 'tiff':
       await input(raw).tiff({ compression: 'lzw', ...res }).toFile(path);
@@ -80,13 +88,13 @@ async function encode(scene: RenderSource, raw: string, path: string, format: Sy
       await input(raw).tiff({ ...tiled, ...res, pyramid: true }).toFile(path);
       return;
     case 'svs':
-      await writeSvs(scene, raw, path, temp);
+      await writeSvs(scene, raw, path, temp, quality);
       return;
     case 'ome-tiff':
       await writeTiledTiff(path, [sceneTiles(scene)], {
         tileSize: TILE,
         compression: 'jpeg',
-        quality: QUALITY,
+        quality,
         mpp: scene.mpp,
         bigtiff: scene.width * scene.height * 3 > 2 ** 31,
         description: omeXml(scene.width, scene.height, scene.mpp, basename(path)),
@@ -96,9 +104,9 @@ async function encode(scene: RenderSource, raw: string, path: string, format: Sy
 }
 
 /** Aperio layout: full level, strip thumbnail, then levels reduced 4× (Aperio's usual step). */
-async function writeSvs(scene: RenderSource, raw: string, path: string, temp: string[]): Promise<void> {
+async function writeSvs(scene: RenderSource, raw: string, path: string, temp: string[], quality: number): Promise<void> {
   const { width, height, mpp } = scene;
-  const pages: TiffPage[] = [{ image: sceneTiles(scene), description: aperioDescription(width, height, mpp, TILE, QUALITY) }];
+  const pages: TiffPage[] = [{ image: sceneTiles(scene), description: aperioDescription(width, height, mpp, TILE, quality) }];
 
   const scale = Math.min(1, THUMBNAIL_MAX / Math.max(width, height));
   const tw = Math.max(1, Math.round(width * scale));
@@ -116,9 +124,9 @@ async function writeSvs(scene: RenderSource, raw: string, path: string, temp: st
     temp.push(level);
     // each reduced level from the full one, so resampling error does not compound
     await input(raw).resize(lw, lh, { fit: 'fill', kernel: 'cubic' }).toFile(level);
-    pages.push({ image: vipsTiles(level, lw, lh), description: aperioLevelDescription(width, height, lw, lh, TILE, QUALITY) });
+    pages.push({ image: vipsTiles(level, lw, lh), description: aperioLevelDescription(width, height, lw, lh, TILE, quality) });
   }
-  await writeTiledTiff(path, pages, { tileSize: TILE, compression: 'jpeg', quality: QUALITY, mpp, bigtiff: width * height * 3 > 2 ** 31 });
+  await writeTiledTiff(path, pages, { tileSize: TILE, compression: 'jpeg', quality, mpp, bigtiff: width * height * 3 > 2 ** 31 });
 }
 
 /** Level 0 rendered tile by tile as the TIFF writer asks (region independence makes the tiles seamless). */

@@ -4,6 +4,7 @@
  * streams: the same seed with another marker is a serial section of the same tissue.
  */
 import { z } from 'zod';
+import { RealismOptions } from '../realism/options.js';
 
 export const MUSCLE_MARKERS = ['CD163', 'infiltrate', 'MHC-I', 'IL-1a', 'IL-1b', 'IL-1Ra'] as const;
 export type MuscleMarker = (typeof MUSCLE_MARKERS)[number];
@@ -55,6 +56,8 @@ export const MuscleOptions = z.object({
   i0: z.number().min(100).max(255).optional(),
   blurSigma: z.number().min(0).max(5).optional(),
   noiseSigma: z.number().min(0).max(20).optional(),
+  /** uneven illumination and artefacts, ice-crystal holes included (realism/options.ts); absent = a clean slide */
+  realism: RealismOptions.optional(),
 });
 export type MuscleOptionsInput = z.input<typeof MuscleOptions>;
 export type MuscleConfig = z.output<typeof MuscleOptions>;

@@ -8,6 +8,7 @@
  */
 import { forEachCellNear } from '../cell-grid.js';
 import { plantedBuffers, type PlantedBuffers } from '../planted.js';
+import { punchIceHoles } from '../realism/apply.js';
 import { fbm, valueNoise } from '../rng.js';
 import type { MuscleScene } from './scene.js';
 import { inSection } from './section.js';
@@ -52,6 +53,8 @@ export function plantMuscleRegion(scene: MuscleScene, x0: number, y0: number, w:
   addFibres(scene, x0, y0, w, h, buf, fibreOut);
   addPatches(scene, x0, y0, w, h, buf);
   addCells(scene, x0, y0, w, h, buf);
+  // freezing artefact: holes are missing tissue, so they belong to the planted scene (truth sees them)
+  punchIceHoles(scene.realism, x0, y0, w, h, buf);
   if (scene.section) clipToSection(scene, x0, y0, w, h, buf, fibreOut);
   return buf;
 }

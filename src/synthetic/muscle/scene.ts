@@ -5,13 +5,16 @@
  */
 import { HDAB_DEFAULT, stainMatrix, type StainMatrix } from '../../stain/vectors.js';
 import { BucketGrid, type CellGrid } from '../cell-grid.js';
+import type { PlantedRealism } from '../realism/geometry.js';
+import { plantRealism, realismRng } from '../realism/plant.js';
 import { Rng } from '../rng.js';
+import { plantIce, withIce } from './ice.js';
 import { jitter, type DabPatch } from '../scene.js';
 import { plantCells, type MuscleCell, type PlantedCluster } from './cells.js';
 import { MuscleOptions, type MhcPattern, type MuscleConfig, type MuscleOptionsInput } from './options.js';
 import { il1Patches, stainCells, stainFibres, type FibreStain } from './staining.js';
 import { makeSection, inSection, type Section } from './section.js';
-import { buildTissue, plantVessels, type MuscleTissue } from './tissue.js';
+import { buildTissue, fibreAt, plantVessels, type MuscleTissue } from './tissue.js';
 
 export interface MuscleScene {
   config: MuscleConfig;
@@ -39,6 +42,8 @@ export interface MuscleScene {
   clusters: PlantedCluster[];
   il1Expressed: boolean;
   patches: DabPatch[];
+  /** illumination and artefacts; null = a clean slide */
+  realism: PlantedRealism | null;
 }
 
 export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
@@ -73,6 +78,7 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
   const maxCellRadius = cells.reduce((m, c) => Math.max(m, c.rc, c.rx, c.ry), 1);
   const grid = new BucketGrid(width, height, Math.ceil(2 * maxCellRadius));
   for (const c of cells) grid.add(c.id, c.x, c.y);
+  const realism = cfg.realism ? plantMuscleRealism(cfg, tissue, section, cells) : null;
 
   return {
     config: cfg,
@@ -103,7 +109,17 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
     clusters,
     il1Expressed,
     patches,
+    realism,
   };
+}
+
+/** Realism on its own stream; folds and focus patches go on fibres or septa, ice into fibres. */
+function plantMuscleRealism(cfg: MuscleConfig, tissue: MuscleTissue, section: Section | null, cells: MuscleCell[]): PlantedRealism {
+  const { seed, width, height, mpp } = cfg;
+  const rng = realismRng(seed);
+  const inTissue = (x: number, y: number): boolean => inSection(section, tissue, x, y, fibreAt(tissue, x, y).id);
+  const planted = plantRealism(cfg.realism!, { seed, width, height, mpp, inTissue }, rng);
+  return withIce(planted, plantIce(cfg.realism!.artefacts.ice, rng, tissue, section, cells, mpp, width, height), width, height);
 }
 
 /**

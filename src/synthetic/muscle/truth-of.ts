@@ -5,6 +5,8 @@
 import { GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD } from '../scene.js';
 import { plantMuscleRegion } from './planted.js';
 import { plantedBuffers } from '../planted.js';
+import { inIceHole } from '../realism/apply.js';
+import { RealismTally } from '../realism/truth.js';
 import { CLUSTER_LINK_UM, CLUSTER_MIN_CELLS, PERIVASCULAR_UM, locate } from './cells.js';
 import { inSection } from './section.js';
 import { vesselWallDistance } from './tissue.js';
@@ -25,7 +27,8 @@ export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
   if (hit) return hit;
   const { mpp, tissue } = scene;
   const um = (v: number): number => round(v * mpp, 4);
-  const px = countPixels(scene);
+  const tally = scene.realism ? new RealismTally(scene.realism, scene.width, mpp) : null;
+  const px = countPixels(scene, tally);
   const tissueAreaMm2 = (px.tissue * mpp * mpp) / 1e6;
   const perMm2 = (k: number): number => (tissueAreaMm2 > 0 ? k / tissueAreaMm2 : 0);
 
@@ -133,12 +136,13 @@ export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
       positiveCellsPerMm2: perMm2(cells.filter((c) => c.dabPositive).length),
       il1Expressed: scene.marker.startsWith('IL-1') ? scene.il1Expressed : null,
     },
+    ...(tally ? { realism: tally.result() } : {}),
   });
   cache.set(scene, truth);
   return truth;
 }
 
-function countPixels(scene: MuscleScene): { tissue: number; positive: number; grade: number[] } {
+function countPixels(scene: MuscleScene, tally: RealismTally | null): { tissue: number; positive: number; grade: number[] } {
   const { width, height } = scene;
   const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_PIXELS / width)));
   const buf = plantedBuffers(width * bandRows);
@@ -149,6 +153,7 @@ function countPixels(scene: MuscleScene): { tissue: number; positive: number; gr
   for (let y0 = 0; y0 < height; y0 += bandRows) {
     const rows = Math.min(bandRows, height - y0);
     plantMuscleRegion(scene, 0, y0, width, rows, buf);
+    tally?.add(y0, rows, buf.tissue);
     const n = width * rows;
     for (let p = 0; p < n; p++) {
       if (buf.tissue[p] === 0) continue;
@@ -171,6 +176,7 @@ function locationAreas(scene: MuscleScene): Record<CellLocation, number> {
       const wall = vesselWallDistance(tissue, x, y);
       if (wall < 0 && lumenOf(scene, x, y)) continue;
       if (!inSection(scene.section, tissue, x, y)) continue;
+      if (inIceHole(scene.realism, x, y)) continue;
       counts[locate(tissue, mpp, x, y)]++;
     }
   }

@@ -4,6 +4,7 @@
  * scene with the SCIENCE.md definitions.
  */
 import { z } from 'zod';
+import { TruthRealism } from '../realism/truth.js';
 import { CELL_LOCATIONS, MHC_PATTERNS, MUSCLE_MARKERS } from './options.js';
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -101,6 +102,8 @@ export const MuscleGroundTruth = z.object({
     /** IL-1 slides: planted as expressed (null for other markers) */
     il1Expressed: z.boolean().nullable(),
   }),
+  /** illumination and artefacts, when the scene was planted with them; ice holes are already not tissue above */
+  realism: TruthRealism.optional(),
 });
 export type MuscleGroundTruth = z.infer<typeof MuscleGroundTruth>;
 

@@ -2,11 +2,11 @@
  * Writes a muscle scene as a slide through the same writers as the cell scenes, with its
  * ground truth beside it (`<path>.truth.json`).
  */
-import { writeRenderedSlide, type SyntheticFormat } from '../write-slide.js';
+import { writeRenderedSlide, type SyntheticFormat, type WriteOptionsInput } from '../write-slide.js';
 import { muscleSource } from './render.js';
 import type { MuscleScene } from './scene.js';
 import { muscleTruthOf } from './truth-of.js';
 
-export async function writeMuscleSlide(scene: MuscleScene, path: string, format: SyntheticFormat): Promise<void> {
-  await writeRenderedSlide(muscleSource(scene), path, format, () => muscleTruthOf(scene));
+export async function writeMuscleSlide(scene: MuscleScene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}): Promise<void> {
+  await writeRenderedSlide(muscleSource(scene), path, format, () => muscleTruthOf(scene), options);
 }

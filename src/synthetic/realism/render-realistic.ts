@@ -1,0 +1,97 @@
+/**
+ * The render path of a scene with realism on (render.ts takes it when scene.realism is set):
+ * artefacts on the planted concentrations, Beer–Lambert with a third absorber (ink, bubble
+ * rims), in-focus blur blended with a heavy blur inside focus patches, then the illumination
+ * field on the transmitted light, sensor noise and quantisation. Region-independent like the
+ * clean path: every input is a function of the global pixel position and the region is planted
+ * with a margin as wide as the heavy kernel.
+ */
+import { rgbRaster, type RgbRaster } from '../../image/raster.js';
+import { blurRows, gaussianKernel, quantise } from '../optics.js';
+import type { PlantedBuffers } from '../planted.js';
+import { opticsRadius, type RenderLook, type RenderScratch } from '../render.js';
+import { GAUSS_LUT_10, hash32 } from '../rng.js';
+import { applyArtefacts, focusWeights } from './apply.js';
+import { hasIllumination, illuminationField, type PlantedRealism } from './geometry.js';
+
+const LN10 = Math.LN10;
+
+export function renderRealistic(scene: RenderLook, r: PlantedRealism, planted: PlantedBuffers, s: RenderScratch, x0: number, y0: number, w: number, h: number, m: number, out?: RgbRaster): RgbRaster {
+  const W = w + 2 * m;
+  const H = h + 2 * m;
+  const n = W * H;
+  const ink = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  applyArtefacts(r, x0 - m, y0 - m, W, H, planted, ink);
+  absorbWithInk(scene, planted, ink, n, s.intensity);
+
+  const rad = opticsRadius(scene);
+  const kernel = gaussianKernel(scene.blurSigma, rad);
+  for (let c = 0; c < 3; c++) blurRows(s.intensity[c], s.horizontal[c], W, H, kernel);
+  const sharp = s.horizontal.map((plane) => blurColumns(plane, W, kernel, m, w, h));
+
+  const weights = focusWeights(r, x0, y0, w, h);
+  let blurred: Float64Array[] | null = null;
+  if (weights) {
+    const rh = Math.ceil(3 * r.heavySigma);
+    const kh = gaussianKernel(r.heavySigma, rh);
+    const tmp = ink[0];
+    blurred = s.intensity.map((plane) => {
+      blurRows(plane, tmp, W, H, kh);
+      return blurColumns(tmp, W, kh, m, w, h);
+    });
+  }
+
+  const raster = out && out.width === w && out.height === h ? out : rgbRaster(w, h);
+  const light = hasIllumination(r) ? illuminationField(r) : null;
+  const { data } = raster;
+  const sigma = scene.noiseSigma;
+  const seed = scene.seeds.noise;
+  for (let y = 0, p = 0; y < h; y++) {
+    const gy = y0 + y;
+    for (let x = 0; x < w; x++, p++) {
+      const gx = x0 + x;
+      const f = light ? light(gx, gy) : 1;
+      const wt = weights ? weights[p] : 0;
+      const o = 3 * p;
+      // one hash per pixel, ten bits of it per channel (as the clean path)
+      const hv = hash32(seed, gx, gy);
+      for (let c = 0; c < 3; c++) {
+        const v = blurred && wt > 0 ? (1 - wt) * sharp[c][p] + wt * blurred[c][p] : sharp[c][p];
+        data[o + c] = quantise(v * f + sigma * GAUSS_LUT_10[(hv >>> (10 * c)) & 1023]);
+      }
+    }
+  }
+  return raster;
+}
+
+/** I = I0 · 10^(−(cH·vH + cDAB·vDAB + ink)) per channel. */
+function absorbWithInk(scene: RenderLook, planted: PlantedBuffers, ink: Float32Array[], n: number, intensity: Float32Array[]): void {
+  const { hematoxylin: vh, dab: vd } = scene.stain;
+  const i0 = scene.i0;
+  const { h, dab } = planted;
+  for (let c = 0; c < 3; c++) {
+    const out = intensity[c];
+    const k = ink[c];
+    const hv = -LN10 * vh[c];
+    const dv = -LN10 * vd[c];
+    for (let p = 0; p < n; p++) out[p] = i0 * Math.exp(h[p] * hv + dab[p] * dv - LN10 * k[p]);
+  }
+}
+
+/** Vertical pass of a kernel of radius ≤ m, output cropped to the w × h region inside the margin. */
+function blurColumns(src: Float32Array, W: number, k: Float64Array, m: number, w: number, h: number): Float64Array {
+  const r = (k.length - 1) / 2;
+  // double precision like the clean path's accumulator, so realism with nothing on renders the clean slide exactly
+  const out = new Float64Array(w * h);
+  const acc = new Float64Array(w);
+  for (let y = 0; y < h; y++) {
+    acc.fill(0);
+    for (let i = 0; i < k.length; i++) {
+      const ki = k[i];
+      const off = (y + m - r + i) * W + m;
+      for (let x = 0; x < w; x++) acc[x] += ki * src[off + x];
+    }
+    out.set(acc, y * w);
+  }
+  return out;
+}
