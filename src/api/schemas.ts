@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnalysisParamsOverrides } from '../domain/params.js';
+import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import { SlideScores } from '../domain/scores.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { MarkerScores } from '../score/marker-scores.js';
@@ -79,6 +80,16 @@ export const ScoreQuery = z
   })
   .strict();
 
+/** SlideScores with each field's unit, meaning and CSV column from the score fields table, for the OpenAPI document. */
+const DescribedSlideScores = SlideScores.extend(
+  Object.fromEntries(
+    SCORE_FIELDS.flatMap((f) => {
+      const key = slideScoreKey(f) as keyof SlideScores | undefined;
+      return key ? [[key, SlideScores.shape[key].describe(`${f.description} (${f.unit}); CSV column ${f.csv}`)]] : [];
+    }),
+  ),
+) as unknown as typeof SlideScores;
+
 export const ScoreJson = z.object({
   analysisId: z.number().int(),
   slideId: z.number().int(),
@@ -99,7 +110,7 @@ export const ScoreJson = z.object({
   codeVersion: z.string(),
   modelId: z.string().nullable(),
   computedAt: z.string().describe('ISO 8601'),
-  scores: SlideScores,
+  scores: DescribedSlideScores,
   markerScores: MarkerScores.nullable().describe("the muscle-specific scores the slide's marker runs (CD163, infiltrates, IL-1, MHC-I); null when none were computed"),
 });
 export type ScoreJson = z.infer<typeof ScoreJson>;

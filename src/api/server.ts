@@ -19,6 +19,7 @@ import { cohortRoutes } from './routes/cohort.js';
 import { compareRoutes } from './routes/compare.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
+import { scoreFieldRoutes } from './routes/score-fields.js';
 import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -82,6 +83,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(uploadRoutes(deps));
   await app.register(batchEventRoutes(deps));
   await app.register(scoreRoutes(deps));
+  await app.register(scoreFieldRoutes());
   await app.register(tokenRoutes(deps));
   await app.register(viewerRoutes(deps));
   await app.register(cohortRoutes(deps));
