@@ -9,11 +9,14 @@ import { canonicalMarker } from './marker.js';
  * OpenAPI document still says "string"), and canonical names pass through unchanged.
  */
 
+// room for the registry's longest spellings ('interleukin-1 receptor antagonist')
+const MAX_NAME = 64;
+
 /** A slide's marker, any registry spelling → the registry id; an unknown stain kept as given, trimmed. */
-export const MarkerLabel = z.string().trim().min(1).max(32).overwrite(canonicalMarker);
+export const MarkerLabel = z.string().trim().min(1).max(MAX_NAME).overwrite(canonicalMarker);
 
 /** A slide's timepoint, any spelling of a study timepoint ('M6', 'month 6') → 'month-6'; another kept as given, trimmed. */
-export const TimepointLabel = z.string().trim().min(1).max(32).overwrite(canonicalTimepoint);
+export const TimepointLabel = z.string().trim().min(1).max(MAX_NAME).overwrite(canonicalTimepoint);
 
 /** A biopsy key `<patient>:<timepoint>`, its timepoint made canonical like TimepointLabel. */
 export const BiopsyKey = z
