@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AnalysisParamsOverrides } from '../domain/params.js';
 import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import { SlideScores } from '../domain/scores.js';
+import { BiopsyKey, MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { MarkerScores } from '../score/marker-scores.js';
 import { Role } from '../store/token-store.js';
@@ -68,14 +69,12 @@ export const Submitted = z.object({ batchId: z.number().int(), slides: z.number(
 export const ScoreQuery = z
   .object({
     patient: z.string().min(1).max(64).optional(),
-    marker: z.string().min(1).max(32).optional(),
-    timepoint: z.string().min(1).max(32).optional(),
+    /** any spelling of a marker or timepoint finds the slides stored under its canonical name */
+    marker: MarkerLabel.optional(),
+    timepoint: TimepointLabel.optional(),
     slide: z.coerce.number().int().positive().optional(),
     /** `<patient>:<timepoint>`: one biopsy is one patient's sample at one timepoint */
-    biopsy: z
-      .string()
-      .regex(/^.+:[^:]+$/, 'must be <patient>:<timepoint>')
-      .optional(),
+    biopsy: BiopsyKey.optional(),
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();

@@ -357,3 +357,13 @@ export function paramsForMarker(marker: string | undefined, user: AnalysisParams
   }
   return parsed.data;
 }
+
+/**
+ * The name a marker is stored and queried under: the registry id for any spelling the registry
+ * knows ('CD-163', 'cd163', 'CD163 macrophages' → 'CD163'). A stain the registry does not know
+ * (e.g. 'Ki-67') keeps its name as given, trimmed: the generic cell pipeline still scores it.
+ */
+export function canonicalMarker(name: string): string {
+  const trimmed = name.trim();
+  return findMarker(trimmed)?.id ?? trimmed;
+}

@@ -65,7 +65,8 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
         'SELECT path, marker, timepoint, metadata FROM slides WHERE id = $1',
         [a],
       );
-      expect(rows).toEqual([{ path: '/moved/a.tif', marker: 'CD68', timepoint: 'm6', metadata: { patient: 'P01', marker: 'CD68', timepoint: 'm6' } }]);
+      // the store's input schema makes names canonical too: 'm6' is stored as the study's month-6
+      expect(rows).toEqual([{ path: '/moved/a.tif', marker: 'CD68', timepoint: 'month-6', metadata: { patient: 'P01', marker: 'CD68', timepoint: 'month-6' } }]);
       const n = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM slides WHERE sha256 = $1', [sha('upsert-a')]);
       expect(n[0].n).toBe(1);
     });
@@ -372,6 +373,10 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       expect(cellsOf(await store.listScores({ patient: 'C2', marker: 'CD163' }))).toEqual([30]);
       expect(cellsOf(await store.listScores({ timepoint: 'baseline', marker: 'CD163' })).sort((a, b) => a - b)).toEqual([10, 30]);
       expect(cellsOf(await store.listScores({ slideId: ids.get('c-p2-base-il1ra') }))).toEqual([40]);
+      // stored as IL-1Ra and month-6; a filter in any spelling is made canonical the same way
+      expect(cellsOf(await store.listScores({ patient: 'C2', marker: 'IL-1Ra' }))).toEqual([40]);
+      expect(cellsOf(await store.listScores({ patient: 'C2', marker: 'interleukin 1 receptor antagonist' }))).toEqual([40]);
+      expect(cellsOf(await store.listScores({ patient: 'C1', timepoint: 'Month 6' }))).toEqual([20]);
       expect(await store.listScores({ patient: 'nobody' })).toEqual([]);
       await expect(store.listScores({ patient: 'C1', colour: 'red' } as never)).rejects.toBeInstanceOf(StoreError);
 
@@ -380,7 +385,7 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       expect(row).toMatchObject({
         sha256: sha('c-p1-m6-cd163'),
         patient: 'C1',
-        timepoint: 'm6',
+        timepoint: 'month-6',
         marker: 'CD163',
         format: 'tiff',
         slideMpp: 0.2525,
