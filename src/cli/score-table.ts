@@ -6,7 +6,7 @@ import type { SlideOutcome } from '../pipeline/analyse-slide.js';
 /** The table's columns: the headline score fields (src/domain/score-fields.ts). */
 const SUMMARY = SCORE_FIELDS.filter((f) => f.summary);
 /** The marker lines: the fields of the muscle-specific scorers, grouped by scorer. */
-const MARKER_FIELDS = SCORE_FIELDS.filter((f) => f.scorer !== 'cells');
+const MARKER_FIELDS = SCORE_FIELDS.filter((f) => f.scorer !== 'cells' && f.scorer !== 'area');
 
 /** One row per slide; a failed slide shows its error on its own row. */
 export function scoreTable(outcomes: SlideOutcome[], labels?: string[]): string {

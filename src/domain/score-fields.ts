@@ -16,7 +16,7 @@ export const ScoreField = z.object({
   from: z.array(z.string().regex(/^(scores|markerScores)(\.[A-Za-z0-9]+)+$/)).min(1),
   unit: z.string().min(1),
   description: z.string().min(1),
-  /** the markers that have the score: those that run this scorer ('cells' runs for every marker) */
+  /** the markers that have the score: those that run this scorer ('area' runs for every marker) */
   scorer: ScorerId,
   kind: z.enum(['number', 'boolean', 'text']),
   /** CSV column, units in the name (both CSV writers) */
@@ -40,7 +40,7 @@ const PER_MM2 = '1/mm²';
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 /** One SlideScores field: read from `scores.<name>`, stored in `column`. */
-const slide = (name: string, column: string, e: Omit<Entry, 'name' | 'from' | 'scorer' | 'column'>): Entry => ({ name, from: [`scores.${name}`], scorer: 'cells', column, ...e });
+const slide = (name: string, column: string, e: Omit<Entry, 'name' | 'from' | 'column'>): Entry => ({ name, from: [`scores.${name}`], column, ...e });
 
 const ENTRIES: Entry[] = [
   {
@@ -54,22 +54,22 @@ const ENTRIES: Entry[] = [
     digits: 1,
     compare: true,
   },
-  slide('tissueAreaMm2', 'tissue_area_mm2', { unit: 'mm²', description: 'tissue area analysed', csv: 'tissue_area_mm2', label: 'Tissue mm²', digits: 3, summary: true }),
-  slide('cells', 'cells', { unit: 'count', description: 'detected nucleated cells', csv: 'cells', label: 'Cells', digits: 0, summary: true }),
-  slide('cellsPerMm2', 'cells_per_mm2', { unit: PER_MM2, description: 'all detected nucleated cells per mm² of tissue', csv: 'cells_per_mm2', label: 'Cells / mm²', digits: 1, compare: true, summary: true }),
-  slide('positiveCells', 'positive_cells', { unit: 'count', description: 'cells graded ≥ 1+', csv: 'positive_cells', label: 'Positive cells', digits: 0, summary: true }),
-  slide('positiveCellsPerMm2', 'positive_cells_per_mm2', { unit: PER_MM2, description: 'cells graded ≥ 1+ per mm² of tissue', csv: 'positive_cells_per_mm2', label: 'Positive / mm²', digits: 1, compare: true, summary: true }),
-  slide('pctNegative', 'pct_negative', { unit: '% of cells', description: 'cells graded 0', csv: 'pct_negative_cells', label: '% negative', digits: 1 }),
-  slide('pct1', 'pct_1plus', { unit: '% of cells', description: 'cells graded 1+', csv: 'pct_1plus_cells', label: '% 1+', digits: 1, summary: true }),
-  slide('pct2', 'pct_2plus', { unit: '% of cells', description: 'cells graded 2+', csv: 'pct_2plus_cells', label: '% 2+', digits: 1, summary: true }),
-  slide('pct3', 'pct_3plus', { unit: '% of cells', description: 'cells graded 3+', csv: 'pct_3plus_cells', label: '% 3+', digits: 1, summary: true }),
-  slide('pctPositive', 'pct_positive', { unit: '% of cells', description: 'cells graded ≥ 1+', csv: 'pct_positive_cells', label: '% positive', digits: 1, compare: true, summary: true }),
-  slide('hScore', 'h_score', { unit: '0–300', description: 'cell H-score: 1·%1+ + 2·%2+ + 3·%3+', csv: 'h_score_0_300', label: 'H-score', digits: 1, compare: true, summary: true }),
-  slide('allredProportion', 'allred_proportion', { unit: '0–5', description: 'Allred proportion score', csv: 'allred_proportion_0_5', label: 'Allred PS', digits: 0 }),
-  slide('allredIntensity', 'allred_intensity', { unit: '0–3', description: 'Allred intensity score', csv: 'allred_intensity_0_3', label: 'Allred IS', digits: 0 }),
-  slide('allred', 'allred', { unit: '0–8', description: 'Allred score: proportion + intensity, 0 or 2–8', csv: 'allred_0_8', label: 'Allred', digits: 0, compare: true, summary: true }),
-  slide('pctPositiveArea', 'pct_positive_area', { unit: '% of tissue', description: 'DAB-positive tissue pixels', csv: 'pct_positive_area', label: '% DAB area', digits: 2, compare: true, summary: true }),
-  slide('pixelHScore', 'pixel_h_score', { unit: '0–300', description: 'pixel-wise H-score over tissue pixels graded by DAB OD', csv: 'pixel_h_score_0_300', label: 'Pixel H-score', digits: 1, compare: true, summary: true }),
+  slide('tissueAreaMm2', 'tissue_area_mm2', { scorer: 'area', unit: 'mm²', description: 'tissue area analysed', csv: 'tissue_area_mm2', label: 'Tissue mm²', digits: 3, summary: true }),
+  slide('cells', 'cells', { scorer: 'cells', unit: 'count', description: 'detected nucleated cells', csv: 'cells', label: 'Cells', digits: 0, summary: true }),
+  slide('cellsPerMm2', 'cells_per_mm2', { scorer: 'cells', unit: PER_MM2, description: 'all detected nucleated cells per mm² of tissue', csv: 'cells_per_mm2', label: 'Cells / mm²', digits: 1, compare: true, summary: true }),
+  slide('positiveCells', 'positive_cells', { scorer: 'cells', unit: 'count', description: 'cells graded ≥ 1+', csv: 'positive_cells', label: 'Positive cells', digits: 0, summary: true }),
+  slide('positiveCellsPerMm2', 'positive_cells_per_mm2', { scorer: 'cells', unit: PER_MM2, description: 'cells graded ≥ 1+ per mm² of tissue', csv: 'positive_cells_per_mm2', label: 'Positive / mm²', digits: 1, compare: true, summary: true }),
+  slide('pctNegative', 'pct_negative', { scorer: 'cells', unit: '% of cells', description: 'cells graded 0', csv: 'pct_negative_cells', label: '% negative', digits: 1 }),
+  slide('pct1', 'pct_1plus', { scorer: 'cells', unit: '% of cells', description: 'cells graded 1+', csv: 'pct_1plus_cells', label: '% 1+', digits: 1, summary: true }),
+  slide('pct2', 'pct_2plus', { scorer: 'cells', unit: '% of cells', description: 'cells graded 2+', csv: 'pct_2plus_cells', label: '% 2+', digits: 1, summary: true }),
+  slide('pct3', 'pct_3plus', { scorer: 'cells', unit: '% of cells', description: 'cells graded 3+', csv: 'pct_3plus_cells', label: '% 3+', digits: 1, summary: true }),
+  slide('pctPositive', 'pct_positive', { scorer: 'cells', unit: '% of cells', description: 'cells graded ≥ 1+', csv: 'pct_positive_cells', label: '% positive', digits: 1, compare: true, summary: true }),
+  slide('hScore', 'h_score', { scorer: 'cells', unit: '0–300', description: 'cell H-score: 1·%1+ + 2·%2+ + 3·%3+', csv: 'h_score_0_300', label: 'H-score', digits: 1, compare: true, summary: true }),
+  slide('allredProportion', 'allred_proportion', { scorer: 'cells', unit: '0–5', description: 'Allred proportion score', csv: 'allred_proportion_0_5', label: 'Allred PS', digits: 0 }),
+  slide('allredIntensity', 'allred_intensity', { scorer: 'cells', unit: '0–3', description: 'Allred intensity score', csv: 'allred_intensity_0_3', label: 'Allred IS', digits: 0 }),
+  slide('allred', 'allred', { scorer: 'cells', unit: '0–8', description: 'Allred score: proportion + intensity, 0 or 2–8', csv: 'allred_0_8', label: 'Allred', digits: 0, compare: true, summary: true }),
+  slide('pctPositiveArea', 'pct_positive_area', { scorer: 'area', unit: '% of tissue', description: 'DAB-positive tissue pixels', csv: 'pct_positive_area', label: '% DAB area', digits: 2, compare: true, summary: true }),
+  slide('pixelHScore', 'pixel_h_score', { scorer: 'area', unit: '0–300', description: 'pixel-wise H-score over tissue pixels graded by DAB OD', csv: 'pixel_h_score_0_300', label: 'Pixel H-score', digits: 1, compare: true, summary: true }),
   ...CELL_LOCATIONS.map((l): Entry => ({
     name: `density_${l}`,
     from: [`markerScores.cd163.byLocation.${l}.cellsPerMm2`, `markerScores.infiltrates.byLocation.${l}.cellsPerMm2`],

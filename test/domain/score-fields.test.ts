@@ -72,7 +72,9 @@ describe('the score fields table', () => {
   });
 
   it('says which markers have each field, from the marker registry', () => {
-    expect(markersOf({ scorer: 'cells' })).toHaveLength(10);
+    expect(markersOf({ scorer: 'area' })).toHaveLength(10);
+    expect(markersOf({ scorer: 'cells' })).toHaveLength(9);
+    expect(markersOf({ scorer: 'cells' })).not.toContain('MHC-I');
     expect(markersOf({ scorer: 'mhc1' })).toEqual(['MHC-I']);
     expect(markersOf({ scorer: 'il1' })).toEqual(['IL-1a', 'IL-1b', 'IL-1Ra']);
     expect(scoreFieldsJson().map((f) => f.name)).toEqual(SCORE_FIELDS.map((f) => f.name));
@@ -116,7 +118,7 @@ describe('every output derives from the table', () => {
       expect(table, f.name).toContain(f.label);
       expect(table, f.name).toContain(formatField(f, fieldValue(f, slideOf(null))));
     }
-    for (const f of SCORE_FIELDS.filter((x) => x.scorer !== 'cells')) expect(lines, f.name).toContain(`${f.label} ${formatField(f, anyValue(f))}`);
+    for (const f of SCORE_FIELDS.filter((x) => x.scorer !== 'cells' && x.scorer !== 'area')) expect(lines, f.name).toContain(`${f.label} ${formatField(f, anyValue(f))}`);
   });
 
   it("the viewer's reader and format (src/web/score-rows.js) agree with the table's", async () => {
