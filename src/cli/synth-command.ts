@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { makeMuscleScene, muscleTruthOf, writeMuscleSlide, MUSCLE_MARKERS, type MuscleMarker } from '../synthetic/muscle/index.js';
 import { makeScene } from '../synthetic/scene.js';
 import { SYNTHETIC_FORMATS, writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { biopsyOf } from '../domain/biopsy.js';
 import type { SlideScores } from '../domain/scores.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import type { ScoreRow } from '../store/store.js';
 
 /**

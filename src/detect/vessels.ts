@@ -1,4 +1,4 @@
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { ComponentLabeller, componentStats } from '../image/label.js';
 
 /** A vessel: centre (µm) and outer wall radius (µm). */

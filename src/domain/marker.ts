@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MetadataError } from './errors.js';
+import { MetadataError } from '../errors/index.js';
 import { Compartment } from './params.js';
 import { MHC1_THRESHOLDS } from './mhc1-thresholds.js';
 

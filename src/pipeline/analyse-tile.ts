@@ -1,5 +1,5 @@
 import type { Detection, TileResult, TileSpec } from '../domain/detection.js';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { CellExpander, measureCells } from '../detect/cells.js';
 import { analyseMuscleTile } from './analyse-muscle-tile.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 
 /**
  * Where a cell outside the fibres sits (SCIENCE.md "Scores", cellular infiltrates):

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 
 /**
  * IL-1α, IL-1β, IL-1Ra (SCIENCE.md "Scores"): % positive area, pixel-wise H-score, positive

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { pointGrid } from './point-grid.js';
 import { CELL_LOCATIONS, CellLocation, type Locate } from './cell-location.js';
 import { Cluster, findClusters } from './clusters.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import { MARKERS, knownMarkers, markerFor, markerKey, MarkerSpec, runsScorer } from '../../src/domain/marker.js';
 import { Il1Thresholds } from '../../src/score/il1.js';
 

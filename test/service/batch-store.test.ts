@@ -1,13 +1,12 @@
 import type { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError, StoreError } from '../../src/errors/index.js';
 import { paramsHash, resolveParams } from '../../src/domain/params.js';
 import { aggregateTiles } from '../../src/score/aggregate-slide.js';
 import { submitBatch } from '../../src/service/submit.js';
 import { BatchStore, batchStatus } from '../../src/store/batch-store.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import { StoreError } from '../../src/store/store-error.js';
 import { analysisInput, slideInput, tile } from '../store/fixtures.js';
 
 let store: SqlStore;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { rgbRaster } from '../../src/image/raster.js';
 import { beerLambert, deconvolve, deconvolveInto, deconvolveOd } from '../../src/stain/deconvolve.js';
 import { invert3 } from '../../src/stain/invert.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/store/store-error.js';
+import { StoreError } from '../../src/errors/index.js';
 import type { CohortInput, Store } from '../../src/store/store.js';
 import type { OpenedStore } from './store-suite.js';
 

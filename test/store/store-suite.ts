@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/migrate.js';
-import { StoreError } from '../../src/store/store-error.js';
+import { StoreError } from '../../src/errors/index.js';
 import type { Store } from '../../src/store/store.js';
 import { MarkerScores } from '../../src/score/marker-scores.js';
 import {
