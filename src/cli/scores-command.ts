@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { apiFetch, apiTarget } from '../api/client.js';
 import { ScoreQuery, type ScoreJson } from '../api/schemas.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { addApiOptions, type ApiCliOptions } from './status-command.js';
 
 interface ScoresOptions extends ApiCliOptions {

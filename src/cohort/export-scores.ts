@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { biopsyOf } from '../domain/biopsy.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import type { SlideScores } from '../domain/scores.js';
 import type { ScoreRow } from '../store/store.js';

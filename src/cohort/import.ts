@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { biopsyOf, biopsySlideOf, type Biopsy, type BiopsySlide } from '../domain/biopsy.js';
 import type { Visit } from '../domain/outcome.js';
 import type { Patient } from '../domain/patient.js';
-import { CohortImportError, type ImportIssue } from './import-error.js';
+import { CohortImportError, type ImportIssue } from '../errors/index.js';
 import { BIOPSIES, PATIENTS, SLIDES, VISITS, type TableSpec } from './import-fields.js';
 import { columnKey, readTable } from './import-rows.js';
 

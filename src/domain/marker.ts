@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MetadataError } from './errors.js';
+import { MetadataError } from '../errors/index.js';
 import {
   AnalysisParams,
   AnalysisParamsOverrides,

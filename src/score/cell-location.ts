@@ -1,5 +1,5 @@
 import { CELL_LOCATIONS, CellLocation } from '../domain/cell-location.js';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { LocationParams } from '../domain/params.js';
 
 // defined in domain, where the score fields are named per location

@@ -3,7 +3,7 @@ import { Biopsy, biopsyOf, BiopsySlide, biopsySlideOf, TIMEPOINTS } from '../dom
 import { MEASURE_IDS, Visit } from '../domain/outcome.js';
 import { Patient } from '../domain/patient.js';
 import type { SqlExecutor } from './executor.js';
-import { StoreError } from './store-error.js';
+import { StoreInputError } from '../errors/index.js';
 
 /**
  * The cohort as the store takes and gives it: the same records src/cohort/import.ts validates
@@ -69,7 +69,7 @@ function checkReferences(c: StoredCohort): void {
     }
   }
   if (problems.length > 0) {
-    throw new StoreError(`importCohort: nothing imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.slice(0, 10).join('; ')}`);
+    throw new StoreInputError(`importCohort: nothing imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.slice(0, 10).join('; ')}`);
   }
 }
 

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { canonicaliseStoredNames } from './canonical-names.js';
 import type { SqlExecutor } from './executor.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 
 export interface Migration {
   version: number;

@@ -1,6 +1,6 @@
 import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import { SlideScores } from '../domain/scores.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 import type { MarkerScores } from '../score/marker-scores.js';
 
 /**

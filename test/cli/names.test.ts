@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/cli/read-manifest.js';
 import { scoresQuery } from '../../src/cli/scores-command.js';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import {
   scoresToJson,
   type ScoreExportRowInput,
 } from '../../src/cohort/export-scores.js';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import type { SlideScores } from '../../src/domain/scores.js';
 
 const rows: ScoreExportRowInput[] = [

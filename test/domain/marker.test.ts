@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import { MARKERS, knownMarkers, markerFor, markerKey, MarkerSpec, markerThresholds, paramsForMarker, runsScorer } from '../../src/domain/marker.js';
 import { paramsHash } from '../../src/domain/params.js';
 

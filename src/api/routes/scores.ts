@@ -4,7 +4,7 @@ import { parseBiopsy } from '../../domain/biopsy.js';
 import type { ScoreRow } from '../../store/store.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../../errors/index.js';
 import { scoreJson } from '../json-views.js';
 import { Problem, ScoreJson, ScoreQuery, SlideId } from '../schemas.js';
 import { scoresCsv } from '../scores-csv.js';
