@@ -212,7 +212,10 @@ export const AnalysisParams = z.object({
       mode: z.enum(['default', 'macenko']).default('macenko'),
       /** 'estimate': I0 per channel from the slide's glass (tissue-free overview pixels); 'fixed': use i0 */
       background: z.enum(['estimate', 'fixed']).default('estimate'),
-      /** background intensity for OD when fixed, and the fallback when no glass is in view */
+      /**
+       * Background intensity for OD when fixed, and the white point when no glass is in view (a
+       * whole-field section): 255, the file's white point; tissue is never the reference white.
+       */
       i0: z.number().min(1).max(255).default(255),
       /** Macenko: tiles sampled across the slide, and the side (analysis px) read from each core's corner */
       sampleTiles: z.number().int().min(1).max(100).default(6),
@@ -220,6 +223,45 @@ export const AnalysisParams = z.object({
       /** glass must make up at least this share of the overview (and this many pixels) to anchor I0 */
       minGlassFraction: z.number().min(0).max(1).default(0.03),
       minGlassPixels: z.number().int().nonnegative().default(50),
+    })
+    .prefault({}),
+  /**
+   * Flat field and glass (SCIENCE.md "Illumination and background", src/stain/illumination.ts).
+   * Values chosen on lab-realism tuning seeds < 100 (gradient and vignetting up to ±6 %, JPEG
+   * 70–90, whole-field sections); seeds ≥ 3000 are held out (src/eval/lab-light.ts).
+   */
+  illumination: z
+    .object({
+      /** 'fit': estimate the flat field from the overview and correct OD with it; 'none': uniform illumination */
+      mode: z.enum(['fit', 'none']).default('fit'),
+      /**
+       * Blocks along the overview's longer side. Each block must hold a few of the brightest
+       * structures (fibre interiors ~50 µm, glass); 12 keeps ≥ 4 px (32 µm) blocks on a 0.5 mm
+       * field at the 8 µm/px overview, and gives the six quadratic terms ≥ 100 blocks to fit.
+       */
+      blocksPerSide: z.number().int().min(4).max(64).default(12),
+      /** a block's brightness is its 90th percentile: its brightest structure, above dust and single bright pixels */
+      blockPercentile: z.number().min(0.5).max(1).default(0.9),
+      /**
+       * Blocks more than this (log10 of brightness, 0.01 ≈ 2.3 %) below the fitted surface are
+       * darker tissue, not illumination, and leave the fit: the surface settles on the upper
+       * envelope. Glass blocks scatter by < 0.5 % after JPEG; pale tissue blocks by ~1–2 %.
+       */
+      envelopeTolerance: z.number().positive().default(0.01),
+      /**
+       * A fitted field that varies by less than this (relative, darkest vs brightest) is taken as
+       * flat and not applied: clean slides then keep their scores exactly, and a fit of tissue
+       * structure alone (whole-field, ~0.5 %) moves nothing. 1 % of I0 is 0.004 OD per channel.
+       */
+      minCorrection: z.number().min(0).max(0.5).default(0.01),
+      /**
+       * Glass is featureless: the median relative |Laplacian| (4-neighbour, summed RGB) of the
+       * glass candidates on the overview measured 0.0055–0.0083 on glass (tuning seeds 10–15,
+       * JPEG 72–90, 8 µm/px), while the palest tissue of a whole-field section (unstained fibres,
+       * stroma) gave 0.040–0.16 (fibre borders and nuclei survive the averaging). 0.02 sits
+       * between, ~2.5× from each. Above it the bright mode is tissue, not glass.
+       */
+      maxGlassTexture: z.number().positive().default(0.02),
     })
     .prefault({}),
   tissue: z
