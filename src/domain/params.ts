@@ -255,13 +255,19 @@ export const AnalysisParams = z.object({
        */
       minCorrection: z.number().min(0).max(0.5).default(0.01),
       /**
-       * Glass is featureless: the median relative |Laplacian| (4-neighbour, summed RGB) of the
-       * glass candidates on the overview measured 0.0055–0.0083 on glass (tuning seeds 10–15,
-       * JPEG 72–90, 8 µm/px), while the palest tissue of a whole-field section (unstained fibres,
-       * stroma) gave 0.040–0.16 (fibre borders and nuclei survive the averaging). 0.02 sits
-       * between, ~2.5× from each. Above it the bright mode is tissue, not glass.
+       * Glass is featureless: the bright mode of the overview is glass only when its median
+       * relative |Laplacian| (4-neighbour, summed RGB) is at most this. At 8 µm/px it measured
+       * 0.004–0.0083 on glass (tuning seeds 10–27, JPEG 71–90) and 0.022–0.21 on the brightest
+       * tissue of whole-field sections (unstained fibres, cell-scene stroma): borders and nuclei
+       * survive the averaging. 0.013 is the geometric middle of the closest pair.
        */
-      maxGlassTexture: z.number().positive().default(0.02),
+      maxGlassTexture: z.number().positive().default(0.013),
+      /**
+       * For the glass-only fit, a pixel is glass when it and its 8 neighbours have a relative
+       * |Laplacian| at most this: looser than the median rule, since single glass pixels reach
+       * ~2× the median, while tissue edges and flat middles of single fibres still drop out.
+       */
+      glassPixelTexture: z.number().positive().default(0.02),
     })
     .prefault({}),
   tissue: z
