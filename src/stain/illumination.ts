@@ -44,12 +44,25 @@ export function estimateIllumination(overview: RgbRaster, opts: IlluminationOpti
   const pixels = w * h;
   // is glass in view? The bright mode of the overview, evened by the upper envelope (which needs
   // no glass), is glass only when it is featureless
+  // Raw first: uniform light or a gradient leaves glass the brightest mode. Then evened by the
+  // upper envelope (which needs no glass), for strong vignetting; the envelope can also lift pale
+  // tissue ringed by glass to the glass level, so either view showing featureless glass counts.
   const envelope = opts.fit ? fitFlatField(overview, opts) : undefined;
-  const evened = envelope && 1 - envelope.minRelative > opts.minCorrection ? divideByField(overview, envelope.field) : data;
-  const est = estimateBackground(evened);
-  const texture = candidateTexture(evened, w, h, est.lowestSum);
-  const glass =
-    opts.background === 'estimate' && !est.clamped && est.pixels >= Math.max(opts.minGlassPixels, opts.minGlassFraction * pixels) && texture <= opts.maxGlassTexture;
+  const views = [data];
+  if (envelope && 1 - envelope.minRelative > opts.minCorrection) views.push(divideByField(overview, envelope.field));
+  const need = Math.max(opts.minGlassPixels, opts.minGlassFraction * pixels);
+  let evened = data;
+  let est = estimateBackground(data);
+  let texture = Infinity;
+  for (const view of views) {
+    const e = estimateBackground(view);
+    const t = candidateTexture(view, w, h, e.lowestSum);
+    if (!e.clamped && e.pixels >= need && t < texture) {
+      [evened, est, texture] = [view, e, t];
+    }
+  }
+  const glass = opts.background === 'estimate' && texture <= opts.maxGlassTexture;
+  if (!Number.isFinite(texture)) texture = candidateTexture(data, w, h, est.lowestSum);
   // with glass the field is fitted to glass pixels only: brightness alone cannot tell vignetting
   // from pale tissue ringed by glass; without, the envelope of the tissue's brightest structures
   const glassMap = glass ? glassPixels(overview, opts, evened, est.lowestSum) : undefined;
