@@ -42,7 +42,7 @@ describe('estimateIllumination', () => {
     }
     // a quadratic in log space cannot hold gradient × vignetting's cubic term exactly: ≤ 2 % at the corners
     expect(worst).toBeLessThan(0.02);
-    const i0 = e.i0 as number[];
+    const i0 = e.i0 as readonly number[];
     // I0 is the glass under the brightest light (S = 1 there), within the shape error
     let top = 0;
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) top = Math.max(top, light(x, y));
