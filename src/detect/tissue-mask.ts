@@ -1,4 +1,6 @@
 import type { RgbRaster } from '../image/raster.js';
+import type { FlatField } from '../domain/illumination.js';
+import { flatFieldRow } from '../stain/flat-field.js';
 import { odLuts, type I0 } from '../stain/od.js';
 
 /** 1 = tissue, 0 = glass; one byte per thumbnail pixel, row-major. */
@@ -13,6 +15,8 @@ export interface TissueMaskOptions {
   odThreshold: number;
   /** background intensity for OD, one value or per channel (SCIENCE.md: 255 default, or estimated from the slide) */
   i0?: I0;
+  /** relative illumination on the thumbnail's frame: OD against I0 · S(x, y) (src/stain/flat-field.ts) */
+  flatField?: FlatField;
   /**
    * Cleaning sizes, in mask pixels. Defaults assume the default 8 µm/px mask: tissue pieces under
    * 9 px (~600 µm², smaller than one muscle fibre cross-section) are dust; enclosed glass up to
@@ -110,8 +114,21 @@ export function tissueMask(thumb: RgbRaster, opts: TissueMaskOptions): TissueMas
   const [lr, lg, lb] = odLuts(i0);
   const src = thumb.data;
   const mask = new Uint8Array(width * height);
-  for (let p = 0, i = 0; p < mask.length; p++, i += 3) {
-    mask[p] = lr[src[i]] + lg[src[i + 1]] + lb[src[i + 2]] >= odThreshold ? 1 : 0;
+  if (!opts.flatField) {
+    for (let p = 0, i = 0; p < mask.length; p++, i += 3) {
+      mask[p] = lr[src[i]] + lg[src[i + 1]] + lb[src[i + 2]] >= odThreshold ? 1 : 0;
+    }
+  } else {
+    // OD against I0·S = OD against I0 + log10 S, per channel, floored at 0 as the LUT is
+    const row = new Float32Array(width);
+    for (let y = 0, p = 0, i = 0; y < height; y++) {
+      flatFieldRow(opts.flatField, { x0: 0 }, y, row);
+      for (let x = 0; x < width; x++, p++, i += 3) {
+        const o = row[x];
+        const od = Math.max(0, lr[src[i]] + o) + Math.max(0, lg[src[i + 1]] + o) + Math.max(0, lb[src[i + 2]] + o);
+        mask[p] = od >= odThreshold ? 1 : 0;
+      }
+    }
   }
   filterComponents(mask, width, height, 1, true, (area) => area < minSpeckPx);
   // glass touching the border is the slide background, never a hole

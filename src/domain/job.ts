@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnalysisParams } from './params.js';
 import { TileSpec } from './detection.js';
+import { FlatField } from './illumination.js';
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]).readonly();
 
@@ -26,6 +27,8 @@ export const TileBatchJob = z.object({
   stain: StainMatrixSchema,
   /** background intensity, one value or per RGB channel */
   i0: z.union([z.number().min(1).max(255), z.tuple([z.number().min(1).max(255), z.number().min(1).max(255), z.number().min(1).max(255)]).readonly()]),
+  /** relative illumination on the level's pixel frame (OD against I0 · S); absent = uniform */
+  flatField: FlatField.optional(),
   params: AnalysisParams,
   tiles: z.array(TileSpec).min(1),
 });

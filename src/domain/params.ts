@@ -212,7 +212,10 @@ export const AnalysisParams = z.object({
       mode: z.enum(['default', 'macenko']).default('macenko'),
       /** 'estimate': I0 per channel from the slide's glass (tissue-free overview pixels); 'fixed': use i0 */
       background: z.enum(['estimate', 'fixed']).default('estimate'),
-      /** background intensity for OD when fixed, and the fallback when no glass is in view */
+      /**
+       * Background intensity for OD when fixed, and the white point when no glass is in view (a
+       * whole-field section): 255, the file's white point; tissue is never the reference white.
+       */
       i0: z.number().min(1).max(255).default(255),
       /** Macenko: tiles sampled across the slide, and the side (analysis px) read from each core's corner */
       sampleTiles: z.number().int().min(1).max(100).default(6),
@@ -220,6 +223,51 @@ export const AnalysisParams = z.object({
       /** glass must make up at least this share of the overview (and this many pixels) to anchor I0 */
       minGlassFraction: z.number().min(0).max(1).default(0.03),
       minGlassPixels: z.number().int().nonnegative().default(50),
+    })
+    .prefault({}),
+  /**
+   * Flat field and glass (SCIENCE.md "Illumination and background", src/stain/illumination.ts).
+   * Values chosen on lab-realism tuning seeds < 100 (gradient and vignetting up to ±6 %, JPEG
+   * 70–90, whole-field sections); seeds ≥ 3000 are held out (src/eval/lab-light.ts).
+   */
+  illumination: z
+    .object({
+      /** 'fit': estimate the flat field from the overview and correct OD with it; 'none': uniform illumination */
+      mode: z.enum(['fit', 'none']).default('fit'),
+      /**
+       * Blocks along the overview's longer side. Each block must hold a few of the brightest
+       * structures (fibre interiors ~50 µm, glass); 12 keeps ≥ 4 px (32 µm) blocks on a 0.5 mm
+       * field at the 8 µm/px overview, and gives the six quadratic terms ≥ 100 blocks to fit.
+       */
+      blocksPerSide: z.number().int().min(4).max(64).default(12),
+      /** a block's brightness is its 90th percentile: its brightest structure, above dust and single bright pixels */
+      blockPercentile: z.number().min(0.5).max(1).default(0.9),
+      /**
+       * Blocks more than this (log10 of brightness, 0.01 ≈ 2.3 %) below the fitted surface are
+       * darker tissue, not illumination, and leave the fit: the surface settles on the upper
+       * envelope. Glass blocks scatter by < 0.5 % after JPEG; pale tissue blocks by ~1–2 %.
+       */
+      envelopeTolerance: z.number().positive().default(0.01),
+      /**
+       * A fitted field that varies by less than this (relative, darkest vs brightest) is taken as
+       * flat and not applied: clean slides then keep their scores exactly, and a fit of tissue
+       * structure alone (whole-field, ~0.5 %) moves nothing. 1 % of I0 is 0.004 OD per channel.
+       */
+      minCorrection: z.number().min(0).max(0.5).default(0.01),
+      /**
+       * Glass is featureless: the bright mode of the overview is glass only when its median
+       * relative |Laplacian| (4-neighbour, summed RGB) is at most this. At 8 µm/px it measured
+       * 0.004–0.0083 on glass (tuning seeds 10–27, JPEG 71–90) and 0.022–0.21 on the brightest
+       * tissue of whole-field sections (unstained fibres, cell-scene stroma): borders and nuclei
+       * survive the averaging. 0.013 is the geometric middle of the closest pair.
+       */
+      maxGlassTexture: z.number().positive().default(0.013),
+      /**
+       * For the glass-only fit, a pixel is glass when it and its 8 neighbours have a relative
+       * |Laplacian| at most this: looser than the median rule, since single glass pixels reach
+       * ~2× the median, while tissue edges and flat middles of single fibres still drop out.
+       */
+      glassPixelTexture: z.number().positive().default(0.02),
     })
     .prefault({}),
   tissue: z

@@ -17,6 +17,8 @@ export interface MuscleTileInput {
   tile: TileSpec;
   mpp: number;
   i0: I0;
+  /** log10 of the relative illumination per pixel (OD against I0 · S); absent = uniform */
+  illumination?: Float32Array;
   params: AnalysisParams;
   /** every nucleus centroid of the read rectangle, level-0 µm (peripheral / internal nuclei) */
   nuclei: readonly Point[];
@@ -47,7 +49,14 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const [lr, lg, lb] = odLuts(input.i0);
   const od = floatPlane(w, h);
   const src = rgb.data;
-  for (let i = 0, s = 0; i < n; i++, s += 3) od.data[i] = lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]];
+  const light = input.illumination;
+  if (!light) for (let i = 0, s = 0; i < n; i++, s += 3) od.data[i] = lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]];
+  else {
+    for (let i = 0, s = 0; i < n; i++, s += 3) {
+      const o = light[i];
+      od.data[i] = Math.max(0, lr[src[s]] + o) + Math.max(0, lg[src[s + 1]] + o) + Math.max(0, lb[src[s + 2]] + o);
+    }
+  }
   const { tissueOd, tissueSmoothUm } = params.muscle;
   const smooth = gaussianBlur(od, tissueSmoothUm / mpp).data;
   const tissue = new Uint8Array(n);

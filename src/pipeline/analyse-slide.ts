@@ -1,6 +1,7 @@
 import type { Detection, FibreRecord, TileResult } from '../domain/detection.js';
 import { BiopsyQuantError, errorMessage } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
+import type { IlluminationSummary } from '../domain/illumination.js';
 import type { SlideScores } from '../domain/scores.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import type { MarkerScores } from '../score/marker-scores.js';
@@ -41,6 +42,8 @@ export interface SlideSuccess {
     stain: StainMatrix;
     i0: I0;
     stainNote?: string;
+    /** flat field and glass (issue 10): whether glass anchored I0, the illumination range corrected */
+    illumination: IlluminationSummary;
     paramsHash: string;
     codeVersion: string;
     modelId: string;
@@ -104,6 +107,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
         stain: stains.matrix,
         i0: stains.i0,
         stainNote: stains.note,
+        illumination: plan.illumination,
         paramsHash: hash,
         codeVersion: ANALYSIS_VERSION,
         modelId: modelIdFor(params),

@@ -9,7 +9,9 @@ import { floatPlane, type FloatPlane, type RgbRaster } from '../image/raster.js'
 import { gradeOf } from '../score/grade.js';
 import { ownsPoint } from '../slide/tile-grid.js';
 import { deconvolveInto } from '../stain/deconvolve.js';
+import { flatFieldPlane } from '../stain/flat-field.js';
 import { odLuts, type I0 } from '../stain/od.js';
+import type { FlatField } from '../domain/illumination.js';
 import type { StainMatrix } from '../stain/vectors.js';
 
 export interface TileContext {
@@ -18,6 +20,8 @@ export interface TileContext {
   stain: StainMatrix;
   /** background intensity for OD (one value or per channel); 255 when absent */
   i0?: I0;
+  /** relative illumination on the level's pixel frame (OD against I0 · S); absent = uniform */
+  flatField?: FlatField;
   params: AnalysisParams;
   /** the loaded nucleus model when params.detector is 'model' */
   model?: NucleusModel;
@@ -36,10 +40,12 @@ export class TileAnalyser {
   private dab = new Float32Array(0);
   private nucleusLabels = new Int32Array(0);
   private cellLabels = new Int32Array(0);
+  private light = new Float32Array(0);
 
   private ensure(n: number): void {
     if (this.n >= n) return;
     this.n = n;
+    this.light = new Float32Array(0);
     this.hem = new Float32Array(n);
     this.dab = new Float32Array(n);
     this.nucleusLabels = new Int32Array(n);
@@ -64,7 +70,9 @@ export class TileAnalyser {
     this.ensure(n);
     const hem = this.hem.subarray(0, n);
     const dab = this.dab.subarray(0, n);
-    deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab });
+    // log10 S per pixel of the read rectangle, when the slide's illumination is not uniform
+    const light = ctx.flatField ? (this.light = flatFieldPlane(ctx.flatField, tile.read.x0, tile.read.y0, w, h, this.light)).subarray(0, n) : undefined;
+    deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab }, light);
 
     const { nuclei, boxes } = this.detectNuclei(floatPlane(w, h, hem), ctx, tile);
     const nucleusLabels = this.nucleusLabels;
@@ -104,9 +112,9 @@ export class TileAnalyser {
         grade: gradeOf(graded, params.gradeThresholds),
       });
     }
-    if (!muscle) return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0) };
-    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, params, nuclei: allNuclei, detections });
-    return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, mu.tissue), fibres: mu.fibres };
+    if (!muscle) return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light) };
+    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, params, nuclei: allNuclei, detections });
+    return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, mu.tissue), fibres: mu.fibres };
   }
 }
 
@@ -116,7 +124,7 @@ export class TileAnalyser {
  * each tissue pixel is graded by its DAB OD with the cell grade thresholds (pixel-wise H-score)
  * and counted positive at DAB OD ≥ positiveAreaThreshold (SCIENCE.md "Scores").
  */
-function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0, section?: Uint8Array): Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> {
+function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0, light: Float32Array | undefined, section?: Uint8Array): Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> {
   const [lr, lg, lb] = odLuts(i0);
   const w = rgb.width;
   const src = rgb.data;
@@ -134,7 +142,7 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
     for (let x = core.x0 - read.x0, end = core.x1 - read.x0; x < end; x++) {
       const i = row + x;
       const s = i * 3;
-      if (section ? section[i] === 0 : lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]] < odMin) continue;
+      if (section ? section[i] === 0 : summedOd(lr, lg, lb, src, s, light ? light[i] : 0) < odMin) continue;
       tissue++;
       const d = dab[i];
       if (d >= tPos) pos++;
@@ -146,6 +154,12 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
     }
   }
   return { tissuePixels: tissue, pixelGradeCounts: [tissue - g1 - g2 - g3, g1, g2, g3], dabPositivePixels: pos };
+}
+
+/** Summed RGB OD of the pixel at byte s, against I0 · S where o = log10 S (0: uniform, the plain LUT sum). */
+function summedOd(lr: Float32Array, lg: Float32Array, lb: Float32Array, src: Uint8Array, s: number, o: number): number {
+  if (o === 0) return lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]];
+  return Math.max(0, lr[src[s]] + o) + Math.max(0, lg[src[s + 1]] + o) + Math.max(0, lb[src[s + 2]] + o);
 }
 
 function checkTile(rgb: RgbRaster, tile: TileSpec, ctx: TileContext): void {

@@ -1,4 +1,5 @@
 import type { AnalysisParams } from '../domain/params.js';
+import { flatFieldPlane } from '../stain/flat-field.js';
 import { estimateMacenko } from '../stain/macenko.js';
 import type { I0 } from '../stain/od.js';
 import { HDAB_DEFAULT, type StainMatrix } from '../stain/vectors.js';
@@ -28,7 +29,8 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
     const c = tiles[i].core;
     const w = Math.min(sampleSidePx, c.x1 - c.x0);
     const h = Math.min(sampleSidePx, c.y1 - c.y0);
-    chunks.push((await slide.readRegion(plan.level.index, c.x0, c.y0, w, h)).data);
+    const rgb = (await slide.readRegion(plan.level.index, c.x0, c.y0, w, h)).data;
+    chunks.push(plan.flatField ? flattened(rgb, flatFieldPlane(plan.flatField, c.x0, c.y0, w, h)) : rgb);
   }
   const est = estimateMacenko(concat(chunks), { i0 });
   if (est.degenerate) {
@@ -36,6 +38,18 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
     return { matrix: HDAB_DEFAULT, i0, note: notes.join('; ') };
   }
   return { matrix: est.matrix, i0, note: notes.join('; ') || undefined };
+}
+
+/** Pixels with the illumination divided out (I / S), so one I0 holds for every chunk. */
+function flattened(rgb: Uint8Array, log10S: Float32Array): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let p = 0, s = 0; p < log10S.length; p++, s += 3) {
+    const k = 10 ** -log10S[p];
+    out[s] = Math.min(255, Math.round(rgb[s] * k));
+    out[s + 1] = Math.min(255, Math.round(rgb[s + 1] * k));
+    out[s + 2] = Math.min(255, Math.round(rgb[s + 2] * k));
+  }
+  return out;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

@@ -3,11 +3,13 @@ import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { chooseLevel } from '../slide/choose-level.js';
 import { tileGrid } from '../slide/tile-grid.js';
-import { tissueMask } from '../detect/tissue-mask.js';
+import { tissueMask, type TissueMask } from '../detect/tissue-mask.js';
 import type { Slide, SlideLevel } from '../slide/types.js';
 import type { RgbRaster } from '../image/raster.js';
-import { estimateBackground } from '../stain/background.js';
+import { rescaleFlatField } from '../stain/flat-field.js';
+import { estimateIllumination } from '../stain/illumination.js';
 import type { I0 } from '../stain/od.js';
+import type { FlatField, IlluminationSummary } from '../domain/illumination.js';
 
 export interface SlidePlan {
   level: SlideLevel;
@@ -16,9 +18,13 @@ export interface SlidePlan {
   tiles: TileSpec[];
   /** tiles in the full grid, tissue or not */
   gridTiles: number;
-  /** background intensity for optical density: the slide's glass, or the fixed parameter */
+  /** background intensity for optical density: the slide's glass, or the white point (fixed parameter) */
   i0: I0;
-  /** why I0 is the fixed value where an estimate was asked for */
+  /** relative illumination on the level's pixel frame: OD is taken against I0 · S(x, y); absent = uniform */
+  flatField?: FlatField;
+  /** glass found or not, I0 source, illumination range: stored with the scores */
+  illumination: IlluminationSummary;
+  /** why I0 is the white point where an estimate was asked for */
   i0Note?: string;
 }
 
@@ -26,9 +32,19 @@ export interface SlidePlan {
 export async function planSlide(slide: Slide, params: AnalysisParams): Promise<SlidePlan> {
   const level = slide.levels[chooseLevel(slide.levels, params.targetMpp)];
   const thumb = await slide.readThumbnail(params.tissue.maskMpp);
-  const background = params.stain.background === 'estimate' ? glassIntensity(thumb.raster, params.stain) : undefined;
-  const i0: I0 = background ?? params.stain.i0;
-  const mask = tissueMask(thumb.raster, { odThreshold: params.tissue.odThreshold, i0 });
+  const light = estimateIllumination(thumb.raster, {
+    ...params.illumination,
+    fit: params.illumination.mode === 'fit',
+    background: params.stain.background,
+    i0: params.stain.i0,
+    minGlassFraction: params.stain.minGlassFraction,
+    minGlassPixels: params.stain.minGlassPixels,
+  });
+  const { i0 } = light;
+  // no glass in view: the section fills the field, and all of it is tissue (stained or not)
+  const mask = light.summary.glass || params.stain.background === 'fixed'
+    ? tissueMask(thumb.raster, { odThreshold: params.tissue.odThreshold, i0, flatField: light.flatField })
+    : wholeField(thumb.raster);
   const overlapUm = params.muscle.enabled ? Math.max(params.overlapUm, params.muscle.overlapUm) : params.overlapUm;
   const overlapPx = Math.ceil(overlapUm / level.mpp);
   const tiles = tileGrid({
@@ -42,23 +58,12 @@ export async function planSlide(slide: Slide, params: AnalysisParams): Promise<S
     throw new AnalysisError(`${slide.path}: no tissue found (every pixel of the ${thumb.raster.width}×${thumb.raster.height} overview is background)`);
   }
   const gridTiles = Math.ceil(level.width / params.tileSize) * Math.ceil(level.height / params.tileSize);
-  const i0Note =
-    params.stain.background === 'estimate' && !background
-      ? `background I0 kept at ${params.stain.i0}: no clear glass in the overview`
-      : undefined;
-  return { level, overlapPx, tiles, gridTiles, i0, i0Note };
+  const flatField = light.flatField && rescaleFlatField(light.flatField, level.width, level.height);
+  return { level, overlapPx, tiles, gridTiles, i0, flatField, illumination: light.summary, i0Note: light.note };
 }
 
-/**
- * I0 per channel from the overview's glass, before the tissue mask (whose OD needs I0). Glass is
- * the tight bright mode; when no such mode holds enough pixels (tissue fills the view) or the
- * estimate hits its clamp, there is no trustworthy glass and undefined is returned.
- */
-export function glassIntensity(overview: RgbRaster, need: Pick<AnalysisParams['stain'], 'minGlassFraction' | 'minGlassPixels'>): [number, number, number] | undefined {
-  const est = estimateBackground(overview.data);
-  const pixels = overview.width * overview.height;
-  if (est.clamped || est.pixels < Math.max(need.minGlassPixels, need.minGlassFraction * pixels)) return undefined;
-  return est.i0;
+function wholeField(overview: RgbRaster): TissueMask {
+  return { width: overview.width, height: overview.height, data: new Uint8Array(overview.width * overview.height).fill(1) };
 }
 
 /** Enough batches to keep every worker busy to the end, few enough that job overhead stays small. */

@@ -69,7 +69,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
         slideId,
         paramsHash: hash,
         params,
-        stain: { ...stains.matrix, i0: stains.i0, note: stains.note },
+        stain: { ...stains.matrix, i0: stains.i0, note: stains.note, illumination: plan.illumination },
         codeVersion: ANALYSIS_VERSION,
         modelId: modelIdFor(params),
         mpp: plan.level.mpp,
@@ -84,6 +84,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       mpp: plan.level.mpp,
       stain: { ...stains.matrix },
       i0: stains.i0,
+      flatField: plan.flatField,
       params,
       tiles,
     }));

@@ -19,6 +19,8 @@ export interface BackgroundEstimate {
   pixels: number;
   /** true when a channel hit the [200, 255] clamp: likely no glass in view, or a dark scan */
   clamped: boolean;
+  /** the candidates were the pixels with R+G+B at or above this */
+  lowestSum: number;
 }
 
 /** Clamp range: below 200 the "background" is almost surely tissue (a tile with no glass). */
@@ -57,7 +59,7 @@ export function estimateBackground(rgb: Uint8Array, opts: BackgroundOptions = {}
       pixels++;
     }
   }
-  if (pixels < minPixels) return { i0: [I0_MAX, I0_MAX, I0_MAX], pixels: 0, clamped: false };
+  if (pixels < minPixels) return { i0: [I0_MAX, I0_MAX, I0_MAX], pixels: 0, clamped: false, lowestSum: lowest };
 
   let clamped = false;
   const i0 = hist.map((h) => {
@@ -65,7 +67,7 @@ export function estimateBackground(rgb: Uint8Array, opts: BackgroundOptions = {}
     if (m < I0_MIN || m > I0_MAX) clamped = true;
     return Math.min(I0_MAX, Math.max(I0_MIN, m));
   }) as [number, number, number];
-  return { i0, pixels, clamped };
+  return { i0, pixels, clamped, lowestSum: lowest };
 }
 
 function medianOfHistogram(h: Uint32Array, total: number): number {

@@ -41,14 +41,17 @@ export function deconvolve(rgb: RgbRaster, m: StainMatrix, i0: I0 = 255): StainP
 /**
  * Deconvolve into caller-owned buffers (reused across tiles, so a worker allocates once).
  * Buffers must hold at least width·height values; only that prefix is written.
+ * `illumination`: log10 of the relative illumination S per pixel (flat-field.ts), so OD is taken
+ * against I0 · S: each channel's OD + log10 S, floored at 0 as the LUT floors it.
  */
-export function deconvolveInto(rgb: RgbRaster, m: StainMatrix, i0: I0, out: StainBuffers): void {
+export function deconvolveInto(rgb: RgbRaster, m: StainMatrix, i0: I0, out: StainBuffers, illumination?: Float32Array): void {
   if (rgb.channels !== 3) throw new RangeError(`deconvolution needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = rgb.width * rgb.height;
   if (rgb.data.length < n * 3) throw new RangeError(`RGB raster ${rgb.width}x${rgb.height} needs ${n * 3} bytes, got ${rgb.data.length}`);
   for (const [name, buf] of Object.entries(out)) {
     if (buf && buf.length < n) throw new RangeError(`output buffer '${name}' holds ${buf.length} values, needs ${n}`);
   }
+  if (illumination && illumination.length < n) throw new RangeError(`illumination plane holds ${illumination.length} values, needs ${n}`);
   const [lr, lg, lb] = odLuts(i0);
   const inv = inverseOf(m);
   // c_j = Σ_k OD_k · inv[k][j]; unpacked so the loop body touches only locals.
@@ -59,7 +62,15 @@ export function deconvolveInto(rgb: RgbRaster, m: StainMatrix, i0: I0, out: Stai
   const hOut = out.hematoxylin;
   const dOut = out.dab;
   const rOut = out.residual;
-  if (rOut) {
+  if (illumination) {
+    for (let p = 0, s = 0; p < n; p++, s += 3) {
+      const o = illumination[p];
+      const odR = Math.max(0, lr[src[s]] + o), odG = Math.max(0, lg[src[s + 1]] + o), odB = Math.max(0, lb[src[s + 2]] + o);
+      hOut[p] = odR * h0 + odG * h1 + odB * h2;
+      dOut[p] = odR * d0 + odG * d1 + odB * d2;
+      if (rOut) rOut[p] = odR * r0 + odG * r1 + odB * r2;
+    }
+  } else if (rOut) {
     for (let p = 0, s = 0; p < n; p++, s += 3) {
       const odR = lr[src[s]], odG = lg[src[s + 1]], odB = lb[src[s + 2]];
       hOut[p] = odR * h0 + odG * h1 + odB * h2;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IlluminationSummary } from '../domain/illumination.js';
 import { MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { AnalysisParams } from '../domain/params.js';
 import { SlideFormat, SlideMetadata } from '../domain/slide.js';
@@ -34,6 +35,8 @@ export const StainRecord = z.object({
   i0: z.union([z.number(), z.tuple([z.number(), z.number(), z.number()]).readonly()]).optional(),
   /** e.g. "Macenko estimate degenerate; H-DAB defaults used" */
   note: z.string().optional(),
+  /** flat field and glass: whether glass anchored I0, the illumination range corrected (issue 10) */
+  illumination: IlluminationSummary.optional(),
 });
 export type StainRecord = z.infer<typeof StainRecord>;
 

@@ -15,13 +15,13 @@ describe('background I0 estimate', () => {
 
   it('clamps to 200 when there is no glass, and to 255 for saturated white', () => {
     const dark = new Uint8Array(3000).fill(120);
-    expect(estimateBackground(dark)).toEqual({ i0: [200, 200, 200], pixels: 1000, clamped: true });
+    expect(estimateBackground(dark)).toEqual({ i0: [200, 200, 200], pixels: 1000, clamped: true, lowestSum: 3 * 120 - 24 });
     const white = new Uint8Array(3000).fill(255);
-    expect(estimateBackground(white)).toEqual({ i0: [255, 255, 255], pixels: 1000, clamped: false });
+    expect(estimateBackground(white)).toEqual({ i0: [255, 255, 255], pixels: 1000, clamped: false, lowestSum: 765 - 24 });
   });
 
   it('falls back to 255 with too few pixels, and rejects a broken buffer', () => {
-    expect(estimateBackground(new Uint8Array(30).fill(230))).toEqual({ i0: [255, 255, 255], pixels: 0, clamped: false });
+    expect(estimateBackground(new Uint8Array(30).fill(230))).toEqual({ i0: [255, 255, 255], pixels: 0, clamped: false, lowestSum: 3 * 230 - 24 });
     expect(() => estimateBackground(new Uint8Array(4))).toThrow(/multiple of 3/);
   });
 });

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAB_LIGHT_ACCEPTANCE as A, LAB_LIGHT_SEED_BASE, evaluateLabLight, labLightFailures, type LabLightRow } from '../../src/eval/lab-light.js';
+import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
+
+// Issue 10 (illumination and tissue): held-out lab-realism slides, never used while tuning, as
+// JPEG / SVS files through the whole pipeline with each marker's parameters.
+const SEEDS = 12;
+let executor: TileExecutor;
+let rows: LabLightRow[];
+
+beforeAll(async () => {
+  executor = threadPoolExecutor(2);
+  rows = await evaluateLabLight(Array.from({ length: SEEDS }, (_, i) => LAB_LIGHT_SEED_BASE + i), { executor });
+}, 600_000);
+
+afterAll(async () => {
+  await executor?.close();
+});
+
+describe(`lab-light held-out slides (seeds ${LAB_LIGHT_SEED_BASE}–${LAB_LIGHT_SEED_BASE + SEEDS - 1})`, () => {
+  it('spans cell scenes and MHC-I / CD163 sections, with and without glass, stained and unstained', () => {
+    for (const kind of ['cells', 'MHC-I', 'CD163'] as const) {
+      const k = rows.filter((r) => r.kind === kind);
+      expect(k.some((r) => r.lab.wholeField), kind).toBe(true);
+      expect(k.some((r) => !r.lab.wholeField), kind).toBe(true);
+    }
+    expect(rows.some((r) => r.lab.wholeField && r.lab.unstained)).toBe(true);
+    expect(Math.max(...rows.map((r) => r.lab.gradient + r.lab.vignette))).toBeGreaterThan(0.06);
+  });
+
+  it('no slide fails: a whole-field section is tissue', () => {
+    for (const r of rows) expect(r.error, `${r.kind} seed ${r.seed}`).toBeUndefined();
+  });
+
+  it('glass is found exactly where the section leaves some', () => {
+    for (const r of rows) expect((r.illumination as { glass: boolean }).glass, `${r.kind} seed ${r.seed}`).toBe(!r.lab.wholeField);
+  });
+
+  it(`tissue area and density within ${A.tissueRelErr * 100}% / ${A.densityRelErr * 100}% of truth`, () => {
+    for (const r of rows) expect(labLightFailures(r), `${r.kind} seed ${r.seed}`).toEqual([]);
+  });
+});
