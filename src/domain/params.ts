@@ -194,6 +194,86 @@ export type Mhc1Params = z.infer<typeof Mhc1Params>;
  */
 export const MHC1_GRADE_UPPER_PCT = [10, 25, 50] as const;
 
+/**
+ * Automatic quality control (src/detect/qc/, issue 10 point 4; SCIENCE.md "Quality control").
+ * Decisions are made on square blocks of blockUm; every threshold below was tuned on synthetic
+ * lab-realism seeds < 100 (scratch runs of src/eval/qc.ts) and is checked on held-out seeds ≥ 4000.
+ * OD values are summed RGB optical density against the slide's I0.
+ */
+export const QcParams = z.object({
+  /** side of a QC block, µm: about one nucleus, so a block is small against every artefact (≥ 20 µm across) */
+  blockUm: z.number().positive().max(64).default(8),
+  /** a block is tissue (counted in the references and in the verdict) when this share of it reaches tissueOd */
+  tissueOd: z.number().nonnegative().default(0.08),
+  minTissueFraction: z.number().min(0).max(1).default(0.5),
+  /** light smoothing before gradients, µm: sensor noise off, nucleus edges kept */
+  smoothUm: z.number().nonnegative().default(0.5),
+  /** coarse smoothing, µm, whose gradient energy the fine one is compared with (focus) */
+  coarseUm: z.number().positive().default(1.5),
+  /**
+   * Out of focus: the fine/coarse gradient-energy ratio summed over the tissue blocks within
+   * focusVoteUm (in focus ≈ 2.4, blurred by σ ≥ 3 µm ≈ 1.1, from the Gaussian edge model), judged
+   * where the window's mean coarse energy reaches focusMinEnergy (flat stroma has no edge to
+   * judge); below focusRatio × the slide's median ratio, the block is blurred.
+   */
+  focusMinEnergy: z.number().nonnegative().default(0.00005),
+  focusRatio: z.number().positive().max(1).default(0.7),
+  focusVoteUm: z.number().nonnegative().default(16),
+  /**
+   * Folds: a block's floor (hematoxylin + DAB summed OD at the foldPercentile of its pixels, so
+   * nuclei do not count) at least foldRatio × the slide's median floor of tissue blocks; a fold
+   * doubles every concentration (factor 1.8–2.2), nuclei-rich blocks raise the mean, not the floor.
+   * Flagged groups smaller than foldMinUm2 are dropped (a fold is a band, not a speck).
+   */
+  foldPercentile: z.number().min(0).max(1).default(0.2),
+  foldRatio: z.number().positive().default(1.55),
+  foldMinUm2: z.number().nonnegative().default(400),
+  /**
+   * Pen: a pixel is ink when its summed OD reaches penMinOd and the share of its OD vector off the
+   * hematoxylin–DAB plane reaches penOffPlane (stained tissue < 0.05 even with 10° vector drift;
+   * blue/green/black inks ≥ 0.12); a block is pen when penBlockFraction of it is ink.
+   */
+  penMinOd: z.number().nonnegative().default(0.3),
+  penOffPlane: z.number().min(0).max(1).default(0.1),
+  penBlockFraction: z.number().min(0).max(1).default(0.2),
+  /**
+   * Freezing artefact (muscle only): a hole is a round bright spot, its smoothed OD at least
+   * iceContrast below the closing of radius iceRadiusUm (the surrounding fibre), area
+   * iceMinUm2–iceMaxUm2 (crystals 2–8 µm across); a block is ice when holes cover iceFraction of
+   * the window of iceWindowUm around it (planted regions: 8–20 % of fibre area; vessel lumens
+   * are single).
+   */
+  iceContrast: z.number().nonnegative().default(0.035),
+  iceRadiusUm: z.number().positive().default(5),
+  iceMinUm2: z.number().nonnegative().default(2),
+  iceMaxUm2: z.number().positive().default(60),
+  iceFraction: z.number().min(0).max(1).default(0.03),
+  iceWindowUm: z.number().positive().default(24),
+  /**
+   * Bubbles / debris: a rim pixel is dark (summed OD ≥ bubbleRimOd) and neutral (smallest channel
+   * OD ≥ bubbleNeutral × the largest: stains absorb one channel weakly, air/debris rims do not);
+   * regions the rim encloses, of at least bubbleMinUm2, whose blocks are flat (OD s.d. ≤
+   * bubbleFlatSd) are bubbles.
+   */
+  bubbleRimOd: z.number().nonnegative().default(0.6),
+  bubbleNeutral: z.number().min(0).max(1).default(0.7),
+  bubbleMinUm2: z.number().nonnegative().default(200),
+  bubbleFlatSd: z.number().nonnegative().default(0.02),
+  /**
+   * Flagged masks grow by this, µm: an artefact's edge (blur blend, fold shoulder, bubble rim)
+   * is changed tissue the block rule cuts
+   */
+  dilateUm: z.number().nonnegative().default(8),
+  /**
+   * Verdict: 'review' when more than reviewPct % of the tissue is excluded (issue 10); 'fail' when
+   * more than failPct % is (own choice: with under half the tissue left, the scores describe a
+   * minority of the section and a reader must recut or rescan, not just look).
+   */
+  reviewPct: z.number().min(0).max(100).default(30),
+  failPct: z.number().min(0).max(100).default(50),
+});
+export type QcParams = z.infer<typeof QcParams>;
+
 export const AnalysisParams = z.object({
   /** µm/px the analysis runs at; the slide level closest to it is read */
   targetMpp: z.number().positive().max(100).default(0.5),
@@ -331,6 +411,8 @@ export const AnalysisParams = z.object({
     .prefault({}),
   /** MHC class I fibre positivity and pattern (src/score/mhc1.ts) */
   mhc1: Mhc1Params.prefault({}),
+  /** automatic quality control: artefacts excluded from the scores (src/detect/qc/) */
+  qc: QcParams.prefault({}),
 });
 export type AnalysisParams = z.infer<typeof AnalysisParams>;
 export type AnalysisParamsInput = z.input<typeof AnalysisParams>;
