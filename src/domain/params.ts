@@ -217,7 +217,7 @@ export const QcParams = z.object({
    * judge); below focusRatio × the slide's median ratio, the block is blurred.
    */
   focusMinEnergy: z.number().nonnegative().default(0.00005),
-  focusRatio: z.number().positive().max(1).default(0.7),
+  focusRatio: z.number().positive().max(1).default(0.6),
   focusVoteUm: z.number().nonnegative().default(16),
   /**
    * Folds: a block's floor (hematoxylin + DAB summed OD at the foldPercentile of its pixels, so
@@ -226,8 +226,8 @@ export const QcParams = z.object({
    * Flagged groups smaller than foldMinUm2 are dropped (a fold is a band, not a speck).
    */
   foldPercentile: z.number().min(0).max(1).default(0.2),
-  foldRatio: z.number().positive().default(1.55),
-  foldMinUm2: z.number().nonnegative().default(400),
+  foldRatio: z.number().positive().default(1.7),
+  foldMinUm2: z.number().nonnegative().default(600),
   /**
    * Pen: a pixel is ink when its summed OD reaches penMinOd and the share of its OD vector off the
    * hematoxylin–DAB plane reaches penOffPlane (stained tissue < 0.05 even with 10° vector drift;
@@ -237,28 +237,29 @@ export const QcParams = z.object({
   penOffPlane: z.number().min(0).max(1).default(0.1),
   penBlockFraction: z.number().min(0).max(1).default(0.2),
   /**
-   * Freezing artefact (muscle only): a hole is a round bright spot, its smoothed OD at least
-   * iceContrast below the closing of radius iceRadiusUm (the surrounding fibre), area
+   * Freezing artefact (muscle only): a hole is a round glass-bright spot (smoothed OD ≤ iceMaxOd:
+   * glass reads ≤ ~0.08 under ±6 % vignetting), at least iceContrast below the closing of radius iceRadiusUm (the surrounding fibre), area
    * iceMinUm2–iceMaxUm2 (crystals 2–8 µm across); a block is ice when holes cover iceFraction of
    * the window of iceWindowUm around it (planted regions: 8–20 % of fibre area; vessel lumens
    * are single).
    */
+  iceMaxOd: z.number().nonnegative().default(0.1),
   iceContrast: z.number().nonnegative().default(0.035),
   iceRadiusUm: z.number().positive().default(5),
   iceMinUm2: z.number().nonnegative().default(2),
   iceMaxUm2: z.number().positive().default(60),
-  iceFraction: z.number().min(0).max(1).default(0.03),
+  iceFraction: z.number().min(0).max(1).default(0.05),
   iceWindowUm: z.number().positive().default(24),
   /**
    * Bubbles / debris: a rim pixel is dark (summed OD ≥ bubbleRimOd) and neutral (smallest channel
    * OD ≥ bubbleNeutral × the largest: stains absorb one channel weakly, air/debris rims do not);
-   * regions the rim encloses, of at least bubbleMinUm2, whose blocks are flat (OD s.d. ≤
-   * bubbleFlatSd) are bubbles.
+   * regions the rim encloses, of at least bubbleMinUm2, that are flat (s.d. of their smoothed OD
+   * ≤ bubbleFlatSd) are bubbles.
    */
   bubbleRimOd: z.number().nonnegative().default(0.6),
   bubbleNeutral: z.number().min(0).max(1).default(0.7),
   bubbleMinUm2: z.number().nonnegative().default(200),
-  bubbleFlatSd: z.number().nonnegative().default(0.02),
+  bubbleFlatSd: z.number().nonnegative().default(0.1),
   /**
    * Flagged masks grow by this, µm: an artefact's edge (blur blend, fold shoulder, bubble rim)
    * is changed tissue the block rule cuts

@@ -6,10 +6,10 @@
  */
 import type { QcParams } from '../../domain/params.js';
 import { componentStats, ComponentLabeller } from '../../image/label.js';
-import type { BlockGrid, QcBlockStats } from './blocks.js';
+import type { BlockGrid } from './blocks.js';
 import type { QcPlanes } from './planes.js';
 
-export function bubbleMask(pl: QcPlanes, g: BlockGrid, st: QcBlockStats, mpp: number, p: QcParams): Uint8Array {
+export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): Uint8Array {
   const { width: w, height: h, smooth, neutrality } = pl;
   const n = w * h;
   const open = new Uint8Array(n);
@@ -24,17 +24,20 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, st: QcBlockStats, mpp: nu
     const touches = cs.x0[l] === 0 || cs.y0[l] === 0 || cs.x1[l] === w - 1 || cs.y1[l] === h - 1;
     if (!touches && cs.area[l] >= minPx) interior[l] = 1;
   }
-  // flatness of each enclosed region: mean block s.d. over its blocks
-  const sdSum = new Float64Array(count + 1);
-  const sdN = new Float64Array(count + 1);
+  // flatness of each enclosed region: the s.d. of its smoothed OD (tissue has texture; the film over a bubble has none)
+  const sum = new Float64Array(count + 1);
+  const sum2 = new Float64Array(count + 1);
   for (let q = 0; q < n; q++) {
     const l = labels[q];
     if (!interior[l]) continue;
-    const x = q % w, y = (q - x) / w;
-    sdSum[l] += st.sd[Math.floor(y / g.blockPx) * g.cols + Math.floor(x / g.blockPx)];
-    sdN[l]++;
+    sum[l] += smooth[q];
+    sum2[l] += smooth[q] * smooth[q];
   }
-  for (let l = 1; l <= count; l++) if (interior[l] && sdSum[l] / sdN[l] > p.bubbleFlatSd) interior[l] = 0;
+  for (let l = 1; l <= count; l++) {
+    if (!interior[l]) continue;
+    const m = sum[l] / cs.area[l];
+    if (Math.sqrt(Math.max(0, sum2[l] / cs.area[l] - m * m)) > p.bubbleFlatSd) interior[l] = 0;
+  }
   const share = new Float32Array(g.cols * g.rows);
   for (let q = 0; q < n; q++) {
     if (!interior[labels[q]]) continue;

@@ -21,7 +21,7 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
   mm.run(closed, closed, w, h, r, 'x', 'min');
   mm.run(closed, closed, w, h, r, 'y', 'min');
   const spot = new Uint8Array(n);
-  for (let q = 0; q < n; q++) if (closed[q] - smooth[q] >= p.iceContrast) spot[q] = 1;
+  for (let q = 0; q < n; q++) if (smooth[q] <= p.iceMaxOd && closed[q] - smooth[q] >= p.iceContrast) spot[q] = 1;
   const labels = new Int32Array(n);
   const count = new ComponentLabeller().label(spot, w, h, labels, 8);
   const st = componentStats(labels, w, h, count);

@@ -48,6 +48,6 @@ export function qcTile(input: QcTileInput, p: QcParams): QcTileResult {
     blockUm: blockPx * mpp,
     blockPx,
     stats,
-    masks: { pen: penMask(pl, g, p), ice: input.muscle ? iceMask(pl, g, mpp, p) : null, bubble: bubbleMask(pl, g, stats, mpp, p) },
+    masks: { pen: penMask(pl, g, p), ice: input.muscle ? iceMask(pl, g, mpp, p) : null, bubble: bubbleMask(pl, g, mpp, p) },
   };
 }
