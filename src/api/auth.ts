@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Role, TokenStore } from '../store/token-store.js';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../errors/index.js';
 
 /**
  * Who may do what (one role per token; admin implies every role):

@@ -1,11 +1,4 @@
-import { BiopsyQuantError } from '../domain/errors.js';
-
-/** A request the API refused, or a server that could not be reached; the message says which. */
-export class ApiClientError extends BiopsyQuantError {
-  constructor(message: string, readonly status?: number) {
-    super('API', message);
-  }
-}
+import { ApiClientError } from '../errors/index.js';
 
 export interface ApiTarget {
   /** e.g. http://127.0.0.1:8080 */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apiFetch, ApiClientError, type ApiTarget } from './client.js';
+import { ApiClientError } from '../errors/index.js';
+import { apiFetch, type ApiTarget } from './client.js';
 import { readEvents } from './event-stream.js';
 import type { BatchJson } from './schemas.js';
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AnalysisParamsOverrides } from '../domain/params.js';
+import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import { SlideScores } from '../domain/scores.js';
+import { BiopsyKey, MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { MarkerScores } from '../score/marker-scores.js';
 import { Role } from '../store/token-store.js';
@@ -67,17 +69,25 @@ export const Submitted = z.object({ batchId: z.number().int(), slides: z.number(
 export const ScoreQuery = z
   .object({
     patient: z.string().min(1).max(64).optional(),
-    marker: z.string().min(1).max(32).optional(),
-    timepoint: z.string().min(1).max(32).optional(),
+    /** any spelling of a marker or timepoint finds the slides stored under its canonical name */
+    marker: MarkerLabel.optional(),
+    timepoint: TimepointLabel.optional(),
     slide: z.coerce.number().int().positive().optional(),
     /** `<patient>:<timepoint>`: one biopsy is one patient's sample at one timepoint */
-    biopsy: z
-      .string()
-      .regex(/^.+:[^:]+$/, 'must be <patient>:<timepoint>')
-      .optional(),
+    biopsy: BiopsyKey.optional(),
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
+
+/** SlideScores with each field's unit, meaning and CSV column from the score fields table, for the OpenAPI document. */
+const DescribedSlideScores = SlideScores.extend(
+  Object.fromEntries(
+    SCORE_FIELDS.flatMap((f) => {
+      const key = slideScoreKey(f) as keyof SlideScores | undefined;
+      return key ? [[key, SlideScores.shape[key].describe(`${f.description} (${f.unit}); CSV column ${f.csv}`)]] : [];
+    }),
+  ),
+) as unknown as typeof SlideScores;
 
 export const ScoreJson = z.object({
   analysisId: z.number().int(),
@@ -99,7 +109,7 @@ export const ScoreJson = z.object({
   codeVersion: z.string(),
   modelId: z.string().nullable(),
   computedAt: z.string().describe('ISO 8601'),
-  scores: SlideScores,
+  scores: DescribedSlideScores,
   markerScores: MarkerScores.nullable().describe("the muscle-specific scores the slide's marker runs (CD163, infiltrates, IL-1, MHC-I); null when none were computed"),
 });
 export type ScoreJson = z.infer<typeof ScoreJson>;

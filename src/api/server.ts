@@ -1,6 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type RawServerDefault } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -9,7 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { BiopsyQuantError } from '../domain/errors.js';
+import { CohortImportError, httpStatusOf } from '../errors/index.js';
 import { createLogger } from '../runtime/log.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import type { ApiDeps } from './deps.js';
@@ -19,6 +19,7 @@ import { cohortRoutes } from './routes/cohort.js';
 import { compareRoutes } from './routes/compare.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
+import { scoreFieldRoutes } from './routes/score-fields.js';
 import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -27,11 +28,6 @@ import { viewerRoutes } from './routes/viewer.js';
 export type { ApiDeps } from './deps.js';
 
 export type ApiServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
-};
 
 /** "body.slides.0.file" from the validator's context and JSON pointer, so a 400 names the field. */
 function fieldName(context: string | undefined, instancePath: string): string {
@@ -51,18 +47,18 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({ field: fieldName(err.validationContext, v.instancePath), message: v.message ?? 'invalid' }));
-      return reply.code(400).send({ statusCode: 400, error: STATUS_TEXT[400], message: issues.map((i) => `${i.field}: ${i.message}`).join('; ') });
+      return reply.code(400).send({ statusCode: 400, error: STATUS_CODES[400], message: issues.map((i) => `${i.field}: ${i.message}`).join('; ') });
     }
-    let status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    const status = httpStatusOf(err);
     let message = err.message;
     if (err.code === 'FST_REQ_FILE_TOO_LARGE') message = `upload is larger than the limit of ${deps.config.MAX_UPLOAD_BYTES} bytes (MAX_UPLOAD_BYTES)`;
-    // typed domain errors (bad path, bad metadata) are the client's to fix
-    if (err instanceof BiopsyQuantError && status === 500) status = 400;
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       message = 'internal error; see the server log';
     }
-    return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message });
+    const body = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+    // every problem of a refused cohort import, so a client can show them row by row
+    return reply.code(status).send(err instanceof CohortImportError ? { ...body, issues: err.issues } : body);
   });
 
   await app.register(fastifySwagger, {
@@ -82,6 +78,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(uploadRoutes(deps));
   await app.register(batchEventRoutes(deps));
   await app.register(scoreRoutes(deps));
+  await app.register(scoreFieldRoutes());
   await app.register(tokenRoutes(deps));
   await app.register(viewerRoutes(deps));
   await app.register(cohortRoutes(deps));

@@ -1,13 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BiopsyQuantError } from '../domain/errors.js';
-
-/** A submitted slide path that is unsafe or unusable; the API answers 400 with this message. */
-export class SlidePathError extends BiopsyQuantError {
-  constructor(message: string) {
-    super('SLIDE_PATH', message);
-  }
-}
+import { SlidePathError } from '../errors/index.js';
 
 /** The real path of SLIDES_ROOT, so prefix checks compare like with like when the root is itself a link. */
 export async function realSlidesRoot(root: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { AnalysisParams, type AnalysisParamsInput } from '../domain/params.js';
 
 export interface AnalysisCliOptions {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { addAnalysisOptions, paramsFromOptions, type AnalysisCliOptions } from './analysis-options.js';
 import { openRunContext } from './open-run-context.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CompareRequest, runComparison } from '../cohort/compare-request.js';
 import { researchRows } from '../cohort/research-rows.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { withCohortStore, type StoreCliOptions } from './cohort-store.js';
 import { comparisonTableText } from './comparison-table.js';
 

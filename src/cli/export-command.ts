@@ -5,7 +5,7 @@ import { writeQupathGeoJson } from '../cohort/export-geojson.js';
 import { scoresToCsv, scoresToJson } from '../cohort/export-scores.js';
 import { analysisGeoJsonSource, researchExportRows } from '../cohort/research-exports.js';
 import { researchRows } from '../cohort/research-rows.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { withCohortStore, type StoreCliOptions } from './cohort-store.js';
 
 interface ExportOptions extends StoreCliOptions {

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatIssue } from '../cohort/import-error.js';
+import { formatIssue, MetadataError, StoreInputError } from '../errors/index.js';
 import { parseCohort, type CohortSources } from '../cohort/import.js';
-import { MetadataError } from '../domain/errors.js';
-import { StoreError } from '../store/store-error.js';
 import { withCohortStore, type StoreCliOptions } from './cohort-store.js';
 
 type TableName = keyof CohortSources;
@@ -51,7 +49,7 @@ export function registerImport(program: Command): void {
         summary = await withCohortStore(o, (store) => store.importCohort(parsed.cohort));
       } catch (err) {
         // the store's own checks (e.g. a slide whose biopsy is in no file given): refused as a whole, like a bad row
-        if (!(err instanceof StoreError)) throw err;
+        if (!(err instanceof StoreInputError)) throw err;
         process.stderr.write(`${err.message}\n`);
         process.exitCode = 1;
         return;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { errorMessage } from '../domain/errors.js';
+import { errorMessage } from '../errors/index.js';
 import { registerAnalyze } from './analyze-command.js';
 import { registerCompare } from './compare-command.js';
 import { registerDemo } from './demo-command.js';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../runtime/config.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { inlineExecutor, threadPoolExecutor, type TileExecutor } from '../pipeline/executor.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { apiFetch, apiTarget } from '../api/client.js';
-import type { ScoreJson } from '../api/schemas.js';
-import { MetadataError } from '../domain/errors.js';
+import { ScoreQuery, type ScoreJson } from '../api/schemas.js';
+import { MetadataError } from '../errors/index.js';
 import { addApiOptions, type ApiCliOptions } from './status-command.js';
 
 interface ScoresOptions extends ApiCliOptions {
@@ -29,6 +29,19 @@ function scoresTable(rows: ScoreJson[]): string {
   return table.toString();
 }
 
+/**
+ * The query string of `GET /scores` for the options, checked and made canonical by the API's own
+ * schema ('--marker CD-163' asks for CD163), so a bad filter is refused here with the same message.
+ */
+export function scoresQuery(o: Pick<ScoresOptions, 'patient' | 'marker' | 'timepoint' | 'slide' | 'biopsy' | 'format'>): URLSearchParams {
+  const { patient, marker, timepoint, slide, biopsy } = o;
+  const parsed = ScoreQuery.safeParse({ patient, marker, timepoint, slide, biopsy, format: o.format === 'csv' ? 'csv' : 'json' });
+  if (!parsed.success) throw new MetadataError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(parsed.data)) if (value !== undefined) query.set(key, String(value));
+  return query;
+}
+
 export function registerScores(program: Command): void {
   const cmd = program
     .command('scores')
@@ -41,10 +54,7 @@ export function registerScores(program: Command): void {
     .option('--format <f>', 'table, csv or json', 'table');
   addApiOptions(cmd).action(async (o: ScoresOptions) => {
     if (!['table', 'csv', 'json'].includes(o.format)) throw new MetadataError(`--format must be table, csv or json (got "${o.format}")`);
-    const query = new URLSearchParams();
-    for (const key of ['patient', 'marker', 'timepoint', 'slide', 'biopsy'] as const) if (o[key] !== undefined) query.set(key, o[key]);
-    query.set('format', o.format === 'csv' ? 'csv' : 'json');
-    const res = await apiFetch(apiTarget(o), `/scores?${query}`);
+    const res = await apiFetch(apiTarget(o), `/scores?${scoresQuery(o)}`);
     if (o.format === 'csv') process.stdout.write(await res.text());
     else if (o.format === 'json') process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`);
     else process.stdout.write(`${scoresTable((await res.json()) as ScoreJson[])}\n`);

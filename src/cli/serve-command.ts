@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { queueBatchService } from '../api/queue-batch-service.js';
 import { buildServer } from '../api/server.js';
 import { loadConfig } from '../runtime/config.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { openService } from '../service/open-service.js';
 import { submitBatch } from '../service/submit.js';
 import { TokenStore } from '../store/token-store.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { apiJson, apiTarget } from '../api/client.js';
 import type { BatchJson } from '../api/schemas.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 
 export interface ApiCliOptions {
   url?: string;

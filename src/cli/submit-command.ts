@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import { apiJson, apiTarget, type ApiTarget } from '../api/client.js';
 import { followBatch } from '../api/follow-batch.js';
 import type { BatchJson } from '../api/schemas.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { Manifest } from '../domain/manifest.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { addApiOptions, batchTable, type ApiCliOptions } from './status-command.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { makeMuscleScene, muscleTruthOf, writeMuscleSlide, MUSCLE_MARKERS, type MuscleMarker } from '../synthetic/muscle/index.js';
 import { ARTEFACT_TYPES, drawLabRealism, labCellOptions, labMuscleOptions, type ArtefactType, type RealismOptionsInput } from '../synthetic/realism/index.js';
 import { makeScene } from '../synthetic/scene.js';

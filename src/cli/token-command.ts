@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { loadConfig } from '../runtime/config.js';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import { openStore } from '../store/open-store.js';
 import { SqlStore } from '../store/sql-store.js';
 import { Role, TokenStore } from '../store/token-store.js';

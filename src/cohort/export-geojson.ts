@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { v5 as uuidV5 } from 'uuid';
 import { z } from 'zod';
 import { Detection, FibreRecord } from '../domain/detection.js';
-import { AnalysisError, MetadataError } from '../domain/errors.js';
+import { AnalysisError, MetadataError } from '../errors/index.js';
 import { isMhc1Positive } from '../score/mhc1.js';
 
 /**

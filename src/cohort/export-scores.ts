@@ -1,13 +1,15 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { biopsyOf } from '../domain/biopsy.js';
+import { MetadataError } from '../errors/index.js';
+import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import type { SlideScores } from '../domain/scores.js';
-import { MetadataError } from '../domain/errors.js';
 import type { ScoreRow } from '../store/store.js';
+import { csvText } from './csv-text.js';
 
 /**
- * One slide's scores in a cohort: who, when, which stain, which slide, named scores (units in the
- * names, e.g. `h_score_0_300`), and the patient's IMACS responder status when known.
+ * One slide's scores in a cohort: who, when, which stain, which slide, named scores (score field
+ * names, e.g. `hScore`; the CSV names their columns as the score fields table says, e.g.
+ * `h_score_0_300`), and the patient's IMACS responder status when known.
  * A score that is undefined for this slide (NaN, e.g. a fraction of zero fibres) is written as null.
  */
 export const ScoreExportRow = z.object({
@@ -45,33 +47,34 @@ export function scoreNamesOf(rows: readonly ScoreExportRow[]): string[] {
   return [...names];
 }
 
+const CSV_NAME = new Map(SCORE_FIELDS.map((f) => [f.name, f.csv]));
+
+/** A score's CSV column: the score field's CSV name (src/domain/score-fields.ts), other names as they are. */
+export function csvColumnOf(scoreName: string): string {
+  return CSV_NAME.get(scoreName) ?? scoreName;
+}
+
 /**
- * RFC 4180 CSV: header, one record per row, CRLF, fields with `,` `"` CR or LF quoted. Same rules
- * as the API's scores CSV (src/api/scores-csv.ts): text starting with = + - @ TAB CR gets a leading
- * apostrophe so a spreadsheet does not run it; numbers (negative ones too) are written as JavaScript
- * prints them; missing or undefined values are empty cells. `responder` is true / false / empty.
+ * CSV (src/cohort/csv-text.ts: RFC 4180, formula guard): header, one record per row. Score
+ * columns are named as in the API's scores CSV; `responder` is true / false / empty.
  */
 export function scoresToCsv(input: readonly ScoreExportRowInput[], options: { scoreNames?: readonly string[] } = {}): string {
   const rows = parseScoreExportRows(input);
   const scoreNames = options.scoreNames ?? scoreNamesOf(rows);
-  for (const name of scoreNames) {
-    if ((ID_COLUMNS as readonly string[]).includes(name) || name === RESPONDER_COLUMN) {
-      throw new MetadataError(`score export: score name "${name}" collides with the column of the same name`);
-    }
-  }
-  const header = [...ID_COLUMNS, ...scoreNames, RESPONDER_COLUMN];
+  const columns = scoreNames.map(csvColumnOf);
+  const taken = new Map<string, string>([...ID_COLUMNS, RESPONDER_COLUMN].map((c) => [c, 'the column']));
+  columns.forEach((column, i) => {
+    const other = taken.get(column);
+    if (other !== undefined) throw new MetadataError(`score export: score name "${scoreNames[i]}" collides with ${other} of the same name`);
+    taken.set(column, `score "${scoreNames[i]}"`);
+  });
+  const header = [...ID_COLUMNS, ...columns, RESPONDER_COLUMN];
   const records = rows.map((r) => [
     r.patient, r.timepoint, biopsyOf(r.patient, r.timepoint), r.marker, r.slide,
     ...scoreNames.map((name) => r.scores[name] ?? null),
     r.responder ?? null,
   ]);
-  return stringify([header, ...records], {
-    record_delimiter: 'windows',
-    // csv-stringify stops quoting CR/LF once a record delimiter is given; RFC 4180 needs them quoted.
-    quote_record_delimiter: true,
-    escape_formulas: true,
-    cast: { boolean: (b) => String(b) },
-  });
+  return csvText(header, records);
 }
 
 /** The validated rows as a JSON array (NaN scores as null, since JSON has no NaN). */
@@ -79,25 +82,11 @@ export function scoresToJson(input: readonly ScoreExportRowInput[]): string {
   return `${JSON.stringify(parseScoreExportRows(input), null, 2)}\n`;
 }
 
-/** Score columns taken from a stored analysis, with the API CSV's names (units in the names). */
-export const STORED_SCORE_NAMES: Record<keyof SlideScores, string> = {
-  tissueAreaMm2: 'tissue_area_mm2',
-  cells: 'cells',
-  cellsPerMm2: 'cells_per_mm2',
-  positiveCells: 'positive_cells',
-  positiveCellsPerMm2: 'positive_cells_per_mm2',
-  pctNegative: 'pct_negative_cells',
-  pct1: 'pct_1plus_cells',
-  pct2: 'pct_2plus_cells',
-  pct3: 'pct_3plus_cells',
-  pctPositive: 'pct_positive_cells',
-  hScore: 'h_score_0_300',
-  allredProportion: 'allred_proportion_0_5',
-  allredIntensity: 'allred_intensity_0_3',
-  allred: 'allred_0_8',
-  pctPositiveArea: 'pct_positive_area',
-  pixelHScore: 'pixel_h_score_0_300',
-};
+/** The stored SlideScores fields by score field name. */
+const STORED = SCORE_FIELDS.flatMap((f) => {
+  const key = slideScoreKey(f);
+  return key === undefined ? [] : [{ name: f.name, key: key as keyof SlideScores }];
+});
 
 /**
  * Stored analyses as export rows (slide = its path), responder status looked up by patient.
@@ -116,7 +105,7 @@ export function scoreExportRowsFromStore(
       continue;
     }
     const scores: Record<string, number> = {};
-    for (const [key, name] of Object.entries(STORED_SCORE_NAMES)) scores[name] = r.scores[key as keyof SlideScores];
+    for (const { name, key } of STORED) scores[name] = r.scores[key];
     rows.push({ patient: r.patient, timepoint: r.timepoint, marker: r.marker, slide: r.path, scores, responder: responders.get(r.patient) ?? null });
   }
   return { rows: parseScoreExportRows(rows), skipped };

@@ -1,4 +1,4 @@
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 import type { Timepoint } from '../domain/biopsy.js';
 import { CORE_MEASURES, type MeasureId, type Visit } from '../domain/outcome.js';
 

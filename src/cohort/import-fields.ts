@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Biopsy, BiopsySlide, IsoDate, MarkerName, TIMEPOINTS, type Timepoint } from '../domain/biopsy.js';
+import { Biopsy, BiopsySlide, findTimepoint, IsoDate, MarkerName, TIMEPOINTS } from '../domain/biopsy.js';
 import { MEASURES, Visit, measureRange, type MeasureSpec } from '../domain/outcome.js';
 import { Diagnosis, Patient, Pseudonym } from '../domain/patient.js';
 
@@ -58,23 +58,8 @@ function numberColumn(spec: MeasureSpec): Column {
 const pseudonym = (name: string) =>
   fromSchema(name, Pseudonym, () => 'expected a pseudonym (letters, digits, . _ -, at least one digit, no spaces), not a name; value not shown');
 
-const TIMEPOINT_SPELLINGS: Record<string, Timepoint> = {
-  baseline: 'baseline',
-  month0: 'baseline',
-  m0: 'baseline',
-  month6: 'month-6',
-  m6: 'month-6',
-  month12: 'month-12',
-  m12: 'month-12',
-};
-
-/** The study timepoint a spelling names ('M6', 'month 6', 'month-6' …), or undefined. */
-export function canonicalTimepoint(raw: string): Timepoint | undefined {
-  return TIMEPOINT_SPELLINGS[raw.toLowerCase().replace(/[^a-z0-9]/g, '')];
-}
-
 const timepoint = column('timepoint', true, (raw) => {
-  const tp = typeof raw === 'string' ? canonicalTimepoint(raw) : undefined;
+  const tp = typeof raw === 'string' ? findTimepoint(raw) : undefined;
   return tp ? { ok: true, value: tp } : { ok: false, message: `expected one of ${TIMEPOINTS.join(', ')}, got ${shown(raw)}` };
 });
 

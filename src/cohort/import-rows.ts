@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import type { ImportIssue } from './import-error.js';
+import type { ImportIssue } from '../errors/index.js';
 
 /** A record as read from a file, before validation: column name → raw cell (string, or JSON value). */
 export interface RawRow {

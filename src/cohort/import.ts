@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Biopsy, BiopsySlide } from '../domain/biopsy.js';
+import { biopsyOf, biopsySlideOf, type Biopsy, type BiopsySlide } from '../domain/biopsy.js';
 import type { Visit } from '../domain/outcome.js';
 import type { Patient } from '../domain/patient.js';
-import { CohortImportError, type ImportIssue } from './import-error.js';
+import { CohortImportError, type ImportIssue } from '../errors/index.js';
 import { BIOPSIES, PATIENTS, SLIDES, VISITS, type TableSpec } from './import-fields.js';
 import { columnKey, readTable } from './import-rows.js';
 
@@ -127,13 +127,13 @@ export function parseCohort(input: CohortSources): CohortImport {
   duplicates(patients, (p) => p.pseudonym, 'pseudonym', (p) => `pseudonym ${p.pseudonym}`, issues);
   const ids = new Set(patients.records.map((r) => r.value.pseudonym));
   const pf = sources.patients.name;
-  const biopsyKey = (v: { patient: string; timepoint: string }) => `${v.patient}\u0000${v.timepoint}`;
+  const biopsyKey = (v: { patient: string; timepoint: string }) => biopsyOf(v.patient, v.timepoint);
 
   knownPatients(biopsies, ids, pf, issues);
   duplicates(biopsies, biopsyKey, 'timepoint', (b) => `biopsy of ${b.patient} at ${b.timepoint}`, issues);
 
   knownPatients(slides, ids, pf, issues);
-  duplicates(slides, (s) => `${biopsyKey(s)}\u0000${s.marker}`, 'marker', (s) => `marker ${s.marker} for the biopsy of ${s.patient} at ${s.timepoint}`, issues);
+  duplicates(slides, (s) => biopsySlideOf(s.patient, s.timepoint, s.marker), 'marker', (s) => `marker ${s.marker} for the biopsy of ${s.patient} at ${s.timepoint}`, issues);
   if (sources.biopsies) {
     const biopsyKeys = new Set(biopsies.records.map((r) => biopsyKey(r.value)));
     for (const { row, value } of slides.records) {

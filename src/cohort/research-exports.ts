@@ -1,5 +1,5 @@
 import type { Detection } from '../domain/detection.js';
-import { MetadataError } from '../domain/errors.js';
+import { NotFoundError } from '../errors/index.js';
 import type { Store } from '../store/store.js';
 import type { ExportFibre, QupathExportOptions } from './export-geojson.js';
 import type { ScoreExportRowInput } from './export-scores.js';
@@ -33,14 +33,14 @@ export interface AnalysisGeoJsonSource {
 /**
  * What a QuPath GeoJSON export of one finished analysis needs: its detections and fibres (µm,
  * level-0) and the slide's level-0 µm/px from the slide row, which turns them into QuPath's
- * level-0 pixels whatever level the analysis ran at. MetadataError (naming the analysis) when
+ * level-0 pixels whatever level the analysis ran at. NotFoundError (naming the analysis) when
  * there is no such analysis or it has not finished.
  */
 export async function analysisGeoJsonSource(store: Store, analysisId: number): Promise<AnalysisGeoJsonSource> {
   const a = await store.getAnalysis(analysisId);
-  if (!a) throw new MetadataError(`analysis ${analysisId} not found`);
+  if (!a) throw new NotFoundError(`analysis ${analysisId} not found`);
   const row = (await store.listScores({ slideId: a.slideId })).find((r) => r.analysisId === analysisId);
-  if (!row) throw new MetadataError(`analysis ${analysisId} is ${a.status}, not finished: nothing to export`);
+  if (!row) throw new NotFoundError(`analysis ${analysisId} is ${a.status}, not finished: nothing to export`);
   // one read gives cells and fibres, both in tile order
   const tiles = await store.getTileResults(analysisId);
   return {

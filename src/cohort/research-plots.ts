@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Timepoint } from '../domain/biopsy.js';
-import { MetadataError } from '../domain/errors.js';
+import { NotFoundError } from '../errors/index.js';
 import { MeasureId, measureSpec } from '../domain/outcome.js';
 import { correlation } from './compare.js';
 import type { ScoreRow } from './compare-schemas.js';
@@ -27,7 +27,7 @@ const scoreLabel = (marker: string, score: string) => `${marker} ${score} (${sco
 /**
  * One cohort plot (src/cohort/plots) from the research rows: the paired slope chart per patient,
  * the responder box plot at one timepoint, or score vs outcome with the Spearman ρ and p of the
- * same correlation GET /compare reports. MetadataError when the store has nothing to draw.
+ * same correlation GET /compare reports. NotFoundError when the store has nothing to draw.
  */
 export function researchPlotSvg(research: Pick<ResearchRows, 'scores' | 'outcomes'>, input: PlotRequest): string {
   const r = PlotRequest.parse(input);
@@ -39,19 +39,19 @@ export function researchPlotSvg(research: Pick<ResearchRows, 'scores' | 'outcome
         const f = later.get(patient);
         return f ? [{ patient, baseline: b.value, followUp: f.value, responder: b.responder ?? null }] : [];
       });
-      if (patients.length === 0) throw new MetadataError(`no patient has ${r.marker} ${r.score} at both ${r.from} and ${r.to}`);
+      if (patients.length === 0) throw new NotFoundError(`no patient has ${r.marker} ${r.score} at both ${r.from} and ${r.to}`);
       return slopeChartSvg({ title: `${r.marker} ${r.score}, ${r.from} → ${r.to}`, scoreLabel: label, baselineLabel: r.from, followUpLabel: r.to, patients });
     }
     case 'box': {
       const points = [...at(research.scores, r.marker, r.score, r.timepoint).values()]
         .filter((s) => s.responder !== undefined)
         .map((s) => ({ patient: s.patient, value: s.value, responder: s.responder! }));
-      if (points.length === 0) throw new MetadataError(`no patient of known IMACS response has ${r.marker} ${r.score} at ${r.timepoint}`);
+      if (points.length === 0) throw new NotFoundError(`no patient of known IMACS response has ${r.marker} ${r.score} at ${r.timepoint}`);
       return boxPlotSvg({ title: `${r.marker} ${r.score} at ${r.timepoint}, responders vs non-responders`, scoreLabel: label, points });
     }
     case 'scatter': {
       const row = correlation(research.scores, research.outcomes, { marker: r.marker, score: r.score, timepoint: r.timepoint, measure: r.outcome, at: r.at, changeFrom: r.changeFrom });
-      if (row.effectSize === null || row.p === null) throw new MetadataError(`no Spearman ρ for ${r.marker} ${r.score} vs ${r.outcome}: ${row.method}`);
+      if (row.effectSize === null || row.p === null) throw new NotFoundError(`no Spearman ρ for ${r.marker} ${r.score} vs ${r.outcome}: ${row.method}`);
       const measure = (tp: string) => new Map(research.outcomes.filter((o) => o.measure === r.outcome && o.timepoint === tp).map((o) => [o.patient, o.value]));
       const later = measure(r.at);
       const earlier = r.changeFrom ? measure(r.changeFrom) : null;

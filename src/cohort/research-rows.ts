@@ -1,9 +1,8 @@
-import { Timepoint, TIMEPOINTS } from '../domain/biopsy.js';
-import { findMarker } from '../domain/marker.js';
+import { biopsySlideOf, Timepoint, TIMEPOINTS } from '../domain/biopsy.js';
+import { MarkerId } from '../domain/marker.js';
 import type { ScoreRow as StoredScoreRow, Store, StoredCohort } from '../store/store.js';
 import { outcomeRows, withResponders } from './compare-inputs.js';
 import type { OutcomeRow, ScoreRow } from './compare-schemas.js';
-import { canonicalTimepoint } from './import-fields.js';
 import { imacsResponders, type ImacsResult } from './imacs.js';
 import { expressedCall, scoreValues } from './score-catalogue.js';
 
@@ -28,7 +27,7 @@ export interface ResearchRows {
   outcomes: OutcomeRow[];
   /** IMACS improvement of every patient with visits at both timepoints */
   imacs: ImacsResult[];
-  /** the stored analyses each score row came from, keyed `patient timepoint marker` */
+  /** the stored analyses each score row came from, keyed by biopsySlideOf(patient, timepoint, marker) */
   analyses: Map<string, StoredScoreRow>;
   skipped: SkippedSlide[];
   cohort: StoredCohort;
@@ -37,16 +36,13 @@ export interface ResearchRows {
 const newer = (a: StoredScoreRow, b: StoredScoreRow) =>
   a.computedAt.getTime() !== b.computedAt.getTime() ? a.computedAt > b.computedAt : a.analysisId > b.analysisId;
 
-export function researchKey(patient: string, timepoint: string, marker: string): string {
-  return `${patient} ${timepoint} ${marker}`;
-}
-
 /**
  * The latest finished analysis per biopsy and marker. A slide names its biopsy through its
- * metadata (patient, timepoint, marker); the marker is reduced to its registry id so `CD-163`
- * and `CD163` are one stain. When a biopsy's marker was analysed more than once (re-run with
- * other parameters, or a re-scanned section) only the most recent result counts, so each
- * patient contributes one value per comparison.
+ * metadata (patient, timepoint, marker), stored under canonical names (src/domain/names.ts), so
+ * a marker or timepoint that is not the registry's or the study's is one the study does not
+ * know. When a biopsy's marker was analysed more than once (re-run with other parameters, or a
+ * re-scanned section) only the most recent result counts, so each patient contributes one value
+ * per comparison.
  */
 export function latestAnalyses(stored: readonly StoredScoreRow[]): { latest: Map<string, StoredScoreRow>; skipped: SkippedSlide[] } {
   const latest = new Map<string, StoredScoreRow>();
@@ -57,20 +53,17 @@ export function latestAnalyses(stored: readonly StoredScoreRow[]): { latest: Map
       skipped.push({ path: r.path, analysisId: r.analysisId, reason: `no ${missing.join(', ')} in the slide's metadata` });
       continue;
     }
-    const marker = findMarker(r.marker!);
-    if (!marker) {
+    if (!MarkerId.safeParse(r.marker).success) {
       skipped.push({ path: r.path, analysisId: r.analysisId, reason: `unknown marker '${r.marker}'` });
       continue;
     }
-    // slides are tagged by hand: 'M6' on a slide is the cohort's 'month-6'
-    const timepoint = canonicalTimepoint(r.timepoint!);
-    if (!timepoint) {
+    if (!Timepoint.safeParse(r.timepoint).success) {
       skipped.push({ path: r.path, analysisId: r.analysisId, reason: `unknown timepoint '${r.timepoint}' (expected ${TIMEPOINTS.join(', ')})` });
       continue;
     }
-    const key = researchKey(r.patient!, timepoint, marker.id);
+    const key = biopsySlideOf(r.patient!, r.timepoint!, r.marker!);
     const seen = latest.get(key);
-    if (!seen || newer(r, seen)) latest.set(key, { ...r, timepoint, marker: marker.id });
+    if (!seen || newer(r, seen)) latest.set(key, r);
   }
   return { latest, skipped };
 }

@@ -1,4 +1,4 @@
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { FibreParams } from '../domain/params.js';
 import type { FloatPlane } from '../image/raster.js';
 import { DistanceTransform } from '../image/distance-transform.js';

@@ -2,7 +2,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 
 /** What inference needs to know beyond the weights; stored as `biopsyQuant` in model.json. */
 export const NucleusModelInfo = z.object({

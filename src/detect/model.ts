@@ -6,7 +6,7 @@
  * returns, so `(h, mpp, p) => detectNucleiWithModel(h, mpp, model, p)` is a drop-in for it.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { resolveParams } from '../domain/params.js';
 import type { FloatPlane } from '../image/raster.js';
 import { reflect } from '../image/gaussian.js';

@@ -118,10 +118,3 @@ export function tissueMask(thumb: RgbRaster, opts: TissueMaskOptions): TissueMas
   filterComponents(mask, width, height, 0, false, (area, border) => !border && area <= maxHolePx);
   return { width, height, data: dilate(mask, width, height, dilatePx) };
 }
-
-/** Number of tissue pixels in the mask. */
-export function tissuePixelCount(mask: TissueMask): number {
-  let n = 0;
-  for (let i = 0; i < mask.data.length; i++) n += mask.data[i];
-  return n;
-}

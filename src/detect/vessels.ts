@@ -1,4 +1,4 @@
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { VesselParams } from '../domain/params.js';
 import { ComponentLabeller, componentStats } from '../image/label.js';
 

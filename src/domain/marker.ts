@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MetadataError } from './errors.js';
+import { MetadataError } from '../errors/index.js';
 import {
   AnalysisParams,
   AnalysisParamsOverrides,
@@ -23,29 +23,13 @@ export const MarkerCompartment = z.enum(['nucleus', 'cytoplasm', 'cell', 'membra
 export type MarkerCompartment = z.infer<typeof MarkerCompartment>;
 
 /**
- * Scorers: 'cells' is the generic pipeline (density, H-score, Allred, % positive area, pixel
- * H-score) and runs for every marker; the others are the muscle-specific ones in src/score/.
+ * Scorers: 'area' (tissue area, % DAB-positive area, pixel H-score) runs for every marker; 'cells'
+ * (cell densities, grades, H-score, Allred) for markers of cells; the others are the
+ * muscle-specific ones in src/score/. A marker's scores are the score fields (src/domain/
+ * score-fields.ts) of the scorers it runs.
  */
-export const ScorerId = z.enum(['cells', 'cd163', 'infiltrates', 'il1', 'mhc1']);
+export const ScorerId = z.enum(['area', 'cells', 'cd163', 'infiltrates', 'il1', 'mhc1']);
 export type ScorerId = z.infer<typeof ScorerId>;
-
-export const ScoreId = z.enum([
-  'cellsPerMm2',
-  'positiveCellsPerMm2',
-  'hScore',
-  'allred',
-  'pctPositiveArea',
-  'pixelHScore',
-  'positiveCellsPerMm2ByLocation',
-  'infiltrateCellsPerMm2ByLocation',
-  'clustersByLocation',
-  'infiltrateGradeByLocation',
-  'il1Expressed',
-  'pctPositiveFibres',
-  'mhc1Grade',
-  'mhc1Pattern',
-]);
-export type ScoreId = z.infer<typeof ScoreId>;
 
 export const Threshold = z.object({
   /** what the value is compared with, e.g. 'cell DAB OD 1+' */
@@ -73,7 +57,6 @@ export const MarkerSpec = z.object({
    * the user's overrides (paramsForMarker), e.g. the compartment whose mean DAB OD grades a cell.
    */
   params: AnalysisParamsOverrides,
-  scores: z.array(ScoreId).min(1),
   /** documentation: the numbers the marker's scores depend on, read off its resolved parameters */
   thresholds: z.array(Threshold).min(1),
   scorers: z.array(ScorerId).min(1),
@@ -173,15 +156,6 @@ function mhc1Thresholds(p: AnalysisParams): Threshold[] {
   ];
 }
 
-const CELL_SCORES: ScoreId[] = ['cellsPerMm2', 'positiveCellsPerMm2', 'hScore', 'allred', 'pctPositiveArea', 'pixelHScore'];
-const INFILTRATE_SCORES: ScoreId[] = [
-  ...CELL_SCORES,
-  'positiveCellsPerMm2ByLocation',
-  'infiltrateCellsPerMm2ByLocation',
-  'clustersByLocation',
-  'infiltrateGradeByLocation',
-];
-
 function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: string[]): MarkerEntry {
   return {
     id,
@@ -192,8 +166,7 @@ function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: st
     // at 0.5 µm/px a membrane stain falls in the thin ring around a lymphocyte nucleus, the
     // cytoplasm compartment; the whole-cell mean would dilute it with the unstained nucleus
     params: { compartment: 'cytoplasm' },
-    scores: INFILTRATE_SCORES,
-    scorers: ['cells', 'infiltrates'],
+    scorers: ['area', 'cells', 'infiltrates'],
   };
 }
 
@@ -205,8 +178,7 @@ function il1Marker(id: 'IL-1a' | 'IL-1b' | 'IL-1Ra', name: string, target: strin
     target,
     compartment: 'cytoplasm',
     params: {},
-    scores: [...CELL_SCORES, 'il1Expressed'],
-    scorers: ['cells', 'il1'],
+    scorers: ['area', 'cells', 'il1'],
   };
 }
 
@@ -221,8 +193,7 @@ const ENTRIES: MarkerEntry[] = [
     target: 'M2-type (scavenger receptor) macrophages',
     compartment: 'cell',
     params: {},
-    scores: INFILTRATE_SCORES,
-    scorers: ['cells', 'cd163', 'infiltrates'],
+    scorers: ['area', 'cells', 'cd163', 'infiltrates'],
   },
   lymphocyteMarker('CD3', 'T lymphocytes', ['CD-3', 'CD3e', 'T cells']),
   lymphocyteMarker('CD4', 'helper T lymphocytes', ['CD-4']),
@@ -236,8 +207,7 @@ const ENTRIES: MarkerEntry[] = [
     target: 'all leukocytes (mononuclear infiltrates: lymphocytes and macrophages)',
     compartment: 'membrane',
     params: {},
-    scores: INFILTRATE_SCORES,
-    scorers: ['cells', 'infiltrates'],
+    scorers: ['area', 'cells', 'infiltrates'],
   },
   {
     id: 'CD68',
@@ -246,8 +216,7 @@ const ENTRIES: MarkerEntry[] = [
     target: 'macrophages (lysosomal glycoprotein)',
     compartment: 'cytoplasm',
     params: {},
-    scores: INFILTRATE_SCORES,
-    scorers: ['cells', 'infiltrates'],
+    scorers: ['area', 'cells', 'infiltrates'],
   },
   il1Marker('IL-1a', 'IL-1α', 'interleukin-1 alpha', ['IL-1α', 'IL1A', 'IL-1 alpha', 'interleukin-1 alpha', 'interleukin 1 alpha']),
   il1Marker('IL-1b', 'IL-1β', 'interleukin-1 beta', ['IL-1β', 'IL1B', 'IL-1 beta', 'interleukin-1 beta', 'interleukin 1 beta']),
@@ -266,8 +235,7 @@ const ENTRIES: MarkerEntry[] = [
     target: 'MHC class I on muscle fibres (sarcolemma and sarcoplasm)',
     compartment: 'fibre',
     params: {},
-    scores: ['pctPositiveArea', 'pixelHScore', 'pctPositiveFibres', 'mhc1Grade', 'mhc1Pattern'],
-    scorers: ['cells', 'mhc1'],
+    scorers: ['area', 'mhc1'],
   },
 ];
 
@@ -277,16 +245,16 @@ function registryLayers(spec: Pick<MarkerSpec, 'params'> | undefined): AnalysisP
 }
 
 /** The numbers `marker`'s scorers compare with under parameters `p`, with their sources. */
-export function markerThresholds(marker: Pick<MarkerSpec, 'scores' | 'scorers'>, p: AnalysisParams): Threshold[] {
-  const entry = marker;
+export function markerThresholds(marker: Pick<MarkerSpec, 'scorers'>, p: AnalysisParams): Threshold[] {
   const by: Record<ScorerId, (p: AnalysisParams) => Threshold[]> = {
-    cells: (q) => (entry.scores.includes('hScore') ? [...cellGrades(q), positiveArea(q)] : [positiveArea(q)]),
+    area: (q) => [positiveArea(q)],
+    cells: cellGrades,
     cd163: cd163Thresholds,
     infiltrates: infiltrateThresholds,
     il1: il1Thresholds,
     mhc1: mhc1Thresholds,
   };
-  return entry.scorers.flatMap((s) => by[s](p));
+  return marker.scorers.flatMap((s) => by[s](p));
 }
 
 export const MARKERS: readonly MarkerSpec[] = z.array(MarkerSpec).parse(ENTRIES.map((e) => ({ ...e, thresholds: markerThresholds(e, resolveParams(mergeParamsInput(...registryLayers(e)))) })));
@@ -356,4 +324,14 @@ export function paramsForMarker(marker: string | undefined, user: AnalysisParams
     throw new MetadataError(`bad analysis parameters: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
+}
+
+/**
+ * The name a marker is stored and queried under: the registry id for any spelling the registry
+ * knows ('CD-163', 'cd163', 'CD163 macrophages' → 'CD163'). A stain the registry does not know
+ * (e.g. 'Ki-67') keeps its name as given, trimmed: the generic cell pipeline still scores it.
+ */
+export function canonicalMarker(name: string): string {
+  const trimmed = name.trim();
+  return findMarker(trimmed)?.id ?? trimmed;
 }

@@ -7,6 +7,7 @@ import { detectVessels } from '../detect/vessels.js';
 import { floatPlane, type RgbRaster } from '../image/raster.js';
 import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
+import { ownsPoint } from '../slide/tile-grid.js';
 import { odLuts, type I0 } from '../stain/od.js';
 
 export interface MuscleTileInput {
@@ -72,11 +73,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   }
 
   const { core } = tile;
-  const owned = seg.fibres.filter((f) => {
-    const gx = f.x / mpp;
-    const gy = f.y / mpp;
-    return gx >= core.x0 && gx < core.x1 && gy >= core.y0 && gy < core.y1;
-  });
+  const owned = seg.fibres.filter((f) => ownsPoint(core, f.x / mpp, f.y / mpp));
   const fibres: FibreRecord[] = owned.map((f) => ({
     x: f.x,
     y: f.y,

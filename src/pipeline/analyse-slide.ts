@@ -1,5 +1,5 @@
 import type { Detection, FibreRecord, TileResult } from '../domain/detection.js';
-import { BiopsyQuantError, errorMessage } from '../domain/errors.js';
+import { BiopsyQuantError, errorMessage } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { SlideScores } from '../domain/scores.js';
 import type { SlideMetadata } from '../domain/slide.js';

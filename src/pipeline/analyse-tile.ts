@@ -1,5 +1,5 @@
 import type { Detection, TileResult, TileSpec } from '../domain/detection.js';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { CellExpander, measureCells } from '../detect/cells.js';
 import { analyseMuscleTile } from './analyse-muscle-tile.js';
@@ -7,6 +7,7 @@ import { detectNucleiWithModel, type NucleusModel } from '../detect/model.js';
 import { NucleusDetector, type NucleusDetection } from '../detect/nuclei.js';
 import { floatPlane, type FloatPlane, type RgbRaster } from '../image/raster.js';
 import { gradeOf } from '../score/grade.js';
+import { ownsPoint } from '../slide/tile-grid.js';
 import { deconvolveInto } from '../stain/deconvolve.js';
 import { odLuts, type I0 } from '../stain/od.js';
 import type { StainMatrix } from '../stain/vectors.js';
@@ -85,7 +86,7 @@ export class TileAnalyser {
       const gx = (Math.round(nu.cx * a) + read.x0 * a) / a;
       const gy = (Math.round(nu.cy * a) + read.y0 * a) / a;
       if (muscle) allNuclei.push({ x: gx * mpp, y: gy * mpp });
-      if (gx < core.x0 || gx >= core.x1 || gy < core.y0 || gy >= core.y1) continue;
+      if (!ownsPoint(core, gx, gy)) continue;
       const l = nu.label;
       const dabNucleus = m.dabNucleus[l];
       const dabCytoplasm = m.dabCytoplasm[l];

@@ -1,5 +1,5 @@
 import type { TileSpec } from '../domain/detection.js';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { chooseLevel } from '../slide/choose-level.js';
 import { tileGrid } from '../slide/tile-grid.js';

@@ -1,6 +1,6 @@
 import type { Job, JobsOptions } from 'bullmq';
 import type { Config } from '../runtime/config.js';
-import { AnalysisError, MetadataError, SlideFormatError } from '../domain/errors.js';
+import { AnalysisError, MetadataError, SlideFormatError } from '../errors/index.js';
 import { batchSizeFor } from '../pipeline/plan-slide.js';
 
 /** Transient failures (Redis or PostgreSQL restarting, a worker killed) get this many tries in all. */

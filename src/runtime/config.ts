@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { MetadataError } from '../domain/errors.js';
+import { MetadataError } from '../errors/index.js';
 
 /** Environment configuration, validated once at start-up (DESIGN.md), with laptop defaults. */
 const Env = z.object({

@@ -1,5 +1,5 @@
 import type { TileResult } from '../domain/detection.js';
-import { AnalysisError, MetadataError } from '../domain/errors.js';
+import { AnalysisError, MetadataError } from '../errors/index.js';
 import { SlideScores } from '../domain/scores.js';
 import { allredScore } from './allred.js';
 import { tissueAreaMm2, perMm2 } from './density.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { CELL_LOCATIONS, CellLocation, type Locate } from './cell-location.js';
 import { perMm2, tissueAreaMm2 } from './density.js';
 

@@ -1,15 +1,9 @@
-import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { CELL_LOCATIONS, CellLocation } from '../domain/cell-location.js';
+import { AnalysisError } from '../errors/index.js';
 import { LocationParams } from '../domain/params.js';
 
-/**
- * Where a cell outside the fibres sits (SCIENCE.md "Scores", cellular infiltrates):
- * endomysial = between fibres inside a fascicle, perimysial = in the connective septa between
- * fascicles, perivascular = around a vessel.
- */
-export const CellLocation = z.enum(['endomysial', 'perimysial', 'perivascular']);
-export type CellLocation = z.infer<typeof CellLocation>;
-export const CELL_LOCATIONS: readonly CellLocation[] = CellLocation.options;
+// defined in domain, where the score fields are named per location
+export { CELL_LOCATIONS, CellLocation };
 
 /** A location classifier on level-0 µm coordinates. */
 export type Locate = (xUm: number, yUm: number) => CellLocation;

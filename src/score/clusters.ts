@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { findRoot } from '../image/union-find.js';
 import { pointGrid } from './point-grid.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { Il1Params } from '../domain/params.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { HPF_AREA_MM2, InfiltrateParams } from '../domain/params.js';
 import { pointGrid } from './point-grid.js';
 import { CELL_LOCATIONS, CellLocation, type Locate } from './cell-location.js';

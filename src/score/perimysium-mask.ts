@@ -1,4 +1,4 @@
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { LocationParams } from '../domain/params.js';
 import { DistanceTransform } from '../image/distance-transform.js';
 

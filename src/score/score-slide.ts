@@ -1,5 +1,5 @@
 import type { Detection, TileResult } from '../domain/detection.js';
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import { findMarker } from '../domain/marker.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { SlideScores } from '../domain/scores.js';

@@ -23,7 +23,7 @@ import path from 'node:path';
 import type { FlowProducer } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '../runtime/config.js';
-import { errorMessage, MetadataError } from '../domain/errors.js';
+import { errorMessage, MetadataError } from '../errors/index.js';
 import { paramsForMarker } from '../domain/marker.js';
 import { AnalysisParamsOverrides, resolveParams, type AnalysisParamsInput } from '../domain/params.js';
 import { SlideMetadata } from '../domain/slide.js';

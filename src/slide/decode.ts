@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { SlideFormatError } from '../domain/errors.js';
+import { SlideFormatError } from '../errors/index.js';
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { SlideFormatError } from '../domain/errors.js';
+import { SlideFormatError } from '../errors/index.js';
 import type { FlatHeader } from './png-header.js';
 
 const SEGMENT_LIMIT = 10_000;

@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { MetadataError, SlideFormatError } from '../domain/errors.js';
+import { MetadataError, SlideFormatError } from '../errors/index.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { RgbRaster } from '../image/raster.js';
 import { finestSufficientLevel } from './choose-level.js';

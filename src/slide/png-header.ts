@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { SlideFormatError } from '../domain/errors.js';
+import { SlideFormatError } from '../errors/index.js';
 import { mppFromResolution } from './resolution.js';
 
 export interface FlatHeader {

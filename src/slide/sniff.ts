@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { SlideFormatError } from '../domain/errors.js';
+import { SlideFormatError } from '../errors/index.js';
 
 /** Container kinds told apart by their first bytes; the file name is never trusted. */
 export type SniffedKind = 'png' | 'jpeg' | 'tiff' | 'bigtiff';

@@ -1,5 +1,5 @@
 import { fromFile, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
-import { SlideFormatError } from '../domain/errors.js';
+import { SlideFormatError } from '../errors/index.js';
 import type { SlideFormat } from '../domain/slide.js';
 import { MAX_FLAT_PIXELS, MAX_TILED_LEVEL_PIXELS, describePixels } from './limits.js';
 import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type ResolutionUnit } from './resolution.js';

@@ -1,6 +1,6 @@
 import { floatPlane, type FloatPlane, type RgbRaster } from '../image/raster.js';
 import { invert3 } from './invert.js';
-import { i0Triple, odLuts, type I0 } from './od.js';
+import { odLuts, type I0 } from './od.js';
 import type { StainMatrix, Vec3 } from './vectors.js';
 
 /**
@@ -80,24 +80,4 @@ export function deconvolveOd(od: readonly [number, number, number], m: StainMatr
   const inv = inverseOf(m);
   const c = (j: number) => od[0] * inv[0][j] + od[1] * inv[1][j] + od[2] * inv[2][j];
   return { h: c(0), dab: c(1), res: c(2) };
-}
-
-/**
- * The forward model (Beer–Lambert): intensity I_k = I0_k · 10^(−Σ_j c_j · M[j][k]).
- * Returns float RGB, unrounded, so callers (the synthetic generator) choose how to quantise.
- */
-export function beerLambert(
-  concentrations: { h: number; dab: number; res?: number },
-  m: StainMatrix,
-  i0: I0 = 255,
-): [number, number, number] {
-  const { h, dab } = concentrations;
-  const res = concentrations.res ?? 0;
-  const bg = i0Triple(i0);
-  const out: [number, number, number] = [0, 0, 0];
-  for (let k = 0; k < 3; k++) {
-    const od = h * m.hematoxylin[k] + dab * m.dab[k] + res * m.residual[k];
-    out[k] = bg[k] * Math.pow(10, -od);
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { AnalysisError } from '../domain/errors.js';
+import { AnalysisError } from '../errors/index.js';
 import type { Vec3 } from './vectors.js';
 
 /** A 3×3 matrix as three rows. */

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AnalysisParams, paramsHash } from '../domain/params.js';
 import { SlideMetadata } from '../domain/slide.js';
 import type { SqlExecutor } from './executor.js';
-import { parseInput, StoreError } from './store-error.js';
+import { StoreNotFoundError } from '../errors/index.js';
+import { parseInput } from './parse-input.js';
 
 export type BatchSlideStatus = 'queued' | 'running' | 'done' | 'failed';
 /** 'partial': finished, some slides done and some failed */
@@ -187,7 +188,7 @@ export class BatchStore {
     );
     if (rows.length > 0) return;
     const exists = await this.db.query('SELECT 1 FROM batch_slides WHERE id = $1', [id]);
-    if (exists.rows.length === 0) throw new StoreError(`batch slide ${id} does not exist`);
+    if (exists.rows.length === 0) throw new StoreNotFoundError(`batch slide ${id} does not exist`);
     // already settled: a duplicate job's late report changes nothing
   }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Biopsy, BiopsySlide, TIMEPOINTS } from '../domain/biopsy.js';
+import { Biopsy, biopsyOf, BiopsySlide, biopsySlideOf, TIMEPOINTS } from '../domain/biopsy.js';
 import { MEASURE_IDS, Visit } from '../domain/outcome.js';
 import { Patient } from '../domain/patient.js';
 import type { SqlExecutor } from './executor.js';
-import { StoreError } from './store-error.js';
+import { StoreInputError } from '../errors/index.js';
 
 /**
  * The cohort as the store takes and gives it: the same records src/cohort/import.ts validates
@@ -54,9 +54,9 @@ function checkReferences(c: StoredCohort): void {
     return set;
   };
   const patients = seen('patient', c.patients.map((p) => p.pseudonym));
-  const biopsies = seen('biopsy', c.biopsies.map((b) => `${b.patient} ${b.timepoint}`));
-  seen('slide', c.slides.map((s) => `${s.patient} ${s.timepoint} ${s.marker}`));
-  seen('visit', c.visits.map((v) => `${v.patient} ${v.timepoint}`));
+  const biopsies = seen('biopsy', c.biopsies.map((b) => biopsyOf(b.patient, b.timepoint)));
+  seen('slide', c.slides.map((s) => biopsySlideOf(s.patient, s.timepoint, s.marker)));
+  seen('visit', c.visits.map((v) => biopsyOf(v.patient, v.timepoint)));
   const unknown = (what: string, rows: { patient: string; timepoint: string }[]) => {
     for (const r of rows) if (!patients.has(r.patient)) problems.push(`${what} of ${r.patient} at ${r.timepoint}: patient ${r.patient} is not in this import`);
   };
@@ -64,12 +64,12 @@ function checkReferences(c: StoredCohort): void {
   unknown('visit', c.visits);
   unknown('slide', c.slides);
   for (const s of c.slides) {
-    if (patients.has(s.patient) && !biopsies.has(`${s.patient} ${s.timepoint}`)) {
+    if (patients.has(s.patient) && !biopsies.has(biopsyOf(s.patient, s.timepoint))) {
       problems.push(`slide ${s.marker} of ${s.patient} at ${s.timepoint}: no biopsy of ${s.patient} at ${s.timepoint} in this import`);
     }
   }
   if (problems.length > 0) {
-    throw new StoreError(`importCohort: nothing imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.slice(0, 10).join('; ')}`);
+    throw new StoreInputError(`importCohort: nothing imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.slice(0, 10).join('; ')}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { SlideFormatError } from '../domain/errors.js';
+import { SlideFormatError } from '../errors/index.js';
 
 /** SHA-256 of a file's bytes, streamed: slides are gigabytes. Identifies a slide by content. */
 export async function fileSha256(path: string): Promise<string> {

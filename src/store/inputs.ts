@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { AnalysisParams } from '../domain/params.js';
 import { SlideFormat, SlideMetadata } from '../domain/slide.js';
 
@@ -64,8 +65,9 @@ export type SlideFailureInput = z.input<typeof SlideFailureInput>;
 export const ScoreFilter = z
   .object({
     patient: z.string().min(1).optional(),
-    marker: z.string().min(1).optional(),
-    timepoint: z.string().min(1).optional(),
+    /** any spelling: slides are stored under canonical names, so the filter is made canonical too */
+    marker: MarkerLabel.optional(),
+    timepoint: TimepointLabel.optional(),
     slideId: Id.optional(),
     paramsHash: z.string().min(1).optional(),
     codeVersion: z.string().min(1).optional(),

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { canonicaliseStoredNames } from './canonical-names.js';
 import type { SqlExecutor } from './executor.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 
 export interface Migration {
   version: number;
@@ -40,7 +41,8 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * Applies the migrations not yet recorded in schema_migrations, all in one transaction under an
  * advisory lock, so two processes starting together never apply one twice and a failure leaves
  * the schema as it was. An applied migration whose file has since changed is refused: the
- * database would silently differ from what the files say.
+ * database would silently differ from what the files say. Then, in the same transaction, stored
+ * marker and timepoint names are made canonical (src/store/canonical-names.ts).
  */
 export async function migrate(db: SqlExecutor, migrations?: Migration[]): Promise<{ applied: number[]; version: number }> {
   const all = migrations ?? (await loadMigrations());
@@ -73,6 +75,8 @@ export async function migrate(db: SqlExecutor, migrations?: Migration[]): Promis
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
       applied.push(m.version);
     }
+    // not a numbered migration: it follows the marker registry, which may learn a spelling later
+    await canonicaliseStoredNames(tx);
     const version = Math.max(0, ...rows.map((r) => r.version), ...applied);
     return { applied, version };
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { openPgliteStore } from './pglite.js';
 import { openPostgresStore } from './postgres.js';
 import type { Store } from './store.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 
 const StoreEnv = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),

@@ -4,7 +4,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { migrate } from './migrate.js';
 import { SqlStore } from './sql-store.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 
 function txExecutor(tx: Transaction): SqlExecutor {
   const self: SqlExecutor = {

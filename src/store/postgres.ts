@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { migrate } from './migrate.js';
 import { SqlStore } from './sql-store.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 
 function clientExecutor(client: pg.PoolClient): SqlExecutor {
   const self: SqlExecutor = {

@@ -1,28 +1,25 @@
-import type { SlideScores } from '../domain/scores.js';
+import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
+import { SlideScores } from '../domain/scores.js';
+import { StoreError } from '../errors/index.js';
 import type { MarkerScores } from '../score/marker-scores.js';
 
 /**
- * SlideScores field → slide_scores column. The one place the two namings meet: inserts and
- * reads are generated from it, and `satisfies` fails the build if a score field has no column.
+ * SlideScores field → slide_scores column, from the score fields table (src/domain/score-fields.ts):
+ * inserts and reads are generated from it. Loading fails if a SlideScores field has no column, so
+ * a score cannot be computed and silently not stored.
  */
-export const SCORE_COLUMNS = {
-  tissueAreaMm2: 'tissue_area_mm2',
-  cells: 'cells',
-  cellsPerMm2: 'cells_per_mm2',
-  positiveCells: 'positive_cells',
-  positiveCellsPerMm2: 'positive_cells_per_mm2',
-  pctNegative: 'pct_negative',
-  pct1: 'pct_1plus',
-  pct2: 'pct_2plus',
-  pct3: 'pct_3plus',
-  pctPositive: 'pct_positive',
-  hScore: 'h_score',
-  allredProportion: 'allred_proportion',
-  allredIntensity: 'allred_intensity',
-  allred: 'allred',
-  pctPositiveArea: 'pct_positive_area',
-  pixelHScore: 'pixel_h_score',
-} as const satisfies Record<keyof SlideScores, string>;
+export const SCORE_COLUMNS: Readonly<Record<keyof SlideScores, string>> = (() => {
+  const columns: Partial<Record<keyof SlideScores, string>> = {};
+  for (const f of SCORE_FIELDS) {
+    const key = slideScoreKey(f);
+    if (key === undefined) continue;
+    if (!(key in SlideScores.shape)) throw new StoreError(`score field ${f.name} has store column ${f.column} but SlideScores has no field ${key}`);
+    columns[key as keyof SlideScores] = f.column!;
+  }
+  const missing = SlideScores.keyof().options.filter((k) => !(k in columns));
+  if (missing.length > 0) throw new StoreError(`SlideScores fields without a store column in SCORE_FIELDS: ${missing.join(', ')}`);
+  return columns as Record<keyof SlideScores, string>;
+})();
 
 const FIELDS = Object.keys(SCORE_COLUMNS) as (keyof SlideScores)[];
 

@@ -18,7 +18,8 @@ import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
 import { markerScoresFromRow, scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
 import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
-import { parseInput, StoreError } from './store-error.js';
+import { StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
+import { parseInput } from './parse-input.js';
 
 const TileResults = z.array(TileResult);
 
@@ -96,11 +97,11 @@ export class SqlStore implements Store {
     const a = parseInput(AnalysisInput, input, 'beginAnalysis');
     const expected = paramsHash(a.params);
     if (a.paramsHash !== expected) {
-      throw new StoreError(`beginAnalysis: paramsHash ${a.paramsHash} does not match the parameters given (their hash is ${expected})`);
+      throw new StoreInputError(`beginAnalysis: paramsHash ${a.paramsHash} does not match the parameters given (their hash is ${expected})`);
     }
     return this.db.transaction(async (tx) => {
       const slide = await tx.query('SELECT 1 FROM slides WHERE id = $1', [a.slideId]);
-      if (slide.rows.length === 0) throw new StoreError(`beginAnalysis: slide ${a.slideId} does not exist`);
+      if (slide.rows.length === 0) throw new StoreNotFoundError(`beginAnalysis: slide ${a.slideId} does not exist`);
       const values = [a.slideId, a.paramsHash, a.params, a.stain, a.codeVersion, a.modelId ?? null, a.mpp, a.level, a.tilesTotal];
       const inserted = await tx.query<{ id: number }>(
         `INSERT INTO analyses (slide_id, params_hash, params, stain, code_version, model_id, mpp, level, tiles_total, status, started_at)
@@ -136,7 +137,7 @@ export class SqlStore implements Store {
       `SELECT status, tiles_total, tiles_done, params->>'compartment' AS compartment FROM analyses WHERE id = $1 FOR UPDATE`,
       [id],
     );
-    if (rows.length === 0) throw new StoreError(`${what}: analysis ${id} does not exist`);
+    if (rows.length === 0) throw new StoreNotFoundError(`${what}: analysis ${id} does not exist`);
     return rows[0];
   }
 
@@ -145,13 +146,13 @@ export class SqlStore implements Store {
     const tiles = parseInput(TileResults, results, `saveTileResults(analysis ${id})`);
     const seen = new Set<number>();
     for (const t of tiles) {
-      if (seen.has(t.tileId)) throw new StoreError(`saveTileResults(analysis ${id}): tile ${t.tileId} appears twice in one call`);
+      if (seen.has(t.tileId)) throw new StoreInputError(`saveTileResults(analysis ${id}): tile ${t.tileId} appears twice in one call`);
       seen.add(t.tileId);
     }
     await this.db.transaction(async (tx) => {
       const a = await this.lockAnalysis(tx, id, 'saveTileResults');
       if (a.status !== 'running' && a.status !== 'pending') {
-        throw new StoreError(`saveTileResults: analysis ${id} is ${a.status}; begin it again to re-run it`);
+        throw new StoreConflictError(`saveTileResults: analysis ${id} is ${a.status}; begin it again to re-run it`);
       }
       if (tiles.length === 0) return;
 
@@ -190,7 +191,7 @@ export class SqlStore implements Store {
         [id],
       );
       if (saved.rows[0].n > a.tiles_total) {
-        throw new StoreError(`saveTileResults: analysis ${id} would hold ${saved.rows[0].n} tiles, more than its ${a.tiles_total}`);
+        throw new StoreConflictError(`saveTileResults: analysis ${id} would hold ${saved.rows[0].n} tiles, more than its ${a.tiles_total}`);
       }
     });
   }
@@ -201,9 +202,9 @@ export class SqlStore implements Store {
     const m = markerScores === undefined ? null : parseInput(MarkerScores, markerScores, `finishAnalysis(analysis ${id}): marker scores`);
     await this.db.transaction(async (tx) => {
       const a = await this.lockAnalysis(tx, id, 'finishAnalysis');
-      if (a.status === 'failed') throw new StoreError(`finishAnalysis: analysis ${id} has failed; begin it again to re-run it`);
+      if (a.status === 'failed') throw new StoreConflictError(`finishAnalysis: analysis ${id} has failed; begin it again to re-run it`);
       if (a.tiles_done !== a.tiles_total) {
-        throw new StoreError(`finishAnalysis: analysis ${id} has ${a.tiles_done} of ${a.tiles_total} tiles saved; scores from part of a slide are not stored`);
+        throw new StoreConflictError(`finishAnalysis: analysis ${id} has ${a.tiles_done} of ${a.tiles_total} tiles saved; scores from part of a slide are not stored`);
       }
       await tx.query(UPSERT_SCORES_SQL, scoreParams(id, s, m));
       await tx.query(`UPDATE analyses SET status = 'done', error = NULL, error_code = NULL, finished_at = now() WHERE id = $1`, [id]);
@@ -217,7 +218,7 @@ export class SqlStore implements Store {
       `UPDATE analyses SET status = 'failed', error = $2, error_code = $3, finished_at = now() WHERE id = $1 RETURNING id`,
       [id, message, code ?? null],
     );
-    if (rows.length === 0) throw new StoreError(`failAnalysis: analysis ${id} does not exist`);
+    if (rows.length === 0) throw new StoreNotFoundError(`failAnalysis: analysis ${id} does not exist`);
   }
 
   async getAnalysis(analysisId: number): Promise<AnalysisRecord | undefined> {

@@ -123,7 +123,7 @@ export interface Store {
    * Stores a cohort (patients, biopsies, serial-section slides, visits) in one transaction. A
    * patient already stored keeps its row and has its biopsies, slides and visits replaced by the
    * imported ones; patients not named are untouched. Any problem (invalid record, unknown
-   * patient, slide without its biopsy, duplicate key) throws StoreError and stores nothing.
+   * patient, slide without its biopsy, duplicate key) throws StoreInputError and stores nothing.
    */
   importCohort(cohort: CohortInput): Promise<CohortImportSummary>;
   /** every patient with biopsies, slides and visits; ordered by pseudonym, timepoint (study order), marker */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SqlExecutor } from './executor.js';
-import { StoreError } from './store-error.js';
+import { StoreInputError } from '../errors/index.js';
 
 /**
  * submitter: a pathologist — submits batches and reads their own.
@@ -40,9 +40,9 @@ export class TokenStore {
   /** The returned token is the only copy of the secret: print it once, it cannot be recovered. */
   async createToken(role: Role, name: string): Promise<{ id: number; token: string }> {
     const r = Role.safeParse(role);
-    if (!r.success) throw new StoreError(`createToken: role must be one of ${Role.options.join(', ')} (got "${String(role)}")`);
+    if (!r.success) throw new StoreInputError(`createToken: role must be one of ${Role.options.join(', ')} (got "${String(role)}")`);
     const n = TokenName.safeParse(name);
-    if (!n.success) throw new StoreError('createToken: name must be 1-100 characters');
+    if (!n.success) throw new StoreInputError('createToken: name must be 1-100 characters');
     const token = `bq_${randomBytes(32).toString('base64url')}`;
     const { rows } = await this.db.query<{ id: number }>(
       'INSERT INTO api_tokens (name, role, token_hash) VALUES ($1, $2, $3) RETURNING id',

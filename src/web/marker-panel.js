@@ -2,10 +2,21 @@
 // MHC-I grade, % positive fibres and pattern; CD163+ density overall and by location; infiltrates
 // by location with their grades and clusters; the IL-1 "expressed" call; scorers that did not run
 // and why. Every value cell carries data-field (dotted path into markerScores) and data-value.
+// Labels and decimals of the values that are score fields come from the score fields table
+// (GET /score-fields); the layout (sections, location tables, cluster list) is the panel's own.
 
-import { addRow, formatNumber, heading, scoreList } from './score-rows.js';
+import { addRow, fieldsByPath, formatField, formatNumber, heading, scoreList } from './score-rows.js';
 
 const LOCATIONS = ['endomysial', 'perimysial', 'perivascular'];
+
+/** path → score field; set by renderMarkerScores */
+let known = new Map();
+
+/** A row for the score field whose value sits at `path` (under markerScores), with its label and format. */
+function row(dl, path, value, shown) {
+  const f = known.get(path);
+  return addRow(dl, path, f ? f.label : path, value, shown ?? (f ? formatField(f, value) : undefined));
+}
 
 function locationTable(prefix, byLocation, columns) {
   const table = Object.assign(document.createElement('table'), { className: 'by-location' });
@@ -20,7 +31,8 @@ function locationTable(prefix, byLocation, columns) {
       const td = tr.insertCell();
       td.dataset.field = `${prefix}.${loc}.${c.key}`;
       td.dataset.value = String(v);
-      td.textContent = c.show ? c.show(byLocation[loc]) : formatNumber(v);
+      const f = known.get(td.dataset.field);
+      td.textContent = c.show ? c.show(byLocation[loc]) : f ? formatField(f, v) : formatNumber(v);
     }
   }
   return table;
@@ -29,19 +41,19 @@ function locationTable(prefix, byLocation, columns) {
 function mhc1(box, m) {
   box.append(heading(4, 'MHC-I on fibres'));
   const dl = scoreList();
-  addRow(dl, 'mhc1.grade', 'Grade (0–5, Das et al.)', m.grade);
-  addRow(dl, 'mhc1.percentPositive', '% positive fibres', m.percentPositive);
-  addRow(dl, 'mhc1.positive', 'Positive / all fibres', m.positive, `${m.positive} / ${m.fibres}`);
-  addRow(dl, 'mhc1.pattern', 'Pattern', m.pattern);
+  row(dl, 'mhc1.grade', m.grade);
+  row(dl, 'mhc1.percentPositive', m.percentPositive);
+  row(dl, 'mhc1.positive', m.positive, `${m.positive} / ${m.fibres}`);
+  row(dl, 'mhc1.pattern', m.pattern);
   box.append(dl);
 }
 
 function cd163(box, c) {
   box.append(heading(4, 'CD163+ macrophages'));
   const dl = scoreList();
-  addRow(dl, 'cd163.positiveCellsPerMm2', 'CD163+ cells / mm²', c.positiveCellsPerMm2);
+  row(dl, 'cd163.positiveCellsPerMm2', c.positiveCellsPerMm2);
   addRow(dl, 'cd163.positiveCells', 'CD163+ cells', c.positiveCells);
-  addRow(dl, 'cd163.pctPositiveArea', '% CD163+ area', c.pctPositiveArea);
+  row(dl, 'cd163.pctPositiveArea', c.pctPositiveArea);
   box.append(dl);
   if (c.byLocation) {
     box.append(
@@ -56,7 +68,7 @@ function cd163(box, c) {
 function infiltrates(box, f) {
   box.append(heading(4, 'Infiltrates'));
   const dl = scoreList();
-  addRow(dl, 'infiltrates.cellsPerMm2', 'Cells / mm²', f.cellsPerMm2);
+  row(dl, 'infiltrates.cellsPerMm2', f.cellsPerMm2);
   addRow(dl, 'infiltrates.cells', 'Cells', f.cells);
   addRow(dl, 'infiltrates.clusters', `Clusters (≥${f.options.minClusterCells} cells within ${f.options.linkUm} µm)`, f.clusters.length);
   box.append(dl);
@@ -85,7 +97,7 @@ function il1(box, i) {
   box.append(heading(4, 'IL-1'));
   const dl = scoreList();
   const by = i.expressedBy.length ? ` (by ${i.expressedBy.join(' and ')})` : '';
-  addRow(dl, 'il1.expressed', 'Expressed', i.expressed, `${i.expressed ? 'yes' : 'no'}${by}`);
+  row(dl, 'il1.expressed', i.expressed, `${i.expressed ? 'yes' : 'no'}${by}`);
   addRow(dl, 'il1.pctPositiveArea', '% positive area', i.pctPositiveArea);
   addRow(dl, 'il1.positiveCellsPerMm2', 'Positive cells / mm²', i.positiveCellsPerMm2);
   addRow(dl, 'il1.pixelHScore', 'Pixel H-score (0–300)', i.pixelHScore);
@@ -95,9 +107,10 @@ function il1(box, i) {
   box.append(hint);
 }
 
-/** Appends the marker's own scores to `section`; nothing when the slide has none. */
-export function renderMarkerScores(section, ms) {
+/** Appends the marker's own scores to `section`; nothing when the slide has none. `fields`: the score fields table. */
+export function renderMarkerScores(section, ms, fields = []) {
   if (!ms) return;
+  known = fieldsByPath(fields);
   const box = Object.assign(document.createElement('div'), { className: 'marker-scores' });
   box.dataset.marker = ms.marker;
   box.append(heading(3, `${ms.marker} scores`));

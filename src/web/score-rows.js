@@ -12,6 +12,36 @@ export function formatNumber(v) {
   return v.toPrecision(3);
 }
 
+/**
+ * A score field's value on a slide entry ({ scores, markerScores }) and where it was found, read
+ * as the score fields table (GET /score-fields, src/domain/score-fields.ts) says: the first of its
+ * paths that holds a value. `at` is that path without its root, e.g. 'hScore' or 'mhc1.grade'.
+ */
+export function fieldValue(field, slide) {
+  for (const path of field.from) {
+    let v = slide;
+    for (const key of path.split('.')) v = v !== null && typeof v === 'object' ? v[key] : undefined;
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return { value: v, at: path.slice(path.indexOf('.') + 1) };
+  }
+  return undefined;
+}
+
+/** As formatField in src/domain/score-fields.ts: whole numbers as they are, others with the field's decimals. */
+export function formatField(field, v) {
+  if (v === null || v === undefined) return '–';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return '–';
+  return Number.isInteger(v) ? String(v) : v.toFixed(field.digits);
+}
+
+/** Fields that read one value, by its path without the root ('mhc1.grade'): labels and decimals for the marker panel. */
+export function fieldsByPath(fields) {
+  const out = new Map();
+  for (const f of fields) if (f.from.length === 1) out.set(f.from[0].slice(f.from[0].indexOf('.') + 1), f);
+  return out;
+}
+
 export function scoreList(className = 'scores') {
   return Object.assign(document.createElement('dl'), { className });
 }

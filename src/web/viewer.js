@@ -4,31 +4,13 @@
 
 import { renderMarkerScores } from './marker-panel.js';
 import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay } from './overlay.js';
-import { addRow, formatNumber, scoreList } from './score-rows.js';
+import { addRow, fieldValue, formatField, formatNumber, scoreList } from './score-rows.js';
 
 const OSD = globalThis.OpenSeadragon;
 const $ = (sel) => document.querySelector(sel);
 
-const CORE_SCORES = [
-  ['cellsPerMm2', 'Cells / mm²'],
-  ['positiveCellsPerMm2', 'Positive cells / mm²'],
-  ['pctPositive', '% positive cells'],
-  ['hScore', 'H-score (0–300)'],
-  ['pctPositiveArea', '% positive area'],
-  ['tissueAreaMm2', 'Tissue area (mm²)'],
-  ['cells', 'Cells'],
-  ['positiveCells', 'Positive cells'],
-  ['pct1', '% 1+'],
-  ['pct2', '% 2+'],
-  ['pct3', '% 3+'],
-  ['allred', 'Allred score (0–8)'],
-  ['pixelHScore', 'Pixel H-score (0–300)'],
-];
-// shown as parts of the scores above, not as marker-specific extras
-const FOLDED = new Set(['pctNegative', 'allredProportion', 'allredIntensity']);
-const PLOTTED = CORE_SCORES.slice(0, 6);
-
-const state = { token: '', tree: null, current: null, overlay: null, viewer: null, canvas: null, map: null, metric: 'cellsPerMm2', colourBy: 'grade' };
+// `fields`: the score fields table (GET /score-fields): which scores to show, their labels and decimals
+const state = { token: '', fields: [], tree: null, current: null, overlay: null, viewer: null, canvas: null, map: null, metric: 'cellsPerMm2', colourBy: 'grade' };
 
 function setStatus(text, error = false) {
   const s = $('#status');
@@ -271,9 +253,9 @@ function leaves(value, prefix, out = []) {
   return out;
 }
 
-/** Score fields the panel has no row for (added to the store later), one section each. */
+/** Stored scores the fields table does not know (added to the store later), one section each. */
 function addExtras(section, slide) {
-  const known = new Set([...CORE_SCORES.map(([k]) => k), ...FOLDED]);
+  const known = new Set(state.fields.flatMap((f) => f.from).filter((p) => p.startsWith('scores.')).map((p) => p.slice('scores.'.length)));
   const groups = Object.entries(slide.scores).filter(([k]) => !known.has(k));
   for (const [key, value] of groups) {
     const rows = leaves(value, '');
@@ -296,10 +278,19 @@ function renderScores({ slide, patient, timepoint }) {
   const meta = Object.assign(document.createElement('p'), { className: 'hint' });
   meta.textContent = `${label(patient, 'unknown patient')} · ${label(timepoint, 'unknown timepoint')} · ${label(slide.marker, 'no marker')} · analysis ${slide.analysisId}`;
   const dl = scoreList();
-  for (const [field, name] of CORE_SCORES) if (field in slide.scores) addRow(dl, field, name, slide.scores[field]);
+  for (const f of state.fields.filter((x) => x.summary)) {
+    const v = fieldValue(f, slide);
+    if (v) addRow(dl, v.at, f.label, v.value, formatField(f, v.value));
+  }
   section.append(h2, meta, dl);
   addExtras(section, slide);
-  renderMarkerScores(section, slide.markerScores);
+  renderMarkerScores(section, slide.markerScores, state.fields);
+}
+
+/** A comparable score of a slide entry as a number (a yes/no call as 1/0), or undefined. */
+function plotted(field, slide) {
+  const v = fieldValue(field, slide)?.value;
+  return typeof v === 'boolean' ? Number(v) : typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 /** Bars of one score for every slide of the current slide's marker: patients side by side, a bar per timepoint. */
@@ -311,7 +302,9 @@ function renderCompare() {
   const h3 = document.createElement('h3');
   h3.textContent = `Compare ${cur.slide.marker ?? 'unlabelled'} slides`;
   const select = document.createElement('select');
-  for (const [field, name] of PLOTTED) select.append(Object.assign(document.createElement('option'), { value: field, textContent: name, selected: field === state.metric }));
+  const comparable = state.fields.filter((f) => f.compare);
+  for (const f of comparable) select.append(Object.assign(document.createElement('option'), { value: f.name, textContent: `${f.label} (${f.unit})`, selected: f.name === state.metric }));
+  const metric = comparable.find((f) => f.name === state.metric);
   select.addEventListener('change', () => {
     state.metric = select.value;
     renderCompare();
@@ -322,9 +315,10 @@ function renderCompare() {
   for (const p of state.tree.patients) {
     for (const t of p.timepoints) {
       for (const s of t.slides) {
-        if (s.marker !== cur.slide.marker || typeof s.scores[state.metric] !== 'number') continue;
+        const value = metric && plotted(metric, s);
+        if (s.marker !== cur.slide.marker || value === undefined) continue;
         if (!timepoints.includes(t.timepoint)) timepoints.push(t.timepoint);
-        bars.push({ patient: p.patient, timepoint: t.timepoint, slide: s, value: s.scores[state.metric] });
+        bars.push({ patient: p.patient, timepoint: t.timepoint, slide: s, value });
       }
     }
   }
@@ -412,7 +406,7 @@ async function main() {
     return;
   }
   try {
-    state.tree = await api('/slides');
+    [state.fields, state.tree] = await Promise.all([api('/score-fields'), api('/slides')]);
     renderTree(state.tree);
     const n = state.tree.patients.reduce((s, p) => s + p.timepoints.reduce((u, t) => u + t.slides.length, 0), 0);
     setStatus(`${n} slide${n === 1 ? '' : 's'}`);

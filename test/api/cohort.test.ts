@@ -127,7 +127,7 @@ describe('comparisons, exports and plots over the seeded six-patient cohort', ()
     const csv = await get('/export?format=csv');
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const parsed = parse(csv.body, { columns: true }) as Record<string, string>[];
-    expect(parsed.filter((r) => r.marker === 'CD163' && r.timepoint === 'baseline').map((r) => [r.patient, r.density, r.responder])).toEqual([
+    expect(parsed.filter((r) => r.marker === 'CD163' && r.timepoint === 'baseline').map((r) => [r.patient, r.density_per_mm2, r.responder])).toEqual([
       ['P01', '100', 'true'], ['P02', '90', 'true'], ['P03', '80', 'true'], ['P04', '150', 'false'], ['P05', '110', 'false'], ['P06', '120', 'false'],
     ]);
     expect((await get('/export?format=xml')).json().message).toMatch(/^querystring\.format: /);

@@ -12,7 +12,7 @@ afterAll(() => api.close());
 
 const EXPECTED = [
   'post /batches', 'get /batches', 'get /batches/{id}', 'post /batches/upload', 'get /batches/{id}/events',
-  'get /scores', 'get /slides/{id}/scores', 'post /tokens', 'get /tokens', 'delete /tokens/{id}', 'get /health', 'get /openapi.json',
+  'get /scores', 'get /slides/{id}/scores', 'get /score-fields', 'post /tokens', 'get /tokens', 'delete /tokens/{id}', 'get /health', 'get /openapi.json',
   'get /viewer', 'get /slides', 'get /slides/{id}/dzi', 'get /slides/{id}/tiles/{level}/{tile}', 'get /analyses/{id}/overlay',
   'post /cohort/import', 'get /cohort', 'get /compare', 'get /export', 'get /analyses/{id}/geojson', 'get /plots/slope.svg', 'get /plots/box.svg', 'get /plots/scatter.svg',
 ];

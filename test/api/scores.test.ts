@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
+import { SCORE_FIELDS, scoreFieldsJson } from '../../src/domain/score-fields.js';
 import type { ScoreRow } from '../../src/store/store.js';
 import { MARKER_SCORES, markerScores } from '../store/fixtures.js';
 import { seedScores, type Seeded } from './seed-scores.js';
@@ -126,17 +127,18 @@ describe('GET /scores?format=csv', () => {
     const [head, ...rest] = res.body.split('\r\n').slice(0, -1);
     const header = head.split(',');
     const markerColumns = header.slice(header.indexOf('pixel_h_score_0_300') + 1, header.indexOf('stain_source'));
+    // one column per score field (src/domain/score-fields.ts), then which marker scorer ran and which were skipped
     expect(markerColumns).toEqual([
-      'marker_id',
+      'density_endomysial_per_mm2', 'density_perimysial_per_mm2', 'density_perivascular_per_mm2',
       'cd163_positive_cells_per_mm2', 'cd163_pct_positive_area',
       'cd163_endomysial_per_mm2', 'cd163_perimysial_per_mm2', 'cd163_perivascular_per_mm2',
       'infiltrate_cells_per_mm2',
       'infiltrate_endomysial_per_mm2', 'infiltrate_perimysial_per_mm2', 'infiltrate_perivascular_per_mm2',
       'infiltrate_endomysial_grade', 'infiltrate_perimysial_grade', 'infiltrate_perivascular_grade',
-      'clusters_endomysial', 'clusters_perimysial', 'clusters_perivascular',
+      'clusters_endomysial', 'clusters_perimysial', 'clusters_perivascular', 'clusters',
       'il1_expressed',
       'mhc1_fibres', 'mhc1_positive_fibres', 'mhc1_pct_positive_fibres', 'mhc1_grade', 'mhc1_pattern',
-      'skipped_scorers',
+      'marker_id', 'skipped_scorers',
     ]);
     // the formula-guarded patient is quoted with commas inside; its row has no marker scores
     const rows = rest.filter((l) => !l.includes('HYPERLINK')).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));
@@ -148,12 +150,14 @@ describe('GET /scores?format=csv', () => {
     expect(marker(rowOf(0))).toEqual({
       ...empty,
       marker_id: 'CD163',
+      // the marker's own density by location: CD163+ macrophages for CD163
+      density_endomysial_per_mm2: '40', density_perimysial_per_mm2: '18', density_perivascular_per_mm2: '4.8',
       cd163_positive_cells_per_mm2: '62.8', cd163_pct_positive_area: '1.249',
       cd163_endomysial_per_mm2: '40', cd163_perimysial_per_mm2: '18', cd163_perivascular_per_mm2: '4.8',
       infiltrate_cells_per_mm2: '24',
       infiltrate_endomysial_per_mm2: '8', infiltrate_perimysial_per_mm2: '4.8', infiltrate_perivascular_per_mm2: '11.2',
       infiltrate_endomysial_grade: '1', infiltrate_perimysial_grade: '2', infiltrate_perivascular_grade: '2',
-      clusters_endomysial: '0', clusters_perimysial: '1', clusters_perivascular: '1',
+      clusters_endomysial: '0', clusters_perimysial: '1', clusters_perivascular: '1', clusters: '2',
     });
     expect(marker(rowOf(1))).toEqual(empty);
     expect(marker(rowOf(2))).toEqual({ ...empty, marker_id: 'IL-1Ra', il1_expressed: 'true' });
@@ -197,7 +201,29 @@ describe('OpenAPI document', () => {
       expect(ms.required).toEqual(['marker', 'cd163', 'infiltrates', 'il1', 'mhc1', 'skipped']);
       expect(ms.properties.mhc1.properties.grade).toMatchObject({ type: 'integer', minimum: 0, maximum: 5 });
       expect(ms.properties.infiltrates.properties.byLocation.required).toEqual(['endomysial', 'perimysial', 'perivascular']);
+      // the stored scores carry their unit and CSV column from the score fields table
+      expect(item.properties.scores.properties.hScore.description, route).toBe('cell H-score: 1·%1+ + 2·%2+ + 3·%3+ (0–300); CSV column h_score_0_300');
     }
+  });
+
+  it('lists GET /score-fields, open without a token, with the field schema', async () => {
+    const doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const op = doc.paths['/score-fields'].get;
+    expect(op.security).toBeUndefined();
+    const item = op.responses['200'].content['application/json'].schema.items;
+    expect(item.required).toEqual(expect.arrayContaining(['name', 'from', 'unit', 'csv', 'column', 'label', 'digits', 'markers']));
+  });
+});
+
+describe('GET /score-fields', () => {
+  it('serves the score fields table with the markers each field applies to', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/score-fields' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toEqual(scoreFieldsJson());
+    expect(body.map((f: { csv: string }) => f.csv)).toEqual(SCORE_FIELDS.map((f) => f.csv));
+    expect(body.find((f: { name: string }) => f.name === 'mhc1Grade')).toMatchObject({ markers: ['MHC-I'], csv: 'mhc1_grade', column: null, from: ['markerScores.mhc1.grade'] });
+    expect(body.find((f: { name: string }) => f.name === 'hScore')).toMatchObject({ column: 'h_score', csv: 'h_score_0_300', digits: 1 });
   });
 });
 

@@ -1,7 +1,8 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realSlidesRoot, resolveSlidePath, SlidePathError } from '../../src/api/slide-path.js';
+import { SlidePathError } from '../../src/errors/index.js';
+import { realSlidesRoot, resolveSlidePath } from '../../src/api/slide-path.js';
 import { bearer, openApi, type Api } from './setup.js';
 
 let api: Api;

@@ -23,7 +23,7 @@ describe('POST /batches/upload', () => {
     const b = Buffer.from('second slide');
     const res = await upload([
       { name: 'file', value: a, filename: 'biopsy A.svs' },
-      { name: 'metadata', value: JSON.stringify({ slides: [{ file: 'biopsy A.svs', patient: 'P3', timepoint: 'baseline', marker: 'CD163', mpp: 0.5 }], params: { tileSize: 512 } }) },
+      { name: 'metadata', value: JSON.stringify({ slides: [{ file: 'biopsy A.svs', patient: 'P3', timepoint: 'M0', marker: 'cd-163', mpp: 0.5 }], params: { tileSize: 512 } }) },
       { name: 'file', value: b, filename: '../../sneaky.tif' },
     ]);
     expect(res.statusCode, res.body).toBe(201);
@@ -38,6 +38,7 @@ describe('POST /batches/upload', () => {
     expect(path.dirname(path.dirname(pa)).endsWith(`${path.sep}slides${path.sep}uploads`)).toBe(true);
     expect(await readFile(pa)).toEqual(a);
     expect(await readFile(pb)).toEqual(b);
+    // names made canonical at the door: 'M0' is the baseline biopsy, 'cd-163' the registry's CD163
     expect(req.slides[0].metadata).toEqual({ patient: 'P3', timepoint: 'baseline', marker: 'CD163', mpp: 0.5 });
     expect(req.slides[1].metadata).toEqual({});
   });

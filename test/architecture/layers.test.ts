@@ -23,6 +23,13 @@ describe('layers: imports only go down', () => {
     expect(unlisted).toEqual([]);
   });
 
+  it('the service (API, workers) never imports the generator, evaluation, training or the demo', () => {
+    const offline = ['src/synthetic', 'src/eval', 'src/train', 'src/demo'];
+    const served = ['src/api', 'src/service', 'workers'];
+    const bad = edges.filter((e) => served.includes(e.fromLayer) && offline.includes(e.toLayer)).map((e) => `${e.from} → ${e.to}`);
+    expect(bad).toEqual([]);
+  });
+
   it('catches an upward import', () => {
     expect(upwardImports([{ from: 'src/detect/a.ts', to: 'src/score/b.ts', fromLayer: layerOf('src/detect/a.ts')!, toLayer: layerOf('src/score/b.ts')! }])).toHaveLength(1);
     expect(upwardImports([{ from: 'src/score/b.ts', to: 'src/detect/a.ts', fromLayer: 'src/score', toLayer: 'src/detect' }])).toHaveLength(0);

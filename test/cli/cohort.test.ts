@@ -195,7 +195,7 @@ describe('biopsy-quant compare and export', () => {
     const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(25); // 24 cohort slides + the MHC-I one
     const p04 = rows.find((x) => x.patient === 'P04' && x.marker === 'CD163' && x.timepoint === 'month-6')!;
-    expect([p04.density, p04.responder, p04.slide]).toEqual(['140', 'false', '/slides/P04-m6-cd163.tif']);
+    expect([p04.density_per_mm2, p04.responder, p04.slide]).toEqual(['140', 'false', '/slides/P04-m6-cd163.tif']);
     const out = path.join(dir, 'scores.json');
     const j = await cli(['export', '--format', 'json', '--out', out]);
     expect(j.stderr).toBe(`wrote 25 score rows to ${out}\n`);

@@ -4,7 +4,7 @@ import { outcomeRows, withResponders } from '../../src/cohort/compare-inputs.js'
 import type { OutcomeRow, ScoreRow } from '../../src/cohort/compare-schemas.js';
 import { comparisonTable } from '../../src/cohort/compare-table.js';
 import { imacsResponders } from '../../src/cohort/imacs.js';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { Visit } from '../../src/domain/outcome.js';
 
 // The textbook data sets of test/cohort/stats.test.ts, dressed as cohort score rows so the

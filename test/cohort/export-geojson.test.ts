@@ -10,7 +10,7 @@ import {
   type QupathFeature,
 } from '../../src/cohort/export-geojson.js';
 import type { Detection, FibreRecord } from '../../src/domain/detection.js';
-import { AnalysisError, MetadataError } from '../../src/domain/errors.js';
+import { AnalysisError, MetadataError } from '../../src/errors/index.js';
 
 const MPP = 0.5;
 const opts = { slide: 'slide-sha-abc', mppUm: MPP };

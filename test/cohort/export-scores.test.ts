@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
 import {
-  STORED_SCORE_NAMES,
   scoreExportRowsFromStore,
   scoresToCsv,
   scoresToJson,
   type ScoreExportRowInput,
 } from '../../src/cohort/export-scores.js';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import type { SlideScores } from '../../src/domain/scores.js';
 
 const rows: ScoreExportRowInput[] = [
@@ -66,8 +65,12 @@ describe('rows from stored analyses', () => {
     allredProportion: 4, allredIntensity: 2, allred: 6, pctPositiveArea: 27.5, pixelHScore: 58.75,
   };
 
-  it('uses the API CSV column names for the stored scores', () => {
-    for (const name of Object.values(STORED_SCORE_NAMES)) expect(SCORE_CSV_HEADER).toContain(name);
+  it('names the stored scores by field name and writes them under the API CSV column names', () => {
+    const { rows: out } = scoreExportRowsFromStore([{ patient: 'P01', timepoint: 'baseline', marker: 'CD163', path: 'a.tif', scores }]);
+    const header = scoresToCsv(out).split('\r\n')[0].split(',');
+    expect(header.slice(5, -1)).toEqual(SCORE_CSV_HEADER.filter((c) => header.includes(c) && !['patient', 'timepoint', 'biopsy', 'marker'].includes(c)));
+    expect(header).toEqual(expect.arrayContaining(['tissue_area_mm2', 'pct_negative_cells', 'h_score_0_300', 'allred_0_8', 'pixel_h_score_0_300']));
+    expect(header.slice(5, -1)).toHaveLength(16);
   });
 
   it('maps scores by name, looks responders up by patient and skips slides without cohort metadata', () => {
@@ -81,9 +84,9 @@ describe('rows from stored analyses', () => {
     );
     expect(skipped).toEqual(['orphan.tif']);
     expect(out.map((r) => [r.patient, r.slide, r.responder])).toEqual([['P01', 'a.tif', true], ['P02', 'b.tif', null]]);
-    expect(out[0].scores.h_score_0_300).toBe(90);
-    expect(out[0].scores.pixel_h_score_0_300).toBe(58.75);
-    expect(out[0].scores.allred_0_8).toBe(6);
+    expect(out[0].scores.hScore).toBe(90);
+    expect(out[0].scores.pixelHScore).toBe(58.75);
+    expect(out[0].scores.allred).toBe(6);
     expect(Object.keys(out[0].scores)).toHaveLength(16);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imacsImprovement, imacsResponders } from '../../src/cohort/imacs.js';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import { Visit } from '../../src/domain/outcome.js';
 
 // Baseline visit of a hand-made patient; follow-ups below change it measure by measure.

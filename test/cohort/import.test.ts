@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CohortImportError, formatIssue } from '../../src/cohort/import-error.js';
+import { CohortImportError, formatIssue } from '../../src/errors/index.js';
 import { importCohort, parseCohort, type CohortSources } from '../../src/cohort/import.js';
 
 const PATIENTS = `pseudonym,diagnosis

@@ -5,7 +5,7 @@ import { boxStats } from '../../src/cohort/plots/box-stats.js';
 import { formatP, formatRho, scatterSvg } from '../../src/cohort/plots/scatter.js';
 import { slopeChartSvg } from '../../src/cohort/plots/slope-chart.js';
 import { escapeXml } from '../../src/cohort/plots/svg.js';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 
 interface Node {
   tag: string;

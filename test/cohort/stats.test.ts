@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { benjaminiHochberg } from '../../src/cohort/stats/benjamini-hochberg.js';
 import { summarize } from '../../src/cohort/stats/describe.js';
 import { fisherExact } from '../../src/cohort/stats/fisher-exact.js';

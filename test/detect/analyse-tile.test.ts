@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { resolveParams } from '../../src/domain/params.js';
 import { analyseTile } from '../../src/pipeline/analyse-tile.js';
 import { rgbRaster } from '../../src/image/raster.js';
-import { beerLambert } from '../../src/stain/deconvolve.js';
+import { beerLambert } from '../stain/beer-lambert.js';
 import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
 
 const MPP = 0.5;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { segmentFibres } from '../../src/detect/fibres.js';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { floatPlane } from '../../src/image/raster.js';
 import { GRID, gridScene } from './fibres-grid.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveParams } from '../../src/domain/params.js';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { detectNucleiWithModel, loadNucleusModel, predictNucleusProbability, type NucleusModel } from '../../src/detect/model.js';
 import { initModelBackend, tf } from '../../src/detect/model-backend.js';
 import { registerWasmFilterGrad } from '../../src/train/model-filter-grad.js';

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../../src/domain/params.js';
 import { rgbRaster } from '../../src/image/raster.js';
-import { tissueMask, tissuePixelCount } from '../../src/detect/tissue-mask.js';
+import { tissueMask, type TissueMask } from '../../src/detect/tissue-mask.js';
 
 const GLASS = [242, 243, 245]; // summed OD ≈ 0.063: bright background
 const TISSUE = [200, 170, 190]; // summed OD ≈ 0.38
+
+/** Number of tissue pixels in a mask. */
+function tissuePixelCount(mask: TissueMask): number {
+  return mask.data.reduce((n, v) => n + v, 0);
+}
 
 function scene(width: number, height: number, isTissue: (x: number, y: number) => boolean) {
   const r = rgbRaster(width, height);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import { MARKERS, knownMarkers, markerFor, markerKey, MarkerSpec, markerThresholds, paramsForMarker, runsScorer } from '../../src/domain/marker.js';
 import { paramsHash } from '../../src/domain/params.js';
 
@@ -63,14 +63,15 @@ describe('marker registry', () => {
   });
 
   it('decides which scorers run', () => {
-    expect(markerFor('CD163').scorers).toEqual(['cells', 'cd163', 'infiltrates']);
+    expect(markerFor('CD163').scorers).toEqual(['area', 'cells', 'cd163', 'infiltrates']);
     expect(runsScorer(markerFor('CD3'), 'infiltrates')).toBe(true);
     expect(runsScorer(markerFor('CD3'), 'cd163')).toBe(false);
-    expect(markerFor('IL-1Ra').scorers).toEqual(['cells', 'il1']);
-    expect(markerFor('MHC-I').scorers).toEqual(['cells', 'mhc1']);
+    expect(markerFor('IL-1Ra').scorers).toEqual(['area', 'cells', 'il1']);
+    // MHC-I grades fibres, not cells: no cell densities, grades or H-score for it
+    expect(markerFor('MHC-I').scorers).toEqual(['area', 'mhc1']);
     expect(markerFor('MHC-I').compartment).toBe('fibre');
     expect(markerFor('CD8').compartment).toBe('membrane');
-    for (const m of MARKERS) expect(m.scorers[0]).toBe('cells');
+    for (const m of MARKERS) expect(m.scorers[0]).toBe('area');
   });
 
   it('states a source for every threshold, and own choices say so', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError, MetadataError, SlideFormatError } from '../../src/domain/errors.js';
+import { AnalysisError, MetadataError, SlideFormatError, StoreError } from '../../src/errors/index.js';
 import { DEFAULT_TILE_BATCH, isLastAttempt, isPermanent, JOB_ATTEMPTS, jobOptions, tileBatchSize, tileJobOptions, workerTimings } from '../../src/queue/policy.js';
-import { StoreError } from '../../src/store/store-error.js';
 
 describe('queue policy', () => {
   it('retries 5 times with exponential backoff from 1 s; tile batches fail their parent when they fail for good', () => {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlideFormatError } from '../../src/domain/errors.js';
+import { SlideFormatError } from '../../src/errors/index.js';
 import { paramsHash, resolveParams } from '../../src/domain/params.js';
 import type { TileExecutor } from '../../src/pipeline/executor.js';
 import { BatchStore } from '../../src/store/batch-store.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection, TileResult } from '../../src/domain/detection.js';
-import { AnalysisError, MetadataError } from '../../src/domain/errors.js';
+import { AnalysisError, MetadataError } from '../../src/errors/index.js';
 import { SlideScores } from '../../src/domain/scores.js';
 import { aggregateTiles } from '../../src/score/aggregate-slide.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { resolveParams } from '../../src/domain/params.js';
 import { analyseTile } from '../../src/pipeline/analyse-tile.js';
 import { Cd163Scores, scoreCd163 } from '../../src/score/cd163.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { findClusters, type PointLike } from '../../src/score/clusters.js';
 
 function chain(n: number, x0: number, y0: number, step: number): PointLike[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { Il1Scores, scoreIl1 } from '../../src/score/il1.js';
 
 const none = { pctPositiveArea: 0, pixelHScore: 0, positiveCellsPerMm2: 0 };

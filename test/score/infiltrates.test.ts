@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { maskLocator, outsideFibres, PERIVASCULAR_UM, type LocationMasks, type Locate } from '../../src/score/cell-location.js';
 import { HPF_AREA_MM2, InfiltrateScores, peakInDisc, scoreInfiltrates, type InfiltrateCell } from '../../src/score/infiltrates.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection, TileResult } from '../../src/domain/detection.js';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import { aggregateTiles } from '../../src/score/aggregate-slide.js';
 import type { Locate } from '../../src/score/cell-location.js';
 import { MarkerScores, scoreMarker } from '../../src/score/marker-scores.js';

@@ -1,13 +1,12 @@
 import type { FlowProducer } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError, StoreInputError, StoreNotFoundError } from '../../src/errors/index.js';
 import { paramsHash, resolveParams } from '../../src/domain/params.js';
 import { aggregateTiles } from '../../src/score/aggregate-slide.js';
 import { submitBatch } from '../../src/service/submit.js';
 import { BatchStore, batchStatus } from '../../src/store/batch-store.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import { StoreError } from '../../src/store/store-error.js';
 import { analysisInput, slideInput, tile } from '../store/fixtures.js';
 
 let store: SqlStore;
@@ -86,7 +85,9 @@ describe('BatchStore', () => {
       ['done', null, null],
       ['failed', '/s/y.tif: not a supported slide format', 'SLIDE_FORMAT'],
     ]);
-    await expect(batches.markDone(999_999, analysisId)).rejects.toThrow(/batch slide 999999 does not exist/);
+    const unknownSlide = batches.markDone(999_999, analysisId);
+    await expect(unknownSlide).rejects.toThrow(/batch slide 999999 does not exist/);
+    await expect(unknownSlide).rejects.toBeInstanceOf(StoreNotFoundError);
   });
 
   it('lists batches newest first, by creator when asked', async () => {
@@ -113,7 +114,7 @@ describe('BatchStore', () => {
 
   it('refuses malformed batches with the field named', async () => {
     await expect(batches.createBatch({ createdBy: 'cli', params, slides: [] })).rejects.toThrow(/slides: a batch needs at least one slide/);
-    await expect(batches.createBatch({ createdBy: ' ', params, slides: [{ path: '/s/a.tif' }] })).rejects.toBeInstanceOf(StoreError);
+    await expect(batches.createBatch({ createdBy: ' ', params, slides: [{ path: '/s/a.tif' }] })).rejects.toBeInstanceOf(StoreInputError);
     await expect(batches.createBatch({ createdBy: 'cli', params, slides: [{ path: '/s/a.tif', metadata: { mpp: -1 } }] })).rejects.toThrow(/slides\.0\.metadata\.mpp/);
   });
 });

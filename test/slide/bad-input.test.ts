@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MetadataError, SlideFormatError } from '../../src/domain/errors.js';
+import { MetadataError, SlideFormatError } from '../../src/errors/index.js';
 import { openSlide } from '../../src/slide/open.js';
 import { writeTiledTiff } from '../../src/slide/tiff-writer.js';
 import { pngDeclaring } from '../fixtures/png-header.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { MetadataError } from '../../src/domain/errors.js';
+import { MetadataError } from '../../src/errors/index.js';
 import { chooseLevel } from '../../src/slide/choose-level.js';
 import { openSlide } from '../../src/slide/open.js';
 import { writeTiledTiff } from '../../src/slide/tiff-writer.js';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { rgbRaster } from '../../src/image/raster.js';
-import { beerLambert, deconvolve, deconvolveInto, deconvolveOd } from '../../src/stain/deconvolve.js';
+import { deconvolve, deconvolveInto, deconvolveOd } from '../../src/stain/deconvolve.js';
 import { invert3 } from '../../src/stain/invert.js';
 import { odOf } from '../../src/stain/od.js';
 import { HDAB_DEFAULT, stainMatrix, type StainMatrix } from '../../src/stain/vectors.js';
+import { beerLambert } from './beer-lambert.js';
 
 interface Planted { h: number; dab: number; rgb: [number, number, number] }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError } from '../../src/domain/errors.js';
+import { AnalysisError } from '../../src/errors/index.js';
 import { symmetricEigen3 } from '../../src/stain/eigen3.js';
 import { invert3, type Mat3 } from '../../src/stain/invert.js';
 import { HDAB_DEFAULT, type Vec3 } from '../../src/stain/vectors.js';

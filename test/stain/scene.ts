@@ -1,4 +1,4 @@
-import { beerLambert } from '../../src/stain/deconvolve.js';
+import { beerLambert } from './beer-lambert.js';
 import type { StainMatrix } from '../../src/stain/vectors.js';
 import { gaussian, prng } from './prng.js';
 

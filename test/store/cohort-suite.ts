@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/store/store-error.js';
+import { StoreInputError } from '../../src/errors/index.js';
 import type { CohortInput, Store } from '../../src/store/store.js';
 import type { OpenedStore } from './store-suite.js';
 
@@ -119,7 +119,7 @@ export function cohortSuite(name: string, open: () => Promise<OpenedStore>): voi
       ).rejects.toThrow(/importCohort: invalid input: visits\.0\.mmt8: mmt8 must be 0–80/);
       await expect(store.importCohort({ patients: [{ pseudonym: 'Anna Berg', diagnosis: 'DM' }] })).rejects.toThrow(/patients\.0\.pseudonym/);
       const unknown = store.importCohort({ patients: [p09], biopsies: [{ patient: 'P01', timepoint: 'month-6', date: '2024-07-01', muscle: 'deltoid' }] });
-      await expect(unknown).rejects.toBeInstanceOf(StoreError);
+      await expect(unknown).rejects.toBeInstanceOf(StoreInputError);
       await expect(unknown).rejects.toThrow(/biopsy of P01 at month-6: patient P01 is not in this import/);
       await expect(
         store.importCohort({ patients: [p09], slides: [{ patient: 'P09', timepoint: 'month-6', marker: 'CD163', file: 'x.tif' }] }),

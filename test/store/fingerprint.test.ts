@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlideFormatError } from '../../src/domain/errors.js';
+import { SlideFormatError } from '../../src/errors/index.js';
 import { fileSha256 } from '../../src/store/fingerprint.js';
 
 describe('fileSha256', () => {

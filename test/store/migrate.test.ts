@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ClosableExecutor } from '../../src/store/executor.js';
 import { loadMigrations, migrate, type Migration } from '../../src/store/migrate.js';
 import { pgliteExecutor } from '../../src/store/pglite.js';
-import { StoreError } from '../../src/store/store-error.js';
+import { StoreError } from '../../src/errors/index.js';
 
 const m = (version: number, name: string, sql: string): Migration => ({ version, name, sql, checksum: `sum-${sql}` });
 

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
-import { StoreError } from '../../src/store/store-error.js';
+import { StoreError } from '../../src/errors/index.js';
 import { slideInput } from './fixtures.js';
 import { TEST_DATABASE_URL } from './pg-url.js';
 

@@ -4,6 +4,7 @@ import { postgresExecutor } from '../../src/store/postgres.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import { TEST_DATABASE_URL } from './pg-url.js';
 import { cohortSuite } from './cohort-suite.js';
+import { namesSuite } from './names-suite.js';
 import { storeSuite, type OpenedStore } from './store-suite.js';
 
 // a fresh schema per run, dropped after
@@ -30,3 +31,4 @@ async function open(): Promise<OpenedStore> {
 
 storeSuite('PostgreSQL', open);
 cohortSuite('PostgreSQL', open);
+namesSuite('PostgreSQL', open);

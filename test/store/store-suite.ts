@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/migrate.js';
-import { StoreError } from '../../src/store/store-error.js';
+import { StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../../src/errors/index.js';
 import type { Store } from '../../src/store/store.js';
 import { MarkerScores } from '../../src/score/marker-scores.js';
 import {
@@ -25,6 +25,13 @@ export interface OpenedStore {
   /** runs the migrations again on the same database */
   migrateAgain(): Promise<{ applied: number[]; version: number }>;
   cleanup(): Promise<void>;
+}
+
+/** Awaits a refusal once and checks its type (it decides the HTTP status) and its message. */
+async function expectRefusal(p: Promise<unknown>, type: new (message: string) => StoreError, message: RegExp): Promise<void> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(type);
+  expect((err as Error).message).toMatch(message);
 }
 
 /** The same behaviour is required of every backend: PGlite in memory and PostgreSQL. */
@@ -65,19 +72,20 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
         'SELECT path, marker, timepoint, metadata FROM slides WHERE id = $1',
         [a],
       );
-      expect(rows).toEqual([{ path: '/moved/a.tif', marker: 'CD68', timepoint: 'm6', metadata: { patient: 'P01', marker: 'CD68', timepoint: 'm6' } }]);
+      // the store's input schema makes names canonical too: 'm6' is stored as the study's month-6
+      expect(rows).toEqual([{ path: '/moved/a.tif', marker: 'CD68', timepoint: 'month-6', metadata: { patient: 'P01', marker: 'CD68', timepoint: 'month-6' } }]);
       const n = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM slides WHERE sha256 = $1', [sha('upsert-a')]);
       expect(n[0].n).toBe(1);
     });
 
     it('refuses bad input with a typed error naming the problem', async () => {
       await expect(store.upsertSlide({ ...slideInput('bad'), sha256: 'xyz' })).rejects.toThrow(/upsertSlide\(\/slides\/bad\.tif\).*sha256/);
-      await expect(store.upsertSlide({ ...slideInput('bad'), mpp: -1 })).rejects.toBeInstanceOf(StoreError);
+      await expect(store.upsertSlide({ ...slideInput('bad'), mpp: -1 })).rejects.toBeInstanceOf(StoreInputError);
       const slideId = await store.upsertSlide(slideInput('bad-analysis'));
       const wrongHash = { ...analysisInput(slideId, 1), paramsHash: 'deadbeefdeadbeef' };
-      await expect(store.beginAnalysis(wrongHash)).rejects.toThrow(/paramsHash deadbeefdeadbeef does not match/);
-      await expect(store.beginAnalysis(analysisInput(999_999, 1))).rejects.toThrow(/slide 999999 does not exist/);
-      await expect(store.saveTileResults(999_999, [tile(0, 1)])).rejects.toThrow(/analysis 999999 does not exist/);
+      await expectRefusal(store.beginAnalysis(wrongHash), StoreInputError, /paramsHash deadbeefdeadbeef does not match/);
+      await expectRefusal(store.beginAnalysis(analysisInput(999_999, 1)), StoreNotFoundError, /slide 999999 does not exist/);
+      await expectRefusal(store.saveTileResults(999_999, [tile(0, 1)]), StoreNotFoundError, /analysis 999999 does not exist/);
     });
 
     it('re-running an analysis with the same parameters reuses its row and replaces its results', async () => {
@@ -138,8 +146,8 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       expect(tiles[1].pixelGradeCounts).toEqual(tile(1, 8, 2).pixelGradeCounts);
       const dets = await db.sql<{ n: number }>('SELECT count(*)::int AS n FROM detections WHERE analysis_id = $1', [analysisId]);
       expect(dets[0].n).toBe(38);
-      await expect(store.saveTileResults(analysisId, [tile(2, 1)])).rejects.toThrow(/analysis \d+ would hold 3 tiles, more than its 2/);
-      await expect(store.saveTileResults(analysisId, [tile(0, 1), tile(0, 2)])).rejects.toThrow(/tile 0 appears twice/);
+      await expectRefusal(store.saveTileResults(analysisId, [tile(2, 1)]), StoreConflictError, /analysis \d+ would hold 3 tiles, more than its 2/);
+      await expectRefusal(store.saveTileResults(analysisId, [tile(0, 1), tile(0, 2)]), StoreInputError, /tile 0 appears twice/);
     });
 
     it('tile ids are grid positions: a plan that skips tiles without tissue saves ids past its tile count', async () => {
@@ -307,7 +315,7 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
         new RegExp(`finishAnalysis\\(analysis ${analysisId}\\): marker scores: invalid input: mhc1\\.grade: `),
       );
       const badMarker = { ...markerScores('mhc1'), marker: 'CD999' } as unknown as MarkerScores;
-      await expect(store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), badMarker)).rejects.toBeInstanceOf(StoreError);
+      await expect(store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), badMarker)).rejects.toBeInstanceOf(StoreInputError);
       await expect(store.finishAnalysis(analysisId, scoresOf(tiles, 0.505), badMarker)).rejects.toThrow(/marker scores: invalid input: marker: /);
       expect(await store.getAnalysis(analysisId)).toMatchObject({ status: 'running' });
       expect(await db.sql('SELECT 1 FROM slide_scores WHERE analysis_id = $1', [analysisId])).toEqual([]);
@@ -317,11 +325,11 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       const slideId = await store.upsertSlide(slideInput('fails', { patient: 'P09' }));
       const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 2));
       await store.saveTileResults(analysisId, [tile(0, 3)]);
-      await expect(store.finishAnalysis(analysisId, scoresOf([tile(0, 3)], 0.5))).rejects.toThrow(/has 1 of 2 tiles saved/);
+      await expectRefusal(store.finishAnalysis(analysisId, scoresOf([tile(0, 3)], 0.5)), StoreConflictError, /has 1 of 2 tiles saved/);
       await store.failAnalysis(analysisId, '/slides/fails.tif: no tissue found', 'ANALYSIS');
       expect(await store.getAnalysis(analysisId)).toMatchObject({ status: 'failed', error: '/slides/fails.tif: no tissue found' });
-      await expect(store.saveTileResults(analysisId, [tile(1, 1)])).rejects.toThrow(/is failed; begin it again/);
-      await expect(store.failAnalysis(999_999, 'x')).rejects.toThrow(/analysis 999999 does not exist/);
+      await expectRefusal(store.saveTileResults(analysisId, [tile(1, 1)]), StoreConflictError, /is failed; begin it again/);
+      await expectRefusal(store.failAnalysis(999_999, 'x'), StoreNotFoundError, /analysis 999999 does not exist/);
 
       const broken = '/slides/broken.svs';
       const f1 = await store.recordSlideFailure({ path: broken, error: `${broken}: truncated TIFF`, code: 'SLIDE_FORMAT', metadata: { patient: 'P10' } });
@@ -372,15 +380,19 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       expect(cellsOf(await store.listScores({ patient: 'C2', marker: 'CD163' }))).toEqual([30]);
       expect(cellsOf(await store.listScores({ timepoint: 'baseline', marker: 'CD163' })).sort((a, b) => a - b)).toEqual([10, 30]);
       expect(cellsOf(await store.listScores({ slideId: ids.get('c-p2-base-il1ra') }))).toEqual([40]);
+      // stored as IL-1Ra and month-6; a filter in any spelling is made canonical the same way
+      expect(cellsOf(await store.listScores({ patient: 'C2', marker: 'IL-1Ra' }))).toEqual([40]);
+      expect(cellsOf(await store.listScores({ patient: 'C2', marker: 'interleukin 1 receptor antagonist' }))).toEqual([40]);
+      expect(cellsOf(await store.listScores({ patient: 'C1', timepoint: 'Month 6' }))).toEqual([20]);
       expect(await store.listScores({ patient: 'nobody' })).toEqual([]);
-      await expect(store.listScores({ patient: 'C1', colour: 'red' } as never)).rejects.toBeInstanceOf(StoreError);
+      await expect(store.listScores({ patient: 'C1', colour: 'red' } as never)).rejects.toBeInstanceOf(StoreInputError);
 
       const [row] = await store.listScores({ slideId: ids.get('c-p1-m6-cd163') });
       const want = analysisInput(row.slideId, 1);
       expect(row).toMatchObject({
         sha256: sha('c-p1-m6-cd163'),
         patient: 'C1',
-        timepoint: 'm6',
+        timepoint: 'month-6',
         marker: 'CD163',
         format: 'tiff',
         slideMpp: 0.2525,

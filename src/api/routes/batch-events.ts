@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { errorMessage } from '../../domain/errors.js';
+import { errorMessage } from '../../errors/index.js';
 import { allow, principalOf } from '../auth.js';
 import { visibleBatch } from '../batch-access.js';
 import { isFinished } from '../batch-service.js';

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { MetadataError } from '../../domain/errors.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../../errors/index.js';
 
 /**
  * Parses a query with a cohort schema (markers, scores, timepoints …) after the route's own flat
@@ -11,14 +10,4 @@ export function parseCohortQuery<S extends z.ZodType>(schema: S, query: unknown)
   const r = schema.safeParse(query);
   if (r.success) return r.data;
   throw new HttpError(400, r.error.issues.map((i) => `querystring${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`).join('; '));
-}
-
-/** An empty cohort or a selection with nothing in it is a missing resource, not a bad request. */
-export async function orNotFound<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof MetadataError) throw new HttpError(404, err.message);
-    throw err;
-  }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseCohort, CohortSources } from '../../cohort/import.js';
-import { formatIssue } from '../../cohort/import-error.js';
+import { CohortImportError } from '../../errors/index.js';
 import type { StoredCohort } from '../../store/store.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -72,17 +72,10 @@ export function cohortRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         body: CohortSources,
         response: { 200: ImportSummary, 400: ImportProblem, 401: Problem, 403: Problem },
       },
-    }, async (req, reply) => {
+    }, async (req) => {
       const parsed = parseCohort(req.body);
-      if (!parsed.ok) {
-        const n = parsed.issues.length;
-        return reply.code(400).send({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: `cohort not imported, ${n} problem${n === 1 ? '' : 's'}: ${parsed.issues.slice(0, 20).map((i) => formatIssue(i)).join('; ')}${n > 20 ? ` … and ${n - 20} more` : ''}`,
-          issues: parsed.issues,
-        });
-      }
+      // the error handler adds the issues to the 400 body, so a client can show them row by row
+      if (!parsed.ok) throw new CohortImportError(parsed.issues);
       return deps.store.importCohort(parsed.cohort);
     });
 

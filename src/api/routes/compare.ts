@@ -6,7 +6,7 @@ import { researchRows } from '../../cohort/research-rows.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem } from '../schemas.js';
-import { orNotFound, parseCohortQuery } from './cohort-query.js';
+import { parseCohortQuery } from './cohort-query.js';
 
 const security = [{ bearer: [] }];
 const text = (description: string) => z.string().min(1).optional().describe(description);
@@ -82,7 +82,7 @@ export function compareRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: { summary, tags: ['cohort'], security, querystring, produces: ['image/svg+xml'], response: { 400: Problem, 401: Problem, 403: Problem, 404: Problem } },
       }, async (req, reply) => {
         const request = parseCohortQuery(PlotRequest, { ...req.query, plot });
-        const svg = await orNotFound(async () => researchPlotSvg(await researchRows(deps.store), request));
+        const svg = researchPlotSvg(await researchRows(deps.store), request);
         return reply.type('image/svg+xml; charset=utf-8').send(svg as never);
       });
     }

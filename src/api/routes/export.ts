@@ -8,7 +8,6 @@ import { researchRows } from '../../cohort/research-rows.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem } from '../schemas.js';
-import { orNotFound } from './cohort-query.js';
 
 const security = [{ bearer: [] }];
 
@@ -55,7 +54,7 @@ export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         response: { 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       },
     }, async (req, reply) => {
-      const src = await orNotFound(() => analysisGeoJsonSource(deps.store, req.params.id));
+      const src = await analysisGeoJsonSource(deps.store, req.params.id);
       // streamed, so a slide with 10⁵ detections never sits in memory as one string
       return reply
         .type('application/geo+json; charset=utf-8')

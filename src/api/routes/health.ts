@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { errorMessage } from '../../domain/errors.js';
+import { errorMessage } from '../../errors/index.js';
 import type { ApiDeps } from '../deps.js';
 import { Health } from '../schemas.js';
 

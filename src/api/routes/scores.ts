@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { parseBiopsy } from '../../domain/biopsy.js';
 import type { ScoreRow } from '../../store/store.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../../errors/index.js';
 import { scoreJson } from '../json-views.js';
 import { Problem, ScoreJson, ScoreQuery, SlideId } from '../schemas.js';
 import { scoresCsv } from '../scores-csv.js';
@@ -28,12 +29,10 @@ export function scoreRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       let { patient, timepoint } = q;
       let rows: ScoreRow[] = [];
       let contradictory = false;
-      if (q.biopsy !== undefined) {
-        const at = q.biopsy.lastIndexOf(':');
-        const [bp, bt] = [q.biopsy.slice(0, at), q.biopsy.slice(at + 1)];
-        contradictory = (patient !== undefined && patient !== bp) || (timepoint !== undefined && timepoint !== bt);
-        patient = bp;
-        timepoint = bt;
+      const biopsy = q.biopsy === undefined ? undefined : parseBiopsy(q.biopsy);
+      if (biopsy) {
+        contradictory = (patient !== undefined && patient !== biopsy.patient) || (timepoint !== undefined && timepoint !== biopsy.timepoint);
+        ({ patient, timepoint } = biopsy);
       }
       if (!contradictory) rows = await deps.store.listScores({ patient, timepoint, marker: q.marker, slideId: q.slide });
       if (q.format === 'csv') {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../../errors/index.js';
 import { tokenJson } from '../json-views.js';
 import { CreatedToken, CreateTokenBody, Problem, TokenId, TokenJson } from '../schemas.js';
 

@@ -9,7 +9,7 @@ import type { AnalysisParamsInput } from '../../domain/params.js';
 import type { SlideMetadata } from '../../domain/slide.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../../errors/index.js';
 import { Problem, Submitted, UploadMetadata } from '../schemas.js';
 import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
 

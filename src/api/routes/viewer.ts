@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BiopsyQuantError } from '../../domain/errors.js';
+import { BiopsyQuantError, HttpError, NotFoundError } from '../../errors/index.js';
 import type { FibreRecord } from '../../domain/detection.js';
 import { SlideScores } from '../../domain/scores.js';
 import { DeepZoom, dziXml, tileCounts, type DeepZoomGeometry, type DeepZoomSlide } from '../../slide/deep-zoom.js';
@@ -14,7 +14,6 @@ import { CellLocation } from '../../score/cell-location.js';
 import type { ScoreRow } from '../../store/store.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { HttpError } from '../http-error.js';
 import { biopsyOf } from '../../domain/biopsy.js';
 import { Problem } from '../schemas.js';
 
@@ -164,7 +163,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         return await dz.geometry(s);
       } catch (err) {
         // a moved or damaged file: the slide's data exists, its image cannot be shown
-        if (err instanceof BiopsyQuantError) throw new HttpError(404, `slide ${id} cannot be shown: ${err.message}`);
+        if (err instanceof BiopsyQuantError) throw new NotFoundError(`slide ${id} cannot be shown: ${err.message}`, { cause: err });
         throw err;
       }
     }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { MetadataError } from '../../domain/errors.js';
+import { MetadataError } from '../../errors/index.js';
 
 /** zod at the plot's boundary; the error names the plot and the field (e.g. `patients.2.baseline`). */
 export function parsePlotInput<T extends z.ZodType>(schema: T, input: unknown, plot: string): z.output<T> {

@@ -1,5 +1,5 @@
 import hypergeometricPmf from '@stdlib/stats-base-dists-hypergeometric-pmf';
-import { AnalysisError } from '../../domain/errors.js';
+import { AnalysisError } from '../../errors/index.js';
 
 /**
  * Fisher's exact test on a 2×2 table, two-sided as R's `fisher.test`: the p-value sums the

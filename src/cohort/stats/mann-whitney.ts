@@ -1,6 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import ranks from '@stdlib/stats-ranks';
-import { AnalysisError } from '../../domain/errors.js';
+import { AnalysisError } from '../../errors/index.js';
 import { twoSided, type Alternative } from './alternative.js';
 
 /**

@@ -1,6 +1,6 @@
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import ranks from '@stdlib/stats-ranks';
-import { AnalysisError } from '../../domain/errors.js';
+import { AnalysisError } from '../../errors/index.js';
 import { twoSided, type Alternative } from './alternative.js';
 
 /**

@@ -1,5 +1,5 @@
 import wilcoxon from '@stdlib/stats-wilcoxon';
-import { AnalysisError } from '../../domain/errors.js';
+import { AnalysisError } from '../../errors/index.js';
 import type { Alternative } from './alternative.js';
 
 /**

@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { MetadataError } from '../../domain/errors.js';
+import { MetadataError } from '../../errors/index.js';
 import { MEASURE_IDS } from '../../domain/outcome.js';
 import { importCohort, type Cohort } from '../../cohort/import.js';
 import { MuscleOptions } from '../muscle/options.js';

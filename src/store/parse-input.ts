@@ -1,12 +1,5 @@
 import type { z } from 'zod';
-import { BiopsyQuantError } from '../domain/errors.js';
-
-/** The store refused or could not do something: unknown id, bad input, a broken migration. */
-export class StoreError extends BiopsyQuantError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('STORE', message, options);
-  }
-}
+import { StoreInputError } from '../errors/index.js';
 
 /** Validates a store input at the boundary; the error names the method and the first problems. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
@@ -16,5 +9,5 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
     .join('; ');
-  throw new StoreError(`${what}: invalid input: ${detail}`);
+  throw new StoreInputError(`${what}: invalid input: ${detail}`);
 }

@@ -1,4 +1,4 @@
-import { BiopsyQuantError } from '../domain/errors.js';
+import { BiopsyQuantError } from './biopsy-quant-error.js';
 
 /**
  * One problem found while importing a cohort file. `row` is the CSV line the record starts on
@@ -20,14 +20,14 @@ export function formatIssue(issue: ImportIssue, json = issue.file.toLowerCase().
   return issue.field === null ? `${head}: ${issue.message}` : `${head}, field ${issue.field}: ${issue.message}`;
 }
 
+/** Issues shown in a message; every one is still in `issues` (and in the API's 400 body). */
+const SHOWN = 20;
+
 /** The cohort was not imported: every problem found, in file and row order. Nothing was kept. */
 export class CohortImportError extends BiopsyQuantError {
   constructor(readonly issues: readonly ImportIssue[]) {
-    const lines = issues.map((i) => formatIssue(i));
-    const shown = lines.slice(0, 20).join('\n');
-    super(
-      'COHORT_IMPORT',
-      `cohort not imported, ${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${shown}${lines.length > 20 ? `\n… and ${lines.length - 20} more` : ''}`,
-    );
+    const n = issues.length;
+    const shown = issues.slice(0, SHOWN).map((i) => formatIssue(i)).join('; ');
+    super('COHORT_IMPORT', `cohort not imported, ${n} problem${n === 1 ? '' : 's'}: ${shown}${n > SHOWN ? ` … and ${n - SHOWN} more` : ''}`);
   }
 }

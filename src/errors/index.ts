@@ -1,0 +1,15 @@
+export { AnalysisError } from './analysis-error.js';
+export { ApiClientError } from './api-client-error.js';
+export { BiopsyQuantError } from './biopsy-quant-error.js';
+export { CohortImportError, formatIssue, type ImportIssue } from './cohort-import-error.js';
+export { errorMessage } from './error-message.js';
+export { HttpError } from './http-error.js';
+export { HTTP_STATUS, httpStatusOf } from './http-status.js';
+export { MetadataError } from './metadata-error.js';
+export { NotFoundError } from './not-found-error.js';
+export { SlideFormatError } from './slide-format-error.js';
+export { SlidePathError } from './slide-path-error.js';
+export { StoreConflictError } from './store-conflict-error.js';
+export { StoreError } from './store-error.js';
+export { StoreInputError } from './store-input-error.js';
+export { StoreNotFoundError } from './store-not-found-error.js';
