@@ -5,7 +5,7 @@
  * patches measured from where their blur reaches zero) that any cause excludes.
  */
 import { resolveParams, type AnalysisParamsInput, type QcParams } from '../domain/params.js';
-import { qcSlide, qcTile, QC_CAUSES, type QcCause } from '../detect/qc/index.js';
+import { qcSlide, qcTile, QC_CAUSES, type QcCause, type QcTileResult } from '../detect/qc/index.js';
 import { QC_BIT, renderQcCase, type QcCase, type QcCaseSpec } from './qc-cases.js';
 
 /** seeds from here on were never used while tuning QC (tuning used seeds < 100) */
@@ -41,6 +41,11 @@ export function addTally(a: QcTally, b: QcTally): QcTally {
 
 export function evaluateQcCase(c: QcCase, qc: QcParams): QcTally & { verdict: string; excludedPct: number } {
   const tile = qcTile({ rgb: c.rgb, mpp: c.mpp, i0: c.i0, stain: c.stain, muscle: c.spec.kind === 'muscle' }, qc);
+  return tallyQcCase(c, tile, qc);
+}
+
+/** The tally of one case from its (single) tile's QC result, decided at slide level with `qc`. */
+export function tallyQcCase(c: QcCase, tile: QcTileResult, qc: QcParams): QcTally & { verdict: string; excludedPct: number } {
   const slide = qcSlide([tile], qc);
   const m = slide.masks[0];
   const { width: w, height: h } = c.rgb;

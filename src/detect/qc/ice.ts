@@ -34,9 +34,13 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
     if (a >= p.iceMinUm2 && a <= p.iceMaxUm2 && st.area[l] >= 0.5 * box) keep[l] = 1;
   }
   const holeArea = new Float32Array(g.cols * g.rows);
+  const spotArea = new Float32Array(g.cols * g.rows);
   for (let y = 0; y < h; y++) {
     const by = Math.floor(y / g.blockPx) * g.cols;
-    for (let x = 0, q = y * w; x < w; x++, q++) if (keep[labels[q]]) holeArea[by + Math.floor(x / g.blockPx)]++;
+    for (let x = 0, q = y * w; x < w; x++, q++) {
+      if (keep[labels[q]]) holeArea[by + Math.floor(x / g.blockPx)]++;
+      if (spot[q]) spotArea[by + Math.floor(x / g.blockPx)]++;
+    }
   }
   const out = new Uint8Array(g.cols * g.rows);
   const wr = Math.max(0, Math.round(p.iceWindowUm / (g.blockPx * mpp) / 2));
@@ -49,7 +53,10 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
           px += Math.min(g.blockPx, w - xx * g.blockPx) * Math.min(g.blockPx, h - yy * g.blockPx);
         }
       }
-      if (a >= p.iceFraction * px) out[by * g.cols + bx] = 1;
+      // the dense window says the region is freezing artefact; only the blocks that hold a bright
+      // spot (a hole, round or cut by the block) are lost tissue: the sarcoplasm between the holes
+      // is intact and still measured
+      if (a >= p.iceFraction * px && spotArea[by * g.cols + bx] > 0) out[by * g.cols + bx] = 1;
     }
   }
   return out;

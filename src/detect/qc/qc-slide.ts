@@ -1,6 +1,6 @@
 /**
- * Slide-level QC: focus and folds judged against the slide's own block distribution, every
- * cause's mask grown by dilateUm, the tissue each cause excludes, and the verdict.
+ * Slide-level QC: focus and folds judged against the slide's own block distribution, their
+ * masks grown by dilateUm, the tissue each cause excludes, and the verdict.
  */
 import type { QcParams } from '../../domain/params.js';
 import { dilateBlocks } from './blocks.js';
@@ -33,9 +33,10 @@ export function qcSlide(tiles: readonly QcTileResult[], p: QcParams): QcSlideRes
   const masks = tiles.map((t, i) => {
     const { cols, rows } = t.stats;
     const grow = Math.round(p.dilateUm / t.blockUm);
+    const growFocus = Math.round(p.focusDilateUm / t.blockUm);
     const none = new Uint8Array(cols * rows);
     const raw: Record<QcCause, Uint8Array> = {
-      focus: Number.isFinite(focusRef) ? focusMask(t.stats, ratios[i], focusRef, p) : none,
+      focus: Number.isFinite(focusRef) ? focusMask(t.stats, ratios[i], focusRef, p, t.blockUm) : none,
       fold: Number.isFinite(foldRef) ? foldMask(t.stats, foldRef, p, t.blockUm) : none,
       ice: t.masks.ice ?? none,
       pen: t.masks.pen,
@@ -43,7 +44,8 @@ export function qcSlide(tiles: readonly QcTileResult[], p: QcParams): QcSlideRes
     };
     const out = { any: new Uint8Array(cols * rows) } as Record<QcCause, Uint8Array> & { any: Uint8Array };
     for (const c of QC_CAUSES) {
-      out[c] = dilateBlocks(raw[c], cols, rows, grow);
+      // soft-edged causes (blur blend, fold shoulder) grow; pen, bubble and ice are cut at the pixel edge already
+      out[c] = c === 'focus' ? dilateBlocks(raw[c], cols, rows, growFocus) : c === 'fold' ? dilateBlocks(raw[c], cols, rows, grow) : raw[c];
       for (let b = 0; b < cols * rows; b++) out.any[b] |= out[c][b];
     }
     const a = t.blockUm * t.blockUm;
