@@ -5,6 +5,7 @@
  */
 import { gaussianBlur } from '../../image/gaussian.js';
 import { floatPlane, type RgbRaster } from '../../image/raster.js';
+import { deconvolve } from '../../stain/deconvolve.js';
 import { odLuts, type I0 } from '../../stain/od.js';
 import { cross, normalize, type StainMatrix } from '../../stain/vectors.js';
 
@@ -18,6 +19,8 @@ export interface QcPlanes {
   /** squared central-difference gradient of the fine and the coarse smoothing */
   fine2: Float32Array;
   coarse2: Float32Array;
+  /** hematoxylin concentration (colour deconvolution with the slide's vectors) */
+  hema: Float32Array;
   /** |OD · n| / |OD|, n the normal of the H-DAB plane: 0 for any mixture of the two stains */
   offPlane: Float32Array;
   /** smallest channel OD over the largest: 1 for a neutral grey absorber */
@@ -43,7 +46,8 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   }
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
   const coarse = gaussianBlur(floatPlane(w, h, od), coarsePx).data;
-  return { width: w, height: h, od, smooth, fine2: gradient2(smooth, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
+  const hema = deconvolve(rgb, stain, i0).hematoxylin.data;
+  return { width: w, height: h, od, smooth, hema, fine2: gradient2(smooth, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
 }
 
 function gradient2(src: Float32Array, w: number, h: number): Float32Array {
