@@ -1,0 +1,62 @@
+/**
+ * Air bubbles and debris: a sharp dark rim that absorbs all three channels alike (air/glass
+ * edges and debris are grey; each stain absorbs one channel weakly) around a region with no
+ * tissue texture. Regions the rim bounds, large and flat enough, are bubbles; a block is bubble
+ * when a small share of it is (the edge is sharp: no growing needed).
+ */
+import type { QcParams } from '../../domain/params.js';
+import { componentStats, ComponentLabeller } from '../../image/label.js';
+import type { BlockGrid } from './blocks.js';
+import type { QcPlanes } from './planes.js';
+
+export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): Uint8Array {
+  const { width: w, height: h, smooth, neutrality } = pl;
+  const n = w * h;
+  const open = new Uint8Array(n);
+  // pen ink is a wall as well: a stroke across a bubble would otherwise make its interior textured
+  for (let q = 0; q < n; q++) open[q] = (smooth[q] >= p.bubbleRimOd && neutrality[q] >= p.bubbleNeutral) || (pl.od[q] >= p.penMinOd && pl.offPlane[q] >= p.penOffPlane) ? 0 : 1;
+  const labels = new Int32Array(n);
+  // 4-connected: a diagonal step between two rim pixels does not let the inside out
+  const count = new ComponentLabeller().label(open, w, h, labels, 4);
+  const cs = componentStats(labels, w, h, count);
+  const interior = new Uint8Array(count + 1);
+  const minPx = p.bubbleMinUm2 / (mpp * mpp);
+  // a region may touch the tile's edge (a bubble the border cuts) if the rim bounds more of it than
+  // the edge does: the arc of a cut disc is never shorter than its chord, while the open field
+  // around the bubbles meets the tile's edge all round
+  const rimContact = new Float64Array(count + 1);
+  const edgeContact = new Float64Array(count + 1);
+  for (let y = 0, q = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, q++) {
+      const l = labels[q];
+      if (l === 0) continue;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) edgeContact[l]++;
+      if ((x > 0 && !open[q - 1]) || (x < w - 1 && !open[q + 1]) || (y > 0 && !open[q - w]) || (y < h - 1 && !open[q + w])) rimContact[l]++;
+    }
+  }
+  for (let l = 1; l <= count; l++) if (cs.area[l] >= minPx && rimContact[l] >= edgeContact[l]) interior[l] = 1;
+  // flatness of each enclosed region: the s.d. of its smoothed OD (tissue has texture; the film over a bubble has none)
+  const sum = new Float64Array(count + 1);
+  const sum2 = new Float64Array(count + 1);
+  for (let q = 0; q < n; q++) {
+    const l = labels[q];
+    if (!interior[l]) continue;
+    sum[l] += smooth[q];
+    sum2[l] += smooth[q] * smooth[q];
+  }
+  for (let l = 1; l <= count; l++) {
+    if (!interior[l]) continue;
+    const m = sum[l] / cs.area[l];
+    if (Math.sqrt(Math.max(0, sum2[l] / cs.area[l] - m * m)) > p.bubbleFlatSd) interior[l] = 0;
+  }
+  const share = new Float32Array(g.cols * g.rows);
+  for (let q = 0; q < n; q++) {
+    if (!interior[labels[q]]) continue;
+    const x = q % w, y = (q - x) / w;
+    share[Math.floor(y / g.blockPx) * g.cols + Math.floor(x / g.blockPx)]++;
+  }
+  const out = new Uint8Array(g.cols * g.rows);
+  const full = g.blockPx * g.blockPx;
+  for (let b = 0; b < out.length; b++) if (share[b] >= p.bubbleBlockFraction * full) out[b] = 1;
+  return out;
+}

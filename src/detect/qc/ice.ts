@@ -1,0 +1,63 @@
+/**
+ * Freezing artefact of frozen muscle sections: many small round holes (ice crystals) where the
+ * sarcoplasm is missing. A hole is a bright spot: its smoothed OD lies well below the closing of
+ * the OD (the fibre around it); a single round lumen is a vessel, so a block is ice only where
+ * holes are dense around it.
+ */
+import type { QcParams } from '../../domain/params.js';
+import { componentStats, ComponentLabeller } from '../../image/label.js';
+import { MinMaxFilter } from '../../image/min-max-filter.js';
+import type { BlockGrid } from './blocks.js';
+import type { QcPlanes } from './planes.js';
+
+export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): Uint8Array {
+  const { width: w, height: h, smooth } = pl;
+  const n = w * h;
+  const r = Math.max(1, Math.round(p.iceRadiusUm / mpp));
+  const closed = new Float32Array(n);
+  const mm = new MinMaxFilter();
+  mm.run(smooth, closed, w, h, r, 'x', 'max');
+  mm.run(closed, closed, w, h, r, 'y', 'max');
+  mm.run(closed, closed, w, h, r, 'x', 'min');
+  mm.run(closed, closed, w, h, r, 'y', 'min');
+  const spot = new Uint8Array(n);
+  for (let q = 0; q < n; q++) if (smooth[q] <= p.iceMaxOd && closed[q] - smooth[q] >= p.iceContrast) spot[q] = 1;
+  const labels = new Int32Array(n);
+  const count = new ComponentLabeller().label(spot, w, h, labels, 8);
+  const st = componentStats(labels, w, h, count);
+  const px2 = mpp * mpp;
+  const keep = new Uint8Array(count + 1);
+  for (let l = 1; l <= count; l++) {
+    const a = st.area[l] * px2;
+    const box = (st.x1[l] - st.x0[l] + 1) * (st.y1[l] - st.y0[l] + 1);
+    // round: a disc fills π/4 of its box; tears and gaps between fibres are long and thin
+    if (a >= p.iceMinUm2 && a <= p.iceMaxUm2 && st.area[l] >= 0.5 * box) keep[l] = 1;
+  }
+  const holeArea = new Float32Array(g.cols * g.rows);
+  const spotArea = new Float32Array(g.cols * g.rows);
+  for (let y = 0; y < h; y++) {
+    const by = Math.floor(y / g.blockPx) * g.cols;
+    for (let x = 0, q = y * w; x < w; x++, q++) {
+      if (keep[labels[q]]) holeArea[by + Math.floor(x / g.blockPx)]++;
+      if (spot[q]) spotArea[by + Math.floor(x / g.blockPx)]++;
+    }
+  }
+  const out = new Uint8Array(g.cols * g.rows);
+  const wr = Math.max(0, Math.round(p.iceWindowUm / (g.blockPx * mpp) / 2));
+  for (let by = 0; by < g.rows; by++) {
+    for (let bx = 0; bx < g.cols; bx++) {
+      let a = 0, px = 0;
+      for (let yy = Math.max(0, by - wr); yy <= Math.min(g.rows - 1, by + wr); yy++) {
+        for (let xx = Math.max(0, bx - wr); xx <= Math.min(g.cols - 1, bx + wr); xx++) {
+          a += holeArea[yy * g.cols + xx];
+          px += Math.min(g.blockPx, w - xx * g.blockPx) * Math.min(g.blockPx, h - yy * g.blockPx);
+        }
+      }
+      // the dense window says the region is freezing artefact; only the blocks that hold a bright
+      // spot (a hole, round or cut by the block) are lost tissue: the sarcoplasm between the holes
+      // is intact and still measured
+      if (a >= p.iceFraction * px && spotArea[by * g.cols + bx] > 0) out[by * g.cols + bx] = 1;
+    }
+  }
+  return out;
+}

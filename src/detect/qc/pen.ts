@@ -1,0 +1,22 @@
+/**
+ * Pen marks: marker inks are dyes, not the two stains, so their OD vector leaves the H-DAB plane
+ * (the residual of colour deconvolution); stained tissue, whatever its mixture, stays in it.
+ */
+import type { QcParams } from '../../domain/params.js';
+import type { BlockGrid } from './blocks.js';
+import type { QcPlanes } from './planes.js';
+
+export function penMask(pl: QcPlanes, g: BlockGrid, p: QcParams): Uint8Array {
+  const out = new Uint8Array(g.cols * g.rows);
+  const w = pl.width;
+  for (let by = 0, b = 0; by < g.rows; by++) {
+    for (let bx = 0; bx < g.cols; bx++, b++) {
+      const x0 = bx * g.blockPx, y0 = by * g.blockPx;
+      const x1 = Math.min(x0 + g.blockPx, g.width), y1 = Math.min(y0 + g.blockPx, g.height);
+      let ink = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0, q = y * w + x0; x < x1; x++, q++) if (pl.od[q] >= p.penMinOd && pl.offPlane[q] >= p.penOffPlane) ink++;
+      if (ink >= p.penBlockFraction * (x1 - x0) * (y1 - y0)) out[b] = 1;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * The planes the QC causes read, computed once per tile: summed RGB optical density, the same
+ * smoothed at two scales (fine: sensor noise off, edges kept; coarse: for the focus ratio), the
+ * gradient energy of each (Tenengrad), and each pixel's share of OD off the H-DAB plane.
+ */
+import { gaussianBlur } from '../../image/gaussian.js';
+import { floatPlane, type RgbRaster } from '../../image/raster.js';
+import { deconvolve } from '../../stain/deconvolve.js';
+import { odLuts, type I0 } from '../../stain/od.js';
+import { cross, normalize, type StainMatrix } from '../../stain/vectors.js';
+
+export interface QcPlanes {
+  width: number;
+  height: number;
+  /** summed OD of R, G, B against I0 */
+  od: Float32Array;
+  /** od smoothed at the fine scale */
+  smooth: Float32Array;
+  /** squared central-difference gradient of the fine and the coarse smoothing */
+  fine2: Float32Array;
+  coarse2: Float32Array;
+  /** hematoxylin concentration (colour deconvolution with the slide's vectors) */
+  hema: Float32Array;
+  /** |OD · n| / |OD|, n the normal of the H-DAB plane: 0 for any mixture of the two stains */
+  offPlane: Float32Array;
+  /** smallest channel OD over the largest: 1 for a neutral grey absorber */
+  neutrality: Float32Array;
+}
+
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number): QcPlanes {
+  const { width: w, height: h, data } = rgb;
+  if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
+  const n = w * h;
+  const [lr, lg, lb] = odLuts(i0);
+  const [nx, ny, nz] = normalize(cross(stain.hematoxylin, stain.dab));
+  const od = new Float32Array(n);
+  const offPlane = new Float32Array(n);
+  const neutrality = new Float32Array(n);
+  for (let p = 0, s = 0; p < n; p++, s += 3) {
+    const r = lr[data[s]], g = lg[data[s + 1]], b = lb[data[s + 2]];
+    od[p] = r + g + b;
+    const norm = Math.sqrt(r * r + g * g + b * b);
+    offPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
+    const mx = Math.max(r, g, b);
+    neutrality[p] = mx > 0 ? Math.min(r, g, b) / mx : 0;
+  }
+  const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
+  const coarse = gaussianBlur(floatPlane(w, h, od), coarsePx).data;
+  const hema = deconvolve(rgb, stain, i0).hematoxylin.data;
+  return { width: w, height: h, od, smooth, hema, fine2: gradient2(smooth, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
+}
+
+function gradient2(src: Float32Array, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1, p = y * w + 1; x < w - 1; x++, p++) {
+      const gx = src[p + 1] - src[p - 1];
+      const gy = src[p + w] - src[p - w];
+      out[p] = gx * gx + gy * gy;
+    }
+  }
+  return out;
+}

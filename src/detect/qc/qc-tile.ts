@@ -1,0 +1,53 @@
+/**
+ * The QC entry point of the tile processor: an RGB tile (its core, so blocks of neighbouring
+ * tiles do not overlap) in, per-cause block masks and the block statistics the slide-level
+ * decisions need out. Pure: typed arrays in and out.
+ */
+import type { QcParams } from '../../domain/params.js';
+import type { RgbRaster } from '../../image/raster.js';
+import type { I0 } from '../../stain/od.js';
+import type { StainMatrix } from '../../stain/vectors.js';
+import { blockGrid, blockStats, type QcBlockStats } from './blocks.js';
+import { bubbleMask } from './bubble.js';
+import { iceMask } from './ice.js';
+import { penMask } from './pen.js';
+import { qcPlanes } from './planes.js';
+
+export const QC_CAUSES = ['focus', 'fold', 'ice', 'pen', 'bubble'] as const;
+export type QcCause = (typeof QC_CAUSES)[number];
+
+export interface QcTileInput {
+  rgb: RgbRaster;
+  /** µm per pixel of the raster */
+  mpp: number;
+  /** the slide's background intensity (flat-field corrected where the caller has one) */
+  i0: I0;
+  /** the slide's stain vectors (pen marks lie off their plane) */
+  stain: StainMatrix;
+  /** a frozen muscle section: look for freezing artefact */
+  muscle: boolean;
+}
+
+export interface QcTileResult {
+  /** block side, µm, and px of this raster */
+  blockUm: number;
+  blockPx: number;
+  stats: QcBlockStats;
+  /** causes decided per tile; focus and folds are decided by qcSlide against the slide's blocks */
+  masks: { pen: Uint8Array; ice: Uint8Array | null; bubble: Uint8Array };
+}
+
+export function qcTile(input: QcTileInput, p: QcParams): QcTileResult {
+  const { rgb, mpp } = input;
+  if (!(mpp > 0)) throw new RangeError(`QC needs a positive µm/px, got ${mpp}`);
+  const blockPx = Math.max(2, Math.round(p.blockUm / mpp));
+  const g = blockGrid(rgb.width, rgb.height, blockPx);
+  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp);
+  const stats = blockStats(pl, g, p.tissueOd, p.foldPercentile);
+  return {
+    blockUm: blockPx * mpp,
+    blockPx,
+    stats,
+    masks: { pen: penMask(pl, g, p), ice: input.muscle ? iceMask(pl, g, mpp, p) : null, bubble: bubbleMask(pl, g, mpp, p) },
+  };
+}
