@@ -280,6 +280,13 @@ export const QcParams = z.object({
   bubbleNeutral: z.number().min(0).max(1).default(0.7),
   bubbleMinUm2: z.number().nonnegative().default(200),
   bubbleFlatSd: z.number().nonnegative().default(0.1),
+  /**
+   * a region that touches the tile's edge is a bubble only when its rim contact (pixels) is at
+   * least this × its edge contact: a disc cut at a corner measures 0.74, one cut by a single edge
+   * > 1; the open field meets the whole tile edge (3584 px on a 768 × 1024 tile against at most
+   * ~2000 px of pen and bubble rims on tuning seeds) and must also be flat to count
+   */
+  bubbleRimToEdge: z.number().nonnegative().default(0.6),
   /** a block is bubble when this share of it is bubble: the rim is sharp, so a block the edge crosses goes too */
   bubbleBlockFraction: z.number().min(0).max(1).default(0.05),
   /**

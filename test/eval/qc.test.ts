@@ -4,32 +4,37 @@ import { evaluateQc, formatQcTally, QC_HELDOUT_SEED_BASE } from '../../src/eval/
 import type { QcCaseSpec } from '../../src/eval/qc-cases.js';
 
 const S = QC_HELDOUT_SEED_BASE;
-/** held-out: seeds ≥ 4000 were never used while tuning (tuning: seeds 1–3) */
+/** held-out: seeds ≥ 4000 were never used while tuning (tuning: seeds 10–45, params.qc); one of each artefact type per region */
 const withArtefacts: QcCaseSpec[] = [
-  { kind: 'cells', seed: S },
-  { kind: 'cells', seed: S + 1 },
-  { kind: 'muscle', seed: S + 2 },
-  { kind: 'muscle', seed: S + 3 },
+  ...[0, 1, 4, 5].map((k) => ({ kind: 'cells' as const, seed: S + k })),
+  ...[2, 3, 6, 7].map((k) => ({ kind: 'muscle' as const, seed: S + k })),
 ];
 const none = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0 };
+const whole = { artefacts: none, wholeField: true, vignette: 0.06, jpegQuality: 70 };
 const clean: QcCaseSpec[] = [
   { kind: 'cells', seed: S + 10, artefacts: none },
-  { kind: 'cells', seed: S + 11, artefacts: none, wholeField: true, unstained: true, vignette: 0.06, jpegQuality: 70 },
-  { kind: 'muscle', seed: S + 12, artefacts: none, wholeField: true, unstained: false, vignette: 0.06, jpegQuality: 70 },
+  { kind: 'cells', seed: S + 11, ...whole, unstained: true },
+  { kind: 'cells', seed: S + 14, ...whole, unstained: false },
+  { kind: 'muscle', seed: S + 12, ...whole, unstained: false },
+  { kind: 'muscle', seed: S + 13, ...whole, unstained: true },
 ];
 
 describe('QC on held-out lab-realism regions', () => {
-  it('finds pen, bubbles and ice by area with sensitivity ≥ 0.9; focus and folds as measured', async () => {
+  it('finds pen, bubbles and ice by area with sensitivity ≥ 0.9 and excludes little clean tissue around them; focus and folds as measured', async () => {
     const { total } = await evaluateQc(withArtefacts);
     console.log(formatQcTally(total));
     for (const c of QC_CAUSES) expect(total.truth[c], `${c} is planted on tissue`).toBeGreaterThan(1000);
+    // the issue's bar (right cause, by area)
     for (const c of ['pen', 'bubble', 'ice'] as const) expect(total.right[c] / total.truth[c], c).toBeGreaterThanOrEqual(0.9);
-    // KNOWN SHORTFALL, not the issue's bar: focus (0.89 measured) and folds (0.37 measured on
-    // these held-out seeds, 0.86 on tuning seeds 1–3: the floor rule does not generalise) are
-    // below 0.9; pinned under where they stand so a regression shows until the detectors are fixed
-    expect(total.any.focus / total.truth.focus).toBeGreaterThanOrEqual(0.85);
-    expect(total.any.fold / total.truth.fold).toBeGreaterThanOrEqual(0.3);
-  }, 120_000);
+    // KNOWN SHORTFALL, not the issue's bar (0.9): focus measured 0.877 here (0.92 on tuning seeds;
+    // one muscle patch over pale fibre interiors is half missed) and folds 0.61 (0.72 on tuning
+    // seeds: a fold across pale fibres reads like a perimysial septum). Pinned just under where
+    // they stand so a regression shows.
+    expect(total.right.focus / total.truth.focus).toBeGreaterThanOrEqual(0.85);
+    expect(total.right.fold / total.truth.fold).toBeGreaterThanOrEqual(0.55);
+    // KNOWN SHORTFALL: the issue asks ≤ 3 %; measured 3.7 % (focus 3.3 %, mostly one muscle slide)
+    expect(total.cleanFlagged / total.cleanTissue).toBeLessThanOrEqual(0.045);
+  }, 300_000);
 
   it('excludes little of clean slides, whole fields with ±6 % vignetting and JPEG 70 included, and calls them ok', async () => {
     const { rows, total } = await evaluateQc(clean);
@@ -38,8 +43,10 @@ describe('QC on held-out lab-realism regions', () => {
       console.log(r.spec.kind, r.spec.seed, r.verdict, r.excludedPct.toFixed(2));
       expect(r.verdict).toBe('ok');
     }
-    expect(total.cleanTissue).toBeGreaterThan(500_000);
-    // KNOWN SHORTFALL: the issue asks ≤ 3 %; measured 9.5 % here (focus 8.5 %), 21 % on artefact slides
-    expect(total.cleanFlagged / total.cleanTissue).toBeLessThanOrEqual(0.1);
-  }, 120_000);
+    expect(total.cleanTissue).toBeGreaterThan(1_000_000);
+    // KNOWN SHORTFALL: the issue asks ≤ 3 %; measured 3.8 %, all folds, on the two whole-field
+    // muscle sections (perimysial septa as dark as a fold over fibres); the three cell regions 0 %
+    expect(total.cleanFlagged / total.cleanTissue).toBeLessThanOrEqual(0.045);
+    expect(total.cleanBy.focus / total.cleanTissue).toBeLessThanOrEqual(0.03);
+  }, 300_000);
 });

@@ -21,9 +21,9 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
   const cs = componentStats(labels, w, h, count);
   const interior = new Uint8Array(count + 1);
   const minPx = p.bubbleMinUm2 / (mpp * mpp);
-  // a region may touch the tile's edge (a bubble the border cuts) if the rim bounds more of it than
-  // the edge does: the arc of a cut disc is never shorter than its chord, while the open field
-  // around the bubbles meets the tile's edge all round
+  // a region may touch the tile's edge (a bubble the border cuts) if the rim bounds enough of it
+  // against the edge: a disc cut by one edge has more arc than chord, one cut at a corner at least
+  // π/4 as much arc as edge, while the open field around the bubbles meets the tile's edge all round
   const rimContact = new Float64Array(count + 1);
   const edgeContact = new Float64Array(count + 1);
   for (let y = 0, q = 0; y < h; y++) {
@@ -34,7 +34,7 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
       if ((x > 0 && !open[q - 1]) || (x < w - 1 && !open[q + 1]) || (y > 0 && !open[q - w]) || (y < h - 1 && !open[q + w])) rimContact[l]++;
     }
   }
-  for (let l = 1; l <= count; l++) if (cs.area[l] >= minPx && rimContact[l] >= edgeContact[l]) interior[l] = 1;
+  for (let l = 1; l <= count; l++) if (cs.area[l] >= minPx && rimContact[l] >= p.bubbleRimToEdge * edgeContact[l]) interior[l] = 1;
   // flatness of each enclosed region: the s.d. of its smoothed OD (tissue has texture; the film over a bubble has none)
   const sum = new Float64Array(count + 1);
   const sum2 = new Float64Array(count + 1);
