@@ -11,6 +11,8 @@ const ACCEPTANCE = [
   'test/eval/heldout.test.ts',
   'test/eval/muscle-heldout.test.ts',
   'test/eval/detector-compare.test.ts',
+  'test/eval/lab-light.test.ts',
+  'test/eval/qc.test.ts',
   'test/golden/**/*.test.ts',
   'test/cohort/demo-cohort.test.ts',
   'test/detect/accuracy.test.ts',
