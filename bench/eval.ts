@@ -5,6 +5,9 @@ import { HELDOUT_SEED_BASE, evaluateSeeds } from '../src/eval/heldout.js';
 import { threadPoolExecutor } from '../src/pipeline/executor.js';
 import { MUSCLE_ACCEPTANCE as MA } from '../src/eval/evaluate-muscle-slide.js';
 import { evaluateMuscleSeeds } from '../src/eval/muscle-heldout.js';
+import { LAB_LIGHT_ACCEPTANCE, LAB_LIGHT_SEED_BASE, evaluateLabLight, labLightFailures } from '../src/eval/lab-light.js';
+import { QC_HELDOUT_SEED_BASE, evaluateQc, formatQcTally } from '../src/eval/qc.js';
+import type { QcCaseSpec } from '../src/eval/qc-cases.js';
 
 const count = Number(process.env.EVAL_SLIDES ?? 12);
 const size = Number(process.env.EVAL_SIZE ?? 2048);
@@ -63,6 +66,8 @@ try {
   await compareDetectors(seeds.slice(0, Number(process.env.EVAL_MODEL_SLIDES ?? 4)));
   await muscle();
   await compareDetectorsOnMuscle(Number(process.env.EVAL_MODEL_SLIDES ?? 4));
+  await labLight(Number(process.env.EVAL_LAB_SEEDS ?? 12));
+  await qc();
 } finally {
   await executor.close();
 }
@@ -134,4 +139,49 @@ async function compareDetectorsOnMuscle(n: number): Promise<void> {
   const mean = (rs: typeof classical) => (rs.reduce((s, r) => s + r.evaluation.nuclei.f1, 0) / rs.length).toFixed(3);
   t.push(['mean', '', '', mean(classical), '', mean(model), '']);
   console.log(t.toString());
+}
+
+/**
+ * Issue 10 lab realism, illumination and tissue: gradient and vignetting up to ±6 %, JPEG 70–90,
+ * whole-field sections without glass (stained and unstained), stain drift; full pipeline.
+ */
+async function labLight(n: number): Promise<void> {
+  const labSeeds = Array.from({ length: n }, (_, i) => LAB_LIGHT_SEED_BASE + i);
+  console.log(`\nLab realism, light and tissue (held-out seeds ${labSeeds[0]}–${labSeeds[labSeeds.length - 1]}, cells / MHC-I / CD163, 1024², full pipeline):`);
+  const t = new Table({ head: ['seed', 'kind', 'format', 'glass', 'stained', 'JPEG q', 'gradient', 'vignette', 'tissue mm² true/found', 'err', 'density true/found', 'err'], style: { head: [], border: [] } });
+  const rows = await evaluateLabLight(labSeeds, { executor, onRow: (r) => process.stderr.write(`  lab seed ${r.seed} ${r.kind} done\n`) });
+  for (const r of rows) {
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+    t.push([
+      r.seed, r.kind, r.format, r.lab.wholeField ? 'none' : 'yes', r.lab.unstained ? 'no' : 'yes', r.lab.jpegQuality, pct(r.lab.gradient), pct(r.lab.vignette),
+      r.tissue ? `${r.tissue.truth.toFixed(3)}/${r.tissue.found.toFixed(3)}` : r.error ?? '', r.tissue ? pct(r.tissue.relErr) : '',
+      r.density ? `${r.density.truth.toFixed(0)}/${r.density.found.toFixed(0)}` : '', r.density ? pct(r.density.relErr) : '',
+    ]);
+  }
+  console.log(t.toString());
+  const worst = (f: (r: (typeof rows)[number]) => number) => Math.max(...rows.filter((r) => !r.error).map(f));
+  console.log(`  worst tissue area error ${(worst((r) => r.tissue!.relErr) * 100).toFixed(2)}% (bar ${LAB_LIGHT_ACCEPTANCE.tissueRelErr * 100}%), worst density error ${(worst((r) => r.density!.relErr) * 100).toFixed(2)}% (bar ${LAB_LIGHT_ACCEPTANCE.densityRelErr * 100}%), failed slides ${rows.filter((r) => r.error).length}`);
+  const failing = rows.filter((r) => labLightFailures(r).length);
+  for (const r of failing) console.log(`  seed ${r.seed} ${r.kind}: ${labLightFailures(r).join('; ')}`);
+  if (failing.length) process.exitCode = 1;
+}
+
+/** Issue 10 QC: sensitivity by area per planted artefact type, and clean tissue excluded (held-out regions). */
+async function qc(): Promise<void> {
+  const S = QC_HELDOUT_SEED_BASE;
+  const none = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0 };
+  const whole = { artefacts: none, wholeField: true, vignette: 0.06, jpegQuality: 70 };
+  const artefacts: QcCaseSpec[] = [...[0, 1, 4, 5].map((k) => ({ kind: 'cells' as const, seed: S + k })), ...[2, 3, 6, 7].map((k) => ({ kind: 'muscle' as const, seed: S + k }))];
+  const clean: QcCaseSpec[] = [
+    { kind: 'cells', seed: S + 10, artefacts: none },
+    { kind: 'cells', seed: S + 11, ...whole, unstained: true },
+    { kind: 'cells', seed: S + 14, ...whole, unstained: false },
+    { kind: 'muscle', seed: S + 12, ...whole, unstained: false },
+    { kind: 'muscle', seed: S + 13, ...whole, unstained: true },
+  ];
+  console.log(`\nQC on held-out lab-realism regions (seeds ${S}+), bars: sensitivity ≥ 0.9 per type, ≤ 3% of clean tissue excluded`);
+  console.log('  regions with one of each artefact:');
+  console.log(formatQcTally((await evaluateQc(artefacts)).total).replace(/^/gm, '    '));
+  console.log('  clean regions (whole fields with ±6% vignetting, JPEG 70 included):');
+  console.log(formatQcTally((await evaluateQc(clean)).total).replace(/^/gm, '    '));
 }
