@@ -6,8 +6,7 @@ import { threadPoolExecutor } from '../src/pipeline/executor.js';
 import { MUSCLE_ACCEPTANCE as MA } from '../src/eval/evaluate-muscle-slide.js';
 import { evaluateMuscleSeeds } from '../src/eval/muscle-heldout.js';
 import { LAB_LIGHT_ACCEPTANCE, LAB_LIGHT_SEED_BASE, evaluateLabLight, labLightFailures } from '../src/eval/lab-light.js';
-import { QC_HELDOUT_SEED_BASE, evaluateQc, formatQcTally } from '../src/eval/qc.js';
-import type { QcCaseSpec } from '../src/eval/qc-cases.js';
+import { QC_HELDOUT_ARTEFACT_CASES, QC_HELDOUT_CLEAN_CASES, QC_HELDOUT_SEED_BASE, evaluateQc, formatQcTally } from '../src/eval/qc.js';
 
 const count = Number(process.env.EVAL_SLIDES ?? 12);
 const size = Number(process.env.EVAL_SIZE ?? 2048);
@@ -168,20 +167,9 @@ async function labLight(n: number): Promise<void> {
 
 /** Issue 10 QC: sensitivity by area per planted artefact type, and clean tissue excluded (held-out regions). */
 async function qc(): Promise<void> {
-  const S = QC_HELDOUT_SEED_BASE;
-  const none = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0 };
-  const whole = { artefacts: none, wholeField: true, vignette: 0.06, jpegQuality: 70 };
-  const artefacts: QcCaseSpec[] = [...[0, 1, 4, 5].map((k) => ({ kind: 'cells' as const, seed: S + k })), ...[2, 3, 6, 7].map((k) => ({ kind: 'muscle' as const, seed: S + k }))];
-  const clean: QcCaseSpec[] = [
-    { kind: 'cells', seed: S + 10, artefacts: none },
-    { kind: 'cells', seed: S + 11, ...whole, unstained: true },
-    { kind: 'cells', seed: S + 14, ...whole, unstained: false },
-    { kind: 'muscle', seed: S + 12, ...whole, unstained: false },
-    { kind: 'muscle', seed: S + 13, ...whole, unstained: true },
-  ];
-  console.log(`\nQC on held-out lab-realism regions (seeds ${S}+), bars: sensitivity ≥ 0.9 per type, ≤ 3% of clean tissue excluded`);
+  console.log(`\nQC on held-out lab-realism regions (seeds ${QC_HELDOUT_SEED_BASE}+), bars: sensitivity ≥ 0.9 per type, ≤ 3% of clean tissue excluded`);
   console.log('  regions with one of each artefact:');
-  console.log(formatQcTally((await evaluateQc(artefacts)).total).replace(/^/gm, '    '));
+  console.log(formatQcTally((await evaluateQc(QC_HELDOUT_ARTEFACT_CASES)).total).replace(/^/gm, '    '));
   console.log('  clean regions (whole fields with ±6% vignetting, JPEG 70 included):');
-  console.log(formatQcTally((await evaluateQc(clean)).total).replace(/^/gm, '    '));
+  console.log(formatQcTally((await evaluateQc(QC_HELDOUT_CLEAN_CASES)).total).replace(/^/gm, '    '));
 }

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QC_CAUSES } from '../../src/detect/qc/index.js';
-import { evaluateQc, formatQcTally, QC_HELDOUT_SEED_BASE } from '../../src/eval/qc.js';
-import type { QcCaseSpec } from '../../src/eval/qc-cases.js';
-
-const S = QC_HELDOUT_SEED_BASE;
-/** held-out: seeds ≥ 4000 were never used while tuning (tuning: seeds 10–45, params.qc); one of each artefact type per region */
-const withArtefacts: QcCaseSpec[] = [
-  ...[0, 1, 4, 5].map((k) => ({ kind: 'cells' as const, seed: S + k })),
-  ...[2, 3, 6, 7].map((k) => ({ kind: 'muscle' as const, seed: S + k })),
-];
-const none = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0 };
-const whole = { artefacts: none, wholeField: true, vignette: 0.06, jpegQuality: 70 };
-const clean: QcCaseSpec[] = [
-  { kind: 'cells', seed: S + 10, artefacts: none },
-  { kind: 'cells', seed: S + 11, ...whole, unstained: true },
-  { kind: 'cells', seed: S + 14, ...whole, unstained: false },
-  { kind: 'muscle', seed: S + 12, ...whole, unstained: false },
-  { kind: 'muscle', seed: S + 13, ...whole, unstained: true },
-];
+import { evaluateQc, formatQcTally, QC_HELDOUT_ARTEFACT_CASES as withArtefacts, QC_HELDOUT_CLEAN_CASES as clean } from '../../src/eval/qc.js';
 
 describe('QC on held-out lab-realism regions', () => {
   it('finds pen, bubbles and ice by area with sensitivity ≥ 0.9 and excludes little clean tissue around them; focus and folds as measured', async () => {
