@@ -6,23 +6,14 @@ import { analyseSlide } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import { Rng } from '../synthetic/rng.js';
 import { makeMuscleScene, type MuscleMarker, type MuscleOptionsInput } from '../synthetic/muscle/index.js';
+import { REGISTRY_MARKER } from '../synthetic/muscle/options.js';
 import { muscleTruthOf } from '../synthetic/muscle/truth-of.js';
 import { writeMuscleSlide } from '../synthetic/muscle/write-slide.js';
 import type { SyntheticFormat } from '../synthetic/write-slide.js';
 import { evaluateMuscleSlide, type MuscleEvaluation } from './evaluate-muscle-slide.js';
 import { HELDOUT_SEED_BASE } from './heldout.js';
 
-export { HELDOUT_SEED_BASE };
-
-/** The registry marker each synthetic section is submitted as (the 'infiltrate' section is a pan-leukocyte stain). */
-export const REGISTRY_MARKER: Record<MuscleMarker, string> = {
-  CD163: 'CD163',
-  infiltrate: 'CD45',
-  'MHC-I': 'MHC-I',
-  'IL-1a': 'IL-1a',
-  'IL-1b': 'IL-1b',
-  'IL-1Ra': 'IL-1Ra',
-};
+export { HELDOUT_SEED_BASE, REGISTRY_MARKER };
 
 /** Markers in turn; MHC-I and the IL-1 family twice per round so their per-slide calls get a fair sample. */
 const MARKER_CYCLE: MuscleMarker[] = ['MHC-I', 'CD163', 'infiltrate', 'IL-1Ra', 'MHC-I', 'IL-1a', 'infiltrate', 'IL-1b'];

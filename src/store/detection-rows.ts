@@ -43,7 +43,16 @@ function columns(n: number): DetectionColumns {
 
 /** The DAB OD that graded the cell: the compartment chosen in the analysis parameters. */
 function gradedOd(d: Detection, compartment: Compartment): number {
-  return compartment === 'nucleus' ? d.dabNucleus : compartment === 'cytoplasm' ? d.dabCytoplasm : d.dabCell;
+  switch (compartment) {
+    case 'nucleus':
+      return d.dabNucleus;
+    case 'cytoplasm':
+      return d.dabCytoplasm;
+    case 'membrane':
+      return d.dabMembrane ?? d.dabCytoplasm;
+    case 'cell':
+      return d.dabCell;
+  }
 }
 
 /** Splits the tiles' detections into column chunks of at most `chunk` rows. */
