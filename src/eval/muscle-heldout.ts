@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveParams, type AnalysisParamsInput } from '../domain/params.js';
+import { paramsForMarker } from '../domain/marker.js';
+import type { AnalysisParamsInput } from '../domain/params.js';
 import { analyseSlide } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import { Rng } from '../synthetic/rng.js';
@@ -50,7 +51,6 @@ export async function evaluateMuscleSeeds(
   opts: { executor: TileExecutor; size?: number; params?: AnalysisParamsInput; onRow?: (row: MuscleHeldoutRow) => void },
 ): Promise<MuscleHeldoutRow[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-muscle-heldout-'));
-  const params = resolveParams(opts.params ?? {});
   const rows: MuscleHeldoutRow[] = [];
   try {
     for (const [i, seed] of seeds.entries()) {
@@ -60,7 +60,10 @@ export async function evaluateMuscleSeeds(
       const file = path.join(dir, `muscle-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
       await writeMuscleSlide(scene, file, format);
       const started = performance.now();
-      const outcome = await analyseSlide({ path: file, metadata: { marker: REGISTRY_MARKER[scene.marker] }, params, executor: opts.executor });
+      const marker = REGISTRY_MARKER[scene.marker];
+      // each marker's registry settings (its grading compartment) under the caller's, as the service does
+      const params = paramsForMarker(marker, opts.params ?? {});
+      const outcome = await analyseSlide({ path: file, metadata: { marker }, params, executor: opts.executor });
       if (!outcome.ok) throw new Error(`held-out muscle seed ${seed}: analysis failed: ${outcome.error}`);
       const evaluation = evaluateMuscleSlide(
         { detections: outcome.detections, fibres: outcome.fibres, markerScores: outcome.markerScores, tissueAreaMm2: outcome.scores.tissueAreaMm2 },

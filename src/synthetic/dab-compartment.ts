@@ -14,7 +14,7 @@ export type DabCompartment = z.infer<typeof DabCompartment>;
  * Width of a membrane stain outside the nucleus edge: a lymphocyte's membrane lies ~1 µm out
  * from its nucleus (scant cytoplasm) and DAB precipitate spreads a little round it.
  */
-export const MEMBRANE_UM = 1.5;
+export const MEMBRANE_UM = 2;
 
 /**
  * The compartment a registry marker stains: its registry `compartment`. A fibre stain (MHC-I)
