@@ -2,6 +2,7 @@ import { biopsyOf } from '../domain/biopsy.js';
 import type { ScoreRow } from '../store/store.js';
 import type { TokenRecord } from '../store/token-store.js';
 import type { BatchSummary, BatchView } from './batch-service.js';
+import { scoresForMarker } from '../domain/score-fields.js';
 import type { BatchJson, ScoreJson } from './schemas.js';
 
 /** Store records as the API shows them: dates as ISO strings, units in the field names. */
@@ -50,7 +51,8 @@ export function scoreJson(r: ScoreRow): ScoreJson {
     codeVersion: r.codeVersion,
     modelId: r.modelId,
     computedAt: r.computedAt.toISOString(),
-    scores: r.scores,
+    // only the scores that mean something for the slide's marker (no cell H-score on MHC-I)
+    scores: scoresForMarker(r.scores, r.marker) as ScoreJson['scores'],
     markerScores: r.markerScores,
   };
 }

@@ -84,7 +84,10 @@ const DescribedSlideScores = SlideScores.extend(
   Object.fromEntries(
     SCORE_FIELDS.flatMap((f) => {
       const key = slideScoreKey(f) as keyof SlideScores | undefined;
-      return key ? [[key, SlideScores.shape[key].describe(`${f.description} (${f.unit}); CSV column ${f.csv}`)]] : [];
+      if (!key) return [];
+      const described = SlideScores.shape[key].describe(`${f.description} (${f.unit}); CSV column ${f.csv}; only on slides whose marker runs the '${f.scorer}' scorer`);
+      // 'area' runs for every marker; the others only for the markers that run them (absent otherwise)
+      return [[key, f.scorer === 'area' ? described : described.optional()]];
     }),
   ),
 ) as unknown as typeof SlideScores;

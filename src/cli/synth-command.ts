@@ -13,7 +13,7 @@ interface SynthOptions {
   format: SyntheticFormat;
   cellsPerMm2?: string;
   fractionPositive?: string;
-  compartment?: 'cell' | 'nucleus' | 'cytoplasm';
+  compartment?: 'cell' | 'nucleus' | 'cytoplasm' | 'membrane';
   muscle?: MuscleMarker;
   marginUm: string;
   tissueFraction?: string;
@@ -36,7 +36,7 @@ export function registerSynth(program: Command): void {
     .addOption(new Option('--format <f>', 'file format').choices(SYNTHETIC_FORMATS as unknown as string[]).default('pyramidal-tiff'))
     .option('--cells-per-mm2 <n>', 'planted cell density in tissue')
     .option('--fraction-positive <f>', 'fraction of DAB-positive cells (0–1)')
-    .addOption(new Option('--compartment <c>', 'where DAB is planted').choices(['cell', 'nucleus', 'cytoplasm']))
+    .addOption(new Option('--compartment <c>', 'where DAB is planted').choices(['cell', 'nucleus', 'cytoplasm', 'membrane']))
     .addOption(new Option('--muscle <marker>', "a muscle section stained for this marker instead of a cell scene ('infiltrate' = pan-leukocyte, analyse it as CD45)").choices([...MUSCLE_MARKERS]))
     .option('--margin-um <µm>', 'muscle: glass round the section (0 = the section fills the field)', '100')
     .option('--tissue-fraction <f>', 'cells: fraction of the field covered by tissue (1 = no glass in view)')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { biopsyOf } from '../domain/biopsy.js';
 import { MetadataError } from '../errors/index.js';
-import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
+import { markerHasField, SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import type { SlideScores } from '../domain/scores.js';
 import type { ScoreRow } from '../store/store.js';
 import { csvText } from './csv-text.js';
@@ -85,7 +85,7 @@ export function scoresToJson(input: readonly ScoreExportRowInput[]): string {
 /** The stored SlideScores fields by score field name. */
 const STORED = SCORE_FIELDS.flatMap((f) => {
   const key = slideScoreKey(f);
-  return key === undefined ? [] : [{ name: f.name, key: key as keyof SlideScores }];
+  return key === undefined ? [] : [{ field: f, name: f.name, key: key as keyof SlideScores }];
 });
 
 /**
@@ -105,7 +105,8 @@ export function scoreExportRowsFromStore(
       continue;
     }
     const scores: Record<string, number> = {};
-    for (const { name, key } of STORED) scores[name] = r.scores[key];
+    // only the scores that mean something for the marker (no cell H-score on MHC-I)
+    for (const { field, name, key } of STORED) if (markerHasField(field, r.marker)) scores[name] = r.scores[key];
     rows.push({ patient: r.patient, timepoint: r.timepoint, marker: r.marker, slide: r.path, scores, responder: responders.get(r.patient) ?? null });
   }
   return { rows: parseScoreExportRows(rows), skipped };

@@ -162,10 +162,11 @@ function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: st
     name: id,
     aliases,
     target,
+    // at 0.5 µm/px a membrane stain is a thin ring round a lymphocyte nucleus: graded on the
+    // membrane ring (params.membraneUm); the whole-cell mean would dilute it with the unstained
+    // nucleus, the 3 µm cytoplasm ring with the unstained surroundings
     compartment: 'membrane',
-    // at 0.5 µm/px a membrane stain falls in the thin ring around a lymphocyte nucleus, the
-    // cytoplasm compartment; the whole-cell mean would dilute it with the unstained nucleus
-    params: { compartment: 'cytoplasm' },
+    params: {},
     scorers: ['area', 'cells', 'infiltrates'],
   };
 }
@@ -239,9 +240,15 @@ const ENTRIES: MarkerEntry[] = [
   },
 ];
 
-/** The registry's layers under the user's: muscle analysis for the study's markers, then the marker's own settings. */
-function registryLayers(spec: Pick<MarkerSpec, 'params'> | undefined): AnalysisParamsInput[] {
-  return [{ muscle: { enabled: spec !== undefined } }, (spec?.params ?? {}) as AnalysisParamsInput];
+/**
+ * The registry's layers under the user's: muscle analysis for the study's markers, the grading
+ * compartment where the marker stains (SCIENCE.md "Where each marker stains"; a fibre stain grades
+ * no cells and keeps the default), then the marker's own settings.
+ */
+function registryLayers(spec: Pick<MarkerSpec, 'params' | 'compartment'> | undefined): AnalysisParamsInput[] {
+  const c = spec?.compartment;
+  const grading: AnalysisParamsInput = c === undefined || c === 'fibre' ? {} : { compartment: c };
+  return [{ muscle: { enabled: spec !== undefined } }, grading, (spec?.params ?? {}) as AnalysisParamsInput];
 }
 
 /** The numbers `marker`'s scorers compare with under parameters `p`, with their sources. */
@@ -312,7 +319,7 @@ export function findMarker(name: string): MarkerSpec | undefined {
 
 /**
  * The parameters a slide is analysed with: defaults < the marker's registry settings (muscle
- * analysis for the study's markers, e.g. the cytoplasm compartment for CD3/CD4/CD8) < the user's
+ * analysis for the study's markers, the grading compartment where the marker stains) < the user's
  * overrides. The one place user input and marker meet, for every entry (CLI, demo, API, service):
  * the result is what is hashed and stored. An unknown or absent marker gets no registry layer.
  * MetadataError naming each bad field when the user's overrides do not fit AnalysisParams.

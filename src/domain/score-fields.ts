@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CELL_LOCATIONS } from './cell-location.js';
-import { MARKERS, MarkerId, ScorerId } from './marker.js';
+import { MARKERS, MarkerId, ScorerId, findMarker } from './marker.js';
 
 /**
  * A score as every output names and shows it. Where a field is read from is a list of dotted
@@ -166,8 +166,29 @@ function walk(value: unknown, path: string): unknown {
   return v;
 }
 
-/** The field's value for a slide; undefined when the slide has none (e.g. MHC-I grade of a CD163 slide). */
-export function fieldValue(field: ScoreField, slide: { scores: object; markerScores: object | null }): FieldValue | undefined {
+/**
+ * Whether slides of `marker` have the field: the marker runs the field's scorer. A slide with no
+ * marker, or one the registry does not know, is scored by the generic cell pipeline and has the
+ * 'area' and 'cells' fields.
+ */
+export function markerHasField(field: Pick<ScoreField, 'scorer'>, marker: string | null | undefined): boolean {
+  const spec = marker ? findMarker(marker) : undefined;
+  return spec ? spec.scorers.includes(field.scorer) : field.scorer === 'area' || field.scorer === 'cells';
+}
+
+/** The marker a slide entry was scored as: the marker scores' own, else the slide's `marker` when it has one. */
+function slideMarker(slide: { markerScores: object | null; marker?: string | null }): string | null | undefined {
+  const m = (slide.markerScores as { marker?: unknown } | null)?.marker;
+  return typeof m === 'string' ? m : slide.marker;
+}
+
+/**
+ * The field's value for a slide; undefined when the slide has none: its marker does not run the
+ * field's scorer (no cell H-score on an MHC-I slide, no MHC-I grade on a CD163 slide) or the
+ * scorer gave nothing.
+ */
+export function fieldValue(field: ScoreField, slide: { scores: object; markerScores: object | null; marker?: string | null }): FieldValue | undefined {
+  if (!markerHasField(field, slideMarker(slide))) return undefined;
   for (const path of field.from) {
     const v = walk(slide, path);
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
@@ -190,6 +211,19 @@ export function formatField(field: Pick<ScoreField, 'digits'>, v: FieldValue | n
   if (typeof v === 'string') return v;
   if (!Number.isFinite(v)) return '–';
   return Number.isInteger(v) ? String(v) : v.toFixed(field.digits);
+}
+
+/**
+ * A slide's SlideScores as shown and stored: the fields its marker has (markerHasField); the
+ * others are left out. The marker's own scores (markerScores) hold only what its scorers ran.
+ */
+export function scoresForMarker<T extends object>(scores: T, marker: string | null | undefined): Partial<T> {
+  const out: Partial<T> = { ...scores };
+  for (const f of SCORE_FIELDS) {
+    const key = slideScoreKey(f);
+    if (key !== undefined && key in out && !markerHasField(f, marker)) delete (out as Record<string, unknown>)[key];
+  }
+  return out;
 }
 
 /** The markers whose slides have the field: those whose registry entry runs its scorer. */

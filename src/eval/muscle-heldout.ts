@@ -1,28 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveParams, type AnalysisParamsInput } from '../domain/params.js';
+import { paramsForMarker } from '../domain/marker.js';
+import type { AnalysisParamsInput } from '../domain/params.js';
 import { analyseSlide } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import { Rng } from '../synthetic/rng.js';
 import { makeMuscleScene, type MuscleMarker, type MuscleOptionsInput } from '../synthetic/muscle/index.js';
+import { REGISTRY_MARKER } from '../synthetic/muscle/options.js';
 import { muscleTruthOf } from '../synthetic/muscle/truth-of.js';
 import { writeMuscleSlide } from '../synthetic/muscle/write-slide.js';
 import type { SyntheticFormat } from '../synthetic/write-slide.js';
 import { evaluateMuscleSlide, type MuscleEvaluation } from './evaluate-muscle-slide.js';
 import { HELDOUT_SEED_BASE } from './heldout.js';
 
-export { HELDOUT_SEED_BASE };
-
-/** The registry marker each synthetic section is submitted as (the 'infiltrate' section is a pan-leukocyte stain). */
-export const REGISTRY_MARKER: Record<MuscleMarker, string> = {
-  CD163: 'CD163',
-  infiltrate: 'CD45',
-  'MHC-I': 'MHC-I',
-  'IL-1a': 'IL-1a',
-  'IL-1b': 'IL-1b',
-  'IL-1Ra': 'IL-1Ra',
-};
+export { HELDOUT_SEED_BASE, REGISTRY_MARKER };
 
 /** Markers in turn; MHC-I and the IL-1 family twice per round so their per-slide calls get a fair sample. */
 const MARKER_CYCLE: MuscleMarker[] = ['MHC-I', 'CD163', 'infiltrate', 'IL-1Ra', 'MHC-I', 'IL-1a', 'infiltrate', 'IL-1b'];
@@ -59,7 +51,6 @@ export async function evaluateMuscleSeeds(
   opts: { executor: TileExecutor; size?: number; params?: AnalysisParamsInput; onRow?: (row: MuscleHeldoutRow) => void },
 ): Promise<MuscleHeldoutRow[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-muscle-heldout-'));
-  const params = resolveParams(opts.params ?? {});
   const rows: MuscleHeldoutRow[] = [];
   try {
     for (const [i, seed] of seeds.entries()) {
@@ -69,7 +60,10 @@ export async function evaluateMuscleSeeds(
       const file = path.join(dir, `muscle-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
       await writeMuscleSlide(scene, file, format);
       const started = performance.now();
-      const outcome = await analyseSlide({ path: file, metadata: { marker: REGISTRY_MARKER[scene.marker] }, params, executor: opts.executor });
+      const marker = REGISTRY_MARKER[scene.marker];
+      // each marker's registry settings (its grading compartment) under the caller's, as the service does
+      const params = paramsForMarker(marker, opts.params ?? {});
+      const outcome = await analyseSlide({ path: file, metadata: { marker }, params, executor: opts.executor });
       if (!outcome.ok) throw new Error(`held-out muscle seed ${seed}: analysis failed: ${outcome.error}`);
       const evaluation = evaluateMuscleSlide(
         { detections: outcome.detections, fibres: outcome.fibres, markerScores: outcome.markerScores, tissueAreaMm2: outcome.scores.tissueAreaMm2 },

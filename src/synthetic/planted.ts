@@ -4,6 +4,7 @@
  * so any cut of the image gives the same numbers. Shared by rendering and ground truth.
  */
 import { forEachCellNear } from './cell-grid.js';
+import { MEMBRANE_UM, carriesDab, inGrownEllipse } from './dab-compartment.js';
 import { fbm, valueNoise } from './rng.js';
 import { TISSUE_OCTAVES, type Scene } from './scene.js';
 
@@ -165,19 +166,22 @@ function addCells(scene: Scene, x0: number, y0: number, w: number, h: number, bu
     }
   });
   const compartment = scene.compartment;
-  const n = w * h;
-  for (let p = 0; p < n; p++) {
-    const o = owner[p];
-    if (o < 0) {
-      if (tissue[p] === 0) {
-        hOut[p] = 0;
-        dab[p] = 0;
+  const grow = MEMBRANE_UM / scene.mpp;
+  for (let y = 0, p = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, p++) {
+      const o = owner[p];
+      if (o < 0) {
+        if (tissue[p] === 0) {
+          hOut[p] = 0;
+          dab[p] = 0;
+        }
+        continue;
       }
-      continue;
+      const inNucleus = nucleusH[p] > 0;
+      tissue[p] = 1;
+      if (inNucleus) hOut[p] = nucleusH[p];
+      const c = cells[o];
+      if (carriesDab(compartment, inNucleus, () => inGrownEllipse(x0 + x - c.cx, y0 + y - c.cy, c.rx, c.ry, c.cos, c.sin, grow))) dab[p] = c.dab;
     }
-    const inNucleus = nucleusH[p] > 0;
-    tissue[p] = 1;
-    if (inNucleus) hOut[p] = nucleusH[p];
-    if (compartment === 'cell' || (compartment === 'nucleus') === inNucleus) dab[p] = cells[o].dab;
   }
 }

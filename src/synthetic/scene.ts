@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { HDAB_DEFAULT, cross, normalize, stainMatrix, type StainMatrix, type Vec3 } from '../stain/vectors.js';
 import { BucketGrid, type CellGrid } from './cell-grid.js';
+import { DabCompartment } from './dab-compartment.js';
 import type { PlantedRealism } from './realism/geometry.js';
 import { RealismOptions } from './realism/options.js';
 import { plantRealism, realismRng } from './realism/plant.js';
@@ -26,7 +27,8 @@ export const SceneOptions = z.object({
   width: z.number().int().min(64).max(200_000),
   height: z.number().int().min(64).max(200_000),
   mpp: z.number().positive().max(10).default(0.5),
-  compartment: z.enum(['cell', 'nucleus', 'cytoplasm']).default('cell'),
+  /** where a stained cell carries its DAB (dab-compartment.ts); the marker's own via dabCompartmentOf */
+  compartment: DabCompartment.default('cell'),
   /** target cells per mm² of tissue (dart throwing may plant fewer when crowded) */
   cellsPerMm2: z.number().nonnegative().max(5000).default(1000),
   fractionPositive: z.number().min(0).max(1).default(0.4),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DabCompartment } from './dab-compartment.js';
 import { TruthRealism } from './realism/truth.js';
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]);
@@ -33,7 +34,8 @@ export const GroundTruth = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   mpp: z.number().positive(),
-  compartment: z.enum(['nucleus', 'cytoplasm', 'cell']),
+  /** where stained cells carry their DAB (the planted compartment) */
+  compartment: DabCompartment,
   stain: z.object({ hematoxylin: Vec3, dab: Vec3, i0: z.number() }),
   gradeThresholds: z.tuple([z.number(), z.number(), z.number()]),
   positiveAreaThreshold: z.number(),

@@ -9,7 +9,14 @@ export const LOCATION_COLOUR = { endomysial: '#2e7d32', perimysial: '#ef6c00', p
 const UNLOCATED_COLOUR = '#757575';
 // MHC-I positive red, negative a sky blue: brighter than any cell grade's brown and lighter than
 // the negative cells' blue, so outlines and cell marks stay apart where they cross
-export const FIBRE_COLOUR = { positive: '#e8141c', negative: '#0096e6' };
+// fibres of a slide whose marker is not MHC-I have no MHC-I status: a neutral grey outline
+// (the outlines still show the segmentation that places cells endomysial or perimysial)
+export const FIBRE_COLOUR = { positive: '#e8141c', negative: '#0096e6', outline: '#9e9e9e' };
+
+/** A fibre's status key: 'positive' / 'negative' on MHC-I slides, 'outline' when it has none (positive null). */
+export function fibreKey(f) {
+  return f.positive === null || f.positive === undefined ? 'outline' : f.positive ? 'positive' : 'negative';
+}
 const CELL_LINE = 1.5;
 const FIBRE_LINE = 1.25;
 
@@ -33,7 +40,7 @@ export function prepareOverlay(overlay) {
 }
 
 function emptyCounts() {
-  return { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0 };
+  return { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0 };
 }
 
 /**
@@ -43,11 +50,12 @@ function emptyCounts() {
 export function drawOverlay(ctx, overlay, map, w, h, colourBy) {
   const { ox, oy, sx, sy } = map;
   const counts = emptyCounts();
-  const fibrePaths = { positive: new Path2D(), negative: new Path2D() };
+  const fibrePaths = { positive: new Path2D(), negative: new Path2D(), outline: new Path2D() };
   for (const f of overlay.fibres ?? []) {
     const b = f.box;
     if (ox + b.x1 * sx < 0 || oy + b.y1 * sy < 0 || ox + b.x0 * sx > w || oy + b.y0 * sy > h) continue;
-    const p = fibrePaths[f.positive ? 'positive' : 'negative'];
+    const key = fibreKey(f);
+    const p = fibrePaths[key];
     if (f.contour.length >= 3) {
       const [x0, y0] = f.contour[0];
       p.moveTo(ox + x0 * sx, oy + y0 * sy);
@@ -59,11 +67,12 @@ export function drawOverlay(ctx, overlay, map, w, h, colourBy) {
       p.arc(ox + f.x * sx, oy + f.y * sy, r, 0, 2 * Math.PI);
     }
     counts.fibres++;
-    if (f.positive) counts.fibresPositive++;
-    else counts.fibresNegative++;
+    if (key === 'positive') counts.fibresPositive++;
+    else if (key === 'negative') counts.fibresNegative++;
+    else counts.fibresOutlined++;
   }
   ctx.lineWidth = FIBRE_LINE;
-  for (const k of ['negative', 'positive']) {
+  for (const k of ['outline', 'negative', 'positive']) {
     ctx.strokeStyle = FIBRE_COLOUR[k];
     ctx.stroke(fibrePaths[k]);
   }
@@ -143,7 +152,8 @@ export function describeMark(overlay, mark) {
     return parts.join(' · ');
   }
   const f = overlay.fibres[mark.index];
-  const parts = [`fibre: MHC-I ${f.positive ? 'positive' : 'negative'}`, `ring DAB ${fmt(f.ringDab)}`, `interior DAB ${fmt(f.interiorDab)}`];
+  const key = fibreKey(f);
+  const parts = key === 'outline' ? ['fibre'] : [`fibre: MHC-I ${key}`, `ring DAB ${fmt(f.ringDab)}`, `interior DAB ${fmt(f.interiorDab)}`];
   if (f.perifascicular) parts.push('perifascicular');
   return parts.join(' · ');
 }

@@ -15,9 +15,13 @@ export function formatNumber(v) {
 /**
  * A score field's value on a slide entry ({ scores, markerScores }) and where it was found, read
  * as the score fields table (GET /score-fields, src/domain/score-fields.ts) says: the first of its
- * paths that holds a value. `at` is that path without its root, e.g. 'hScore' or 'mhc1.grade'.
+ * paths that holds a value, and only when the slide's marker (its marker scores') has the field
+ * (`field.markers`). `at` is that path without its root, e.g. 'hScore' or 'mhc1.grade'.
  */
 export function fieldValue(field, slide) {
+  // a field of a scorer the slide's marker does not run has no value (no MHC-I grade on CD163)
+  const marker = slide.markerScores?.marker;
+  if (marker && Array.isArray(field.markers) && !field.markers.includes(marker)) return undefined;
   for (const path of field.from) {
     let v = slide;
     for (const key of path.split('.')) v = v !== null && typeof v === 'object' ? v[key] : undefined;

@@ -3,7 +3,7 @@
 // bearer header; tiles too (OpenSeadragon loadTilesWithAjax + ajaxHeaders).
 
 import { renderMarkerScores } from './marker-panel.js';
-import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay } from './overlay.js';
+import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, fibreKey, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay } from './overlay.js';
 import { addRow, fieldValue, formatField, formatNumber, scoreList } from './score-rows.js';
 
 const OSD = globalThis.OpenSeadragon;
@@ -168,7 +168,7 @@ function redrawOverlay() {
   ctx.clearRect(0, 0, w, h);
   const item = viewer.world.getItemAt(0);
   state.map = null;
-  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0 };
+  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0 };
   if (item && overlay) {
     const o = item.imageToViewerElementCoordinates(new OSD.Point(0, 0));
     const e = item.imageToViewerElementCoordinates(new OSD.Point(1000, 1000));
@@ -232,11 +232,16 @@ function renderLegend() {
     keys.append(legendKey('cell-negative', CELL_COLOUR[0], 'negative cell'), legendKey('cell-positive', CELL_COLOUR[2], 'positive cell (1+ to 3+)'));
   }
   if (overlay?.fibres) {
-    const pos = overlay.fibres.filter((f) => f.positive).length;
-    keys.append(
-      legendKey('fibre-positive', FIBRE_COLOUR.positive, 'MHC-I positive fibre', pos),
-      legendKey('fibre-negative', FIBRE_COLOUR.negative, 'MHC-I negative fibre', overlay.fibres.length - pos),
-    );
+    const by = { positive: 0, negative: 0, outline: 0 };
+    for (const f of overlay.fibres) by[fibreKey(f)]++;
+    // an MHC-I status only where the slide's marker is MHC-I; other slides' fibres are outlines
+    if (by.positive + by.negative > 0) {
+      keys.append(
+        legendKey('fibre-positive', FIBRE_COLOUR.positive, 'MHC-I positive fibre', by.positive),
+        legendKey('fibre-negative', FIBRE_COLOUR.negative, 'MHC-I negative fibre', by.negative),
+      );
+    }
+    if (by.outline > 0) keys.append(legendKey('fibre-outline', FIBRE_COLOUR.outline, 'fibre', by.outline));
   }
 }
 
@@ -388,7 +393,12 @@ async function openSlide(entry) {
     renderLegend();
     $('#osd').dataset.fullyLoaded = 'false';
     viewer.open(tileSourceOf(xml, slide.slideId));
-    const fibres = overlay.fibres ? `, ${overlay.fibres.length} fibres (${overlay.fibres.filter((f) => f.positive).length} MHC-I positive)` : '';
+    const statused = overlay.fibres?.some((f) => fibreKey(f) !== 'outline');
+    const fibres = !overlay.fibres
+      ? ''
+      : statused
+        ? `, ${overlay.fibres.length} fibres (${overlay.fibres.filter((f) => fibreKey(f) === 'positive').length} MHC-I positive)`
+        : `, ${overlay.fibres.length} fibres`;
     setStatus(`${slide.name}: ${overlay.count} cells${fibres}`);
   } catch (err) {
     setStatus(err.message, true);

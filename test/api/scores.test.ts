@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
-import { SCORE_FIELDS, scoreFieldsJson } from '../../src/domain/score-fields.js';
+import { SCORE_FIELDS, scoreFieldsJson, scoresForMarker } from '../../src/domain/score-fields.js';
 import type { ScoreRow } from '../../src/store/store.js';
 import { MARKER_SCORES, markerScores } from '../store/fixtures.js';
 import { seedScores, type Seeded } from './seed-scores.js';
@@ -41,7 +41,10 @@ describe('GET /scores (JSON)', () => {
     expect(body).toHaveLength(6);
     for (const r of body) {
       const s = stored.find((x) => x.analysisId === r.analysisId)!;
-      expect(r.scores).toEqual(s.scores);
+      // only the fields the slide's marker has: no cell scores on MHC-I
+      expect(r.scores).toEqual(scoresForMarker(s.scores, s.marker));
+      if (s.marker === 'MHC-I') expect(r.scores).not.toHaveProperty('hScore');
+      else expect(r.scores.hScore).toBe(s.scores.hScore);
       expect(r.markerScores).toEqual(s.markerScores);
       expect(r).toMatchObject({ slideId: s.slideId, patient: s.patient, paramsHash: s.paramsHash, codeVersion: 'test-1', analysisMppUm: 0.505, slideMppUm: 0.2525 });
       expect(r.computedAt).toBe(s.computedAt.toISOString());
@@ -202,7 +205,7 @@ describe('OpenAPI document', () => {
       expect(ms.properties.mhc1.properties.grade).toMatchObject({ type: 'integer', minimum: 0, maximum: 5 });
       expect(ms.properties.infiltrates.properties.byLocation.required).toEqual(['endomysial', 'perimysial', 'perivascular']);
       // the stored scores carry their unit and CSV column from the score fields table
-      expect(item.properties.scores.properties.hScore.description, route).toBe('cell H-score: 1·%1+ + 2·%2+ + 3·%3+ (0–300); CSV column h_score_0_300');
+      expect(item.properties.scores.properties.hScore.description, route).toBe("cell H-score: 1·%1+ + 2·%2+ + 3·%3+ (0–300); CSV column h_score_0_300; only on slides whose marker runs the 'cells' scorer");
     }
   });
 

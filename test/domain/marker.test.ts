@@ -96,12 +96,13 @@ describe('registry thresholds are read off the parameters', () => {
     expect(v('HPF area')).toBeCloseTo(0.9503, 4);
     expect(v('perivascular distance from vessel wall')).toBe(d.location.perivascularUm);
     expect(v('narrowest perimysial septum (wider gaps between fibres are perimysium)')).toBe(d.location.septumUm);
-    // CD3 grades on the cytoplasm, and its grade thresholds say so
+    // CD3 grades on the membrane ring, and its grade thresholds say so
     expect(markerFor('CD3').thresholds.filter((x) => x.unit === 'OD' && x.name.startsWith('cell DAB')).map((x) => x.name)).toEqual([
-      'cell DAB OD 1+ (cytoplasm mean)',
-      'cell DAB OD 2+ (cytoplasm mean)',
-      'cell DAB OD 3+ (cytoplasm mean)',
+      'cell DAB OD 1+ (membrane mean)',
+      'cell DAB OD 2+ (membrane mean)',
+      'cell DAB OD 3+ (membrane mean)',
     ]);
+    expect(markerFor('IL-1b').thresholds.find((x) => x.name.startsWith('cell DAB OD 1+'))?.name).toBe('cell DAB OD 1+ (cytoplasm mean)');
   });
 
   it('follow a changed parameter: every number moves with the parameter it documents', () => {
@@ -143,9 +144,11 @@ describe('registry thresholds are read off the parameters', () => {
 });
 
 describe('paramsForMarker', () => {
-  it('grades CD3, CD4 and CD8 on the cytoplasm and every other marker on the whole cell', () => {
-    for (const id of ['CD3', 'CD4', 'CD8', 'cd-8']) expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
-    for (const id of ['CD163', 'CD45', 'CD68', 'IL-1Ra', 'MHC-I']) expect(paramsForMarker(id).compartment, id).toBe('cell');
+  it('grades each marker where it stains (SCIENCE.md): lymphocyte markers on the membrane ring, CD68 and IL-1 on the cytoplasm, CD163 on the whole cell', () => {
+    for (const id of ['CD3', 'CD4', 'CD8', 'cd-8', 'CD45', 'LCA']) expect(paramsForMarker(id).compartment, id).toBe('membrane');
+    for (const id of ['CD68', 'IL-1a', 'IL-1b', 'IL-1Ra']) expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
+    // CD163 stains the macrophage's membrane and cytoplasm: the whole cell body; MHC-I grades no cells
+    for (const id of ['CD163', 'MHC-I']) expect(paramsForMarker(id).compartment, id).toBe('cell');
     expect(paramsForMarker(undefined).compartment).toBe('cell');
     expect(paramsForMarker('CD20').compartment).toBe('cell');
   });
@@ -156,7 +159,7 @@ describe('paramsForMarker', () => {
     expect(p.tileSize).toBe(512);
     expect(p.nucleus.minAreaUm2).toBe(12);
     expect(p.nucleus.maxAreaUm2).toBe(400);
-    expect(paramsForMarker('CD3', { tileSize: 512 }).compartment).toBe('cytoplasm');
+    expect(paramsForMarker('CD3', { tileSize: 512 }).compartment).toBe('membrane');
   });
 
   it('turns muscle analysis on for the study\'s markers unless the user says otherwise', () => {
@@ -168,11 +171,11 @@ describe('paramsForMarker', () => {
 
   it('gives the same parameters (and hash) for every spelling of a marker', () => {
     expect(paramsHash(paramsForMarker('CD-3'))).toBe(paramsHash(paramsForMarker('CD3')));
-    expect(paramsHash(paramsForMarker('CD3'))).not.toBe(paramsHash(paramsForMarker('CD45')));
+    expect(paramsHash(paramsForMarker('CD3'))).not.toBe(paramsHash(paramsForMarker('CD163')));
   });
 
   it('refuses bad overrides with a MetadataError naming the field', () => {
-    expect(() => paramsForMarker('CD3', { compartment: 'membrane' as never })).toThrow(MetadataError);
+    expect(() => paramsForMarker('CD3', { compartment: 'fibre' as never })).toThrow(MetadataError);
     expect(() => paramsForMarker('CD3', { infiltrates: { linkUm: -1 } })).toThrow(/infiltrates\.linkUm/);
   });
 });

@@ -16,6 +16,7 @@ let missing: { slideId: number; analysisId: number };
 let running: number;
 /** MHC-I slide at 0.25 µm/px with hand-made fibres and located cells */
 let muscle: { slideId: number; analysisId: number };
+let cd163Muscle: { slideId: number; analysisId: number };
 
 async function analyse(slideId: number, cells: number, params = {}): Promise<number> {
   const { analysisId } = await api.store.beginAnalysis(analysisInput(slideId, 1, params));
@@ -53,6 +54,15 @@ beforeAll(async () => {
   await api.store.saveTileResults(analysisId, [t0, t1]);
   await api.store.finishAnalysis(analysisId, scoresOf([t0, t1], 0.505));
   muscle = { slideId: m, analysisId };
+
+  // the same fibres on a CD163 section: outlined, with no MHC-I status
+  const k = await api.store.upsertSlide({ ...slideInput('k', { patient: 'P3', timepoint: 'baseline', marker: 'CD163' }), mpp: 0.25 });
+  const kAnalysis = await api.store.beginAnalysis(analysisInput(k, 1));
+  const k0 = tile(0, 2);
+  k0.fibres = MUSCLE_FIBRES;
+  await api.store.saveTileResults(kAnalysis.analysisId, [k0]);
+  await api.store.finishAnalysis(kAnalysis.analysisId, scoresOf([k0], 0.505));
+  cd163Muscle = { slideId: k, analysisId: kAnalysis.analysisId };
 });
 
 // MHC-I thresholds (src/score/mhc1.ts): ring ≥ 0.1 or interior ≥ 0.2
@@ -122,8 +132,8 @@ describe('GET /slides', () => {
     const tree = res.json();
     const stored = await api.store.listScores();
     const scoresOf = (analysisId: number) => stored.find((r) => r.analysisId === analysisId)!.scores;
-    expect(tree.patients.map((p: { patient: string }) => p.patient)).toEqual(['P1', 'P2']);
-    const [p1, p2] = tree.patients;
+    expect(tree.patients.map((p: { patient: string }) => p.patient)).toEqual(['P1', 'P2', 'P3']);
+    const [p1, p2, p3] = tree.patients;
     expect(p1.timepoints.map((t: { biopsy: string }) => t.biopsy)).toEqual(['P1:baseline', 'P1:month-6']);
     const a = p1.timepoints[0].slides;
     expect(a).toHaveLength(1);
@@ -135,6 +145,13 @@ describe('GET /slides', () => {
     // the running analysis of P2's slide is not finished, so its finished one is shown
     expect(p2.timepoints[0].slides[0].analysisId).not.toBe(running);
     expect(p2.timepoints[0].slides[0].scores.cells).toBe(2);
+    // the MHC-I slide has no cell scores (it runs no 'cells' scorer); a CD163 slide has them
+    const mhc = p2.timepoints[1].slides[0];
+    expect(mhc.marker).toBe('MHC-I');
+    expect(mhc.scores).not.toHaveProperty('hScore');
+    expect(mhc.scores).not.toHaveProperty('cells');
+    expect(mhc.scores.tissueAreaMm2).toBe(scoresOf(muscle.analysisId).tissueAreaMm2);
+    expect(p3.timepoints[0].slides[0].scores.hScore).toBe(scoresOf(cd163Muscle.analysisId).hScore);
   });
 });
 
@@ -215,6 +232,15 @@ describe('GET /analyses/:id/overlay', () => {
     ]);
     expect(o.cells.location).toEqual(['endomysial', 'perimysial', 'perivascular', 'perivascular']);
     expect(o.cells.inFibre).toEqual([true, false, false, null]);
+  });
+
+  it('gives no MHC-I status (nor thresholds) to the fibres of a slide whose marker is not MHC-I', async () => {
+    const o = (await get(`/analyses/${cd163Muscle.analysisId}/overlay`)).json();
+    expect(o.fibres).toHaveLength(3);
+    expect(o.fibres.map((f: { positive: unknown }) => f.positive)).toEqual([null, null, null]);
+    expect(o.mhc1Thresholds).toBeUndefined();
+    // the outlines themselves are as on the MHC-I slide
+    expect(o.fibres[0]).toMatchObject({ x: 400, y: 200, radiusPx: 79.79 });
   });
 
   it('is 404 for an analysis that does not exist or has not finished', async () => {

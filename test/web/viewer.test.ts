@@ -203,7 +203,9 @@ describe('slide viewer in headless Chromium', () => {
       expect(Number(await dd('mhc1.percentPositive').getAttribute('data-value'))).toBe(m.percentPositive);
       expect(await dd('mhc1.positive').innerText()).toBe(`${m.positive} / ${m.fibres}`);
       expect(await dd('mhc1.pattern').innerText()).toBe(m.pattern);
-      expect(await page.locator('#scores dl.scores').first().locator('dd[data-field="hScore"]').count()).toBe(1);
+      // an MHC-I slide runs no cell scorer: no cell H-score in its panel, the area scores are there
+      expect(await page.locator('#scores dl.scores').first().locator('dd[data-field="hScore"]').count()).toBe(0);
+      expect(await page.locator('#scores dl.scores').first().locator('dd[data-field="pctPositiveArea"]').count()).toBe(1);
 
       // screenshots with and without the overlay: the outline colours appear only with it
       const withMarks = await pixels(await page.locator('#osd').screenshot());

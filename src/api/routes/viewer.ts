@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { BiopsyQuantError, HttpError, NotFoundError } from '../../errors/index.js';
 import type { FibreRecord } from '../../domain/detection.js';
 import { SlideScores } from '../../domain/scores.js';
+import { markerHasField, scoresForMarker } from '../../domain/score-fields.js';
 import { DeepZoom, dziXml, tileCounts, type DeepZoomGeometry, type DeepZoomSlide } from '../../slide/deep-zoom.js';
 import { Mhc1Params } from '../../domain/params.js';
 import { isMhc1Positive, type Mhc1Thresholds } from '../../score/mhc1.js';
@@ -56,8 +57,9 @@ const ViewerSlide = z.object({
   analysisId: z.number().int().describe('the latest finished analysis of the slide'),
   computedAt: z.string().describe('ISO 8601'),
   slideMppUm: z.number(),
-  // loose: scores the store adds later pass through to the score panel
-  scores: SlideScores.loose(),
+  // loose: scores the store adds later pass through to the score panel; partial: only the
+  // fields the slide's marker has (scoresForMarker)
+  scores: SlideScores.partial().loose(),
   markerScores: z.record(z.string(), z.unknown()).nullable().describe("the marker's own scores (CD163, infiltrates, IL-1, MHC-I) when stored"),
 });
 const SlideTree = z.object({
@@ -75,7 +77,10 @@ const OverlayFibre = z.object({
   y: z.number(),
   contour: z.array(Point).describe('outline in level-0 px (the stored µm contour / slide µm/px); empty when none was stored'),
   radiusPx: z.number().nonnegative().describe('equivalent-circle radius √(area/π) in level-0 px, drawn when there is no contour'),
-  positive: z.boolean().describe('MHC-I positive: ring or interior mean DAB OD at or above its threshold (src/score/mhc1.ts)'),
+  positive: z
+    .boolean()
+    .nullable()
+    .describe("MHC-I positive: ring or interior mean DAB OD at or above its threshold (src/score/mhc1.ts); null on slides whose marker is not MHC-I (no MHC-I status: the outline only)"),
   ringDab: z.number().describe('mean DAB OD of the sarcolemmal ring'),
   interiorDab: z.number().describe('mean DAB OD of the sarcoplasm'),
   perifascicular: z.boolean(),
@@ -95,22 +100,25 @@ const Overlay = z.object({
       inFibre: z.array(z.boolean().nullable()).optional().describe("muscle analyses: the cell's centroid lies inside a segmented fibre"),
     })
     .describe('one entry per detected cell, column-wise: centre and nucleus radius in level-0 px, grade 0 (negative) to 3'),
-  fibres: z.array(OverlayFibre).optional().describe('muscle fibres with their MHC-I status, when the analysis segmented them'),
-  mhc1Thresholds: z.object({ ring: z.number(), interior: z.number() }).optional().describe('the DAB OD thresholds `positive` was called with'),
+  fibres: z.array(OverlayFibre).optional().describe('muscle fibres (with their MHC-I status on MHC-I slides), when the analysis segmented them'),
+  mhc1Thresholds: z.object({ ring: z.number(), interior: z.number() }).optional().describe('MHC-I slides: the DAB OD thresholds `positive` was called with'),
 });
 type OverlayFibre = z.infer<typeof OverlayFibre>;
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-/** A stored fibre in level-0 px with its MHC-I call: the same call (and thresholds) the slide's MHC-I score counted. */
-export function overlayFibre(f: FibreRecord, mpp: number, t?: Mhc1Thresholds): OverlayFibre {
+/**
+ * A stored fibre in level-0 px with its MHC-I call: the same call (and thresholds) the slide's
+ * MHC-I score counted; `t` null = the slide's marker is not MHC-I, so the fibre has no status.
+ */
+export function overlayFibre(f: FibreRecord, mpp: number, t?: Mhc1Thresholds | null): OverlayFibre {
   return {
     x: round1(f.x / mpp),
     y: round1(f.y / mpp),
     contour: (f.contour ?? []).map(([x, y]) => [round1(x / mpp), round1(y / mpp)]),
     radiusPx: round2(Math.sqrt(f.areaUm2 / Math.PI) / mpp),
-    positive: isMhc1Positive(f, t),
+    positive: t === null ? null : isMhc1Positive(f, t),
     ringDab: f.ringDab,
     interiorDab: f.interiorDab,
     perifascicular: f.perifascicular,
@@ -141,7 +149,7 @@ export function slideTree(rows: ScoreRow[]): Tree {
       analysisId: r.analysisId,
       computedAt: r.computedAt.toISOString(),
       slideMppUm: r.slideMpp,
-      scores: r.scores,
+      scores: scoresForMarker(r.scores, r.marker),
       markerScores: r.markerScores ?? null,
     });
   }
@@ -257,6 +265,8 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const segmented = tiles.some((t) => t.fibres !== undefined);
       // the thresholds the analysis ran with (analyses stored before they were parameters: the defaults)
       const mhc1 = Mhc1Params.parse((row.params as { mhc1?: unknown }).mhc1 ?? {});
+      // fibres are outlined on every muscle slide (they place the cells), but only an MHC-I slide has an MHC-I status
+      const mhc1Slide = markerHasField({ scorer: 'mhc1' }, row.marker);
       return {
         analysisId: id,
         slideId: a.slideId,
@@ -269,7 +279,8 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           grade: cells.map((c) => c.grade),
           ...(located ? { location: cells.map((c) => c.location ?? null), inFibre: cells.map((c) => c.inFibre ?? null) } : {}),
         },
-        ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f) => overlayFibre(f, mpp, mhc1))), mhc1Thresholds: { ring: mhc1.ring, interior: mhc1.interior } } : {}),
+        ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f) => overlayFibre(f, mpp, mhc1Slide ? mhc1 : null))) } : {}),
+        ...(segmented && mhc1Slide ? { mhc1Thresholds: { ring: mhc1.ring, interior: mhc1.interior } } : {}),
       };
     });
   };

@@ -4,10 +4,21 @@
  * streams: the same seed with another marker is a serial section of the same tissue.
  */
 import { z } from 'zod';
+import { DabCompartment } from '../dab-compartment.js';
 import { RealismOptions } from '../realism/options.js';
 
 export const MUSCLE_MARKERS = ['CD163', 'infiltrate', 'MHC-I', 'IL-1a', 'IL-1b', 'IL-1Ra'] as const;
 export type MuscleMarker = (typeof MUSCLE_MARKERS)[number];
+
+/** The registry marker a section stands for (the 'infiltrate' section is a pan-leukocyte stain, CD45). */
+export const REGISTRY_MARKER: Record<MuscleMarker, string> = {
+  CD163: 'CD163',
+  infiltrate: 'CD45',
+  'MHC-I': 'MHC-I',
+  'IL-1a': 'IL-1a',
+  'IL-1b': 'IL-1b',
+  'IL-1Ra': 'IL-1Ra',
+};
 
 export const MHC_PATTERNS = ['none', 'diffuse', 'focal', 'perifascicular'] as const;
 export type MhcPattern = (typeof MHC_PATTERNS)[number];
@@ -23,6 +34,12 @@ export const MuscleOptions = z.object({
   height: z.number().int().min(256).max(100_000),
   mpp: z.number().positive().max(2).default(0.5),
   marker: z.enum(MUSCLE_MARKERS).default('MHC-I'),
+  /**
+   * Where a stained cell carries its DAB; absent = where the section's registry marker stains
+   * (dabCompartmentOf(REGISTRY_MARKER[marker])): membrane ring for the 'infiltrate' (CD45)
+   * section, cytoplasm for IL-1, the whole macrophage body for CD163.
+   */
+  dabCompartment: DabCompartment.optional(),
   /** spacing of fibre seeds (µm); Voronoi cells of a jittered grid at 50–65 µm give min Feret ≈ 35–75 µm */
   fibreSpacingUm: z.number().min(20).max(150).optional(),
   /** spacing of fascicle seeds (µm) */

@@ -7,6 +7,7 @@
  * lumens → fibres (sarcoplasm, faint sarcolemma, MHC-I DAB) → IL-1 diffuse DAB → cells.
  */
 import { forEachCellNear } from '../cell-grid.js';
+import { MEMBRANE_UM, carriesDab, inGrownEllipse } from '../dab-compartment.js';
 import { plantedBuffers, type PlantedBuffers } from '../planted.js';
 import { punchIceHoles } from '../realism/apply.js';
 import { fbm, valueNoise } from '../rng.js';
@@ -265,15 +266,19 @@ function addCells(scene: MuscleScene, x0: number, y0: number, w: number, h: numb
       }
     }
   });
-  const n = w * h;
-  for (let p = 0; p < n; p++) {
-    const o = owner[p];
-    if (o < 0) continue;
-    if (nucleusH[p] > 0) hOut[p] = nucleusH[p];
-    const c = cells[o];
-    if (c.dab > 0) {
-      dab[p] = c.dab;
-      tissue[p] = 1;
+  const compartment = scene.dabCompartment;
+  const grow = MEMBRANE_UM / scene.mpp;
+  for (let y = 0, p = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, p++) {
+      const o = owner[p];
+      if (o < 0) continue;
+      const inNucleus = nucleusH[p] > 0;
+      if (inNucleus) hOut[p] = nucleusH[p];
+      const c = cells[o];
+      if (c.dab > 0 && carriesDab(compartment, inNucleus, () => inGrownEllipse(x0 + x - c.x, y0 + y - c.y, c.rx, c.ry, c.cos, c.sin, grow))) {
+        dab[p] = c.dab;
+        tissue[p] = 1;
+      }
     }
   }
 }

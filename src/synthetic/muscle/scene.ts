@@ -11,7 +11,8 @@ import { Rng } from '../rng.js';
 import { plantIce, withIce } from './ice.js';
 import { jitter, type DabPatch } from '../scene.js';
 import { plantCells, type MuscleCell, type PlantedCluster } from './cells.js';
-import { MuscleOptions, type MhcPattern, type MuscleConfig, type MuscleOptionsInput } from './options.js';
+import { dabCompartmentOf, type DabCompartment } from '../dab-compartment.js';
+import { MuscleOptions, REGISTRY_MARKER, type MhcPattern, type MuscleConfig, type MuscleOptionsInput } from './options.js';
 import { il1Patches, stainCells, stainFibres, type FibreStain } from './staining.js';
 import { makeSection, inSection, type Section } from './section.js';
 import { buildTissue, fibreAt, plantVessels, type MuscleTissue } from './tissue.js';
@@ -23,6 +24,8 @@ export interface MuscleScene {
   height: number;
   mpp: number;
   marker: MuscleConfig['marker'];
+  /** where stained cells carry their DAB */
+  dabCompartment: DabCompartment;
   stain: StainMatrix;
   i0: number;
   blurSigma: number;
@@ -87,6 +90,7 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
     height,
     mpp: cfg.mpp,
     marker: cfg.marker,
+    dabCompartment: cfg.dabCompartment ?? dabCompartmentOf(REGISTRY_MARKER[cfg.marker]),
     stain,
     i0,
     blurSigma,

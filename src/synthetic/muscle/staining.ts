@@ -92,7 +92,7 @@ export function stainFibres(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue): 
   return { pattern, fibres };
 }
 
-/** DAB on the cells the marker labels (whole cell: membrane and cytoplasm at this resolution). */
+/** DAB OD of the cells the marker labels; where on the cell it sits is the scene's dabCompartment (planted.ts). */
 export function stainCells(cfg: MuscleConfig, rng: Rng, cells: MuscleCell[], il1Expressed: boolean): void {
   for (const c of cells) {
     let p = 0;

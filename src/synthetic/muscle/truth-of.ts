@@ -96,6 +96,7 @@ export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
     height: scene.height,
     mpp,
     marker: scene.marker,
+    dabCompartment: scene.dabCompartment,
     stain: { hematoxylin: [...scene.stain.hematoxylin], dab: [...scene.stain.dab], i0: scene.i0 },
     rules: {
       gradeThresholds: [...GRADE_THRESHOLDS],

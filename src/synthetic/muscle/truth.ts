@@ -4,6 +4,7 @@
  * scene with the SCIENCE.md definitions.
  */
 import { z } from 'zod';
+import { DabCompartment } from '../dab-compartment.js';
 import { TruthRealism } from '../realism/truth.js';
 import { CELL_LOCATIONS, MHC_PATTERNS, MUSCLE_MARKERS } from './options.js';
 
@@ -61,6 +62,8 @@ export const MuscleGroundTruth = z.object({
   height: z.number().int().positive(),
   mpp: z.number().positive(),
   marker: z.enum(MUSCLE_MARKERS),
+  /** where stained cells carry their DAB (the planted compartment) */
+  dabCompartment: DabCompartment,
   stain: z.object({ hematoxylin: Vec3, dab: Vec3, i0: z.number() }),
   /** the definitions the scores use */
   rules: z.object({
