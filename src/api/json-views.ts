@@ -52,6 +52,7 @@ export function scoreJson(r: ScoreRow): ScoreJson {
     computedAt: r.computedAt.toISOString(),
     scores: r.scores,
     markerScores: r.markerScores,
+    qc: r.qc ?? null,
   };
 }
 
