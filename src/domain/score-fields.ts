@@ -132,6 +132,8 @@ const ENTRIES: Entry[] = [
   { name: 'mhc1PositiveFibres', from: ['markerScores.mhc1.positive'], unit: 'count', description: 'MHC-I positive fibres', scorer: 'mhc1', csv: 'mhc1_positive_fibres', label: 'Positive fibres', digits: 0 },
   { name: 'mhc1PctPositive', from: ['markerScores.mhc1.percentPositive'], unit: '% of fibres', description: 'MHC-I positive fibres', scorer: 'mhc1', csv: 'mhc1_pct_positive_fibres', label: '% positive fibres', digits: 1, compare: true },
   { name: 'mhc1Grade', from: ['markerScores.mhc1.grade'], unit: '0–5', description: 'MHC-I grade (Das et al.)', scorer: 'mhc1', csv: 'mhc1_grade', label: 'Grade (0–5, Das et al.)', digits: 0, compare: true },
+  { name: 'mhc1Pattern', from: ['markerScores.mhc1.pattern'], unit: 'none, diffuse, focal or perifascicular', description: 'MHC-I distribution pattern', scorer: 'mhc1', kind: 'text', csv: 'mhc1_pattern', label: 'Pattern', digits: 0 },
+  // quality control (src/domain/qc.ts): every marker's slides, when QC ran; last, as an annotation of the scores above
   {
     name: 'qcVerdict',
     from: ['qc.verdict'],
@@ -155,7 +157,6 @@ const ENTRIES: Entry[] = [
     label: `QC ${c} %`,
     digits: 1,
   })),
-  { name: 'mhc1Pattern', from: ['markerScores.mhc1.pattern'], unit: 'none, diffuse, focal or perifascicular', description: 'MHC-I distribution pattern', scorer: 'mhc1', kind: 'text', csv: 'mhc1_pattern', label: 'Pattern', digits: 0 },
 ];
 
 const unique = (key: 'name' | 'csv' | 'column') => (fields: ScoreField[], ctx: z.RefinementCtx) => {
