@@ -33,8 +33,8 @@ export function aggregateSlideProcessor(deps: AggregateSlideDeps) {
       if (results.length !== tileCount) {
         throw new Error(`${results.length} of ${tileCount} tiles are stored; the slide is not scored from part of it`);
       }
-      const { scores, markerScores } = scoreSlide(results, { mpp, marker: metadata.marker, params });
-      await deps.store.finishAnalysis(analysisId, scores, markerScores ?? undefined);
+      const { scores, markerScores, qc } = scoreSlide(results, { mpp, marker: metadata.marker, params });
+      await deps.store.finishAnalysis(analysisId, scores, markerScores ?? undefined, qc ?? undefined);
       await deps.batches.markDone(batchSlideId, analysisId);
       return scores;
     } catch (err) {

@@ -54,6 +54,7 @@ export function scoreJson(r: ScoreRow): ScoreJson {
     // only the scores that mean something for the slide's marker (no cell H-score on MHC-I)
     scores: scoresForMarker(r.scores, r.marker) as ScoreJson['scores'],
     markerScores: r.markerScores,
+    qc: r.qc ?? null,
   };
 }
 

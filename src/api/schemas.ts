@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnalysisParamsOverrides } from '../domain/params.js';
 import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
+import { QcSummary } from '../domain/qc.js';
 import { SlideScores } from '../domain/scores.js';
 import { BiopsyKey, MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { SlideMetadata } from '../domain/slide.js';
@@ -114,6 +115,7 @@ export const ScoreJson = z.object({
   computedAt: z.string().describe('ISO 8601'),
   scores: DescribedSlideScores,
   markerScores: MarkerScores.nullable().describe("the muscle-specific scores the slide's marker runs (CD163, infiltrates, IL-1, MHC-I); null when none were computed"),
+  qc: QcSummary.nullable().describe('automatic quality control: % of tissue excluded from every score per cause and in all, and the verdict (ok / review / fail); null when QC did not run'),
 });
 export type ScoreJson = z.infer<typeof ScoreJson>;
 

@@ -21,7 +21,7 @@ export function scoreTable(outcomes: SlideOutcome[], labels?: string[]): string 
       table.push([name, { colSpan: SUMMARY.length, content: `FAILED: ${o.error}` }]);
       return;
     }
-    const slide = { scores: o.scores, markerScores: o.markerScores ?? null };
+    const slide = { scores: o.scores, markerScores: o.markerScores ?? null, qc: o.qc ?? null };
     table.push([name, ...SUMMARY.map((f) => formatField(f, fieldValue(f, slide)))]);
   });
   return table.toString();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TileQc } from './qc.js';
 
 /** One detected cell. Public coordinates are µm in level-0 slide space (DESIGN.md: physical units at boundaries). */
 export const Detection = z.object({
@@ -68,5 +69,10 @@ export const TileResult = z.object({
   dabPositivePixels: z.number().int().nonnegative(),
   /** muscle analyses only: fibres whose centroid lies in the core */
   fibres: z.array(FibreRecord).optional(),
+  /**
+   * With params.qc.enabled: what QC excluded from the core. The counts above already leave it out
+   * (its pixels are not tissue, its cells and fibres are not reported).
+   */
+  qc: TileQc.optional(),
 });
 export type TileResult = z.infer<typeof TileResult>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AnalysisParams } from './params.js';
 import { TileSpec } from './detection.js';
 import { FlatField } from './illumination.js';
+import { QcReference } from './qc.js';
 
 const Vec3 = z.tuple([z.number(), z.number(), z.number()]).readonly();
 
@@ -30,6 +31,8 @@ export const TileBatchJob = z.object({
   /** relative illumination on the level's pixel frame (OD against I0 · S); absent = uniform */
   flatField: FlatField.optional(),
   params: AnalysisParams,
+  /** with params.qc.enabled: the slide's focus and fold references, from the plan's sample of tiles */
+  qcReference: QcReference.optional(),
   tiles: z.array(TileSpec).min(1),
 });
 export type TileBatchJob = z.infer<typeof TileBatchJob>;

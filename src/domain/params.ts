@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { QC_CAUSE_IDS, QcCauseId } from './qc.js';
 
 /**
  * Analysis parameters. Defaults follow QuPath positive cell detection (SCIENCE.md).
@@ -207,6 +208,21 @@ export const MHC1_GRADE_UPPER_PCT = [10, 25, 50] as const;
  * OD values are summed RGB optical density against the slide's I0.
  */
 export const QcParams = z.object({
+  /**
+   * Exclude what QC flags from every score (src/pipeline: tiles drop flagged blocks' pixels, cells
+   * and fibres). Off by default for now: on the held-out clean slides the detectors still flag
+   * ~8–10 % of good tissue (mostly focus), which moves clean-slide scores by more than issue 10
+   * allows (< 1 %); turn on per run until the detectors meet that.
+   */
+  enabled: z.boolean().default(false),
+  /** the causes looked for when enabled; a cause left out is never flagged */
+  causes: z.array(QcCauseId).default([...QC_CAUSE_IDS]),
+  /**
+   * Tissue tiles (evenly spread over the slide's tile list) whose cores the plan reads to set the
+   * slide's own focus and fold references (src/pipeline/qc-reference-sample.ts): a tile holds
+   * ~16 000 blocks, so 12 give a stable median while planning reads ~12 MP.
+   */
+  referenceTiles: z.number().int().min(1).max(200).default(12),
   /** side of a QC block, µm: about one nucleus, so a block is small against every artefact (≥ 20 µm across) */
   blockUm: z.number().positive().max(64).default(8),
   /** a block is tissue (counted in the references and in the verdict) when this share of it reaches tissueOd */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CELL_LOCATIONS } from './cell-location.js';
 import { MARKERS, MarkerId, ScorerId, findMarker } from './marker.js';
+import { QC_CAUSE_IDS } from './qc.js';
 
 /**
  * A score as every output names and shows it. Where a field is read from is a list of dotted
- * paths into a slide's `{ scores, markerScores }` (the API's score JSON, the viewer's slide
- * entry): the first that holds a value wins, so `density` is the marker's own density when its
+ * paths into a slide's `{ scores, markerScores, qc }` (the API's score JSON, the viewer's slide
+ * entry; `qc` is the quality-control summary, src/domain/qc.ts): the first that holds a value wins, so `density` is the marker's own density when its
  * scorer ran and the positive-cell density otherwise. Paths instead of accessor functions keep
  * this table plain data: domain cannot import the MarkerScores type (src/score), and the browser
  * viewer reads the same table as JSON (GET /score-fields).
@@ -13,7 +14,7 @@ import { MARKERS, MarkerId, ScorerId, findMarker } from './marker.js';
 export const ScoreField = z.object({
   /** the name in JSON, in exports and in `compare --score` */
   name: z.string().regex(/^[a-z][A-Za-z0-9_]*$/),
-  from: z.array(z.string().regex(/^(scores|markerScores)(\.[A-Za-z0-9]+)+$/)).min(1),
+  from: z.array(z.string().regex(/^(scores|markerScores|qc)(\.[A-Za-z0-9]+)+$/)).min(1),
   unit: z.string().min(1),
   description: z.string().min(1),
   /** the markers that have the score: those that run this scorer ('area' runs for every marker) */
@@ -37,6 +38,7 @@ export type ScoreField = z.infer<typeof ScoreField>;
 type Entry = Omit<ScoreField, 'column' | 'compare' | 'summary' | 'kind'> & Partial<Pick<ScoreField, 'column' | 'compare' | 'summary' | 'kind'>>;
 
 const PER_MM2 = '1/mm²';
+const QC_CAUSE_LABEL: Record<(typeof QC_CAUSE_IDS)[number], string> = { focus: 'out of focus', fold: 'tissue fold', ice: 'freezing artefact', pen: 'pen mark', bubble: 'air bubble or debris' };
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 /** One SlideScores field: read from `scores.<name>`, stored in `column`. */
@@ -131,6 +133,30 @@ const ENTRIES: Entry[] = [
   { name: 'mhc1PctPositive', from: ['markerScores.mhc1.percentPositive'], unit: '% of fibres', description: 'MHC-I positive fibres', scorer: 'mhc1', csv: 'mhc1_pct_positive_fibres', label: '% positive fibres', digits: 1, compare: true },
   { name: 'mhc1Grade', from: ['markerScores.mhc1.grade'], unit: '0–5', description: 'MHC-I grade (Das et al.)', scorer: 'mhc1', csv: 'mhc1_grade', label: 'Grade (0–5, Das et al.)', digits: 0, compare: true },
   { name: 'mhc1Pattern', from: ['markerScores.mhc1.pattern'], unit: 'none, diffuse, focal or perifascicular', description: 'MHC-I distribution pattern', scorer: 'mhc1', kind: 'text', csv: 'mhc1_pattern', label: 'Pattern', digits: 0 },
+  // quality control (src/domain/qc.ts): every marker's slides, when QC ran; last, as an annotation of the scores above
+  {
+    name: 'qcVerdict',
+    from: ['qc.verdict'],
+    unit: 'ok, review or fail',
+    description: 'automatic quality control verdict: review above params.qc.reviewPct % of the tissue excluded, fail above failPct %; empty when QC did not run',
+    scorer: 'area',
+    kind: 'text',
+    csv: 'qc_verdict',
+    label: 'QC',
+    digits: 0,
+    summary: true,
+  },
+  { name: 'qcExcludedPct', from: ['qc.excludedPct.any'], unit: '% of tissue', description: 'tissue excluded from every score by quality control, all causes', scorer: 'area', csv: 'qc_excluded_pct', label: 'QC excluded %', digits: 1, summary: true },
+  ...QC_CAUSE_IDS.map((c): Entry => ({
+    name: `qcExcluded${cap(c)}Pct`,
+    from: [`qc.excludedPct.${c}`],
+    unit: '% of tissue',
+    description: `tissue excluded by quality control as ${QC_CAUSE_LABEL[c]}`,
+    scorer: 'area',
+    csv: `qc_excluded_${c}_pct`,
+    label: `QC ${c} %`,
+    digits: 1,
+  })),
 ];
 
 const unique = (key: 'name' | 'csv' | 'column') => (fields: ScoreField[], ctx: z.RefinementCtx) => {
@@ -187,7 +213,7 @@ function slideMarker(slide: { markerScores: object | null; marker?: string | nul
  * field's scorer (no cell H-score on an MHC-I slide, no MHC-I grade on a CD163 slide) or the
  * scorer gave nothing.
  */
-export function fieldValue(field: ScoreField, slide: { scores: object; markerScores: object | null; marker?: string | null }): FieldValue | undefined {
+export function fieldValue(field: ScoreField, slide: { scores: object; markerScores: object | null; qc?: object | null; marker?: string | null }): FieldValue | undefined {
   if (!markerHasField(field, slideMarker(slide))) return undefined;
   for (const path of field.from) {
     const v = walk(slide, path);

@@ -3,6 +3,7 @@ import { BiopsyQuantError, errorMessage } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { IlluminationSummary } from '../domain/illumination.js';
 import type { SlideScores } from '../domain/scores.js';
+import type { QcReference, QcSummary } from '../domain/qc.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import type { MarkerScores } from '../score/marker-scores.js';
 import { scoreSlide } from '../score/score-slide.js';
@@ -32,6 +33,8 @@ export interface SlideSuccess {
   scores: SlideScores;
   /** the marker's own scores (CD163, infiltrates, IL-1, MHC-I); null without a known marker */
   markerScores: MarkerScores | null;
+  /** what quality control excluded and its verdict; null when QC was off (params.qc.enabled) */
+  qc: QcSummary | null;
   detections: Detection[];
   /** muscle analyses: the segmented fibres */
   fibres: FibreRecord[];
@@ -44,6 +47,8 @@ export interface SlideSuccess {
     stainNote?: string;
     /** flat field and glass (issue 10): whether glass anchored I0, the illumination range corrected */
     illumination: IlluminationSummary;
+    /** with QC: the slide's focus and fold references the tiles were judged against */
+    qcReference?: QcReference;
     paramsHash: string;
     codeVersion: string;
     modelId: string;
@@ -90,14 +95,15 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       }),
     );
     const results: TileResult[] = perBatch.flat().sort((a, b) => a.tileId - b.tileId);
-    const { scores, markerScores } = scoreSlide(results, { mpp: plan.level.mpp, marker: metadata.marker, params });
-    if (store && analysisId !== undefined) await store.finishAnalysis(analysisId, scores, markerScores ?? undefined);
+    const { scores, markerScores, qc } = scoreSlide(results, { mpp: plan.level.mpp, marker: metadata.marker, params });
+    if (store && analysisId !== undefined) await store.finishAnalysis(analysisId, scores, markerScores ?? undefined, qc ?? undefined);
     return {
       ok: true,
       path,
       analysisId,
       scores,
       markerScores,
+      qc,
       detections: results.flatMap((r) => r.detections),
       fibres: results.flatMap((r) => r.fibres ?? []),
       provenance: {
@@ -108,6 +114,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
         i0: stains.i0,
         stainNote: stains.note,
         illumination: plan.illumination,
+        ...(prepared.qcReference ? { qcReference: prepared.qcReference } : {}),
         paramsHash: hash,
         codeVersion: ANALYSIS_VERSION,
         modelId: modelIdFor(params),

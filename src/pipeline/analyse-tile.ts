@@ -13,6 +13,8 @@ import { flatFieldPlane } from '../stain/flat-field.js';
 import { odLuts, type I0 } from '../stain/od.js';
 import type { FlatField } from '../domain/illumination.js';
 import type { StainMatrix } from '../stain/vectors.js';
+import type { QcReference } from '../domain/qc.js';
+import { blockAt, decideTileExclusion, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
 
 export interface TileContext {
   /** µm/px of the level the tile was read from */
@@ -25,6 +27,8 @@ export interface TileContext {
   params: AnalysisParams;
   /** the loaded nucleus model when params.detector is 'model' */
   model?: NucleusModel;
+  /** the slide's QC references (the plan's sample); required when params.qc.enabled */
+  qcReference?: QcReference;
 }
 
 /**
@@ -76,6 +80,8 @@ export class TileAnalyser {
     // log10 S per pixel of the read rectangle, when the slide's illumination is not uniform
     const light = ctx.flatField ? (this.light = flatFieldPlane(ctx.flatField, tile.read.x0, tile.read.y0, w, h, this.light)).subarray(0, n) : undefined;
     deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab }, light);
+    const muscle = params.muscle.enabled === true;
+    const qc = params.qc.enabled ? this.exclusion(rgb, tile, light, ctx, muscle) : undefined;
 
     const { nuclei, boxes } = this.detectNuclei(floatPlane(w, h, hem), ctx, tile);
     const nucleusLabels = this.nucleusLabels;
@@ -93,7 +99,6 @@ export class TileAnalyser {
     const um2 = mpp * mpp;
     const compartment = params.compartment;
     const detections: Detection[] = [];
-    const muscle = params.muscle.enabled === true;
     const allNuclei: { x: number; y: number }[] = [];
     for (const nu of nuclei) {
       // Ownership by centroid, half-open core (DESIGN.md: nothing counted twice at seams).
@@ -104,6 +109,8 @@ export class TileAnalyser {
       const gy = (Math.round(nu.cy * a) + read.y0 * a) / a;
       if (muscle) allNuclei.push({ x: gx * mpp, y: gy * mpp });
       if (!ownsPoint(core, gx, gy)) continue;
+      // a cell under an artefact is neither counted nor graded (issue 10: out of every numerator)
+      if (qc && isExcluded(qc, gx, gy)) continue;
       const l = nu.label;
       const dabNucleus = m.dabNucleus[l];
       const dabCytoplasm = m.dabCytoplasm[l];
@@ -123,10 +130,25 @@ export class TileAnalyser {
         grade: gradeOf(graded, params.gradeThresholds),
       });
     }
-    if (!muscle) return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light) };
+    if (!muscle) return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, undefined, qc) }, qc);
     const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, params, nuclei: allNuclei, detections });
-    return { tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, mu.tissue), fibres: mu.fibres };
+    // fibres by centroid, as cells: one under an artefact is not measured
+    const fibres = qc ? mu.fibres.filter((f) => !isExcluded(qc, f.x / mpp, f.y / mpp)) : mu.fibres;
+    return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, mu.tissue, qc), fibres }, qc);
   }
+
+  private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {
+    if (!ctx.qcReference) throw new AnalysisError(`tile ${tile.id}: quality control is enabled but the tile job carries no QC reference (plan the slide again)`);
+    return decideTileExclusion(rgb, tile, light, { mpp: ctx.mpp, i0: ctx.i0 ?? 255, stain: ctx.stain, muscle }, ctx.qcReference, ctx.params.qc);
+  }
+}
+
+type PixelStats = Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> & { excludedByBlock?: Uint32Array };
+
+/** The tile result with its QC record (from the tissue each excluded block held) in place of the scratch counts. */
+function withQc(r: Omit<TileResult, 'qc'> & { excludedByBlock?: Uint32Array }, qc: TileExclusion | undefined): TileResult {
+  const { excludedByBlock, ...result } = r;
+  return qc && excludedByBlock ? { ...result, qc: tileQcRecord(qc, excludedByBlock) } : result;
 }
 
 /**
@@ -135,7 +157,7 @@ export class TileAnalyser {
  * each tissue pixel is graded by its DAB OD with the cell grade thresholds (pixel-wise H-score)
  * and counted positive at DAB OD ≥ positiveAreaThreshold (SCIENCE.md "Scores").
  */
-function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0, light: Float32Array | undefined, section?: Uint8Array): Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> {
+function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0, light: Float32Array | undefined, section?: Uint8Array, qc?: TileExclusion): PixelStats {
   const [lr, lg, lb] = odLuts(i0);
   const w = rgb.width;
   const src = rgb.data;
@@ -148,12 +170,21 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
   let g2 = 0;
   let g3 = 0;
   let pos = 0;
+  // tissue under an excluded block is counted there instead (TileResult.qc), not as tissue
+  const excludedByBlock = qc ? new Uint32Array(qc.masks.any.length) : undefined;
   for (let y = core.y0 - read.y0; y < core.y1 - read.y0; y++) {
     const row = y * w;
     for (let x = core.x0 - read.x0, end = core.x1 - read.x0; x < end; x++) {
       const i = row + x;
       const s = i * 3;
       if (section ? section[i] === 0 : summedOd(lr, lg, lb, src, s, light ? light[i] : 0) < odMin) continue;
+      if (qc && excludedByBlock) {
+        const b = blockAt(qc, x + read.x0, y + read.y0);
+        if (qc.masks.any[b]) {
+          excludedByBlock[b]++;
+          continue;
+        }
+      }
       tissue++;
       const d = dab[i];
       if (d >= tPos) pos++;
@@ -164,7 +195,7 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
       }
     }
   }
-  return { tissuePixels: tissue, pixelGradeCounts: [tissue - g1 - g2 - g3, g1, g2, g3], dabPositivePixels: pos };
+  return { tissuePixels: tissue, pixelGradeCounts: [tissue - g1 - g2 - g3, g1, g2, g3], dabPositivePixels: pos, excludedByBlock };
 }
 
 /** Summed RGB OD of the pixel at byte s, against I0 · S where o = log10 S (0: uniform, the plain LUT sum). */

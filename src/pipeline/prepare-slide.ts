@@ -10,6 +10,8 @@ import { ANALYSIS_VERSION } from '../domain/version.js';
 import { chunk } from './batches.js';
 import { chooseStains, type StainChoice } from './estimate-stains.js';
 import { planSlide, type SlidePlan } from './plan-slide.js';
+import { sampleQcReference } from './qc-reference-sample.js';
+import type { QcReference } from '../domain/qc.js';
 
 export interface PrepareSlideInput {
   path: string;
@@ -30,6 +32,8 @@ export interface PreparedSlide {
   params: AnalysisParams;
   plan: SlidePlan;
   stains: StainChoice;
+  /** with params.qc.enabled: the slide's focus and fold references, sent with every tile job */
+  qcReference?: QcReference;
   paramsHash: string;
   /** with a store: the analysis the tiles are saved under */
   analysisId?: number;
@@ -51,6 +55,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
     const plan = await planSlide(slide, params);
     const stains = await chooseStains(slide, plan, params);
     const hash = paramsHash(params);
+    const qcReference = params.qc.enabled ? await sampleQcReference(slide, plan, stains, params) : undefined;
     let analysisId: number | undefined;
     if (store) {
       const slideId = await store.upsertSlide({
@@ -64,12 +69,12 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
         metadata,
       });
       const done = await input.findDone?.(slideId, hash, ANALYSIS_VERSION);
-      if (done !== undefined) return { params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
+      if (done !== undefined) return { params, plan, stains, qcReference, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
       ({ analysisId } = await store.beginAnalysis({
         slideId,
         paramsHash: hash,
         params,
-        stain: { ...stains.matrix, i0: stains.i0, note: stains.note, illumination: plan.illumination },
+        stain: { ...stains.matrix, i0: stains.i0, note: stains.note, illumination: plan.illumination, qcReference },
         codeVersion: ANALYSIS_VERSION,
         modelId: modelIdFor(params),
         mpp: plan.level.mpp,
@@ -86,9 +91,10 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       i0: stains.i0,
       flatField: plan.flatField,
       params,
+      qcReference,
       tiles,
     }));
-    return { params, plan, stains, paramsHash: hash, analysisId, alreadyDone: false, jobs };
+    return { params, plan, stains, qcReference, paramsHash: hash, analysisId, alreadyDone: false, jobs };
   } finally {
     // tile jobs open the file themselves (a worker thread or another machine)
     await slide.close().catch(() => undefined);

@@ -6,11 +6,15 @@ import type { SlideScores } from '../domain/scores.js';
 import { aggregateTiles } from './aggregate-slide.js';
 import type { Locate } from './cell-location.js';
 import { scoreMarker, type MarkerScores } from './marker-scores.js';
+import { qcSummary } from './qc-summary.js';
+import type { QcSummary } from '../domain/qc.js';
 
 export interface SlideScoring {
   scores: SlideScores;
   /** null when the slide has no known marker */
   markerScores: MarkerScores | null;
+  /** what quality control excluded and its verdict; null when the slide was analysed without QC */
+  qc: QcSummary | null;
 }
 
 /**
@@ -23,8 +27,9 @@ export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; 
   const { params } = opts;
   const muscle = params.muscle.enabled === true;
   const scores = aggregateTiles(results, { mpp: opts.mpp });
+  const qc = qcSummary(results, { mpp: opts.mpp, qc: params.qc });
   const spec = opts.marker === undefined ? undefined : findMarker(opts.marker);
-  if (!spec) return { scores, markerScores: null };
+  if (!spec) return { scores, markerScores: null, qc };
   const cells = results.flatMap((r) => r.detections);
   const markerScores = scoreMarker({
     marker: spec.id,
@@ -39,7 +44,7 @@ export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; 
     cd163MinGrade: params.cd163.minGrade,
     mhc1: params.mhc1,
   });
-  return { scores, markerScores };
+  return { scores, markerScores, qc };
 }
 
 /** The locations the tiles gave each cell (analyse-muscle-tile.ts), looked up by centroid. */

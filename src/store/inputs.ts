@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IlluminationSummary } from '../domain/illumination.js';
 import { MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { AnalysisParams } from '../domain/params.js';
+import { QcReference } from '../domain/qc.js';
 import { SlideFormat, SlideMetadata } from '../domain/slide.js';
 
 /** Zod schemas for what crosses into the store; the store parses every input with these. */
@@ -37,6 +38,8 @@ export const StainRecord = z.object({
   note: z.string().optional(),
   /** flat field and glass: whether glass anchored I0, the illumination range corrected (issue 10) */
   illumination: IlluminationSummary.optional(),
+  /** with quality control: the slide's focus and fold references the tiles were judged against (issue 10) */
+  qcReference: QcReference.optional(),
 });
 export type StainRecord = z.infer<typeof StainRecord>;
 

@@ -4,6 +4,7 @@ import type { Detection, FibreRecord } from '../domain/detection.js';
 import type { Compartment } from '../domain/params.js';
 import { paramsHash } from '../domain/params.js';
 import { SlideScores } from '../domain/scores.js';
+import { QcSummary, type TileQc } from '../domain/qc.js';
 import { MarkerScores } from '../score/marker-scores.js';
 import {
   detectionChunks,
@@ -16,7 +17,7 @@ import {
 import { CohortInput, readCohort, writeCohort, type CohortImportSummary, type StoredCohort } from './cohort-rows.js';
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
-import { markerScoresFromRow, scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
+import { markerScoresFromRow, qcFromRow, scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
 import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
 import { StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
 import { parseInput } from './parse-input.js';
@@ -41,6 +42,7 @@ interface TileRow {
   detections: number;
   /** jsonb, parsed by both drivers */
   fibres: FibreRecord[] | null;
+  qc: TileQc | null;
 }
 
 const ANALYSIS_COLUMNS = `id, slide_id, params_hash, params, stain, code_version, model_id, mpp, level, status, error,
@@ -159,12 +161,12 @@ export class SqlStore implements Store {
       const tileIds = tiles.map((t) => t.tileId);
       await tx.query(
         `INSERT INTO tile_results (analysis_id, tile_id, tissue_pixels, dab_positive_pixels,
-           grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres)
-         SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::jsonb[])
+           grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres, qc)
+         SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::jsonb[], $11::jsonb[])
          ON CONFLICT (analysis_id, tile_id) DO UPDATE SET tissue_pixels = excluded.tissue_pixels,
            dab_positive_pixels = excluded.dab_positive_pixels, grade0_pixels = excluded.grade0_pixels,
            grade1_pixels = excluded.grade1_pixels, grade2_pixels = excluded.grade2_pixels,
-           grade3_pixels = excluded.grade3_pixels, detections = excluded.detections, fibres = excluded.fibres, saved_at = now()`,
+           grade3_pixels = excluded.grade3_pixels, detections = excluded.detections, fibres = excluded.fibres, qc = excluded.qc, saved_at = now()`,
         [
           id,
           tileIds,
@@ -177,6 +179,8 @@ export class SqlStore implements Store {
           tiles.map((t) => t.detections.length),
           // JSON text per tile, NULL when the tile has no fibre list (not a muscle analysis)
           tiles.map((t) => (t.fibres === undefined ? null : JSON.stringify(t.fibres))),
+          // likewise the QC record, NULL when QC did not run
+          tiles.map((t) => (t.qc === undefined ? null : JSON.stringify(t.qc))),
         ],
       );
       // a retried tile replaces its detections rather than adding to them
@@ -196,17 +200,18 @@ export class SqlStore implements Store {
     });
   }
 
-  async finishAnalysis(analysisId: number, scores: SlideScores, markerScores?: MarkerScores): Promise<void> {
+  async finishAnalysis(analysisId: number, scores: SlideScores, markerScores?: MarkerScores, qc?: QcSummary): Promise<void> {
     const id = parseInput(AnalysisId, analysisId, 'finishAnalysis: analysis id');
     const s = parseInput(SlideScores, scores, `finishAnalysis(analysis ${id})`);
     const m = markerScores === undefined ? null : parseInput(MarkerScores, markerScores, `finishAnalysis(analysis ${id}): marker scores`);
+    const q = qc === undefined ? null : parseInput(QcSummary, qc, `finishAnalysis(analysis ${id}): QC summary`);
     await this.db.transaction(async (tx) => {
       const a = await this.lockAnalysis(tx, id, 'finishAnalysis');
       if (a.status === 'failed') throw new StoreConflictError(`finishAnalysis: analysis ${id} has failed; begin it again to re-run it`);
       if (a.tiles_done !== a.tiles_total) {
         throw new StoreConflictError(`finishAnalysis: analysis ${id} has ${a.tiles_done} of ${a.tiles_total} tiles saved; scores from part of a slide are not stored`);
       }
-      await tx.query(UPSERT_SCORES_SQL, scoreParams(id, s, m));
+      await tx.query(UPSERT_SCORES_SQL, scoreParams(id, s, m, q));
       await tx.query(`UPDATE analyses SET status = 'done', error = NULL, error_code = NULL, finished_at = now() WHERE id = $1`, [id]);
     });
   }
@@ -286,6 +291,7 @@ export class SqlStore implements Store {
       computedAt: r.computed_at as Date,
       scores: scoresFromRow(r),
       markerScores: markerScoresFromRow(r),
+      qc: qcFromRow(r),
     }));
   }
 
@@ -325,7 +331,7 @@ export class SqlStore implements Store {
     const id = parseInput(AnalysisId, analysisId, 'getTileResults: analysis id');
     return this.db.transaction(async (tx) => {
       const tiles = await tx.query<TileRow>(
-        `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres
+        `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres, qc
          FROM tile_results WHERE analysis_id = $1 ORDER BY tile_id`,
         [id],
       );
@@ -344,6 +350,7 @@ export class SqlStore implements Store {
           dabPositivePixels: t.dab_positive_pixels,
         };
         if (t.fibres !== null) result.fibres = t.fibres;
+        if (t.qc !== null && t.qc !== undefined) result.qc = t.qc;
         return result;
       });
     });

@@ -1,6 +1,7 @@
 import type { Detection, TileResult } from '../domain/detection.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { SlideScores } from '../domain/scores.js';
+import type { QcSummary } from '../domain/qc.js';
 import type { MarkerScores } from '../score/marker-scores.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
@@ -56,6 +57,8 @@ export interface ScoreRow {
   scores: SlideScores;
   /** the muscle-specific scores the slide's marker runs (src/score/marker-scores.ts); null when none were stored */
   markerScores: MarkerScores | null;
+  /** the QC summary (src/domain/qc.ts); null when the analysis ran without quality control */
+  qc: QcSummary | null;
 }
 
 /** A slide that could not be opened ('slide') or whose analysis failed ('analysis'). */
@@ -101,10 +104,10 @@ export interface Store {
   /** upsert per tile; a tile saved again replaces its counts and detections */
   saveTileResults(analysisId: number, results: TileResult[]): Promise<void>;
   /**
-   * Stores the scores (and the marker scores, when given) and marks the analysis done; every tile
-   * must have been saved. Finishing again replaces both: marker scores left out are then null.
+   * Stores the scores (and the marker scores and QC summary, when given) and marks the analysis
+   * done; every tile must have been saved. Finishing again replaces all: what is left out is then null.
    */
-  finishAnalysis(analysisId: number, scores: SlideScores, markerScores?: MarkerScores): Promise<void>;
+  finishAnalysis(analysisId: number, scores: SlideScores, markerScores?: MarkerScores, qc?: QcSummary): Promise<void>;
   /** marks the analysis failed with a readable error (and its typed error code); tiles saved so far are kept */
   failAnalysis(analysisId: number, error: string, code?: string): Promise<void>;
 

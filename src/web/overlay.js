@@ -17,6 +17,9 @@ export const FIBRE_COLOUR = { positive: '#e8141c', negative: '#0096e6', outline:
 export function fibreKey(f) {
   return f.positive === null || f.positive === undefined ? 'outline' : f.positive ? 'positive' : 'negative';
 }
+// QC exclusions (GET /analyses/:id/overlay `qc`), one colour per cause, drawn translucent under the marks
+export const QC_COLOUR = { focus: '#9e9e9e', fold: '#6d4c41', ice: '#00acc1', pen: '#3949ab', bubble: '#c0ca33' };
+const QC_ALPHA = 0.35;
 const CELL_LINE = 1.5;
 const FIBRE_LINE = 1.25;
 
@@ -40,7 +43,45 @@ export function prepareOverlay(overlay) {
 }
 
 function emptyCounts() {
-  return { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0 };
+  return { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0 };
+}
+
+/** The cause a QC block is coloured by: the first of its bits, in the overlay's cause order. */
+export function qcCauseOf(qc, bits) {
+  for (let i = 0; i < qc.causes.length; i++) if (bits & (1 << i)) return qc.causes[i];
+  return null;
+}
+
+/** Excluded blocks per cause (a block two causes flagged counts for each), for the legend; null without QC. */
+export function qcCounts(overlay) {
+  const qc = overlay.qc;
+  if (!qc) return null;
+  const out = Object.fromEntries(qc.causes.map((c) => [c, 0]));
+  for (const [, , bits] of qc.blocks) qc.causes.forEach((c, i) => { if (bits & (1 << i)) out[c]++; });
+  return out;
+}
+
+/** Excluded blocks as translucent squares coloured by cause; returns how many were on screen. */
+function drawQc(ctx, qc, map, w, h) {
+  const { ox, oy, sx, sy } = map;
+  const side = qc.blockPx;
+  const paths = new Map(qc.causes.map((c) => [c, new Path2D()]));
+  let drawn = 0;
+  for (const [x, y, bits] of qc.blocks) {
+    const px = ox + x * sx;
+    const py = oy + y * sy;
+    if (px + side * sx < 0 || py + side * sy < 0 || px > w || py > h) continue;
+    paths.get(qcCauseOf(qc, bits))?.rect(px, py, side * sx, side * sy);
+    drawn++;
+  }
+  ctx.save();
+  ctx.globalAlpha = QC_ALPHA;
+  for (const [c, p] of paths) {
+    ctx.fillStyle = QC_COLOUR[c] ?? '#000';
+    ctx.fill(p);
+  }
+  ctx.restore();
+  return drawn;
 }
 
 /**
@@ -50,6 +91,7 @@ function emptyCounts() {
 export function drawOverlay(ctx, overlay, map, w, h, colourBy) {
   const { ox, oy, sx, sy } = map;
   const counts = emptyCounts();
+  if (overlay.qc) counts.qcBlocks = drawQc(ctx, overlay.qc, map, w, h);
   const fibrePaths = { positive: new Path2D(), negative: new Path2D(), outline: new Path2D() };
   for (const f of overlay.fibres ?? []) {
     const b = f.box;

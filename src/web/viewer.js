@@ -3,7 +3,7 @@
 // bearer header; tiles too (OpenSeadragon loadTilesWithAjax + ajaxHeaders).
 
 import { renderMarkerScores } from './marker-panel.js';
-import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, fibreKey, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay } from './overlay.js';
+import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, fibreKey, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay, QC_COLOUR, qcCounts } from './overlay.js';
 import { addRow, fieldValue, formatField, formatNumber, scoreList } from './score-rows.js';
 
 const OSD = globalThis.OpenSeadragon;
@@ -168,7 +168,7 @@ function redrawOverlay() {
   ctx.clearRect(0, 0, w, h);
   const item = viewer.world.getItemAt(0);
   state.map = null;
-  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0 };
+  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0 };
   if (item && overlay) {
     const o = item.imageToViewerElementCoordinates(new OSD.Point(0, 0));
     const e = item.imageToViewerElementCoordinates(new OSD.Point(1000, 1000));
@@ -243,6 +243,9 @@ function renderLegend() {
     }
     if (by.outline > 0) keys.append(legendKey('fibre-outline', FIBRE_COLOUR.outline, 'fibre', by.outline));
   }
+  // quality control: the excluded blocks by cause (only the causes that flagged any)
+  const qc = overlay ? qcCounts(overlay) : null;
+  if (qc) for (const [cause, n] of Object.entries(qc)) if (n > 0) keys.append(legendKey(`qc-${cause}`, QC_COLOUR[cause], `excluded: ${cause}`, n));
 }
 
 /** Leaves of a nested score object as [dotted name, value], arrays of records as their names. */

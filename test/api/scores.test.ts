@@ -141,6 +141,8 @@ describe('GET /scores?format=csv', () => {
       'clusters_endomysial', 'clusters_perimysial', 'clusters_perivascular', 'clusters',
       'il1_expressed',
       'mhc1_fibres', 'mhc1_positive_fibres', 'mhc1_pct_positive_fibres', 'mhc1_grade', 'mhc1_pattern',
+      // quality control: empty on these slides, analysed without it
+      'qc_verdict', 'qc_excluded_pct', 'qc_excluded_focus_pct', 'qc_excluded_fold_pct', 'qc_excluded_ice_pct', 'qc_excluded_pen_pct', 'qc_excluded_bubble_pct',
       'marker_id', 'skipped_scorers',
     ]);
     // the formula-guarded patient is quoted with commas inside; its row has no marker scores

@@ -7,6 +7,7 @@ import { researchExportRows } from '../../src/cohort/research-exports.js';
 import { SCORES, scoreValues } from '../../src/cohort/score-catalogue.js';
 import { fieldValue, formatField, markersOf, SCORE_FIELDS, scoreFieldsJson, slideScoreKey, type ScoreField } from '../../src/domain/score-fields.js';
 import { SlideScores } from '../../src/domain/scores.js';
+import type { QcSummary } from '../../src/domain/qc.js';
 import type { SlideOutcome } from '../../src/pipeline/analyse-slide.js';
 import { CELL_LOCATIONS } from '../../src/score/cell-location.js';
 import type { MarkerScores } from '../../src/score/marker-scores.js';
@@ -25,8 +26,15 @@ const scores: SlideScores = {
   pctNegative: 60.75, pct1: 20, pct2: 12.25, pct3: 7, pctPositive: 39.25, hScore: 65.5,
   allredProportion: 4, allredIntensity: 1, allred: 5, pctPositiveArea: 1.249, pixelHScore: 12.125,
 };
+/** a slide QC looked at: 6.5 % excluded (pen and focus overlapping), over the review bar in a strict lab */
+const qc: QcSummary = {
+  verdict: 'review',
+  excludedPct: { focus: 2.25, fold: 0, ice: 0, pen: 4.5, bubble: 0, any: 6.5 },
+  excludedMm2: 0.174,
+  causes: ['focus', 'fold', 'ice', 'pen', 'bubble'],
+};
 const KINDS = Object.keys(MARKER_SCORES) as (keyof typeof MARKER_SCORES)[];
-const slideOf = (m: MarkerScores | null) => ({ scores, markerScores: m });
+const slideOf = (m: MarkerScores | null) => ({ scores, markerScores: m, qc });
 /** the field's value on any fixture slide: every path must lead somewhere on at least one */
 const anyValue = (f: ScoreField) => KINDS.map((k) => fieldValue(f, slideOf(MARKER_SCORES[k]))).find((v) => v !== undefined);
 
@@ -34,7 +42,7 @@ const row = (m: MarkerScores | null): ScoreRow =>
   ({
     analysisId: 1, slideId: 1, path: 'a.tif', sha256: 'x', format: 'tiff', patient: 'P1', timepoint: 'baseline', marker: m?.marker ?? 'CD163',
     slideMpp: 0.25, mppSource: 'file', analysisMpp: 0.5, level: 1, paramsHash: 'h', params: {}, stain: { source: 'default' },
-    codeVersion: 'v', modelId: null, computedAt: new Date(0), scores, markerScores: m,
+    codeVersion: 'v', modelId: null, computedAt: new Date(0), scores, markerScores: m, qc,
   }) as unknown as ScoreRow;
 
 describe('the score fields table', () => {
@@ -53,6 +61,11 @@ describe('the score fields table', () => {
     expect(fieldValue(by('density'), slideOf(MARKER_SCORES.cd163))).toBe(MARKER_SCORES.cd163.cd163!.positiveCellsPerMm2);
     expect(fieldValue(by('density'), slideOf(MARKER_SCORES.il1ra))).toBe(62.8);
     expect(fieldValue(by('density_perivascular'), slideOf(MARKER_SCORES.cd163))).toBe(4.8);
+    // quality control: the verdict and the excluded shares, absent where QC did not run
+    expect(fieldValue(by('qcVerdict'), slideOf(null))).toBe('review');
+    expect(fieldValue(by('qcExcludedPct'), slideOf(null))).toBe(6.5);
+    expect(fieldValue(by('qcExcludedPenPct'), slideOf(null))).toBe(4.5);
+    expect(fieldValue(by('qcVerdict'), { scores, markerScores: null, qc: null })).toBeUndefined();
   });
 
   it('gives every SlideScores field exactly one store column, named as in the migrations', () => {
@@ -111,7 +124,7 @@ describe('every output derives from the table', () => {
   });
 
   it('the CLI table has a column per headline field and the marker lines every marker field', () => {
-    const outcomes = KINDS.map((k): SlideOutcome => ({ ok: true, path: `${k}.tif`, scores, markerScores: MARKER_SCORES[k] }) as SlideOutcome);
+    const outcomes = KINDS.map((k): SlideOutcome => ({ ok: true, path: `${k}.tif`, scores, markerScores: MARKER_SCORES[k], qc }) as SlideOutcome);
     const table = scoreTable(outcomes);
     const lines = markerLines(outcomes);
     for (const f of SCORE_FIELDS.filter((x) => x.summary)) {

@@ -250,3 +250,38 @@ describe('GET /analyses/:id/overlay', () => {
     expect(res.json().message).toBe(`analysis ${running} is running, not finished`);
   });
 });
+
+describe('quality control in the viewer data', () => {
+  /** a CD3 slide at 0.25 µm/px analysed at 0.505 µm/px with QC: one tile whose 4 × 2 blocks of 16 px hold pen in blocks 1–2 and blur in block 2 */
+  let qcSlide: { slideId: number; analysisId: number };
+  const summary = { verdict: 'ok' as const, excludedPct: { focus: 0.5, fold: 0, ice: 0, pen: 1, bubble: 0, any: 1 }, excludedMm2: 0.01, causes: ['focus' as const, 'pen' as const] };
+  beforeAll(async () => {
+    const slideId = await api.store.upsertSlide({ ...slideInput('q', { patient: 'P2', timepoint: 'month-6', marker: 'CD3' }), mpp: 0.25 });
+    const { analysisId } = await api.store.beginAnalysis(analysisInput(slideId, 1, { qc: { enabled: true } }));
+    const t = tile(3, 2);
+    t.qc = {
+      blockPx: 16, blockUm: 8.08, cols: 4, rows: 2, x0: 1024, y0: 512,
+      excludedTissuePixels: { focus: 256, fold: 0, ice: 0, pen: 512, bubble: 0, any: 512 },
+      masks: { focus: '2,1', fold: '', ice: '', pen: '1,2', bubble: '' },
+    };
+    await api.store.saveTileResults(analysisId, [t]);
+    await api.store.finishAnalysis(analysisId, scoresOf([t], 0.505), undefined, summary);
+    qcSlide = { slideId, analysisId };
+  });
+
+  it('GET /slides carries the QC summary; slides analysed without QC carry null', async () => {
+    const tree = (await get('/slides')).json();
+    const slides = tree.patients.flatMap((p: { timepoints: { slides: { slideId: number; qc: unknown }[] }[] }) => p.timepoints.flatMap((t) => t.slides));
+    expect(slides.find((s: { slideId: number }) => s.slideId === qcSlide.slideId).qc).toEqual(summary);
+    expect(slides.find((s: { slideId: number }) => s.slideId === imaged.slideId).qc).toBeNull();
+  });
+
+  it('the overlay gives each excluded block in level-0 px (analysis px × 0.505 / 0.25) with its causes as bits', async () => {
+    const o = (await get(`/analyses/${qcSlide.analysisId}/overlay`)).json();
+    const s = 0.505 / 0.25;
+    const r1 = (v: number) => Math.round(v * 10) / 10;
+    // bits over causes [focus, fold, ice, pen, bubble]: pen = 8, focus + pen = 9
+    expect(o.qc).toEqual({ blockPx: Math.round(16 * s * 100) / 100, causes: ['focus', 'fold', 'ice', 'pen', 'bubble'], blocks: [[r1(1040 * s), r1(512 * s), 8], [r1(1056 * s), r1(512 * s), 9]] });
+    expect((await get(`/analyses/${imaged.latest}/overlay`)).json().qc).toBeUndefined();
+  });
+});

@@ -8,6 +8,7 @@ import { BiopsyQuantError, HttpError, NotFoundError } from '../../errors/index.j
 import type { FibreRecord } from '../../domain/detection.js';
 import { SlideScores } from '../../domain/scores.js';
 import { markerHasField, scoresForMarker } from '../../domain/score-fields.js';
+import { decodeBlockMask, QC_CAUSE_IDS, QcSummary, type TileQc } from '../../domain/qc.js';
 import { DeepZoom, dziXml, tileCounts, type DeepZoomGeometry, type DeepZoomSlide } from '../../slide/deep-zoom.js';
 import { Mhc1Params } from '../../domain/params.js';
 import { isMhc1Positive, type Mhc1Thresholds } from '../../score/mhc1.js';
@@ -61,6 +62,7 @@ const ViewerSlide = z.object({
   // fields the slide's marker has (scoresForMarker)
   scores: SlideScores.partial().loose(),
   markerScores: z.record(z.string(), z.unknown()).nullable().describe("the marker's own scores (CD163, infiltrates, IL-1, MHC-I) when stored"),
+  qc: QcSummary.nullable().describe('quality control: % excluded per cause and the verdict; null when QC did not run'),
 });
 const SlideTree = z.object({
   patients: z.array(
@@ -102,6 +104,14 @@ const Overlay = z.object({
     .describe('one entry per detected cell, column-wise: centre and nucleus radius in level-0 px, grade 0 (negative) to 3'),
   fibres: z.array(OverlayFibre).optional().describe('muscle fibres (with their MHC-I status on MHC-I slides), when the analysis segmented them'),
   mhc1Thresholds: z.object({ ring: z.number(), interior: z.number() }).optional().describe('MHC-I slides: the DAB OD thresholds `positive` was called with'),
+  qc: z
+    .object({
+      blockPx: z.number().positive().describe('side of a QC block, level-0 px'),
+      blocks: z.array(z.tuple([z.number(), z.number(), z.number()])).describe('excluded blocks as [x, y, causes]: top-left corner in level-0 px, causes a bit set over `causes` (bit i = causes[i])'),
+      causes: z.array(z.string()),
+    })
+    .optional()
+    .describe('quality control: the blocks excluded from every score, by cause, when QC ran'),
 });
 type OverlayFibre = z.infer<typeof OverlayFibre>;
 
@@ -123,6 +133,29 @@ export function overlayFibre(f: FibreRecord, mpp: number, t?: Mhc1Thresholds | n
     interiorDab: f.interiorDab,
     perifascicular: f.perifascicular,
   };
+}
+
+/**
+ * The excluded blocks of every tile in level-0 px (`scale` = analysis µm/px over level-0 µm/px),
+ * each with the bit set of the causes that flagged it; blocks no cause flagged are left out.
+ */
+export function qcOverlay(tiles: readonly TileQc[], scale: number): { blockPx: number; blocks: [number, number, number][]; causes: string[] } {
+  const blocks: [number, number, number][] = [];
+  let blockPx = 0;
+  for (const t of tiles) {
+    blockPx = t.blockPx * scale;
+    const n = t.cols * t.rows;
+    const masks = QC_CAUSE_IDS.map((c) => decodeBlockMask(t.masks[c], n));
+    for (let b = 0; b < n; b++) {
+      let bits = 0;
+      masks.forEach((m, i) => (bits |= m[b] << i));
+      if (bits === 0) continue;
+      const bx = b % t.cols;
+      const by = (b - bx) / t.cols;
+      blocks.push([round1((t.x0 + bx * t.blockPx) * scale), round1((t.y0 + by * t.blockPx) * scale), bits]);
+    }
+  }
+  return { blockPx: round2(blockPx), blocks, causes: [...QC_CAUSE_IDS] };
 }
 
 type Tree = z.infer<typeof SlideTree>;
@@ -151,6 +184,7 @@ export function slideTree(rows: ScoreRow[]): Tree {
       slideMppUm: r.slideMpp,
       scores: scoresForMarker(r.scores, r.marker),
       markerScores: r.markerScores ?? null,
+      qc: r.qc ?? null,
     });
   }
   return tree;
@@ -279,6 +313,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           grade: cells.map((c) => c.grade),
           ...(located ? { location: cells.map((c) => c.location ?? null), inFibre: cells.map((c) => c.inFibre ?? null) } : {}),
         },
+        ...(tiles.some((t) => t.qc !== undefined) ? { qc: qcOverlay(tiles.flatMap((t) => (t.qc ? [t.qc] : [])), row.analysisMpp / mpp) } : {}),
         ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f) => overlayFibre(f, mpp, mhc1Slide ? mhc1 : null))) } : {}),
         ...(segmented && mhc1Slide ? { mhc1Thresholds: { ring: mhc1.ring, interior: mhc1.interior } } : {}),
       };

@@ -8,3 +8,4 @@
 export { qcTile, QC_CAUSES, type QcCause, type QcTileInput, type QcTileResult } from './qc-tile.js';
 export { qcSlide, type QcSlideResult, type QcVerdict } from './qc-slide.js';
 export type { QcBlockStats } from './blocks.js';
+export { qcReference, qcDecideTile, type QcTileMasks } from './qc-reference.js';

@@ -1,0 +1,36 @@
+/**
+ * The slide's QC references at plan time (issue 10 point 4): focus and folds are judged against
+ * the slide's own distribution, so the plan reads the cores of an evenly spread sample of its
+ * tissue tiles at analysis resolution and takes the medians there. Shipping every tile's block
+ * statistics to the aggregate step instead would mean storing ~16 000 blocks per tile.
+ */
+import type { TileSpec } from '../domain/detection.js';
+import type { AnalysisParams } from '../domain/params.js';
+import type { QcReference } from '../domain/qc.js';
+import { qcReference, type QcTileResult } from '../detect/qc/index.js';
+import type { Slide } from '../slide/types.js';
+import { flatFieldPlane } from '../stain/flat-field.js';
+import type { StainChoice } from './estimate-stains.js';
+import type { SlidePlan } from './plan-slide.js';
+import { qcOfCore } from './tile-qc.js';
+
+/** Up to n tiles spread evenly over the list (its order is the grid's, row by row), always the same ones. */
+export function referenceTilesOf(tiles: readonly TileSpec[], n: number): TileSpec[] {
+  if (tiles.length <= n) return [...tiles];
+  const step = tiles.length / n;
+  return Array.from({ length: n }, (_, i) => tiles[Math.floor((i + 0.5) * step)]);
+}
+
+export async function sampleQcReference(slide: Slide, plan: SlidePlan, stains: StainChoice, params: AnalysisParams): Promise<QcReference> {
+  const results: QcTileResult[] = [];
+  const ctx = { mpp: plan.level.mpp, i0: stains.i0, stain: stains.matrix, muscle: params.muscle.enabled === true };
+  for (const t of referenceTilesOf(plan.tiles, params.qc.referenceTiles)) {
+    const c = t.core;
+    const w = c.x1 - c.x0;
+    const h = c.y1 - c.y0;
+    const rgb = await slide.readRegion(plan.level.index, c.x0, c.y0, w, h);
+    const light = plan.flatField ? flatFieldPlane(plan.flatField, c.x0, c.y0, w, h) : undefined;
+    results.push(qcOfCore(rgb, c, c, light, ctx, params.qc));
+  }
+  return qcReference(results, params.qc);
+}

@@ -1,0 +1,108 @@
+/**
+ * QC in the tile processor and in the plan's reference sample: the same crop (the tile's core, so
+ * blocks of neighbouring tiles never overlap) with the same illumination correction, so the
+ * references the plan computes and the blocks the tiles judge are measured alike.
+ */
+import type { Rect, TileSpec } from '../domain/detection.js';
+import type { QcParams } from '../domain/params.js';
+import { encodeBlockMask, QC_CAUSE_IDS, type QcReference, type TileQc } from '../domain/qc.js';
+import { qcDecideTile, qcTile, type QcTileMasks, type QcTileResult } from '../detect/qc/index.js';
+import { rgbRaster, type RgbRaster } from '../image/raster.js';
+import type { I0 } from '../stain/od.js';
+import type { StainMatrix } from '../stain/vectors.js';
+
+export interface CoreQcContext {
+  mpp: number;
+  i0: I0;
+  stain: StainMatrix;
+  muscle: boolean;
+}
+
+/**
+ * qcTile on the part `core` of a raster read over `read`, with the illumination divided out
+ * (I / S, so OD against the one I0 is OD against I0 · S); `light` is log10 S over `read`.
+ */
+export function qcOfCore(rgb: RgbRaster, read: Rect, core: Rect, light: Float32Array | undefined, ctx: CoreQcContext, p: QcParams): QcTileResult {
+  const w = core.x1 - core.x0;
+  const h = core.y1 - core.y0;
+  const out = rgbRaster(w, h);
+  const src = rgb.data;
+  const dst = out.data;
+  for (let y = 0; y < h; y++) {
+    const ry = y + core.y0 - read.y0;
+    for (let x = 0; x < w; x++) {
+      const i = ry * rgb.width + x + core.x0 - read.x0;
+      const s = i * 3;
+      const d = (y * w + x) * 3;
+      if (!light) {
+        dst[d] = src[s];
+        dst[d + 1] = src[s + 1];
+        dst[d + 2] = src[s + 2];
+      } else {
+        const k = 10 ** -light[i];
+        dst[d] = Math.min(255, Math.round(src[s] * k));
+        dst[d + 1] = Math.min(255, Math.round(src[s + 1] * k));
+        dst[d + 2] = Math.min(255, Math.round(src[s + 2] * k));
+      }
+    }
+  }
+  return qcTile({ rgb: out, mpp: ctx.mpp, i0: ctx.i0, stain: ctx.stain, muscle: ctx.muscle }, p);
+}
+
+/** A tile's decided QC: its block grid over the core and the final masks. */
+export interface TileExclusion {
+  tile: QcTileResult;
+  masks: QcTileMasks;
+  core: Rect;
+}
+
+export function decideTileExclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: CoreQcContext, reference: QcReference, p: QcParams): TileExclusion {
+  const t = qcOfCore(rgb, tile.read, tile.core, light, ctx, p);
+  return { tile: t, masks: qcDecideTile(t, reference, p), core: tile.core };
+}
+
+/** The block of an analysis-level point (px) of the tile's core, or -1 outside it. */
+export function blockAt(e: TileExclusion, x: number, y: number): number {
+  const bx = Math.floor((x - e.core.x0) / e.tile.blockPx);
+  const by = Math.floor((y - e.core.y0) / e.tile.blockPx);
+  const { cols, rows } = e.tile.stats;
+  if (bx < 0 || by < 0 || bx >= cols || by >= rows) return -1;
+  return by * cols + bx;
+}
+
+/** Whether an analysis-level point (px) lies in an excluded block. */
+export function isExcluded(e: TileExclusion, x: number, y: number): boolean {
+  const b = blockAt(e, x, y);
+  return b >= 0 && e.masks.any[b] === 1;
+}
+
+/**
+ * The tile's QC record from the tissue pixels each excluded block held (the analysis' own tissue
+ * rule, so the excluded share compares with the tissue area the scores use).
+ */
+export function tileQcRecord(e: TileExclusion, excludedTissueByBlock: Uint32Array): TileQc {
+  const counts = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0, any: 0 };
+  for (let b = 0; b < excludedTissueByBlock.length; b++) {
+    const n = excludedTissueByBlock[b];
+    if (n === 0) continue;
+    counts.any += n;
+    for (const c of QC_CAUSE_IDS) if (e.masks[c][b]) counts[c] += n;
+  }
+  const { cols, rows } = e.tile.stats;
+  return {
+    blockPx: e.tile.blockPx,
+    blockUm: e.tile.blockUm,
+    cols,
+    rows,
+    x0: e.core.x0,
+    y0: e.core.y0,
+    excludedTissuePixels: counts,
+    masks: {
+      focus: encodeBlockMask(e.masks.focus),
+      fold: encodeBlockMask(e.masks.fold),
+      ice: encodeBlockMask(e.masks.ice),
+      pen: encodeBlockMask(e.masks.pen),
+      bubble: encodeBlockMask(e.masks.bubble),
+    },
+  };
+}
