@@ -6,7 +6,7 @@ export interface AnalysisCliOptions {
   targetMpp?: string;
   tileSize?: string;
   stain?: 'default' | 'macenko';
-  compartment?: 'nucleus' | 'cytoplasm' | 'cell' | 'membrane';
+  compartment?: 'nucleus' | 'cytoplasm' | 'cell';
   detector?: 'classical' | 'model';
   threads?: string;
   store: boolean;
@@ -19,7 +19,7 @@ export function addAnalysisOptions(cmd: Command): Command {
     .option('--target-mpp <µm/px>', 'analyse at the level closest to this pixel size (default 0.5)')
     .option('--tile-size <px>', 'tile core size in analysis pixels (default 1024)')
     .addOption(new Option('--stain <mode>', 'stain vectors: H-DAB defaults or per-slide Macenko').choices(['default', 'macenko']))
-    .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell', 'membrane']))
+    .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell']))
     .addOption(new Option('--detector <d>', 'nucleus detector: classical watershed or the learned U-Net (models/nuclei-unet)').choices(['classical', 'model']))
     .option('--threads <n>', 'worker threads (default: WORKER_CONCURRENCY or all cores)')
     .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data)')

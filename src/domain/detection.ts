@@ -12,8 +12,6 @@ export const Detection = z.object({
   dabNucleus: z.number(),
   dabCytoplasm: z.number(),
   dabCell: z.number(),
-  /** mean DAB over the membrane ring (params.membraneUm round the nucleus); measured only when it grades the cell */
-  dabMembrane: z.number().optional(),
   /** grade from the chosen compartment's mean DAB OD: 0 negative, 1..3 = 1+..3+ */
   grade: z.number().int().min(0).max(3),
   /**

@@ -162,9 +162,8 @@ function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: st
     name: id,
     aliases,
     target,
-    // at 0.5 µm/px a membrane stain is a thin ring round a lymphocyte nucleus: graded on the
-    // membrane ring (params.membraneUm); the whole-cell mean would dilute it with the unstained
-    // nucleus, the 3 µm cytoplasm ring with the unstained surroundings
+    // at 0.5 µm/px a membrane stain is a thin ring round a lymphocyte nucleus: the cytoplasm
+    // compartment of a lymphocyte-sized cell (registryLayers)
     compartment: 'membrane',
     params: {},
     scorers: ['area', 'cells', 'infiltrates'],
@@ -245,9 +244,23 @@ const ENTRIES: MarkerEntry[] = [
  * compartment where the marker stains (SCIENCE.md "Where each marker stains"; a fibre stain grades
  * no cells and keeps the default), then the marker's own settings.
  */
+/**
+ * How a marker's stain compartment is graded (SCIENCE.md "Where each marker stains"). A membrane
+ * stain at 0.5 µm/px is the thin rim round a lymphocyte nucleus, i.e. the cytoplasm compartment,
+ * but of a cell grown by only MEMBRANE_RIM_UM: a lymphocyte's cytoplasm is scant, so its membrane
+ * lies within ~1–1.5 µm of the nucleus edge, and the default 3 µm ring dilutes it with unstained
+ * surroundings by more than half (own choice; synthetic 1.5 µm membrane rings, seeds 11–12:
+ * H-score 3–6 points low with a 1 µm rim, 9–11 with 1.5 µm, 60 with the 3 µm ring). The whole
+ * cell would dilute it with the unstained nucleus.
+ */
+const MEMBRANE_RIM_UM = 1;
+function gradingOf(c: MarkerSpec['compartment'] | undefined): AnalysisParamsInput {
+  if (c === undefined || c === 'fibre') return {};
+  return c === 'membrane' ? { compartment: 'cytoplasm', cellExpansionUm: MEMBRANE_RIM_UM } : { compartment: c };
+}
+
 function registryLayers(spec: Pick<MarkerSpec, 'params' | 'compartment'> | undefined): AnalysisParamsInput[] {
-  const c = spec?.compartment;
-  const grading: AnalysisParamsInput = c === undefined || c === 'fibre' ? {} : { compartment: c };
+  const grading = gradingOf(spec?.compartment);
   return [{ muscle: { enabled: spec !== undefined } }, grading, (spec?.params ?? {}) as AnalysisParamsInput];
 }
 

@@ -7,12 +7,10 @@ import { QC_CAUSE_IDS, QcCauseId } from './qc.js';
  * Every stored score carries the hash of the resolved parameters.
  */
 /**
- * Which mean DAB OD grades a cell: the nucleus, the cytoplasm (cell − nucleus), the whole cell,
- * or the membrane, a ring `membraneUm` wide round the nucleus (SCIENCE.md "Where each marker
- * stains": a lymphocyte's membrane stain is a thin ring at its nucleus edge, which the 3 µm
- * cytoplasm ring dilutes by more than half).
+ * Which mean DAB OD grades a cell: the nucleus, the cytoplasm (cell − nucleus, a ring
+ * cellExpansionUm wide) or the whole cell (SCIENCE.md "Where each marker stains").
  */
-export const Compartment = z.enum(['nucleus', 'cytoplasm', 'cell', 'membrane']);
+export const Compartment = z.enum(['nucleus', 'cytoplasm', 'cell']);
 export type Compartment = z.infer<typeof Compartment>;
 
 
@@ -460,14 +458,6 @@ export const AnalysisParams = z.object({
   cellExpansionUm: z.number().nonnegative().max(50).default(3),
   /** which compartment's mean DAB OD grades a cell */
   compartment: Compartment.default('cell'),
-  /**
-   * width of the membrane ring round the nucleus, µm (compartment 'membrane'): a lymphocyte's
-   * cytoplasm is scant, so its membrane lies within ~1–1.5 µm of the nucleus edge. 1 µm (2 px at
-   * 0.5 µm/px) reads the ring's core; wider rings take in the blur that spills it outwards
-   * (own choice; synthetic 1.5 µm membrane rings, seeds 11–12: H-score 3–6 points low at 1 µm,
-   * 9–11 at 1.5 µm, 60 at the 3 µm cytoplasm ring).
-   */
-  membraneUm: z.number().positive().max(10).default(1),
   /** 1+, 2+, 3+ DAB OD thresholds (SCIENCE.md) */
   gradeThresholds: z
     .tuple([z.number(), z.number(), z.number()])

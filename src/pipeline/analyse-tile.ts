@@ -39,14 +39,12 @@ export interface TileContext {
 export class TileAnalyser {
   private readonly nuclei = new NucleusDetector();
   private readonly expander = new CellExpander();
-  private readonly membraneExpander = new CellExpander();
   private n = 0;
   private hem = new Float32Array(0);
   private dab = new Float32Array(0);
   private nucleusLabels = new Int32Array(0);
   private cellLabels = new Int32Array(0);
   private light = new Float32Array(0);
-  private membraneLabels = new Int32Array(0);
 
   private ensure(n: number): void {
     if (this.n >= n) return;
@@ -56,7 +54,6 @@ export class TileAnalyser {
     this.dab = new Float32Array(n);
     this.nucleusLabels = new Int32Array(n);
     this.cellLabels = new Int32Array(n);
-    this.membraneLabels = new Int32Array(n);
   }
 
   private detectNuclei(hem: FloatPlane, ctx: TileContext, tile: TileSpec): Pick<NucleusDetection, 'nuclei' | 'boxes'> {
@@ -88,12 +85,6 @@ export class TileAnalyser {
     const cellLabels = this.cellLabels;
     this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels, boxes);
     const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, { width: w, rects: this.expander.rects });
-    // the membrane ring is the cytoplasm of cells grown by membraneUm only (Voronoi-split like the cells)
-    let membrane: Float64Array | undefined;
-    if (params.compartment === 'membrane') {
-      this.membraneExpander.expand(nucleusLabels, w, h, Math.min(params.membraneUm, params.cellExpansionUm) / mpp, this.membraneLabels, boxes);
-      membrane = measureCells(nucleusLabels, this.membraneLabels, dab, hem, n, nuclei.length, { width: w, rects: this.membraneExpander.rects }).dabCytoplasm;
-    }
 
     const { read, core } = tile;
     const um2 = mpp * mpp;
@@ -115,8 +106,7 @@ export class TileAnalyser {
       const dabNucleus = m.dabNucleus[l];
       const dabCytoplasm = m.dabCytoplasm[l];
       const dabCell = m.dabCell[l];
-      const dabMembrane = membrane?.[l];
-      const graded = compartment === 'nucleus' ? dabNucleus : compartment === 'cytoplasm' ? dabCytoplasm : compartment === 'membrane' ? dabMembrane! : dabCell;
+      const graded = compartment === 'nucleus' ? dabNucleus : compartment === 'cytoplasm' ? dabCytoplasm : dabCell;
       detections.push({
         x: gx * mpp,
         y: gy * mpp,
@@ -126,7 +116,6 @@ export class TileAnalyser {
         dabNucleus,
         dabCytoplasm,
         dabCell,
-        ...(dabMembrane === undefined ? {} : { dabMembrane }),
         grade: gradeOf(graded, params.gradeThresholds),
       });
     }

@@ -43,16 +43,7 @@ function columns(n: number): DetectionColumns {
 
 /** The DAB OD that graded the cell: the compartment chosen in the analysis parameters. */
 function gradedOd(d: Detection, compartment: Compartment): number {
-  switch (compartment) {
-    case 'nucleus':
-      return d.dabNucleus;
-    case 'cytoplasm':
-      return d.dabCytoplasm;
-    case 'membrane':
-      return d.dabMembrane ?? d.dabCytoplasm;
-    case 'cell':
-      return d.dabCell;
-  }
+  return compartment === 'nucleus' ? d.dabNucleus : compartment === 'cytoplasm' ? d.dabCytoplasm : d.dabCell;
 }
 
 /** Splits the tiles' detections into column chunks of at most `chunk` rows. */
@@ -101,18 +92,15 @@ export function insertDetectionParams(analysisId: number, c: DetectionColumns): 
  * decimal that rounds back to the same float4, float8 as exact shortest decimals.
  */
 export const SELECT_DETECTIONS_SQL = `SELECT tile_id, json_agg(json_build_array(x_um, y_um, grade, dab_nucleus, dab_cytoplasm,
-  dab_cell, hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre, dab_od) ORDER BY seq)::text AS detections,
-  (SELECT params->>'compartment' FROM analyses WHERE id = $1) AS compartment
+  dab_cell, hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre) ORDER BY seq)::text AS detections
 FROM detections WHERE analysis_id = $1 GROUP BY tile_id ORDER BY tile_id`;
 
 export interface TileDetectionsRow {
   tile_id: number;
   detections: string;
-  /** the analysis' grading compartment: on 'membrane' the graded OD (dab_od) is the membrane mean */
-  compartment?: string | null;
 }
 
-type PackedDetection = [number, number, number, number, number, number, number, number, number, Detection['location'] | null, boolean | null, number];
+type PackedDetection = [number, number, number, number, number, number, number, number, number, Detection['location'] | null, boolean | null];
 
 export function detectionsFromRow(r: TileDetectionsRow): Detection[] {
   const packed = JSON.parse(r.detections) as PackedDetection[];
@@ -133,8 +121,6 @@ export function detectionsFromRow(r: TileDetectionsRow): Detection[] {
     // NULL means the analysis had no such field: the key stays absent, as it was written
     if (p[9] !== null) d.location = p[9];
     if (p[10] !== null) d.inFibre = p[10];
-    // the membrane mean is measured only when it grades, and then it is the stored graded OD
-    if (r.compartment === 'membrane') d.dabMembrane = p[11];
     out[i] = d;
   }
   return out;

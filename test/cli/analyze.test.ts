@@ -31,7 +31,7 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-cli-'));
   await writeSyntheticSlide(makeScene({ seed: 41, width: 800, height: 800 }), path.join(dir, 'good.tif'), 'pyramidal-tiff');
-  // lymphocytes with a membrane ring: their membrane and whole-cell DAB means grade differently
+  // lymphocytes with a membrane ring: their cytoplasm-rim and whole-cell DAB means grade differently
   await writeMuscleSlide(makeMuscleScene({ seed: 75, width: 1024, height: 960, marker: 'infiltrate', sectionMarginUm: 40, clusters: 2 }), path.join(dir, 'infiltrate.tif'), 'pyramidal-tiff');
   await writeFile(path.join(dir, 'junk.tif'), Buffer.from('this is not a slide at all, just text'));
 });
@@ -78,15 +78,16 @@ describe('biopsy-quant analyze', () => {
     }
   }
 
-  it('grades a CD3 slide on the membrane ring by the registry, stores that, and --compartment cell still wins', async () => {
+  it('grades a CD3 slide on the cytoplasm (a lymphocyte 1 µm rim) by the registry, stores that, and --compartment cell still wins', async () => {
     const cd3 = await analyzeStored('data-cd3', ['--marker', 'CD3']);
-    expect(cd3.row.params.compartment).toBe('membrane');
+    expect(cd3.row.params.compartment).toBe('cytoplasm');
+    expect(cd3.row.params.cellExpansionUm).toBe(1);
     expect(cd3.row.paramsHash).toBe(paramsHash(paramsForMarker('CD3')));
     expect(cd3.printedHash).toBe(cd3.row.paramsHash);
     expect(cd3.cells.length).toBeGreaterThan(50);
     const t = cd3.row.params.gradeThresholds;
-    for (const c of cd3.cells) expect(c.grade).toBe(gradeOf(c.dabMembrane!, t));
-    // the membrane and whole-cell means grade differently on this slide, so the check above bites
+    for (const c of cd3.cells) expect(c.grade).toBe(gradeOf(c.dabCytoplasm, t));
+    // the cytoplasm and whole-cell means grade differently on this slide, so the check above bites
     expect(cd3.cells.some((c) => gradeOf(c.dabCell, t) !== c.grade)).toBe(true);
 
     const cell = await analyzeStored('data-cd3-cell', ['--marker', 'CD3', '--compartment', 'cell']);

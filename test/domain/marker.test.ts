@@ -96,11 +96,11 @@ describe('registry thresholds are read off the parameters', () => {
     expect(v('HPF area')).toBeCloseTo(0.9503, 4);
     expect(v('perivascular distance from vessel wall')).toBe(d.location.perivascularUm);
     expect(v('narrowest perimysial septum (wider gaps between fibres are perimysium)')).toBe(d.location.septumUm);
-    // CD3 grades on the membrane ring, and its grade thresholds say so
+    // CD3 grades on the cytoplasm (its membrane rim), and its grade thresholds say so
     expect(markerFor('CD3').thresholds.filter((x) => x.unit === 'OD' && x.name.startsWith('cell DAB')).map((x) => x.name)).toEqual([
-      'cell DAB OD 1+ (membrane mean)',
-      'cell DAB OD 2+ (membrane mean)',
-      'cell DAB OD 3+ (membrane mean)',
+      'cell DAB OD 1+ (cytoplasm mean)',
+      'cell DAB OD 2+ (cytoplasm mean)',
+      'cell DAB OD 3+ (cytoplasm mean)',
     ]);
     expect(markerFor('IL-1b').thresholds.find((x) => x.name.startsWith('cell DAB OD 1+'))?.name).toBe('cell DAB OD 1+ (cytoplasm mean)');
   });
@@ -144,9 +144,15 @@ describe('registry thresholds are read off the parameters', () => {
 });
 
 describe('paramsForMarker', () => {
-  it('grades each marker where it stains (SCIENCE.md): lymphocyte markers on the membrane ring, CD68 and IL-1 on the cytoplasm, CD163 on the whole cell', () => {
-    for (const id of ['CD3', 'CD4', 'CD8', 'cd-8', 'CD45', 'LCA']) expect(paramsForMarker(id).compartment, id).toBe('membrane');
-    for (const id of ['CD68', 'IL-1a', 'IL-1b', 'IL-1Ra']) expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
+  it('grades each marker where it stains (SCIENCE.md): lymphocyte markers on the cytoplasm of a 1 µm rim (the membrane), CD68 and IL-1 on the cytoplasm, CD163 on the whole cell', () => {
+    for (const id of ['CD3', 'CD4', 'CD8', 'cd-8', 'CD45', 'LCA']) {
+      expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
+      expect(paramsForMarker(id).cellExpansionUm, id).toBe(1);
+    }
+    for (const id of ['CD68', 'IL-1a', 'IL-1b', 'IL-1Ra']) {
+      expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
+      expect(paramsForMarker(id).cellExpansionUm, id).toBe(3);
+    }
     // CD163 stains the macrophage's membrane and cytoplasm: the whole cell body; MHC-I grades no cells
     for (const id of ['CD163', 'MHC-I']) expect(paramsForMarker(id).compartment, id).toBe('cell');
     expect(paramsForMarker(undefined).compartment).toBe('cell');
@@ -159,7 +165,7 @@ describe('paramsForMarker', () => {
     expect(p.tileSize).toBe(512);
     expect(p.nucleus.minAreaUm2).toBe(12);
     expect(p.nucleus.maxAreaUm2).toBe(400);
-    expect(paramsForMarker('CD3', { tileSize: 512 }).compartment).toBe('membrane');
+    expect(paramsForMarker('CD3', { tileSize: 512 }).compartment).toBe('cytoplasm');
   });
 
   it('turns muscle analysis on for the study\'s markers unless the user says otherwise', () => {
