@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { MetadataError } from '../errors/index.js';
 import { AnalysisParams, type AnalysisParamsInput } from '../domain/params.js';
+import { QC_CAUSE_IDS, type QcCauseId } from '../domain/qc.js';
 
 export interface AnalysisCliOptions {
   targetMpp?: string;
@@ -8,6 +9,8 @@ export interface AnalysisCliOptions {
   stain?: 'default' | 'macenko';
   compartment?: 'nucleus' | 'cytoplasm' | 'cell';
   detector?: 'classical' | 'model';
+  /** true = every QC cause, or a comma-separated list of causes */
+  qc?: boolean | string;
   threads?: string;
   store: boolean;
   dataDir?: string;
@@ -21,6 +24,7 @@ export function addAnalysisOptions(cmd: Command): Command {
     .addOption(new Option('--stain <mode>', 'stain vectors: H-DAB defaults or per-slide Macenko').choices(['default', 'macenko']))
     .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell']))
     .addOption(new Option('--detector <d>', 'nucleus detector: classical watershed or the learned U-Net (models/nuclei-unet)').choices(['classical', 'model']))
+    .option('--qc [causes]', `automatic quality control: exclude flagged areas from every score (all causes, or a comma-separated list of ${QC_CAUSE_IDS.join(', ')})`)
     .option('--threads <n>', 'worker threads (default: WORKER_CONCURRENCY or all cores)')
     .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data)')
     .option('--no-store', 'do not store results')
@@ -45,6 +49,7 @@ export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParamsInput {
     stain: o.stain ? { mode: o.stain } : undefined,
     compartment: o.compartment,
     detector: o.detector,
+    qc: o.qc === undefined ? undefined : { enabled: true, ...(typeof o.qc === 'string' ? { causes: o.qc.split(',').map((c) => c.trim()) as QcCauseId[] } : {}) },
   };
   const given = JSON.parse(JSON.stringify(input)) as AnalysisParamsInput;
   const parsed = AnalysisParams.safeParse(given);
