@@ -14,6 +14,11 @@ export type QcCauseId = z.infer<typeof QcCauseId>;
 export const QcVerdict = z.enum(['ok', 'review', 'fail']);
 export type QcVerdict = z.infer<typeof QcVerdict>;
 
+/** 'review' above reviewPct % of the tissue excluded, 'fail' above failPct % (params.qc says why these). */
+export function qcVerdict(excludedPct: number, limits: { reviewPct: number; failPct: number }): QcVerdict {
+  return excludedPct > limits.failPct ? 'fail' : excludedPct > limits.reviewPct ? 'review' : 'ok';
+}
+
 /**
  * The slide's own references for focus and folds, from a sample of its tissue tiles at plan time
  * (src/pipeline/qc-reference-sample.ts): null when the sample had nothing to judge, and then

@@ -1,7 +1,7 @@
 import type { TileResult } from '../domain/detection.js';
 import { AnalysisError } from '../errors/index.js';
 import type { QcParams } from '../domain/params.js';
-import { QC_CAUSE_IDS, type QcSummary, type QcVerdict } from '../domain/qc.js';
+import { QC_CAUSE_IDS, qcVerdict, type QcSummary } from '../domain/qc.js';
 import { tissueAreaMm2 } from './density.js';
 
 /**
@@ -26,9 +26,4 @@ export function qcSummary(results: readonly TileResult[], opts: { mpp: number; q
   const pct = (v: number): number => (total > 0 ? (100 * v) / total : 0);
   const excludedPct = { focus: pct(excluded.focus), fold: pct(excluded.fold), ice: pct(excluded.ice), pen: pct(excluded.pen), bubble: pct(excluded.bubble), any: pct(excluded.any) };
   return { verdict: qcVerdict(excludedPct.any, opts.qc), excludedPct, excludedMm2: tissueAreaMm2(excluded.any, opts.mpp), causes: [...opts.qc.causes] };
-}
-
-/** 'review' above reviewPct % excluded, 'fail' above failPct % (params.qc: why these). */
-export function qcVerdict(excludedPct: number, p: Pick<QcParams, 'reviewPct' | 'failPct'>): QcVerdict {
-  return excludedPct > p.failPct ? 'fail' : excludedPct > p.reviewPct ? 'review' : 'ok';
 }

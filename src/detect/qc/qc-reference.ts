@@ -1,7 +1,7 @@
 /**
- * The two halves of qcSlide, split so the pipeline can run them apart: the slide references from a
- * sample of tiles (at plan time), and one tile's decision against them (in the tile job). The
- * same computations as qcSlide (which will call these once the detectors' tuning has merged).
+ * The two halves of slide QC, run apart by the pipeline: the slide references from a sample of
+ * tiles (at plan time), and one tile's decision against them (in the tile job). qcSlide runs both
+ * over one set of tiles.
  */
 import type { QcParams } from '../../domain/params.js';
 import { QC_CAUSE_IDS, type QcCauseId, type QcReference } from '../../domain/qc.js';
