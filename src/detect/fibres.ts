@@ -110,11 +110,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // removes lines narrower than that and keeps fibres) is boundary.
   const open = new Float32Array(n);
   const r = Math.max(1, Math.round(o.lineUm / mpp));
-  const mm = new MinMaxFilter();
-  mm.run(c, open, w, ht, r, 'x', 'min');
-  mm.run(open, open, w, ht, r, 'y', 'min');
-  mm.run(open, open, w, ht, r, 'x', 'max');
-  mm.run(open, open, w, ht, r, 'y', 'max');
+  new MinMaxFilter().opening(c, open, w, ht, r);
   const mask = new Uint8Array(n);
   // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
   for (let i = 0; i < n; i++) mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && c[i] - open[i] < o.lineContrast ? 1 : 0;

@@ -56,11 +56,7 @@ export class CoarseOpening {
       }
     }
     const view = grid.subarray(0, m);
-    const f = this.filter;
-    f.run(view, view, nbx, nby, R, 'x', 'min');
-    f.run(view, view, nbx, nby, R, 'y', 'min');
-    f.run(view, view, nbx, nby, R, 'x', 'max');
-    f.run(view, view, nbx, nby, R, 'y', 'max');
+    this.filter.opening(view, view, nbx, nby, R);
 
     // Bilinear interpolation between block centres, clamped outside the outermost centres.
     const half = (b - 1) / 2;

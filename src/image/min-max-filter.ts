@@ -16,6 +16,25 @@ export class MinMaxFilter {
     }
   }
 
+  /**
+   * Morphological opening with a (2r+1)² square into dst (may alias src): separable erosion then
+   * dilation. Keeps bright structures wider than the square, removes narrower ones.
+   */
+  opening(src: Float32Array, dst: Float32Array, width: number, height: number, r: number): void {
+    this.run(src, dst, width, height, r, 'x', 'min');
+    this.run(dst, dst, width, height, r, 'y', 'min');
+    this.run(dst, dst, width, height, r, 'x', 'max');
+    this.run(dst, dst, width, height, r, 'y', 'max');
+  }
+
+  /** Morphological closing with a (2r+1)² square: dilation then erosion (fills dark gaps narrower than it). */
+  closing(src: Float32Array, dst: Float32Array, width: number, height: number, r: number): void {
+    this.run(src, dst, width, height, r, 'x', 'max');
+    this.run(dst, dst, width, height, r, 'y', 'max');
+    this.run(dst, dst, width, height, r, 'x', 'min');
+    this.run(dst, dst, width, height, r, 'y', 'min');
+  }
+
   /** Filter every row (axis 'x') or column (axis 'y') of src into dst (may alias src). */
   run(src: Float32Array, dst: Float32Array, width: number, height: number, r: number, axis: 'x' | 'y', op: 'min' | 'max'): void {
     if (r <= 0) {

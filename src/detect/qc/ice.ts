@@ -15,11 +15,7 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
   const n = w * h;
   const r = Math.max(1, Math.round(p.iceRadiusUm / mpp));
   const closed = new Float32Array(n);
-  const mm = new MinMaxFilter();
-  mm.run(smooth, closed, w, h, r, 'x', 'max');
-  mm.run(closed, closed, w, h, r, 'y', 'max');
-  mm.run(closed, closed, w, h, r, 'x', 'min');
-  mm.run(closed, closed, w, h, r, 'y', 'min');
+  new MinMaxFilter().closing(smooth, closed, w, h, r);
   const spot = new Uint8Array(n);
   for (let q = 0; q < n; q++) if (smooth[q] <= p.iceMaxOd && closed[q] - smooth[q] >= p.iceContrast) spot[q] = 1;
   const labels = new Int32Array(n);

@@ -11,11 +11,7 @@ export class BackgroundEstimator {
   private readonly filter = new MinMaxFilter();
 
   opening(src: Float32Array, out: Float32Array, width: number, height: number, r: number): void {
-    const f = this.filter;
-    f.run(src, out, width, height, r, 'x', 'min');
-    f.run(out, out, width, height, r, 'y', 'min');
-    f.run(out, out, width, height, r, 'x', 'max');
-    f.run(out, out, width, height, r, 'y', 'max');
+    this.filter.opening(src, out, width, height, r);
   }
 
   /** plane ← plane − opening(plane); `scratch` holds the opening. Non-negative by construction. */
