@@ -55,10 +55,9 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
     const plan = await planSlide(slide, params);
     const stains = await chooseStains(slide, plan, params);
     const hash = paramsHash(params);
-    const qcReference = params.qc.enabled ? await sampleQcReference(slide, plan, stains, params) : undefined;
-    let analysisId: number | undefined;
+    let slideId: number | undefined;
     if (store) {
-      const slideId = await store.upsertSlide({
+      slideId = await store.upsertSlide({
         sha256: await fileSha256(path),
         path,
         format: slide.format,
@@ -69,7 +68,12 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
         metadata,
       });
       const done = await input.findDone?.(slideId, hash, ANALYSIS_VERSION);
-      if (done !== undefined) return { params, plan, stains, qcReference, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
+      if (done !== undefined) return { params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
+    }
+    // read tiles for the QC references only for a slide that will be analysed
+    const qcReference = params.qc.enabled ? await sampleQcReference(slide, plan, stains, params) : undefined;
+    let analysisId: number | undefined;
+    if (store && slideId !== undefined) {
       ({ analysisId } = await store.beginAnalysis({
         slideId,
         paramsHash: hash,
