@@ -12,6 +12,7 @@ const ACCEPTANCE = [
   'test/eval/muscle-heldout.test.ts',
   'test/eval/detector-compare.test.ts',
   'test/eval/lab-light.test.ts',
+  'test/eval/lab-realism.test.ts',
   'test/eval/qc.test.ts',
   'test/golden/**/*.test.ts',
   'test/cohort/demo-cohort.test.ts',

@@ -6,6 +6,7 @@ import { threadPoolExecutor } from '../src/pipeline/executor.js';
 import { MUSCLE_ACCEPTANCE as MA } from '../src/eval/evaluate-muscle-slide.js';
 import { evaluateMuscleSeeds } from '../src/eval/muscle-heldout.js';
 import { LAB_LIGHT_ACCEPTANCE, LAB_LIGHT_SEED_BASE, evaluateLabLight, labLightFailures } from '../src/eval/lab-light.js';
+import { LAB_REALISM_ACCEPTANCE as LR, LAB_REALISM_SEED_BASE, evaluateLabRealism, gradesCells, labRealismCases, labRealismFailures } from '../src/eval/lab-realism.js';
 import { QC_HELDOUT_ARTEFACT_CASES, QC_HELDOUT_CLEAN_CASES, QC_HELDOUT_SEED_BASE, evaluateQc, formatQcTally } from '../src/eval/qc.js';
 
 const count = Number(process.env.EVAL_SLIDES ?? 12);
@@ -66,6 +67,7 @@ try {
   await muscle();
   await compareDetectorsOnMuscle(Number(process.env.EVAL_MODEL_SLIDES ?? 4));
   await labLight(Number(process.env.EVAL_LAB_SEEDS ?? 12));
+  await labRealism(Number(process.env.EVAL_LAB_REALISM_ROUNDS ?? 2));
   await qc();
 } finally {
   await executor.close();
@@ -162,6 +164,45 @@ async function labLight(n: number): Promise<void> {
   console.log(`  worst tissue area error ${(worst((r) => r.tissue!.relErr) * 100).toFixed(2)}% (bar ${LAB_LIGHT_ACCEPTANCE.tissueRelErr * 100}%), worst density error ${(worst((r) => r.density!.relErr) * 100).toFixed(2)}% (bar ${LAB_LIGHT_ACCEPTANCE.densityRelErr * 100}%), failed slides ${rows.filter((r) => r.error).length}`);
   const failing = rows.filter((r) => labLightFailures(r).length);
   for (const r of failing) console.log(`  seed ${r.seed} ${r.kind}: ${labLightFailures(r).join('; ')}`);
+  if (failing.length) process.exitCode = 1;
+}
+
+/**
+ * Issue 10 item 6, the full lab-realism evaluation: a cell slide and a muscle section of every
+ * registry marker (and a whole-field MHC-I-negative section) per round, artefacts planted, each
+ * marker's registry parameters with QC on; truth counted over the tissue QC left in.
+ */
+async function labRealism(rounds: number): Promise<void> {
+  const cases = labRealismCases(LAB_REALISM_SEED_BASE, rounds);
+  console.log(`\nLab realism, full (held-out seeds ${cases[0].seed}–${cases[cases.length - 1].seed}, every registry marker as cell slide and muscle section, 1024², artefacts, QC on, registry parameters):`);
+  const t = new Table({
+    head: ['seed', 'kind', 'marker', 'glass', 'stained', 'JPEG', 'light', 'artefacts', 'QC excl.', 'stain err °', 'tissue err', 'density err', 'F1', 'H true/found', 'MHC-I grade / % true/found', 'misses'],
+    style: { head: [], border: [] },
+  });
+  const rows = await evaluateLabRealism(cases, { executor, onRow: (r) => process.stderr.write(`  lab-realism seed ${r.seed} ${r.kind} ${r.marker} done (${r.seconds.toFixed(1)} s)\n`) });
+  const pct = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(1)}%`);
+  for (const r of rows) {
+    t.push([
+      r.seed, r.kind, r.marker, r.lab.wholeField ? 'none' : 'yes', r.lab.unstained ? 'no' : 'yes', r.lab.jpegQuality, `${((r.lab.gradient + r.lab.vignette) * 100).toFixed(1)}%`, r.lab.artefacts.join(' '),
+      r.qc ? `${r.qc.excludedPct.toFixed(1)}% ${r.qc.verdict}` : '', r.stainErrDeg ? `${r.stainErrDeg.hematoxylin.toFixed(1)}/${r.stainErrDeg.dab.toFixed(1)}` : '',
+      pct(r.tissue?.relErr), `${pct(r.density?.relErr)}${r.cd163 ? ` (CD163+ ${pct(r.cd163.relErr)})` : ''}`, r.nuclei?.f1.toFixed(3) ?? '',
+      r.hScore ? `${r.hScore.truth.toFixed(1)}/${r.hScore.found.toFixed(1)}${gradesCells(r.marker) ? '' : ' (n/a)'}` : '',
+      r.mhc1 ? `${r.mhc1.truthGrade}/${r.mhc1.grade}, ${r.mhc1.pct.truth.toFixed(1)}/${r.mhc1.pct.found.toFixed(1)}` : '',
+      r.error ?? labRealismFailures(r).join('; '),
+    ]);
+  }
+  console.log(t.toString());
+  const ok = rows.filter((r) => !r.error);
+  const worst = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
+  const cells = ok.filter((r) => r.kind === 'cells');
+  const graded = ok.filter((r) => gradesCells(r.marker));
+  const mhc = ok.filter((r) => r.mhc1);
+  console.log(`  worst tissue area error ${pct(worst(ok.map((r) => r.tissue!.relErr)))} (bar ${LR.tissueRelErr * 100}%), worst density error ${pct(worst(ok.flatMap((r) => [r.density!.relErr, ...(r.cd163 ? [r.cd163.relErr] : [])])))} (bar ${LR.densityRelErr * 100}%)`);
+  console.log(`  worst nucleus F1 on cell slides ${Math.min(...cells.map((r) => r.nuclei!.f1)).toFixed(3)} (bar ${LR.f1}); on muscle sections ${Math.min(...ok.filter((r) => r.kind === 'muscle').map((r) => r.nuclei!.f1)).toFixed(3)} (reported)`);
+  console.log(`  worst H-score error ${worst(graded.map((r) => r.hScore!.error)).toFixed(1)} points (bar ${LR.hScorePoints}); cell slides ${worst(graded.filter((r) => r.kind === 'cells').map((r) => r.hScore!.error)).toFixed(1)}, muscle sections ${worst(graded.filter((r) => r.kind === 'muscle').map((r) => r.hScore!.error)).toFixed(1)}`);
+  console.log(`  MHC-I grade exact ${mhc.filter((r) => r.mhc1!.grade === r.mhc1!.truthGrade).length}/${mhc.length}, worst % positive fibres error ${worst(mhc.map((r) => r.mhc1!.pct.error)).toFixed(1)} points (bar ${LR.mhcPctPoints}); failed slides ${rows.length - ok.length}`);
+  const failing = rows.filter((r) => labRealismFailures(r).length);
+  console.log(`  ${rows.length - failing.length}/${rows.length} slides meet every bar`);
   if (failing.length) process.exitCode = 1;
 }
 

@@ -3,7 +3,7 @@ import { BiopsyQuantError, errorMessage } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { IlluminationSummary } from '../domain/illumination.js';
 import type { SlideScores } from '../domain/scores.js';
-import type { QcReference, QcSummary } from '../domain/qc.js';
+import type { QcReference, QcSummary, TileQc } from '../domain/qc.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import type { MarkerScores } from '../score/marker-scores.js';
 import { scoreSlide } from '../score/score-slide.js';
@@ -35,6 +35,8 @@ export interface SlideSuccess {
   markerScores: MarkerScores | null;
   /** what quality control excluded and its verdict; null when QC was off (params.qc.enabled) */
   qc: QcSummary | null;
+  /** with QC: each tile's excluded block masks (analysis-level px), in tile order; empty when QC was off */
+  qcTiles: TileQc[];
   detections: Detection[];
   /** muscle analyses: the segmented fibres */
   fibres: FibreRecord[];
@@ -104,6 +106,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       scores,
       markerScores,
       qc,
+      qcTiles: results.flatMap((r) => (r.qc ? [r.qc] : [])),
       detections: results.flatMap((r) => r.detections),
       fibres: results.flatMap((r) => r.fibres ?? []),
       provenance: {

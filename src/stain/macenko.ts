@@ -1,6 +1,7 @@
 import { symmetricEigen3 } from './eigen3.js';
+import type { Mat3 } from './invert.js';
 import { odLuts, type I0 } from './od.js';
-import { angleDeg, DAB_DEFAULT, dot, HDAB_DEFAULT, HEMATOXYLIN_DEFAULT, normalize, stainMatrix, type StainMatrix, type Vec3 } from './vectors.js';
+import { angleDeg, cross, DAB_DEFAULT, dot, HDAB_DEFAULT, HEMATOXYLIN_DEFAULT, normalize, stainMatrix, type StainMatrix, type Vec3 } from './vectors.js';
 
 export interface MacenkoOptions {
   /** background intensity (a number, or per channel from estimateBackground) */
@@ -13,6 +14,14 @@ export interface MacenkoOptions {
   minPixels?: number;
   /** two estimated vectors closer than this (degrees) are one stain, not two */
   minAngleDeg?: number;
+  /**
+   * A pixel is used only when the share of its OD vector off the default hematoxylin–DAB plane
+   * stays below this (|OD · n| / |OD|): pen ink is a dye off that plane, and a wide stroke of it
+   * would otherwise pull a stain vector towards the ink. 1 = no pixel is left out for it.
+   */
+  maxOffPlane?: number;
+  /** refits of the plane, each keeping pixels within half the previous share of it */
+  refineSteps?: number;
 }
 
 export interface MacenkoResult {
@@ -48,19 +57,29 @@ export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): Mac
   if (rgb.length % 3 !== 0) throw new RangeError(`interleaved RGB needs a multiple of 3 samples, got ${rgb.length}`);
   if (!(alpha >= 0 && alpha < 50)) throw new RangeError(`alphaPercentile must lie in [0, 50), got ${alpha}`);
   const [lr, lg, lb] = odLuts(opts.i0 ?? 255);
-
-  // Pass 1: count and first/second moments of the qualifying ODs (float64 sums).
-  let n = 0;
-  let s0 = 0, s1 = 0, s2 = 0, s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0;
   const sumMin = 3 * odMin;
-  for (let s = 0; s < rgb.length; s += 3) {
-    const r = lr[rgb[s]], g = lg[rgb[s + 1]], b = lb[rgb[s + 2]];
-    if (r + g + b < sumMin) continue;
-    n++;
-    s0 += r; s1 += g; s2 += b;
-    s00 += r * r; s01 += r * g; s02 += r * b;
-    s11 += g * g; s12 += g * b; s22 += b * b;
+  const maxOff = opts.maxOffPlane ?? 1;
+  const [dx, dy, dz] = normalize(cross(HEMATOXYLIN_DEFAULT, DAB_DEFAULT));
+  const offPlaneBelow = (r: number, g: number, b: number, n: Vec3, share: number): boolean => {
+    const off = r * n[0] + g * n[1] + b * n[2];
+    return off * off < share * share * (r * r + g * g + b * b);
+  };
+  // Ink is dropped in steps: off the default H-DAB plane by maxOffPlane (pure ink), then off the
+  // plane the kept pixels span (through the origin: stains mix linearly) by half that, twice,
+  // which also drops tissue under thin ink whose mixture stayed near the default plane; the
+  // slide's own plane holds its drifted stains, so the tighter steps do not drop them.
+  let plane: Vec3 = [dx, dy, dz];
+  let share = maxOff;
+  const used = (r: number, g: number, b: number): boolean => r + g + b >= sumMin && (maxOff >= 1 || offPlaneBelow(r, g, b, plane, share));
+  let m = moments(rgb, lr, lg, lb, used);
+  for (let step = 0; step < (opts.refineSteps ?? 2) && maxOff < 1 && m.n >= Math.max(minPixels, 3); step++) {
+    plane = symmetricEigen3(m.second).vectors[2];
+    share /= 2;
+    m = moments(rgb, lr, lg, lb, used);
   }
+  const { n } = m;
+  const [s0, s1, s2] = m.sum;
+  const [[s00, s01, s02], [, s11, s12], [, , s22]] = m.second.map((row) => row.map((v: number) => v * n));
   const fallback = (reason: string): MacenkoResult => ({ matrix: HDAB_DEFAULT, degenerate: true, reason, pixels: n });
   if (n < minPixels || n < 2) return fallback(`only ${n} pixels have a mean channel OD ≥ ${odMin}; at least ${minPixels} are needed`);
 
@@ -79,7 +98,7 @@ export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): Mac
   const angles = new Float64Array(n);
   for (let s = 0, k = 0; s < rgb.length; s += 3) {
     const r = lr[rgb[s]], g = lg[rgb[s + 1]], b = lb[rgb[s + 2]];
-    if (r + g + b < sumMin) continue;
+    if (!used(r, g, b)) continue;
     angles[k++] = Math.atan2(r * e2[0] + g * e2[1] + b * e2[2], r * e1[0] + g * e1[1] + b * e1[2]);
   }
   angles.sort();
@@ -95,6 +114,22 @@ export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): Mac
   const v2IsH = angleDeg(v2, HEMATOXYLIN_DEFAULT) < angleDeg(v2, DAB_DEFAULT);
   if (v1IsH === v2IsH) return fallback(`both estimated stain vectors are closest to the default ${v1IsH ? 'hematoxylin' : 'DAB'}`);
   return { matrix: v1IsH ? stainMatrix(v1, v2, 'macenko') : stainMatrix(v2, v1, 'macenko'), degenerate: false, pixels: n };
+}
+
+/** Count, sums and the uncentred second moments (mean of OD·ODᵀ) of the pixels `used` keeps. */
+function moments(rgb: Uint8Array, lr: Float32Array, lg: Float32Array, lb: Float32Array, used: (r: number, g: number, b: number) => boolean): { n: number; sum: Vec3; second: Mat3 } {
+  let n = 0;
+  let s0 = 0, s1 = 0, s2 = 0, s00 = 0, s01 = 0, s02 = 0, s11 = 0, s12 = 0, s22 = 0;
+  for (let s = 0; s < rgb.length; s += 3) {
+    const r = lr[rgb[s]], g = lg[rgb[s + 1]], b = lb[rgb[s + 2]];
+    if (!used(r, g, b)) continue;
+    n++;
+    s0 += r; s1 += g; s2 += b;
+    s00 += r * r; s01 += r * g; s02 += r * b;
+    s11 += g * g; s12 += g * b; s22 += b * b;
+  }
+  const k = n > 0 ? 1 / n : 0;
+  return { n, sum: [s0, s1, s2], second: [[s00 * k, s01 * k, s02 * k], [s01 * k, s11 * k, s12 * k], [s02 * k, s12 * k, s22 * k]] };
 }
 
 function inPlane(e1: Vec3, e2: Vec3, phi: number): Vec3 {

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { estimateBackground } from '../../src/stain/background.js';
 import { estimateMacenko } from '../../src/stain/macenko.js';
 import { angleDeg, cross, DAB_DEFAULT, dot, HDAB_DEFAULT, HEMATOXYLIN_DEFAULT, normalize, stainMatrix, type Vec3 } from '../../src/stain/vectors.js';
+import { heldoutScene } from '../../src/eval/heldout.js';
+import { drawLabRealism, labCellOptions } from '../../src/synthetic/realism/index.js';
+import { renderRegion } from '../../src/synthetic/render.js';
+import { makeScene } from '../../src/synthetic/scene.js';
 import { renderScene } from './scene.js';
 
 /** Turn unit vector v by `deg` towards direction `toward` (its part perpendicular to v). */
@@ -46,6 +50,10 @@ describe('Macenko stain estimation', () => {
       const rgb = renderScene(planted, glass, { pureH: 0.3, pureDab: 0.15, mixed: 0.35, dabRange: c.dabRange }, 60_000, 42);
       const { i0 } = estimateBackground(rgb);
       const est = estimateMacenko(rgb, { i0 });
+      // the pipeline's ink filter (params.stain.maxOffPlane / offPlaneRefits) keeps drifted stains
+      const filtered = estimateMacenko(rgb, { i0, maxOffPlane: 0.15, refineSteps: 2 });
+      expect(angleDeg(filtered.matrix.hematoxylin, planted.hematoxylin), 'H with the ink filter').toBeLessThan(5);
+      expect(angleDeg(filtered.matrix.dab, planted.dab), 'DAB with the ink filter').toBeLessThan(5);
       expect(est.degenerate).toBe(false);
       expect(est.reason).toBeUndefined();
       expect(est.matrix.source).toBe('macenko');
@@ -57,6 +65,20 @@ describe('Macenko stain estimation', () => {
       for (const v of [est.matrix.hematoxylin, est.matrix.dab]) for (const x of v) expect(x).toBeGreaterThanOrEqual(0);
     });
   }
+
+  it('skips pen ink: a blue stroke across a lab-realism region pulls the unfiltered hematoxylin vector, not the filtered one', () => {
+    // tuning seed 24: a blue pen stroke, a fold and an out-of-focus patch over a cell scene
+    const lab = drawLabRealism(24, 'cells');
+    expect(lab.realism.artefacts?.pen).toBe(1);
+    const scene = makeScene(labCellOptions(lab, { ...heldoutScene(24, 1024), compartment: 'cytoplasm' }));
+    const rgb = renderRegion(scene, 0, 0, 512, 512).data;
+    const off = (m: { hematoxylin: Vec3; dab: Vec3 }) => Math.max(angleDeg(m.hematoxylin, scene.stain.hematoxylin), angleDeg(m.dab, scene.stain.dab));
+    const raw = estimateMacenko(rgb, { i0: scene.i0 });
+    const filtered = estimateMacenko(rgb, { i0: scene.i0, maxOffPlane: 0.15, refineSteps: 2 });
+    console.log(`Macenko with a blue pen stroke: unfiltered ${off(raw.matrix).toFixed(1)}°, filtered ${off(filtered.matrix).toFixed(1)}° off the planted vectors`);
+    expect(off(raw.matrix)).toBeGreaterThan(15);
+    expect(off(filtered.matrix)).toBeLessThan(3);
+  });
 
   it('falls back to the defaults when only hematoxylin is present', () => {
     const rgb = renderScene(HDAB_DEFAULT, [240, 240, 240], { pureH: 0.7, pureDab: 0, mixed: 0 }, 40_000, 5);
