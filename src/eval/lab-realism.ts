@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MARKERS, markerFor, paramsForMarker, runsScorer, type MarkerId } from '../domain/marker.js';
+import { mergeParamsInput, type AnalysisParamsInput } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { analyseSlide, type SlideSuccess } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import { dabCompartmentOf } from '../synthetic/dab-compartment.js';
-import { makeMuscleScene, muscleTruthOf, mhcGradeOf, writeMuscleSlide, type MuscleMarker } from '../synthetic/muscle/index.js';
+import { makeMuscleScene, muscleTruthOf, mhcGradeOf, writeMuscleSlide, type MhcPattern, type MuscleMarker } from '../synthetic/muscle/index.js';
 import { plantMuscleRegion } from '../synthetic/muscle/planted.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from '../synthetic/planted.js';
 import { drawLabRealism, labCellOptions, labMuscleOptions, type LabRealism } from '../synthetic/realism/index.js';
@@ -56,6 +57,8 @@ export interface LabRealismCase {
   marker: MarkerId;
   /** forced draws (e.g. a whole-field MHC-I-negative section); the rest comes from the seed */
   force?: Partial<Pick<LabRealism, 'wholeField' | 'unstained'>>;
+  /** a forced MHC-I pattern (muscle sections); drawn from the seed when absent */
+  mhcPattern?: MhcPattern;
 }
 
 /** The muscle generator's section for a registry marker: lymphocyte markers on the infiltrate section, macrophage markers on the CD163 one. */
@@ -72,9 +75,13 @@ export const MUSCLE_SECTION_OF: Record<MarkerId, MuscleMarker> = {
   'MHC-I': 'MHC-I',
 };
 
+/** stained MHC-I patterns the extra section of each round cycles through */
+const STAINED_MHC: readonly MhcPattern[] = ['diffuse', 'perifascicular', 'focal'];
+
 /**
  * Every registry marker as a cell slide and as a muscle section, `rounds` times, one new seed per
- * slide from `base`; each round adds a whole-field MHC-I-negative section (grade 0, no glass).
+ * slide from `base`; each round adds a whole-field MHC-I-negative section (grade 0, no glass) and
+ * a stained MHC-I section (the seed's own MHC-I draw may be negative, so the grade would go untested).
  */
 export function labRealismCases(base = LAB_REALISM_SEED_BASE, rounds = 1): LabRealismCase[] {
   const out: LabRealismCase[] = [];
@@ -82,6 +89,7 @@ export function labRealismCases(base = LAB_REALISM_SEED_BASE, rounds = 1): LabRe
   for (let r = 0; r < rounds; r++) {
     for (const m of MARKERS) for (const kind of ['cells', 'muscle'] as const) out.push({ seed: seed++, kind, marker: m.id });
     out.push({ seed: seed++, kind: 'muscle', marker: 'MHC-I', force: { wholeField: true, unstained: true } });
+    out.push({ seed: seed++, kind: 'muscle', marker: 'MHC-I', force: { unstained: false }, mhcPattern: STAINED_MHC[r % STAINED_MHC.length] });
   }
   return out;
 }
@@ -99,6 +107,8 @@ export interface LabRealismRow extends LabRealismCase {
   seconds: number;
   /** the analysis failed: its message (a slide with tissue must never fail) */
   error?: string;
+  /** QC excluded all the tissue: nothing is left to compare (the slide's QC verdict says fail) */
+  allExcluded?: boolean;
   qc?: { verdict: string; excludedPct: number };
   /** angle (degrees) between the stain vectors the analysis used and the planted ones */
   stainErrDeg?: { hematoxylin: number; dab: number };
@@ -141,7 +151,7 @@ function tissueLeftIn(width: number, height: number, plant: (y0: number, rows: n
 }
 
 /** One slide: generate, write (JPEG-compressed), analyse with the marker's registry parameters and QC on, compare. */
-export async function evaluateLabRealismCase(c: LabRealismCase, dir: string, executor: TileExecutor, size = 1024): Promise<LabRealismRow> {
+export async function evaluateLabRealismCase(c: LabRealismCase, dir: string, executor: TileExecutor, size = 1024, user: AnalysisParamsInput = {}): Promise<LabRealismRow> {
   const drawn = drawLabRealism(c.seed, c.kind);
   const lab: LabRealism = { ...drawn, ...c.force };
   const format: SyntheticFormat = c.seed % 2 === 0 ? 'jpeg' : 'svs';
@@ -162,7 +172,7 @@ export async function evaluateLabRealismCase(c: LabRealismCase, dir: string, exe
     seconds: 0,
   };
   const metadata: SlideMetadata = { marker: c.marker, mpp: 0.5 };
-  const params = paramsForMarker(c.marker, { qc: { enabled: true } });
+  const params = paramsForMarker(c.marker, mergeParamsInput({ qc: { enabled: true } }, user));
   const started = performance.now();
   if (c.kind === 'cells') {
     const scene = makeScene(labCellOptions(lab, { ...heldoutScene(c.seed, size), compartment: dabCompartmentOf(c.marker) }));
@@ -177,7 +187,9 @@ export async function evaluateLabRealismCase(c: LabRealismCase, dir: string, exe
     return { ...row, ...common(outcome, truth.stain, area, cells, cells.map((t) => t.grade)) };
   }
   const section = MUSCLE_SECTION_OF[c.marker];
-  const scene = makeMuscleScene(labMuscleOptions(lab, { seed: c.seed, width: size, height: size, mpp: 0.5, marker: section, dabCompartment: dabCompartmentOf(c.marker) }));
+  const scene = makeMuscleScene(
+    labMuscleOptions(lab, { seed: c.seed, width: size, height: size, mpp: 0.5, marker: section, dabCompartment: dabCompartmentOf(c.marker), ...(c.mhcPattern ? { mhcPattern: c.mhcPattern } : {}) }),
+  );
   await writeMuscleSlide(scene, file, format, { quality: lab.jpegQuality });
   const outcome = await analyseSlide({ path: file, metadata, params, executor });
   row.seconds = (performance.now() - started) / 1000;
@@ -212,9 +224,11 @@ function common(
 ): Partial<LabRealismRow> {
   const s = outcome.scores;
   const used = outcome.provenance.stain;
+  const allExcluded = !(area.left > 0) ? { allExcluded: true } : {};
   const m = matchCentroids(cells, outcome.detections, LAB_REALISM_ACCEPTANCE.matchRadiusUm);
   const h = hScoreOf(grades);
   return {
+    ...allExcluded,
     qc: { verdict: outcome.qc?.verdict ?? 'none', excludedPct: outcome.qc?.excludedPct.any ?? 0 },
     stainErrDeg: { hematoxylin: angleDeg(used.hematoxylin, planted.hematoxylin as Vec3), dab: angleDeg(used.dab, planted.dab as Vec3) },
     tissue: { ...rel(s.tissueAreaMm2, area.left), total: rel(s.tissueAreaMm2 + (outcome.qc?.excludedMm2 ?? 0), area.all) },
@@ -232,13 +246,13 @@ export function gradesCells(marker: MarkerId): boolean {
 /** Every case, written to a scratch folder that is removed afterwards. */
 export async function evaluateLabRealism(
   cases: readonly LabRealismCase[],
-  opts: { executor: TileExecutor; size?: number; onRow?: (row: LabRealismRow) => void },
+  opts: { executor: TileExecutor; size?: number; params?: AnalysisParamsInput; onRow?: (row: LabRealismRow) => void },
 ): Promise<LabRealismRow[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-lab-realism-'));
   const rows: LabRealismRow[] = [];
   try {
     for (const c of cases) {
-      const row = await evaluateLabRealismCase(c, dir, opts.executor, opts.size);
+      const row = await evaluateLabRealismCase(c, dir, opts.executor, opts.size, opts.params);
       rows.push(row);
       opts.onRow?.(row);
     }
@@ -257,6 +271,7 @@ export async function evaluateLabRealism(
 export function labRealismFailures(r: LabRealismRow): string[] {
   const A = LAB_REALISM_ACCEPTANCE;
   if (r.error) return [`failed: ${r.error}`];
+  if (r.allExcluded) return [`QC excluded all the tissue (${r.lab.artefacts.join(', ')})`];
   const out: string[] = [];
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   if (!(r.tissue!.relErr <= A.tissueRelErr)) out.push(`tissue area off by ${pct(r.tissue!.relErr)}`);
