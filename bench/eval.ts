@@ -176,7 +176,7 @@ async function labRealism(rounds: number): Promise<void> {
   const cases = labRealismCases(LAB_REALISM_SEED_BASE, rounds);
   console.log(`\nLab realism, full (held-out seeds ${cases[0].seed}–${cases[cases.length - 1].seed}, every registry marker as cell slide and muscle section, 1024², artefacts, QC on, registry parameters):`);
   const t = new Table({
-    head: ['seed', 'kind', 'marker', 'glass', 'stained', 'JPEG', 'light', 'artefacts', 'QC excl.', 'stain err °', 'tissue err', 'density err', 'F1', 'H true/found', 'MHC-I grade / % true/found', 'misses'],
+    head: ['seed', 'kind', 'marker', 'glass', 'stained', 'JPEG', 'gradient+vignette', 'artefacts', 'QC excl.', 'stain err °', 'tissue err', 'density err', 'F1', 'H true/found', 'MHC-I grade / % true/found', 'misses'],
     style: { head: [], border: [] },
   });
   const rows = await evaluateLabRealism(cases, { executor, onRow: (r) => process.stderr.write(`  lab-realism seed ${r.seed} ${r.kind} ${r.marker} done (${r.seconds.toFixed(1)} s)\n`) });
