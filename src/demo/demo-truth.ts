@@ -53,7 +53,10 @@ export function parseDemoTruth(json: unknown): DemoTruth {
   return generator === MUSCLE_GENERATOR_ID ? { kind: 'muscle', truth: MuscleGroundTruth.parse(json) } : { kind: 'cells', truth: GroundTruth.parse(json) };
 }
 
-export function compareWithTruth(outcome: SlideSuccess, t: DemoTruth): DemoTruthComparison {
+/** What the comparison reads of an analysed slide. */
+export type AnalysedSlide = Pick<SlideSuccess, 'scores' | 'markerScores' | 'detections' | 'fibres'>;
+
+export function compareWithTruth(outcome: AnalysedSlide, t: DemoTruth): DemoTruthComparison {
   return t.kind === 'muscle' ? { kind: 'muscle', checks: muscleChecks(outcome, t.truth) } : { kind: 'cells', checks: cellChecks(outcome, t.truth) };
 }
 
@@ -65,7 +68,7 @@ function check(measure: string, [truth, found]: [string, string], bar: string, o
   return { measure, truth, found, bar, ok };
 }
 
-function muscleChecks(o: SlideSuccess, truth: MuscleGroundTruth): DemoCheck[] {
+function muscleChecks(o: AnalysedSlide, truth: MuscleGroundTruth): DemoCheck[] {
   const e = evaluateMuscleSlide({ detections: o.detections, fibres: o.fibres, markerScores: o.markerScores, tissueAreaMm2: o.scores.tissueAreaMm2 }, truth);
   const t = truth.scores;
   const b = DEMO_BARS;
@@ -110,7 +113,7 @@ function muscleChecks(o: SlideSuccess, truth: MuscleGroundTruth): DemoCheck[] {
   return out;
 }
 
-function cellChecks(o: SlideSuccess, truth: GroundTruth): DemoCheck[] {
+function cellChecks(o: AnalysedSlide, truth: GroundTruth): DemoCheck[] {
   const e = evaluateSlide(truth, o.detections, o.scores);
   const a = ACCEPTANCE;
   return [
