@@ -232,17 +232,22 @@ export const QcParams = z.object({
   coarseUm: z.number().positive().default(1.5),
   /**
    * Out of focus: per block the fine/coarse gradient-energy ratio (in focus ≈ 2.4, blurred by
-   * σ ≥ 3 µm ≈ 1.1, from the Gaussian edge model), judged only in blocks whose coarse energy
-   * reaches focusMinEnergy (flat stroma and fibre interiors have no edge to judge); a block takes
-   * the median over the tissue blocks within focusVoteUm (fibre interiors borrow the verdict of
+   * σ ≥ 3 µm ≈ 1.1, from the Gaussian edge model) of the energies summed over the block and its 8
+   * neighbours (coarse smoothing spreads an edge's energy into the next block, which alone then
+   * reads below 1), judged only where that mean coarse energy reaches focusMinEnergy (flat stroma,
+   * pale fibre interiors and smooth stain gradients have no edge to judge and are never called
+   * blurred on their own); a tissue block takes the median of the judged ratios within
+   * focusVoteUm, when at least focusMinJudged are judged (fibre interiors borrow the verdict of
    * the fibre borders around them); below focusRatio × the slide's median, it is blurred. Groups
-   * under focusMinUm2 are dropped: the smallest planted patch is ~40 µm across, and on tuning
-   * seeds the isolated false windows were all 1–4 blocks. Tuned on seeds 10–45 (20 artefact and 6
-   * clean regions): sensitivity 0.92, clean tissue excluded 2.6 % (artefact slides) / 0.3 % (clean).
+   * under focusMinUm2 are dropped: the smallest planted patch is ~40 µm across. Tuned on seeds
+   * 20–94 (bench/qc-tune.ts: 32 artefact and 20 clean regions): single-block ratios → 3 × 3 sums
+   * took sensitivity 0.89 → 0.93 and clean tissue lost to focus 2.9 % → 1.3 % (artefact regions),
+   * 2.5 % → 0.6 % (clean regions; smooth DAB patches in cell fields had read as blurred).
    */
-  focusMinEnergy: z.number().nonnegative().default(0.00003),
+  focusMinEnergy: z.number().nonnegative().default(0.00001),
+  focusMinJudged: z.number().int().min(1).default(2),
   focusRatio: z.number().positive().max(1).default(0.6),
-  focusVoteUm: z.number().nonnegative().default(24),
+  focusVoteUm: z.number().nonnegative().default(32),
   focusMinUm2: z.number().nonnegative().default(300),
   /**
    * Folds: a block's floor (summed OD at the foldPercentile of its pixels, so nuclei do not count)
