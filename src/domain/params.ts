@@ -255,25 +255,26 @@ export const QcParams = z.object({
    * foldLocalPercentile of the floors of the tissue blocks within foldLocalUm (a fold doubles every
    * concentration, factor 1.8–2.2, relative to what lies beside it; a low percentile of a window
    * wider than the widest fold, ~40 µm, so the middle of a wide fold still sees the tissue beside
-   * it), AND the same for its hematoxylin floor (foldHemaRatio: a DAB-filled MHC-positive fibre
+   * it; the 35th percentile of a block, not a lower one, so a block half across a narrow 12 µm
+   * fold still reads it), AND the same for its hematoxylin floor (foldHemaRatio: a DAB-filled MHC-positive fibre
    * does not double the counterstain) AND its DAB floor (foldDabRatio, less foldDabSlackOd where
    * there is next to no DAB background to double): a fold doubles every absorber of what it covers,
    * while a perimysial septum between pale fibres is connective tissue whose hematoxylin alone is
    * 2–3 × the sarcoplasm's, its non-nuclear background no higher — the septum/fold confusion that
    * capped the hematoxylin-only rule at 0.5–0.7 sensitivity. Flagged groups smaller than
    * foldMinUm2 are dropped (a fold is a band, not a speck). Tuned on seeds 20–94 (bench/qc-tune.ts,
-   * 32 artefact and 20 clean regions): sensitivity 0.51 → 0.89, clean tissue lost to folds 2.1 % →
-   * 1.8 % (artefact regions), 1.5 % → 0.7 % (clean regions).
+   * 32 artefact and 20 clean regions): sensitivity 0.51 → 0.91, clean tissue lost to folds 2.1 % →
+   * 1.5 % (artefact regions), 1.5 % → 0.35 % (clean regions).
    */
-  foldPercentile: z.number().min(0).max(1).default(0.2),
+  foldPercentile: z.number().min(0).max(1).default(0.35),
   foldRatio: z.number().positive().default(1.0),
   foldMinUm2: z.number().nonnegative().default(600),
-  foldLocalUm: z.number().nonnegative().default(40),
-  foldLocalRatio: z.number().positive().default(1.5),
+  foldLocalUm: z.number().nonnegative().default(48),
+  foldLocalRatio: z.number().positive().default(1.4),
   foldLocalPercentile: z.number().min(0).max(1).default(0.3),
   foldHemaRatio: z.number().nonnegative().default(1.4),
-  foldDabRatio: z.number().nonnegative().default(1.5),
-  foldDabSlackOd: z.number().nonnegative().default(0.005),
+  foldDabRatio: z.number().nonnegative().default(1.4),
+  foldDabSlackOd: z.number().nonnegative().default(0.003),
   /**
    * Pen: a pixel is ink when its summed OD reaches penMinOd and the share of its OD vector off the
    * hematoxylin–DAB plane reaches penOffPlane (stained tissue < 0.05 even with 10° vector drift;
