@@ -3,12 +3,14 @@
  * more saturated than its surroundings). Judged on a block's FLOOR (a low percentile), since
  * a cluster of nuclei raises a block's mean but leaves the stroma between them — and its floor —
  * as it was, while a fold raises everything. A block is fold when its floor reaches foldRatio ×
- * the slide's median floor AND foldLocalRatio × the median floor of the tissue blocks within
- * foldLocalUm: a fold doubles what lies beside it, while the slide-wide rule alone flags every
- * tissue that is darker by nature (perimysial septa, whose hematoxylin is 2–3 × the sarcoplasm's,
- * vignetted corners); its hematoxylin floor must rise as well, or a DAB-filled MHC-positive fibre
- * reads as a fold. It cannot tell a fold across pale fibres from a septum
- * of the same width and darkness: that confusion is what remains (see params.qc).
+ * the slide's median floor AND foldLocalRatio × a low percentile of the floors of the tissue
+ * blocks within foldLocalUm (what lies beside it, even from the middle of a wide fold), AND its
+ * hematoxylin floor and its DAB floor rise as much against the same neighbours: a fold doubles
+ * every absorber of what it covers, counterstain and non-nuclear background alike, while a
+ * DAB-filled MHC-positive fibre raises only DAB and a perimysial septum between pale fibres only
+ * hematoxylin (connective tissue, 2–3 × the sarcoplasm's counterstain, its background no
+ * higher). Where there is next to no DAB background to double, foldDabSlackOd lets the DAB test
+ * pass, and a septum there still reads as a fold.
  */
 import type { QcParams } from '../../domain/params.js';
 import { dropSmallGroups, type QcBlockStats } from './blocks.js';
