@@ -1,20 +1,19 @@
 // Scratch look at one tuning region (seed < 100): the image with truth and QC masks drawn on it.
-//   npx tsx bench/qc-look.ts cells 34 [clean] > writes /tmp/qc-look-<kind>-<seed>.png
+//   npx tsx bench/qc-look.ts cells 34 [clean]  writes /tmp/qc-look-<kind>-<seed>.png (regions cached by bench/qc-tune.ts are reused)
 // Red tint: fold flagged; blue tint: focus flagged; yellow: truth fold; cyan: truth focus.
 import { existsSync, readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import sharp from 'sharp';
 import { resolveParams } from '../src/domain/params.js';
 import { qcSlide, qcTile } from '../src/detect/qc/index.js';
+import { qcArtefactCases, qcCleanCases, QC_TUNING_BASES } from '../src/eval/qc.js';
 import { QC_BIT, renderQcCase, type QcCase, type QcCaseSpec } from '../src/eval/qc-cases.js';
 
-const NONE = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0 };
 const kind = process.argv[2] as 'cells' | 'muscle';
 const seed = Number(process.argv[3]);
-if (!(seed < 100)) throw new Error('tuning seeds only');
 const clean = process.argv[4] === 'clean';
-const k = seed % 20;
-const spec: QcCaseSpec = !clean ? { kind, seed } : k === 10 ? { kind, seed, artefacts: NONE } : { kind, seed, artefacts: NONE, wholeField: true, vignette: 0.06, jpegQuality: 70, unstained: k === 11 || k === 13 };
+const spec: QcCaseSpec | undefined = QC_TUNING_BASES.flatMap((b) => (clean ? qcCleanCases(b) : qcArtefactCases(b))).find((s) => s.kind === kind && s.seed === seed);
+if (!spec) throw new Error(`no tuning region ${kind} ${seed}${clean ? ' clean' : ''} (tuning seeds only)`);
 const key = `/tmp/qc-tune-cache/${Buffer.from(JSON.stringify(spec)).toString('base64url')}.v8`;
 const c: QcCase = existsSync(key) ? (deserialize(readFileSync(key)) as QcCase) : await renderQcCase(spec);
 const qc = resolveParams({ qc: JSON.parse(process.env.QC_PARAMS ?? '{}') }).qc;

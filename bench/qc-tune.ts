@@ -1,33 +1,16 @@
 // QC tuning on seeds < 100 (never the held-out 4000+): regions laid out like the held-out lists in
-// src/eval/qc.ts, at several seed bases. Rendered regions are cached under QC_TUNE_CACHE (default
-// /tmp/qc-tune-cache) so reruns cost only the QC itself.
-//   npx tsx bench/qc-tune.ts [artefact|clean|all] [base,base,...]
+// src/eval/qc.ts (qcArtefactCases / qcCleanCases), at the tuning seed bases. Rendered regions are
+// cached under QC_TUNE_CACHE (default /tmp/qc-tune-cache) so reruns cost only the QC itself.
+//   npx tsx bench/qc-tune.ts [artefact|clean|all] [base,base,...]   (QC_VERBOSE=1: per region)
 // Parameter overrides: QC_PARAMS='{"foldRatio":1.4}' (merged into params.qc).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { resolveParams } from '../src/domain/params.js';
-import { addTally, emptyTally, evaluateQcCase, formatQcTally } from '../src/eval/qc.js';
+import { addTally, emptyTally, evaluateQcCase, formatQcTally, qcArtefactCases, qcCleanCases, QC_TUNING_BASES } from '../src/eval/qc.js';
 import { renderQcCase, type QcCase, type QcCaseSpec } from '../src/eval/qc-cases.js';
 
-const NONE = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0 };
-const WHOLE = { artefacts: NONE, wholeField: true, vignette: 0.06, jpegQuality: 70 };
-
-/** the held-out layout of src/eval/qc.ts at seed base s (s + 14 < 100) */
-export function tuningArtefactCases(s: number): QcCaseSpec[] {
-  return [...[0, 1, 4, 5].map((k) => ({ kind: 'cells' as const, seed: s + k })), ...[2, 3, 6, 7].map((k) => ({ kind: 'muscle' as const, seed: s + k }))];
-}
-export function tuningCleanCases(s: number): QcCaseSpec[] {
-  return [
-    { kind: 'cells', seed: s + 10, artefacts: NONE },
-    { kind: 'cells', seed: s + 11, ...WHOLE, unstained: true },
-    { kind: 'cells', seed: s + 14, ...WHOLE, unstained: false },
-    { kind: 'muscle', seed: s + 12, ...WHOLE, unstained: false },
-    { kind: 'muscle', seed: s + 13, ...WHOLE, unstained: true },
-  ];
-}
-
 const cacheDir = process.env.QC_TUNE_CACHE ?? '/tmp/qc-tune-cache';
-async function cached(spec: QcCaseSpec): Promise<QcCase> {
+async function cachedQcCase(spec: QcCaseSpec): Promise<QcCase> {
   mkdirSync(cacheDir, { recursive: true });
   const key = `${cacheDir}/${Buffer.from(JSON.stringify(spec)).toString('base64url')}.v8`;
   if (existsSync(key)) return deserialize(readFileSync(key)) as QcCase;
@@ -37,7 +20,7 @@ async function cached(spec: QcCaseSpec): Promise<QcCase> {
 }
 
 const which = process.argv[2] ?? 'all';
-const bases = (process.argv[3] ?? '20,40,60,80').split(',').map(Number);
+const bases = process.argv[3] ? process.argv[3].split(',').map(Number) : [...QC_TUNING_BASES];
 if (bases.some((b) => !(b >= 0 && b + 14 < 100))) throw new Error('tuning seeds must stay < 100');
 const qc = resolveParams({ qc: JSON.parse(process.env.QC_PARAMS ?? '{}') }).qc;
 const verbose = process.env.QC_VERBOSE === '1';
@@ -45,8 +28,8 @@ const verbose = process.env.QC_VERBOSE === '1';
 for (const set of which === 'all' ? ['artefact', 'clean'] : [which]) {
   const total = emptyTally();
   for (const b of bases) {
-    for (const spec of set === 'artefact' ? tuningArtefactCases(b) : tuningCleanCases(b)) {
-      const r = evaluateQcCase(await cached(spec), qc);
+    for (const spec of set === 'artefact' ? qcArtefactCases(b) : qcCleanCases(b)) {
+      const r = evaluateQcCase(await cachedQcCase(spec), qc);
       addTally(total, r);
       if (verbose) {
         const parts = (['focus', 'fold'] as const).filter((c) => r.truth[c] > 0).map((c) => `${c} ${(r.right[c] / r.truth[c]).toFixed(2)}`);
