@@ -9,6 +9,7 @@
 import { BucketGrid } from '../cell-grid.js';
 import { Rng, hashNoise } from '../rng.js';
 import type { MuscleConfig } from './options.js';
+import { fibreDraw, roundCorners, scaleAbout, seedWeight } from './fibre-shape.js';
 import { area, centroid, clipHalfPlane, dedupe, depthIn, inwardEdges, minFeret, type HalfPlane, type Point } from './polygon.js';
 
 /** A regular grid of jittered seeds, indexed by cell (seeds exist for every cell, some off-image). */
@@ -42,6 +43,8 @@ export interface Fibre {
   perifascicular: boolean;
   /** the polygon was cut by the image border */
   touchesEdge: boolean;
+  /** necrotic: pale sarcoplasm, invaded by macrophages (options.ts necroticFraction) */
+  necrotic: boolean;
 }
 
 export interface Vessel {
@@ -75,6 +78,8 @@ export interface MuscleTissue {
 /** smaller cuts — slivers at the image border or against a septum — are left as connective tissue */
 const MIN_FIBRE_AREA_UM2 = 600;
 const MIN_FIBRE_FERET_UM = 15;
+/** an atrophic fibre keeps at least this minimal Feret (µm) */
+const ATROPHIC_MIN_FERET_UM = 8;
 /** vessel rings 10–30 µm across (brief): outer radius up to this (µm) */
 export const MAX_VESSEL_RADIUS_UM = 15;
 /** vessel distance queries reach this far (µm) from a wall: beyond every location margin and vessel spacing */
@@ -238,6 +243,9 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
   ];
   const g = fibreSeeds;
   const fg = fascicles;
+  const shapeSeed = (seed * 7919 + 107) | 0;
+  const spread = cfg.fibreSizeSpread;
+  const weight = spread > 0 ? Float64Array.from(g.x, (_, k) => seedWeight(shapeSeed, k, g.spacing, spread)) : null;
   for (let k = 0; k < g.x.length; k++) {
     const sx = g.x[k];
     const sy = g.y[k];
@@ -250,7 +258,10 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
     ];
     forNearSeeds(g, sx, sy, (q) => {
       if (q === k || poly.length === 0) return;
-      poly = clipHalfPlane(poly, sideOf(sx, sy, g.x[q], g.y[q], pairValue(tissue.gapSeed, k, q, tissue.gapPx[0], tissue.gapPx[1]) / 2));
+      const margin = pairValue(tissue.gapSeed, k, q, tissue.gapPx[0], tissue.gapPx[1]) / 2;
+      // power diagram: the bisector moves (w_k − w_q) / (2·|s_k − s_q|) towards the lighter seed
+      const shift = weight ? (weight[k] - weight[q]) / (2 * Math.hypot(g.x[q] - sx, g.y[q] - sy)) : 0;
+      poly = clipHalfPlane(poly, sideOf(sx, sy, g.x[q], g.y[q], weight ? margin - shift : margin));
     });
     const a = nearestSeed(fg, sx, sy);
     const septa: HalfPlane[] = [];
@@ -262,6 +273,10 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
     poly = dedupe(poly, 1e-7);
     if (poly.length < 3 || area(poly) < minArea || minFeret(poly) * mpp < MIN_FIBRE_FERET_UM) continue;
     const on = (hp: HalfPlane): boolean => poly.some((p) => Math.abs(hp.a * p[0] + hp.b * p[1] - hp.c) < 1e-6);
+    // a vertex on a septum line means that cut shaped the polygon
+    const perifascicular = septa.some(on);
+    const touchesEdge = border.some(on);
+    poly = reshape(cfg, poly, shapeSeed, k, perifascicular);
     const [cx, cy] = centroid(poly);
     const xs = poly.map((p) => p[0]);
     const ys = poly.map((p) => p[1]);
@@ -281,12 +296,31 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
       cx,
       cy,
       fascicle: a,
-      // a vertex on a septum line means that cut shaped the polygon
-      perifascicular: septa.some(on),
-      touchesEdge: border.some(on),
+      perifascicular,
+      touchesEdge,
+      necrotic: cfg.necroticFraction > 0 && fibreDraw(shapeSeed, k, 3) < cfg.necroticFraction,
     });
   }
   return tissue;
+}
+
+/** Atrophy and rounded corners (options.ts); the polygon itself when neither is asked for. */
+function reshape(cfg: MuscleConfig, poly: Point[], shapeSeed: number, k: number, perifascicular: boolean): Point[] {
+  let scale = 1;
+  if (cfg.atrophyFraction > 0 && fibreDraw(shapeSeed, k, 0) < cfg.atrophyFraction) {
+    scale = cfg.atrophyScale[0] + (cfg.atrophyScale[1] - cfg.atrophyScale[0]) * fibreDraw(shapeSeed, k, 1);
+  }
+  const pf = cfg.perifascicularAtrophy;
+  if (pf && perifascicular) scale = Math.min(scale, pf[0] + (pf[1] - pf[0]) * fibreDraw(shapeSeed, k, 2));
+  // atrophic fibres go down to ~10 µm (issue 18), never to slivers
+  if (scale < 1) scale = Math.max(scale, ATROPHIC_MIN_FERET_UM / (minFeret(poly) * cfg.mpp));
+  let out = scale < 1 ? scaleAbout(poly, scale) : poly;
+  const round = cfg.fibreRoundness;
+  if (round) {
+    const u = round[0] + (round[1] - round[0]) * fibreDraw(shapeSeed, k, 4);
+    out = roundCorners(out, (u * minFeret(out)) / 2);
+  }
+  return out;
 }
 
 /** Vessels in the septa: the whole ring stays inside the perimysium, apart from each other. */
@@ -298,8 +332,10 @@ export function plantVessels(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue):
   const margin = um(40);
   for (let tries = 0; tissue.vessels.length < target && tries < 400 * Math.max(1, target); tries++) {
     // rings 10–30 µm across (brief); wall 2 µm up to 5 µm, always leaving a lumen
-    const r = um(rng.uniform(5, MAX_VESSEL_RADIUS_UM));
-    const wall = um(rng.uniform(2, Math.min(5, r * mpp - 2)));
+    const [rLo, rHi] = cfg.vesselRadiusUm ?? [5, MAX_VESSEL_RADIUS_UM];
+    const r = um(rng.uniform(rLo, rHi));
+    // larger vessels (vesselRadiusUm) may have walls up to a quarter of their radius
+    const wall = um(rng.uniform(2, Math.min(cfg.vesselRadiusUm ? Math.max(5, 0.25 * r * mpp) : 5, r * mpp - 2)));
     const x = rng.uniform(margin, width - margin);
     const y = rng.uniform(margin, height - margin);
     if (septumDepth(tissue, x, y).depth > -(r + um(1))) continue;
