@@ -9,7 +9,7 @@
 import { BucketGrid } from '../cell-grid.js';
 import { Rng, hashNoise } from '../rng.js';
 import type { MuscleConfig } from './options.js';
-import { fibreDraw, roundCorners, scaleAbout, seedWeight } from './fibre-shape.js';
+import { fibreDraw, roundCorners, seedWeight } from './fibre-shape.js';
 import { area, centroid, clipHalfPlane, dedupe, depthIn, inwardEdges, minFeret, type HalfPlane, type Point } from './polygon.js';
 
 /** A regular grid of jittered seeds, indexed by cell (seeds exist for every cell, some off-image). */
@@ -245,7 +245,9 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
   const fg = fascicles;
   const shapeSeed = (seed * 7919 + 107) | 0;
   const spread = cfg.fibreSizeSpread;
-  const weight = spread > 0 ? Float64Array.from(g.x, (_, k) => seedWeight(shapeSeed, k, g.spacing, spread)) : null;
+  const weight = seedWeights(cfg, tissue, shapeSeed);
+  // atrophic fibres are small by choice, not slivers of a cut: they keep a lower floor
+  const atrophic = (k: number): boolean => weight !== null && weight.atrophic[k] === 1;
   for (let k = 0; k < g.x.length; k++) {
     const sx = g.x[k];
     const sy = g.y[k];
@@ -260,7 +262,7 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
       if (q === k || poly.length === 0) return;
       const margin = pairValue(tissue.gapSeed, k, q, tissue.gapPx[0], tissue.gapPx[1]) / 2;
       // power diagram: the bisector moves (w_k − w_q) / (2·|s_k − s_q|) towards the lighter seed
-      const shift = weight ? (weight[k] - weight[q]) / (2 * Math.hypot(g.x[q] - sx, g.y[q] - sy)) : 0;
+      const shift = weight ? (weight.w[k] - weight.w[q]) / (2 * Math.hypot(g.x[q] - sx, g.y[q] - sy)) : 0;
       poly = clipHalfPlane(poly, sideOf(sx, sy, g.x[q], g.y[q], weight ? margin - shift : margin));
     });
     const a = nearestSeed(fg, sx, sy);
@@ -271,12 +273,13 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
     for (const hp of septa) if (poly.length > 0) poly = clipHalfPlane(poly, hp);
     for (const hp of border) if (poly.length > 0) poly = clipHalfPlane(poly, hp);
     poly = dedupe(poly, 1e-7);
-    if (poly.length < 3 || area(poly) < minArea || minFeret(poly) * mpp < MIN_FIBRE_FERET_UM) continue;
+    if (poly.length < 3) continue;
+    if (atrophic(k) ? minFeret(poly) * mpp < ATROPHIC_MIN_FERET_UM : area(poly) < minArea || minFeret(poly) * mpp < MIN_FIBRE_FERET_UM) continue;
     const on = (hp: HalfPlane): boolean => poly.some((p) => Math.abs(hp.a * p[0] + hp.b * p[1] - hp.c) < 1e-6);
     // a vertex on a septum line means that cut shaped the polygon
     const perifascicular = septa.some(on);
     const touchesEdge = border.some(on);
-    poly = reshape(cfg, poly, shapeSeed, k, perifascicular);
+    poly = reshape(cfg, poly, shapeSeed, k);
     const [cx, cy] = centroid(poly);
     const xs = poly.map((p) => p[0]);
     const ys = poly.map((p) => p[1]);
@@ -304,23 +307,41 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
   return tissue;
 }
 
-/** Atrophy and rounded corners (options.ts); the polygon itself when neither is asked for. */
-function reshape(cfg: MuscleConfig, poly: Point[], shapeSeed: number, k: number, perifascicular: boolean): Point[] {
-  let scale = 1;
-  if (cfg.atrophyFraction > 0 && fibreDraw(shapeSeed, k, 0) < cfg.atrophyFraction) {
-    scale = cfg.atrophyScale[0] + (cfg.atrophyScale[1] - cfg.atrophyScale[0]) * fibreDraw(shapeSeed, k, 1);
-  }
+/**
+ * Power-diagram weights per fibre seed (px²), or null when no option asks for them: the size
+ * spread, and atrophy. An atrophic seed (a drawn share, and with perifascicularAtrophy every seed
+ * within one fibre spacing of a septum) gets weight −d²(1 − s) for its linear scale s: the
+ * bisectors move in to about s·d/2 from it, so the fibre is small while its neighbours grow to
+ * fill the space, as in atrophic muscle (no hole of connective tissue opens round it).
+ */
+function seedWeights(cfg: MuscleConfig, tissue: MuscleTissue, shapeSeed: number): { w: Float64Array; atrophic: Uint8Array } | null {
+  const spread = cfg.fibreSizeSpread;
   const pf = cfg.perifascicularAtrophy;
-  if (pf && perifascicular) scale = Math.min(scale, pf[0] + (pf[1] - pf[0]) * fibreDraw(shapeSeed, k, 2));
-  // atrophic fibres go down to ~10 µm (issue 18), never to slivers
-  if (scale < 1) scale = Math.max(scale, ATROPHIC_MIN_FERET_UM / (minFeret(poly) * cfg.mpp));
-  let out = scale < 1 ? scaleAbout(poly, scale) : poly;
-  const round = cfg.fibreRoundness;
-  if (round) {
-    const u = round[0] + (round[1] - round[0]) * fibreDraw(shapeSeed, k, 4);
-    out = roundCorners(out, (u * minFeret(out)) / 2);
+  if (!(spread > 0) && !(cfg.atrophyFraction > 0) && !pf) return null;
+  const g = tissue.fibreSeeds;
+  const d2 = g.spacing * g.spacing;
+  const w = new Float64Array(g.x.length);
+  const atrophic = new Uint8Array(g.x.length);
+  const [lo, hi] = cfg.atrophyScale;
+  for (let k = 0; k < w.length; k++) {
+    if (spread > 0) w[k] = seedWeight(shapeSeed, k, g.spacing, spread);
+    let s = 1;
+    if (cfg.atrophyFraction > 0 && fibreDraw(shapeSeed, k, 0) < cfg.atrophyFraction) s = lo + (hi - lo) * fibreDraw(shapeSeed, k, 1);
+    if (pf && septumDepth(tissue, g.x[k], g.y[k]).depth < g.spacing) s = Math.min(s, pf[0] + (pf[1] - pf[0]) * fibreDraw(shapeSeed, k, 2));
+    if (s < 1) {
+      w[k] -= d2 * (1 - s);
+      atrophic[k] = 1;
+    }
   }
-  return out;
+  return { w, atrophic };
+}
+
+/** Rounded corners (options.ts fibreRoundness); the polygon itself when not asked for. */
+function reshape(cfg: MuscleConfig, poly: Point[], shapeSeed: number, k: number): Point[] {
+  const round = cfg.fibreRoundness;
+  if (!round) return poly;
+  const u = round[0] + (round[1] - round[0]) * fibreDraw(shapeSeed, k, 4);
+  return roundCorners(poly, (u * minFeret(poly)) / 2);
 }
 
 /** Vessels in the septa: the whole ring stays inside the perimysium, apart from each other. */
