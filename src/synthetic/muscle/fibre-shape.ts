@@ -1,11 +1,11 @@
 /**
  * Issue 18's fibre shapes beyond plain Voronoi polygons, all convex so the scene's exact polygon
- * operations still hold: a size spread by power-diagram weights, atrophy (a fibre shrunk about
- * its centroid, leaving endomysium round it) and rounded corners (the polygon eroded, then grown
- * back by a disc: a Minkowski sum of convex shapes is convex).
+ * operations still hold: power-diagram weights (size spread, atrophy: tissue.ts seedWeights) and
+ * rounded corners (the polygon eroded, then grown back by a disc: a Minkowski sum of convex shapes
+ * is convex).
  */
 import { hashNoise } from '../rng.js';
-import { centroid, clipHalfPlane, dedupe, inwardEdges, type Point } from './polygon.js';
+import { clipHalfPlane, dedupe, inwardEdges, type Point } from './polygon.js';
 
 /** power-diagram weight of fibre seed k, px²: spacing² × spread × u, u uniform in [−1, 1] */
 export function seedWeight(seed: number, k: number, spacing: number, spread: number): number {
@@ -15,11 +15,6 @@ export function seedWeight(seed: number, k: number, spacing: number, spread: num
 /** per-fibre value in [0, 1) for an independent draw `what`, on no shared stream */
 export function fibreDraw(seed: number, k: number, what: number): number {
   return hashNoise(seed, k, 100 + what);
-}
-
-export function scaleAbout(poly: readonly Point[], s: number): Point[] {
-  const [cx, cy] = centroid(poly);
-  return poly.map(([x, y]) => [cx + s * (x - cx), cy + s * (y - cy)] as Point);
 }
 
 /** The polygon with corners rounded at radius r px (r shrinks until the eroded core is non-empty). */

@@ -79,10 +79,13 @@ export const MuscleOptions = z.object({
    * 0 = plain Voronoi.
    */
   fibreSizeSpread: z.number().min(0).max(0.6).default(0),
-  /** share of fibres shrunk about their centroid (atrophic), with the scale drawn in atrophyScale */
+  /**
+   * share of fibres that are atrophic, their linear scale drawn in atrophyScale; a negative
+   * power-diagram weight makes them small and their neighbours fill the space (tissue.ts)
+   */
   atrophyFraction: z.number().min(0).max(1).default(0),
   atrophyScale: range.default([0.25, 0.6]),
-  /** perifascicular atrophy: fibres on a septum are scaled by a factor in this range; absent = none */
+  /** perifascicular atrophy: fibres within one fibre spacing of a septum are atrophic, scale in this range; absent = none */
   perifascicularAtrophy: range.optional(),
   /** rounded fibres: corner radius as a share of the fibre's inradius, drawn per fibre in this range; absent = polygonal */
   fibreRoundness: range.optional(),
