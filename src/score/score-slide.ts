@@ -30,7 +30,10 @@ export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; 
   const qc = qcSummary(results, { mpp: opts.mpp, qc: params.qc });
   const spec = opts.marker === undefined ? undefined : findMarker(opts.marker);
   // a marker graded on fibres (MHC-I) must have them; one scored on located cells, by its own bar
-  if (muscle) requireFibres(results, scores.tissueAreaMm2, spec && runsScorer(spec, 'mhc1') ? params.muscle.minFibreCoverage : params.muscle.minFibreCoverageLocated);
+  if (muscle) {
+    const byFibres = spec !== undefined && runsScorer(spec, 'mhc1');
+    requireFibres(results, scores.tissueAreaMm2, byFibres ? params.muscle.minFibreCoverage : params.muscle.minFibreCoverageLocated, byFibres ? 'minFibreCoverage' : 'minFibreCoverageLocated');
+  }
   if (!spec) return { scores, markerScores: null, qc };
   const cells = results.flatMap((r) => r.detections);
   const markerScores = scoreMarker({
@@ -65,7 +68,7 @@ function locateFromDetections(cells: readonly Detection[]): Locate {
  * Scored anyway it would call every cell perimysial and an MHC-I slide grade 0, which reads as a
  * clean negative biopsy.
  */
-export function requireFibres(results: readonly TileResult[], tissueAreaMm2: number, minCoverage: number): void {
+export function requireFibres(results: readonly TileResult[], tissueAreaMm2: number, minCoverage: number, param = 'minFibreCoverage'): void {
   if (!(tissueAreaMm2 > 0) || minCoverage <= 0) return;
   let fibreUm2 = 0;
   let count = 0;
@@ -79,6 +82,6 @@ export function requireFibres(results: readonly TileResult[], tissueAreaMm2: num
   if (coverage >= minCoverage) return;
   throw new AnalysisError(
     `QC failed: no muscle fibres found — ${count} segmented fibre${count === 1 ? '' : 's'} cover ${(100 * coverage).toFixed(1)}% of the ${tissueAreaMm2.toFixed(3)} mm² of tissue ` +
-      `(a muscle section needs at least ${(100 * minCoverage).toFixed(0)}%, params.muscle.minFibreCoverage); fibre, location and MHC-I scores would be wrong, so none are given`,
+      `(a muscle section needs at least ${(100 * minCoverage).toFixed(0)}%, params.muscle.${param}); fibre, location and MHC-I scores would be wrong, so none are given`,
   );
 }
