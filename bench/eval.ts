@@ -5,6 +5,7 @@ import { HELDOUT_SEED_BASE, evaluateSeeds } from '../src/eval/heldout.js';
 import { threadPoolExecutor } from '../src/pipeline/executor.js';
 import { MUSCLE_ACCEPTANCE as MA } from '../src/eval/evaluate-muscle-slide.js';
 import { evaluateMuscleSeeds } from '../src/eval/muscle-heldout.js';
+import { evalMuscleWide } from './eval-muscle-wide.js';
 import { LAB_LIGHT_ACCEPTANCE, LAB_LIGHT_SEED_BASE, evaluateLabLight, labLightFailures } from '../src/eval/lab-light.js';
 import { LAB_REALISM_ACCEPTANCE as LR, LAB_REALISM_SEED_BASE, evaluateLabRealism, gradesCells, labRealismCases, labRealismFailures } from '../src/eval/lab-realism.js';
 import { QC_HELDOUT_ARTEFACT_CASES, QC_HELDOUT_CLEAN_CASES, QC_HELDOUT_SEED_BASE, evaluateQc, formatQcTally } from '../src/eval/qc.js';
@@ -65,6 +66,7 @@ try {
 
   await compareDetectors(seeds.slice(0, Number(process.env.EVAL_MODEL_SLIDES ?? 4)));
   await muscle();
+  await evalMuscleWide(executor, Number(process.env.EVAL_WIDE_MUSCLE_SLIDES ?? 12));
   await compareDetectorsOnMuscle(Number(process.env.EVAL_MODEL_SLIDES ?? 4));
   await labLight(Number(process.env.EVAL_LAB_SEEDS ?? 12));
   await labRealism(Number(process.env.EVAL_LAB_REALISM_ROUNDS ?? 2));

@@ -9,7 +9,7 @@ export interface AnalysisCliOptions {
   stain?: 'default' | 'macenko';
   compartment?: 'nucleus' | 'cytoplasm' | 'cell';
   detector?: 'classical' | 'model';
-  /** true = every QC cause, or a comma-separated list of causes */
+  /** true = every QC cause, a comma-separated list of causes, or false (--no-qc) = QC off */
   qc?: boolean | string;
   threads?: string;
   store: boolean;
@@ -25,6 +25,7 @@ export function addAnalysisOptions(cmd: Command): Command {
     .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell']))
     .addOption(new Option('--detector <d>', 'nucleus detector: classical watershed or the learned U-Net (models/nuclei-unet)').choices(['classical', 'model']))
     .option('--qc [causes]', `automatic quality control: exclude flagged areas from every score (all causes, or a comma-separated list of ${QC_CAUSE_IDS.join(', ')})`)
+    .option('--no-qc', 'no automatic quality control: score every tissue pixel')
     .option('--threads <n>', 'worker threads (default: WORKER_CONCURRENCY or all cores)')
     .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data)')
     .option('--no-store', 'do not store results')
@@ -38,6 +39,12 @@ function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+function qcOption(qc: AnalysisCliOptions['qc']): AnalysisParamsInput['qc'] {
+  if (qc === undefined) return undefined;
+  if (qc === false) return { enabled: false };
+  return { enabled: true, ...(typeof qc === 'string' ? { causes: qc.split(',').map((c) => c.trim()) as QcCauseId[] } : {}) };
+}
+
 /**
  * The user's overrides from the flags, checked but not resolved: each slide's parameters are
  * resolved later with its marker (paramsForMarker), so a flag left out keeps the marker's setting.
@@ -49,7 +56,7 @@ export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParamsInput {
     stain: o.stain ? { mode: o.stain } : undefined,
     compartment: o.compartment,
     detector: o.detector,
-    qc: o.qc === undefined ? undefined : { enabled: true, ...(typeof o.qc === 'string' ? { causes: o.qc.split(',').map((c) => c.trim()) as QcCauseId[] } : {}) },
+    qc: qcOption(o.qc),
   };
   const given = JSON.parse(JSON.stringify(input)) as AnalysisParamsInput;
   const parsed = AnalysisParams.safeParse(given);

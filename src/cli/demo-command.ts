@@ -9,10 +9,9 @@ import type { GroupSummary } from '../cohort/compare-schemas.js';
 import { analyseDemoCohort } from '../demo/demo-cohort.js';
 import { demoCohortPlots } from '../demo/demo-cohort-plots.js';
 import { DEMO_ALPHA, type DemoComparison } from '../demo/demo-cohort-table.js';
+import { compareWithTruth, parseDemoTruth, type DemoCheck } from '../demo/demo-truth.js';
 import type { AnalysisParamsInput } from '../domain/params.js';
-import { evaluateSlide } from '../eval/evaluate-slide.js';
 import type { SlideOutcome } from '../pipeline/analyse-slide.js';
-import { GroundTruth } from '../synthetic/truth.js';
 import { addAnalysisOptions, paramsFromOptions, type AnalysisCliOptions } from './analysis-options.js';
 import { openRunContext } from './open-run-context.js';
 import { readManifest, type ResolvedEntry } from './read-manifest.js';
@@ -45,7 +44,12 @@ export function registerDemo(program: Command): void {
       process.stdout.write(`\nScores per slide (${entries.length} slides, ${seconds.toFixed(1)} s${ctx.store ? ', stored' : ''})\n`);
       const marker = markerLines(outcomes, labels);
       process.stdout.write(`${scoreTable(outcomes, labels)}\n${marker ? `${marker}\n` : ''}`);
-      process.stdout.write(`\nAgainst the planted ground truth\n${await truthTable(entries, outcomes)}\n`);
+      const truth = await truthTable(entries, outcomes);
+      process.stdout.write(`\nAgainst the planted ground truth (truth / found; the bar each figure must meet under its name)\n${truth.table}\n`);
+      if (truth.off.length > 0) {
+        process.stdout.write(`${truth.off.length} figure(s) OFF the ground truth:\n${truth.off.map((l) => `  OFF ${l}`).join('\n')}\n`);
+        process.exitCode = 1;
+      }
       if (outcomes.some((x) => !x.ok)) process.exitCode = 1;
       if (o.cohort) await demoCohort(o, params, ctx);
     } finally {
@@ -115,27 +119,36 @@ function cohortTable(rows: readonly DemoComparison[]): string {
   return t.toString();
 }
 
-async function truthTable(entries: ResolvedEntry[], outcomes: SlideOutcome[]): Promise<string> {
-  const t = new Table({
-    head: ['slide', 'cells true/found', 'F1', 'pos/neg acc', 'grade acc', 'H-score true/found', '% area true/found', 'density true/found'],
-    style: { head: [], border: [] },
-  });
+/**
+ * One row per slide with a truth file, one column per figure its truth gives (src/demo/demo-truth.ts),
+ * "truth / found"; a figure off its bar is marked ✗ and listed under the table.
+ */
+async function truthTable(entries: ResolvedEntry[], outcomes: SlideOutcome[]): Promise<{ table: string; off: string[] }> {
+  const rows: { slide: string; checks: Map<string, DemoCheck> }[] = [];
+  const columns = new Map<string, string>();
   for (let i = 0; i < entries.length; i++) {
     const o = outcomes[i];
     const truthPath = entries[i].truthPath;
     if (!o.ok || !truthPath) continue;
-    const truth = GroundTruth.parse(JSON.parse(await readFile(truthPath, 'utf8')));
-    const e = evaluateSlide(truth, o.detections, o.scores);
+    const c = compareWithTruth(o, parseDemoTruth(JSON.parse(await readFile(truthPath, 'utf8'))));
+    for (const k of c.checks) if (!columns.has(k.measure)) columns.set(k.measure, k.bar);
+    rows.push({ slide: path.basename(o.path), checks: new Map(c.checks.map((k) => [k.measure, k])) });
+  }
+  const t = new Table({ head: ['slide', ...[...columns].map(([m, bar]) => `${m}\n${bar}`)], style: { head: [], border: [] } });
+  const off: string[] = [];
+  for (const r of rows) {
     t.push([
-      path.basename(o.path),
-      `${e.truthCells}/${e.detected}`,
-      e.f1.toFixed(3),
-      e.posNegAccuracy.toFixed(3),
-      e.gradeAccuracy.toFixed(3),
-      `${e.hScore.truth.toFixed(1)}/${e.hScore.found.toFixed(1)}`,
-      `${e.pctPositiveArea.truth.toFixed(2)}/${e.pctPositiveArea.found.toFixed(2)}`,
-      `${e.density.truth.toFixed(0)}/${e.density.found.toFixed(0)}`,
+      r.slide,
+      ...[...columns.keys()].map((m) => {
+        const k = r.checks.get(m);
+        if (!k) return '–';
+        const flat = (v: string): string => v.replace(/\n/g, ' ');
+        if (k.ok === false) off.push(`${r.slide}: ${flat(m)} ${flat(k.found)}${k.truth ? ` (truth ${k.truth})` : ''}, bar ${k.bar}`);
+        // a long pair goes on two lines to keep the table narrow
+        const pair = !k.truth ? k.found : `${k.truth}${k.truth.length + k.found.split('\n')[0].length > 14 ? ' /\n' : ' / '}${k.found}`;
+        return `${pair}${k.ok === false ? ' ✗' : ''}`;
+      }),
     ]);
   }
-  return t.toString();
+  return { table: t.toString(), off };
 }

@@ -110,10 +110,12 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // removes lines narrower than that and keeps fibres) is boundary.
   const open = new Float32Array(n);
   const r = Math.max(1, Math.round(o.lineUm / mpp));
-  new MinMaxFilter().opening(c, open, w, ht, r);
+  // thin endomysium of low contrast is blurred away at smoothUm: the line test may look at a less smoothed plane
+  const line = o.lineSmoothUm === null ? c : crosstalkCorrected(gaussianBlur(h, o.lineSmoothUm / mpp).data, gaussianBlur(dab, o.lineSmoothUm / mpp).data, leak);
+  new MinMaxFilter().opening(line, open, w, ht, r);
   const mask = new Uint8Array(n);
   // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
-  for (let i = 0; i < n; i++) mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && c[i] - open[i] < o.lineContrast ? 1 : 0;
+  for (let i = 0; i < n; i++) mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && line[i] - open[i] < o.lineContrast ? 1 : 0;
   // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
   // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
   // round the tissue that would enclose the whole connective network.)
@@ -250,6 +252,12 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     });
   }
   return { labels, depthPx: depth, fibres, fascicles: groups.fascicles, boundaryOd, crosstalk: leak };
+}
+
+function crosstalkCorrected(s: Float32Array, sd: Float32Array, leak: number): Float32Array {
+  const c = new Float32Array(s.length);
+  for (let i = 0; i < s.length; i++) c[i] = sd[i] > 0 ? s[i] - leak * sd[i] : s[i];
+  return c;
 }
 
 /** Median of the values ≥ floor (a 1024-bin histogram over 0–1 OD: precise to 0.001). */

@@ -14,19 +14,26 @@ export const QC_HELDOUT_SEED_BASE = 4000;
 const S = QC_HELDOUT_SEED_BASE;
 const NONE = { focus: 0, fold: 0, ice: 0, pen: 0, bubble: 0 };
 const WHOLE = { artefacts: NONE, wholeField: true, vignette: 0.06, jpegQuality: 70 };
-/** held-out regions with one of each artefact type (the rest a lab-realism draw) */
-export const QC_HELDOUT_ARTEFACT_CASES: readonly QcCaseSpec[] = [
-  ...[0, 1, 4, 5].map((k) => ({ kind: 'cells' as const, seed: S + k })),
-  ...[2, 3, 6, 7].map((k) => ({ kind: 'muscle' as const, seed: S + k })),
-];
-/** held-out clean regions: glass, and whole fields (stained, unstained) with ±6 % vignetting and JPEG 70 */
-export const QC_HELDOUT_CLEAN_CASES: readonly QcCaseSpec[] = [
-  { kind: 'cells', seed: S + 10, artefacts: NONE },
-  { kind: 'cells', seed: S + 11, ...WHOLE, unstained: true },
-  { kind: 'cells', seed: S + 14, ...WHOLE, unstained: false },
-  { kind: 'muscle', seed: S + 12, ...WHOLE, unstained: false },
-  { kind: 'muscle', seed: S + 13, ...WHOLE, unstained: true },
-];
+/** regions with one of each artefact type (the rest a lab-realism draw), seeds base … base + 7 */
+export function qcArtefactCases(base: number): QcCaseSpec[] {
+  return [...[0, 1, 4, 5].map((k) => ({ kind: 'cells' as const, seed: base + k })), ...[2, 3, 6, 7].map((k) => ({ kind: 'muscle' as const, seed: base + k }))];
+}
+/** clean regions: glass, and whole fields (stained, unstained) with ±6 % vignetting and JPEG 70, seeds base + 10 … base + 14 */
+export function qcCleanCases(base: number): QcCaseSpec[] {
+  return [
+    { kind: 'cells', seed: base + 10, artefacts: NONE },
+    { kind: 'cells', seed: base + 11, ...WHOLE, unstained: true },
+    { kind: 'cells', seed: base + 14, ...WHOLE, unstained: false },
+    { kind: 'muscle', seed: base + 12, ...WHOLE, unstained: false },
+    { kind: 'muscle', seed: base + 13, ...WHOLE, unstained: true },
+  ];
+}
+/** held-out regions with one of each artefact type */
+export const QC_HELDOUT_ARTEFACT_CASES: readonly QcCaseSpec[] = qcArtefactCases(S);
+/** held-out clean regions */
+export const QC_HELDOUT_CLEAN_CASES: readonly QcCaseSpec[] = qcCleanCases(S);
+/** the same layouts at these bases (seeds 20–94) were the tuning set (bench/qc-tune.ts) */
+export const QC_TUNING_BASES: readonly number[] = [20, 40, 60, 80];
 
 export interface QcTally {
   /** per type: truth pixels, flagged by the right cause, flagged by any cause */

@@ -70,7 +70,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { ...params.fibres, nuclei: input.nuclei, origin, tissue });
   const labels = seg.labels;
   const vessels = detectVessels(lumen, gaussianBlur(floatPlane(w, h, input.hematoxylin), wallSmoothUm / mpp).data, w, h, mpp, { ...vesselOptions, origin });
-  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { septumUm: params.location.septumUm, tissue });
+  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { septumUm: params.location.septumUm, tissue, pocketMaxUm2: params.location.pocketMaxUm2 });
   const locate = maskLocator({ width: w, height: h, mpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
   for (const d of input.detections) {
     d.location = locate(d.x, d.y);

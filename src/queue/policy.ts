@@ -1,6 +1,6 @@
 import type { Job, JobsOptions } from 'bullmq';
 import type { Config } from '../runtime/config.js';
-import { AnalysisError, MetadataError, SlideFormatError } from '../errors/index.js';
+import { AnalysisError, MetadataError, SlideFormatError, SlidePathError, StoreConflictError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
 import { batchSizeFor } from '../pipeline/plan-slide.js';
 
 /** Transient failures (Redis or PostgreSQL restarting, a worker killed) get this many tries in all. */
@@ -22,11 +22,21 @@ export function tileJobOptions(): JobsOptions {
 }
 
 /**
- * A bad slide (unreadable, no pixel size, no tissue) fails the same way every time; retrying it
- * only delays the user's error message. Everything else may be transient and is retried.
+ * A bad slide (unreadable, no pixel size, no tissue, an unsafe path) or input the store refuses
+ * (a field that fails its schema, a record that refers to nothing, a duplicate) fails the same way
+ * every time; retrying it only delays the user's error message. Everything else — a plain
+ * StoreError (connection lost, database restarting), a network error — may be transient and is retried.
  */
 export function isPermanent(err: unknown): boolean {
-  return err instanceof SlideFormatError || err instanceof MetadataError || err instanceof AnalysisError;
+  return (
+    err instanceof SlideFormatError ||
+    err instanceof MetadataError ||
+    err instanceof AnalysisError ||
+    err instanceof SlidePathError ||
+    err instanceof StoreInputError ||
+    err instanceof StoreNotFoundError ||
+    err instanceof StoreConflictError
+  );
 }
 
 /** True while the job runs its last allowed try: a failure now is final and must be recorded. */

@@ -1,6 +1,7 @@
 import { AnalysisError } from '../errors/index.js';
 import { LocationParams } from '../domain/params.js';
 import { DistanceTransform } from '../image/distance-transform.js';
+import { ComponentLabeller } from '../image/label.js';
 
 /**
  * Perimysium from a fibre mask, for the mask locator (cell-location.ts). Closing the fibre mask
@@ -21,7 +22,7 @@ export function perimysiumFromFibres(
   width: number,
   height: number,
   mpp: number,
-  opts: { septumUm?: number; tissue?: Uint8Array } = {},
+  opts: { septumUm?: number; tissue?: Uint8Array; pocketMaxUm2?: number } = {},
 ): Uint8Array {
   const n = width * height;
   if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) throw new AnalysisError(`perimysium mask: bad size ${width}×${height}`);
@@ -54,5 +55,27 @@ export function perimysiumFromFibres(
     const closed = d2[i] > r2;
     out[i] = !closed && (!tissue || tissue[i] !== 0) ? 1 : 0;
   }
+  const pocketMax = (opts.pocketMaxUm2 ?? 0) / (mpp * mpp);
+  if (pocketMax > 0) dropPockets(out, width, height, pocketMax);
   return out;
+}
+
+/** Clears the components of `mask` under `maxPx` pixels that do not touch the plane's edge (pockets inside a fascicle). */
+function dropPockets(mask: Uint8Array, width: number, height: number, maxPx: number): void {
+  const labels = new Int32Array(width * height);
+  const count = new ComponentLabeller().label(mask, width, height, labels, 8);
+  const size = new Int32Array(count + 1);
+  const edge = new Uint8Array(count + 1);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const l = labels[i];
+      if (l === 0) continue;
+      size[l]++;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) edge[l] = 1;
+    }
+  }
+  for (let i = 0; i < mask.length; i++) {
+    const l = labels[i];
+    if (l !== 0 && !edge[l] && size[l] < maxPx) mask[i] = 0;
+  }
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
 import { openHarness, stopProcess, TEST_REDIS_URL, type Harness } from '../../src/service/local-cluster.js';
+import { MuscleGroundTruth } from '../../src/synthetic/muscle/index.js';
 
 /**
  * The real thing: `token create`, `serve` and `worker` as child processes on PostgreSQL (a fresh
@@ -143,6 +144,10 @@ describe('biopsy-quant serve (child process)', () => {
     expect(row.analysis_id).toBe(String(batch.slides[0].analysisId));
     expect(row.biopsy).toBe('P01:month-6');
     expect(Number(row.cells)).toBeGreaterThan(0);
+    // the shipped month-6 CD163 section: tissue and CD163+ density as planted (demo bars: 5%, 10%)
+    const truth = MuscleGroundTruth.parse(JSON.parse(await readFile(path.join(REPO, 'slides', `${DEMO}.truth.json`), 'utf8'))).scores;
+    expect(Math.abs(Number(row.tissue_area_mm2) - truth.tissueAreaMm2) / truth.tissueAreaMm2).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(Number(row.cd163_positive_cells_per_mm2) - truth.cd163PerMm2) / truth.cd163PerMm2).toBeLessThanOrEqual(0.1);
     const stored = await h.service.store.listScores({ patient: 'P01' });
     expect(Number(row.h_score_0_300)).toBe(stored[0].scores.hScore);
 

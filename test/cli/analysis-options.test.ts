@@ -1,5 +1,6 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { paramsFromOptions } from '../../src/cli/analysis-options.js';
+import { addAnalysisOptions, paramsFromOptions, type AnalysisCliOptions } from '../../src/cli/analysis-options.js';
 import { paramsForMarker } from '../../src/domain/marker.js';
 import { MetadataError } from '../../src/errors/index.js';
 
@@ -12,6 +13,15 @@ describe('analyze --qc', () => {
     expect(all.qc.causes).toEqual(['focus', 'fold', 'ice', 'pen', 'bubble']);
     const some = paramsForMarker('CD163', paramsFromOptions({ store: true, qc: 'pen, bubble' }));
     expect(some.qc).toMatchObject({ enabled: true, causes: ['pen', 'bubble'] });
+  });
+
+  it('parses --qc, --qc <causes> and --no-qc from the command line; no flag leaves the default', () => {
+    const parse = (...args: string[]): AnalysisCliOptions => addAnalysisOptions(new Command()).parse(args, { from: 'user' }).opts<AnalysisCliOptions>();
+    expect(paramsFromOptions(parse()).qc).toBeUndefined();
+    expect(paramsFromOptions(parse('--qc')).qc).toEqual({ enabled: true });
+    expect(paramsFromOptions(parse('--qc', 'fold,ice')).qc).toEqual({ enabled: true, causes: ['fold', 'ice'] });
+    expect(paramsFromOptions(parse('--no-qc')).qc).toEqual({ enabled: false });
+    expect(paramsForMarker('MHC-I', paramsFromOptions(parse('--no-qc'))).qc.enabled).toBe(false);
   });
 
   it('refuses an unknown cause, naming the option', () => {

@@ -10,7 +10,7 @@ function tile(penBlocks: number): QcTileResult {
   const fill = (v: number) => new Float32Array(n).fill(v);
   const pen = new Uint8Array(n);
   pen.fill(1, 0, penBlocks);
-  return { blockUm: 8, blockPx: 16, stats: { cols: 10, rows: 10, tissue: fill(1), fine: fill(0.01), coarse: fill(0.004), floor: fill(0.15), hFloor: fill(0.05), sd: fill(0.05) }, masks: { pen, ice: null, bubble: new Uint8Array(n) } };
+  return { blockUm: 8, blockPx: 16, stats: { cols: 10, rows: 10, tissue: fill(1), fine: fill(0.01), coarse: fill(0.004), floor: fill(0.15), hFloor: fill(0.05), dFloor: fill(0.02), sd: fill(0.05) }, masks: { pen, ice: null, bubble: new Uint8Array(n) } };
 }
 
 describe('qcSlide verdict', () => {

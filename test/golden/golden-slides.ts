@@ -27,10 +27,10 @@ const muscle = (seed: number, marker: MuscleOptionsInput['marker'], extra: Parti
 });
 
 export const GOLDEN_SLIDES: readonly GoldenSlide[] = [
-  { name: 'shipped P01 baseline CD163 (pyramidal TIFF)', kind: 'shipped', manifestIndex: 0 },
-  { name: 'shipped P01 month-6 CD163 (SVS)', kind: 'shipped', manifestIndex: 1 },
-  { name: 'shipped P02 baseline IL-1Ra (PNG)', kind: 'shipped', manifestIndex: 2 },
-  { name: 'shipped P02 month-6 IL-1Ra (JPEG)', kind: 'shipped', manifestIndex: 3 },
+  { name: 'shipped P01 baseline CD163 muscle section (pyramidal TIFF)', kind: 'shipped', manifestIndex: 0 },
+  { name: 'shipped P01 month-6 CD163 muscle section (SVS)', kind: 'shipped', manifestIndex: 1 },
+  { name: 'shipped P02 baseline IL-1Ra muscle section (PNG)', kind: 'shipped', manifestIndex: 2 },
+  { name: 'shipped P02 month-6 IL-1Ra muscle section, whole field (JPEG)', kind: 'shipped', manifestIndex: 3 },
   { name: 'cells, no marker', kind: 'cells', seed: 71, size: 900, metadata: {} },
   { name: 'cells, CD3', kind: 'cells', seed: 72, size: 900, metadata: { marker: 'CD3' } },
   { name: 'muscle MHC-I diffuse', kind: 'muscle', scene: muscle(73, 'MHC-I', { mhcPattern: 'diffuse', mhcFraction: 0.3 }), metadata: { marker: 'MHC-I' } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError, MetadataError, SlideFormatError, StoreError } from '../../src/errors/index.js';
+import { AnalysisError, MetadataError, SlideFormatError, SlidePathError, StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../../src/errors/index.js';
 import { DEFAULT_TILE_BATCH, isLastAttempt, isPermanent, JOB_ATTEMPTS, jobOptions, tileBatchSize, tileJobOptions, workerTimings } from '../../src/queue/policy.js';
 
 describe('queue policy', () => {
@@ -9,8 +9,12 @@ describe('queue policy', () => {
     expect(tileJobOptions()).toMatchObject({ attempts: 5, failParentOnFailure: true });
   });
 
-  it('a bad slide fails at once; a store or connection error is retried', () => {
+  it('a bad slide or input the store refuses fails at once; a store or connection error is retried', () => {
     expect(isPermanent(new SlideFormatError('x'))).toBe(true);
+    expect(isPermanent(new SlidePathError('x'))).toBe(true);
+    expect(isPermanent(new StoreInputError('x'))).toBe(true);
+    expect(isPermanent(new StoreNotFoundError('x'))).toBe(true);
+    expect(isPermanent(new StoreConflictError('x'))).toBe(true);
     expect(isPermanent(new MetadataError('x'))).toBe(true);
     expect(isPermanent(new AnalysisError('x'))).toBe(true);
     expect(isPermanent(new StoreError('x'))).toBe(false);

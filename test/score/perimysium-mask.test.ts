@@ -69,4 +69,16 @@ describe('perimysiumFromFibres', () => {
     expect(() => perimysiumFromFibres(new Int32Array(5), W, H, 0.5)).toThrow(/fibre mask has 5 pixels/);
     expect(() => perimysiumFromFibres(fibres(), W, H, 0)).toThrow(AnalysisError);
   });
+  it('pocketMaxUm2: a wide gap enclosed inside the fibres (a pocket round a cell) is endomysium; the septum reaching the edge stays', () => {
+    // a 20 × 20 µm hole (px 10–49 in x and y) inside fibre A's rows 10–49: 400 µm², enclosed
+    const m = fibres();
+    for (let y = 10; y < 50; y++) for (let x = 0; x < 40; x++) if (x >= 10) m[y * W + x] = 0;
+    const plain = perimysiumFromFibres(m, W, H, 0.5);
+    expect(plain[30 * W + 30]).toBe(1);
+    const p = perimysiumFromFibres(m, W, H, 0.5, { pocketMaxUm2: 1000 });
+    expect(p[30 * W + 30]).toBe(0);
+    for (const row of [0, 50, 99]) expect(columns(p, row), `row ${row}`).toEqual(range(86, 125));
+    // a pocket larger than the bar stays
+    expect(perimysiumFromFibres(m, W, H, 0.5, { pocketMaxUm2: 300 })[30 * W + 30]).toBe(1);
+  });
 });

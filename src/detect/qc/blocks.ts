@@ -31,15 +31,18 @@ export interface QcBlockStats {
   floor: Float32Array;
   /** the block's hematoxylin floor (the same percentile of its hematoxylin concentration) */
   hFloor: Float32Array;
+  /** the block's DAB floor (the same percentile of its DAB concentration) */
+  dFloor: Float32Array;
   /** standard deviation of the smoothed OD */
   sd: Float32Array;
 }
 
 export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPercentile: number): QcBlockStats {
   const nb = g.cols * g.rows;
-  const st: QcBlockStats = { cols: g.cols, rows: g.rows, tissue: new Float32Array(nb), fine: new Float32Array(nb), coarse: new Float32Array(nb), floor: new Float32Array(nb), hFloor: new Float32Array(nb), sd: new Float32Array(nb) };
+  const st: QcBlockStats = { cols: g.cols, rows: g.rows, tissue: new Float32Array(nb), fine: new Float32Array(nb), coarse: new Float32Array(nb), floor: new Float32Array(nb), hFloor: new Float32Array(nb), dFloor: new Float32Array(nb), sd: new Float32Array(nb) };
   const vals = new Float32Array(g.blockPx * g.blockPx);
   const hv = new Float32Array(g.blockPx * g.blockPx);
+  const dv = new Float32Array(g.blockPx * g.blockPx);
   const w = pl.width;
   for (let by = 0, b = 0; by < g.rows; by++) {
     for (let bx = 0; bx < g.cols; bx++, b++) {
@@ -50,6 +53,7 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
         for (let x = x0, p = y * w + x0; x < x1; x++, p++) {
           const v = pl.smooth[p];
           hv[k] = pl.hema[p];
+          dv[k] = pl.dab[p];
           vals[k++] = v;
           if (v >= tissueOd) tis++;
           f += pl.fine2[p];
@@ -65,7 +69,9 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
       st.sd[b] = Math.sqrt(Math.max(0, s2 / k - mean * mean));
       const sorted = vals.subarray(0, k).sort();
       st.floor[b] = sorted[Math.min(k - 1, Math.floor(floorPercentile * k))];
-      st.hFloor[b] = hv.subarray(0, k).sort()[Math.min(k - 1, Math.floor(floorPercentile * k))];
+      const at = Math.min(k - 1, Math.floor(floorPercentile * k));
+      st.hFloor[b] = hv.subarray(0, k).sort()[at];
+      st.dFloor[b] = dv.subarray(0, k).sort()[at];
     }
   }
   return st;

@@ -10,32 +10,50 @@ import type { QcParams } from '../../domain/params.js';
 import { dropSmallGroups, type QcBlockStats } from './blocks.js';
 
 /**
- * Per block, the MEDIAN of the fine/coarse ratios of the tissue blocks within focusVoteUm that
- * have an edge to judge (coarse energy ≥ focusMinEnergy), or NaN where fewer than half of the
- * window's tissue blocks do. A median, not the ratio of summed energies: summed, the few sharp
- * blocks of a window straddling a blurred patch's edge outweigh its blurred ones (sharp edges
- * carry far more energy), and a lone textureless block reads falsely blurred.
+ * Per tissue block, the MEDIAN of the judged ratios of the tissue blocks within focusVoteUm, or
+ * NaN where fewer than focusMinJudged of them are judged. A block's ratio is that of the fine and
+ * coarse energies summed over it and its 8 neighbours: the coarse smoothing spreads an edge's
+ * energy into the blocks beside it, so a single block next to a sharp nucleus reads a ratio below
+ * one (falsely blurred) while the 3 × 3 sum holds the whole edge. It is judged when that summed
+ * coarse energy reaches focusMinEnergy (flat stroma and fibre interiors have no edge to judge and
+ * borrow the verdict of the judged blocks around them). A median, not the ratio of the window's
+ * summed energies: summed, the few sharp blocks of a window straddling a blurred patch's edge
+ * outweigh its blurred ones (sharp edges carry far more energy).
  */
 export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number): Float32Array {
   const { cols, rows } = st;
+  const nb = cols * rows;
+  const judged = new Float32Array(nb).fill(NaN);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      const b = y * cols + x;
+      if (st.tissue[b] < p.minTissueFraction) continue;
+      let f = 0, c = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(rows - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(cols - 1, x + 1); xx++) {
+          f += st.fine[yy * cols + xx];
+          c += st.coarse[yy * cols + xx];
+        }
+      }
+      if (c / 9 >= p.focusMinEnergy) judged[b] = f / c;
+    }
+  }
   const r = Math.round(p.focusVoteUm / blockUm);
-  const out = new Float32Array(cols * rows).fill(NaN);
+  const out = new Float32Array(nb).fill(NaN);
   const vals: number[] = [];
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
-      let k = 0;
+      if (st.tissue[y * cols + x] < p.minTissueFraction) continue;
       vals.length = 0;
       for (let yy = Math.max(0, y - r); yy <= Math.min(rows - 1, y + r); yy++) {
         for (let xx = Math.max(0, x - r); xx <= Math.min(cols - 1, x + r); xx++) {
-          const b = yy * cols + xx;
-          if (st.tissue[b] < p.minTissueFraction) continue;
-          k++;
-          if (st.coarse[b] >= p.focusMinEnergy) vals.push(st.fine[b] / st.coarse[b]);
+          const v = judged[yy * cols + xx];
+          if (!Number.isNaN(v)) vals.push(v);
         }
       }
-      if (k > 0 && vals.length >= 0.5 * k) {
+      if (vals.length > 0 && vals.length >= p.focusMinJudged) {
         vals.sort((a, b) => a - b);
-        out[y * cols + x] = vals[vals.length >> 1];
+        out[y * cols + x] = vals.length % 2 ? vals[vals.length >> 1] : (vals[vals.length / 2 - 1] + vals[vals.length / 2]) / 2;
       }
     }
   }

@@ -19,8 +19,9 @@ export interface QcPlanes {
   /** squared central-difference gradient of the fine and the coarse smoothing */
   fine2: Float32Array;
   coarse2: Float32Array;
-  /** hematoxylin concentration (colour deconvolution with the slide's vectors) */
+  /** hematoxylin and DAB concentrations (colour deconvolution with the slide's vectors) */
   hema: Float32Array;
+  dab: Float32Array;
   /** |OD · n| / |OD|, n the normal of the H-DAB plane: 0 for any mixture of the two stains */
   offPlane: Float32Array;
   /** smallest channel OD over the largest: 1 for a neutral grey absorber */
@@ -46,8 +47,8 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   }
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
   const coarse = gaussianBlur(floatPlane(w, h, od), coarsePx).data;
-  const hema = deconvolve(rgb, stain, i0).hematoxylin.data;
-  return { width: w, height: h, od, smooth, hema, fine2: gradient2(smooth, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
+  const stains = deconvolve(rgb, stain, i0);
+  return { width: w, height: h, od, smooth, hema: stains.hematoxylin.data, dab: stains.dab.data, fine2: gradient2(smooth, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
 }
 
 function gradient2(src: Float32Array, w: number, h: number): Float32Array {

@@ -60,6 +60,8 @@ const ENDOMYSIAL_DEPTH_UM = 8;
 const CLUSTER_STEP_UM: readonly [number, number] = [8, 16];
 /** inflammatory cells of different groups keep this far apart (> link distance) */
 const ISOLATION_UM = 26;
+/** macrophages planted in each necrotic fibre (myophagocytosis), fewer than a cluster */
+const NECROTIC_MACROPHAGES: readonly [number, number] = [3, 6];
 /** an inflammatory cell may overlap a fibre edge by at most this much */
 const MAX_FIBRE_OVERLAP_UM = 3;
 
@@ -185,7 +187,8 @@ export function plantCells(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue): {
     return make('macrophage', x, y, um(rng.uniform(4, 5.5)), um(rng.uniform(3, 4.5)), rng.uniform(0, Math.PI), um(rng.uniform(7, 9)), rng.uniform(0.35, 0.55));
   };
   const sample = (loc: CellLocation): { x: number; y: number } | null => {
-    if (loc === 'endomysial') return edgePoint(um(rng.uniform(0, 2)));
+    // cellIndentUm: an endomysial cell may sit inside the fibre's outline, indenting it
+    if (loc === 'endomysial') return edgePoint(um(cfg.cellIndentUm > 0 ? rng.uniform(-cfg.cellIndentUm, 2) : rng.uniform(0, 2)));
     if (loc === 'perimysial') return { x: rng.uniform(0, width), y: rng.uniform(0, height) };
     if (vessels.length === 0) return null;
     const v = vessels[rng.int(vessels.length)];
@@ -196,7 +199,7 @@ export function plantCells(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue): {
   /** where an inflammatory cell at `loc` may sit: inside the location with margin, not deep in a fibre */
   const fitsLocation = (c: MuscleCell, loc: CellLocation): boolean => {
     const wall = vesselWallDistance(tissue, c.x, c.y) * mpp;
-    if (fibreAt(tissue, c.x, c.y).depth * mpp > MAX_FIBRE_OVERLAP_UM) return false;
+    if (fibreAt(tissue, c.x, c.y).depth * mpp > Math.max(MAX_FIBRE_OVERLAP_UM, cfg.cellIndentUm)) return false;
     if (loc === 'perivascular') return wall <= PERIVASCULAR_PLANT_UM;
     if (wall < AWAY_FROM_VESSEL_UM) return false;
     const depth = septumDepth(tissue, c.x, c.y).depth * mpp;
@@ -210,6 +213,23 @@ export function plantCells(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue): {
     }
     return true;
   };
+
+  if (cfg.necroticFraction > 0) plantMyophagocytosis();
+  /** necrotic fibres (options.ts) hold a few macrophages, planted before any other inflammatory cell and kept apart from other groups as clusters are */
+  function plantMyophagocytosis(): void {
+    for (const f of fibres) {
+      if (!f.necrotic) continue;
+      const want = NECROTIC_MACROPHAGES[0] + rng.int(NECROTIC_MACROPHAGES[1] - NECROTIC_MACROPHAGES[0] + 1);
+      const mine = new Set<number>();
+      for (let t = 0; mine.size < want && t < 40 * want; t++) {
+        const c = inflammatory('macrophage', rng.uniform(f.x0, f.x1), rng.uniform(f.y0, f.y1));
+        if (fibreAt(tissue, c.x, c.y).id !== f.id || fibreAt(tissue, c.x, c.y).depth < um(3) || !free(c)) continue;
+        const alone = grid.near(c.x, c.y, um(ISOLATION_UM), near).every((id) => mine.has(id) || !isInflammatory(cells[id].kind) || Math.hypot(c.x - cells[id].x, c.y - cells[id].y) >= um(ISOLATION_UM));
+        if (!alone) continue;
+        mine.add(add(c).id);
+      }
+    }
+  }
 
   const clusters: PlantedCluster[] = [];
   const clusterTarget = cfg.clusters ?? rng.int(4);

@@ -69,6 +69,36 @@ export const MuscleOptions = z.object({
    * Whole-slide images always show glass, which the pipeline needs to measure I0.
    */
   sectionMarginUm: z.number().min(0).max(5000).default(0),
+  /** the section's outline inside the margin: the inset rectangle, or the ellipse inscribed in it (a round biopsy) */
+  sectionShape: z.enum(['rect', 'round']).default('rect'),
+  // Issue 18: variation beyond the detector's first assumptions. Every option below is off by
+  // default, and off it draws nothing, so a slide without them renders byte for byte as before.
+  /**
+   * Fibre size spread: each fibre seed gets a power-diagram weight (spacing² × this × u, u
+   * uniform in [−1, 1]), so neighbouring fibres differ in size while staying convex polygons;
+   * 0 = plain Voronoi.
+   */
+  fibreSizeSpread: z.number().min(0).max(0.6).default(0),
+  /**
+   * share of fibres that are atrophic, their linear scale drawn in atrophyScale; a negative
+   * power-diagram weight makes them small and their neighbours fill the space (tissue.ts)
+   */
+  atrophyFraction: z.number().min(0).max(1).default(0),
+  atrophyScale: range.default([0.25, 0.6]),
+  /** perifascicular atrophy: fibres within one fibre spacing of a septum are atrophic, scale in this range; absent = none */
+  perifascicularAtrophy: range.optional(),
+  /** rounded fibres: corner radius as a share of the fibre's inradius, drawn per fibre in this range; absent = polygonal */
+  fibreRoundness: range.optional(),
+  /** share of fibres that are necrotic: pale sarcoplasm invaded by macrophages (myophagocytosis) */
+  necroticFraction: z.number().min(0).max(0.2).default(0),
+  /** endomysial inflammatory cells may sit this far inside a fibre's outline (indenting it), µm; 0 = the planted rule alone */
+  cellIndentUm: z.number().min(0).max(10).default(0),
+  /** vessel outer radius range, µm; absent = 5–15 */
+  vesselRadiusUm: range.optional(),
+  /** sarcoplasm hematoxylin OD range, per fibre; absent = 0.038–0.05 */
+  fibreHOd: range.optional(),
+  /** connective tissue (endomysium, perimysium) hematoxylin OD range; absent = 0.08–0.15 */
+  connectiveHOd: range.optional(),
   stainJitterDeg: z.number().min(0).max(20).default(4),
   i0: z.number().min(100).max(255).optional(),
   blurSigma: z.number().min(0).max(5).optional(),

@@ -90,12 +90,15 @@ function fillConnective(scene: MuscleScene, x0: number, y0: number, w: number, h
   const conn = new Float64Array(cols * rows);
   const base = new Float64Array(cols * rows);
   const lc = CONNECTIVE_WAVELENGTH_UM / scene.mpp;
+  const band = scene.config.connectiveHOd;
+  const connMin = band ? band[0] : CONNECTIVE_H_MIN;
+  const connRange = band ? band[1] - band[0] : CONNECTIVE_H_RANGE;
   const ld = DAB_BASE_WAVELENGTH_UM / scene.mpp;
   for (let j = 0; j < rows; j++) {
     const gy = (gy0 + j) * S;
     for (let i = 0; i < cols; i++) {
       const gx = (gx0 + i) * S;
-      conn[j * cols + i] = CONNECTIVE_H_MIN + CONNECTIVE_H_RANGE * fbm(scene.seeds.connective, gx / lc, gy / lc, 2);
+      conn[j * cols + i] = connMin + connRange * fbm(scene.seeds.connective, gx / lc, gy / lc, 2);
       base[j * cols + i] = DAB_BASE_MAX * valueNoise(scene.seeds.dabBase, gx / ld, gy / ld);
     }
   }
@@ -129,7 +132,7 @@ function addVessels(scene: MuscleScene, x0: number, y0: number, w: number, h: nu
   const { h: hOut, dab, tissue } = buf;
   const { vessels, vesselGrid } = scene.tissue;
   // vessels are filed by centre
-  const reach = Math.max(w, h) / 2 + MAX_VESSEL_RADIUS_UM / scene.mpp + 1;
+  const reach = Math.max(w, h) / 2 + Math.max(MAX_VESSEL_RADIUS_UM, scene.config.vesselRadiusUm?.[1] ?? 0) / scene.mpp + 1;
   for (const k of vesselGrid.near(x0 + w / 2, y0 + h / 2, reach, [])) {
     const v = vessels[k];
     const xa = Math.max(x0, Math.ceil(v.x - v.r));

@@ -69,8 +69,10 @@ export function makeMuscleScene(input: MuscleOptionsInput): MuscleScene {
   const tissue = buildTissue(cfg, geometry);
   plantVessels(cfg, geometry, tissue);
   // vessel walls: smooth muscle and endothelium, darker than the septum around them
-  const vesselH = tissue.vessels.map(() => geometry.uniform(0.18, 0.28));
-  const section = makeSection(tissue, width, height, cfg.sectionMarginUm / cfg.mpp);
+  // with a chosen connective level (options.ts connectiveHOd) walls stay as much darker than it
+  const conn = cfg.connectiveHOd;
+  const vesselH = tissue.vessels.map(() => (conn ? geometry.uniform(conn[1] + 0.04, conn[1] + 0.12) : geometry.uniform(0.18, 0.28)));
+  const section = makeSection(tissue, width, height, cfg.sectionMarginUm / cfg.mpp, cfg.sectionShape === 'round');
   const { cells, clusters } = keepInSection(plantCells(cfg, geometry, tissue), section, tissue);
 
   const { pattern, fibres: fibreStain } = stainFibres(cfg, staining, tissue);

@@ -28,6 +28,9 @@ export const MHC_POSITIVE_OD = 0.2;
 /** IL-1 "expressed" slides have ≥ this % positive area; non-expressed ones have none (our choice, documented in the truth) */
 export const IL1_EXPRESSED_MIN_PCT_AREA = 1;
 
+/** necrotic fibres keep this share of their sarcoplasm's hematoxylin */
+const NECROTIC_H_FACTOR = 0.6;
+
 /** Fraction bands per MHC-I grade 1–5, chosen well inside SCIENCE.md's grade ranges. */
 const GRADE_FRACTIONS: readonly (readonly [number, number])[] = [
   [0, 0],
@@ -41,13 +44,14 @@ const GRADE_FRACTIONS: readonly (readonly [number, number])[] = [
 export function stainFibres(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue): { pattern: MhcPattern; fibres: FibreStain[] } {
   const { mpp } = cfg;
   const n = tissue.fibres.length;
-  const fibres: FibreStain[] = tissue.fibres.map(() => ({
+  const fibres: FibreStain[] = tissue.fibres.map((f) => ({
     status: 'negative' as MhcStatus,
     ringOd: 0,
     interiorOd: 0,
     // sarcolemmal band 2–4 µm (brief); sarcoplasm hematoxylin 0.03–0.06 with texture
     ringWidth: rng.uniform(2, 4) / mpp,
-    hBase: rng.uniform(0.038, 0.05),
+    // necrotic sarcoplasm is pale (hyaline, breaking up)
+    hBase: rng.uniform(cfg.fibreHOd?.[0] ?? 0.038, cfg.fibreHOd?.[1] ?? 0.05) * (f.necrotic ? NECROTIC_H_FACTOR : 1),
   }));
   if (cfg.marker !== 'MHC-I') return { pattern: 'none', fibres };
   const pattern: MhcPattern = cfg.mhcPattern ?? (['none', 'diffuse', 'focal', 'perifascicular'] as const)[rng.int(4)];

@@ -9,6 +9,7 @@
 import { BucketGrid } from '../cell-grid.js';
 import { Rng, hashNoise } from '../rng.js';
 import type { MuscleConfig } from './options.js';
+import { fibreDraw, roundCorners, seedWeight } from './fibre-shape.js';
 import { area, centroid, clipHalfPlane, dedupe, depthIn, inwardEdges, minFeret, type HalfPlane, type Point } from './polygon.js';
 
 /** A regular grid of jittered seeds, indexed by cell (seeds exist for every cell, some off-image). */
@@ -42,6 +43,8 @@ export interface Fibre {
   perifascicular: boolean;
   /** the polygon was cut by the image border */
   touchesEdge: boolean;
+  /** necrotic: pale sarcoplasm, invaded by macrophages (options.ts necroticFraction) */
+  necrotic: boolean;
 }
 
 export interface Vessel {
@@ -75,6 +78,8 @@ export interface MuscleTissue {
 /** smaller cuts — slivers at the image border or against a septum — are left as connective tissue */
 const MIN_FIBRE_AREA_UM2 = 600;
 const MIN_FIBRE_FERET_UM = 15;
+/** an atrophic fibre keeps at least this minimal Feret (µm) */
+const ATROPHIC_MIN_FERET_UM = 8;
 /** vessel rings 10–30 µm across (brief): outer radius up to this (µm) */
 export const MAX_VESSEL_RADIUS_UM = 15;
 /** vessel distance queries reach this far (µm) from a wall: beyond every location margin and vessel spacing */
@@ -238,6 +243,11 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
   ];
   const g = fibreSeeds;
   const fg = fascicles;
+  const shapeSeed = (seed * 7919 + 107) | 0;
+  const spread = cfg.fibreSizeSpread;
+  const weight = seedWeights(cfg, tissue, shapeSeed);
+  // atrophic fibres are small by choice, not slivers of a cut: they keep a lower floor
+  const atrophic = (k: number): boolean => weight !== null && weight.atrophic[k] === 1;
   for (let k = 0; k < g.x.length; k++) {
     const sx = g.x[k];
     const sy = g.y[k];
@@ -250,7 +260,10 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
     ];
     forNearSeeds(g, sx, sy, (q) => {
       if (q === k || poly.length === 0) return;
-      poly = clipHalfPlane(poly, sideOf(sx, sy, g.x[q], g.y[q], pairValue(tissue.gapSeed, k, q, tissue.gapPx[0], tissue.gapPx[1]) / 2));
+      const margin = pairValue(tissue.gapSeed, k, q, tissue.gapPx[0], tissue.gapPx[1]) / 2;
+      // power diagram: the bisector moves (w_k − w_q) / (2·|s_k − s_q|) towards the lighter seed
+      const shift = weight ? (weight.w[k] - weight.w[q]) / (2 * Math.hypot(g.x[q] - sx, g.y[q] - sy)) : 0;
+      poly = clipHalfPlane(poly, sideOf(sx, sy, g.x[q], g.y[q], weight ? margin - shift : margin));
     });
     const a = nearestSeed(fg, sx, sy);
     const septa: HalfPlane[] = [];
@@ -260,8 +273,13 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
     for (const hp of septa) if (poly.length > 0) poly = clipHalfPlane(poly, hp);
     for (const hp of border) if (poly.length > 0) poly = clipHalfPlane(poly, hp);
     poly = dedupe(poly, 1e-7);
-    if (poly.length < 3 || area(poly) < minArea || minFeret(poly) * mpp < MIN_FIBRE_FERET_UM) continue;
+    if (poly.length < 3) continue;
+    if (atrophic(k) ? minFeret(poly) * mpp < ATROPHIC_MIN_FERET_UM : area(poly) < minArea || minFeret(poly) * mpp < MIN_FIBRE_FERET_UM) continue;
     const on = (hp: HalfPlane): boolean => poly.some((p) => Math.abs(hp.a * p[0] + hp.b * p[1] - hp.c) < 1e-6);
+    // a vertex on a septum line means that cut shaped the polygon
+    const perifascicular = septa.some(on);
+    const touchesEdge = border.some(on);
+    poly = reshape(cfg, poly, shapeSeed, k);
     const [cx, cy] = centroid(poly);
     const xs = poly.map((p) => p[0]);
     const ys = poly.map((p) => p[1]);
@@ -281,12 +299,49 @@ export function buildTissue(cfg: MuscleConfig, rng: Rng): MuscleTissue {
       cx,
       cy,
       fascicle: a,
-      // a vertex on a septum line means that cut shaped the polygon
-      perifascicular: septa.some(on),
-      touchesEdge: border.some(on),
+      perifascicular,
+      touchesEdge,
+      necrotic: cfg.necroticFraction > 0 && fibreDraw(shapeSeed, k, 3) < cfg.necroticFraction,
     });
   }
   return tissue;
+}
+
+/**
+ * Power-diagram weights per fibre seed (px²), or null when no option asks for them: the size
+ * spread, and atrophy. An atrophic seed (a drawn share, and with perifascicularAtrophy every seed
+ * within one fibre spacing of a septum) gets weight −d²(1 − s) for its linear scale s: the
+ * bisectors move in to about s·d/2 from it, so the fibre is small while its neighbours grow to
+ * fill the space, as in atrophic muscle (no hole of connective tissue opens round it).
+ */
+function seedWeights(cfg: MuscleConfig, tissue: MuscleTissue, shapeSeed: number): { w: Float64Array; atrophic: Uint8Array } | null {
+  const spread = cfg.fibreSizeSpread;
+  const pf = cfg.perifascicularAtrophy;
+  if (!(spread > 0) && !(cfg.atrophyFraction > 0) && !pf) return null;
+  const g = tissue.fibreSeeds;
+  const d2 = g.spacing * g.spacing;
+  const w = new Float64Array(g.x.length);
+  const atrophic = new Uint8Array(g.x.length);
+  const [lo, hi] = cfg.atrophyScale;
+  for (let k = 0; k < w.length; k++) {
+    if (spread > 0) w[k] = seedWeight(shapeSeed, k, g.spacing, spread);
+    let s = 1;
+    if (cfg.atrophyFraction > 0 && fibreDraw(shapeSeed, k, 0) < cfg.atrophyFraction) s = lo + (hi - lo) * fibreDraw(shapeSeed, k, 1);
+    if (pf && septumDepth(tissue, g.x[k], g.y[k]).depth < g.spacing) s = Math.min(s, pf[0] + (pf[1] - pf[0]) * fibreDraw(shapeSeed, k, 2));
+    if (s < 1) {
+      w[k] -= d2 * (1 - s);
+      atrophic[k] = 1;
+    }
+  }
+  return { w, atrophic };
+}
+
+/** Rounded corners (options.ts fibreRoundness); the polygon itself when not asked for. */
+function reshape(cfg: MuscleConfig, poly: Point[], shapeSeed: number, k: number): Point[] {
+  const round = cfg.fibreRoundness;
+  if (!round) return poly;
+  const u = round[0] + (round[1] - round[0]) * fibreDraw(shapeSeed, k, 4);
+  return roundCorners(poly, (u * minFeret(poly)) / 2);
 }
 
 /** Vessels in the septa: the whole ring stays inside the perimysium, apart from each other. */
@@ -298,8 +353,10 @@ export function plantVessels(cfg: MuscleConfig, rng: Rng, tissue: MuscleTissue):
   const margin = um(40);
   for (let tries = 0; tissue.vessels.length < target && tries < 400 * Math.max(1, target); tries++) {
     // rings 10–30 µm across (brief); wall 2 µm up to 5 µm, always leaving a lumen
-    const r = um(rng.uniform(5, MAX_VESSEL_RADIUS_UM));
-    const wall = um(rng.uniform(2, Math.min(5, r * mpp - 2)));
+    const [rLo, rHi] = cfg.vesselRadiusUm ?? [5, MAX_VESSEL_RADIUS_UM];
+    const r = um(rng.uniform(rLo, rHi));
+    // larger vessels (vesselRadiusUm) may have walls up to a quarter of their radius
+    const wall = um(rng.uniform(2, Math.min(cfg.vesselRadiusUm ? Math.max(5, 0.25 * r * mpp) : 5, r * mpp - 2)));
     const x = rng.uniform(margin, width - margin);
     const y = rng.uniform(margin, height - margin);
     if (septumDepth(tissue, x, y).depth > -(r + um(1))) continue;
