@@ -79,15 +79,22 @@ export const MUSCLE_SECTION_OF: Record<MarkerId, MuscleMarker> = {
 const STAINED_MHC: readonly MhcPattern[] = ['diffuse', 'perifascicular', 'focal'];
 
 /**
- * Every registry marker as a cell slide and as a muscle section, `rounds` times, one new seed per
- * slide from `base`; each round adds a whole-field MHC-I-negative section (grade 0, no glass) and
+ * Every registry marker as a cell slide (markers that grade cells) and as a muscle section,
+ * `rounds` times, one new seed per slide from `base`; each round adds a whole-field MHC-I-negative section (grade 0, no glass) and
  * a stained MHC-I section (the seed's own MHC-I draw may be negative, so the grade would go untested).
  */
 export function labRealismCases(base = LAB_REALISM_SEED_BASE, rounds = 1): LabRealismCase[] {
   const out: LabRealismCase[] = [];
   let seed = base;
   for (let r = 0; r < rounds; r++) {
-    for (const m of MARKERS) for (const kind of ['cells', 'muscle'] as const) out.push({ seed: seed++, kind, marker: m.id });
+    for (const m of MARKERS) {
+      for (const kind of ['cells', 'muscle'] as const) {
+        // MHC-I grades fibres: a field of cells is no MHC-I slide (the analysis refuses it, 'no
+        // muscle fibres found'); its seed stays taken so the other slides keep theirs
+        const c = { seed: seed++, kind, marker: m.id };
+        if (kind === 'muscle' || gradesCells(m.id)) out.push(c);
+      }
+    }
     out.push({ seed: seed++, kind: 'muscle', marker: 'MHC-I', force: { wholeField: true, unstained: true } });
     out.push({ seed: seed++, kind: 'muscle', marker: 'MHC-I', force: { unstained: false }, mhcPattern: STAINED_MHC[r % STAINED_MHC.length] });
   }
