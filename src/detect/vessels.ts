@@ -24,9 +24,10 @@ const ANGLES = 48;
  * ringed by a hematoxylin-dense wall (endothelium, smooth muscle). The outer radius is where the
  * median hematoxylin round a ring first drops below `wallOd`; a median, so a perivascular cell
  * lying on the wall does not widen it. Pure: masks in, vessels (µm) out. A lumen cut by the plane's
- * edge is left out, so tiled runs need an overlap beyond the largest vessel.
+ * edge is left out, so tiled runs need an overlap beyond the largest vessel. `lumens`, when given,
+ * gets 1 on every pixel of an accepted vessel's lumen (the caller takes them out of the tissue).
  */
-export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, width: number, height: number, mpp: number, options: Partial<VesselOptions> = {}): Vessel[] {
+export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, width: number, height: number, mpp: number, options: Partial<VesselOptions> = {}, lumens?: Uint8Array): Vessel[] {
   const o = { ...VESSEL_DEFAULTS, ...options };
   const n = width * height;
   if (glass.length !== n || hematoxylin.length !== n) throw new AnalysisError(`vessel detection: masks must hold ${width}×${height} = ${n} pixels`);
@@ -36,6 +37,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
   const st = componentStats(labels, width, height, count);
   const px2 = mpp * mpp;
   const out: Vessel[] = [];
+  const accepted = new Uint8Array(count + 1);
   const ring = new Float32Array(ANGLES);
   for (let l = 1; l <= count; l++) {
     const area = st.area[l] * px2;
@@ -72,7 +74,9 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
     // a cuff of cells round the wall keeps the ring dark to the search limit: take the limit
     if (outer < 0) outer = maxPx;
     out.push({ x: o.origin.x + cx * mpp, y: o.origin.y + cy * mpp, radiusUm: outer * mpp });
+    accepted[l] = 1;
   }
+  if (lumens) for (let i = 0; i < n; i++) if (accepted[labels[i]]) lumens[i] = 1;
   return out;
 }
 

@@ -178,11 +178,22 @@ export async function evaluateWideMuscleSeeds(
   seeds: number[],
   opts: { executor: TileExecutor; maxSize?: number; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void },
 ): Promise<WideMuscleRow[]> {
+  return evaluateMuscleScenes(
+    seeds.map((seed, i) => wideMuscleScene(seed, i, opts.maxSize)),
+    opts,
+  );
+}
+
+/** The same for any muscle scenes (e.g. a glass-free section with vessels, lab light); formats rotate as above. */
+export async function evaluateMuscleScenes(
+  scenes: MuscleOptionsInput[],
+  opts: { executor: TileExecutor; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void },
+): Promise<WideMuscleRow[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-muscle-wide-'));
   const rows: WideMuscleRow[] = [];
   try {
-    for (const [i, seed] of seeds.entries()) {
-      const options = wideMuscleScene(seed, i, opts.maxSize);
+    for (const [i, options] of scenes.entries()) {
+      const seed = options.seed as number;
       const scene = makeMuscleScene(options);
       const truth = muscleTruthOf(scene);
       const format = FORMATS[i % FORMATS.length];

@@ -1,0 +1,31 @@
+// Glass-free muscle sections (issue 18 / lumens): perivascular recall and tissue area, tuning seeds
+// only. Run: npx tsx bench/glass-free-lumens.ts [wide|demo|all]
+import { threadPoolExecutor } from '../src/pipeline/executor.js';
+import { evaluateMuscleScenes, wideMuscleScene, WIDE_MUSCLE_TUNING_SEEDS } from '../src/eval/muscle-wide.js';
+import type { MuscleOptionsInput } from '../src/synthetic/muscle/index.js';
+
+/** Demo-type sections (make-demo-set.ts): lab light, the section filling the field. */
+export function demoGlassFreeScene(seed: number, marker: 'CD163' | 'IL-1Ra' = 'CD163'): MuscleOptionsInput {
+  return { seed, width: 1536, height: 1408, mpp: 0.5, marker, sectionMarginUm: 0, macrophagesPerMm2: 200, vesselsPerMm2: 15, locationWeights: [0.4, 1, 1.5], realism: { gradient: 0.03, vignette: 0.03 } };
+}
+
+const which = process.argv[2] ?? 'all';
+const scenes: MuscleOptionsInput[] = [];
+if (which !== 'demo') scenes.push(...WIDE_MUSCLE_TUNING_SEEDS.map((s, i) => wideMuscleScene(s, i)));
+if (which !== 'wide') scenes.push(...[21, 22, 104].map((s) => demoGlassFreeScene(s)));
+const executor = threadPoolExecutor(2);
+try {
+  await evaluateMuscleScenes(scenes, {
+    executor,
+    onRow: (r) => {
+      const e = r.evaluation;
+      const glass = (r.scene.sectionMarginUm ?? 0) > 0 ? 'glass' : 'none';
+      if (!e) return console.log(r.seed, glass, 'failed', r.error);
+      const pv = e.location.perivascular;
+      const a = e.base.tissueAreaMm2;
+      console.log(r.seed, glass, r.marker, `perivasc ${pv.correct}/${pv.matched}`, `endo ${e.location.endomysial.correct}/${e.location.endomysial.matched}`, `peri ${e.location.perimysial.correct}/${e.location.perimysial.matched}`, `area ${a.found.toFixed(4)}/${a.truth.toFixed(4)} (${(100 * (a.found / a.truth - 1)).toFixed(2)}%)`, `F1 ${e.base.fibres.f1.toFixed(3)}`, `${r.seconds.toFixed(0)}s`);
+    },
+  });
+} finally {
+  await executor.close();
+}
