@@ -1,18 +1,13 @@
 // Glass-free muscle sections (issue 18 / lumens): perivascular recall and tissue area, tuning seeds
 // only. Run: npx tsx bench/glass-free-lumens.ts [wide|demo|all]
 import { threadPoolExecutor } from '../src/pipeline/executor.js';
-import { evaluateMuscleScenes, wideMuscleScene, WIDE_MUSCLE_TUNING_SEEDS } from '../src/eval/muscle-wide.js';
+import { evaluateMuscleScenes, labPhotoMuscleScene, wideMuscleScene, WIDE_MUSCLE_TUNING_SEEDS } from '../src/eval/muscle-wide.js';
 import type { MuscleOptionsInput } from '../src/synthetic/muscle/index.js';
-
-/** Demo-type sections (make-demo-set.ts): lab light, the section filling the field. */
-export function demoGlassFreeScene(seed: number, marker: 'CD163' | 'IL-1Ra' = 'CD163'): MuscleOptionsInput {
-  return { seed, width: 1536, height: 1408, mpp: 0.5, marker, sectionMarginUm: 0, macrophagesPerMm2: 200, vesselsPerMm2: 15, locationWeights: [0.4, 1, 1.5], realism: { gradient: 0.03, vignette: 0.03 } };
-}
 
 const which = process.argv[2] ?? 'all';
 const scenes: MuscleOptionsInput[] = [];
 if (which !== 'demo') scenes.push(...WIDE_MUSCLE_TUNING_SEEDS.map((s, i) => wideMuscleScene(s, i)));
-if (which !== 'wide') scenes.push(...[21, 22, 104].map((s) => demoGlassFreeScene(s)));
+if (which !== 'wide') scenes.push(...[21, 22, 104].flatMap((s) => [labPhotoMuscleScene(s), labPhotoMuscleScene(s, 60)]));
 const executor = threadPoolExecutor(2);
 try {
   await evaluateMuscleScenes(scenes, {

@@ -91,6 +91,15 @@ export function wideMuscleScene(seed: number, index: number, maxSize = 2000): Mu
   };
 }
 
+/**
+ * A demo-type section (synthetic/make-demo-set.ts): CD163, lab light (a few percent of gradient
+ * and vignetting), vessels in the septa, and the section filling the whole field unless a glass
+ * margin is asked for — the usual microscope photograph, where I0 stays the white point.
+ */
+export function labPhotoMuscleScene(seed: number, sectionMarginUm = 0): MuscleOptionsInput {
+  return { seed, width: 1536, height: 1408, mpp: 0.5, marker: 'CD163', sectionMarginUm, macrophagesPerMm2: 200, vesselsPerMm2: 15, locationWeights: [0.4, 1, 1.5], realism: { gradient: 0.03, vignette: 0.03 } };
+}
+
 export interface LocationTally {
   /** inflammatory cells planted here that a detection matched */
   matched: number;

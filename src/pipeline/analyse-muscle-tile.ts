@@ -73,7 +73,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const lumen = new Uint8Array(n);
   for (let i = 0; i < n; i++) lumen[i] = fine[i] < floor ? 1 : 0;
   const lumens = glassOd === null ? undefined : new Uint8Array(n);
-  const vessels = detectVessels(lumen, gaussianBlur(floatPlane(w, h, input.hematoxylin), wallSmoothUm / mpp).data, w, h, mpp, { ...vesselOptions, origin }, lumens);
+  const vessels = detectVessels(lumen, gaussianBlur(floatPlane(w, h, input.hematoxylin), wallSmoothUm / mpp).data, w, h, mpp, { ...vesselOptions, origin, relativeWall: glassOd !== null }, lumens);
   const smooth = gaussianBlur(od, tissueSmoothUm / mpp).data;
   const tissue = new Uint8Array(n);
   for (let i = 0; i < n; i++) tissue[i] = smooth[i] >= tissueOd ? 1 : 0;
