@@ -65,9 +65,10 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const { lumenSmoothUm, wallSmoothUm, holeBandOd, holeContrastOd, holeRingUm, ...vesselOptions } = params.vessels;
   const fine = gaussianBlur(od, lumenSmoothUm / mpp).data;
   // no glass in view: I0 is the white point, and the glass a lumen shows may read well above 0 OD
-  // (a photograph's background ~225 of 255 is ~0.16 summed): the section rule then starts from the
-  // tile's enclosed glass (detect/lumen-level.ts), so lumens are glass and not tissue. With glass
-  // I0 was measured on glass, lumens read ~0 and nothing changes.
+  // (a photograph's background ~225 of 255 is ~0.16 summed): the lumen rule then starts from the
+  // tile's enclosed glass (detect/lumen-level.ts), so lumens are glass and not tissue. I0 itself
+  // stays the white point (issue 10: never from the section). With glass in view I0 was measured
+  // on glass, lumens read ~0 and nothing changes.
   const glassOd = input.glassInView === false ? enclosedGlassLevel(fine, w, h, mpp, { ...vesselOptions, holeBandOd, holeContrastOd, holeRingUm }) : null;
   const floor = (glassOd ?? 0) + tissueOd;
   const lumen = new Uint8Array(n);
