@@ -11,6 +11,7 @@ const ACCEPTANCE = [
   'test/eval/heldout.test.ts',
   'test/eval/muscle-heldout.test.ts',
   'test/eval/muscle-wide.test.ts',
+  'test/eval/glass-free-vessels.test.ts',
   'test/eval/detector-compare.test.ts',
   'test/eval/lab-light.test.ts',
   'test/eval/lab-realism.test.ts',

@@ -13,6 +13,13 @@ export interface Vessel {
 export type VesselOptions = Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2' | 'minFill' | 'wallOd' | 'maxWallUm'> & {
   /** level-0 µm of the planes' top-left pixel corner */
   origin: { x: number; y: number };
+  /**
+   * wallOd above the lumen's own median hematoxylin, not above 0: with no glass in view I0 is the
+   * white point and the glass a lumen shows carries hematoxylin OD of its own (a grey offset
+   * deconvolves partly into it), which would keep every ring round the wall "dark" to the search
+   * limit (tuning seed 67: 8 endomysial cells inside such inflated vessels)
+   */
+  relativeWall?: boolean;
 };
 
 export const VESSEL_DEFAULTS: VesselOptions = { ...VesselParams.parse({}), origin: { x: 0, y: 0 } };
@@ -24,9 +31,10 @@ const ANGLES = 48;
  * ringed by a hematoxylin-dense wall (endothelium, smooth muscle). The outer radius is where the
  * median hematoxylin round a ring first drops below `wallOd`; a median, so a perivascular cell
  * lying on the wall does not widen it. Pure: masks in, vessels (µm) out. A lumen cut by the plane's
- * edge is left out, so tiled runs need an overlap beyond the largest vessel.
+ * edge is left out, so tiled runs need an overlap beyond the largest vessel. `lumens`, when given,
+ * gets 1 on every pixel of an accepted vessel's lumen (the caller takes them out of the tissue).
  */
-export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, width: number, height: number, mpp: number, options: Partial<VesselOptions> = {}): Vessel[] {
+export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, width: number, height: number, mpp: number, options: Partial<VesselOptions> = {}, lumens?: Uint8Array): Vessel[] {
   const o = { ...VESSEL_DEFAULTS, ...options };
   const n = width * height;
   if (glass.length !== n || hematoxylin.length !== n) throw new AnalysisError(`vessel detection: masks must hold ${width}×${height} = ${n} pixels`);
@@ -36,6 +44,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
   const st = componentStats(labels, width, height, count);
   const px2 = mpp * mpp;
   const out: Vessel[] = [];
+  const accepted = new Uint8Array(count + 1);
   const ring = new Float32Array(ANGLES);
   for (let l = 1; l <= count; l++) {
     const area = st.area[l] * px2;
@@ -46,6 +55,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
     const cx = st.cx[l] + 0.5;
     const cy = st.cy[l] + 0.5;
     const lumenPx = Math.sqrt(st.area[l] / Math.PI);
+    const wallOd = o.relativeWall ? o.wallOd + lumenMedian(labels, l, hematoxylin, width, st.x0[l], st.y0[l], st.x1[l], st.y1[l]) : o.wallOd;
     // walk outwards half a pixel at a time from the lumen's edge
     let outer = -1;
     const stepPx = 0.5;
@@ -62,7 +72,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
       }
       if (k < ANGLES / 2) break;
       const med = median(ring.subarray(0, k));
-      if (med >= o.wallOd) sawWall = true;
+      if (med >= wallOd) sawWall = true;
       else if (sawWall) {
         outer = r;
         break;
@@ -72,8 +82,16 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
     // a cuff of cells round the wall keeps the ring dark to the search limit: take the limit
     if (outer < 0) outer = maxPx;
     out.push({ x: o.origin.x + cx * mpp, y: o.origin.y + cy * mpp, radiusUm: outer * mpp });
+    accepted[l] = 1;
   }
+  if (lumens) for (let i = 0; i < n; i++) if (accepted[labels[i]]) lumens[i] = 1;
   return out;
+}
+
+function lumenMedian(labels: Int32Array, l: number, plane: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
+  const v: number[] = [];
+  for (let y = y0; y <= y1; y++) for (let x = x0, i = y * width + x0; x <= x1; x++, i++) if (labels[i] === l) v.push(plane[i]);
+  return median(Float32Array.from(v));
 }
 
 function median(v: Float32Array): number {

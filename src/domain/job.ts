@@ -30,6 +30,12 @@ export const TileBatchJob = z.object({
   i0: z.union([z.number().min(1).max(255), z.tuple([z.number().min(1).max(255), z.number().min(1).max(255), z.number().min(1).max(255)]).readonly()]),
   /** relative illumination on the level's pixel frame (OD against I0 · S); absent = uniform */
   flatField: FlatField.optional(),
+  /**
+   * where I0 came from (the plan's illumination): 'white-point' means no glass was in view, so
+   * muscle analysis reads vessel lumens against the tile's own enclosed glass (detect/lumen-level.ts);
+   * absent = as 'glass'
+   */
+  i0Source: z.enum(['glass', 'white-point', 'fixed']).optional(),
   params: AnalysisParams,
   /** with params.qc.enabled: the slide's focus and fold references, from the plan's sample of tiles */
   qcReference: QcReference.optional(),

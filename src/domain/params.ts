@@ -109,6 +109,16 @@ export const VesselParams = z.object({
   lumenSmoothUm: z.number().nonnegative().default(0.25),
   /** Gaussian σ of the hematoxylin plane the wall is read on, µm: a median ring of single pixels is noise */
   wallSmoothUm: z.number().nonnegative().default(0.5),
+  /**
+   * No glass in view (detect/lumen-level.ts): holes are the pixels within this summed OD of the
+   * tile's brightest lumen-sized set. Glass noise is σ ≈ 0.01 summed per pixel after the lumen
+   * smoothing and that set sits ~3σ under the glass, so 0.05 takes in ~95% of a lumen while a pale
+   * fibre (≥ 0.05 above the glass, params.muscle.tissueOd) shows only specks under the lumen floor.
+   */
+  holeBandOd: z.number().positive().default(0.05),
+  /** a hole's surroundings (a ring holeRingUm wide) read at least this much more summed OD: wall or tissue round it */
+  holeContrastOd: z.number().positive().default(0.1),
+  holeRingUm: z.number().positive().default(2),
 });
 export type VesselParams = z.infer<typeof VesselParams>;
 

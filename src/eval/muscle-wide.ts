@@ -91,6 +91,15 @@ export function wideMuscleScene(seed: number, index: number, maxSize = 2000): Mu
   };
 }
 
+/**
+ * A demo-type section (synthetic/make-demo-set.ts): CD163, lab light (a few percent of gradient
+ * and vignetting), vessels in the septa, and the section filling the whole field unless a glass
+ * margin is asked for — the usual microscope photograph, where I0 stays the white point.
+ */
+export function labPhotoMuscleScene(seed: number, sectionMarginUm = 0): MuscleOptionsInput {
+  return { seed, width: 1536, height: 1408, mpp: 0.5, marker: 'CD163', sectionMarginUm, macrophagesPerMm2: 200, vesselsPerMm2: 15, locationWeights: [0.4, 1, 1.5], realism: { gradient: 0.03, vignette: 0.03 } };
+}
+
 export interface LocationTally {
   /** inflammatory cells planted here that a detection matched */
   matched: number;
@@ -178,11 +187,22 @@ export async function evaluateWideMuscleSeeds(
   seeds: number[],
   opts: { executor: TileExecutor; maxSize?: number; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void },
 ): Promise<WideMuscleRow[]> {
+  return evaluateMuscleScenes(
+    seeds.map((seed, i) => wideMuscleScene(seed, i, opts.maxSize)),
+    opts,
+  );
+}
+
+/** The same for any muscle scenes (e.g. a glass-free section with vessels, lab light); formats rotate as above. */
+export async function evaluateMuscleScenes(
+  scenes: MuscleOptionsInput[],
+  opts: { executor: TileExecutor; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void },
+): Promise<WideMuscleRow[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-muscle-wide-'));
   const rows: WideMuscleRow[] = [];
   try {
-    for (const [i, seed] of seeds.entries()) {
-      const options = wideMuscleScene(seed, i, opts.maxSize);
+    for (const [i, options] of scenes.entries()) {
+      const seed = options.seed as number;
       const scene = makeMuscleScene(options);
       const truth = muscleTruthOf(scene);
       const format = FORMATS[i % FORMATS.length];

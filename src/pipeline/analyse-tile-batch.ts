@@ -19,7 +19,7 @@ export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> 
   for (const tile of job.tiles) {
     const { x0, y0, x1, y1 } = tile.read;
     const rgb = await slide.readRegion(job.level, x0, y0, x1 - x0, y1 - y0);
-    results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, flatField: job.flatField, params: job.params, model, qcReference: job.qcReference }));
+    results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, flatField: job.flatField, i0Source: job.i0Source, params: job.params, model, qcReference: job.qcReference }));
   }
   return results;
 }

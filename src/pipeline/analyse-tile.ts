@@ -24,6 +24,8 @@ export interface TileContext {
   i0?: I0;
   /** relative illumination on the level's pixel frame (OD against I0 · S); absent = uniform */
   flatField?: FlatField;
+  /** where I0 came from; 'white-point' (no glass in view): muscle lumens are read against the tile's enclosed glass */
+  i0Source?: 'glass' | 'white-point' | 'fixed';
   params: AnalysisParams;
   /** the loaded nucleus model when params.detector is 'model' */
   model?: NucleusModel;
@@ -120,7 +122,7 @@ export class TileAnalyser {
       });
     }
     if (!muscle) return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, undefined, qc) }, qc);
-    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, params, nuclei: allNuclei, detections });
+    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections });
     // fibres by centroid, as cells: one under an artefact is not measured
     const fibres = qc ? mu.fibres.filter((f) => !isExcluded(qc, f.x / mpp, f.y / mpp)) : mu.fibres;
     return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, mu.tissue, qc), fibres }, qc);

@@ -94,6 +94,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       stain: { ...stains.matrix },
       i0: stains.i0,
       flatField: plan.flatField,
+      i0Source: plan.illumination.i0Source,
       params,
       qcReference,
       tiles,

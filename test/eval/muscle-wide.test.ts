@@ -50,14 +50,16 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
     const recall = (l: (typeof CELL_LOCATIONS)[number]) => ev().map((e) => e.location[l]);
     // endomysial (worst 0.850) and perimysial (worst 0.940) meet the bar on every slide
     for (const l of ['endomysial', 'perimysial'] as const) for (const t of recall(l)) expect(t.recall).toBeGreaterThanOrEqual(W.locationRecall);
-    // KNOWN SHORTFALL, perivascular: 9 of 12 slides meet it. The two glass-free sections (6003,
-    // 6004) find no vessel: without glass the white point stays the default 255 while these
-    // slides' is 227/224, so lumens read as tissue (0/12, 0/17). Seed 6002 measured 10/16.
+    // KNOWN SHORTFALL, perivascular: 11 of 12 slides meet it. The two glass-free sections (6003,
+    // 6004; background 227/224 under the white point 255) found no vessel (0/12, 0/17) until lumens
+    // were read against the tile's enclosed glass (detect/lumen-level.ts): now 12/12 and 17/17,
+    // and held to the bar. Seed 6002 (round, faint walls) measured 10/16.
     const glassFree = rows.map((r) => (r.scene.sectionMarginUm ?? 0) === 0);
+    expect(glassFree.filter(Boolean).length).toBe(2);
     recall('perivascular').forEach((t, i) => {
-      if (!glassFree[i]) expect(t.recall, `seed ${rows[i].seed}`).toBeGreaterThanOrEqual(0.6);
+      expect(t.recall, `seed ${rows[i].seed}`).toBeGreaterThanOrEqual(glassFree[i] ? W.locationRecall : 0.6);
     });
-    expect(recall('perivascular').filter((t) => t.recall >= W.locationRecall).length).toBeGreaterThanOrEqual(9);
+    expect(recall('perivascular').filter((t) => t.recall >= W.locationRecall).length).toBeGreaterThanOrEqual(11);
   });
 
   it(`per-location densities within ${W.densityRelErr * 100}% (CD163 and infiltrate slides, locations with ≥ ${W.densityMinCells} cells)`, () => {
