@@ -16,6 +16,7 @@ const ACCEPTANCE = [
   'test/eval/lab-light.test.ts',
   'test/eval/lab-realism.test.ts',
   'test/eval/qc.test.ts',
+  'test/eval/qc-clean-slides.test.ts',
   'test/golden/**/*.test.ts',
   'test/cohort/demo-cohort.test.ts',
   'test/detect/accuracy.test.ts',

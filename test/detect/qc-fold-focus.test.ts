@@ -49,6 +49,13 @@ describe('foldMask', () => {
     expect(count(foldMask(fold, 0.12, qc, BLOCK_UM), 12, 14)).toBe(2 * N);
   });
 
+  it('does not flag a septum whose DAB background rose a little (one block reads as a fold, the band does not)', () => {
+    // 1.33 × the DAB around: each block passes foldDabRatio less the slack, the group's median is under foldGroupDabRatio
+    const st = grid({ x0: 12, x1: 15, floor: 0.26, h: 0.1, d: 0.02 });
+    expect(st.dFloor[12]).toBeGreaterThanOrEqual(qc.foldDabRatio * 0.015 - qc.foldDabSlackOd);
+    expect(count(foldMask(st, 0.12, qc, BLOCK_UM), 0, N)).toBe(0);
+  });
+
   it('does not flag a DAB-filled fibre whose counterstain did not rise', () => {
     const st = grid({ x0: 10, x1: 15, floor: 0.3, h: 0.045, d: 0.12 });
     expect(count(foldMask(st, 0.12, qc, BLOCK_UM), 0, N)).toBe(0);

@@ -65,7 +65,7 @@ export interface GoldenFile {
   rows: Record<string, GoldenRow>;
 }
 
-async function slideFile(slide: GoldenSlide, dir: string): Promise<{ file: string; metadata: SlideMetadata }> {
+export async function slideFile(slide: GoldenSlide, dir: string): Promise<{ file: string; metadata: SlideMetadata }> {
   if (slide.kind === 'shipped') {
     const manifest = JSON.parse(await readFile(path.join(SLIDES_DIR, 'manifest.json'), 'utf8')) as { slides: (SlideMetadata & { file: string })[] };
     const { file, patient, timepoint, marker, mpp } = manifest.slides[slide.manifestIndex];

@@ -52,5 +52,72 @@ export function foldMask(st: QcBlockStats, reference: number, p: QcParams, block
       out[b] = 1;
     }
   }
-  return dropSmallGroups(out, cols, rows, Math.ceil(p.foldMinUm2 / (blockUm * blockUm)));
+  const kept = dropSmallGroups(out, cols, rows, Math.ceil(p.foldMinUm2 / (blockUm * blockUm)));
+  return keepDabDoubledGroups(st, kept, p, Math.round(p.foldGroupRingUm / blockUm));
+}
+
+/**
+ * The band test: a fold doubles the DAB background of everything it covers, so the median DAB
+ * floor of a flagged group must reach foldGroupDabRatio × the median DAB floor of the tissue
+ * blocks around it (within foldGroupRingUm, outside every group). Per block the DAB floor is too
+ * noisy at background levels (0–0.03 OD) to tell a fold (× 1.8–2.2) from a perimysial septum or
+ * a vessel wall (connective tissue: hematoxylin 2–3 × the sarcoplasm's, DAB background about the
+ * same, so the block rule needs foldDabSlackOd to keep folds where the background is faint);
+ * over a group of tens of blocks it is not. Ink over a fold reads negative DAB (off the stain
+ * plane) and is left out of the medians.
+ */
+
+function keepDabDoubledGroups(st: QcBlockStats, mask: Uint8Array, p: QcParams, ring: number): Uint8Array {
+  const { cols, rows, dFloor, tissue } = st;
+  const out = new Uint8Array(mask.length);
+  const seen = new Uint8Array(mask.length);
+  const near = new Int32Array(mask.length);
+  const stack: number[] = [];
+  const group: number[] = [];
+  const inside: number[] = [];
+  const around: number[] = [];
+  for (let s = 0; s < mask.length; s++) {
+    if (!mask[s] || seen[s]) continue;
+    group.length = 0;
+    stack.push(s);
+    seen[s] = 1;
+    while (stack.length) {
+      const b = stack.pop()!;
+      group.push(b);
+      const x = b % cols, y = (b - x) / cols;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx, yy = y + dy;
+        if (xx < 0 || yy < 0 || xx >= cols || yy >= rows) continue;
+        const q = yy * cols + xx;
+        if (mask[q] && !seen[q]) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+    inside.length = 0;
+    around.length = 0;
+    for (const b of group) {
+      if (dFloor[b] >= 0) inside.push(dFloor[b]);
+      const x = b % cols, y = (b - x) / cols;
+      for (let yy = Math.max(0, y - ring); yy <= Math.min(rows - 1, y + ring); yy++) {
+        for (let xx = Math.max(0, x - ring); xx <= Math.min(cols - 1, x + ring); xx++) {
+          const q = yy * cols + xx;
+          if (mask[q] || near[q] === s + 1 || tissue[q] < p.minTissueFraction || !(dFloor[q] >= 0)) continue;
+          near[q] = s + 1;
+          around.push(dFloor[q]);
+        }
+      }
+    }
+    const dAround = median(around);
+    if (inside.length > 0 && around.length > 0 && !(median(inside) >= p.foldGroupDabRatio * dAround)) continue;
+    for (const b of group) out[b] = 1;
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  xs.sort((a, b) => a - b);
+  return xs[xs.length >> 1];
 }

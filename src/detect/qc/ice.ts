@@ -26,8 +26,9 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
   for (let l = 1; l <= count; l++) {
     const a = st.area[l] * px2;
     const box = (st.x1[l] - st.x0[l] + 1) * (st.y1[l] - st.y0[l] + 1);
-    // round: a disc fills π/4 of its box; tears and gaps between fibres are long and thin
-    if (a >= p.iceMinUm2 && a <= p.iceMaxUm2 && st.area[l] >= 0.5 * box) keep[l] = 1;
+    // round: a disc fills π/4 of its box; tears and gaps between fibres are long and thin, and the
+    // gap where three fibres meet is a triangle (at most half its box)
+    if (a >= p.iceMinUm2 && a <= p.iceMaxUm2 && st.area[l] >= p.iceMinFill * box) keep[l] = 1;
   }
   const holeArea = new Float32Array(g.cols * g.rows);
   const spotArea = new Float32Array(g.cols * g.rows);

@@ -16,7 +16,7 @@ export interface QcPlanes {
   od: Float32Array;
   /** od smoothed at the fine scale */
   smooth: Float32Array;
-  /** squared central-difference gradient of the fine and the coarse smoothing */
+  /** squared central-difference gradient of the fine and the coarse smoothing of the focus plane */
   fine2: Float32Array;
   coarse2: Float32Array;
   /** hematoxylin and DAB concentrations (colour deconvolution with the slide's vectors) */
@@ -28,7 +28,12 @@ export interface QcPlanes {
   neutrality: Float32Array;
 }
 
-export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number): QcPlanes {
+/**
+ * focusPlane: the plane whose gradient energies the focus ratio reads — summed OD, or hematoxylin
+ * alone (nuclei and fibre borders carry the edges; a diffuse DAB patch, IL-1 fibre staining, is
+ * smooth at any focus and on summed OD read as blurred).
+ */
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: 'od' | 'hematoxylin' = 'od'): QcPlanes {
   const { width: w, height: h, data } = rgb;
   if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = w * h;
@@ -46,9 +51,12 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
     neutrality[p] = mx > 0 ? Math.min(r, g, b) / mx : 0;
   }
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
-  const coarse = gaussianBlur(floatPlane(w, h, od), coarsePx).data;
   const stains = deconvolve(rgb, stain, i0);
-  return { width: w, height: h, od, smooth, hema: stains.hematoxylin.data, dab: stains.dab.data, fine2: gradient2(smooth, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
+  const hema = stains.hematoxylin.data;
+  const focus = focusPlane === 'od' ? od : hema;
+  const fine = focusPlane === 'od' ? smooth : gaussianBlur(floatPlane(w, h, Float32Array.from(focus)), finePx).data;
+  const coarse = gaussianBlur(floatPlane(w, h, Float32Array.from(focus)), coarsePx).data;
+  return { width: w, height: h, od, smooth, hema, dab: stains.dab.data, fine2: gradient2(fine, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
 }
 
 function gradient2(src: Float32Array, w: number, h: number): Float32Array {
