@@ -6,6 +6,9 @@
  * 3: each marker's registry settings applied (CD3/CD4/CD8 graded on the cytoplasm).
  * 4: flat-field correction and glass detection; each marker graded where it stains (membrane for
  *    CD3/CD4/CD8/CD45, cytoplasm for CD68 and IL-1); membranous / cytoplasmic synthetic staining.
+ * 5: fibre boundaries on a less-smoothed image, enclosed endomysial pockets not perimysium,
+ *    vessel lumens against enclosed glass on glass-free sections, Macenko without pen ink, MHC-I
+ *    slides without fibres refused; QC detectors retuned (QC itself still off by default).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-4';
+export const ANALYSIS_VERSION = 'bq-analysis-5';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
