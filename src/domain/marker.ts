@@ -262,6 +262,8 @@ const MEMBRANE_RIM_UM = 1;
  * cell slides 16.9 points with the plain mean, 4.1 at 0.5, 1.6 at 0.3; muscle sections 7.1, 4.4,
  * 3.0. Cytoplasmic stains (CD68, IL-1) keep the plain mean: the upper share read them 1–19
  * points high on the same seeds.
+ * Limit: on a lossless (PNG) muscle section the stained lymphocytes' own H-score reads high
+ * (test/eval/marker-compartment, seed 31: 219.9 vs 203.7 planted; 193.2 with the plain mean).
  */
 const MEMBRANE_UPPER_FRACTION = 0.3;
 function gradingOf(c: MarkerSpec['compartment'] | undefined): AnalysisParamsInput {
