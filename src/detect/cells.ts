@@ -206,6 +206,8 @@ export function measureCells(
   count: number,
   /** when given: the plane width and rectangles (inclusive x0 y0 x1 y1) holding every cell pixel, e.g. CellExpander.rects */
   within?: { width: number; rects: readonly number[] },
+  /** AnalysisParams.ringUpperFraction: the cytoplasm DAB is the mean of this top share of the ring's pixels (1: all of them) */
+  ringUpperFraction = 1,
 ): CellMeasurements {
   const nucleusArea = new Int32Array(count + 1);
   const cellArea = new Int32Array(count + 1);
@@ -245,5 +247,47 @@ export function measureCells(
     dabCell[l] = ac ? dabC[l] / ac : 0;
     dabCytoplasm[l] = ring > 0 ? (dabC[l] - dabN[l]) / ring : dabNucleus[l];
   }
+  if (ringUpperFraction < 1) upperRingMeans(nucleusLabels, cellLabels, dab, count, nucleusArea, cellArea, rects, w, ringUpperFraction, dabCytoplasm);
   return { count, nucleusArea, cellArea, dabNucleus, dabCytoplasm, dabCell, hemNucleus };
+}
+
+/**
+ * The mean of the top `fraction` of each cell's ring (cell minus nucleus) DAB values, into `out`
+ * where the ring has pixels. A thin or partial stained rim (a membrane, or the scant cytoplasm of a
+ * lymphocyte in muscle) then reads at its own colour instead of diluted by the unstained pixels of
+ * the ring around it. Ring values are bucketed by label (counting sort), then each bucket sorted.
+ */
+function upperRingMeans(
+  nucleusLabels: Int32Array,
+  cellLabels: Int32Array,
+  dab: Float32Array,
+  count: number,
+  nucleusArea: Int32Array,
+  cellArea: Int32Array,
+  rects: readonly number[],
+  w: number,
+  fraction: number,
+  out: Float64Array,
+): void {
+  const start = new Int32Array(count + 2);
+  for (let l = 1; l <= count; l++) start[l + 1] = start[l] + cellArea[l] - nucleusArea[l];
+  const values = new Float32Array(start[count + 1]);
+  const fill = start.slice(0, count + 1);
+  for (let k = 0; k < rects.length; k += 4) {
+    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
+      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
+        const c = cellLabels[i];
+        if (c !== 0 && nucleusLabels[i] === 0) values[fill[c]++] = dab[i];
+      }
+    }
+  }
+  for (let l = 1; l <= count; l++) {
+    const ring = start[l + 1] - start[l];
+    if (ring <= 0) continue;
+    const v = values.subarray(start[l], start[l + 1]).sort();
+    const top = Math.max(1, Math.ceil(fraction * ring));
+    let sum = 0;
+    for (let j = ring - top; j < ring; j++) sum += v[j];
+    out[l] = sum / top;
+  }
 }

@@ -535,6 +535,12 @@ export const AnalysisParams = z.object({
   cellExpansionUm: z.number().nonnegative().max(50).default(3),
   /** which compartment's mean DAB OD grades a cell */
   compartment: Compartment.default('cell'),
+  /**
+   * The cytoplasm compartment's DAB OD is the mean of this top share of its ring pixels (highest
+   * DAB first); 1 is the plain ring mean. Below 1 a thin or partial stained rim is not diluted by
+   * the unstained pixels the ring also takes in. Nucleus and whole-cell DAB are plain means always.
+   */
+  ringUpperFraction: z.number().gt(0).max(1).default(1),
   /** 1+, 2+, 3+ DAB OD thresholds (SCIENCE.md) */
   gradeThresholds: z
     .tuple([z.number(), z.number(), z.number()])

@@ -86,7 +86,7 @@ export class TileAnalyser {
     const nucleusLabels = this.nucleusLabels;
     const cellLabels = this.cellLabels;
     this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels, boxes);
-    const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, { width: w, rects: this.expander.rects });
+    const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, { width: w, rects: this.expander.rects }, params.ringUpperFraction);
 
     const { read, core } = tile;
     const um2 = mpp * mpp;

@@ -148,10 +148,12 @@ describe('paramsForMarker', () => {
     for (const id of ['CD3', 'CD4', 'CD8', 'cd-8', 'CD45', 'LCA']) {
       expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
       expect(paramsForMarker(id).cellExpansionUm, id).toBe(1);
+      expect(paramsForMarker(id).ringUpperFraction, id).toBe(0.3);
     }
     for (const id of ['CD68', 'IL-1a', 'IL-1b', 'IL-1Ra']) {
       expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
       expect(paramsForMarker(id).cellExpansionUm, id).toBe(3);
+      expect(paramsForMarker(id).ringUpperFraction, id).toBe(1);
     }
     // CD163 stains the macrophage's membrane and cytoplasm: the whole cell body; MHC-I grades no cells
     for (const id of ['CD163', 'MHC-I']) expect(paramsForMarker(id).compartment, id).toBe('cell');

@@ -89,17 +89,16 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_RE
     const graded = compared().filter((r) => gradesCells(r.marker));
     const errs = graded.map((r) => r.hScore!.error);
     console.log(`H-score within ${A.hScorePoints}: ${errs.filter((e) => e <= A.hScorePoints).length}/${errs.length}, worst ${Math.max(...errs).toFixed(1)}`);
-    // whole-cell and cytoplasmic stains on cell slides hold the bar
-    for (const r of graded.filter((r) => r.kind === 'cells' && !['CD3', 'CD4', 'CD8', 'CD45'].includes(r.marker))) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
-    // KNOWN SHORTFALL: the issue asks every slide; measured 32 of 36 (seeds 5000–5043). Membrane
-    // stains (CD3/CD4/CD8/CD45) read low: a 2 µm ring round a lymphocyte nucleus loses its colour
-    // to JPEG 4:2:0 chroma subsampling (tuning seed 14: found/planted ring DAB 0.89 in PNG, 0.80 at
-    // JPEG q88), two CD8 cell slides 12.0 and 26.8 points, a CD45 section 11.1; on muscle sections
-    // thin lymphocyte cytoplasm and membranes read 0.72–0.82 of planted (most stay within 10 only
-    // because myonuclei dominate the count), and one IL-1β section with focus, fold and ice read
-    // 22.5 high. Pinned just under where it stands.
-    expect(share(errs.map((e) => e <= A.hScorePoints))).toBeGreaterThanOrEqual(0.85);
-    expect(Math.max(...errs)).toBeLessThanOrEqual(30);
+    // every cell slide holds the bar: whole-cell, cytoplasmic and membrane stains (membranes graded
+    // on the top 30 % of their rim, AnalysisParams.ringUpperFraction: the CD8 cell slides read 1.1
+    // and 4.7 points low, 12.0 and 26.8 with the plain ring mean)
+    for (const r of graded.filter((r) => r.kind === 'cells')) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
+    // KNOWN SHORTFALL: the issue asks every slide; measured 35 of 36 (seeds 5000–5043; 32 with the
+    // plain ring mean for membranes). The one left is an IL-1β muscle section with focus, fold and
+    // ice (QC verdict fail, 54 % excluded) reading 22.5 high; membrane stains on muscle sections
+    // read at most 6.6 low (a CD45 section, 11.1 with the plain ring mean). Pinned just under where it stands.
+    expect(share(errs.map((e) => e <= A.hScorePoints))).toBeGreaterThanOrEqual(0.97);
+    expect(Math.max(...errs)).toBeLessThanOrEqual(25);
   });
 
   it(`MHC-I grade exact and % positive fibres within ${A.mhcPctPoints} points, whole-field negative sections included`, () => {
