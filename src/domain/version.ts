@@ -9,6 +9,7 @@
  * 5: fibre boundaries on a less-smoothed image, enclosed endomysial pockets not perimysium,
  *    vessel lumens against enclosed glass on glass-free sections, Macenko without pen ink, MHC-I
  *    slides without fibres refused; QC detectors retuned (QC itself still off by default).
+ * 6: membrane stains (CD3/CD4/CD8/CD45) graded on the mean of the upper 30 % of their rim's DAB.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-5';
+export const ANALYSIS_VERSION = 'bq-analysis-6';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
