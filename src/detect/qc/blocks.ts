@@ -90,9 +90,8 @@ export function dilateBlocks(mask: Uint8Array, cols: number, rows: number, r: nu
   return out;
 }
 
-/** Drop 8-connected groups of set blocks smaller than minBlocks. */
-export function dropSmallGroups(mask: Uint8Array, cols: number, rows: number, minBlocks: number): Uint8Array {
-  const out = new Uint8Array(mask.length);
+/** Calls visit once per 8-connected group of set blocks with the group's blocks (an array reused between calls) and its first block. */
+export function forEachBlockGroup(mask: Uint8Array, cols: number, rows: number, visit: (group: readonly number[], first: number) => void): void {
   const seen = new Uint8Array(mask.length);
   const stack: number[] = [];
   const group: number[] = [];
@@ -115,7 +114,15 @@ export function dropSmallGroups(mask: Uint8Array, cols: number, rows: number, mi
         }
       }
     }
-    if (group.length >= minBlocks) for (const b of group) out[b] = 1;
+    visit(group, s);
   }
+}
+
+/** Drop 8-connected groups of set blocks smaller than minBlocks. */
+export function dropSmallGroups(mask: Uint8Array, cols: number, rows: number, minBlocks: number): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  forEachBlockGroup(mask, cols, rows, (group) => {
+    if (group.length >= minBlocks) for (const b of group) out[b] = 1;
+  });
   return out;
 }

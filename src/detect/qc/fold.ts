@@ -13,7 +13,7 @@
  * pass, and a septum there still reads as a fold.
  */
 import type { QcParams } from '../../domain/params.js';
-import { dropSmallGroups, type QcBlockStats } from './blocks.js';
+import { dropSmallGroups, forEachBlockGroup, type QcBlockStats } from './blocks.js';
 
 export function foldMask(st: QcBlockStats, reference: number, p: QcParams, blockUm: number): Uint8Array {
   const { floor, hFloor, dFloor } = st;
@@ -70,31 +70,10 @@ export function foldMask(st: QcBlockStats, reference: number, p: QcParams, block
 function keepDabDoubledGroups(st: QcBlockStats, mask: Uint8Array, p: QcParams, ring: number): Uint8Array {
   const { cols, rows, dFloor, tissue } = st;
   const out = new Uint8Array(mask.length);
-  const seen = new Uint8Array(mask.length);
   const near = new Int32Array(mask.length);
-  const stack: number[] = [];
-  const group: number[] = [];
   const inside: number[] = [];
   const around: number[] = [];
-  for (let s = 0; s < mask.length; s++) {
-    if (!mask[s] || seen[s]) continue;
-    group.length = 0;
-    stack.push(s);
-    seen[s] = 1;
-    while (stack.length) {
-      const b = stack.pop()!;
-      group.push(b);
-      const x = b % cols, y = (b - x) / cols;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx, yy = y + dy;
-        if (xx < 0 || yy < 0 || xx >= cols || yy >= rows) continue;
-        const q = yy * cols + xx;
-        if (mask[q] && !seen[q]) {
-          seen[q] = 1;
-          stack.push(q);
-        }
-      }
-    }
+  forEachBlockGroup(mask, cols, rows, (group, s) => {
     inside.length = 0;
     around.length = 0;
     for (const b of group) {
@@ -110,9 +89,9 @@ function keepDabDoubledGroups(st: QcBlockStats, mask: Uint8Array, p: QcParams, r
       }
     }
     const dAround = median(around);
-    if (inside.length > 0 && around.length > 0 && !(median(inside) >= p.foldGroupDabRatio * dAround)) continue;
+    if (inside.length > 0 && around.length > 0 && !(median(inside) >= p.foldGroupDabRatio * dAround)) return;
     for (const b of group) out[b] = 1;
-  }
+  });
   return out;
 }
 

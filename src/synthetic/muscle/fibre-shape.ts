@@ -5,6 +5,7 @@
  * is convex).
  */
 import { hashNoise } from '../rng.js';
+import { convexHull as hullOf } from '../../image/min-feret.js';
 import { clipHalfPlane, dedupe, inwardEdges, type Point } from './polygon.js';
 
 /** power-diagram weight of fibre seed k, px²: spacing² × spread × u, u uniform in [−1, 1] */
@@ -38,23 +39,7 @@ export function roundCorners(poly: readonly Point[], r: number): Point[] {
   return poly.slice();
 }
 
-/** Andrew's monotone chain, counter-clockwise in x-right / y-up axes. */
-export function convexHull(points: readonly Point[]): Point[] {
-  const p = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  if (p.length < 3) return p;
-  const cross = (o: Point, a: Point, b: Point): number => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
-  const lower: Point[] = [];
-  for (const q of p) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], q) <= 0) lower.pop();
-    lower.push(q);
-  }
-  const upper: Point[] = [];
-  for (let i = p.length - 1; i >= 0; i--) {
-    const q = p[i];
-    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], q) <= 0) upper.pop();
-    upper.push(q);
-  }
-  lower.pop();
-  upper.pop();
-  return lower.concat(upper);
+/** The hull of the measuring code (src/image), on the generator's [x, y] points: counter-clockwise in x-right / y-up axes. */
+function convexHull(points: readonly Point[]): Point[] {
+  return hullOf(points.map(([x, y]) => ({ x, y }))).map((q): Point => [q.x, q.y]);
 }
