@@ -1,6 +1,7 @@
 import { AnalysisError } from '../errors/index.js';
 import type { VesselParams } from '../domain/params.js';
 import { ComponentLabeller, componentStats } from '../image/label.js';
+import { isLumenShaped } from './vessels.js';
 
 export type LumenLevelOptions = Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2' | 'minFill' | 'holeBandOd' | 'holeContrastOd' | 'holeRingUm'>;
 
@@ -43,11 +44,7 @@ export function enclosedGlassLevel(od: Float32Array, width: number, height: numb
   const ringPx = Math.max(1, o.holeRingUm / mpp);
   let best: number | null = null;
   for (let l = 1; l <= count; l++) {
-    const area = st.area[l] * px2;
-    if (area < o.minLumenUm2 || area > o.maxLumenUm2) continue;
-    if (st.x0[l] === 0 || st.y0[l] === 0 || st.x1[l] === width - 1 || st.y1[l] === height - 1) continue;
-    const box = (st.x1[l] - st.x0[l] + 1) * (st.y1[l] - st.y0[l] + 1);
-    if (st.area[l] / box < o.minFill) continue;
+    if (!isLumenShaped(st, l, width, height, px2, o)) continue;
     // the annulus just outside a disc of the hole's area, about its centroid
     const cx = st.cx[l] + 0.5;
     const cy = st.cy[l] + 0.5;

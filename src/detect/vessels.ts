@@ -1,6 +1,6 @@
 import { AnalysisError } from '../errors/index.js';
 import { VesselParams } from '../domain/params.js';
-import { ComponentLabeller, componentStats } from '../image/label.js';
+import { ComponentLabeller, componentStats, type ComponentStats } from '../image/label.js';
 
 /** A vessel: centre (µm) and outer wall radius (µm). */
 export interface Vessel {
@@ -47,11 +47,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
   const accepted = new Uint8Array(count + 1);
   const ring = new Float32Array(ANGLES);
   for (let l = 1; l <= count; l++) {
-    const area = st.area[l] * px2;
-    if (area < o.minLumenUm2 || area > o.maxLumenUm2) continue;
-    if (st.x0[l] === 0 || st.y0[l] === 0 || st.x1[l] === width - 1 || st.y1[l] === height - 1) continue;
-    const box = (st.x1[l] - st.x0[l] + 1) * (st.y1[l] - st.y0[l] + 1);
-    if (st.area[l] / box < o.minFill) continue;
+    if (!isLumenShaped(st, l, width, height, px2, o)) continue;
     const cx = st.cx[l] + 0.5;
     const cy = st.cy[l] + 0.5;
     const lumenPx = Math.sqrt(st.area[l] / Math.PI);
@@ -86,6 +82,18 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
   }
   if (lumens) for (let i = 0; i < n; i++) if (accepted[labels[i]]) lumens[i] = 1;
   return out;
+}
+
+/**
+ * Component l could be a vessel lumen by shape: lumen-sized, compact (fills minFill of its box)
+ * and not cut by the plane's edge.
+ */
+export function isLumenShaped(st: ComponentStats, l: number, width: number, height: number, px2: number, o: Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2' | 'minFill'>): boolean {
+  const area = st.area[l] * px2;
+  if (area < o.minLumenUm2 || area > o.maxLumenUm2) return false;
+  if (st.x0[l] === 0 || st.y0[l] === 0 || st.x1[l] === width - 1 || st.y1[l] === height - 1) return false;
+  const box = (st.x1[l] - st.x0[l] + 1) * (st.y1[l] - st.y0[l] + 1);
+  return st.area[l] / box >= o.minFill;
 }
 
 function lumenMedian(labels: Int32Array, l: number, plane: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
