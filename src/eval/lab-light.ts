@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { evaluateInScratchDir } from './in-scratch-dir.js';
 import { paramsForMarker } from '../domain/marker.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { analyseSlide, type SlideOutcome } from '../pipeline/analyse-slide.js';
@@ -94,20 +93,9 @@ export async function evaluateLabLight(
   seeds: readonly number[],
   opts: { executor: TileExecutor; kinds?: readonly LabLightKind[]; size?: number; onRow?: (row: LabLightRow) => void },
 ): Promise<LabLightRow[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-lab-light-'));
-  const rows: LabLightRow[] = [];
-  try {
-    for (const seed of seeds) {
-      for (const kind of opts.kinds ?? (['cells', 'MHC-I', 'CD163'] as const)) {
-        const row = await evaluateLabLightSeed(seed, kind, dir, opts.executor, opts.size);
-        rows.push(row);
-        opts.onRow?.(row);
-      }
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return rows;
+  const kinds = opts.kinds ?? (['cells', 'MHC-I', 'CD163'] as const);
+  const pairs = seeds.flatMap((seed) => kinds.map((kind) => ({ seed, kind })));
+  return evaluateInScratchDir('bq-lab-light-', pairs, ({ seed, kind }, _i, dir) => evaluateLabLightSeed(seed, kind, dir, opts.executor, opts.size), opts.onRow);
 }
 
 /** The acceptance failures of one row, in words (empty when it passes). */

@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { evaluateInScratchDir } from './in-scratch-dir.js';
 import { MARKERS, markerFor, paramsForMarker, runsScorer, type MarkerId } from '../domain/marker.js';
 import { mergeParamsInput, type AnalysisParamsInput } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
@@ -255,18 +254,7 @@ export async function evaluateLabRealism(
   cases: readonly LabRealismCase[],
   opts: { executor: TileExecutor; size?: number; params?: AnalysisParamsInput; onRow?: (row: LabRealismRow) => void },
 ): Promise<LabRealismRow[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-lab-realism-'));
-  const rows: LabRealismRow[] = [];
-  try {
-    for (const c of cases) {
-      const row = await evaluateLabRealismCase(c, dir, opts.executor, opts.size, opts.params);
-      rows.push(row);
-      opts.onRow?.(row);
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return rows;
+  return evaluateInScratchDir('bq-lab-realism-', cases, (c, _i, dir) => evaluateLabRealismCase(c, dir, opts.executor, opts.size, opts.params), opts.onRow);
 }
 
 /**

@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { evaluateInScratchDir } from './in-scratch-dir.js';
 import { paramsForMarker } from '../domain/marker.js';
 import type { AnalysisParamsInput } from '../domain/params.js';
 import type { Detection, FibreRecord } from '../domain/detection.js';
@@ -198,39 +197,31 @@ export async function evaluateMuscleScenes(
   scenes: MuscleOptionsInput[],
   opts: { executor: TileExecutor; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void },
 ): Promise<WideMuscleRow[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-muscle-wide-'));
-  const rows: WideMuscleRow[] = [];
-  try {
-    for (const [i, options] of scenes.entries()) {
-      const seed = options.seed as number;
-      const scene = makeMuscleScene(options);
-      const truth = muscleTruthOf(scene);
-      const format = FORMATS[i % FORMATS.length];
-      const file = path.join(dir, `muscle-wide-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
-      await writeMuscleSlide(scene, file, format);
-      const started = performance.now();
-      const marker = REGISTRY_MARKER[scene.marker];
-      const params = paramsForMarker(marker, opts.params ?? {});
-      const outcome = await analyseSlide({ path: file, metadata: { marker }, params, executor: opts.executor });
-      const evaluation = outcome.ok
-        ? evaluateWideMuscleSlide({ detections: outcome.detections, fibres: outcome.fibres, markerScores: outcome.markerScores, tissueAreaMm2: outcome.scores.tissueAreaMm2 }, truth)
-        : null;
-      const row: WideMuscleRow = {
-        seed,
-        marker: scene.marker,
-        format,
-        scene: options,
-        fibres: truth.fibres.length,
-        fascicles: truth.fascicles.length,
-        evaluation,
-        error: outcome.ok ? null : outcome.error,
-        seconds: (performance.now() - started) / 1000,
-      };
-      rows.push(row);
-      opts.onRow?.(row);
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return rows;
+  return evaluateInScratchDir('bq-muscle-wide-', scenes, async (options, i, dir) => {
+    const seed = options.seed as number;
+    const scene = makeMuscleScene(options);
+    const truth = muscleTruthOf(scene);
+    const format = FORMATS[i % FORMATS.length];
+    const file = path.join(dir, `muscle-wide-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
+    await writeMuscleSlide(scene, file, format);
+    const started = performance.now();
+    const marker = REGISTRY_MARKER[scene.marker];
+    const params = paramsForMarker(marker, opts.params ?? {});
+    const outcome = await analyseSlide({ path: file, metadata: { marker }, params, executor: opts.executor });
+    const evaluation = outcome.ok
+      ? evaluateWideMuscleSlide({ detections: outcome.detections, fibres: outcome.fibres, markerScores: outcome.markerScores, tissueAreaMm2: outcome.scores.tissueAreaMm2 }, truth)
+      : null;
+    const row: WideMuscleRow = {
+      seed,
+      marker: scene.marker,
+      format,
+      scene: options,
+      fibres: truth.fibres.length,
+      fascicles: truth.fascicles.length,
+      evaluation,
+      error: outcome.ok ? null : outcome.error,
+      seconds: (performance.now() - started) / 1000,
+    };
+    return row;
+  }, opts.onRow);
 }
