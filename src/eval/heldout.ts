@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { evaluateInScratchDir } from './in-scratch-dir.js';
 import { resolveParams, type AnalysisParamsInput } from '../domain/params.js';
 import { analyseSlide } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
@@ -47,35 +46,27 @@ export async function evaluateSeeds(
   seeds: number[],
   opts: { executor: TileExecutor; size?: number; params?: AnalysisParamsInput; onRow?: (row: HeldoutRow) => void },
 ): Promise<HeldoutRow[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-heldout-'));
   const params = resolveParams(opts.params ?? {});
-  const rows: HeldoutRow[] = [];
-  try {
-    for (const [i, seed] of seeds.entries()) {
-      const options = heldoutScene(seed, opts.size ?? 2048);
-      const scene = makeScene(options);
-      const format = FORMATS[i % FORMATS.length];
-      const file = path.join(dir, `seed-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
-      await writeSyntheticSlide(scene, file, format);
-      const truth = truthOf(scene);
-      const started = performance.now();
-      const outcome = await analyseSlide({ path: file, params, executor: opts.executor });
-      if (!outcome.ok) throw new Error(`held-out seed ${seed}: analysis failed: ${outcome.error}`);
-      const evaluation = evaluateSlide(truth, outcome.detections, outcome.scores);
-      const row: HeldoutRow = {
-        seed,
-        format,
-        scene: { cellsPerMm2: options.cellsPerMm2 ?? 0, fractionPositive: options.fractionPositive ?? 0 },
-        evaluation,
-        failures: acceptanceFailures(evaluation),
-        seconds: (performance.now() - started) / 1000,
-        modelId: outcome.provenance.modelId,
-      };
-      rows.push(row);
-      opts.onRow?.(row);
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return rows;
+  return evaluateInScratchDir('bq-heldout-', seeds, async (seed, i, dir) => {
+    const options = heldoutScene(seed, opts.size ?? 2048);
+    const scene = makeScene(options);
+    const format = FORMATS[i % FORMATS.length];
+    const file = path.join(dir, `seed-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
+    await writeSyntheticSlide(scene, file, format);
+    const truth = truthOf(scene);
+    const started = performance.now();
+    const outcome = await analyseSlide({ path: file, params, executor: opts.executor });
+    if (!outcome.ok) throw new Error(`held-out seed ${seed}: analysis failed: ${outcome.error}`);
+    const evaluation = evaluateSlide(truth, outcome.detections, outcome.scores);
+    const row: HeldoutRow = {
+      seed,
+      format,
+      scene: { cellsPerMm2: options.cellsPerMm2 ?? 0, fractionPositive: options.fractionPositive ?? 0 },
+      evaluation,
+      failures: acceptanceFailures(evaluation),
+      seconds: (performance.now() - started) / 1000,
+      modelId: outcome.provenance.modelId,
+    };
+    return row;
+  }, opts.onRow);
 }

@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { evaluateInScratchDir } from './in-scratch-dir.js';
 import { paramsForMarker } from '../domain/marker.js';
 import type { AnalysisParamsInput } from '../domain/params.js';
 import { analyseSlide } from '../pipeline/analyse-slide.js';
@@ -50,31 +49,23 @@ export async function evaluateMuscleSeeds(
   seeds: number[],
   opts: { executor: TileExecutor; size?: number; params?: AnalysisParamsInput; onRow?: (row: MuscleHeldoutRow) => void },
 ): Promise<MuscleHeldoutRow[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-muscle-heldout-'));
-  const rows: MuscleHeldoutRow[] = [];
-  try {
-    for (const [i, seed] of seeds.entries()) {
-      const options = heldoutMuscleScene(seed, i, opts.size ?? 1536);
-      const scene = makeMuscleScene(options);
-      const format = FORMATS[i % FORMATS.length];
-      const file = path.join(dir, `muscle-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
-      await writeMuscleSlide(scene, file, format);
-      const started = performance.now();
-      const marker = REGISTRY_MARKER[scene.marker];
-      // each marker's registry settings (its grading compartment) under the caller's, as the service does
-      const params = paramsForMarker(marker, opts.params ?? {});
-      const outcome = await analyseSlide({ path: file, metadata: { marker }, params, executor: opts.executor });
-      if (!outcome.ok) throw new Error(`held-out muscle seed ${seed}: analysis failed: ${outcome.error}`);
-      const evaluation = evaluateMuscleSlide(
-        { detections: outcome.detections, fibres: outcome.fibres, markerScores: outcome.markerScores, tissueAreaMm2: outcome.scores.tissueAreaMm2 },
-        muscleTruthOf(scene),
-      );
-      const row = { seed, format, marker: scene.marker, evaluation, seconds: (performance.now() - started) / 1000 };
-      rows.push(row);
-      opts.onRow?.(row);
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  return rows;
+  return evaluateInScratchDir('bq-muscle-heldout-', seeds, async (seed, i, dir) => {
+    const options = heldoutMuscleScene(seed, i, opts.size ?? 1536);
+    const scene = makeMuscleScene(options);
+    const format = FORMATS[i % FORMATS.length];
+    const file = path.join(dir, `muscle-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
+    await writeMuscleSlide(scene, file, format);
+    const started = performance.now();
+    const marker = REGISTRY_MARKER[scene.marker];
+    // each marker's registry settings (its grading compartment) under the caller's, as the service does
+    const params = paramsForMarker(marker, opts.params ?? {});
+    const outcome = await analyseSlide({ path: file, metadata: { marker }, params, executor: opts.executor });
+    if (!outcome.ok) throw new Error(`held-out muscle seed ${seed}: analysis failed: ${outcome.error}`);
+    const evaluation = evaluateMuscleSlide(
+      { detections: outcome.detections, fibres: outcome.fibres, markerScores: outcome.markerScores, tissueAreaMm2: outcome.scores.tissueAreaMm2 },
+      muscleTruthOf(scene),
+    );
+    const row = { seed, format, marker: scene.marker, evaluation, seconds: (performance.now() - started) / 1000 };
+    return row;
+  }, opts.onRow);
 }
