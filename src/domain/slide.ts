@@ -15,5 +15,21 @@ export const SlideMetadata = z.object({
 });
 export type SlideMetadata = z.infer<typeof SlideMetadata>;
 
-export const SlideFormat = z.enum(['png', 'jpeg', 'tiff', 'bigtiff', 'svs', 'ome-tiff']);
+export const SlideFormat = z.enum([
+  'png',
+  'jpeg',
+  'tiff',
+  'bigtiff',
+  'svs',
+  'ome-tiff',
+  // read through OpenSlide (Debian libopenslide0), issue 11
+  'ndpi',
+  'mrxs',
+  'scn',
+  'bif',
+  'philips-tiff',
+  'vms',
+  // DICOM whole-slide image series (Part-10 files, one per level), issue 11
+  'dicom',
+]);
 export type SlideFormat = z.infer<typeof SlideFormat>;

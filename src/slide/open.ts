@@ -128,6 +128,10 @@ export async function openSlide(path: string, meta: OpenSlideMeta = {}): Promise
   return {
     path,
     format,
+    backend: 'builtin',
+    // SVS label/macro pages are skipped by the level reader; listing them is the probe's work (issue 11)
+    associatedImages: [],
+    properties: {},
     levels: levels.map(({ index, width, height, mpp, downsample }) => ({ index, width, height, mpp, downsample })),
     mppSource: fileMpp !== undefined ? 'file' : 'metadata',
 

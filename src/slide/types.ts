@@ -11,10 +11,26 @@ export interface SlideLevel {
   downsample: number;
 }
 
+/** Which reader opened a slide: the same Slide shape from each (issue 11). */
+export type SlideBackend = 'builtin' | 'openslide' | 'dicom';
+
 /** An opened slide. Reads regions without decoding whole levels. */
 export interface Slide {
+  /** the file, or the folder / first file of a multi-file slide (MRXS, DICOM series) */
   path: string;
   format: SlideFormat;
+  backend: SlideBackend;
+  /** scanner vendor and model where the file names them (e.g. 'Hamamatsu', 'Aperio') */
+  vendor?: string;
+  /** objective power the slide was scanned at, where the file states it */
+  objectivePower?: number;
+  /**
+   * Names of associated images (label, macro, thumbnail) the file holds. Names only: their pixels
+   * often show the patient's name or hospital number and are never read, served, exported or stored.
+   */
+  associatedImages: string[];
+  /** vendor metadata as key/value text (OpenSlide properties, DICOM attributes); never label/macro pixels */
+  properties: Record<string, string>;
   /** level 0 first, then decreasing resolution */
   levels: SlideLevel[];
   /** where the pixel size came from */
