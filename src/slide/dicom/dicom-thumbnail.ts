@@ -12,9 +12,9 @@ export type ReadBand = (y: number, height: number) => Promise<RgbRaster>;
  */
 export const WHOLE_LEVEL_THUMBNAIL_PIXELS = 64e6;
 
-/** The level (width × height) scaled to outW × outH, reading it in bands of `bandHeight` rows. */
-export async function scaledLevel(width: number, height: number, outW: number, outH: number, bandHeight: number, readBand: ReadBand): Promise<RgbRaster> {
-  if (width * height <= WHOLE_LEVEL_THUMBNAIL_PIXELS) {
+/** The level (width × height) scaled to outW × outH (never larger), reading it in bands of `bandHeight` rows. */
+export async function scaledLevel(width: number, height: number, outW: number, outH: number, bandHeight: number, readBand: ReadBand, wholeLevelPixels = WHOLE_LEVEL_THUMBNAIL_PIXELS): Promise<RgbRaster> {
+  if (width * height <= wholeLevelPixels) {
     const whole = await readBand(0, height);
     if (outW === width && outH === height) return whole;
     const { data } = await sharp(whole.data, { raw: { width, height, channels: 3 } }).resize(outW, outH, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
