@@ -95,7 +95,9 @@ export async function openDicomSlide(path: string | string[], meta: OpenDicomMet
     checkSpacing(instances, mpp0);
     const cache = frameCache();
     const handleOf = new Map(read.flatMap((r) => (r.kind === 'level' ? [[r.inst, r.handle] as const] : [])));
-    const dicomLevels = await Promise.all(instances.map((inst, i) => DicomLevel.open(i, inst, handleOf.get(inst)!, cache)));
+    // one level after another, so a damaged series always reports its finest damaged level
+    const dicomLevels: DicomLevel[] = [];
+    for (const [i, inst] of instances.entries()) dicomLevels.push(await DicomLevel.open(i, inst, handleOf.get(inst)!, cache));
     const w0 = instances[0].totalColumns;
     const levels: SlideLevel[] = instances.map((l, index) => ({ index, width: l.totalColumns, height: l.totalRows, mpp: mpp0 * (w0 / l.totalColumns), downsample: w0 / l.totalColumns }));
     const { vendor, objectivePower, properties } = describeDicomSlide(instances[0].dataSet);
