@@ -34,7 +34,6 @@ export interface AssociatedInstance {
   flavor: Exclude<InstanceFlavor, 'VOLUME'>;
   seriesUid?: string;
   studyUid?: string;
-  dataSet: DataSet;
 }
 
 export interface WsiInstance extends InstanceAttributes {
@@ -46,7 +45,6 @@ export interface WsiInstance extends InstanceAttributes {
   fileSize: number;
   /** TILED_SPARSE: 0-based (column, row) pixel position of each frame's top-left corner, in frame order */
   framePositions?: Int32Array;
-  dataSet: DataSet;
 }
 
 /** The text of a (possibly multi-valued) string attribute, or undefined when absent or empty. */
@@ -123,7 +121,7 @@ export function describeInstance(path: string, header: InstanceHeader): WsiInsta
   if (!flavor || !FLAVORS.includes(flavor)) {
     throw new SlideFormatError(`${path}: Image Type (0008,0008) value 3 is ${flavor ?? 'missing'}; a WSI instance is VOLUME, LABEL, OVERVIEW or THUMBNAIL`);
   }
-  if (flavor !== 'VOLUME') return { path, flavor, seriesUid: text(ds, 'x0020000e'), studyUid: text(ds, 'x0020000d'), dataSet: ds };
+  if (flavor !== 'VOLUME') return { path, flavor, seriesUid: text(ds, 'x0020000e'), studyUid: text(ds, 'x0020000d') };
   const syntax = TRANSFER_SYNTAXES[header.transferSyntax];
   if (!syntax) {
     throw new SlideFormatError(`${path}: DICOM transfer syntax ${header.transferSyntax || '(missing)'} is not supported; supported: ${Object.values(TRANSFER_SYNTAXES).map((t) => t.name).join(', ')}`);
@@ -156,5 +154,5 @@ export function describeInstance(path: string, header: InstanceHeader): WsiInsta
   if (!parsed.success) {
     throw new SlideFormatError(`${path}: not a readable WSI instance: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
-  return { ...parsed.data, flavor, path, codec: syntax.codec, transferSyntax: header.transferSyntax, pixelData: header.pixelData, fileSize: header.fileSize, framePositions, dataSet: ds };
+  return { ...parsed.data, flavor, path, codec: syntax.codec, transferSyntax: header.transferSyntax, pixelData: header.pixelData, fileSize: header.fileSize, framePositions };
 }

@@ -100,10 +100,12 @@ export async function openDicomSlide(path: string | string[], meta: OpenDicomMet
     for (const [i, inst] of instances.entries()) dicomLevels.push(await DicomLevel.open(i, inst, handleOf.get(inst)!, cache));
     const w0 = instances[0].totalColumns;
     const levels: SlideLevel[] = instances.map((l, index) => ({ index, width: l.totalColumns, height: l.totalRows, mpp: mpp0 * (w0 / l.totalColumns), downsample: w0 / l.totalColumns }));
-    const { vendor, objectivePower, properties } = describeDicomSlide(instances[0].dataSet);
-    // the parsed headers (up to megabytes each for sparse levels) are not needed any more
-    for (const inst of [...instances, ...associated]) (inst as { dataSet?: unknown }).dataSet = undefined;
-    return dicomSlide(where, levels, dicomLevels, handles, {
+    const { vendor, objectivePower, properties } = describeDicomSlide(read.find((r) => r.inst === instances[0])!.dataSet);
+    const release = async (): Promise<void> => {
+      cache.clear();
+      await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+    };
+    return dicomSlide(where, levels, dicomLevels, release, {
       vendor,
       objectivePower,
       properties,
@@ -120,7 +122,7 @@ function dicomSlide(
   path: string,
   levels: SlideLevel[],
   dicomLevels: DicomLevel[],
-  handles: { close(): Promise<void> }[],
+  release: () => Promise<void>,
   described: Pick<Slide, 'vendor' | 'objectivePower' | 'properties' | 'associatedImages' | 'mppSource'>,
 ): Slide {
   let closed = false;
@@ -163,7 +165,7 @@ function dicomSlide(
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await Promise.all(handles.map((h) => h.close().catch(() => undefined)));
+      await release();
     },
   };
 }

@@ -1,12 +1,16 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { DataSet } from 'dicom-parser';
 import { dirname } from 'node:path';
 import { SlideFormatError } from '../../errors/index.js';
 import { describeInstance, type AssociatedInstance, type WsiInstance } from './instance.js';
 import { readInstanceHeader } from './read-header.js';
 import { filesIn, isPart10File } from './sniff-dicom.js';
 
-/** A described instance and, for levels, its open file (kept open while the slide is). */
-export type ReadInstance = { kind: 'level'; inst: WsiInstance; handle: FileHandle } | { kind: 'associated'; inst: AssociatedInstance };
+/**
+ * A described instance, its parsed header (dropped once the slide is open: sparse headers run to
+ * megabytes) and, for levels, its open file (kept open while the slide is).
+ */
+export type ReadInstance = ({ kind: 'level'; inst: WsiInstance; handle: FileHandle } | { kind: 'associated'; inst: AssociatedInstance }) & { dataSet: DataSet };
 
 async function fileSize(path: string): Promise<number> {
   const s = await stat(path).catch((err: NodeJS.ErrnoException) => {
@@ -22,10 +26,11 @@ export async function readInstance(path: string): Promise<ReadInstance> {
   if (!(await isPart10File(path))) throw new SlideFormatError(`${path}: not a DICOM Part-10 file (no 'DICM' after the 128-byte preamble)`);
   const handle = await open(path, 'r');
   try {
-    const described = describeInstance(path, await readInstanceHeader(path, handle, size));
-    if (described.flavor === 'VOLUME') return { kind: 'level', inst: described, handle };
+    const header = await readInstanceHeader(path, handle, size);
+    const described = describeInstance(path, header);
+    if (described.flavor === 'VOLUME') return { kind: 'level', inst: described, handle, dataSet: header.dataSet };
     await handle.close();
-    return { kind: 'associated', inst: described };
+    return { kind: 'associated', inst: described, dataSet: header.dataSet };
   } catch (err) {
     await handle.close();
     throw err;
