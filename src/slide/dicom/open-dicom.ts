@@ -1,4 +1,5 @@
 import { MetadataError, SlideFormatError } from '../../errors/index.js';
+import { checkMetaMpp, checkRegion, openLevel } from '../slide-checks.js';
 import type { RgbRaster } from '../../image/raster.js';
 import { finestSufficientLevel } from '../choose-level.js';
 import { MAX_TILED_LEVEL_PIXELS, describePixels } from '../limits.js';
@@ -22,14 +23,6 @@ const SPACING_SLACK = 0.005;
 
 /** Associated image names as OpenSlide gives them (OVERVIEW is OpenSlide's "macro"). */
 const ASSOCIATED_NAME: Record<AssociatedInstance['flavor'], string> = { LABEL: 'label', OVERVIEW: 'macro', THUMBNAIL: 'thumbnail' };
-
-function checkMetaMpp(where: string, mpp: unknown): number | undefined {
-  if (mpp === undefined) return undefined;
-  if (typeof mpp !== 'number' || !Number.isFinite(mpp) || mpp <= 0 || mpp > 100) {
-    throw new MetadataError(`${where}: metadata pixel size ${JSON.stringify(mpp)} is not valid; supply µm/px as a number greater than 0 and at most 100 (e.g. 0.5)`);
-  }
-  return mpp;
-}
 
 /** The levels of one series, finest first, after the checks that make them one pyramid. */
 function pyramid(where: string, read: ReadInstance[], given: string | undefined): { levels: WsiInstance[]; associated: AssociatedInstance[] } {
@@ -126,12 +119,7 @@ function dicomSlide(
   described: Pick<Slide, 'vendor' | 'objectivePower' | 'properties' | 'associatedImages' | 'mppSource'>,
 ): Slide {
   let closed = false;
-  const level = (i: number): DicomLevel => {
-    if (closed) throw new Error(`${path}: slide is closed`);
-    const l = dicomLevels[i];
-    if (!Number.isInteger(i) || !l) throw new RangeError(`${path}: level ${i} does not exist (the slide has ${levels.length})`);
-    return l;
-  };
+  const level = (i: number): DicomLevel => openLevel(path, closed, dicomLevels, i);
   return {
     path,
     format: 'dicom',
@@ -141,11 +129,7 @@ function dicomSlide(
 
     async readRegion(i: number, x: number, y: number, width: number, height: number): Promise<RgbRaster> {
       const l = level(i);
-      const { width: lw, height: lh } = levels[i];
-      const ints = [x, y, width, height].every(Number.isInteger);
-      if (!ints || x < 0 || y < 0 || width < 1 || height < 1 || x + width > lw || y + height > lh) {
-        throw new RangeError(`${path}: region (${x}, ${y}) ${width}×${height} is not inside level ${i} (${lw}×${lh})`);
-      }
+      checkRegion(path, i, levels[i].width, levels[i].height, x, y, width, height);
       return l.read(x, y, width, height);
     },
 

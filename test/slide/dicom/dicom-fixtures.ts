@@ -15,17 +15,6 @@ export function diffToWritten(region: RgbRaster, written: RgbRaster, x: number, 
   return { max, mean: sum / want.data.length };
 }
 
-/** Regions that matter: origin, an interior spot across tile seams, the last partial tile, 1-px slivers. */
-export function probes(width: number, height: number): [number, number, number, number][] {
-  return [
-    [0, 0, 64, 48],
-    [Math.floor(width * 0.2), Math.floor(height * 0.3), Math.floor(width * 0.45), Math.floor(height * 0.4)],
-    [width - 37, height - 13, 37, 13],
-    [width - 1, 0, 1, height],
-    [0, height - 1, width, 1],
-  ];
-}
-
 /** The raster resized as the TIFF reader's thumbnails are (libvips lanczos3, fill). */
 export async function resized(r: RgbRaster, width: number, height: number): Promise<RgbRaster> {
   const data = await sharp(r.data, { raw: { width: r.width, height: r.height, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
