@@ -154,6 +154,21 @@ describe('DICOM WSI reading', () => {
     await slide.close();
   });
 
+  it('reads a sparse level whose per-frame header is bigger than the first header read (256 KB)', async () => {
+    const dir = tmp.file('sparse-big-header');
+    // 16² frames: 63 × 44 − 1 = 2 771 frames, ~120 bytes of Per-Frame Functional Groups each
+    const files = await writeDicomWsi(dir, [levels[0]], { mpp: 0.5, tileSize: 16, codec: 'native', organisation: 'TILED_SPARSE', label: 'none' }, {}, (_k, tx, ty) => tx === 0 && ty === 0);
+    const { readFileSync } = await import('node:fs');
+    // where Pixel Data (7FE0,0010) OB begins: the header before it is over 256 KB
+    expect(readFileSync(files[0]).indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42]))).toBeGreaterThan(256 * 1024);
+    const slide = await openDicomSlide(dir);
+    const all = await slide.readRegion(0, 0, 0, W, H);
+    const expected = rgbRaster(W, H, Uint8Array.from(levels[0].data));
+    for (let y = 0; y < 16; y++) expected.data.fill(255, y * W * 3, (y * W + 16) * 3);
+    expect(diffToWritten(all, expected, 0, 0)).toEqual(EXACT);
+    await slide.close();
+  });
+
   it('the label is listed and never decoded: garbage label frames change nothing', async () => {
     const dir = tmp.file('garbage-label');
     await writeDicomWsi(dir, levels, { mpp: 0.5, codec: 'jpeg', label: 'garbage' });
