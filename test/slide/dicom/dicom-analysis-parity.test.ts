@@ -37,6 +37,27 @@ function render(source: RenderSource): RgbRaster {
   return source.region(0, 0, source.width, source.height, source.scratch(source.width, source.height));
 }
 
+/** Glass: every sample of the tile at least this bright (the scenes' glass is ~240–250 with noise). */
+const GLASS = 225;
+
+/** The raster with each 256² tile that is all glass set to pure white, and how many were. */
+function whitenGlassTiles(r: RgbRaster): { raster: RgbRaster; whitened: number } {
+  const out = { width: r.width, height: r.height, channels: 3 as const, data: Uint8Array.from(r.data) };
+  let whitened = 0;
+  for (let y0 = 0; y0 < r.height; y0 += TILE) {
+    for (let x0 = 0; x0 < r.width; x0 += TILE) {
+      const x1 = Math.min(r.width, x0 + TILE);
+      const y1 = Math.min(r.height, y0 + TILE);
+      let glass = true;
+      for (let y = y0; y < y1 && glass; y++) for (let i = (y * r.width + x0) * 3; i < (y * r.width + x1) * 3; i++) if (r.data[i] < GLASS) { glass = false; break; }
+      if (!glass) continue;
+      whitened++;
+      for (let y = y0; y < y1; y++) out.data.fill(255, (y * r.width + x0) * 3, (y * r.width + x1) * 3);
+    }
+  }
+  return { raster: out, whitened };
+}
+
 async function analyse(path: string, metadata: SlideMetadata): Promise<SlideOutcome> {
   const executor = inlineExecutor();
   try {
@@ -52,12 +73,13 @@ function ok(o: SlideOutcome): SlideSuccess {
 }
 
 const scenes: { name: string; source: () => RenderSource; metadata: SlideMetadata }[] = [
-  { name: 'muscle CD163 (seed 74, as golden)', source: () => muscleSource(makeMuscleScene({ seed: 74, width: 1024, height: 960, marker: 'CD163', sectionMarginUm: 40 })), metadata: { marker: 'CD163' } },
+  { name: 'muscle CD163 (seed 74, glass margin 150 µm)', source: () => muscleSource(makeMuscleScene({ seed: 74, width: 1024, height: 960, marker: 'CD163', sectionMarginUm: 150 })), metadata: { marker: 'CD163' } },
   { name: 'cells CD3 (seed 72, as golden)', source: () => sceneSource(makeScene({ seed: 72, width: 900, height: 900 })), metadata: { marker: 'CD3' } },
 ];
 
 describe.each(scenes)('analysis of a DICOM WSI series equals the same pixels as pyramidal TIFF: $name', ({ name, source, metadata }) => {
   const results = new Map<string, SlideSuccess>();
+  let omitted = 0;
   beforeAll(async () => {
     const src = source();
     const levels = await dicomPyramid(render(src), TILE);
@@ -68,24 +90,30 @@ describe.each(scenes)('analysis of a DICOM WSI series equals the same pixels as 
       tiffRaw: `${base}-raw.tif`,
       dicomJ2k: `${base}-j2k-dicom`,
       dicomSparse: `${base}-sparse-htj2k-dicom`,
+      tiffGlassy: `${base}-glass-white.tif`,
     };
     await writeTiledTiff(files.tiffJpeg, levels, { tileSize: TILE, compression: 'jpeg', quality: QUALITY, mpp: src.mpp });
     await writeDicomWsi(files.dicomJpeg, levels, { mpp: src.mpp, codec: 'jpeg', quality: QUALITY });
     await writeTiledTiff(files.tiffRaw, levels, { tileSize: TILE, compression: 'none', mpp: src.mpp });
     await writeDicomWsi(files.dicomJ2k, levels, { mpp: src.mpp, codec: 'j2k', offsetTable: 'none' });
-    // sparse: pure glass tiles left out (they read back as white, which is what they were)
-    await writeDicomWsi(files.dicomSparse, levels, { mpp: src.mpp, codec: 'htj2k', organisation: 'TILED_SPARSE' }, {}, (_k, _x, _y, tile) => tile.data.every((v) => v === 255));
+    // sparse, as scanners write it: tiles of bare glass are not stored and read back as white;
+    // the TIFF it is compared with holds the same white tiles
+    const glassy = levels.map((l) => whitenGlassTiles(l));
+    omitted = glassy.reduce((n, g) => n + g.whitened, 0);
+    await writeTiledTiff(files.tiffGlassy, glassy.map((g) => g.raster), { tileSize: TILE, compression: 'none', mpp: src.mpp });
+    await writeDicomWsi(files.dicomSparse, glassy.map((g) => g.raster), { mpp: src.mpp, codec: 'htj2k', organisation: 'TILED_SPARSE' }, {}, (_k, _x, _y, tile) => tile.data.every((v) => v === 255));
     for (const [key, path] of Object.entries(files)) results.set(key, ok(await analyse(path, metadata)));
   }, 600_000);
 
   it.each([
     ['JPEG frames', 'dicomJpeg', 'tiffJpeg'],
     ['lossless JPEG 2000 frames', 'dicomJ2k', 'tiffRaw'],
-    ['lossless HTJ2K TILED_SPARSE frames', 'dicomSparse', 'tiffRaw'],
+    ['lossless HTJ2K TILED_SPARSE frames, glass tiles left out', 'dicomSparse', 'tiffGlassy'],
   ])('%s: cell count within 0.5 %, H-score within 1 point of the TIFF', (_what, dicomKey, tiffKey) => {
     const d = results.get(dicomKey)!;
     const t = results.get(tiffKey)!;
-    expect(t.scores.cells).toBeGreaterThan(50);
+    // cells to count (45 muscle CD163, 132 CD3 measured); 0.5 % of them is under one cell, so the bar asks for equality
+    expect(t.scores.cells).toBeGreaterThan(40);
     expect(Math.abs(d.scores.cells - t.scores.cells)).toBeLessThanOrEqual(0.005 * t.scores.cells);
     expect(Math.abs(d.scores.hScore - t.scores.hScore)).toBeLessThanOrEqual(1);
     expect(d.provenance.level).toBe(t.provenance.level);
@@ -93,6 +121,10 @@ describe.each(scenes)('analysis of a DICOM WSI series equals the same pixels as 
     // the same pixels: measured identical, not merely within the bars
     expect(d.scores).toEqual(t.scores);
     expect(d.detections.length).toBe(t.detections.length);
+  });
+
+  it('the sparse series really leaves tiles out', () => {
+    expect(omitted).toBeGreaterThan(0);
   });
 });
 
