@@ -91,6 +91,24 @@ describe('DICOM WSI bad input', () => {
     await expectSlideError(openDicomSlide(empty), empty, /holds no DICOM Part-10 files/);
   });
 
+  it('a folder holding two series is refused; one file of it opens its own series', async () => {
+    const a = await series();
+    const b = await series({ codec: 'native' });
+    const mixed = tmp.file('two-series');
+    await import('node:fs/promises').then((fs) => fs.mkdir(mixed));
+    for (const f of ['level-0.dcm', 'level-1.dcm', 'level-2.dcm', 'level-3.dcm', 'label.dcm']) {
+      copyFileSync(join(a, f), join(mixed, `a-${f}`));
+      copyFileSync(join(b, f), join(mixed, `b-${f}`));
+    }
+    await expectSlideError(openDicomSlide(mixed), mixed, /holds 2 whole-slide series .*; give one series per slide/);
+    const slide = await openDicomSlide(join(mixed, 'b-level-2.dcm'));
+    expect(slide.levels.map((l) => l.width)).toEqual([600, 300, 150, 75]);
+    // native frames: exact, so this is series b's level 0 and not a's JPEG one
+    const region = await slide.readRegion(0, 0, 0, 600, 400);
+    expect(Buffer.compare(region.data, levels[0].data)).toBe(0);
+    await slide.close();
+  });
+
   it('a corrupt frame fails the read with the frame named', async () => {
     const dir = await series({ codec: 'j2k', offsetTable: 'basic' });
     const file = join(dir, 'level-2.dcm');
