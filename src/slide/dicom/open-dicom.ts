@@ -142,7 +142,8 @@ function dicomSlide(
       const scale = Math.min(1, lmpp / mpp);
       const width = Math.max(1, Math.round(lw * scale));
       const height = Math.max(1, Math.round(lh * scale));
-      const raster = await scaledLevel(lw, lh, width, height, l.inst.rows * 4, (y, h) => l.read(0, y, lw, h));
+      // bands of one tile row: a 100k-px-wide level decodes ~400 frames (~80 MB) at a time
+      const raster = await scaledLevel(lw, lh, width, height, l.inst.rows, (y, h) => l.read(0, y, lw, h));
       return { raster, mpp: (lmpp * lw) / width };
     },
 
