@@ -38,7 +38,7 @@ function toInterleavedRgb(samples: Uint8Array, pixels: number, channels: number,
 
 async function decodeJpeg(bytes: Uint8Array): Promise<{ pixels: Uint8Array; width: number; height: number; channels: number }> {
   // libjpeg decides YCbCr vs RGB from the JPEG's own markers, whatever the DICOM photometric says
-  const { data, info } = await sharp(bytes, { failOn: 'error' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(bytes, { failOn: 'warning' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels };
 }
 

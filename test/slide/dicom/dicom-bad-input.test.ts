@@ -122,6 +122,20 @@ describe('DICOM WSI bad input', () => {
     await slide.close();
   });
 
+  it('a JPEG frame cut short fails the read with the frame named', async () => {
+    const dir = await series({ codec: 'jpeg', offsetTable: 'none' });
+    const file = join(dir, 'level-3.dcm');
+    const bytes = readFileSync(file);
+    // an end-of-image marker in the middle of the first frame's entropy-coded data
+    const soi = bytes.indexOf(Buffer.from([0xff, 0xd8, 0xff]));
+    const sos = bytes.indexOf(Buffer.from([0xff, 0xda]), soi);
+    bytes.writeUInt16BE(0xffd9, sos + 200);
+    writeFileSync(file, bytes);
+    const slide = await openDicomSlide(dir);
+    await expectSlideError(slide.readRegion(3, 0, 0, 75, 50), file, /cannot decode frame 1 \(jpeg\).*corrupt/);
+    await slide.close();
+  });
+
   it('a series without pixel spacing needs the metadata µm/px', async () => {
     const dir = await series({}, { levelMpp: () => 0 });
     // spacing 0 is no spacing (and Imaged Volume Width 0 neither)
