@@ -29,6 +29,7 @@ function pyramid(where: string, read: ReadInstance[], given: string | undefined)
   const all = read.filter((r): r is Extract<ReadInstance, { kind: 'level' }> => r.kind === 'level').map((r) => r.inst);
   const givenSeries = given === undefined ? undefined : read.find((r) => r.inst.path === given)?.inst.seriesUid;
   const levels = givenSeries === undefined ? all : all.filter((l) => l.seriesUid === givenSeries);
+  if (levels.length === 0) throw new SlideFormatError(`${where}: no VOLUME instance of its series ${givenSeries} found beside it (a label or overview alone is not a slide)`);
   const series = [...new Set(levels.map((l) => l.seriesUid))];
   if (series.length > 1) {
     throw new SlideFormatError(`${where}: holds ${series.length} whole-slide series (${series.join(', ')}); give one series per slide`);

@@ -109,6 +109,14 @@ describe('DICOM WSI bad input', () => {
     await slide.close();
   });
 
+  it('a label alone is not a slide', async () => {
+    const dir = await series();
+    const alone = tmp.file('label-alone');
+    await import('node:fs/promises').then((fs) => fs.mkdir(alone));
+    copyFileSync(join(dir, 'label.dcm'), join(alone, 'label.dcm'));
+    await expectSlideError(openDicomSlide(join(alone, 'label.dcm')), join(alone, 'label.dcm'), /no VOLUME instance/);
+  });
+
   it('a corrupt frame fails the read with the frame named', async () => {
     const dir = await series({ codec: 'j2k', offsetTable: 'basic' });
     const file = join(dir, 'level-2.dcm');
