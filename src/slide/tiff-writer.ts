@@ -69,7 +69,7 @@ function isRaster(image: LevelImage): image is RgbRaster {
   return 'data' in image;
 }
 
-function regionOf(image: LevelImage, x: number, y: number, w: number, h: number): RgbRaster | Promise<RgbRaster> {
+export function regionOf(image: LevelImage, x: number, y: number, w: number, h: number): RgbRaster | Promise<RgbRaster> {
   if (!isRaster(image)) return image.region(x, y, w, h);
   const out = new Uint8Array(w * h * 3);
   for (let row = 0; row < h; row++) {
@@ -80,7 +80,7 @@ function regionOf(image: LevelImage, x: number, y: number, w: number, h: number)
 }
 
 /** TIFF tiles are always full size; pad by repeating the last column/row so JPEG blocks at the edge stay smooth. */
-function padTile(src: RgbRaster, size: number): Uint8Array {
+export function padTile(src: RgbRaster, size: number): Uint8Array {
   const out = new Uint8Array(size * size * 3);
   const rowBytes = src.width * 3;
   for (let row = 0; row < size; row++) {
@@ -94,6 +94,11 @@ function padTile(src: RgbRaster, size: number): Uint8Array {
 
 async function encode(pixels: Uint8Array, width: number, height: number, compression: 'jpeg' | 'none', quality: number): Promise<Uint8Array> {
   if (compression === 'none') return pixels;
+  return encodeJpegTile(pixels, width, height, quality);
+}
+
+/** A JFIF tile with 4:2:0 YCbCr, as scanners write them (the DICOM WSI writer uses it too, so both formats hold the same JPEG bytes). */
+export function encodeJpegTile(pixels: Uint8Array, width: number, height: number, quality: number): Promise<Buffer> {
   return sharp(pixels, { raw: { width, height, channels: 3 } })
     .jpeg({ quality, chromaSubsampling: '4:2:0', optimiseCoding: true })
     .toBuffer();

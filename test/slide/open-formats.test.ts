@@ -6,7 +6,7 @@ import { chooseLevel } from '../../src/slide/choose-level.js';
 import { openSlide } from '../../src/slide/open.js';
 import { writeTiledTiff } from '../../src/slide/tiff-writer.js';
 import type { Slide } from '../../src/slide/types.js';
-import { compareToPattern, pattern, rawSharp, tempDir, uniform } from './pattern.js';
+import { compareToPattern, pattern, probes, rawSharp, tempDir, uniform } from './pattern.js';
 
 const W = 1000;
 const H = 700;
@@ -15,17 +15,6 @@ const tmp = tempDir('open');
 
 beforeAll(() => undefined);
 afterAll(() => tmp.cleanup());
-
-/** Regions that matter: origin, an interior spot off the tile grid, the last partial tile, 1-px slivers. */
-function probes(width: number, height: number): [number, number, number, number][] {
-  return [
-    [0, 0, 64, 48],
-    [Math.floor(width * 0.3), Math.floor(height * 0.3), Math.floor(width * 0.13), Math.floor(height * 0.13)],
-    [width - 37, height - 13, 37, 13],
-    [width - 1, 0, 1, height],
-    [0, height - 1, width, 1],
-  ];
-}
 
 async function expectPixels(slide: Slide, level: number, ds: number, tolerance: { max: number; mean: number }): Promise<void> {
   const { width, height } = slide.levels[level];

@@ -53,3 +53,14 @@ export function tempDir(prefix: string): { dir: string; file(name: string): stri
   const dir = mkdtempSync(join(tmpdir(), `bq-${prefix}-`));
   return { dir, file: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Regions that matter: origin, an interior spot off the tile grid, the last partial tile, 1-px slivers. */
+export function probes(width: number, height: number, interior = 0.13): [number, number, number, number][] {
+  return [
+    [0, 0, 64, 48],
+    [Math.floor(width * 0.3), Math.floor(height * 0.3), Math.floor(width * interior), Math.floor(height * interior)],
+    [width - 37, height - 13, 37, 13],
+    [width - 1, 0, 1, height],
+    [0, height - 1, width, 1],
+  ];
+}
