@@ -3,7 +3,7 @@ import { findMarker } from '../domain/marker.js';
 import { paramsHash, type AnalysisParams } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { openSlide } from '../slide/open.js';
-import { fileSha256 } from '../store/fingerprint.js';
+import { slideSha256 } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
 import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
@@ -58,7 +58,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
     let slideId: number | undefined;
     if (store) {
       slideId = await store.upsertSlide({
-        sha256: await fileSha256(path),
+        sha256: await slideSha256(path),
         path,
         format: slide.format,
         width: slide.levels[0].width,

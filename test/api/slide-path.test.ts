@@ -1,4 +1,4 @@
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlidePathError } from '../../src/errors/index.js';
@@ -16,6 +16,11 @@ beforeAll(async () => {
   await symlink(api.outside, path.join(api.root, 'outdir'));
   await symlink(path.join(api.root, 'sub', 'b.tif'), path.join(api.root, 'alias.tif'));
   await mkdir(path.join(api.root, 'folder.tif'));
+  await mkdir(path.join(api.root, 'series'));
+  await writeFile(path.join(api.root, 'series', 'level-0.dcm'), 'DICM');
+  await mkdir(path.join(api.root, 'series-out'));
+  await writeFile(path.join(api.root, 'series-out', 'level-0.dcm'), 'DICM');
+  await symlink(path.join(api.outside, 'secret.png'), path.join(api.root, 'series-out', 'escape.dcm'));
 });
 afterAll(() => api.close());
 
@@ -36,7 +41,8 @@ describe('POST /batches refuses paths outside SLIDES_ROOT', () => {
     ['symlinked folder outside', () => 'outdir/secret.png', /resolves outside SLIDES_ROOT \(through a symbolic link\)/],
     ['URL-encoded ..%2f (a literal name, not a path)', () => '..%2f..%2foutside%2fsecret.png', /no such file under SLIDES_ROOT/],
     ['NUL byte', () => 'a.png\0.tif', /contains a NUL byte/],
-    ['a folder', () => 'folder.tif', /is not a regular file/],
+    ['an empty folder', () => 'folder.tif', /is a folder with no files \(a folder slide is a DICOM series/],
+    ['a folder holding a link out', () => 'series-out', /its entry "escape\.dcm" resolves outside SLIDES_ROOT \(through a symbolic link\)/],
     ['a missing file', () => 'missing.tif', /no such file under SLIDES_ROOT/],
   ];
 
@@ -49,6 +55,12 @@ describe('POST /batches refuses paths outside SLIDES_ROOT', () => {
     expect(message).toContain(`slides[1].file ${JSON.stringify(file())}`);
     expect(message).toMatch(why);
     expect(api.batches.submitted.length).toBe(before);
+  });
+
+  it('accepts a folder of files as one slide (a DICOM series), handing on its real path', async () => {
+    const res = await submit('series');
+    expect(res.statusCode).toBe(201);
+    expect(api.batches.submitted.at(-1)!.slides.map((s) => s.path)).toEqual([path.join(root, 'series')]);
   });
 
   it('accepts relative, absolute-inside and symlink-inside paths, handing on real paths', async () => {
