@@ -112,7 +112,7 @@ describe('bad slide files', () => {
     const err = await failure(path);
     expect(err).toBeInstanceOf(SlideFormatError);
     expect(err.message).toBe(
-      `${path}: not a supported slide format (its first bytes are 13 37 ca fe 00 01 02 03); expected PNG, JPEG, TIFF/BigTIFF, SVS or OME-TIFF`,
+      `${path}: not a supported slide format (its first bytes are 13 37 ca fe 00 01 02 03); expected PNG, JPEG, TIFF/BigTIFF, SVS, OME-TIFF, NDPI, MRXS, SCN, BIF, Philips TIFF, VMS or DICOM`,
     );
   });
 
@@ -145,7 +145,7 @@ describe('bad slide files', () => {
     expect(err.message).toBe(`${missing}: file not found`);
     const dir = tmp.file('a-directory.tif');
     mkdirSync(dir);
-    expect((await failure(dir)).message).toBe(`${dir}: is a directory, not a slide file`);
+    expect((await failure(dir)).message).toBe(`${dir}: is a directory that holds no slide (expected an MRXS data folder or a DICOM series)`);
   });
 });
 

@@ -1,0 +1,68 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SlideFormat } from '../../domain/slide.js';
+import { SlideFormatError } from '../../errors/index.js';
+import { sniffBytes } from '../sniff.js';
+import { readFirstIfdTags, type FirstIfdTags } from '../tiff-first-ifd.js';
+
+/** A file OpenSlide reads, found by content; `path` is what to hand openslide_open. */
+export interface OpenSlideTarget {
+  path: string;
+  format: SlideFormat;
+  isTiff: boolean;
+}
+
+const LEICA_XMLNS = ['http://www.leica-microsystems.com/scn/2010/03/10', 'http://www.leica-microsystems.com/scn/2010/10/01'];
+/** NDPI_FORMAT_FLAG: OpenSlide's NDPI detect tests only this tag's presence */
+const NDPI_FORMAT_FLAG = 65420;
+
+/** The same tests as OpenSlide 3.4.1's vendor detect functions, on the first IFD. */
+function tiffFormat(t: FirstIfdTags): SlideFormat | undefined {
+  if (t.tags.has(NDPI_FORMAT_FLAG)) return 'ndpi';
+  if (t.tiled && LEICA_XMLNS.some((ns) => t.description?.includes(ns))) return 'scn';
+  if (t.software?.startsWith('Philips') && /<DataObject\b[^>]*ObjectType\s*=\s*"DPUfsImport"/.test(t.description ?? '')) return 'philips-tiff';
+  if (t.xmp?.includes('iScan')) return 'bif';
+  return undefined;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** An MRXS data folder holds Slidedat.ini with a [GENERAL] section. */
+async function isMrxsDataFolder(folder: string): Promise<boolean> {
+  const ini = await readFile(join(folder, 'Slidedat.ini'), 'latin1').catch(() => undefined);
+  return ini !== undefined && /^\s*\[GENERAL\]/im.test(ini);
+}
+
+/**
+ * Whether OpenSlide should read `path`: a vendor TIFF (NDPI, SCN, Philips, BIF), a Hamamatsu VMS
+ * index, or an MRXS — given as its .mrxs file or as its data folder. Content decides; the .mrxs
+ * name only links the file to its folder, as in OpenSlide.
+ */
+export async function sniffOpenSlide(path: string): Promise<OpenSlideTarget | null> {
+  const s = await stat(path);
+  if (s.isDirectory()) {
+    if (!(await isMrxsDataFolder(path))) return null;
+    const file = `${path.replace(/[/\\]+$/, '')}.mrxs`;
+    if (!(await isFile(file))) throw new SlideFormatError(`${path}: an MRXS data folder (Slidedat.ini) without its slide file ${file}; give the .mrxs file beside the folder`);
+    return { path: file, format: 'mrxs', isTiff: false };
+  }
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const sniffed = sniffBytes(head.subarray(0, bytesRead));
+    if (sniffed?.kind === 'tiff' || sniffed?.kind === 'bigtiff') {
+      const tags = await readFirstIfdTags(handle, sniffed.littleEndian ?? true, sniffed.kind === 'bigtiff').catch(() => undefined);
+      const format = tags && tiffFormat(tags);
+      return format ? { path, format, isTiff: true } : null;
+    }
+    if (sniffed) return null;
+    if (Buffer.from(head.subarray(0, bytesRead)).toString('latin1').startsWith('[Virtual Microscope Specimen]')) return { path, format: 'vms', isTiff: false };
+  } finally {
+    await handle.close();
+  }
+  if (/\.mrxs$/i.test(path) && (await isMrxsDataFolder(path.slice(0, -'.mrxs'.length)))) return { path, format: 'mrxs', isTiff: false };
+  return null;
+}
