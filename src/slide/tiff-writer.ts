@@ -51,15 +51,18 @@ export interface WriteTiffOptions {
   subifds?: boolean;
 }
 
-const SHORT = 3;
-const LONG = 4;
-const RATIONAL = 5;
-const ASCII = 2;
-const LONG8 = 16;
+export const SHORT = 3;
+export const LONG = 4;
+export const RATIONAL = 5;
+export const ASCII = 2;
+export const SLONG = 9;
+export const FLOAT = 11;
+export const LONG8 = 16;
 /** bytes per element of Entry.values (a RATIONAL is two LONG elements: numerator, denominator) */
-const ELEMENT_SIZE: Record<number, number> = { [ASCII]: 1, [SHORT]: 2, [LONG]: 4, [RATIONAL]: 4, [LONG8]: 8 };
+const ELEMENT_SIZE: Record<number, number> = { [ASCII]: 1, [SHORT]: 2, [LONG]: 4, [RATIONAL]: 4, [SLONG]: 4, [FLOAT]: 4, [LONG8]: 8 };
 
-interface Entry {
+/** One IFD entry; vendor writers (NDPI, SCN, Philips) add their own tags. */
+export interface Entry {
   tag: number;
   type: number;
   values: number[] | Uint8Array;
@@ -100,13 +103,14 @@ async function encode(pixels: Uint8Array, width: number, height: number, compres
 }
 
 /** Pixels per cm as a TIFF RATIONAL, keeping the numerator inside 32 bits. */
-function rational(value: number): [number, number] {
+export function rational(value: number): [number, number] {
   let den = 1_000_000;
   while (den > 1 && value * den > 0xffffffff) den /= 10;
   return [Math.round(value * den), den];
 }
 
-class TiffFile {
+/** A TIFF being written: appends data, then IFDs that point at it. */
+export class TiffFile {
   private pos: number;
   /** where the pointer to the next IFD must be patched in */
   private nextPointerAt: number;
@@ -148,6 +152,8 @@ class TiffFile {
       else if (e.type === SHORT) buf.writeUInt16LE(v, i * 2);
       else if (e.type === LONG) buf.writeUInt32LE(v, i * 4);
       else if (e.type === LONG8) buf.writeBigUInt64LE(BigInt(v), i * 8);
+      else if (e.type === SLONG) buf.writeInt32LE(v, i * 4);
+      else if (e.type === FLOAT) buf.writeFloatLE(v, i * 4);
       else if (e.type === RATIONAL) buf.writeUInt32LE(v, i * 4); // values hold num, den pairs
     }
     return buf;
