@@ -32,6 +32,8 @@ export interface TiffPage {
   compression?: 'jpeg' | 'none';
   /** write X/YResolution for this page (default: only tiled pages, scaled from level 0) */
   resolution?: boolean;
+  /** µm/px of this page, when it is not level 0's scaled by width (an SCN macro before the main image) */
+  mpp?: number;
 }
 
 export interface WriteTiffOptions {
@@ -39,6 +41,8 @@ export interface WriteTiffOptions {
   compression: 'jpeg' | 'none';
   /** ImageDescription of the first page */
   description?: string;
+  /** Software tag of the first page (Philips TIFF is recognised by it) */
+  software?: string;
   bigtiff?: boolean;
   /** µm/px of the first page; written as X/YResolution in pixels per cm, scaled per level */
   mpp?: number;
@@ -291,8 +295,10 @@ export async function writeTiledTiff(
           { tag: 279, type: offsetType, values: counts },
         );
       }
-      if (opts.mpp !== undefined && (page.resolution ?? layout === 'tiled')) {
-        const pxPerCm = 10_000 / (opts.mpp * (baseWidth / width));
+      if (index === 0 && opts.software !== undefined) entries.push({ tag: 305, type: ASCII, values: Buffer.from(`${opts.software}\0`, 'utf8') });
+      const pageMpp = page.mpp ?? (opts.mpp === undefined ? undefined : opts.mpp * (baseWidth / width));
+      if (pageMpp !== undefined && (page.resolution ?? layout === 'tiled')) {
+        const pxPerCm = 10_000 / pageMpp;
         const r = rational(pxPerCm);
         entries.push(
           { tag: 282, type: RATIONAL, values: r },

@@ -16,5 +16,6 @@ const MODEL_PROPERTIES = ['leica.device-model', 'philips.DICOM_MANUFACTURERS_MOD
 export function vendorOf(vendorId: string, properties: Record<string, string>): string {
   const brand = BRAND[vendorId] ?? vendorId;
   const model = MODEL_PROPERTIES.map((p) => properties[p]?.trim()).find((m) => m);
-  return model ? `${brand} ${model}` : brand;
+  if (!model) return brand;
+  return model.toLowerCase().startsWith(brand.toLowerCase()) ? model : `${brand} ${model}`;
 }
