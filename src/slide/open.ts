@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { SlideFormatError } from '../errors/index.js';
 import { checkMetaMpp, openBuiltinSlide, type OpenSlideMeta } from './builtin-reader.js';
 import { openWithOpenSlide } from './openslide/open-openslide.js';
-import { sniffOpenSlide } from './openslide/sniff-openslide.js';
+import { checkMrxsDataFiles, sniffOpenSlide } from './openslide/sniff-openslide.js';
 import { sniffBytes } from './sniff.js';
 import type { Slide } from './types.js';
 import { refuseOlympusVsi, refuseUnreadableContent } from './unreadable-formats.js';
@@ -26,7 +26,8 @@ const openSlideBackend: SlideBackendEntry = {
   async open(path, meta) {
     const target = await sniffOpenSlide(path);
     if (!target) throw new SlideFormatError(`${path}: not a slide OpenSlide reads`);
-    return openWithOpenSlide(target.path, meta, target.isTiff);
+    if (target.format === 'mrxs') await checkMrxsDataFiles(target.path);
+    return openWithOpenSlide(target.path, meta, target);
   },
 };
 

@@ -34,6 +34,8 @@ export interface TiffPage {
   resolution?: boolean;
   /** µm/px of this page, when it is not level 0's scaled by width (an SCN macro before the main image) */
   mpp?: number;
+  /** vendor tags of this page (Ventana's XMP packet, tag 700) */
+  tags?: Entry[];
 }
 
 export interface WriteTiffOptions {
@@ -295,6 +297,7 @@ export async function writeTiledTiff(
           { tag: 279, type: offsetType, values: counts },
         );
       }
+      if (page.tags) entries.push(...page.tags);
       if (index === 0 && opts.software !== undefined) entries.push({ tag: 305, type: ASCII, values: Buffer.from(`${opts.software}\0`, 'utf8') });
       const pageMpp = page.mpp ?? (opts.mpp === undefined ? undefined : opts.mpp * (baseWidth / width));
       if (pageMpp !== undefined && (page.resolution ?? layout === 'tiled')) {

@@ -5,7 +5,7 @@ import { finestSufficientLevel } from '../choose-level.js';
 import { checkRegionInside, scaleRaster } from '../region-checks.js';
 import type { Slide, SlideLevel } from '../types.js';
 import { argbOverWhite } from './argb.js';
-import { openSlideLibrary, type OpenSlideHandle, type OpenSlideLibrary } from './library.js';
+import { OpenSlideMissingError, openSlideLibrary, type OpenSlideHandle, type OpenSlideLibrary } from './library.js';
 import { vendorOf } from './vendor.js';
 
 export interface OpenSlideBackendMeta {
@@ -60,10 +60,21 @@ function openHandle(lib: OpenSlideLibrary, path: string): OpenSlideHandle {
  * vendor metadata come from OpenSlide's properties; regions are read on a worker thread and
  * composited over white. Associated images are listed by name and never read.
  */
-export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta, isTiff: boolean): Promise<Slide> {
-  const lib = openSlideLibrary();
+export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta, target: { format: SlideFormat; isTiff: boolean }): Promise<Slide> {
+  const { isTiff } = target;
+  let lib: OpenSlideLibrary;
+  try {
+    lib = openSlideLibrary();
+  } catch (err) {
+    if (!(err instanceof OpenSlideMissingError)) throw err;
+    throw new OpenSlideMissingError(`${path}: this ${target.format.toUpperCase()} slide is read through OpenSlide, but ${err.message}`, { cause: err });
+  }
   const vendorId = lib.detectVendor(path);
-  const formatOf = vendorId === null ? undefined : FORMAT_OF_VENDOR[vendorId];
+  if (vendorId === null) {
+    // our sniff saw the vendor's marks, OpenSlide's parser could not walk the file
+    throw new SlideFormatError(`${path}: the file carries ${target.format.toUpperCase()} marks but OpenSlide cannot parse it: it is truncated or corrupt`);
+  }
+  const formatOf = FORMAT_OF_VENDOR[vendorId];
   if (formatOf === undefined) {
     throw new SlideFormatError(`${path}: OpenSlide reports vendor ${JSON.stringify(vendorId)}, a format this program does not accept`);
   }
@@ -93,7 +104,7 @@ export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta
       path,
       format,
       backend: 'openslide',
-      vendor: vendorOf(vendorId ?? '', properties),
+      vendor: vendorOf(vendorId, properties),
       objectivePower: positive(properties['openslide.objective-power']),
       associatedImages,
       properties,

@@ -66,3 +66,20 @@ export async function sniffOpenSlide(path: string): Promise<OpenSlideTarget | nu
   if (/\.mrxs$/i.test(path) && (await isMrxsDataFolder(path.slice(0, -'.mrxs'.length)))) return { path, format: 'mrxs', isTiff: false };
   return null;
 }
+
+/**
+ * OpenSlide opens an MRXS whose level-0 data file is gone and fails only on the first region read
+ * ("Can't open file"); check the data files Slidedat.ini lists up front and name the missing one.
+ */
+export async function checkMrxsDataFiles(mrxsPath: string): Promise<void> {
+  const folder = mrxsPath.slice(0, -'.mrxs'.length);
+  const ini = await readFile(join(folder, 'Slidedat.ini'), 'latin1');
+  const section = /^\s*\[DATAFILE\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/m.exec(ini)?.[1] ?? '';
+  const files = [...section.matchAll(/^\s*FILE_\d+\s*=\s*(.+?)\s*$/gm)].map((m) => m[1]);
+  if (files.length === 0) throw new SlideFormatError(`${mrxsPath}: the MRXS Slidedat.ini in ${folder} lists no data files`);
+  for (const f of files) {
+    if (!(await isFile(join(folder, f)))) {
+      throw new SlideFormatError(`${mrxsPath}: the MRXS data folder ${folder} lacks ${f}, which its Slidedat.ini lists; copy the whole folder with the slide`);
+    }
+  }
+}

@@ -10,7 +10,7 @@ const BRAND: Record<string, string> = {
 };
 
 /** Properties that name the scanner model, per vendor, first found wins. */
-const MODEL_PROPERTIES = ['leica.device-model', 'philips.DICOM_MANUFACTURERS_MODEL_NAME', 'mirax.GENERAL.SLIDE_TYPE', 'tiff.Model'];
+const MODEL_PROPERTIES = ['leica.device-model', 'ventana.ScannerModel', 'philips.DICOM_MANUFACTURERS_MODEL_NAME', 'mirax.GENERAL.SLIDE_TYPE', 'tiff.Model'];
 
 /** Brand and, where the file names it, scanner model: 'Hamamatsu C13210', 'Leica SCN400'. */
 export function vendorOf(vendorId: string, properties: Record<string, string>): string {

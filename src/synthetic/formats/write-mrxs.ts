@@ -26,13 +26,19 @@ export interface MrxsOptions {
 
 const SLIDE_ID = '0a1b2c3d-0000-4000-8000-00000000abcd';
 
-/** `src`'s pixels at (x, y) size w × h, white where the rectangle runs past its edge. */
+/**
+ * `src`'s pixels at (x, y) size w × h; past its edge the last row and column repeat, as scanners
+ * pad camera images (white padding would ring into the real pixels when JPEG-encoded).
+ */
 function paddedRegion(src: RgbRaster, x: number, y: number, w: number, h: number): Buffer {
-  const out = Buffer.alloc(w * h * 3, 255);
-  const cw = Math.max(0, Math.min(w, src.width - x));
-  for (let row = 0; row < h && y + row < src.height; row++) {
-    const from = ((y + row) * src.width + x) * 3;
-    out.set(src.data.subarray(from, from + cw * 3), row * w * 3);
+  const out = Buffer.alloc(w * h * 3);
+  for (let row = 0; row < h; row++) {
+    const sy = Math.min(y + row, src.height - 1);
+    for (let col = 0; col < w; col++) {
+      const sx = Math.min(x + col, src.width - 1);
+      const from = (sy * src.width + sx) * 3;
+      out.set(src.data.subarray(from, from + 3), (row * w + col) * 3);
+    }
   }
   return out;
 }
