@@ -50,6 +50,8 @@ export interface WriteTiffOptions {
   mpp?: number;
   /** JPEG quality, 1–100 */
   quality?: number;
+  /** JPEG chroma subsampling, default 4:2:0 */
+  chroma?: Chroma;
   /**
    * Store reduced tiled levels as SubIFDs of the first page (the OME-TIFF pyramid layout of
    * Bio-Formats 6+) instead of as later pages. Strip pages still follow in the main chain.
@@ -101,10 +103,13 @@ function padTile(src: RgbRaster, size: number): Uint8Array {
   return out;
 }
 
-async function encode(pixels: Uint8Array, width: number, height: number, compression: 'jpeg' | 'none', quality: number): Promise<Uint8Array> {
+/** JPEG chroma subsampling: 4:2:0 as most scanners write, 4:4:4 to keep thin stained rims' colour */
+export type Chroma = '4:2:0' | '4:4:4';
+
+async function encode(pixels: Uint8Array, width: number, height: number, compression: 'jpeg' | 'none', quality: number, chroma: Chroma = '4:2:0'): Promise<Uint8Array> {
   if (compression === 'none') return pixels;
   return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality, chromaSubsampling: '4:2:0', optimiseCoding: true })
+    .jpeg({ quality, chromaSubsampling: chroma, optimiseCoding: true })
     .toBuffer();
 }
 
@@ -255,7 +260,7 @@ export async function writeTiledTiff(
               const x = tx * tileSize;
               const y = ty * tileSize;
               const src = await regionOf(page.image, x, y, Math.min(tileSize, width - x), Math.min(tileSize, height - y));
-              return encode(padTile(src, tileSize), tileSize, tileSize, compression, quality);
+              return encode(padTile(src, tileSize), tileSize, tileSize, compression, quality, opts.chroma);
             }),
           );
           for (const bytes of row) {
@@ -265,7 +270,7 @@ export async function writeTiledTiff(
         }
       } else {
         const src = await regionOf(page.image, 0, 0, width, height);
-        const bytes = await encode(src.data, width, height, compression, quality);
+        const bytes = await encode(src.data, width, height, compression, quality, opts.chroma);
         offsets.push(await file.append(bytes));
         counts.push(bytes.length);
       }
@@ -282,7 +287,7 @@ export async function writeTiledTiff(
         { tag: 284, type: SHORT, values: [1] },
       ];
       if (description !== undefined) entries.push({ tag: 270, type: ASCII, values: Buffer.from(`${description}\0`, 'utf8') });
-      if (compression === 'jpeg') entries.push({ tag: 530, type: SHORT, values: [2, 2] });
+      if (compression === 'jpeg') entries.push({ tag: 530, type: SHORT, values: opts.chroma === '4:4:4' ? [1, 1] : [2, 2] });
       if (layout === 'tiled') {
         entries.push(
           { tag: 322, type: LONG, values: [tileSize] },

@@ -1,4 +1,5 @@
 import { rgbRaster, type RgbRaster } from '../../image/raster.js';
+import type { Chroma } from '../../slide/tiff-writer.js';
 import { writeBif } from './write-bif.js';
 import { writeMrxs } from './write-mrxs.js';
 import { writeNdpi } from './write-ndpi.js';
@@ -16,6 +17,8 @@ export const SCANNER_EXTENSION: Record<ScannerFormat, string> = { ndpi: 'ndpi', 
 export interface ScannerSlideOptions {
   mpp: number;
   quality?: number;
+  /** JPEG chroma subsampling; NDPI is always 4:4:4 (see restart-jpeg.ts) */
+  chroma?: Chroma;
   /** the pixels of label / macro images: a recognisable flat colour lets privacy tests find any leak */
   associatedColour?: [number, number, number];
 }
@@ -39,16 +42,17 @@ export async function writeScannerSlide(format: ScannerFormat, path: string, lev
   const label = flat(120, 80, colour);
   const macro = flat(240, 80, colour);
   const quality = opts.quality ?? 90;
+  const chroma = opts.chroma;
   switch (format) {
     case 'ndpi':
       return writeNdpi(path, levels, { mpp: opts.mpp, objective: 20, quality, restartInterval: 8, macro });
     case 'mrxs':
-      return writeMrxs(path, levels, { mpp: opts.mpp, quality, label, macro });
+      return writeMrxs(path, levels, { mpp: opts.mpp, quality, chroma, label, macro });
     case 'scn':
-      return writeScn(path, levels, { mpp: opts.mpp, quality, macro, marginPx: SCN_MARGIN });
+      return writeScn(path, levels, { mpp: opts.mpp, quality, chroma, macro, marginPx: SCN_MARGIN });
     case 'philips-tiff':
-      return writePhilipsTiff(path, levels, { mpp: opts.mpp, quality, label, macro });
+      return writePhilipsTiff(path, levels, { mpp: opts.mpp, quality, chroma, label, macro });
     case 'bif':
-      return writeBif(path, levels, { mpp: opts.mpp, quality, label, thumbnail: macro });
+      return writeBif(path, levels, { mpp: opts.mpp, quality, chroma, label, thumbnail: macro });
   }
 }

@@ -1,5 +1,5 @@
 import type { RgbRaster } from '../../image/raster.js';
-import { ASCII, writeTiledTiff, type TiffPage } from '../../slide/tiff-writer.js';
+import { ASCII, writeTiledTiff, type Chroma, type TiffPage } from '../../slide/tiff-writer.js';
 
 /**
  * Writes a small Ventana BIF in the layout OpenSlide 3.4.1's ventana reader calls "Ventana TIFF (no
@@ -15,6 +15,7 @@ export interface BifOptions {
   thumbnail: RgbRaster;
   tileSize?: number;
   quality?: number;
+  chroma?: Chroma;
 }
 
 const XMP = 700;
@@ -32,5 +33,5 @@ export async function writeBif(path: string, levels: RgbRaster[], opts: BifOptio
     { image: opts.thumbnail, layout: 'strip', description: 'Thumbnail', subfileType: 0 },
     ...levels.map((image, k): TiffPage => ({ image, description: `level=${k} mag=${objective / 2 ** k} quality=90`, subfileType: 0, mpp: opts.mpp * 2 ** k })),
   ];
-  await writeTiledTiff(path, pages, { tileSize: opts.tileSize ?? 256, compression: 'jpeg', quality: opts.quality ?? 90 });
+  await writeTiledTiff(path, pages, { tileSize: opts.tileSize ?? 256, compression: 'jpeg', chroma: opts.chroma, quality: opts.quality ?? 90 });
 }

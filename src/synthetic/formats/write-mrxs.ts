@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { RgbRaster } from '../../image/raster.js';
+import type { Chroma } from '../../slide/tiff-writer.js';
 
 /**
  * Writes a small 3DHISTECH MRXS as OpenSlide 3.4.1's mirax reader expects it: `<name>.mrxs` beside a
@@ -19,6 +20,8 @@ export interface MrxsOptions {
   /** camera image size; level 0's size must be a whole number of them */
   imageSize?: number;
   quality?: number;
+  /** JPEG chroma subsampling of the camera images, default 4:2:0 */
+  chroma?: Chroma;
   objective?: number;
   label?: RgbRaster;
   macro?: RgbRaster;
@@ -43,8 +46,8 @@ function paddedRegion(src: RgbRaster, x: number, y: number, w: number, h: number
   return out;
 }
 
-function jpeg(pixels: Buffer, width: number, height: number, quality: number): Promise<Buffer> {
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
+function jpeg(pixels: Buffer, width: number, height: number, quality: number, chroma: Chroma = '4:2:0'): Promise<Buffer> {
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality, chromaSubsampling: chroma }).toBuffer();
 }
 
 /** Index.dat built with absolute little-endian int32 pointers. */
@@ -99,7 +102,7 @@ export async function writeMrxs(mrxsPath: string, levels: RgbRaster[], opts: Mrx
     const level: { index: number; stored: Stored }[] = [];
     for (let y = 0; y < imagesY; y += step) {
       for (let x = 0; x < imagesX; x += step) {
-        const bytes = await jpeg(paddedRegion(levels[k], (x / step) * size, (y / step) * size, size, size), size, size, quality);
+        const bytes = await jpeg(paddedRegion(levels[k], (x / step) * size, (y / step) * size, size, size), size, size, quality, opts.chroma);
         level.push({ index: y * imagesX + x, stored: store(k === 0 ? 0 : 1, bytes) });
       }
     }

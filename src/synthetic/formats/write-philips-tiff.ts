@@ -1,5 +1,5 @@
 import type { RgbRaster } from '../../image/raster.js';
-import { writeTiledTiff, type TiffPage } from '../../slide/tiff-writer.js';
+import { writeTiledTiff, type Chroma, type TiffPage } from '../../slide/tiff-writer.js';
 
 /**
  * Writes a small Philips TIFF (IntelliSite export) as OpenSlide 3.4.1's philips reader expects it:
@@ -13,6 +13,7 @@ export interface PhilipsTiffOptions {
   mpp: number;
   tileSize?: number;
   quality?: number;
+  chroma?: Chroma;
   /** a label photograph (privacy tests keep it out of every output) */
   label?: RgbRaster;
   macro?: RgbRaster;
@@ -58,6 +59,7 @@ export async function writePhilipsTiff(path: string, levels: RgbRaster[], opts: 
   await writeTiledTiff(path, pages, {
     tileSize: opts.tileSize ?? 256,
     compression: 'jpeg',
+    chroma: opts.chroma,
     quality: opts.quality ?? 90,
     mpp: opts.mpp,
     software: 'Philips DP v1.0',

@@ -1,5 +1,5 @@
 import type { RgbRaster } from '../../image/raster.js';
-import { writeTiledTiff, type TiffPage } from '../../slide/tiff-writer.js';
+import { writeTiledTiff, type Chroma, type TiffPage } from '../../slide/tiff-writer.js';
 
 /**
  * Writes a small Leica SCN as OpenSlide 3.4.1's leica reader expects it: a tiled TIFF whose first
@@ -16,6 +16,7 @@ export interface ScnOptions {
   macro: RgbRaster;
   tileSize?: number;
   quality?: number;
+  chroma?: Chroma;
   objective?: number;
 }
 
@@ -53,6 +54,7 @@ export async function writeScn(path: string, levels: RgbRaster[], opts: ScnOptio
   await writeTiledTiff(path, pages, {
     tileSize: opts.tileSize ?? 256,
     compression: 'jpeg',
+    chroma: opts.chroma,
     quality: opts.quality ?? 90,
     mpp: opts.mpp,
     description: scnDescription(levels, opts.mpp, margin, opts.macro, opts.objective ?? 20),
