@@ -4,7 +4,7 @@ import { paramsHash, type AnalysisParams } from '../domain/params.js';
 import type { SlideFormat, SlideMetadata } from '../domain/slide.js';
 import type { SlideBackend } from '../slide/types.js';
 import { openSlide } from '../slide/open.js';
-import { fileSha256 } from '../store/fingerprint.js';
+import { filesSha256 } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
 import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
@@ -68,7 +68,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
     let slideId: number | undefined;
     if (store) {
       slideId = await store.upsertSlide({
-        sha256: await fileSha256(path),
+        sha256: await filesSha256(slide.contentFiles ?? [path]),
         path,
         format: slide.format,
         width: slide.levels[0].width,

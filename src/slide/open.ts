@@ -26,8 +26,9 @@ const openSlideBackend: SlideBackendEntry = {
   async open(path, meta) {
     const target = await sniffOpenSlide(path);
     if (!target) throw new SlideFormatError(`${path}: not a slide OpenSlide reads`);
-    if (target.format === 'mrxs') await checkMrxsDataFiles(target.path);
-    return openWithOpenSlide(target.path, meta, target);
+    const contentFiles = target.format === 'mrxs' ? await checkMrxsDataFiles(target.path) : undefined;
+    const slide = await openWithOpenSlide(target.path, meta, target);
+    return contentFiles ? { ...slide, contentFiles } : slide;
   },
 };
 

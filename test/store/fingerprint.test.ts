@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlideFormatError } from '../../src/errors/index.js';
-import { fileSha256 } from '../../src/store/fingerprint.js';
+import { fileSha256, filesSha256 } from '../../src/store/fingerprint.js';
 
 describe('fileSha256', () => {
   let dir: string;
@@ -31,5 +31,16 @@ describe('fileSha256', () => {
     await expect(fileSha256(missing)).rejects.toBeInstanceOf(SlideFormatError);
     await expect(fileSha256(missing)).rejects.toThrow(`cannot read slide file ${missing}: no such file`);
     await expect(fileSha256(dir)).rejects.toThrow(/it is a directory/);
+  });
+
+  it('a multi-file slide (MRXS) hashes its files one after another; one file hashes as fileSha256', async () => {
+    await writeFile(join(dir, 'Slidedat.ini'), '[GENERAL]\r\nSLIDE_ID = a');
+    await writeFile(join(dir, 'other.ini'), '[GENERAL]\r\nSLIDE_ID = b');
+    await writeFile(join(dir, 'slide.mrxs'), 'same placeholder');
+    expect(await filesSha256([join(dir, 'abc')])).toBe(await fileSha256(join(dir, 'abc')));
+    const a = await filesSha256([join(dir, 'slide.mrxs'), join(dir, 'Slidedat.ini')]);
+    expect(a).toBe(createHash('sha256').update('same placeholder[GENERAL]\r\nSLIDE_ID = a').digest('hex'));
+    // two MRXS with byte-identical .mrxs files are still two slides
+    expect(await filesSha256([join(dir, 'slide.mrxs'), join(dir, 'other.ini')])).not.toBe(a);
   });
 });

@@ -70,8 +70,9 @@ export async function sniffOpenSlide(path: string): Promise<OpenSlideTarget | nu
 /**
  * OpenSlide opens an MRXS whose level-0 data file is gone and fails only on the first region read
  * ("Can't open file"); check the data files Slidedat.ini lists up front and name the missing one.
+ * Returns the slide's files: the .mrxs, Slidedat.ini, the index and the data files.
  */
-export async function checkMrxsDataFiles(mrxsPath: string): Promise<void> {
+export async function checkMrxsDataFiles(mrxsPath: string): Promise<string[]> {
   const folder = mrxsPath.slice(0, -'.mrxs'.length);
   const ini = await readFile(join(folder, 'Slidedat.ini'), 'latin1');
   const section = /^\s*\[DATAFILE\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/m.exec(ini)?.[1] ?? '';
@@ -82,4 +83,7 @@ export async function checkMrxsDataFiles(mrxsPath: string): Promise<void> {
       throw new SlideFormatError(`${mrxsPath}: the MRXS data folder ${folder} lacks ${f}, which its Slidedat.ini lists; copy the whole folder with the slide`);
     }
   }
+  const index = /^\s*INDEXFILE\s*=\s*(.+?)\s*$/m.exec(ini)?.[1] ?? 'Index.dat';
+  // every file whose bytes make the slide, for the store's content hash
+  return [mrxsPath, join(folder, 'Slidedat.ini'), join(folder, index), ...files.map((f) => join(folder, f))];
 }

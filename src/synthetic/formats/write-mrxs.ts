@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -27,7 +28,11 @@ export interface MrxsOptions {
   macro?: RgbRaster;
 }
 
-const SLIDE_ID = '0a1b2c3d-0000-4000-8000-00000000abcd';
+/** A SLIDE_ID of the scanner's kind (a UUID), made from the pixels so two different slides never share one. */
+function slideIdOf(level0: RgbRaster): string {
+  const h = createHash('sha1').update(level0.data).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 /**
  * `src`'s pixels at (x, y) size w × h; past its edge the last row and column repeat, as scanners
@@ -85,6 +90,7 @@ export async function writeMrxs(mrxsPath: string, levels: RgbRaster[], opts: Mrx
   const imagesX = W / size;
   const imagesY = H / size;
   const folder = mrxsPath.replace(/\.mrxs$/i, '');
+  const slideId = slideIdOf(levels[0]);
   await mkdir(folder, { recursive: true });
 
   const data: Buffer[][] = [[], []];
@@ -119,7 +125,7 @@ export async function writeMrxs(mrxsPath: string, levels: RgbRaster[], opts: Mrx
   }
 
   const index = new IndexFile();
-  index.push(Buffer.from(`01.02${SLIDE_ID}`, 'latin1'));
+  index.push(Buffer.from(`01.02${slideId}`, 'latin1'));
   const hierRootAt = index.ints([0]);
   const nonhierRootAt = index.ints([0]);
   // hierarchical: a table of one pointer per level, each to [0, page], page = [count, next = 0, records…]
@@ -141,7 +147,7 @@ export async function writeMrxs(mrxsPath: string, levels: RgbRaster[], opts: Mrx
   const ini: string[] = [
     '[GENERAL]',
     'SLIDE_VERSION = 01.03',
-    `SLIDE_ID = ${SLIDE_ID}`,
+    `SLIDE_ID = ${slideId}`,
     'SLIDE_TYPE = P250 Flash III',
     `IMAGENUMBER_X = ${imagesX}`,
     `IMAGENUMBER_Y = ${imagesY}`,
@@ -184,5 +190,5 @@ export async function writeMrxs(mrxsPath: string, levels: RgbRaster[], opts: Mrx
   await writeFile(join(folder, 'Data0000.dat'), Buffer.concat(data[0]));
   await writeFile(join(folder, 'Data0001.dat'), Buffer.concat(data[1]));
   // the .mrxs file itself carries nothing OpenSlide reads; 3DHISTECH software keeps a small header in it
-  await writeFile(mrxsPath, Buffer.from(`MRXS synthetic slide ${SLIDE_ID}\n`, 'latin1'));
+  await writeFile(mrxsPath, Buffer.from(`MRXS synthetic slide ${slideId}\n`, 'latin1'));
 }
