@@ -34,8 +34,9 @@ const openSlideBackend: SlideBackendEntry = {
 
 /**
  * The builtin reader keeps PNG, JPEG, generic/pyramidal TIFF, BigTIFF, SVS and OME-TIFF: on the
- * same SVS it reads regions faster than OpenSlide (bench/slide-backends.ts) and needs no system
- * library; it comes after the OpenSlide entry, which claims only the vendor TIFFs it alone reads.
+ * same 4096 × 3072 SVS it reads 1024² level-0 regions at 20.1 MP/s against OpenSlide's 13.9
+ * (bench/slide-backends.ts, 2 shared cores) and needs no system library. It comes after the
+ * OpenSlide entry, which claims only the vendor TIFFs and folders OpenSlide alone reads.
  */
 const builtinBackend: SlideBackendEntry = {
   name: 'builtin',

@@ -93,7 +93,7 @@ describe('viewer on an NDPI slide', () => {
           }
           const n = info.width * info.height * 3;
           // measured on this slide: mean 2.4–2.8 levels per tile, at most 0.004 % of values off by more than 24
-          expect(sum / n, `tile ${col}_${row}`).toBeLessThan(3);
+          expect(sum / n, `tile ${col}_${row}`).toBeLessThan(4);
           expect(over / n, `tile ${col}_${row}`).toBeLessThan(0.01);
           compared++;
         }
