@@ -2,14 +2,13 @@ import { open, stat } from 'node:fs/promises';
 import { MetadataError, SlideFormatError } from '../errors/index.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { RgbRaster } from '../image/raster.js';
-import { finestSufficientLevel } from './choose-level.js';
 import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
 import { readJpegHeader } from './jpeg-header.js';
 import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_PIXELS, describePixels } from './limits.js';
 import { cropRgb } from '../image/crop.js';
 import { readPngHeader, type FlatHeader } from './png-header.js';
 import { mppFromResolution } from './resolution.js';
-import { checkRegionInside } from './region-checks.js';
+import { checkRegionInside, thumbnailTarget } from './region-checks.js';
 import { sniffFile } from './sniff.js';
 import { readTiffStructure } from './tiff-levels.js';
 import type { Slide, SlideLevel } from './types.js';
@@ -145,12 +144,8 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
     },
 
     async readThumbnail(mpp: number): Promise<{ raster: RgbRaster; mpp: number }> {
-      if (!(mpp > 0) || !Number.isFinite(mpp)) throw new RangeError(`${path}: thumbnail µm/px must be a positive number, got ${mpp}`);
-      const l = level(finestSufficientLevel(levels, mpp));
-      // never upsample: a target finer than level 0 gets level 0 as is
-      const scale = Math.min(1, l.mpp / mpp);
-      const width = Math.max(1, Math.round(l.width * scale));
-      const height = Math.max(1, Math.round(l.height * scale));
+      const { level: target, width, height } = thumbnailTarget(path, levels, mpp);
+      const l = level(target.index);
       const raster = await decodeScaled(path, l.ref, `level ${l.index}`, width, height);
       return { raster, mpp: (l.mpp * l.width) / width };
     },

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
+import { finestSufficientLevel } from './choose-level.js';
 import type { SlideLevel } from './types.js';
 
 /** Every backend's readRegion contract: integer rectangle, at least 1×1, inside the level. */
@@ -19,4 +20,15 @@ export async function scaleRaster(src: RgbRaster, width: number, height: number)
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`scaleRaster: libvips returned ${info.channels} channels`);
   return rgbRaster(width, height, new Uint8Array(data.buffer, data.byteOffset, data.length));
+}
+
+/**
+ * Every backend's thumbnail: the coarsest level still at least as fine as `mpp`, scaled to it
+ * (never upsampled: a target finer than level 0 gets level 0 as is).
+ */
+export function thumbnailTarget<L extends SlideLevel>(path: string, levels: L[], mpp: number): { level: L; width: number; height: number } {
+  if (!(mpp > 0) || !Number.isFinite(mpp)) throw new RangeError(`${path}: thumbnail µm/px must be a positive number, got ${mpp}`);
+  const level = levels[finestSufficientLevel(levels, mpp)];
+  const scale = Math.min(1, level.mpp / mpp);
+  return { level, width: Math.max(1, Math.round(level.width * scale)), height: Math.max(1, Math.round(level.height * scale)) };
 }

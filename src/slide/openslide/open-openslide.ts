@@ -1,8 +1,7 @@
 import { MetadataError, SlideFormatError } from '../../errors/index.js';
 import type { SlideFormat } from '../../domain/slide.js';
 import type { RgbRaster } from '../../image/raster.js';
-import { finestSufficientLevel } from '../choose-level.js';
-import { checkRegionInside, scaleRaster } from '../region-checks.js';
+import { checkRegionInside, scaleRaster, thumbnailTarget } from '../region-checks.js';
 import type { Slide, SlideLevel } from '../types.js';
 import { argbOverWhite } from './argb.js';
 import { OpenSlideMissingError, openSlideLibrary, type OpenSlideHandle, type OpenSlideLibrary } from './library.js';
@@ -165,12 +164,8 @@ function slideOver(lib: OpenSlideLibrary, osr: OpenSlideHandle, facts: SlideFact
     readRegion,
 
     async readThumbnail(mpp: number): Promise<{ raster: RgbRaster; mpp: number }> {
-      if (!(mpp > 0) || !Number.isFinite(mpp)) throw new RangeError(`${path}: thumbnail µm/px must be a positive number, got ${mpp}`);
-      const l = level(finestSufficientLevel(levels, mpp));
-      // never upsample: a target finer than level 0 gets level 0 as is
-      const scale = Math.min(1, l.mpp / mpp);
-      const width = Math.max(1, Math.round(l.width * scale));
-      const height = Math.max(1, Math.round(l.height * scale));
+      const { level: target, width, height } = thumbnailTarget(path, levels, mpp);
+      const l = level(target.index);
       const raster =
         l.width * l.height <= MAX_WHOLE_THUMBNAIL_SOURCE
           ? await scaleRaster(await readRegion(l.index, 0, 0, l.width, l.height), width, height)

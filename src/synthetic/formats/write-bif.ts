@@ -1,5 +1,6 @@
 import type { RgbRaster } from '../../image/raster.js';
 import { ASCII, writeTiledTiff, type Chroma, type TiffPage } from '../../slide/tiff-writer.js';
+import { scannerTiffOptions } from './tiff-options.js';
 
 /**
  * Writes a small Ventana BIF in the layout OpenSlide 3.4.1's ventana reader calls "Ventana TIFF (no
@@ -33,5 +34,5 @@ export async function writeBif(path: string, levels: RgbRaster[], opts: BifOptio
     { image: opts.thumbnail, layout: 'strip', description: 'Thumbnail', subfileType: 0 },
     ...levels.map((image, k): TiffPage => ({ image, description: `level=${k} mag=${objective / 2 ** k} quality=90`, subfileType: 0, mpp: opts.mpp * 2 ** k })),
   ];
-  await writeTiledTiff(path, pages, { tileSize: opts.tileSize ?? 256, compression: 'jpeg', chroma: opts.chroma, quality: opts.quality ?? 90 });
+  await writeTiledTiff(path, pages, scannerTiffOptions(opts));
 }

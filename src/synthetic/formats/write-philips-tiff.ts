@@ -1,5 +1,6 @@
 import type { RgbRaster } from '../../image/raster.js';
 import { writeTiledTiff, type Chroma, type TiffPage } from '../../slide/tiff-writer.js';
+import { scannerTiffOptions } from './tiff-options.js';
 
 /**
  * Writes a small Philips TIFF (IntelliSite export) as OpenSlide 3.4.1's philips reader expects it:
@@ -57,11 +58,7 @@ export async function writePhilipsTiff(path: string, levels: RgbRaster[], opts: 
   if (opts.label) pages.push({ image: opts.label, layout: 'strip', description: 'Label', subfileType: 1 });
   if (opts.macro) pages.push({ image: opts.macro, layout: 'strip', description: 'Macro', subfileType: 1 });
   await writeTiledTiff(path, pages, {
-    tileSize: opts.tileSize ?? 256,
-    compression: 'jpeg',
-    chroma: opts.chroma,
-    quality: opts.quality ?? 90,
-    mpp: opts.mpp,
+    ...scannerTiffOptions(opts),
     software: 'Philips DP v1.0',
     description: philipsDescription(mpps),
   });

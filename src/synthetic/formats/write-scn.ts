@@ -1,5 +1,6 @@
 import type { RgbRaster } from '../../image/raster.js';
 import { writeTiledTiff, type Chroma, type TiffPage } from '../../slide/tiff-writer.js';
+import { scannerTiffOptions } from './tiff-options.js';
 
 /**
  * Writes a small Leica SCN as OpenSlide 3.4.1's leica reader expects it: a tiled TIFF whose first
@@ -52,11 +53,7 @@ export async function writeScn(path: string, levels: RgbRaster[], opts: ScnOptio
     ...levels.map((image, i): TiffPage => ({ image, subfileType: i === 0 ? 0 : 1, mpp: opts.mpp * (levels[0].width / image.width) })),
   ];
   await writeTiledTiff(path, pages, {
-    tileSize: opts.tileSize ?? 256,
-    compression: 'jpeg',
-    chroma: opts.chroma,
-    quality: opts.quality ?? 90,
-    mpp: opts.mpp,
+    ...scannerTiffOptions(opts),
     description: scnDescription(levels, opts.mpp, margin, opts.macro, opts.objective ?? 20),
   });
 }
