@@ -11,6 +11,8 @@ export interface FirstIfdTags {
   software?: string;
   /** TIFF tag 700, where Ventana BIF keeps its iScan XML */
   xmp?: string;
+  /** Compression (259) of the first page: JPEG 2000 SVS goes to OpenSlide */
+  compression?: number;
   /** tags present in the IFD, numerically */
   tags: Set<number>;
 }
@@ -44,6 +46,7 @@ export async function readFirstIfdTags(handle: FileHandle, littleEndian: boolean
     const at = i * entrySize;
     const tag = u16(entries, at);
     tags.add(tag);
+    if (tag === 259) out.compression = u16(entries, at + (big ? 12 : 8));
     const field = (Object.keys(TEXT_TAGS) as (keyof typeof TEXT_TAGS)[]).find((k) => TEXT_TAGS[k] === tag);
     if (!field) continue;
     const n = big ? u64(entries, at + 4) : u32(entries, at + 4);

@@ -80,7 +80,7 @@ function isRaster(image: LevelImage): image is RgbRaster {
   return 'data' in image;
 }
 
-function regionOf(image: LevelImage, x: number, y: number, w: number, h: number): RgbRaster | Promise<RgbRaster> {
+export function regionOf(image: LevelImage, x: number, y: number, w: number, h: number): RgbRaster | Promise<RgbRaster> {
   if (!isRaster(image)) return image.region(x, y, w, h);
   const out = new Uint8Array(w * h * 3);
   for (let row = 0; row < h; row++) {
@@ -91,7 +91,7 @@ function regionOf(image: LevelImage, x: number, y: number, w: number, h: number)
 }
 
 /** TIFF tiles are always full size; pad by repeating the last column/row so JPEG blocks at the edge stay smooth. */
-function padTile(src: RgbRaster, size: number): Uint8Array {
+export function padTile(src: RgbRaster, size: number): Uint8Array {
   const out = new Uint8Array(size * size * 3);
   const rowBytes = src.width * 3;
   for (let row = 0; row < size; row++) {

@@ -2,8 +2,10 @@ import { mkdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSyn
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SlideFormatError } from '../../src/errors/index.js';
+import { openBuiltinSlide } from '../../src/slide/builtin-reader.js';
 import { openSlide } from '../../src/slide/open.js';
 import { writeTiledTiff } from '../../src/slide/tiff-writer.js';
+import { writeSvsJ2k } from '../../src/synthetic/formats/write-svs-j2k.js';
 import { SCANNER_EXTENSION, SCANNER_FORMATS, SCN_MARGIN, writeScannerSlide, type ScannerFormat } from '../../src/synthetic/formats/index.js';
 import { compareToPattern, pattern, tempDir } from './pattern.js';
 
@@ -91,6 +93,27 @@ describe('routing by content', () => {
     const byFolder = await openSlide(folder);
     expect([byFolder.format, byFolder.path, byFolder.levels.length]).toEqual(['mrxs', mrxs, 3]);
     await byFolder.close();
+  });
+
+  it('an SVS with JPEG 2000 tiles (which libvips here cannot decode) goes to OpenSlide and reads the exact pixels', async () => {
+    const path = tmp.file('jp2k.svs');
+    await writeSvsJ2k(path, levels.slice(0, 2), { mpp: MPP });
+    await expect(openBuiltinSlide(path)).rejects.toThrow(/uses JPEG 2000 compression \(TIFF code 33005\), which this reader cannot decode/);
+    const slide = await openSlide(path);
+    try {
+      expect([slide.format, slide.backend, slide.vendor, slide.levels.map((l) => [l.width, l.height, l.mpp])]).toEqual([
+        'svs',
+        'openslide',
+        'Aperio',
+        [
+          [W, H, MPP],
+          [W / 2, H / 2, MPP * 2],
+        ],
+      ]);
+      for (const k of [0, 1]) expect(compareToPattern(await slide.readRegion(k, 37, 21, 300, 200), 37, 21, 2 ** k)).toEqual({ max: 0, mean: 0 });
+    } finally {
+      await slide.close();
+    }
   });
 
   it('SVS and generic TIFF stay with the builtin reader, which lists SVS label/macro/thumbnail by name', async () => {

@@ -22,6 +22,8 @@ function tiffFormat(t: FirstIfdTags): SlideFormat | undefined {
   if (t.tiled && LEICA_XMLNS.some((ns) => t.description?.includes(ns))) return 'scn';
   if (t.software?.startsWith('Philips') && /<DataObject\b[^>]*ObjectType\s*=\s*"DPUfsImport"/.test(t.description ?? '')) return 'philips-tiff';
   if (t.xmp?.includes('iScan')) return 'bif';
+  // Aperio JPEG 2000 tiles (33003 YCbCr, 33005 RGB): libvips as shipped with sharp cannot decode them, OpenSlide can
+  if (t.description?.startsWith('Aperio') && (t.compression === 33003 || t.compression === 33005)) return 'svs';
   return undefined;
 }
 
@@ -36,7 +38,7 @@ async function isMrxsDataFolder(folder: string): Promise<boolean> {
 }
 
 /**
- * Whether OpenSlide should read `path`: a vendor TIFF (NDPI, SCN, Philips, BIF), a Hamamatsu VMS
+ * Whether OpenSlide should read `path`: a vendor TIFF (NDPI, SCN, Philips, BIF, JPEG 2000 SVS), a Hamamatsu VMS
  * index, or an MRXS — given as its .mrxs file or as its data folder. Content decides; the .mrxs
  * name only links the file to its folder, as in OpenSlide.
  */
