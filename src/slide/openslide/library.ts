@@ -1,4 +1,6 @@
-import koffi, { type LibraryHandle } from 'koffi';
+import { createRequire } from 'node:module';
+import type Koffi from 'koffi';
+import type { LibraryHandle } from 'koffi';
 import { SlideFormatError } from '../../errors/index.js';
 
 /**
@@ -45,18 +47,29 @@ function libraryName(): string {
 /** OpenSlide is not installed: the message names the Debian package that provides it. */
 export class OpenSlideMissingError extends SlideFormatError {}
 
+/**
+ * koffi is loaded on first use, not at import: a platform without its prebuilt binary still reads
+ * PNG/TIFF/SVS, and only OpenSlide formats fail (with the message below).
+ */
+let koffiModule: typeof Koffi | undefined;
+function koffi(): typeof Koffi {
+  if (!koffiModule) {
+    koffiModule = createRequire(import.meta.url)('koffi') as typeof Koffi;
+    // registered once per process: koffi refuses a second type of the same name
+    koffiModule.opaque('openslide_t');
+  }
+  return koffiModule;
+}
+
 function decodeStringArray(ptr: unknown): string[] {
   const out: string[] = [];
   if (ptr === null) return out;
   for (let i = 0; ; i++) {
-    const s = koffi.decode(ptr, i * koffi.sizeof('void *'), 'const char *') as string | null;
+    const s = koffi().decode(ptr, i * koffi().sizeof('void *'), 'const char *') as string | null;
     if (s === null) return out;
     out.push(s);
   }
 }
-
-// registered once per process: koffi refuses a second type of the same name
-koffi.opaque('openslide_t');
 
 function bind(lib: LibraryHandle): OpenSlideLibrary {
   const version = lib.func('const char *openslide_get_version()');
@@ -103,7 +116,7 @@ export function openSlideLibrary(): OpenSlideLibrary {
   if (loaded?.name === name) return loaded.lib;
   let lib: OpenSlideLibrary;
   try {
-    lib = bind(koffi.load(name));
+    lib = bind(koffi().load(name));
   } catch (err) {
     throw new OpenSlideMissingError(
       `the OpenSlide library (${name}) cannot be loaded: ${err instanceof Error ? err.message : String(err)}; ` +
