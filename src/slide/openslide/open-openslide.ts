@@ -4,6 +4,7 @@ import type { RgbRaster } from '../../image/raster.js';
 import { checkRegionInside, scaleRaster, thumbnailTarget } from '../region-checks.js';
 import type { Slide, SlideLevel } from '../types.js';
 import { argbOverWhite } from './argb.js';
+import { boxAverageBands } from '../box-average.js';
 import { OpenSlideMissingError, openSlideLibrary, type OpenSlideHandle, type OpenSlideLibrary } from './library.js';
 import { vendorOf } from './vendor.js';
 
@@ -169,7 +170,7 @@ function slideOver(lib: OpenSlideLibrary, osr: OpenSlideHandle, facts: SlideFact
       const raster =
         l.width * l.height <= MAX_WHOLE_THUMBNAIL_SOURCE
           ? await scaleRaster(await readRegion(l.index, 0, 0, l.width, l.height), width, height)
-          : await boxAverageBands(l, width, height, (y, rows) => readRegion(l.index, 0, y, l.width, rows));
+          : await boxAverageBands(l, width, height, Math.max(1, Math.floor(MAX_PIXELS_PER_CALL / l.width)), (y, rows) => readRegion(l.index, 0, y, l.width, rows));
       return { raster, mpp: (l.mpp * l.width) / width };
     },
 
@@ -181,38 +182,4 @@ function slideOver(lib: OpenSlideLibrary, osr: OpenSlideHandle, facts: SlideFact
       lib.close(osr);
     },
   };
-}
-
-/**
- * Area average of a level too big to hold whole into width × height, reading it band by band:
- * each source pixel adds to the output pixel its centre falls in.
- */
-async function boxAverageBands(
-  l: SlideLevel,
-  width: number,
-  height: number,
-  band: (y: number, rows: number) => Promise<RgbRaster>,
-): Promise<RgbRaster> {
-  const sums = new Float64Array(width * height * 3);
-  const counts = new Float64Array(width * height);
-  const colOf = new Int32Array(l.width);
-  for (let x = 0; x < l.width; x++) colOf[x] = Math.min(width - 1, Math.floor(((x + 0.5) * width) / l.width));
-  const rows = Math.max(1, Math.floor(MAX_PIXELS_PER_CALL / l.width));
-  for (let top = 0; top < l.height; top += rows) {
-    const r = await band(top, Math.min(rows, l.height - top));
-    for (let y = 0; y < r.height; y++) {
-      const oy = Math.min(height - 1, Math.floor(((top + y + 0.5) * height) / l.height));
-      for (let x = 0; x < l.width; x++) {
-        const o = oy * width + colOf[x];
-        const s = (y * l.width + x) * 3;
-        sums[o * 3] += r.data[s];
-        sums[o * 3 + 1] += r.data[s + 1];
-        sums[o * 3 + 2] += r.data[s + 2];
-        counts[o]++;
-      }
-    }
-  }
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < counts.length; i++) for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.round(sums[i * 3 + c] / Math.max(1, counts[i]));
-  return { width, height, channels: 3, data };
 }
