@@ -1,6 +1,8 @@
 # biopsy-quant: one image for the CLI (embedded mode) and, with issue 3, the API and workers.
 FROM node:20-bookworm-slim
 WORKDIR /app
+# OpenSlide reads NDPI, MRXS, SCN, BIF and Philips TIFF slides (issue 11); koffi binds it at run time
+RUN apt-get update && apt-get install -y --no-install-recommends libopenslide0 && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production DATA_DIR=/data
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

@@ -6,6 +6,7 @@ import { registerCompare } from './compare-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
+import { registerProbe } from './probe-command.js';
 import { registerScores } from './scores-command.js';
 import { registerServe } from './serve-command.js';
 import { registerStatus } from './status-command.js';
@@ -31,6 +32,7 @@ registerWorker(program);
 registerImport(program);
 registerCompare(program);
 registerExport(program);
+registerProbe(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`biopsy-quant: ${errorMessage(err)}\n`);

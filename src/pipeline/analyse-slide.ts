@@ -14,7 +14,7 @@ import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import type { TileExecutor } from './executor.js';
 import { batchSizeFor } from './plan-slide.js';
-import { prepareSlide } from './prepare-slide.js';
+import { prepareSlide, type SlideReaderInfo } from './prepare-slide.js';
 
 export interface AnalyseSlideInput {
   path: string;
@@ -41,6 +41,10 @@ export interface SlideSuccess {
   /** muscle analyses: the segmented fibres */
   fibres: FibreRecord[];
   provenance: {
+    /** the slide's format, the reader that opened it and the scanner vendor/model it names (issue 11) */
+    format: SlideReaderInfo['format'];
+    backend: SlideReaderInfo['backend'];
+    vendor?: string;
     level: number;
     mpp: number;
     tiles: number;
@@ -110,6 +114,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       detections: results.flatMap((r) => r.detections),
       fibres: results.flatMap((r) => r.fibres ?? []),
       provenance: {
+        ...prepared.reader,
         level: plan.level.index,
         mpp: plan.level.mpp,
         tiles: plan.tiles.length,

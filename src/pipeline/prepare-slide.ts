@@ -1,9 +1,10 @@
 import type { TileBatchJob } from '../domain/job.js';
 import { findMarker } from '../domain/marker.js';
 import { paramsHash, type AnalysisParams } from '../domain/params.js';
-import type { SlideMetadata } from '../domain/slide.js';
+import type { SlideFormat, SlideMetadata } from '../domain/slide.js';
+import type { SlideBackend } from '../slide/types.js';
 import { openSlide } from '../slide/open.js';
-import { slideSha256 } from '../store/fingerprint.js';
+import { filesSha256 } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
 import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
@@ -27,7 +28,15 @@ export interface PrepareSlideInput {
   findDone?: (slideId: number, paramsHash: string, codeVersion: string) => Promise<number | undefined>;
 }
 
+/** Which reader opened the slide: stored with every score as provenance (issue 11). */
+export interface SlideReaderInfo {
+  format: SlideFormat;
+  backend: SlideBackend;
+  vendor?: string;
+}
+
 export interface PreparedSlide {
+  reader: SlideReaderInfo;
   /** the parameters the slide is analysed with: the input's, with muscle analysis decided */
   params: AnalysisParams;
   plan: SlidePlan;
@@ -52,23 +61,26 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
   const params = withMuscleDecided(input.params, metadata.marker);
   const slide = await openSlide(path, metadata.mpp === undefined ? undefined : { mpp: metadata.mpp });
   try {
+    const reader: SlideReaderInfo = { format: slide.format, backend: slide.backend, ...(slide.vendor ? { vendor: slide.vendor } : {}) };
     const plan = await planSlide(slide, params);
     const stains = await chooseStains(slide, plan, params);
     const hash = paramsHash(params);
     let slideId: number | undefined;
     if (store) {
       slideId = await store.upsertSlide({
-        sha256: await slideSha256(path),
+        sha256: await filesSha256(slide.contentFiles ?? [path]),
         path,
         format: slide.format,
         width: slide.levels[0].width,
         height: slide.levels[0].height,
         mpp: slide.levels[0].mpp,
         mppSource: slide.mppSource,
+        backend: slide.backend,
+        vendor: slide.vendor,
         metadata,
       });
       const done = await input.findDone?.(slideId, hash, ANALYSIS_VERSION);
-      if (done !== undefined) return { params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
+      if (done !== undefined) return { reader, params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
     }
     // read tiles for the QC references only for a slide that will be analysed
     const qcReference = params.qc.enabled ? await sampleQcReference(slide, plan, stains, params) : undefined;
@@ -99,7 +111,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       qcReference,
       tiles,
     }));
-    return { params, plan, stains, qcReference, paramsHash: hash, analysisId, alreadyDone: false, jobs };
+    return { reader, params, plan, stains, qcReference, paramsHash: hash, analysisId, alreadyDone: false, jobs };
   } finally {
     // tile jobs open the file themselves (a worker thread or another machine)
     await slide.close().catch(() => undefined);

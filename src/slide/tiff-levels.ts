@@ -22,6 +22,8 @@ export interface TiffStructure {
   /** µm/px of level 0 stated by the file, if any */
   mpp?: number;
   description: string;
+  /** names of the label / macro / thumbnail pages (names only: their pixels are never decoded) */
+  associatedImages: string[];
 }
 
 interface PageInfo extends TiffLevelPage {
@@ -75,6 +77,18 @@ function isReducedLevel(p: PageInfo, base: PageInfo, previous: PageInfo): boolea
   if (p.width >= previous.width) return false;
   const ds = base.width / p.width;
   return Math.abs(base.height / ds - p.height) <= Math.max(2, 0.02 * p.height);
+}
+
+/** Names OpenSlide gives the same pages: Aperio says label/macro in the description; its other extra page is the thumbnail. */
+function associatedImageNames(pages: PageInfo[], levels: PageInfo[], format: TiffStructure['format']): string[] {
+  const names: string[] = [];
+  for (const p of pages) {
+    if (levels.includes(p)) continue;
+    const named = /\b(label|macro)\b/i.exec(p.description)?.[1]?.toLowerCase();
+    if (named) names.push(named);
+    else if (format === 'svs' && p.page === 1) names.push('thumbnail');
+  }
+  return names;
 }
 
 /**
@@ -146,7 +160,8 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
       const unit = RESOLUTION_UNITS[Number((await fd0.loadValue('ResolutionUnit')) ?? 2)];
       mpp = mppFromResolution(rationalValue(await fd0.loadValue('XResolution')), unit);
     }
-    return { format, levels: levels.map(({ page, subifd, width, height, tiled }) => ({ page, subifd, width, height, tiled })), mpp, description };
+    const associatedImages = associatedImageNames(pages, levels, format);
+    return { format, associatedImages, levels: levels.map(({ page, subifd, width, height, tiled }) => ({ page, subifd, width, height, tiled })), mpp, description };
   } catch (err) {
     if (err instanceof SlideFormatError) throw err;
     throw new SlideFormatError(`${path}: cannot read the TIFF directory structure; the file is truncated or corrupt`, { cause: err });

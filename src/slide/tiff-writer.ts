@@ -32,6 +32,10 @@ export interface TiffPage {
   compression?: 'jpeg' | 'none';
   /** write X/YResolution for this page (default: only tiled pages, scaled from level 0) */
   resolution?: boolean;
+  /** µm/px of this page, when it is not level 0's scaled by width (an SCN macro before the main image) */
+  mpp?: number;
+  /** vendor tags of this page (Ventana's XMP packet, tag 700) */
+  tags?: Entry[];
 }
 
 export interface WriteTiffOptions {
@@ -39,11 +43,15 @@ export interface WriteTiffOptions {
   compression: 'jpeg' | 'none';
   /** ImageDescription of the first page */
   description?: string;
+  /** Software tag of the first page (Philips TIFF is recognised by it) */
+  software?: string;
   bigtiff?: boolean;
   /** µm/px of the first page; written as X/YResolution in pixels per cm, scaled per level */
   mpp?: number;
   /** JPEG quality, 1–100 */
   quality?: number;
+  /** JPEG chroma subsampling, default 4:2:0 */
+  chroma?: Chroma;
   /**
    * Store reduced tiled levels as SubIFDs of the first page (the OME-TIFF pyramid layout of
    * Bio-Formats 6+) instead of as later pages. Strip pages still follow in the main chain.
@@ -51,15 +59,18 @@ export interface WriteTiffOptions {
   subifds?: boolean;
 }
 
-const SHORT = 3;
-const LONG = 4;
-const RATIONAL = 5;
-const ASCII = 2;
-const LONG8 = 16;
+export const SHORT = 3;
+export const LONG = 4;
+export const RATIONAL = 5;
+export const ASCII = 2;
+export const SLONG = 9;
+export const FLOAT = 11;
+export const LONG8 = 16;
 /** bytes per element of Entry.values (a RATIONAL is two LONG elements: numerator, denominator) */
-const ELEMENT_SIZE: Record<number, number> = { [ASCII]: 1, [SHORT]: 2, [LONG]: 4, [RATIONAL]: 4, [LONG8]: 8 };
+const ELEMENT_SIZE: Record<number, number> = { [ASCII]: 1, [SHORT]: 2, [LONG]: 4, [RATIONAL]: 4, [SLONG]: 4, [FLOAT]: 4, [LONG8]: 8 };
 
-interface Entry {
+/** One IFD entry; vendor writers (NDPI, SCN, Philips) add their own tags. */
+export interface Entry {
   tag: number;
   type: number;
   values: number[] | Uint8Array;
@@ -92,26 +103,30 @@ export function padTile(src: RgbRaster, size: number): Uint8Array {
   return out;
 }
 
-async function encode(pixels: Uint8Array, width: number, height: number, compression: 'jpeg' | 'none', quality: number): Promise<Uint8Array> {
+/** JPEG chroma subsampling: 4:2:0 as most scanners write, 4:4:4 to keep thin stained rims' colour */
+export type Chroma = '4:2:0' | '4:4:4';
+
+async function encode(pixels: Uint8Array, width: number, height: number, compression: 'jpeg' | 'none', quality: number, chroma: Chroma = '4:2:0'): Promise<Uint8Array> {
   if (compression === 'none') return pixels;
-  return encodeJpegTile(pixels, width, height, quality);
+  return encodeJpegTile(pixels, width, height, quality, chroma);
 }
 
-/** A JFIF tile with 4:2:0 YCbCr, as scanners write them (the DICOM WSI writer uses it too, so both formats hold the same JPEG bytes). */
-export function encodeJpegTile(pixels: Uint8Array, width: number, height: number, quality: number): Promise<Buffer> {
+/** A JFIF tile, 4:2:0 YCbCr by default as scanners write them (the DICOM WSI writer uses it too, so both formats hold the same JPEG bytes). */
+export function encodeJpegTile(pixels: Uint8Array, width: number, height: number, quality: number, chroma: Chroma = '4:2:0'): Promise<Buffer> {
   return sharp(pixels, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality, chromaSubsampling: '4:2:0', optimiseCoding: true })
+    .jpeg({ quality, chromaSubsampling: chroma, optimiseCoding: true })
     .toBuffer();
 }
 
 /** Pixels per cm as a TIFF RATIONAL, keeping the numerator inside 32 bits. */
-function rational(value: number): [number, number] {
+export function rational(value: number): [number, number] {
   let den = 1_000_000;
   while (den > 1 && value * den > 0xffffffff) den /= 10;
   return [Math.round(value * den), den];
 }
 
-class TiffFile {
+/** A TIFF being written: appends data, then IFDs that point at it. */
+export class TiffFile {
   private pos: number;
   /** where the pointer to the next IFD must be patched in */
   private nextPointerAt: number;
@@ -153,6 +168,8 @@ class TiffFile {
       else if (e.type === SHORT) buf.writeUInt16LE(v, i * 2);
       else if (e.type === LONG) buf.writeUInt32LE(v, i * 4);
       else if (e.type === LONG8) buf.writeBigUInt64LE(BigInt(v), i * 8);
+      else if (e.type === SLONG) buf.writeInt32LE(v, i * 4);
+      else if (e.type === FLOAT) buf.writeFloatLE(v, i * 4);
       else if (e.type === RATIONAL) buf.writeUInt32LE(v, i * 4); // values hold num, den pairs
     }
     return buf;
@@ -248,7 +265,7 @@ export async function writeTiledTiff(
               const x = tx * tileSize;
               const y = ty * tileSize;
               const src = await regionOf(page.image, x, y, Math.min(tileSize, width - x), Math.min(tileSize, height - y));
-              return encode(padTile(src, tileSize), tileSize, tileSize, compression, quality);
+              return encode(padTile(src, tileSize), tileSize, tileSize, compression, quality, opts.chroma);
             }),
           );
           for (const bytes of row) {
@@ -258,7 +275,7 @@ export async function writeTiledTiff(
         }
       } else {
         const src = await regionOf(page.image, 0, 0, width, height);
-        const bytes = await encode(src.data, width, height, compression, quality);
+        const bytes = await encode(src.data, width, height, compression, quality, opts.chroma);
         offsets.push(await file.append(bytes));
         counts.push(bytes.length);
       }
@@ -275,7 +292,7 @@ export async function writeTiledTiff(
         { tag: 284, type: SHORT, values: [1] },
       ];
       if (description !== undefined) entries.push({ tag: 270, type: ASCII, values: Buffer.from(`${description}\0`, 'utf8') });
-      if (compression === 'jpeg') entries.push({ tag: 530, type: SHORT, values: [2, 2] });
+      if (compression === 'jpeg') entries.push({ tag: 530, type: SHORT, values: opts.chroma === '4:4:4' ? [1, 1] : [2, 2] });
       if (layout === 'tiled') {
         entries.push(
           { tag: 322, type: LONG, values: [tileSize] },
@@ -290,8 +307,11 @@ export async function writeTiledTiff(
           { tag: 279, type: offsetType, values: counts },
         );
       }
-      if (opts.mpp !== undefined && (page.resolution ?? layout === 'tiled')) {
-        const pxPerCm = 10_000 / (opts.mpp * (baseWidth / width));
+      if (page.tags) entries.push(...page.tags);
+      if (index === 0 && opts.software !== undefined) entries.push({ tag: 305, type: ASCII, values: Buffer.from(`${opts.software}\0`, 'utf8') });
+      const pageMpp = page.mpp ?? (opts.mpp === undefined ? undefined : opts.mpp * (baseWidth / width));
+      if (pageMpp !== undefined && (page.resolution ?? layout === 'tiled')) {
+        const pxPerCm = 10_000 / pageMpp;
         const r = rational(pxPerCm);
         entries.push(
           { tag: 282, type: RATIONAL, values: r },

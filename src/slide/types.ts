@@ -18,6 +18,12 @@ export type SlideBackend = 'builtin' | 'openslide' | 'dicom';
 export interface Slide {
   /** the file, or the folder / first file of a multi-file slide (MRXS, DICOM series) */
   path: string;
+  /**
+   * Every file whose bytes make up the slide, in a fixed order, when that is more than `path`
+   * (MRXS: the .mrxs, Slidedat.ini, Index.dat and data files): the store identifies a slide by
+   * their content. Absent for one-file slides.
+   */
+  contentFiles?: string[];
   format: SlideFormat;
   backend: SlideBackend;
   /** scanner vendor and model where the file names them (e.g. 'Hamamatsu', 'Aperio') */

@@ -22,6 +22,10 @@ export const SlideInput = z.object({
   /** level-0 µm/px */
   mpp: z.number().positive(),
   mppSource: z.enum(['file', 'metadata']),
+  /** which reader opened it (src/slide/types.ts SlideBackend) */
+  backend: z.enum(['builtin', 'openslide', 'dicom']).optional(),
+  /** scanner vendor/model the file names */
+  vendor: z.string().max(200).optional(),
   metadata: SlideMetadata,
 });
 export type SlideInput = z.input<typeof SlideInput>;

@@ -66,13 +66,13 @@ export class SqlStore implements Store {
     const m = s.metadata;
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: number }>(
-        `INSERT INTO slides (sha256, path, format, width, height, mpp, mpp_source, patient, timepoint, marker, metadata)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, format = excluded.format, width = excluded.width,
+        `INSERT INTO slides (sha256, path, format, width, height, mpp, mpp_source, patient, timepoint, marker, metadata, backend, vendor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, format = excluded.format, backend = excluded.backend, vendor = excluded.vendor, width = excluded.width,
            height = excluded.height, mpp = excluded.mpp, mpp_source = excluded.mpp_source, patient = excluded.patient,
            timepoint = excluded.timepoint, marker = excluded.marker, metadata = excluded.metadata, updated_at = now()
          RETURNING id`,
-        [s.sha256, s.path, s.format, s.width, s.height, s.mpp, s.mppSource, m.patient ?? null, m.timepoint ?? null, m.marker ?? null, m],
+        [s.sha256, s.path, s.format, s.width, s.height, s.mpp, s.mppSource, m.patient ?? null, m.timepoint ?? null, m.marker ?? null, m, s.backend ?? null, s.vendor ?? null],
       );
       // the file opens now, so an earlier "could not open" for this path is history
       await tx.query('DELETE FROM slide_failures WHERE path = $1', [s.path]);
@@ -254,7 +254,7 @@ export class SqlStore implements Store {
   async listScores(filter: ScoreFilter = {}): Promise<ScoreRow[]> {
     const f = parseInput(ScoreFilter, filter, 'listScores: filter');
     const { rows } = await this.db.query<Record<string, unknown>>(
-      `SELECT a.id AS analysis_id, s.id AS slide_id, s.sha256, s.path, s.format, s.patient, s.timepoint, s.marker,
+      `SELECT a.id AS analysis_id, s.id AS slide_id, s.sha256, s.path, s.format, s.backend, s.vendor, s.patient, s.timepoint, s.marker,
          s.mpp AS slide_mpp, s.mpp_source, a.mpp AS analysis_mpp, a.level, a.params_hash, a.params, a.stain,
          a.code_version, a.model_id, sc.computed_at, ${scoreSelectList('sc')}
        FROM slide_scores sc
@@ -276,6 +276,8 @@ export class SqlStore implements Store {
       sha256: r.sha256 as string,
       path: r.path as string,
       format: r.format as ScoreRow['format'],
+      backend: r.backend as ScoreRow['backend'],
+      vendor: r.vendor as string | null,
       patient: r.patient as string | null,
       timepoint: r.timepoint as string | null,
       marker: r.marker as string | null,

@@ -39,6 +39,9 @@ export interface ScoreRow {
   sha256: string;
   path: string;
   format: SlideFormat;
+  /** the reader that opened the slide and the scanner vendor/model the file names; null when not recorded (rows before issue 11) */
+  backend: 'builtin' | 'openslide' | 'dicom' | null;
+  vendor: string | null;
   patient: string | null;
   timepoint: string | null;
   marker: string | null;

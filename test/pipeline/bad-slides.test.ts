@@ -9,6 +9,8 @@ import type { Store } from '../../src/store/store.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { pngDeclaring } from '../fixtures/png-header.js';
+import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
+import { sceneSource } from '../../src/synthetic/render.js';
 
 let dir: string;
 let store: Store;
@@ -27,6 +29,16 @@ beforeAll(async () => {
   for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
   await writeFile(f('random.tif'), random);
   await writeFile(f('absurd.png'), pngDeclaring(2_000_000, 2_000_000));
+  // scanner formats (issue 11): a good NDPI, the same cut short, an MRXS whose folder lost a data file, a CZI
+  const cells = makeScene({ seed: 34, width: 1024, height: 768 });
+  const pixels = sceneSource(cells).region(0, 0, 1024, 768);
+  await writeScannerSlide('ndpi', f('good-c.ndpi'), [pixels], { mpp: cells.mpp, quality: 95 });
+  const ndpi = await readFile(f('good-c.ndpi'));
+  // cut inside the macro page: level 0's directory survives, the last one is gone
+  await writeFile(f('truncated.ndpi'), ndpi.subarray(0, ndpi.length - 200));
+  await writeScannerSlide('mrxs', f('lost.mrxs'), [pixels], { mpp: cells.mpp });
+  await rm(f('lost/Data0000.dat'));
+  await writeFile(f('scan.czi'), Buffer.concat([Buffer.from('ZISRAWFILE'), Buffer.alloc(512)]));
   store = await openPgliteStore({ inMemory: true });
   executor = threadPoolExecutor(2);
 });
@@ -98,5 +110,22 @@ describe('a batch with bad slides', () => {
     expect(after.scores).toBe(before.scores);
     const rows = await store.listScores({ patient: 'P01' });
     expect(rows).toHaveLength(1);
+  });
+
+  it('scanner files: a truncated NDPI, an MRXS missing a data file and a CZI fail alone, the good NDPI finishes on worker threads', async () => {
+    const f = (name: string) => path.join(dir, name);
+    const outcomes = await runSlides(
+      [f('truncated.ndpi'), f('good-c.ndpi'), f('lost.mrxs'), f('scan.czi')].map((p) => ({ path: p, metadata: {} })),
+      { params: {}, executor, progress: false },
+    );
+    const byIndex = outcomes.map((o) => (o.ok ? 'ok' : o.error));
+    expect(byIndex[0]).toBe(`${f('truncated.ndpi')}: the file carries NDPI marks but OpenSlide cannot parse it: it is truncated or corrupt`);
+    expect(byIndex[1]).toBe('ok');
+    expect(byIndex[2]).toBe(`${f('lost.mrxs')}: the MRXS data folder ${f('lost')} lacks Data0000.dat, which its Slidedat.ini lists; copy the whole folder with the slide`);
+    expect(byIndex[3]).toMatch(new RegExp(`^${f('scan.czi').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: this is a Zeiss CZI file .* convert it to OME-TIFF`));
+    const good = outcomes[1];
+    if (!good.ok) throw new Error(good.error);
+    expect(good.scores.cells).toBeGreaterThan(50);
+    expect(good.provenance.backend).toBe('openslide');
   });
 });

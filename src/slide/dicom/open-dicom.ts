@@ -105,6 +105,8 @@ export async function openDicomSlide(path: string | string[], meta: OpenDicomMet
       properties,
       associatedImages: [...new Set(associated.map((a) => ASSOCIATED_NAME[a.flavor]))],
       mppSource: fileMpp !== undefined ? 'file' : 'metadata',
+      // the slide's identity is every file of its series, so a changed level makes a new slide
+      contentFiles: [...instances, ...associated].map((i) => i.path).sort(),
     });
   } catch (err) {
     await closeAll(read);
@@ -117,7 +119,7 @@ function dicomSlide(
   levels: SlideLevel[],
   dicomLevels: DicomLevel[],
   release: () => Promise<void>,
-  described: Pick<Slide, 'vendor' | 'objectivePower' | 'properties' | 'associatedImages' | 'mppSource'>,
+  described: Pick<Slide, 'vendor' | 'objectivePower' | 'properties' | 'associatedImages' | 'mppSource' | 'contentFiles'>,
 ): Slide {
   let closed = false;
   const level = (i: number): DicomLevel => openLevel(path, closed, dicomLevels, i);

@@ -1,6 +1,6 @@
 import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paramsForMarker } from '../../../src/domain/marker.js';
 import type { SlideMetadata } from '../../../src/domain/slide.js';
 import type { RgbRaster } from '../../../src/image/raster.js';
@@ -13,20 +13,7 @@ import { makeScene } from '../../../src/synthetic/scene.js';
 import { dicomPyramid, writeDicomWsi } from '../../../src/synthetic/formats/dicom-wsi-writer.js';
 import { tempDir } from '../pattern.js';
 
-/**
- * Until the lead adds the DICOM backend to src/slide/open.ts's backend list, this test routes
- * openSlide to it the way that list will: by sniffing content. Everything else (planning, stains,
- * tiles, scores) is the real pipeline, as test/golden runs it.
- */
-vi.mock('../../../src/slide/open.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../../src/slide/open.js')>();
-  const { sniffDicom } = await import('../../../src/slide/dicom/sniff-dicom.js');
-  const { openDicomSlide } = await import('../../../src/slide/dicom/open-dicom.js');
-  return {
-    ...actual,
-    openSlide: async (path: string, meta?: { mpp?: number }) => ((await sniffDicom(path)) ? openDicomSlide(path, meta ?? {}) : actual.openSlide(path, meta)),
-  };
-});
+/** openSlide picks the DICOM backend by content; the rest is the real pipeline, as test/golden runs it. */
 
 const TILE = 256;
 const QUALITY = 90;

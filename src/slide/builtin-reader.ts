@@ -1,0 +1,158 @@
+import { open, stat } from 'node:fs/promises';
+import { MetadataError, SlideFormatError } from '../errors/index.js';
+import type { SlideFormat } from '../domain/slide.js';
+import type { RgbRaster } from '../image/raster.js';
+import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
+import { readJpegHeader } from './jpeg-header.js';
+import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_PIXELS, describePixels } from './limits.js';
+import { cropRgb } from '../image/crop.js';
+import { readPngHeader, type FlatHeader } from './png-header.js';
+import { mppFromResolution } from './resolution.js';
+import { checkRegionInside, thumbnailTarget } from './region-checks.js';
+import { sniffFile } from './sniff.js';
+import { readTiffStructure } from './tiff-levels.js';
+import type { Slide, SlideLevel } from './types.js';
+
+export interface OpenSlideMeta {
+  /** µm/px at level 0, used only when the file states none */
+  mpp?: number;
+}
+
+interface LevelSource extends SlideLevel {
+  /** which image of the file holds this level */
+  ref: PageRef;
+  /** tiled levels decode only the tiles a region touches; others decode from the top */
+  tiled: boolean;
+}
+
+export function checkMetaMpp(path: string, mpp: unknown): number | undefined {
+  if (mpp === undefined) return undefined;
+  if (typeof mpp !== 'number' || !Number.isFinite(mpp) || mpp <= 0 || mpp > 100) {
+    throw new MetadataError(
+      `${path}: metadata pixel size ${JSON.stringify(mpp)} is not valid; supply µm/px as a number greater than 0 and at most 100 (e.g. 0.5)`,
+    );
+  }
+  return mpp;
+}
+
+async function checkIsFile(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new SlideFormatError(`${path}: is a directory, not a slide file`);
+    if (!s.isFile()) throw new SlideFormatError(`${path}: is not a regular file`);
+    return s.size;
+  } catch (err) {
+    if (err instanceof SlideFormatError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+    throw new SlideFormatError(`${path}: ${why}`, { cause: err });
+  }
+}
+
+async function readFlatHeader(path: string, kind: 'png' | 'jpeg'): Promise<FlatHeader> {
+  const handle = await open(path, 'r');
+  try {
+    const header = kind === 'png' ? await readPngHeader(handle, path) : await readJpegHeader(handle, path);
+    const pixels = header.width * header.height;
+    if (!(header.width > 0 && header.height > 0)) throw new SlideFormatError(`${path}: ${kind.toUpperCase()} header declares an empty image (${header.width} × ${header.height})`);
+    if (pixels > MAX_FLAT_PIXELS) {
+      throw new SlideFormatError(
+        `${path}: ${kind.toUpperCase()} declares ${header.width} × ${header.height} pixels (${describePixels(pixels)}), ` +
+          `over the limit of ${describePixels(MAX_FLAT_PIXELS)} for a non-tiled image; convert it to a tiled pyramidal TIFF`,
+      );
+    }
+    return header;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The builtin reader (geotiff for structure, libvips through sharp for pixels): PNG, JPEG, TIFF
+ * (strip, tiled, pyramidal), BigTIFF, Aperio SVS, OME-TIFF. Reads structure only; pixels are
+ * decoded per region. The pixel size comes from the file, or from `meta.mpp` when the file states none.
+ */
+export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): Promise<Slide> {
+  const metaMpp = checkMetaMpp(path, meta.mpp);
+  const fileSize = await checkIsFile(path);
+  const sniffed = await sniffFile(path);
+
+  let format: SlideFormat;
+  let fileMpp: number | undefined;
+  let associatedImages: string[] = [];
+  let pages: { ref: PageRef; width: number; height: number; tiled: boolean }[];
+  if (sniffed.kind === 'png' || sniffed.kind === 'jpeg') {
+    const header = await readFlatHeader(path, sniffed.kind);
+    format = sniffed.kind;
+    fileMpp = header.mpp;
+    pages = [{ ref: {}, width: header.width, height: header.height, tiled: false }];
+  } else {
+    const structure = await readTiffStructure(path, fileSize, sniffed.kind === 'bigtiff');
+    format = structure.format;
+    associatedImages = structure.associatedImages;
+    fileMpp = structure.mpp;
+    pages = structure.levels.map((l) => ({ ref: { page: l.page, subifd: l.subifd }, width: l.width, height: l.height, tiled: l.tiled }));
+  }
+
+  const header = await checkDecodable(path, pages[0].ref, pages[0].width, pages[0].height);
+  // libvips reports JPEG resolution (JFIF or EXIF) as dots per inch
+  if (format === 'jpeg') fileMpp = mppFromResolution(header.density, 'inch');
+  const mpp0 = fileMpp ?? metaMpp;
+  if (mpp0 === undefined) {
+    throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
+  }
+
+  const levels: LevelSource[] = pages.map((p, index) => {
+    // x ratio: libvips rounds level sizes down, so width and height ratios differ by a hair
+    const downsample = pages[0].width / p.width;
+    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, ref: p.ref, tiled: p.tiled };
+  });
+  let closed = false;
+  /** whole decoded non-tiled levels, see MAX_CACHED_FLAT_PIXELS */
+  const decoded = new Map<number, Promise<RgbRaster>>();
+  const wholeLevel = (l: LevelSource): Promise<RgbRaster> => {
+    let whole = decoded.get(l.index);
+    if (!whole) {
+      whole = decodeRegion(path, l.ref, `level ${l.index}`, 0, 0, l.width, l.height);
+      whole.catch(() => decoded.delete(l.index));
+      decoded.set(l.index, whole);
+    }
+    return whole;
+  };
+
+  const level = (i: number): LevelSource => {
+    if (closed) throw new Error(`${path}: slide is closed`);
+    const l = levels[i];
+    if (!Number.isInteger(i) || !l) throw new RangeError(`${path}: level ${i} does not exist (the slide has ${levels.length})`);
+    return l;
+  };
+
+  return {
+    path,
+    format,
+    backend: 'builtin',
+    associatedImages,
+    properties: {},
+    levels: levels.map(({ index, width, height, mpp, downsample }) => ({ index, width, height, mpp, downsample })),
+    mppSource: fileMpp !== undefined ? 'file' : 'metadata',
+
+    async readRegion(i: number, x: number, y: number, width: number, height: number): Promise<RgbRaster> {
+      const l = level(i);
+      checkRegionInside(path, l, x, y, width, height);
+      if (!l.tiled && l.width * l.height <= MAX_CACHED_FLAT_PIXELS) return cropRgb(await wholeLevel(l), x, y, width, height);
+      return decodeRegion(path, l.ref, `level ${i}`, x, y, width, height);
+    },
+
+    async readThumbnail(mpp: number): Promise<{ raster: RgbRaster; mpp: number }> {
+      const { level: target, width, height } = thumbnailTarget(path, levels, mpp);
+      const l = level(target.index);
+      const raster = await decodeScaled(path, l.ref, `level ${l.index}`, width, height);
+      return { raster, mpp: (l.mpp * l.width) / width };
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      decoded.clear();
+    },
+  };
+}
