@@ -37,7 +37,6 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
     notes.push(`Macenko estimation fell back to H-DAB defaults: ${est.reason ?? 'degenerate'}`);
     return { matrix: HDAB_DEFAULT, i0, note: notes.join('; ') };
   }
-  if (est.hematoxylinOnly) notes.push(`Macenko estimated hematoxylin only (DAB kept at its default): ${est.reason}`);
   return { matrix: est.matrix, i0, note: notes.join('; ') || undefined };
 }
 

@@ -28,13 +28,8 @@ export interface MacenkoResult {
   /** the estimated matrix (source 'macenko'), or HDAB_DEFAULT when degenerate */
   matrix: StainMatrix;
   degenerate: boolean;
-  /** why the estimate fell back to the defaults, or why only hematoxylin was estimated */
+  /** why the estimate fell back to the defaults */
   reason?: string;
-  /**
-   * Only hematoxylin shows (an unstained slide, or too little DAB to find its direction): the
-   * matrix holds the estimated hematoxylin and the default DAB.
-   */
-  hematoxylinOnly?: boolean;
   /** pixels that passed the OD threshold */
   pixels: number;
 }
@@ -44,8 +39,7 @@ export interface MacenkoResult {
  * OD of pixels whose MEAN channel OD reaches odMin (summed OD ≥ 3·odMin) → the plane of the two
  * largest eigenvectors of the OD covariance → each pixel's angle in that plane → the robust extreme
  * angles → two stain vectors. Which is hematoxylin is decided by closeness to the default vectors.
- * Falls back to HDAB_DEFAULT (degenerate = true) when the slide does not show two stains, except when
- * the one stain it shows is hematoxylin: that one is estimated and DAB kept at its default.
+ * Falls back to HDAB_DEFAULT (degenerate = true) when the slide does not show two stains.
  * `rgb` is interleaved RGB samples, e.g. a thumbnail's or the tissue pixels'.
  *
  * Pixel rule: Macenko's reference code keeps pixels whose EVERY channel reaches β. That drops
@@ -115,25 +109,10 @@ export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): Mac
   if (!v1 || !v2) return fallback('an estimated stain vector has no positive absorbance');
 
   const apart = angleDeg(v1, v2);
+  if (apart < minAngle) return fallback(`the two estimated stain vectors are only ${apart.toFixed(1)}° apart (< ${minAngle}°): one stain dominates`);
   const v1IsH = angleDeg(v1, HEMATOXYLIN_DEFAULT) < angleDeg(v1, DAB_DEFAULT);
   const v2IsH = angleDeg(v2, HEMATOXYLIN_DEFAULT) < angleDeg(v2, DAB_DEFAULT);
-  // Only hematoxylin shows (an unstained section, a negative control): its own direction is still
-  // measurable, and the slide's drifted hematoxylin matters even without DAB: the defaults left it
-  // up to ~6° off the plane the slide's nuclei lie in, and QC's pen rule (ink is OD off the stain
-  // plane) then excluded nuclei as ink (lab-realism tuning seed 5, an unstained whole-field cell
-  // slide: 38 of its 44 "pen" blocks held a nucleus). The median angle is that one stain's
-  // direction; the extremes are mixtures with noise. DAB keeps its default (there is none to see).
-  const onlyH = v1IsH && v2IsH;
-  if (onlyH) {
-    const h = positiveStain(inPlane(e1, e2, percentileSorted(angles, 50)));
-    const why = apart < minAngle ? `the two estimated stain vectors are only ${apart.toFixed(1)}° apart (< ${minAngle}°)` : 'both estimated stain vectors are closest to the default hematoxylin';
-    if (h && angleDeg(h, HEMATOXYLIN_DEFAULT) < angleDeg(h, DAB_DEFAULT)) {
-      return { matrix: stainMatrix(h, DAB_DEFAULT, 'macenko'), degenerate: false, hematoxylinOnly: true, reason: `${why}: only hematoxylin is present`, pixels: n };
-    }
-    return fallback(why);
-  }
-  if (apart < minAngle) return fallback(`the two estimated stain vectors are only ${apart.toFixed(1)}° apart (< ${minAngle}°): one stain dominates`);
-  if (v1IsH === v2IsH) return fallback('both estimated stain vectors are closest to the default DAB');
+  if (v1IsH === v2IsH) return fallback(`both estimated stain vectors are closest to the default ${v1IsH ? 'hematoxylin' : 'DAB'}`);
   return { matrix: v1IsH ? stainMatrix(v1, v2, 'macenko') : stainMatrix(v2, v1, 'macenko'), degenerate: false, pixels: n };
 }
 
