@@ -1,16 +1,16 @@
 import path from 'node:path';
-import { evaluateInScratchDir } from './in-scratch-dir.js';
+import { evaluateStagedInScratchDir } from './in-scratch-dir.js';
 import { MARKERS, markerFor, paramsForMarker, runsScorer, type MarkerId } from '../domain/marker.js';
 import { mergeParamsInput, type AnalysisParamsInput } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { analyseSlide, type SlideSuccess } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import { dabCompartmentOf } from '../synthetic/dab-compartment.js';
-import { makeMuscleScene, muscleTruthOf, mhcGradeOf, writeMuscleSlide, type MhcPattern, type MuscleMarker } from '../synthetic/muscle/index.js';
+import { makeMuscleScene, muscleTruthOf, mhcGradeOf, writeMuscleSlide, type MhcPattern, type MuscleMarker, type MuscleScene } from '../synthetic/muscle/index.js';
 import { plantMuscleRegion } from '../synthetic/muscle/planted.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from '../synthetic/planted.js';
 import { drawLabRealism, labCellOptions, labMuscleOptions, type LabRealism } from '../synthetic/realism/index.js';
-import { GRADE_THRESHOLDS, makeScene } from '../synthetic/scene.js';
+import { GRADE_THRESHOLDS, makeScene, type Scene } from '../synthetic/scene.js';
 import { truthOf } from '../synthetic/truth-of.js';
 import { writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
 import { angleDeg, type Vec3 } from '../stain/vectors.js';
@@ -110,6 +110,7 @@ type Abs = Compared & { error: number };
 export interface LabRealismRow extends LabRealismCase {
   format: SyntheticFormat;
   lab: Pick<LabRealism, 'wholeField' | 'unstained' | 'jpegQuality' | 'stainJitterDeg'> & { gradient: number; vignette: number; artefacts: string[] };
+  /** the analysis's own time (generating and writing the slide not included) */
   seconds: number;
   /** the analysis failed: its message (a slide with tissue must never fail) */
   error?: string;
@@ -156,8 +157,16 @@ function tissueLeftIn(width: number, height: number, plant: (y0: number, rows: n
   return { left: left * mm2, all: all * mm2 };
 }
 
+/** A slide generated and written, waiting for its analysis (prepareLabRealismCase). */
+export type PreparedLabRealismCase = { row: LabRealismRow; file: string } & ({ kind: 'cells'; scene: Scene } | { kind: 'muscle'; scene: MuscleScene });
+
 /** One slide: generate, write (JPEG-compressed), analyse with the marker's registry parameters and QC on, compare. */
 export async function evaluateLabRealismCase(c: LabRealismCase, dir: string, executor: TileExecutor, size = 1024, user: AnalysisParamsInput = {}): Promise<LabRealismRow> {
+  return finishLabRealismCase(await prepareLabRealismCase(c, dir, size), executor, user);
+}
+
+/** Generate the case's slide and write it (JPEG-compressed) into `dir`. */
+export async function prepareLabRealismCase(c: LabRealismCase, dir: string, size = 1024): Promise<PreparedLabRealismCase> {
   const drawn = drawLabRealism(c.seed, c.kind);
   const lab: LabRealism = { ...drawn, ...c.force };
   const format: SyntheticFormat = c.seed % 2 === 0 ? 'jpeg' : 'svs';
@@ -177,31 +186,39 @@ export async function evaluateLabRealismCase(c: LabRealismCase, dir: string, exe
     },
     seconds: 0,
   };
-  const metadata: SlideMetadata = { marker: c.marker, mpp: 0.5 };
-  const params = paramsForMarker(c.marker, mergeParamsInput({ qc: { enabled: true } }, user));
-  const started = performance.now();
   if (c.kind === 'cells') {
     const scene = makeScene(labCellOptions(lab, { ...heldoutScene(c.seed, size), compartment: dabCompartmentOf(c.marker) }));
     await writeSyntheticSlide(scene, file, format, { quality: lab.jpegQuality });
-    const outcome = await analyseSlide({ path: file, metadata, params, executor });
-    row.seconds = (performance.now() - started) / 1000;
-    if (!outcome.ok) return { ...row, error: outcome.error };
-    const truth = truthOf(scene);
-    const ex = new QcExclusion(outcome.qcTiles, outcome.provenance.mpp);
-    const area = tissueLeftIn(scene.width, scene.height, (y0, rows, buf) => void plantRegion(scene, 0, y0, scene.width, rows, buf), ex, scene.mpp);
-    const cells = truth.cells.filter((t) => !ex.excludedUm(t.x, t.y));
-    return { ...row, ...common(outcome, truth.stain, area, cells, cells.map((t) => t.grade)) };
+    return { row, file, kind: 'cells', scene };
   }
   const section = MUSCLE_SECTION_OF[c.marker];
   const scene = makeMuscleScene(
     labMuscleOptions(lab, { seed: c.seed, width: size, height: size, mpp: 0.5, marker: section, dabCompartment: dabCompartmentOf(c.marker), ...(c.mhcPattern ? { mhcPattern: c.mhcPattern } : {}) }),
   );
   await writeMuscleSlide(scene, file, format, { quality: lab.jpegQuality });
+  return { row, file, kind: 'muscle', scene };
+}
+
+/** Analyse a prepared slide with its marker's registry parameters (under `user`'s) and QC on, and compare with its truth. */
+export async function finishLabRealismCase(prep: PreparedLabRealismCase, executor: TileExecutor, user: AnalysisParamsInput = {}): Promise<LabRealismRow> {
+  const { row, file } = prep;
+  const c = row;
+  const metadata: SlideMetadata = { marker: c.marker, mpp: 0.5 };
+  const params = paramsForMarker(c.marker, mergeParamsInput({ qc: { enabled: true } }, user));
+  const started = performance.now();
   const outcome = await analyseSlide({ path: file, metadata, params, executor });
   row.seconds = (performance.now() - started) / 1000;
   if (!outcome.ok) return { ...row, error: outcome.error };
-  const truth = muscleTruthOf(scene);
   const ex = new QcExclusion(outcome.qcTiles, outcome.provenance.mpp);
+  if (prep.kind === 'cells') {
+    const { scene } = prep;
+    const truth = truthOf(scene);
+    const area = tissueLeftIn(scene.width, scene.height, (y0, rows, buf) => void plantRegion(scene, 0, y0, scene.width, rows, buf), ex, scene.mpp);
+    const cells = truth.cells.filter((t) => !ex.excludedUm(t.x, t.y));
+    return { ...row, ...common(outcome, truth.stain, area, cells, cells.map((t) => t.grade)) };
+  }
+  const { scene } = prep;
+  const truth = muscleTruthOf(scene);
   const area = tissueLeftIn(scene.width, scene.height, (y0, rows, buf) => void plantMuscleRegion(scene, 0, y0, scene.width, rows, buf), ex, scene.mpp);
   const cells = truth.cells.filter((t) => !ex.excludedUm(t.x, t.y));
   const out: LabRealismRow = { ...row, ...common(outcome, truth.stain, area, cells, cells.map((t) => gradeOfOd(t.dab))) };
@@ -249,12 +266,18 @@ export function gradesCells(marker: MarkerId): boolean {
   return runsScorer(markerFor(marker), 'cells');
 }
 
-/** Every case, written to a scratch folder that is removed afterwards. */
+/** Every case, written to a scratch folder that is removed afterwards; the next slide is generated while one is analysed. */
 export async function evaluateLabRealism(
   cases: readonly LabRealismCase[],
   opts: { executor: TileExecutor; size?: number; params?: AnalysisParamsInput; onRow?: (row: LabRealismRow) => void },
 ): Promise<LabRealismRow[]> {
-  return evaluateInScratchDir('bq-lab-realism-', cases, (c, _i, dir) => evaluateLabRealismCase(c, dir, opts.executor, opts.size, opts.params), opts.onRow);
+  return evaluateStagedInScratchDir(
+    'bq-lab-realism-',
+    cases,
+    (c, _i, dir) => prepareLabRealismCase(c, dir, opts.size),
+    (prep) => finishLabRealismCase(prep, opts.executor, opts.params),
+    opts.onRow,
+  );
 }
 
 /**

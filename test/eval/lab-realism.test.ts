@@ -16,7 +16,11 @@ import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/execut
 // with gradients, vignetting, JPEG 70–90, no-glass fields, stain drift and planted artefacts,
 // analysed with each marker's registry parameters (no compartment flag) and QC on. Truth is
 // counted over the tissue QC left in (src/eval/lab-realism.ts says why).
-const ROUNDS = 2;
+// One round here (21 slides, seeds 5000–5021: every marker once in both modes, glass and none,
+// stained and unstained, every artefact type, a whole-field MHC-I-negative and a stained MHC-I
+// section; the first test checks that span), so the suite stays within its time; `npm run eval`
+// (bench/eval.ts, EVAL_LAB_REALISM_ROUNDS, default 2) runs the full set and prints every row.
+const ROUNDS = 1;
 let executor: TileExecutor;
 let rows: LabRealismRow[];
 const cases = labRealismCases(LAB_REALISM_SEED_BASE, ROUNDS);
@@ -44,9 +48,8 @@ const pct = (v: number | undefined) => (v === undefined ? '-' : `${(v * 100).toF
 const ok = () => rows.filter((r) => !r.error);
 /** slides with tissue left after QC: the ones with scores to compare */
 const compared = () => ok().filter((r) => !r.allExcluded);
-const share = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
 
-describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_REALISM_SEED_BASE + cases.length - 1})`, () => {
+describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${cases[cases.length - 1].seed})`, () => {
   it('spans every registry marker as cell slide and muscle section, glass and none, stained and unstained, every artefact type', () => {
     for (const m of MARKERS) expect(rows.filter((r) => r.marker === m.id && r.kind === 'muscle' && !r.mhcPattern && !r.force).length, `muscle ${m.id}`).toBe(ROUNDS);
     // MHC-I grades fibres only: no cell slide of it
@@ -60,10 +63,10 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_RE
 
   it('no slide with tissue fails', () => {
     for (const r of rows) expect(r.error, where(r)).toBeUndefined();
-    // KNOWN SHORTFALL (QC, src/detect/qc, not this evaluation's to tune): QC excluded all the
-    // tissue of 1 of 42 slides (seed 5042, a whole-field MHC-I-negative section with an
-    // out-of-focus patch and a bubble; verdict fail), so it has no scores to compare
-    expect(ok().filter((r) => r.allExcluded).length).toBeLessThanOrEqual(1);
+    // every slide of this round keeps tissue to compare; in the full set (npm run eval) QC excludes
+    // all the tissue of seed 5042 (a whole-field MHC-I-negative section with an out-of-focus patch
+    // and a bubble, verdict fail): QC's (src/detect/qc), not this evaluation's to tune
+    expect(ok().filter((r) => r.allExcluded).map(where)).toEqual([]);
   });
 
   it(`tissue area within ${A.tissueRelErr * 100}% of truth over the tissue QC left in, on every slide`, () => {
@@ -73,12 +76,18 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_RE
   it(`cell density within ${A.densityRelErr * 100}% of truth over the tissue QC left in`, () => {
     const errs = compared().flatMap((r) => [r.density!.relErr, ...(r.cd163 ? [r.cd163.relErr] : [])]);
     console.log(`densities within ${A.densityRelErr * 100}%: ${errs.filter((e) => e <= A.densityRelErr).length}/${errs.length}, worst ${pct(Math.max(...errs))}`);
-    // KNOWN SHORTFALL: the issue asks every slide; measured 38 of 43 densities (seeds 5000–5043),
-    // worst 14.7 % (CD163+ on a muscle section 43 % excluded for focus and ice), then 10.6 % and
-    // 8.4 % (all cells, sections and fields with focus / fold / pen left partly unexcluded):
-    // nuclei under artefacts QC did not exclude are missed or doubled. Pinned just under where it stands.
-    expect(share(errs.map((e) => e <= A.densityRelErr))).toBeGreaterThanOrEqual(0.85);
-    expect(Math.max(...errs)).toBeLessThanOrEqual(0.17);
+    // KNOWN SHORTFALL: the issue asks every slide; measured 19 of 22 densities (seeds 5000–5021;
+    // 39 of 43 on the full set, seeds 5000–5043, worst 14.7 %). The three: CD163+ on muscle seed
+    // 5001 14.7 % (7 found for the 6 planted macrophages QC left in, 43 % excluded: one 3+
+    // macrophage found as two, a 12 µm² fragment 3.3 µm from it); all cells on muscle seed 5017
+    // 11.4 % (28 of its 29 missed nuclei, 26 myonuclei, lie under an out-of-focus patch QC left
+    // in); all cells on cell seed 5000 8.7 % (2 missed of the 23 left: QC's pen rule took 301
+    // nucleus-holding blocks of this unstained slide for ink, 313 of its 336 cells out, because
+    // the default hematoxylin the analysis falls back to without DAB lies 6° off its nuclei).
+    // The full set adds muscle seed 5023 8.0 % (6 false nuclei in a fold QC left partly in).
+    // Pinned just under where it stands.
+    expect(errs.filter((e) => e <= A.densityRelErr).length).toBeGreaterThanOrEqual(19);
+    expect(Math.max(...errs)).toBeLessThanOrEqual(0.16);
   });
 
   it(`nucleus F1 ≥ ${A.f1} on cell slides`, () => {
@@ -90,14 +99,16 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_RE
     const errs = graded.map((r) => r.hScore!.error);
     console.log(`H-score within ${A.hScorePoints}: ${errs.filter((e) => e <= A.hScorePoints).length}/${errs.length}, worst ${Math.max(...errs).toFixed(1)}`);
     // every cell slide holds the bar: whole-cell, cytoplasmic and membrane stains (membranes graded
-    // on the top 30 % of their rim, AnalysisParams.ringUpperFraction: the CD8 cell slides read 1.1
-    // and 4.7 points low, 12.0 and 26.8 with the plain ring mean)
+    // on the top 30 % of their rim, AnalysisParams.ringUpperFraction: the CD8 cell slide reads 1.1
+    // points low, 12.0 with the plain ring mean)
     for (const r of graded.filter((r) => r.kind === 'cells')) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
-    // KNOWN SHORTFALL: the issue asks every slide; measured 35 of 36 (seeds 5000–5043; 32 with the
-    // plain ring mean for membranes). The one left is an IL-1β muscle section with focus, fold and
-    // ice (QC verdict fail, 54 % excluded) reading 22.5 high; membrane stains on muscle sections
-    // read at most 6.6 low (a CD45 section, 11.1 with the plain ring mean). Pinned just under where it stands.
-    expect(share(errs.map((e) => e <= A.hScorePoints))).toBeGreaterThanOrEqual(0.97);
+    // KNOWN SHORTFALL: the issue asks every slide; measured 17 of 18 (seeds 5000–5021; 35 of 36
+    // on the full set). The one left is IL-1β muscle seed 5015 (focus, fold and ice, 47.7 %
+    // excluded) reading 31.8 for 7.7 planted: 15 cells planted negative grade 1+–2+, 11 of them
+    // myonuclei and 3 stromal cells lying in the diffuse IL-1 stain (DAB 0.2–0.55 over them; the
+    // muscle generator renders a negative cell transparent to that stain). Membrane stains on
+    // muscle sections read at most 6.0 low (CD45 seed 5031 in the full set). Pinned just under where it stands.
+    expect(errs.filter((e) => e <= A.hScorePoints).length).toBeGreaterThanOrEqual(17);
     expect(Math.max(...errs)).toBeLessThanOrEqual(25);
   });
 
@@ -108,10 +119,9 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_RE
     for (const r of mhc) expect(r.mhc1!.grade, where(r)).toBe(r.mhc1!.truthGrade);
     for (const r of mhc.filter((r) => r.force?.unstained)) expect(r.mhc1!.grade, where(r)).toBe(0);
     const errs = mhc.map((r) => r.mhc1!.pct.error);
-    // KNOWN SHORTFALL: the issue asks every section within 3 points; measured 4 of 5 (the sixth
-    // had all its tissue excluded), the fifth 4.7 points (seed 5043, a perifascicular section with
-    // focus and ice: 28.6 % found, 33.3 % planted among the fibres left in; grade 3 right)
-    expect(errs.filter((e) => e <= A.mhcPctPoints).length).toBeGreaterThanOrEqual(mhc.length - 1);
-    expect(Math.max(...errs)).toBeLessThanOrEqual(5);
+    // every section of this round within the bar (errors 0.0, 0.0, 0.0 points). The full set (npm
+    // run eval) still misses one: seed 5043, a perifascicular section QC failed (58.8 % excluded
+    // for focus and ice) with 7 fibres left, 28.6 % found for 33.3 % planted (4.8 points; grade 3 right)
+    for (const r of mhc) expect(r.mhc1!.pct.error, where(r)).toBeLessThanOrEqual(A.mhcPctPoints);
   });
 });
