@@ -102,6 +102,21 @@ export const VesselParams = z.object({
   /** walls are searched up to this far outside the lumen, µm */
   maxWallUm: z.number().positive().default(10),
   /**
+   * A wall fainter than wallOd still counts when its ring median stands wallContrastOd above the
+   * median of the rings from maxWallUm to maxWallUm + surroundUm outside the lumen (the septum
+   * round it), but never under minWallOd (above the lumen's own level without glass in view); its
+   * outer edge is where the ring falls back under that. Issue 18: where connective tissue is pale
+   * (septa ~0.06–0.1 OD) walls, planted 0.04–0.12 above the septa, peak at 0.15–0.16 after blur,
+   * under wallOd (tuning seeds 63, 69: perivascular recall 4/8, 0/5 → 8/8, 5/5). Without the
+   * minWallOd floor the glass-free seed 67 found false vessels (endomysial recall 175 → 166 of 180,
+   * perivascular density 6 per mm² for a true 1); 0.13 keeps 175/180 and 1 per mm² while seed 69's
+   * faintest wall (median peak 0.163 over a 0.098 septum) still counts. A hole without a darker ring
+   * (ice in a fibre, a tear) has no such contrast. wallContrastOd 0 = absolute wallOd only.
+   */
+  wallContrastOd: z.number().nonnegative().default(0.03),
+  minWallOd: z.number().nonnegative().default(0.13),
+  surroundUm: z.number().positive().default(5),
+  /**
    * Lumens are looked for on the summed OD smoothed by this σ, µm: half the section's smoothing,
    * since a ~2 µm lumen inside a thick dark wall drops under the 3 µm² floor when the wall's OD is
    * blurred into it (tuning seeds 41–99: 109 of 111 vessels found at σ = 0.5 µm, 111 of 111 at 0.25 µm).
@@ -158,7 +173,8 @@ export const LocationParams = z.object({
    * edge fibre leaves between its neighbours and the septum (fascicles are convex, so the notch is
    * inside the fascicle), joined to the septum and read perimysial. Tuned on issue 18 tuning seeds
    * 60–71 (pooled endomysial / perimysial recall): off 0.931 / 0.995, 10 µm 0.952 / 0.995, 25 µm
-   * 0.983 / 0.993 (worst slide 0.86 → 0.91 endomysial); 0 = off.
+   * 0.983 / 0.993 (worst slide 0.86 → 0.91 endomysial), 40 µm 0.990 / 0.985 but seed 69 perimysial
+   * 0.81 (a septum between two fascicles joined into one group closes over); 0 = off.
    */
   fascicleCloseUm: z.number().nonnegative().default(25),
 });
