@@ -21,20 +21,13 @@ function plane(wall: number, around: number): { glass: Uint8Array; h: Float32Arr
 
 describe('detectVessels: walls', () => {
   it('a wall above wallOd (0.2 in a 0.1 septum) is a vessel of its outer radius', () => {
-    const { glass, h } = plane(0.2, 0.1);
-    const v = detectVessels(glass, h, W, W, MPP);
-    expect(v).toHaveLength(1);
-    expect(v[0].radiusUm).toBeGreaterThan(7.5);
-    expect(v[0].radiusUm).toBeLessThan(8.6);
+    expectOneVesselOfRadius8(plane(0.2, 0.1));
   });
 
   it('a faint wall (0.15, under wallOd 0.165) in pale connective tissue (0.09) counts by its contrast (wallContrastOd), not without it', () => {
-    const { glass, h } = plane(0.15, 0.09);
-    const v = detectVessels(glass, h, W, W, MPP);
-    expect(v).toHaveLength(1);
-    expect(v[0].radiusUm).toBeGreaterThan(7.5);
-    expect(v[0].radiusUm).toBeLessThan(8.6);
-    expect(detectVessels(glass, h, W, W, MPP, { wallContrastOd: 0 })).toHaveLength(0);
+    const p = plane(0.15, 0.09);
+    expectOneVesselOfRadius8(p);
+    expect(detectVessels(p.glass, p.h, W, W, MPP, { wallContrastOd: 0 })).toHaveLength(0);
   });
 
   it('no wall, no vessel: a hole in a fibre (0.04 all round), and a ring under minWallOd however it stands out', () => {
@@ -43,6 +36,13 @@ describe('detectVessels: walls', () => {
     expect(detectVessels(...args(plane(0.12, 0.04)))).toHaveLength(0);
   });
 });
+
+function expectOneVesselOfRadius8(p: { glass: Uint8Array; h: Float32Array }): void {
+  const v = detectVessels(...args(p));
+  expect(v).toHaveLength(1);
+  expect(v[0].radiusUm).toBeGreaterThan(7.5);
+  expect(v[0].radiusUm).toBeLessThan(8.6);
+}
 
 function args(p: { glass: Uint8Array; h: Float32Array }): Parameters<typeof detectVessels> {
   return [p.glass, p.h, W, W, MPP];
