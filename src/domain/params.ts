@@ -174,7 +174,9 @@ export const LocationParams = z.object({
    * inside the fascicle), joined to the septum and read perimysial. Tuned on issue 18 tuning seeds
    * 60–71 (pooled endomysial / perimysial recall): off 0.931 / 0.995, 10 µm 0.952 / 0.995, 25 µm
    * 0.983 / 0.993 (worst slide 0.86 → 0.91 endomysial), 40 µm 0.990 / 0.985 but seed 69 perimysial
-   * 0.81 (a septum between two fascicles joined into one group closes over); 0 = off.
+   * 0.81 (a septum between two fascicles joined into one group closes over). With the vessel
+   * contrast rule in, 32 µm gained 0.005 endomysial and lost seed 69 a perimysial cell (15/16): 25
+   * stays, clear of where 40 breaks. 0 = off.
    */
   fascicleCloseUm: z.number().nonnegative().default(25),
 });
