@@ -29,6 +29,8 @@ export interface Fibre {
   internalNuclei: number;
   /** fascicle id (1..fascicles.length) */
   fascicle: number;
+  /** fibres in its fascicle within this plane (1 = a fibre no fascicle holds: gaps wider than septumUm all round) */
+  fascicleFibres: number;
   /** on the edge of its fascicle, next to perimysium or tissue-free space */
   perifascicular: boolean;
   /** region cut by the plane's edge: size and shape are truncated */
@@ -246,6 +248,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
       peripheralNuclei: periph[l],
       internalNuclei: internal[l],
       fascicle: groups.fascicleOf[l],
+      fascicleFibres: groups.fascicles[groups.fascicleOf[l] - 1].fibres,
       perifascicular: groups.perifascicular[l] === 1,
       touchesEdge: edge[l] === 1,
       hull: hull.map((p) => ({ x: o.origin.x + p.x * mpp, y: o.origin.y + p.y * mpp })),

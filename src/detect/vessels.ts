@@ -10,7 +10,7 @@ export interface Vessel {
 }
 
 /** The tuned numbers are AnalysisParams.vessels (src/domain/params.ts: defaults and why). */
-export type VesselOptions = Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2' | 'minFill' | 'wallOd' | 'maxWallUm'> & {
+export type VesselOptions = Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2' | 'minFill' | 'wallOd' | 'maxWallUm' | 'wallContrastOd' | 'surroundUm' | 'minWallOd'> & {
   /** level-0 µm of the planes' top-left pixel corner */
   origin: { x: number; y: number };
   /**
@@ -51,11 +51,17 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
     const cx = st.cx[l] + 0.5;
     const cy = st.cy[l] + 0.5;
     const lumenPx = Math.sqrt(st.area[l] / Math.PI);
-    const wallOd = o.relativeWall ? o.wallOd + lumenMedian(labels, l, hematoxylin, width, st.x0[l], st.y0[l], st.x1[l], st.y1[l]) : o.wallOd;
+    const maxPx = lumenPx + o.maxWallUm / mpp;
+    const stepPx = 0.5;
+    const base = o.relativeWall ? lumenMedian(labels, l, hematoxylin, width, st.x0[l], st.y0[l], st.x1[l], st.y1[l]) : 0;
+    let wallOd = base + o.wallOd;
+    // a faint wall in pale connective tissue: wallContrastOd above what lies beyond it is enough, down to minWallOd
+    if (o.wallContrastOd > 0) {
+      const around = ringsMedian(hematoxylin, width, height, cx, cy, maxPx, maxPx + o.surroundUm / mpp, stepPx);
+      if (around !== null) wallOd = Math.max(base + o.minWallOd, Math.min(wallOd, around + o.wallContrastOd));
+    }
     // walk outwards half a pixel at a time from the lumen's edge
     let outer = -1;
-    const stepPx = 0.5;
-    const maxPx = lumenPx + o.maxWallUm / mpp;
     let sawWall = false;
     for (let r = lumenPx + stepPx; r <= maxPx; r += stepPx) {
       let k = 0;
@@ -94,6 +100,22 @@ export function isLumenShaped(st: ComponentStats, l: number, width: number, heig
   if (st.x0[l] === 0 || st.y0[l] === 0 || st.x1[l] === width - 1 || st.y1[l] === height - 1) return false;
   const box = (st.x1[l] - st.x0[l] + 1) * (st.y1[l] - st.y0[l] + 1);
   return st.area[l] / box >= o.minFill;
+}
+
+/** Median hematoxylin over the rings from r0 to r1 px round (cx, cy), inside the plane; null when too little lies inside. */
+function ringsMedian(plane: Float32Array, width: number, height: number, cx: number, cy: number, r0: number, r1: number, step: number): number | null {
+  const v: number[] = [];
+  let tried = 0;
+  for (let r = r0; r <= r1; r += step) {
+    for (let a = 0; a < ANGLES; a++) {
+      const t = (2 * Math.PI * a) / ANGLES;
+      const x = Math.floor(cx + r * Math.cos(t));
+      const y = Math.floor(cy + r * Math.sin(t));
+      tried++;
+      if (x >= 0 && y >= 0 && x < width && y < height) v.push(plane[y * width + x]);
+    }
+  }
+  return v.length * 2 >= tried ? median(Float32Array.from(v)) : null;
 }
 
 function lumenMedian(labels: Int32Array, l: number, plane: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {

@@ -38,6 +38,11 @@ export const FibreRecord = z.object({
   internalNuclei: z.number().int().nonnegative(),
   /** on the edge of its fascicle, next to perimysium or tissue-free space */
   perifascicular: z.boolean(),
+  /**
+   * fibres in its fascicle as its tile saw it (the read rectangle); absent on results stored
+   * before issue 18. Few fibres per fascicle everywhere means no fascicle was found.
+   */
+  fascicleFibres: z.number().int().nonnegative().optional(),
   /** outline, level-0 µm (convex hull of the fibre's pixels, for overlays and GeoJSON) */
   contour: z.array(z.tuple([z.number(), z.number()])).optional(),
 });

@@ -102,6 +102,21 @@ export const VesselParams = z.object({
   /** walls are searched up to this far outside the lumen, µm */
   maxWallUm: z.number().positive().default(10),
   /**
+   * A wall fainter than wallOd still counts when its ring median stands wallContrastOd above the
+   * median of the rings from maxWallUm to maxWallUm + surroundUm outside the lumen (the septum
+   * round it), but never under minWallOd (above the lumen's own level without glass in view); its
+   * outer edge is where the ring falls back under that. Issue 18: where connective tissue is pale
+   * (septa ~0.06–0.1 OD) walls, planted 0.04–0.12 above the septa, peak at 0.15–0.16 after blur,
+   * under wallOd (tuning seeds 63, 69: perivascular recall 4/8, 0/5 → 8/8, 5/5). Without the
+   * minWallOd floor the glass-free seed 67 found false vessels (endomysial recall 175 → 166 of 180,
+   * perivascular density 6 per mm² for a true 1); 0.13 keeps 175/180 and 1 per mm² while seed 69's
+   * faintest wall (median peak 0.163 over a 0.098 septum) still counts. A hole without a darker ring
+   * (ice in a fibre, a tear) has no such contrast. wallContrastOd 0 = absolute wallOd only.
+   */
+  wallContrastOd: z.number().nonnegative().default(0.03),
+  minWallOd: z.number().nonnegative().default(0.13),
+  surroundUm: z.number().positive().default(5),
+  /**
    * Lumens are looked for on the summed OD smoothed by this σ, µm: half the section's smoothing,
    * since a ~2 µm lumen inside a thick dark wall drops under the 3 µm² floor when the wall's OD is
    * blurred into it (tuning seeds 41–99: 109 of 111 vessels found at σ = 0.5 µm, 111 of 111 at 0.25 µm).
@@ -150,6 +165,20 @@ export const LocationParams = z.object({
    * unchanged (0.993).
    */
   pocketMaxUm2: z.number().nonnegative().default(4000),
+  /**
+   * Each fascicle's fibres are also closed on their own with a disc of this radius, µm, and the
+   * closing's holes filled (src/score/perimysium-mask.ts, issue 18 point 2): what one fascicle
+   * encloses or nearly encloses is endomysium, while a septum, bounded by another fascicle, is
+   * never closed over. The misses it mends are endomysial cells in the notch an atrophic or shrunk
+   * edge fibre leaves between its neighbours and the septum (fascicles are convex, so the notch is
+   * inside the fascicle), joined to the septum and read perimysial. Tuned on issue 18 tuning seeds
+   * 60–71 (pooled endomysial / perimysial recall): off 0.931 / 0.995, 10 µm 0.952 / 0.995, 25 µm
+   * 0.983 / 0.993 (worst slide 0.86 → 0.91 endomysial), 40 µm 0.990 / 0.985 but seed 69 perimysial
+   * 0.81 (a septum between two fascicles joined into one group closes over). With the vessel
+   * contrast rule in, 32 µm gained 0.005 endomysial and lost seed 69 a perimysial cell (15/16): 25
+   * stays, clear of where 40 breaks. 0 = off.
+   */
+  fascicleCloseUm: z.number().nonnegative().default(25),
 });
 export type LocationParams = z.infer<typeof LocationParams>;
 
@@ -588,12 +617,26 @@ export const AnalysisParams = z.object({
        */
       minFibreCoverage: z.number().min(0).max(1).default(0.5),
       /**
-       * The same bar for muscle slides whose marker is scored on located cells only (CD163, CD3,
-       * infiltrates): without fibres their cells all read perimysial. Off (0) by default for now:
-       * the shipped demo slides and the compartment tests analyse cell scenes (no fibres) under
-       * these markers; set it to minFibreCoverage's 0.5 once they are muscle sections.
+       * The same bar for muscle slides whose marker is scored on located cells (CD163, CD3, CD45,
+       * infiltrates): without fibres their cells all read perimysial (issue 18's first finding).
+       * minFibreCoverage's 0.5, for the same reasons. Below it (or without fascicles, below) the
+       * slide keeps its location-free scores (densities overall, grades, area) and withholds every
+       * location-based one, with the QC message in markerScores.skipped (src/score/muscle-structure.ts):
+       * failing the whole slide would also refuse cell fields (no fibres at all) analysed under these
+       * markers, whose overall densities are right. IL-1 slides (no location) are not asked.
        */
-      minFibreCoverageLocated: z.number().min(0).max(1).default(0),
+      minFibreCoverageLocated: z.number().min(0).max(1).default(0.5),
+      /**
+       * Fascicles found (issue 18 point 3): located scores are withheld when fewer than
+       * minFascicledShare of the fibres lie in a fascicle (as its tile saw it) of at least
+       * fascicleMinFibres. Own choice: a fascicle holds tens to hundreds of fibres, and even the
+       * widened set's biggest fibres (80 µm spacing) in its smallest fascicles (250 µm) give ~9 a
+       * fascicle; a tile edge clips a fascicle's corner into small pieces, a minority of its
+       * fibres. Where every fibre stands apart (endomysium wider than a septum all over) the share
+       * is ~0. Measured on issue 18 tuning seeds 60–71: 0.96–1.00 of the fibres in such fascicles.
+       */
+      fascicleMinFibres: z.number().int().min(1).default(4),
+      minFascicledShare: z.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
   /** muscle fibre segmentation (src/detect/fibres.ts) */

@@ -85,7 +85,9 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
 
   const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { ...params.fibres, nuclei: input.nuclei, origin, tissue });
   const labels = seg.labels;
-  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { septumUm: params.location.septumUm, tissue, pocketMaxUm2: params.location.pocketMaxUm2 });
+  const fascicleOf = Int32Array.from([0, ...seg.fibres.map((f) => f.fascicle)]);
+  const { septumUm, pocketMaxUm2, fascicleCloseUm } = params.location;
+  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { septumUm, tissue, pocketMaxUm2, fascicleOf, fascicleCloseUm });
   const locate = maskLocator({ width: w, height: h, mpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
   for (const d of input.detections) {
     d.location = locate(d.x, d.y);
@@ -108,6 +110,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
     peripheralNuclei: f.peripheralNuclei,
     internalNuclei: f.internalNuclei,
     perifascicular: f.perifascicular,
+    fascicleFibres: f.fascicleFibres,
     contour: f.hull.map((p) => [round3(p.x), round3(p.y)] as [number, number]),
   }));
   return { tissue, fibres };

@@ -42,6 +42,8 @@ export interface MarkerScoreInput {
   tiles: readonly { tissuePixels: number; dabPositivePixels: number }[];
   mpp: number;
   locate?: Locate;
+  /** why there is no locator (e.g. QC: no muscle fibres or fascicles found); listed in `skipped` for every located score */
+  noLocationReason?: string;
   fibres?: readonly Mhc1Fibre[];
   infiltrateOptions?: InfiltrateOptionsInput;
   il1Thresholds?: Il1ThresholdsInput;
@@ -56,9 +58,10 @@ export function scoreMarker(input: MarkerScoreInput): MarkerScores {
   const out: MarkerScores = { marker: spec.id, cd163: null, infiltrates: null, il1: null, mhc1: null, skipped: [] };
   if (runsScorer(spec, 'cd163')) {
     out.cd163 = scoreCd163({ cells: input.cells, tiles: input.tiles, mpp: input.mpp, locate: input.locate, minGrade: input.cd163MinGrade });
+    if (input.noLocationReason) out.skipped.push({ scorer: 'cd163', reason: `densities by location: ${input.noLocationReason}` });
   }
   if (runsScorer(spec, 'infiltrates')) {
-    if (!input.locate) out.skipped.push({ scorer: 'infiltrates', reason: 'no location classifier (fibre/perimysium masks and vessels) for this slide' });
+    if (!input.locate) out.skipped.push({ scorer: 'infiltrates', reason: input.noLocationReason ?? 'no location classifier (fibre/perimysium masks and vessels) for this slide' });
     else if (!(input.slide.tissueAreaMm2 > 0)) out.skipped.push({ scorer: 'infiltrates', reason: 'no tissue area' });
     else out.infiltrates = scoreInfiltrates(infiltrateCandidates(input.cells, input.infiltrateOptions), input.locate, input.slide.tissueAreaMm2, input.infiltrateOptions).scores;
   }

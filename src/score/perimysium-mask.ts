@@ -1,6 +1,7 @@
 import { AnalysisError } from '../errors/index.js';
 import { LocationParams } from '../domain/params.js';
 import { DistanceTransform } from '../image/distance-transform.js';
+import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { ComponentLabeller } from '../image/label.js';
 
 /**
@@ -22,7 +23,14 @@ export function perimysiumFromFibres(
   width: number,
   height: number,
   mpp: number,
-  opts: { septumUm?: number; tissue?: Uint8Array; pocketMaxUm2?: number } = {},
+  opts: {
+    septumUm?: number;
+    tissue?: Uint8Array;
+    pocketMaxUm2?: number;
+    /** per fibre label (index 0 unused): its fascicle id (1..); with fascicleCloseUm, each fascicle is closed on its own (fascicleInteriors) */
+    fascicleOf?: Int32Array;
+    fascicleCloseUm?: number;
+  } = {},
 ): Uint8Array {
   const n = width * height;
   if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) throw new AnalysisError(`perimysium mask: bad size ${width}×${height}`);
@@ -50,13 +58,70 @@ export function perimysiumFromFibres(
   for (let i = 0; i < n; i++) dilated[i] = d2[i] <= r2 ? 1 : 0;
   // erosion of the dilation: more than r from every pixel outside it
   edt.squared(dilated, width, height, d2, { invert: true });
+  const inside = opts.fascicleOf && (opts.fascicleCloseUm ?? 0) > 0 ? fascicleInteriors(fibre, opts.fascicleOf, width, height, (opts.fascicleCloseUm as number) / mpp, edt) : null;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const closed = d2[i] > r2;
+    const closed = d2[i] > r2 || (inside !== null && inside[i] !== 0);
     out[i] = !closed && (!tissue || tissue[i] !== 0) ? 1 : 0;
   }
   const pocketMax = (opts.pocketMaxUm2 ?? 0) / (mpp * mpp);
   if (pocketMax > 0) dropPockets(out, width, height, pocketMax);
+  return out;
+}
+
+/**
+ * Perimysium lies between fascicles (issue 18 point 2), so what one fascicle encloses or nearly
+ * encloses is endomysium however wide: each fascicle's fibres alone are closed with a disc of
+ * radius rPx (a notch between its edge fibres narrower than 2·rPx, where an endomysial cell sits
+ * beside the septum, is filled; the septum, bounded by another fascicle, is not) and every hole of
+ * that closing is filled (a pocket round a cluster or a necrotic fibre). Pixels beyond the plane's
+ * edge count as inside, as in the closing above. Each fascicle is worked on its own bounding box.
+ */
+function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, width: number, height: number, rPx: number, edt: DistanceTransform): Uint8Array {
+  const n = width * height;
+  const fasc = new Int32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const l = fibre[i];
+    if (l > 0 && l < fascicleOf.length) {
+      fasc[i] = fascicleOf[l];
+      if (fasc[i] > count) count = fasc[i];
+    }
+  }
+  const x0 = new Int32Array(count + 1).fill(width);
+  const y0 = new Int32Array(count + 1).fill(height);
+  const x1 = new Int32Array(count + 1).fill(-1);
+  const y1 = new Int32Array(count + 1).fill(-1);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const f = fasc[i];
+      if (f === 0) continue;
+      if (x < x0[f]) x0[f] = x;
+      if (x > x1[f]) x1[f] = x;
+      if (y < y0[f]) y0[f] = y;
+      if (y > y1[f]) y1[f] = y;
+    }
+  }
+  const out = new Uint8Array(n);
+  const pad = Math.ceil(rPx) + 2;
+  const r2 = rPx * rPx;
+  for (let f = 1; f <= count; f++) {
+    if (x1[f] < 0) continue;
+    const bx0 = Math.max(0, x0[f] - pad);
+    const by0 = Math.max(0, y0[f] - pad);
+    const bw = Math.min(width, x1[f] + pad + 1) - bx0;
+    const bh = Math.min(height, y1[f] + pad + 1) - by0;
+    const m = bw * bh;
+    const sub = new Uint8Array(m);
+    for (let y = 0; y < bh; y++) for (let x = 0, j = y * bw, i = (by0 + y) * width + bx0; x < bw; x++, i++, j++) sub[j] = fasc[i] === f ? 1 : 0;
+    const d2 = new Float32Array(m);
+    edt.squared(sub, bw, bh, d2);
+    for (let j = 0; j < m; j++) sub[j] = d2[j] <= r2 ? 1 : 0;
+    edt.squared(sub, bw, bh, d2, { invert: true });
+    for (let j = 0; j < m; j++) sub[j] = d2[j] > r2 ? 1 : 0;
+    fillSmallHoles(sub, bw, bh, Infinity);
+    for (let y = 0; y < bh; y++) for (let x = 0, j = y * bw, i = (by0 + y) * width + bx0; x < bw; x++, i++, j++) if (sub[j]) out[i] = 1;
+  }
   return out;
 }
 

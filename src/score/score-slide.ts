@@ -7,6 +7,7 @@ import { aggregateTiles } from './aggregate-slide.js';
 import type { Locate } from './cell-location.js';
 import { scoreMarker, type MarkerScores } from './marker-scores.js';
 import { qcSummary } from './qc-summary.js';
+import { locationShortfall, requireFibres } from './muscle-structure.js';
 import type { QcSummary } from '../domain/qc.js';
 
 export interface SlideScoring {
@@ -29,10 +30,13 @@ export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; 
   const scores = aggregateTiles(results, { mpp: opts.mpp });
   const qc = qcSummary(results, { mpp: opts.mpp, qc: params.qc });
   const spec = opts.marker === undefined ? undefined : findMarker(opts.marker);
-  // a marker graded on fibres (MHC-I) must have them; one scored on located cells, by its own bar
-  if (muscle) {
-    const byFibres = spec !== undefined && runsScorer(spec, 'mhc1');
-    requireFibres(results, scores.tissueAreaMm2, byFibres ? params.muscle.minFibreCoverage : params.muscle.minFibreCoverageLocated, byFibres ? 'minFibreCoverage' : 'minFibreCoverageLocated');
+  // a marker graded on fibres (MHC-I) fails without them; one scored on located cells (CD163, the
+  // infiltrate markers) keeps its location-free scores and withholds the located ones, with the
+  // reason, when fibres or fascicles are missing (muscle-structure.ts)
+  let noLocation: string | null = null;
+  if (muscle && spec) {
+    if (runsScorer(spec, 'mhc1')) requireFibres(results, scores.tissueAreaMm2, params.muscle.minFibreCoverage);
+    else if (runsScorer(spec, 'cd163') || runsScorer(spec, 'infiltrates')) noLocation = locationShortfall(results, scores.tissueAreaMm2, params.muscle);
   }
   if (!spec) return { scores, markerScores: null, qc };
   const cells = results.flatMap((r) => r.detections);
@@ -42,7 +46,8 @@ export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; 
     cells,
     tiles: results,
     mpp: opts.mpp,
-    locate: muscle ? locateFromDetections(cells) : undefined,
+    locate: muscle && noLocation === null ? locateFromDetections(cells) : undefined,
+    noLocationReason: noLocation ?? undefined,
     fibres: muscle ? results.flatMap((r) => r.fibres ?? []) : undefined,
     infiltrateOptions: params.infiltrates,
     il1Thresholds: params.il1,
@@ -61,27 +66,4 @@ function locateFromDetections(cells: readonly Detection[]): Locate {
     if (!loc) throw new AnalysisError(`the cell at (${x}, ${y}) µm has no location; was the slide analysed as muscle?`);
     return loc;
   };
-}
-
-/**
- * No silent zeros (issue 18): a muscle section whose fibres were not found fails with a message.
- * Scored anyway it would call every cell perimysial and an MHC-I slide grade 0, which reads as a
- * clean negative biopsy.
- */
-export function requireFibres(results: readonly TileResult[], tissueAreaMm2: number, minCoverage: number, param = 'minFibreCoverage'): void {
-  if (!(tissueAreaMm2 > 0) || minCoverage <= 0) return;
-  let fibreUm2 = 0;
-  let count = 0;
-  for (const r of results) {
-    for (const f of r.fibres ?? []) {
-      fibreUm2 += f.areaUm2;
-      count++;
-    }
-  }
-  const coverage = fibreUm2 / (tissueAreaMm2 * 1e6);
-  if (coverage >= minCoverage) return;
-  throw new AnalysisError(
-    `QC failed: no muscle fibres found — ${count} segmented fibre${count === 1 ? '' : 's'} cover ${(100 * coverage).toFixed(1)}% of the ${tissueAreaMm2.toFixed(3)} mm² of tissue ` +
-      `(a muscle section needs at least ${(100 * minCoverage).toFixed(0)}%, params.muscle.${param}); fibre, location and MHC-I scores would be wrong, so none are given`,
-  );
 }

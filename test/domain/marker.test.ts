@@ -125,6 +125,10 @@ describe('registry thresholds are read off the parameters', () => {
       detections: Array.from({ length: 12 }, (_, i) => ({
         x: 100 + 5 * i, y: 100, nucleusAreaUm2: 30, cellAreaUm2: 80, hematoxylinOd: 0.3, dabNucleus: 0.1, dabCytoplasm: 0.5, dabCell: 0.3, grade: 2, location: 'endomysial' as const, inFibre: false,
       })),
+      // a muscle section: 300 fibres of 2500 µm² in one fascicle cover 75% of the 1 mm², so its cells may be located
+      fibres: Array.from({ length: 300 }, (_, i) => ({
+        x: 25 + 50 * (i % 20), y: 25 + 50 * Math.floor(i / 20), areaUm2: 2500, minFeretUm: 50, ringDab: 0, interiorDab: 0, peripheralNuclei: 2, internalNuclei: 0, perifascicular: false, fascicleFibres: 300,
+      })),
     };
     const cd3 = scoreSlide([tile], { mpp: 0.5, marker: 'CD3', params: paramsForMarker('CD3') });
     const t = markerFor('CD3').thresholds;

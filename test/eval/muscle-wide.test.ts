@@ -48,29 +48,25 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
   it(`cell location recall ≥ ${W.locationRecall} for endomysial, perimysial and perivascular cells on every slide`, () => {
     for (const l of CELL_LOCATIONS) console.log(l, ev().map((e) => `${e.location[l].correct}/${e.location[l].matched}`).join(' '));
     const recall = (l: (typeof CELL_LOCATIONS)[number]) => ev().map((e) => e.location[l]);
-    // endomysial (worst 0.850) and perimysial (worst 0.940) meet the bar on every slide
-    for (const l of ['endomysial', 'perimysial'] as const) for (const t of recall(l)) expect(t.recall).toBeGreaterThanOrEqual(W.locationRecall);
-    // KNOWN SHORTFALL, perivascular: 11 of 12 slides meet it. The two glass-free sections (6003,
-    // 6004; background 227/224 under the white point 255) found no vessel (0/12, 0/17) until lumens
-    // were read against the tile's enclosed glass (detect/lumen-level.ts): now 12/12 and 17/17,
-    // and held to the bar. Seed 6002 (round, faint walls) measured 10/16.
-    const glassFree = rows.map((r) => (r.scene.sectionMarginUm ?? 0) === 0);
-    expect(glassFree.filter(Boolean).length).toBe(2);
-    recall('perivascular').forEach((t, i) => {
-      expect(t.recall, `seed ${rows[i].seed}`).toBeGreaterThanOrEqual(glassFree[i] ? W.locationRecall : 0.6);
-    });
-    expect(recall('perivascular').filter((t) => t.recall >= W.locationRecall).length).toBeGreaterThanOrEqual(11);
+    // every location meets the bar on every slide: endomysial worst 0.867 (6005, 52/60), perimysial
+    // 0.940 (6010, 63/67), perivascular 1.000. Perivascular was the shortfall: the glass-free
+    // sections 6003 and 6004 found no vessel until lumens were read against the tile's enclosed
+    // glass (detect/lumen-level.ts), and 6002's faint walls (10/16) until a wall could count by its
+    // contrast over the septum round it (params.vessels.wallContrastOd, tuned on seeds 63 and 69).
+    const glassFree = rows.filter((r) => (r.scene.sectionMarginUm ?? 0) === 0);
+    expect(glassFree.length).toBe(2);
+    for (const l of CELL_LOCATIONS) recall(l).forEach((t, i) => expect(t.recall, `${l}, seed ${rows[i].seed}`).toBeGreaterThanOrEqual(W.locationRecall));
   });
 
   it(`per-location densities within ${W.densityRelErr * 100}% (CD163 and infiltrate slides, locations with ≥ ${W.densityMinCells} cells)`, () => {
     const d = ev().flatMap((e) => (e.density ? CELL_LOCATIONS.filter((l) => e.density![l].truthCells >= W.densityMinCells).map((l) => ({ l, err: e.density![l].relErr })) : []));
     expect(d.length).toBeGreaterThanOrEqual(12);
     console.log('density errors', d.map((x) => `${x.l.slice(0, 4)} ${(100 * x.err).toFixed(0)}%`).join(' '));
-    // KNOWN SHORTFALL: 14 of 20 judged location densities within 15%; worst seed 6005 perimysial
-    // +59% (71 vs 45 per mm²: endomysial cells beside a septum, whose pocket joins it, read
-    // perimysial) and seed 6002 perivascular −38%. Pinned just under.
-    expect(d.filter((x) => x.err <= W.densityRelErr).length).toBeGreaterThanOrEqual(14);
-    for (const x of d) expect(x.err).toBeLessThanOrEqual(0.65);
+    // KNOWN SHORTFALL: 18 of 20 judged location densities within 15% (14 before perimysium was
+    // taken at fascicle scale and faint vessel walls were found); worst seed 6005 perimysial +52%
+    // (68 vs 45 per mm²) and seed 6008 perimysial +19% (41 vs 35). Pinned just under.
+    expect(d.filter((x) => x.err <= W.densityRelErr).length).toBeGreaterThanOrEqual(18);
+    for (const x of d) expect(x.err).toBeLessThanOrEqual(0.55);
   });
 
   it('MHC-I grade exact on every MHC-I slide', () => {

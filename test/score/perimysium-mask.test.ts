@@ -81,4 +81,25 @@ describe('perimysiumFromFibres', () => {
     // a pocket larger than the bar stays
     expect(perimysiumFromFibres(m, W, H, 0.5, { pocketMaxUm2: 300 })[30 * W + 30]).toBe(1);
   });
+  it('fascicleCloseUm: a notch in a fascicle\'s edge and a pocket of any size inside it are endomysium; the septum between two fascicles stays', () => {
+    // fibres 1 and 2 form fascicle 1, fibre 3 fascicle 2. Fibre B (2) gets a 15 µm deep, 20 µm
+    // tall notch on its septum side (px 56–85 × rows 30–69), and fibre A a 20 × 20 µm pocket
+    // (px 10–39 × rows 10–49, open only to the 3 µm endomysium): both wider than the 12 µm cut.
+    const m = fibres();
+    for (let y = 30; y < 70; y++) for (let x = 56; x < 86; x++) m[y * W + x] = 0;
+    for (let y = 10; y < 50; y++) for (let x = 10; x < 40; x++) m[y * W + x] = 0;
+    const fascicleOf = Int32Array.from([0, 1, 1, 2]);
+    const plain = perimysiumFromFibres(m, W, H, 0.5, { fascicleOf });
+    expect(plain[50 * W + 70]).toBe(1);
+    expect(plain[30 * W + 25]).toBe(1);
+    const p = perimysiumFromFibres(m, W, H, 0.5, { fascicleOf, fascicleCloseUm: 25 });
+    expect(p[50 * W + 70]).toBe(0);
+    expect(p[30 * W + 25]).toBe(0);
+    for (const row of [0, 99]) expect(columns(p, row), `row ${row}`).toEqual(range(86, 125));
+    // a 25 µm disc from the septum side reaches R − √(R² − 10²) ≈ 2.1 µm into the 20 µm notch's mouth
+    expect(columns(p, 50)).toEqual(range(81, 125));
+    // one fascicle of all three fibres would close the septum too: the fascicles must be right
+    expect(columns(perimysiumFromFibres(m, W, H, 0.5, { fascicleOf: Int32Array.from([0, 1, 1, 1]), fascicleCloseUm: 25 }), 50)).toEqual([]);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FibreRecord, TileResult } from '../../src/domain/detection.js';
+import type { Detection, FibreRecord, TileResult } from '../../src/domain/detection.js';
 import { paramsForMarker } from '../../src/domain/marker.js';
 import { scoreSlide } from '../../src/score/score-slide.js';
 
@@ -13,6 +13,11 @@ function tile(fibres: number): TileResult {
     x: 10 + i, y: 10, areaUm2: 2500, minFeretUm: 50, ringDab: 0.02, interiorDab: 0.01, peripheralNuclei: 2, internalNuclei: 0, perifascicular: false,
   }));
   return { tileId: 0, detections: [], tissuePixels: 1_000_000, pixelGradeCounts: [1_000_000, 0, 0, 0], dabPositivePixels: 0, fibres: f };
+}
+
+/** a 1+ inflammatory cell the tile located perimysial, outside fibres */
+function cell(x: number, y: number): Detection {
+  return { x, y, nucleusAreaUm2: 30, cellAreaUm2: 60, hematoxylinOd: 0.3, dabNucleus: 0.3, dabCytoplasm: 0.3, dabCell: 0.3, grade: 1, location: 'perimysial', inFibre: false };
 }
 
 describe('no silent zeros on muscle slides', () => {
@@ -36,10 +41,44 @@ describe('no silent zeros on muscle slides', () => {
     expect(() => scoreSlide([tile(30)], { mpp: MPP, marker: 'MHC-I', params: paramsForMarker('MHC-I', { muscle: { minFibreCoverage: 0.4 } }) })).toThrow(/at least 40%/);
   });
 
-  it('CD163 slides (located cells) pass by default and fail under their own bar (params.muscle.minFibreCoverageLocated); a non-muscle slide is never asked for fibres', () => {
-    expect(() => scoreSlide([tile(0)], { mpp: MPP, marker: 'CD163', params: paramsForMarker('CD163') })).not.toThrow();
-    expect(() => scoreSlide([tile(0)], { mpp: MPP, marker: 'CD163', params: paramsForMarker('CD163', { muscle: { minFibreCoverageLocated: 0.5 } }) })).toThrow(/no muscle fibres found/);
+  it('CD163 slides (located cells) without fibres keep their overall density and withhold every location, with the message; a non-muscle slide is never asked for fibres', () => {
+    const cells = [{ ...cell(20, 20), grade: 2 as const }];
+    const { markerScores } = scoreSlide([{ ...tile(0), detections: cells }], { mpp: MPP, marker: 'CD163', params: paramsForMarker('CD163') });
+    // one 2+ cell on 0.25 mm²: 4 per mm², but no per-location densities
+    expect(markerScores!.cd163!.positiveCellsPerMm2).toBeCloseTo(4, 6);
+    expect(markerScores!.cd163!.byLocation).toBeNull();
+    const why = /QC failed: no muscle fibres found — 0 segmented fibres cover 0\.0%.*minFibreCoverageLocated.*cell locations .* would be wrong/;
+    expect(markerScores!.infiltrates).toBeNull();
+    expect(markerScores!.skipped).toEqual([
+      { scorer: 'cd163', reason: expect.stringMatching(new RegExp(`^densities by location: ${why.source}`)) },
+      { scorer: 'infiltrates', reason: expect.stringMatching(why) },
+    ]);
+    // the bar is a parameter; 0 turns it off and the location is given again
+    const off = scoreSlide([{ ...tile(0), detections: cells }], { mpp: MPP, marker: 'CD163', params: paramsForMarker('CD163', { muscle: { minFibreCoverageLocated: 0 } }) });
+    expect(off.markerScores!.cd163!.byLocation!.perimysial.cells).toBe(1);
+    expect(off.markerScores!.skipped).toEqual([]);
     const { scores } = scoreSlide([{ ...tile(0), fibres: undefined }], { mpp: MPP, params: paramsForMarker(undefined) });
     expect(scores.tissueAreaMm2).toBeCloseTo(0.25, 6);
+  });
+
+  it('infiltrate markers (CD3) withhold their located scores when fibres do not group into fascicles ("no fascicles found"), and keep them when they do', () => {
+    const params = paramsForMarker('CD3');
+    const grouped = (size: number) => ({ ...tile(60), detections: [cell(20, 20)], fibres: tile(60).fibres!.map((f) => ({ ...f, fascicleFibres: size })) });
+    // 60 fibres (60% coverage), each alone: no fascicle
+    const alone = scoreSlide([grouped(1)], { mpp: MPP, marker: 'CD3', params }).markerScores!;
+    expect(alone.infiltrates).toBeNull();
+    expect(alone.skipped).toEqual([{ scorer: 'infiltrates', reason: expect.stringMatching(/^QC failed: no fascicles found — 0 of 60 segmented fibres \(0\.0%\) lie in a fascicle of at least 4 fibres .*minFascicledShare/) }]);
+    // in fascicles of 4 fibres (params.muscle.fascicleMinFibres) the cell is located
+    const inFascicles = scoreSlide([grouped(4)], { mpp: MPP, marker: 'CD3', params }).markerScores!;
+    expect(inFascicles.skipped).toEqual([]);
+    expect(inFascicles.infiltrates!.byLocation.perimysial.cells).toBe(1);
+    // fibres stored before fascicle sizes existed are not judged
+    expect(scoreSlide([{ ...tile(60), detections: [cell(20, 20)] }], { mpp: MPP, marker: 'CD3', params }).markerScores!.skipped).toEqual([]);
+  });
+
+  it('IL-1 slides (no location-based score) are never asked for fibres', () => {
+    const { markerScores } = scoreSlide([tile(0)], { mpp: MPP, marker: 'IL-1Ra', params: paramsForMarker('IL-1Ra') });
+    expect(markerScores!.il1).not.toBeNull();
+    expect(markerScores!.skipped).toEqual([]);
   });
 });
