@@ -2,6 +2,7 @@
 // test/golden): the tiles the pipeline reads, judged against the plan's reference sample, as the
 // pipeline does, without the rest of the analysis. Fair to tune on: clean by construction, no
 // held-out seed among them. Tiles are cached under QC_CLEAN_CACHE (default /tmp/qc-clean-cache).
+// QC_ALL=1: every cause, folds included (the default leaves folds out).
 // QC_LAB_SEEDS=18,57 adds whole-field unstained MHC-I lab-realism sections of those tuning seeds.
 //   npx tsx bench/qc-clean-look.ts [name-substring]   (QC_PNG=1: /tmp/qc-clean-<slide>.png, red fold,
 //   blue focus, green ice, magenta bubble)   QC_PARAMS='{"foldRatio":1.4}' merges into params.qc.
@@ -23,6 +24,7 @@ import { flatFieldPlane } from '../src/stain/flat-field.js';
 import type { I0 } from '../src/stain/od.js';
 import type { StainMatrix } from '../src/stain/vectors.js';
 import type { SlideMetadata } from '../src/domain/slide.js';
+import { QC_CAUSE_IDS } from '../src/domain/qc.js';
 import { makeMuscleScene, writeMuscleSlide } from '../src/synthetic/muscle/index.js';
 import { drawLabRealism, labMuscleOptions, type LabRealism } from '../src/synthetic/realism/index.js';
 import { GOLDEN_SLIDES, slideFile } from '../test/golden/golden-slides.js';
@@ -92,7 +94,7 @@ const sources: Source[] = [
 ];
 for (const slide of sources.filter((g) => !filter || g.name.includes(filter))) {
   const c = await cached(slide);
-  const qc = paramsForMarker(c.marker, { qc: { enabled: true, ...JSON.parse(process.env.QC_PARAMS ?? '{}') } }).qc;
+  const qc = paramsForMarker(c.marker, { qc: { enabled: true, ...(process.env.QC_ALL === '1' ? { causes: [...QC_CAUSE_IDS] } : {}), ...JSON.parse(process.env.QC_PARAMS ?? '{}') } }).qc;
   const ctx = { mpp: c.mpp, i0: c.i0, stain: c.stain, muscle: c.muscle };
   const results = c.tiles.map((t) => qcOfCore(t.rgb, t.spec.read, t.spec.core, t.light, ctx, qc));
   const ref = qcReference(results.filter((_, i) => c.referenceIds.includes(c.tiles[i].spec.id)), qc);
