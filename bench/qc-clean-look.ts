@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import sharp from 'sharp';
 import { paramsForMarker } from '../src/domain/marker.js';
@@ -25,9 +26,8 @@ import type { I0 } from '../src/stain/od.js';
 import type { StainMatrix } from '../src/stain/vectors.js';
 import type { SlideMetadata } from '../src/domain/slide.js';
 import { QC_CAUSE_IDS } from '../src/domain/qc.js';
-import { makeMuscleScene, writeMuscleSlide } from '../src/synthetic/muscle/index.js';
+import { makeMuscleScene, writeMuscleSlide, type MuscleOptionsInput } from '../src/synthetic/muscle/index.js';
 import { drawLabRealism, labMuscleOptions, type LabRealism } from '../src/synthetic/realism/index.js';
-import { GOLDEN_SLIDES, slideFile } from '../test/golden/golden-slides.js';
 
 interface CachedSlide {
   name: string;
@@ -54,6 +54,25 @@ async function labSlide(seed: number): Promise<{ file: string; metadata: SlideMe
 }
 
 type Source = { name: string; open: () => Promise<{ file: string; metadata: SlideMetadata }> };
+
+const SLIDES = fileURLToPath(new URL('../slides/', import.meta.url));
+/** the shipped sections (slides/manifest.json) */
+async function shipped(): Promise<Source[]> {
+  const m = JSON.parse(readFileSync(path.join(SLIDES, 'manifest.json'), 'utf8')) as { slides: (SlideMetadata & { file: string })[] };
+  return m.slides.map(({ file, patient, timepoint, marker, mpp }) => ({ name: `shipped ${file}`, open: async () => ({ file: path.join(SLIDES, file), metadata: { patient, timepoint, marker, mpp } }) }));
+}
+/** the synthetic muscle scenes of the golden set (test/golden/golden-slides.ts: seeds 73–76, 1024 × 960, 40 µm margin) */
+function scene(seed: number, marker: MuscleOptionsInput['marker'], as: string, extra: Partial<MuscleOptionsInput> = {}): Source {
+  return {
+    name: `muscle ${as} ${seed}`,
+    open: async () => {
+      const file = path.join(scratch, `muscle-${as}-${seed}.tif`);
+      await writeMuscleSlide(makeMuscleScene({ seed, width: 1024, height: 960, marker, sectionMarginUm: 40, ...extra }), file, 'pyramidal-tiff');
+      return { file, metadata: { marker: as } };
+    },
+  };
+}
+const GOLDEN_MUSCLE: Source[] = [scene(73, 'MHC-I', 'MHC-I', { mhcPattern: 'diffuse', mhcFraction: 0.3 }), scene(74, 'CD163', 'CD163'), scene(75, 'infiltrate', 'CD3', { clusters: 2 }), scene(76, 'IL-1a', 'IL-1a', { il1Expressed: true })];
 
 async function cached(slide: Source): Promise<CachedSlide> {
   mkdirSync(cacheDir, { recursive: true });
@@ -89,7 +108,8 @@ const filter = process.argv[2];
 const png = process.env.QC_PNG === '1';
 const labSeeds = (process.env.QC_LAB_SEEDS ?? '').split(',').filter(Boolean).map(Number);
 const sources: Source[] = [
-  ...GOLDEN_SLIDES.filter((g) => g.kind !== 'cells').map((g) => ({ name: g.name, open: () => slideFile(g, scratch) })),
+  ...(await shipped()),
+  ...GOLDEN_MUSCLE,
   ...labSeeds.map((seed) => ({ name: `lab whole-field unstained MHC-I ${seed}`, open: () => labSlide(seed) })),
 ];
 for (const slide of sources.filter((g) => !filter || g.name.includes(filter))) {
