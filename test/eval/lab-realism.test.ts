@@ -60,10 +60,9 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_RE
 
   it('no slide with tissue fails', () => {
     for (const r of rows) expect(r.error, where(r)).toBeUndefined();
-    // KNOWN SHORTFALL (QC, src/detect/qc, not this evaluation's to tune): QC excluded all the
-    // tissue of 1 of 42 slides (seed 5042, a whole-field MHC-I-negative section with an
-    // out-of-focus patch and a bubble; verdict fail), so it has no scores to compare
-    expect(ok().filter((r) => r.allExcluded).length).toBeLessThanOrEqual(1);
+    // QC leaves tissue on every slide (seed 5042, a pale whole-field MHC-I-negative section, once
+    // lost its whole field to the bubble detector: its nuclei read as dark rims)
+    expect(ok().filter((r) => r.allExcluded).length).toBe(0);
   });
 
   it(`tissue area within ${A.tissueRelErr * 100}% of truth over the tissue QC left in, on every slide`, () => {
@@ -73,12 +72,12 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${LAB_RE
   it(`cell density within ${A.densityRelErr * 100}% of truth over the tissue QC left in`, () => {
     const errs = compared().flatMap((r) => [r.density!.relErr, ...(r.cd163 ? [r.cd163.relErr] : [])]);
     console.log(`densities within ${A.densityRelErr * 100}%: ${errs.filter((e) => e <= A.densityRelErr).length}/${errs.length}, worst ${pct(Math.max(...errs))}`);
-    // KNOWN SHORTFALL: the issue asks every slide; measured 38 of 43 densities (seeds 5000–5043),
-    // worst 14.7 % (CD163+ on a muscle section 43 % excluded for focus and ice), then 10.6 % and
-    // 8.4 % (all cells, sections and fields with focus / fold / pen left partly unexcluded):
+    // KNOWN SHORTFALL: the issue asks every slide; measured 39 of 44 densities (seeds 5000–5043),
+    // worst 12.3 % (CD163+ on a muscle section 39 % excluded for focus and ice), then 11.3 % and
+    // 8.7 % (all cells, sections and fields with focus / fold / pen left partly unexcluded):
     // nuclei under artefacts QC did not exclude are missed or doubled. Pinned just under where it stands.
-    expect(share(errs.map((e) => e <= A.densityRelErr))).toBeGreaterThanOrEqual(0.85);
-    expect(Math.max(...errs)).toBeLessThanOrEqual(0.17);
+    expect(share(errs.map((e) => e <= A.densityRelErr))).toBeGreaterThanOrEqual(0.88);
+    expect(Math.max(...errs)).toBeLessThanOrEqual(0.13);
   });
 
   it(`nucleus F1 ≥ ${A.f1} on cell slides`, () => {
