@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import sharp from 'sharp';
 import { resolveParams } from '../src/domain/params.js';
+import { QC_CAUSE_IDS } from '../src/domain/qc.js';
 import { qcSlide, qcTile } from '../src/detect/qc/index.js';
 import { qcArtefactCases, qcCleanCases, QC_TUNING_BASES } from '../src/eval/qc.js';
 import { QC_BIT, renderQcCase, type QcCase, type QcCaseSpec } from '../src/eval/qc-cases.js';
@@ -16,7 +17,8 @@ const spec: QcCaseSpec | undefined = QC_TUNING_BASES.flatMap((b) => (clean ? qcC
 if (!spec) throw new Error(`no tuning region ${kind} ${seed}${clean ? ' clean' : ''} (tuning seeds only)`);
 const key = `/tmp/qc-tune-cache/${Buffer.from(JSON.stringify(spec)).toString('base64url')}.v8`;
 const c: QcCase = existsSync(key) ? (deserialize(readFileSync(key)) as QcCase) : await renderQcCase(spec);
-const qc = resolveParams({ qc: JSON.parse(process.env.QC_PARAMS ?? '{}') }).qc;
+// every cause, folds included (the default leaves folds out)
+const qc = resolveParams({ qc: { causes: [...QC_CAUSE_IDS], ...JSON.parse(process.env.QC_PARAMS ?? '{}') } }).qc;
 const tile = qcTile({ rgb: c.rgb, mpp: c.mpp, i0: c.i0, stain: c.stain, muscle: kind === 'muscle' }, qc);
 const m = qcSlide([tile], qc).masks[0];
 const { width: w, height: h } = c.rgb;

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { resolveParams } from '../src/domain/params.js';
+import { QC_CAUSE_IDS } from '../src/domain/qc.js';
 import { addTally, emptyTally, evaluateQcCase, formatQcTally, qcArtefactCases, qcCleanCases, QC_TUNING_BASES } from '../src/eval/qc.js';
 import { renderQcCase, type QcCase, type QcCaseSpec } from '../src/eval/qc-cases.js';
 
@@ -22,7 +23,8 @@ async function cachedQcCase(spec: QcCaseSpec): Promise<QcCase> {
 const which = process.argv[2] ?? 'all';
 const bases = process.argv[3] ? process.argv[3].split(',').map(Number) : [...QC_TUNING_BASES];
 if (bases.some((b) => !(b >= 0 && b + 14 < 100))) throw new Error('tuning seeds must stay < 100');
-const qc = resolveParams({ qc: JSON.parse(process.env.QC_PARAMS ?? '{}') }).qc;
+// every cause, folds included (the default leaves folds out)
+const qc = resolveParams({ qc: { causes: [...QC_CAUSE_IDS], ...JSON.parse(process.env.QC_PARAMS ?? '{}') } }).qc;
 const verbose = process.env.QC_VERBOSE === '1';
 
 for (const set of which === 'all' ? ['artefact', 'clean'] : [which]) {

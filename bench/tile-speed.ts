@@ -14,7 +14,8 @@ import { makeScene, renderRegion } from '../src/synthetic/index.js';
 const SIZE = 2048;
 const CORE = 1024;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const params = resolveParams({});
+// one tile alone, no slide plan to give QC its references: the detector without QC
+const params = resolveParams({ qc: { enabled: false } });
 const scene = makeScene({ seed: 5, width: SIZE, height: SIZE });
 const mpp = scene.mpp;
 const overlap = Math.round(params.overlapUm / mpp);

@@ -42,7 +42,8 @@ function num(name: string, v: string | undefined): number | undefined {
 function qcOption(qc: AnalysisCliOptions['qc']): AnalysisParamsInput['qc'] {
   if (qc === undefined) return undefined;
   if (qc === false) return { enabled: false };
-  return { enabled: true, ...(typeof qc === 'string' ? { causes: qc.split(',').map((c) => c.trim()) as QcCauseId[] } : {}) };
+  // bare --qc asks for every cause, folds included (the default leaves folds out)
+  return { enabled: true, causes: typeof qc === 'string' ? (qc.split(',').map((c) => c.trim()) as QcCauseId[]) : [...QC_CAUSE_IDS] };
 }
 
 /**

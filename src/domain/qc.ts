@@ -27,6 +27,8 @@ export function qcVerdict(excludedPct: number, limits: { reviewPct: number; fail
 export const QcReference = z.object({
   /** median fine/coarse gradient-energy ratio of the sample's judged windows */
   focusRatio: z.number().positive().nullable(),
+  /** with params.qc.focusPlane 'both': the same on the hematoxylin plane (absent otherwise) */
+  focusRatioHema: z.number().positive().nullable().optional(),
   /** median OD floor of the sample's tissue blocks */
   foldFloorOd: z.number().nonnegative().nullable(),
   /** tiles the references were computed from */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { evaluateStagedInScratchDir } from './in-scratch-dir.js';
 import { MARKERS, markerFor, paramsForMarker, runsScorer, type MarkerId } from '../domain/marker.js';
 import { mergeParamsInput, type AnalysisParamsInput } from '../domain/params.js';
+import { QC_CAUSE_IDS } from '../domain/qc.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { analyseSlide, type SlideSuccess } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
@@ -23,7 +24,7 @@ import { QcExclusion } from './qc-exclusion.js';
  * marker in the registry, with illumination gradients and vignetting up to ±6 %, JPEG 70–90,
  * whole-field sections (stained and unstained), stain drift and the planted artefacts (focus,
  * fold, ice, pen, bubble), each analysed as the service would (paramsForMarker(marker), no
- * compartment flag) with quality control on, against the planted truth.
+ * compartment flag) with quality control on for every cause (folds included, as `--qc` asks), against the planted truth.
  *
  * What the truth is compared over: QC takes the tissue of flagged blocks out of every score's
  * numerator and denominator, so every truth figure here is counted over the tissue QC left in
@@ -204,7 +205,8 @@ export async function finishLabRealismCase(prep: PreparedLabRealismCase, executo
   const { row, file } = prep;
   const c = row;
   const metadata: SlideMetadata = { marker: c.marker, mpp: 0.5 };
-  const params = paramsForMarker(c.marker, mergeParamsInput({ qc: { enabled: true } }, user));
+  // QC with every cause, as `--qc` asks (the default leaves folds out, params.qc.causes): folds are planted here
+  const params = paramsForMarker(c.marker, mergeParamsInput({ qc: { enabled: true, causes: [...QC_CAUSE_IDS] } }, user));
   const started = performance.now();
   const outcome = await analyseSlide({ path: file, metadata, params, executor });
   row.seconds = (performance.now() - started) / 1000;

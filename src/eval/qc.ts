@@ -5,6 +5,7 @@
  * patches measured from where their blur reaches zero) that any cause excludes.
  */
 import { resolveParams, type AnalysisParamsInput, type QcParams } from '../domain/params.js';
+import { QC_CAUSE_IDS } from '../domain/qc.js';
 import { qcSlide, qcTile, QC_CAUSES, type QcCause, type QcTileResult } from '../detect/qc/index.js';
 import { QC_BIT, renderQcCase, type QcCase, type QcCaseSpec } from './qc-cases.js';
 
@@ -107,7 +108,8 @@ export interface QcEvalRow {
   excludedPct: number;
 }
 
-export async function evaluateQc(specs: readonly QcCaseSpec[], params: AnalysisParamsInput = {}): Promise<{ rows: QcEvalRow[]; total: QcTally }> {
+/** The detectors against planted truth: every cause unless told (the analysis default leaves folds out, params.qc.causes says why). */
+export async function evaluateQc(specs: readonly QcCaseSpec[], params: AnalysisParamsInput = { qc: { causes: [...QC_CAUSE_IDS] } }): Promise<{ rows: QcEvalRow[]; total: QcTally }> {
   const qc = resolveParams(params).qc;
   const rows: QcEvalRow[] = [];
   const total = emptyTally();

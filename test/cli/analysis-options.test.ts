@@ -5,9 +5,9 @@ import { paramsForMarker } from '../../src/domain/marker.js';
 import { MetadataError } from '../../src/errors/index.js';
 
 describe('analyze --qc', () => {
-  it('turns quality control on, with every cause or the listed ones, and leaves it off without the flag', () => {
+  it('turns quality control on, with every cause or the listed ones; without the flag the default (on, folds left out)', () => {
     expect(paramsFromOptions({ store: true }).qc).toBeUndefined();
-    expect(paramsForMarker('CD163', paramsFromOptions({ store: true })).qc.enabled).toBe(false);
+    expect(paramsForMarker('CD163', paramsFromOptions({ store: true })).qc).toMatchObject({ enabled: true, causes: ['focus', 'ice', 'pen', 'bubble'] });
     const all = paramsForMarker('CD163', paramsFromOptions({ store: true, qc: true }));
     expect(all.qc.enabled).toBe(true);
     expect(all.qc.causes).toEqual(['focus', 'fold', 'ice', 'pen', 'bubble']);
@@ -18,7 +18,7 @@ describe('analyze --qc', () => {
   it('parses --qc, --qc <causes> and --no-qc from the command line; no flag leaves the default', () => {
     const parse = (...args: string[]): AnalysisCliOptions => addAnalysisOptions(new Command()).parse(args, { from: 'user' }).opts<AnalysisCliOptions>();
     expect(paramsFromOptions(parse()).qc).toBeUndefined();
-    expect(paramsFromOptions(parse('--qc')).qc).toEqual({ enabled: true });
+    expect(paramsFromOptions(parse('--qc')).qc).toEqual({ enabled: true, causes: ['focus', 'fold', 'ice', 'pen', 'bubble'] });
     expect(paramsFromOptions(parse('--qc', 'fold,ice')).qc).toEqual({ enabled: true, causes: ['fold', 'ice'] });
     expect(paramsFromOptions(parse('--no-qc')).qc).toEqual({ enabled: false });
     expect(paramsForMarker('MHC-I', paramsFromOptions(parse('--no-qc'))).qc.enabled).toBe(false);

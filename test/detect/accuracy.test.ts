@@ -18,7 +18,8 @@ function evaluate(seed: number, stain: 'default' | 'macenko') {
   const scene = makeScene({ seed, width: SIZE, height: SIZE });
   const truth = truthOf(scene);
   const rgb = renderRegion(scene, 0, 0, SIZE, SIZE);
-  const params = resolveParams({});
+  // one tile alone, no slide plan to give QC its references: the detector without QC
+  const params = resolveParams({ qc: { enabled: false } });
   // the pipeline measures OD against the slide's glass (plan-slide.ts); do the same here
   const i0 = estimateBackground(rgb.data).i0;
   const matrix = stain === 'macenko' ? estimateMacenko(rgb.data, { i0 }).matrix : HDAB_DEFAULT;

@@ -7,7 +7,8 @@ import { beerLambert } from '../stain/beer-lambert.js';
 import { HDAB_DEFAULT } from '../../src/stain/vectors.js';
 
 const MPP = 0.5;
-const params = resolveParams({});
+// one tile alone, no slide plan to give QC its references: the detector without QC
+const params = resolveParams({ qc: { enabled: false } });
 
 /** Hand-made H-DAB tile: stroma rectangle, cells = nucleus disc (r 8 px) + DAB over a 14 px disc. */
 function paintTile(w: number, h: number, cells: Array<{ x: number; y: number; dab: number }>) {

@@ -42,7 +42,48 @@ function bubbleShare(cx: number, cy: number, r: number): number {
   return hit / inside;
 }
 
+/**
+ * A pale, flat whole field (hematoxylin OD 0.05–0.07, flatter than bubbleFlatSd) strewn with dark
+ * neutral ring-shaped nuclei (summed OD 0.9, 2 px thick, radius 5 px, pale centre) every 32 px (none cut by the tile edge), as
+ * an unstained section's nuclei read under stain drift, with or without a bubble cut by the left edge.
+ */
+function paleField(bubble: boolean): Uint8Array<ArrayBuffer> {
+  const data = new Uint8Array(W * H * 3);
+  let s = 777;
+  const rnd = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const dn = Math.hypot((x % 32) - 16, (y % 32) - 16);
+      const db = bubble ? Math.hypot(x - 20, y - 128) : Infinity;
+      const p = 3 * (y * W + x);
+      for (let c = 0; c < 3; c++) {
+        const od = db <= 56 ? 0.04 : db <= 60 ? 0.4 : dn >= 4 && dn <= 6 ? 0.3 : HEMATOXYLIN_DEFAULT[c] * (0.05 + 0.02 * rnd());
+        data[p + c] = Math.round(I0 * 10 ** -od);
+      }
+    }
+  }
+  return data;
+}
+
 describe('bubble detection', () => {
+  it('does not call a pale whole field a bubble because its nuclei read as dark neutral rims (lab-realism seed 5042 lost its whole field so)', () => {
+    const t = qcTile({ rgb: rgbRaster(W, H, paleField(false)), mpp: MPP, i0: I0, stain, muscle: false }, qc);
+    expect(t.masks.bubble.reduce((a, b) => a + b, 0)).toBe(0);
+    // the same field with a bubble the tile's edge cuts: the bubble alone is flagged
+    const b = qcTile({ rgb: rgbRaster(W, H, paleField(true)), mpp: MPP, i0: I0, stain, muscle: false }, qc);
+    let inBubble = 0, outside = 0;
+    for (let by = 0; by < b.stats.rows; by++) {
+      for (let bx = 0; bx < b.stats.cols; bx++) {
+        if (!b.masks.bubble[by * b.stats.cols + bx]) continue;
+        const d = Math.hypot((bx + 0.5) * b.blockPx - 20, (by + 0.5) * b.blockPx - 128);
+        if (d <= 60 + b.blockPx) inBubble++;
+        else outside++;
+      }
+    }
+    expect(inBubble).toBeGreaterThan(30);
+    expect(outside).toBe(0);
+  });
+
   it('finds a bubble wholly inside the tile', () => {
     expect(bubbleShare(128, 128, 60)).toBe(1);
   });

@@ -8,7 +8,8 @@ import { makeScene, renderRegion } from '../../src/synthetic/index.js';
 
 const W = 1536;
 const H = 1024;
-const params = resolveParams({});
+// one tile alone, no slide plan to give QC its references: the detector without QC
+const params = resolveParams({ qc: { enabled: false } });
 const overlap = Math.round(params.overlapUm / 0.5);
 
 function crop(src: RgbRaster, x0: number, y0: number, x1: number, y1: number): RgbRaster {

@@ -46,7 +46,7 @@ function detect(scene: MuscleScene) {
   const i0 = estimateBackground(rgb.data).i0;
   const stain = estimateMacenko(rgb.data, { i0 }).matrix;
   const tile = { id: 0, read: { x0: 0, y0: 0, x1: scene.width, y1: scene.height }, core: { x0: 0, y0: 0, x1: scene.width, y1: scene.height } };
-  return analyseTile(rgb, tile, { mpp: scene.mpp, stain, i0, params: resolveParams({}) });
+  return analyseTile(rgb, tile, { mpp: scene.mpp, stain, i0, params: resolveParams({ qc: { enabled: false } }) }); // one tile, no slide plan for QC references
 }
 
 describe('muscle scorers on synthetic muscle (tuning seeds)', () => {

@@ -27,6 +27,9 @@ export interface QcBlockStats {
   /** summed fine / coarse gradient energy per pixel */
   fine: Float32Array;
   coarse: Float32Array;
+  /** focusPlane 'both': the same on the hematoxylin plane */
+  hFine?: Float32Array;
+  hCoarse?: Float32Array;
   /** the block's OD floor (foldPercentile of its smoothed OD) */
   floor: Float32Array;
   /** the block's hematoxylin floor (the same percentile of its hematoxylin concentration) */
@@ -40,6 +43,10 @@ export interface QcBlockStats {
 export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPercentile: number): QcBlockStats {
   const nb = g.cols * g.rows;
   const st: QcBlockStats = { cols: g.cols, rows: g.rows, tissue: new Float32Array(nb), fine: new Float32Array(nb), coarse: new Float32Array(nb), floor: new Float32Array(nb), hFloor: new Float32Array(nb), dFloor: new Float32Array(nb), sd: new Float32Array(nb) };
+  if (pl.hFine2 && pl.hCoarse2) {
+    st.hFine = blockMeans(pl.hFine2, g, pl.width);
+    st.hCoarse = blockMeans(pl.hCoarse2, g, pl.width);
+  }
   const vals = new Float32Array(g.blockPx * g.blockPx);
   const hv = new Float32Array(g.blockPx * g.blockPx);
   const dv = new Float32Array(g.blockPx * g.blockPx);
@@ -75,6 +82,22 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
     }
   }
   return st;
+}
+
+
+/** Mean of a plane over each block of the grid. */
+function blockMeans(plane: Float32Array, g: BlockGrid, w: number): Float32Array {
+  const out = new Float32Array(g.cols * g.rows);
+  for (let by = 0, b = 0; by < g.rows; by++) {
+    for (let bx = 0; bx < g.cols; bx++, b++) {
+      const x0 = bx * g.blockPx, y0 = by * g.blockPx;
+      const x1 = Math.min(x0 + g.blockPx, g.width), y1 = Math.min(y0 + g.blockPx, g.height);
+      let s = 0;
+      for (let y = y0; y < y1; y++) for (let p = y * w + x0; p < y * w + x1; p++) s += plane[p];
+      out[b] = s / ((x1 - x0) * (y1 - y0));
+    }
+  }
+  return out;
 }
 
 /** Grow a block mask by r blocks (square), in place via a copy. */

@@ -34,7 +34,12 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
       if ((x > 0 && !open[q - 1]) || (x < w - 1 && !open[q + 1]) || (y > 0 && !open[q - w]) || (y < h - 1 && !open[q + w])) rimContact[l]++;
     }
   }
-  for (let l = 1; l <= count; l++) if (cs.area[l] >= minPx && rimContact[l] >= p.bubbleRimToEdge * edgeContact[l]) interior[l] = 1;
+  for (let l = 1; l <= count; l++) {
+    if (cs.area[l] < minPx) continue;
+    // a region the tile's edge cuts: only the walls of its outline bound it
+    const rc = edgeContact[l] > 0 && rimContact[l] >= p.bubbleRimToEdge * edgeContact[l] ? outlineContact(labels, l, w, h) : rimContact[l];
+    if (rc >= p.bubbleRimToEdge * edgeContact[l]) interior[l] = 1;
+  }
   // flatness of each enclosed region: the s.d. of its smoothed OD (tissue has texture; the film over a bubble has none)
   const sum = new Float64Array(count + 1);
   const sum2 = new Float64Array(count + 1);
@@ -59,4 +64,42 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
   const full = g.blockPx * g.blockPx;
   for (let b = 0; b < out.length; b++) if (share[b] >= p.bubbleBlockFraction * full) out[b] = 1;
   return out;
+}
+
+/**
+ * Pixels of region l next to a wall of its outline: walls in holes of the region (what the region
+ * surrounds, out of reach of the tile's edge without crossing it) left out. On a pale whole-field
+ * section whose nuclei read dark and neutral, or off the stain plane, each nucleus is a wall
+ * inside the open field; counted as rim, they bounded the whole field as one bubble.
+ */
+function outlineContact(labels: Int32Array, l: number, w: number, h: number): number {
+  const n = w * h;
+  const rest = new Uint8Array(n);
+  for (let q = 0; q < n; q++) rest[q] = labels[q] === l ? 0 : 1;
+  const rl = new Int32Array(n);
+  // 8-connected, against the region's 4-connectivity: a hole is what the region walls in
+  const count = new ComponentLabeller().label(rest, w, h, rl, 8);
+  const outer = new Uint8Array(count + 1);
+  for (let x = 0; x < w; x++) {
+    outer[rl[x]] = 1;
+    outer[rl[(h - 1) * w + x]] = 1;
+  }
+  for (let y = 0; y < h; y++) {
+    outer[rl[y * w]] = 1;
+    outer[rl[y * w + w - 1]] = 1;
+  }
+  outer[0] = 0;
+  let contact = 0;
+  for (let y = 0, q = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, q++) {
+      if (labels[q] !== l) continue;
+      if ((x > 0 && wallOf(labels, rl, outer, q - 1)) || (x < w - 1 && wallOf(labels, rl, outer, q + 1)) || (y > 0 && wallOf(labels, rl, outer, q - w)) || (y < h - 1 && wallOf(labels, rl, outer, q + w))) contact++;
+    }
+  }
+  return contact;
+}
+
+/** a wall pixel (no open region) of a part of the plane outside the region that reaches the tile's edge */
+function wallOf(labels: Int32Array, rl: Int32Array, outer: Uint8Array, q: number): boolean {
+  return labels[q] === 0 && outer[rl[q]] === 1;
 }

@@ -20,9 +20,13 @@ import { dropSmallGroups, type QcBlockStats } from './blocks.js';
  * summed energies: summed, the few sharp blocks of a window straddling a blurred patch's edge
  * outweigh its blurred ones (sharp edges carry far more energy).
  */
-export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number): Float32Array {
+export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number, plane: 'main' | 'hema' = 'main'): Float32Array {
   const { cols, rows } = st;
+  const fine = plane === 'main' ? st.fine : st.hFine;
+  const coarse = plane === 'main' ? st.coarse : st.hCoarse;
   const nb = cols * rows;
+  // statistics made without the hematoxylin energies (another focusPlane): nothing judged, summed OD decides alone
+  if (!fine || !coarse) return new Float32Array(nb).fill(NaN);
   const judged = new Float32Array(nb).fill(NaN);
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
@@ -31,8 +35,8 @@ export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number): Flo
       let f = 0, c = 0;
       for (let yy = Math.max(0, y - 1); yy <= Math.min(rows - 1, y + 1); yy++) {
         for (let xx = Math.max(0, x - 1); xx <= Math.min(cols - 1, x + 1); xx++) {
-          f += st.fine[yy * cols + xx];
-          c += st.coarse[yy * cols + xx];
+          f += fine[yy * cols + xx];
+          c += coarse[yy * cols + xx];
         }
       }
       if (c / 9 >= p.focusMinEnergy) judged[b] = f / c;
@@ -60,10 +64,15 @@ export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number): Flo
   return out;
 }
 
-/** Blurred blocks of one tile against the slide's reference ratio; groups smaller than focusMinUm2 dropped (a blurred patch is a field, not a speck). */
-export function focusMask(st: QcBlockStats, ratios: Float32Array, reference: number, p: QcParams, blockUm: number): Uint8Array {
+/**
+ * Blurred blocks of one tile against the slide's reference ratio; groups smaller than focusMinUm2
+ * dropped (a blurred patch is a field, not a speck). With hematoxylin ratios and their reference
+ * (focusPlane 'both'), a block must read blurred on both planes.
+ */
+export function focusMask(st: QcBlockStats, ratios: Float32Array, reference: number, p: QcParams, blockUm: number, hema?: { ratios: Float32Array; reference: number }): Uint8Array {
   const out = new Uint8Array(ratios.length);
   const cut = p.focusRatio * reference;
-  for (let b = 0; b < out.length; b++) if (st.tissue[b] >= p.minTissueFraction && ratios[b] < cut) out[b] = 1;
+  const hCut = hema ? p.focusHemaRatio * hema.reference : 0;
+  for (let b = 0; b < out.length; b++) if (st.tissue[b] >= p.minTissueFraction && ratios[b] < cut && (!hema || !(hema.ratios[b] >= hCut))) out[b] = 1;
   return dropSmallGroups(out, st.cols, st.rows, Math.ceil(p.focusMinUm2 / (blockUm * blockUm)));
 }

@@ -31,6 +31,9 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
     if (a >= p.iceMinUm2 && a <= p.iceMaxUm2 && st.area[l] >= p.iceMinFill * box) keep[l] = 1;
   }
   const holeArea = new Float32Array(g.cols * g.rows);
+  // holes by the block of their box's centre: a window needs iceMinHoles of them (a lumen is single)
+  const holes = new Uint16Array(g.cols * g.rows);
+  for (let l = 1; l <= count; l++) if (keep[l]) holes[Math.floor((st.y0[l] + st.y1[l]) / 2 / g.blockPx) * g.cols + Math.floor((st.x0[l] + st.x1[l]) / 2 / g.blockPx)]++;
   const spotArea = new Float32Array(g.cols * g.rows);
   for (let y = 0; y < h; y++) {
     const by = Math.floor(y / g.blockPx) * g.cols;
@@ -43,17 +46,18 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
   const wr = Math.max(0, Math.round(p.iceWindowUm / (g.blockPx * mpp) / 2));
   for (let by = 0; by < g.rows; by++) {
     for (let bx = 0; bx < g.cols; bx++) {
-      let a = 0, px = 0;
+      let a = 0, px = 0, k = 0;
       for (let yy = Math.max(0, by - wr); yy <= Math.min(g.rows - 1, by + wr); yy++) {
         for (let xx = Math.max(0, bx - wr); xx <= Math.min(g.cols - 1, bx + wr); xx++) {
           a += holeArea[yy * g.cols + xx];
+          k += holes[yy * g.cols + xx];
           px += Math.min(g.blockPx, w - xx * g.blockPx) * Math.min(g.blockPx, h - yy * g.blockPx);
         }
       }
       // the dense window says the region is freezing artefact; only the blocks that hold a bright
       // spot (a hole, round or cut by the block) are lost tissue: the sarcoplasm between the holes
       // is intact and still measured
-      if (a >= p.iceFraction * px && spotArea[by * g.cols + bx] > 0) out[by * g.cols + bx] = 1;
+      if (a >= p.iceFraction * px && k >= p.iceMinHoles && spotArea[by * g.cols + bx] > 0) out[by * g.cols + bx] = 1;
     }
   }
   return out;

@@ -16,9 +16,12 @@ export interface QcPlanes {
   od: Float32Array;
   /** od smoothed at the fine scale */
   smooth: Float32Array;
-  /** squared central-difference gradient of the fine and the coarse smoothing of the focus plane */
+  /** squared central-difference gradient of the fine and the coarse smoothing of the focus plane (summed OD, or hematoxylin for focusPlane 'hematoxylin') */
   fine2: Float32Array;
   coarse2: Float32Array;
+  /** focusPlane 'both': the same on the hematoxylin plane */
+  hFine2?: Float32Array;
+  hCoarse2?: Float32Array;
   /** hematoxylin and DAB concentrations (colour deconvolution with the slide's vectors) */
   hema: Float32Array;
   dab: Float32Array;
@@ -29,11 +32,12 @@ export interface QcPlanes {
 }
 
 /**
- * focusPlane: the plane whose gradient energies the focus ratio reads — summed OD, or hematoxylin
+ * focusPlane: the plane whose gradient energies the focus ratio reads — summed OD, hematoxylin
  * alone (nuclei and fibre borders carry the edges; a diffuse DAB patch, IL-1 fibre staining, is
- * smooth at any focus and on summed OD read as blurred).
+ * smooth at any focus and on summed OD read as blurred), or both (a block is blurred only when
+ * both read blurred: a blurred field blurs its nuclei too, a DAB patch leaves them sharp).
  */
-export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: 'od' | 'hematoxylin' = 'od'): QcPlanes {
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od'): QcPlanes {
   const { width: w, height: h, data } = rgb;
   if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = w * h;
@@ -53,10 +57,19 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
   const stains = deconvolve(rgb, stain, i0);
   const hema = stains.hematoxylin.data;
-  const focus = focusPlane === 'od' ? od : hema;
-  const fine = focusPlane === 'od' ? smooth : gaussianBlur(floatPlane(w, h, Float32Array.from(focus)), finePx).data;
-  const coarse = gaussianBlur(floatPlane(w, h, Float32Array.from(focus)), coarsePx).data;
-  return { width: w, height: h, od, smooth, hema, dab: stains.dab.data, fine2: gradient2(fine, w, h), coarse2: gradient2(coarse, w, h), offPlane, neutrality };
+  const [fine2, coarse2] = focusPlane === 'hematoxylin' ? energies(hema, w, h, finePx, coarsePx) : [gradient2(smooth, w, h), gradient2(gaussianBlur(floatPlane(w, h, Float32Array.from(od)), coarsePx).data, w, h)];
+  const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab: stains.dab.data, fine2, coarse2, offPlane, neutrality };
+  if (focusPlane === 'both') [out.hFine2, out.hCoarse2] = energies(hema, w, h, finePx, coarsePx);
+  return out;
+}
+
+export type FocusPlane = 'od' | 'hematoxylin' | 'both';
+
+/** Gradient energy of a plane at the fine and the coarse smoothing. */
+function energies(plane: Float32Array, w: number, h: number, finePx: number, coarsePx: number): [Float32Array, Float32Array] {
+  const fine = gaussianBlur(floatPlane(w, h, Float32Array.from(plane)), finePx).data;
+  const coarse = gaussianBlur(floatPlane(w, h, Float32Array.from(plane)), coarsePx).data;
+  return [gradient2(fine, w, h), gradient2(coarse, w, h)];
 }
 
 function gradient2(src: Float32Array, w: number, h: number): Float32Array {

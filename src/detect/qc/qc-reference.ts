@@ -25,7 +25,14 @@ export function qcReference(tiles: readonly QcTileResult[], p: QcParams): QcRefe
   for (const t of tiles) for (let b = 0; b < t.stats.floor.length; b++) if (t.stats.tissue[b] >= p.minTissueFraction) floors.push(t.stats.floor[b]);
   const focus = median(ratios);
   const floor = median(floors);
-  return { focusRatio: focus > 0 ? focus : null, foldFloorOd: Number.isFinite(floor) ? floor : null, tiles: tiles.length };
+  const out: QcReference = { focusRatio: focus > 0 ? focus : null, foldFloorOd: Number.isFinite(floor) ? floor : null, tiles: tiles.length };
+  if (p.focusPlane === 'both') {
+    const h: number[] = [];
+    for (const t of tiles) for (const v of focusRatios(t.stats, p, t.blockUm, 'hema')) if (!Number.isNaN(v)) h.push(v);
+    const hm = median(h);
+    out.focusRatioHema = hm > 0 ? hm : null;
+  }
+  return out;
 }
 
 /**
@@ -39,7 +46,7 @@ export function qcDecideTile(t: QcTileResult, reference: QcReference, p: QcParam
   const none = new Uint8Array(n);
   const on = new Set<QcCause>(p.causes);
   const raw: Record<QcCause, Uint8Array> = {
-    focus: on.has('focus') && reference.focusRatio !== null ? focusMask(t.stats, focusRatios(t.stats, p, t.blockUm), reference.focusRatio, p, t.blockUm) : none,
+    focus: on.has('focus') && reference.focusRatio !== null ? focusMask(t.stats, focusRatios(t.stats, p, t.blockUm), reference.focusRatio, p, t.blockUm, hemaFocus(t, reference, p)) : none,
     fold: on.has('fold') && reference.foldFloorOd !== null ? foldMask(t.stats, reference.foldFloorOd, p, t.blockUm) : none,
     ice: on.has('ice') ? (t.masks.ice ?? none) : none,
     pen: on.has('pen') ? t.masks.pen : none,
@@ -53,6 +60,12 @@ export function qcDecideTile(t: QcTileResult, reference: QcReference, p: QcParam
     for (let b = 0; b < n; b++) out.any[b] |= out[c][b];
   }
   return out;
+}
+
+/** focusPlane 'both': the hematoxylin ratios and reference the focus decision also needs (none: decided on summed OD alone) */
+function hemaFocus(t: QcTileResult, reference: QcReference, p: QcParams): { ratios: Float32Array; reference: number } | undefined {
+  if (p.focusPlane !== 'both' || !reference.focusRatioHema) return undefined;
+  return { ratios: focusRatios(t.stats, p, t.blockUm, 'hema'), reference: reference.focusRatioHema };
 }
 
 function median(xs: number[]): number {
