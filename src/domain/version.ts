@@ -10,6 +10,9 @@
  *    vessel lumens against enclosed glass on glass-free sections, Macenko without pen ink, MHC-I
  *    slides without fibres refused; QC detectors retuned (QC itself still off by default).
  * 6: membrane stains (CD3/CD4/CD8/CD45) graded on the mean of the upper 30 % of their rim's DAB.
+ * 7: automatic QC on by default (focus, ice, pen, bubble; folds on request); perimysium at the
+ *    scale of fascicles; faint vessel walls; location scores withheld when fibres or fascicles are
+ *    missing; slide provenance gains format, reader and vendor.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-6';
+export const ANALYSIS_VERSION = 'bq-analysis-7';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
