@@ -2,15 +2,12 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveParams } from '../../src/domain/params.js';
 import type { RgbRaster } from '../../src/image/raster.js';
-import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
-import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { dicomPyramid, writeDicomWsi } from '../../src/synthetic/formats/dicom-wsi-writer.js';
 import { sceneSource } from '../../src/synthetic/render.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { bearer, openApi, type Api } from '../api/setup.js';
-import { launchChromium, viewerTileDiffs } from './viewer-tiles.js';
+import { analyseAndServe, viewerTileDiffs } from './viewer-tiles.js';
 
 /**
  * Issue 11: the viewer shows a DICOM WSI series, a folder of Part-10 files (one per level, JPEG
@@ -42,17 +39,9 @@ beforeAll(async () => {
   expect(submitted.statusCode).toBe(201);
   const request = api.batches.submitted.at(-1)!.slides[0];
   series = request.path;
-  const executor = inlineExecutor();
-  try {
-    const o = await analyseSlide({ path: series, metadata: request.metadata, params: resolveParams({}), executor, store: api.store });
-    if (!o.ok) throw new Error(o.error);
-    expect(o.provenance.backend).toBe('dicom');
-  } finally {
-    await executor.close();
-  }
-  slideId = (await api.store.listScores())[0].slideId;
-  base = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  const served = await analyseAndServe(api, series, request.metadata);
+  ({ slideId, base, browser } = served);
+  expect(served.outcome.provenance.backend).toBe('dicom');
 }, 300_000);
 
 afterAll(async () => {

@@ -1,15 +1,12 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveParams } from '../../src/domain/params.js';
 import type { RgbRaster } from '../../src/image/raster.js';
-import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
-import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
 import { sceneSource } from '../../src/synthetic/render.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { openApi, type Api } from '../api/setup.js';
-import { launchChromium, viewerTileDiffs } from './viewer-tiles.js';
+import { analyseAndServe, viewerTileDiffs } from './viewer-tiles.js';
 
 /**
  * Issue 11: the viewer shows an NDPI slide read through OpenSlide. In headless Chromium the page
@@ -30,16 +27,7 @@ beforeAll(async () => {
   source = sceneSource(scene).region(0, 0, W, H);
   const file = path.join(api.root, 'scanner.ndpi');
   await writeScannerSlide('ndpi', file, [source], { mpp: scene.mpp, quality: 95 });
-  const executor = inlineExecutor();
-  try {
-    const o = await analyseSlide({ path: file, metadata: { patient: 'P21', timepoint: 'baseline' }, params: resolveParams({}), executor, store: api.store });
-    if (!o.ok) throw new Error(o.error);
-  } finally {
-    await executor.close();
-  }
-  slideId = (await api.store.listScores())[0].slideId;
-  base = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  ({ slideId, base, browser } = await analyseAndServe(api, file, { patient: 'P21', timepoint: 'baseline' }));
 }, 300_000);
 
 afterAll(async () => {

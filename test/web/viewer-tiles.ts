@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { expect } from 'vitest';
+import type { SlideMetadata } from '../../src/domain/slide.js';
+import { resolveParams } from '../../src/domain/params.js';
 import type { RgbRaster } from '../../src/image/raster.js';
+import { analyseSlide, type SlideSuccess } from '../../src/pipeline/analyse-slide.js';
+import { inlineExecutor } from '../../src/pipeline/executor.js';
+import type { Api } from '../api/setup.js';
 
 /** Shared by the viewer browser tests over scanner formats (issue 11): open the page, load a slide, compare its deepest Deep Zoom tiles. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -10,6 +15,22 @@ const CHROMIUM = '/usr/bin/chromium';
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`the viewer test needs Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** Analyses the slide at `path` into the API's store, then serves the API on a free port and starts Chromium. */
+export async function analyseAndServe(api: Api, path: string, metadata: SlideMetadata): Promise<{ outcome: SlideSuccess; slideId: number; base: string; browser: Browser }> {
+  const executor = inlineExecutor();
+  let outcome: SlideSuccess;
+  try {
+    const o = await analyseSlide({ path, metadata, params: resolveParams({}), executor, store: api.store });
+    if (!o.ok) throw new Error(o.error);
+    outcome = o;
+  } finally {
+    await executor.close();
+  }
+  const slideId = (await api.store.listScores())[0].slideId;
+  const base = await api.app.listen({ host: '127.0.0.1', port: 0 });
+  return { outcome, slideId, base, browser: await launchChromium() };
 }
 
 export interface TileDiff {
