@@ -63,6 +63,21 @@ describe('submit with slide folders', () => {
     expect(api.batches.submitted.at(-1)!.slides.map((s) => path.basename(s.path))).toEqual(['scan.mrxs']);
   });
 
+  it('the server refuses a name used as both a file and a folder, and reduces deeper or dotted paths to plain names', async () => {
+    const clash = new FormData();
+    clash.append('file', new Blob(['x']), 'a.dcm');
+    clash.append('file', new Blob(['y']), 'a.dcm/level-0.dcm');
+    const res = await post(clash);
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toBe('"a.dcm" is uploaded both as a file and as a folder');
+    const odd = new FormData();
+    for (const name of ['../up.dcm', 'x/y/deep.dcm', './dot.dcm', 'ok dir/f 1.dcm']) odd.append('file', new Blob(['z']), name);
+    const ok = await post(odd);
+    expect(ok.status, await ok.clone().text()).toBe(201);
+    const slides = api.batches.submitted.at(-1)!.slides.map((s) => path.basename(s.path));
+    expect(slides).toEqual(['up.dcm', 'deep.dcm', 'dot.dcm', 'ok_dir']);
+  });
+
   it('an empty folder is refused before anything is sent, naming it', async () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(tmp.file('empty'));

@@ -93,7 +93,9 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           }
           const name = uploadPath(part.filename);
           if (files.includes(name)) throw new HttpError(400, `file "${name}" is uploaded twice`);
-          if (name.includes('/')) await mkdir(path.join(dir, name.split('/')[0]), { recursive: true });
+          const top = name.split('/')[0];
+          if (files.some((f) => (f === top) !== (name === top) && f.split('/')[0] === top)) throw new HttpError(400, `"${top}" is uploaded both as a file and as a folder`);
+          if (name !== top) await mkdir(path.join(dir, top), { recursive: true });
           files.push(name);
           const count = new Transform({
             transform(chunk: Buffer, _enc, done) {
