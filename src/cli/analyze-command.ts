@@ -18,8 +18,8 @@ interface AnalyzeOptions extends AnalysisCliOptions {
 export function registerAnalyze(program: Command): void {
   const cmd = program
     .command('analyze')
-    .description('analyse slides (PNG, JPEG, TIFF, BigTIFF, pyramidal TIFF, SVS, OME-TIFF) or manifest.json batches; exits 1 if any slide failed')
-    .argument('<files...>', 'slide files and/or manifest.json files')
+    .description('analyse slides (PNG, JPEG, TIFF, BigTIFF, pyramidal TIFF, SVS, OME-TIFF, NDPI, MRXS, SCN, BIF, Philips TIFF, DICOM WSI series folders) or manifest.json batches; exits 1 if any slide failed')
+    .argument('<files...>', 'slide files, DICOM series folders (one folder = one slide) and/or manifest.json files')
     .option('--mpp <µm/px>', 'pixel size for slides whose file does not state one')
     .option('--patient <id>', 'pseudonymised patient id')
     .option('--timepoint <t>', 'biopsy timepoint, e.g. baseline or month-6')

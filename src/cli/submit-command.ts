@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openAsBlob } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { apiJson, apiTarget, type ApiTarget } from '../api/client.js';
@@ -39,18 +39,46 @@ async function manifestBody(file: string, params: unknown) {
   return JSON.stringify({ slides, ...(params === undefined ? {} : { params }) });
 }
 
-async function uploadForm(files: string[], metadata: SlideMetadata, params: unknown): Promise<FormData> {
+/** The files of a folder slide, sorted; refused when there are none. */
+async function folderFiles(folder: string): Promise<string[]> {
+  const files = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  if (files.length === 0) throw new MetadataError(`slide folder ${folder} holds no files (a folder slide is a DICOM series, one file per level)`);
+  return files;
+}
+
+const isFolder = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+
+/**
+ * The multipart form of an upload. A slide that is a folder (a DICOM WSI series) goes as its files,
+ * each named "folder/file", which the server keeps together as one slide; an MRXS goes with its
+ * data folder (the folder beside it named as the file without ".mrxs"), which is part of that slide.
+ */
+export async function uploadForm(inputs: string[], metadata: SlideMetadata, params: unknown): Promise<FormData> {
+  const parts = new Map<string, string>();
+  const slides: string[] = [];
+  for (const input of inputs) {
+    const name = path.basename(path.resolve(input));
+    if (await isFolder(input)) {
+      for (const file of await folderFiles(input)) parts.set(`${name}/${file}`, path.join(input, file));
+      slides.push(name);
+      continue;
+    }
+    parts.set(name, input);
+    slides.push(name);
+    const data = /\.mrxs$/i.test(input) ? input.slice(0, -'.mrxs'.length) : null;
+    if (data !== null && (await isFolder(data))) for (const file of await folderFiles(data)) parts.set(`${path.basename(data)}/${file}`, path.join(data, file));
+  }
   const form = new FormData();
-  const slides = files.map((f) => ({ file: path.basename(f), ...metadata }));
-  form.append('metadata', JSON.stringify({ slides, ...(params === undefined ? {} : { params }) }));
-  for (const f of files) {
+  const entries = slides.filter((s) => !slides.some((o) => o.toLowerCase() === `${s.toLowerCase()}.mrxs`));
+  form.append('metadata', JSON.stringify({ slides: entries.map((file) => ({ file, ...metadata })), ...(params === undefined ? {} : { params }) }));
+  for (const [name, local] of parts) {
     let blob: Blob;
     try {
-      blob = await openAsBlob(f);
+      blob = await openAsBlob(local);
     } catch (err) {
-      throw new MetadataError(`cannot read slide ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new MetadataError(`cannot read slide ${local}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    form.append('file', blob, path.basename(f));
+    form.append('file', blob, name);
   }
   return form;
 }
@@ -88,10 +116,10 @@ export function registerSubmit(program: Command): void {
   const cmd = program
     .command('submit')
     .description(
-      'submit a batch to a running `serve`: a manifest.json (files relative to the server\'s SLIDES_ROOT) or slide files to upload; ' +
+      'submit a batch to a running `serve`: a manifest.json (files relative to the server\'s SLIDES_ROOT) or slide files and DICOM series folders to upload; ' +
         'shows progress per slide until the batch ends; exits 1 if any slide failed',
     )
-    .argument('<inputs...>', 'one manifest.json, or slide files')
+    .argument('<inputs...>', 'one manifest.json, or slide files and DICOM series folders')
     .option('--patient <id>', 'pseudonymised patient id (uploaded files)')
     .option('--timepoint <t>', 'biopsy timepoint (uploaded files)')
     .option('--marker <m>', 'stain/marker (uploaded files)')

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { openSlide } from '../../src/slide/open.js';
 import { writeTiledTiff } from '../../src/slide/tiff-writer.js';
+import { dicomPyramid, writeDicomWsi } from '../../src/synthetic/formats/dicom-wsi-writer.js';
 import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
 import { sceneSource } from '../../src/synthetic/render.js';
 import { makeScene } from '../../src/synthetic/scene.js';
@@ -16,8 +18,8 @@ import { bearer, openApi, type Api } from './setup.js';
 /**
  * Issue 11 privacy: label, macro and thumbnail images often show the patient's name or hospital
  * number. Here they are flat magenta, a colour no H-DAB section has; the slides (SVS with label,
- * macro and thumbnail pages; NDPI with a macro; MRXS with label and macro) are analysed into the
- * store, then every Deep Zoom tile of every level, the viewer's JSON, the exports and every stored
+ * macro and thumbnail pages; NDPI with a macro; MRXS with label and macro; a DICOM WSI series, a
+ * folder, with LABEL and OVERVIEW instances) are analysed into the store, then every Deep Zoom tile of every level, the viewer's JSON, the exports and every stored
  * row are searched for it.
  */
 const MAGENTA: [number, number, number] = [250, 20, 200];
@@ -60,6 +62,9 @@ beforeAll(async () => {
     await writeScannerSlide(format, file, [l0], { mpp: scene.mpp, associatedColour: MAGENTA });
     slides.push({ name: format, file, associated: format === 'ndpi' ? ['macro'] : ['label', 'macro'] });
   }
+  const series = path.join(api.root, 'case-dicom');
+  await writeDicomWsi(series, await dicomPyramid(l0, 256), { mpp: scene.mpp, label: 'image', overview: true, associatedColour: MAGENTA });
+  slides.push({ name: 'dicom', file: series, associated: ['label', 'macro'] });
   const executor = inlineExecutor();
   try {
     for (const [i, s] of slides.entries()) {
@@ -83,12 +88,19 @@ describe('label, macro and thumbnail never leave the process', () => {
       expect(Object.keys(slide).filter((k) => /associated|label|macro/i.test(k))).toEqual(['associatedImages']);
       await slide.close();
     }
+    // the tell-tale colour is really there: the DICOM LABEL and OVERVIEW frames decode to magenta
+    for (const name of ['label.dcm', 'overview.dcm']) {
+      const bytes = await readFile(path.join(slides.find((s) => s.name === 'dicom')!.file, name));
+      const start = bytes.indexOf(Buffer.from([0xff, 0xd8, 0xff]));
+      const { data, info } = await sharp(bytes.subarray(start, bytes.lastIndexOf(Buffer.from([0xff, 0xd9])) + 2)).raw().toBuffer({ resolveWithObject: true });
+      expect(magentaPixels(new Uint8Array(data)), name).toBe(info.width * info.height);
+    }
   });
 
   it('every Deep Zoom tile of every level of every slide is free of the label colour', async () => {
     const tree = (await get('/slides')).json() as { patients: { timepoints: { slides: { slideId: number; name: string }[] }[] }[] };
     const ids = tree.patients.flatMap((p) => p.timepoints.flatMap((t) => t.slides.map((s) => s.slideId)));
-    expect(ids).toHaveLength(3);
+    expect(ids).toHaveLength(slides.length);
     for (const id of ids) {
       const dzi = (await get(`/slides/${id}/dzi`)).body;
       // the descriptor is the scan's size, never a label's
@@ -133,6 +145,8 @@ describe('label, macro and thumbnail never leave the process', () => {
       // a JPEG or PNG, raw, hex or base64, or a data URL
       expect(body).not.toMatch(/\/9j\/|iVBORw0KGgo|ffd8ff|\\xffd8|data:image/i);
       expect(body.includes('\u00ff\u00d8\u00ff')).toBe(false);
+      // nor the DICOM headers' (fictional) patient name, hospital number or accession number
+      expect(body).not.toMatch(/DOE\^JANE|HOSP-123456|ACC-987/);
     }
   });
 });

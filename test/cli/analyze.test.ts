@@ -11,6 +11,8 @@ import { paramsHash } from '../../src/domain/params.js';
 import { gradeOf } from '../../src/score/grade.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import { makeMuscleScene, writeMuscleSlide } from '../../src/synthetic/muscle/index.js';
+import { dicomPyramid, writeDicomWsi } from '../../src/synthetic/formats/dicom-wsi-writer.js';
+import { sceneSource } from '../../src/synthetic/render.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 
@@ -34,6 +36,9 @@ beforeAll(async () => {
   // lymphocytes with a membrane ring: their cytoplasm-rim and whole-cell DAB means grade differently
   await writeMuscleSlide(makeMuscleScene({ seed: 75, width: 1024, height: 960, marker: 'infiltrate', sectionMarginUm: 40, clusters: 2 }), path.join(dir, 'infiltrate.tif'), 'pyramidal-tiff');
   await writeFile(path.join(dir, 'junk.tif'), Buffer.from('this is not a slide at all, just text'));
+  // a DICOM WSI series: a folder is one slide
+  const cells = makeScene({ seed: 42, width: 768, height: 768 });
+  await writeDicomWsi(path.join(dir, 'series'), await dicomPyramid(sceneSource(cells).region(0, 0, 768, 768), 256), { mpp: cells.mpp });
 });
 
 afterAll(async () => {
@@ -41,11 +46,13 @@ afterAll(async () => {
 });
 
 describe('biopsy-quant analyze', () => {
-  it('prints JSON scores for a good slide and a readable error for a bad one, exit code 1', async () => {
-    const r = await cli(['analyze', path.join(dir, 'good.tif'), path.join(dir, 'junk.tif'), '--no-store', '--json', '--threads', '1']);
+  it('prints JSON scores for good slides (a file and a DICOM folder) and a readable error for a bad one, exit code 1', async () => {
+    const r = await cli(['analyze', path.join(dir, 'good.tif'), path.join(dir, 'junk.tif'), path.join(dir, 'series'), '--no-store', '--json', '--threads', '1']);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as Array<{ ok: boolean; scores?: { cells: number; hScore: number }; error?: string; provenance?: { paramsHash: string } }>;
-    expect(out).toHaveLength(2);
+    const out = JSON.parse(r.stdout) as Array<{ ok: boolean; scores?: { cells: number; hScore: number }; error?: string; provenance?: { paramsHash: string; format?: string } }>;
+    expect(out).toHaveLength(3);
+    expect([out[2].ok, out[2].provenance?.format]).toEqual([true, 'dicom']);
+    expect(out[2].scores!.cells).toBeGreaterThan(20);
     expect(out[0].ok).toBe(true);
     expect(out[0].scores!.cells).toBeGreaterThan(50);
     expect(out[0].provenance!.paramsHash).toMatch(/^[0-9a-f]{16}$/);

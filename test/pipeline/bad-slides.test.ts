@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/store.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { pngDeclaring } from '../fixtures/png-header.js';
+import { dicomPyramid, writeDicomWsi } from '../../src/synthetic/formats/dicom-wsi-writer.js';
 import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
 import { sceneSource } from '../../src/synthetic/render.js';
 
@@ -39,6 +40,11 @@ beforeAll(async () => {
   await writeScannerSlide('mrxs', f('lost.mrxs'), [pixels], { mpp: cells.mpp });
   await rm(f('lost/Data0000.dat'));
   await writeFile(f('scan.czi'), Buffer.concat([Buffer.from('ZISRAWFILE'), Buffer.alloc(512)]));
+  // DICOM WSI series (folders): a good one, one whose levels state more frames than they hold, one whose level 1 states a wrong pixel spacing
+  const pyramid = await dicomPyramid(pixels, 256);
+  await writeDicomWsi(f('good-dicom'), pyramid, { mpp: cells.mpp });
+  await writeDicomWsi(f('frames-missing'), pyramid, { mpp: cells.mpp }, { extraFrames: 2 });
+  await writeDicomWsi(f('bad-spacing'), pyramid, { mpp: cells.mpp }, { levelMpp: (k, mpp) => (k === 1 ? mpp * 1.5 : mpp) });
   store = await openPgliteStore({ inMemory: true });
   executor = threadPoolExecutor(2);
 });
@@ -112,20 +118,30 @@ describe('a batch with bad slides', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('scanner files: a truncated NDPI, an MRXS missing a data file and a CZI fail alone, the good NDPI finishes on worker threads', async () => {
+  it('scanner files: a truncated NDPI, an MRXS missing a data file, a CZI and DICOM series with missing frames or inconsistent spacing fail alone; the good NDPI and DICOM series finish on worker threads', async () => {
     const f = (name: string) => path.join(dir, name);
     const outcomes = await runSlides(
-      [f('truncated.ndpi'), f('good-c.ndpi'), f('lost.mrxs'), f('scan.czi')].map((p) => ({ path: p, metadata: {} })),
+      [f('truncated.ndpi'), f('good-c.ndpi'), f('lost.mrxs'), f('scan.czi'), f('frames-missing'), f('good-dicom'), f('bad-spacing')].map((p) => ({ path: p, metadata: {} })),
       { params: {}, executor, progress: false },
     );
     const byIndex = outcomes.map((o) => (o.ok ? 'ok' : o.error));
     expect(byIndex[0]).toBe(`${f('truncated.ndpi')}: the file carries NDPI marks but OpenSlide cannot parse it: it is truncated or corrupt`);
     expect(byIndex[1]).toBe('ok');
     expect(byIndex[2]).toBe(`${f('lost.mrxs')}: the MRXS data folder ${f('lost')} lacks Data0000.dat, which its Slidedat.ini lists; copy the whole folder with the slide`);
-    expect(byIndex[3]).toMatch(new RegExp(`^${f('scan.czi').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: this is a Zeiss CZI file .* convert it to OME-TIFF`));
-    const good = outcomes[1];
-    if (!good.ok) throw new Error(good.error);
-    expect(good.scores.cells).toBeGreaterThan(50);
-    expect(good.provenance.backend).toBe('openslide');
+    expect(byIndex[3]).toMatch(new RegExp(`^${quoteRegex(f('scan.czi'))}: this is a Zeiss CZI file .* convert it to OME-TIFF`));
+    // the DICOM errors name the level file inside the folder, and the problem
+    expect(byIndex[4]).toMatch(new RegExp(`^${quoteRegex(path.join(f('frames-missing'), 'level-0.dcm'))}: .*Number of Frames \\(0028,0008\\) is 14 but its Basic Offset Table holds 12; frames are missing`));
+    expect(byIndex[5]).toBe('ok');
+    expect(byIndex[6]).toMatch(new RegExp(`^${quoteRegex(path.join(f('bad-spacing'), 'level-1.dcm'))}: .*the pixel spacing is inconsistent`));
+    for (const [i, backend] of [[1, 'openslide'], [5, 'dicom']] as const) {
+      const good = outcomes[i];
+      if (!good.ok) throw new Error(good.error);
+      expect(good.scores.cells).toBeGreaterThan(50);
+      expect(good.provenance.backend).toBe(backend);
+    }
   });
 });
+
+function quoteRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

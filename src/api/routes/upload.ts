@@ -13,11 +13,31 @@ import { HttpError } from '../../errors/index.js';
 import { Problem, Submitted, UploadMetadata } from '../schemas.js';
 import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
 
-/** Client file names become plain names in one folder: no directories, no dot files, no odd bytes. */
+/** Client file names become plain names: no directories, no dot files, no odd bytes. */
 function safeName(filename: string): string {
   const base = path.basename(filename.replaceAll('\\', '/')).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
   if (!base) throw new HttpError(400, `uploaded file name ${JSON.stringify(filename)} has no usable characters`);
   return base.slice(0, 200);
+}
+
+/**
+ * Where an uploaded file goes in the upload folder. A name "folder/file" (exactly one folder, no
+ * "." or ".." part) keeps its folder, so a slide that is a folder (a DICOM series; an MRXS data
+ * folder beside its .mrxs) arrives whole; any other name is reduced to its plain file name.
+ */
+function uploadPath(filename: string): string {
+  const parts = filename.replaceAll('\\', '/').split('/');
+  if (parts.length === 2 && parts.every((p) => p !== '' && p !== '.' && p !== '..')) return `${safeName(parts[0])}/${safeName(parts[1])}`;
+  return safeName(filename);
+}
+
+/**
+ * The slides of an upload: each top-level entry (a file, or a folder of files), except the data
+ * folder "x" of an uploaded "x.mrxs", which belongs to that slide.
+ */
+function uploadedSlides(paths: string[]): string[] {
+  const top = [...new Set(paths.map((p) => p.split('/')[0]))];
+  return top.filter((name) => !(paths.some((p) => p.includes('/') && p.startsWith(`${name}/`)) && top.includes(`${name}.mrxs`)));
 }
 
 function parseMetadata(text: string) {
@@ -36,7 +56,8 @@ function parseMetadata(text: string) {
 
 /**
  * Multipart upload: file parts (any field name) plus an optional `metadata` field, JSON
- * `{ slides: [{ file: <uploaded file name>, patient, timepoint, marker, mpp }], params }`.
+ * `{ slides: [{ file: <uploaded file or folder name>, patient, timepoint, marker, mpp }], params }`.
+ * A file part named "folder/file" lands in that folder, and the folder is one slide.
  * Files stream to SLIDES_ROOT/uploads/<upload id>/ (a fresh random folder: the batch id is only
  * known after submission). Each file and the request as a whole are limited to MAX_UPLOAD_BYTES;
  * past it the upload is removed and the answer is 413.
@@ -64,14 +85,17 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const files: string[] = [];
         let meta: { slides: ({ file: string } & SlideMetadata)[]; params?: AnalysisParamsInput } = { slides: [] };
         let total = 0;
-        for await (const part of req.parts({ limits: { fileSize: limit } })) {
+        for await (const part of req.parts({ limits: { fileSize: limit }, preservePath: true })) {
           if (part.type === 'field') {
             if (part.fieldname !== 'metadata') throw new HttpError(400, `unexpected form field "${part.fieldname}" (only "metadata" and files)`);
             meta = parseMetadata(String(part.value));
             continue;
           }
-          const name = safeName(part.filename);
+          const name = uploadPath(part.filename);
           if (files.includes(name)) throw new HttpError(400, `file "${name}" is uploaded twice`);
+          const top = name.split('/')[0];
+          if (files.some((f) => (f === top) !== (name === top) && f.split('/')[0] === top)) throw new HttpError(400, `"${top}" is uploaded both as a file and as a folder`);
+          if (name !== top) await mkdir(path.join(dir, top), { recursive: true });
           files.push(name);
           const count = new Transform({
             transform(chunk: Buffer, _enc, done) {
@@ -83,12 +107,13 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           if (part.file.truncated) throw new HttpError(413, `file "${name}" is larger than the upload limit of ${limit} bytes (MAX_UPLOAD_BYTES)`);
         }
         if (files.length === 0) throw new HttpError(400, 'no files in the upload');
+        const entries = uploadedSlides(files);
         const byName = new Map(meta.slides.map((e, i) => [safeName(e.file), { e, i }]));
         for (const [name, { i }] of byName) {
-          if (!files.includes(name)) throw new HttpError(400, `metadata.slides.${i}.file: "${name}" is not among the uploaded files (${files.join(', ')})`);
+          if (!entries.includes(name)) throw new HttpError(400, `metadata.slides.${i}.file: "${name}" is not among the uploaded files (${entries.join(', ')})`);
         }
         const slides = [];
-        for (const name of files) {
+        for (const name of entries) {
           const { file: _file, ...metadata } = byName.get(name)?.e ?? { file: name };
           slides.push({ path: await resolveSlidePath(root, path.join(dir, name), `upload "${name}"`), metadata });
         }

@@ -39,6 +39,8 @@ export const DicomWsiOptions = z
     /** write a LABEL instance; 'garbage' makes its one frame random bytes (it must never be decoded) */
     label: z.enum(['none', 'image', 'garbage']).default('image'),
     overview: z.boolean().default(false),
+    /** the flat colour of the LABEL and OVERVIEW pixels: a tell-tale one lets privacy tests find any leak */
+    associatedColour: z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]).default([200, 200, 200]),
     manufacturer: z.string().default('BiopsyQuant Synthetic'),
     model: z.string().default('DICOM WSI writer'),
     objectivePower: z.number().positive().optional(),
@@ -164,6 +166,12 @@ function imageElements(flavor: string, sopInstance: string, number: number, sopC
   ];
 }
 
+function flatPixels(count: number, [r, g, b]: [number, number, number]): Uint8Array {
+  const out = new Uint8Array(count * 3);
+  for (let i = 0; i < count; i++) out.set([r, g, b], i * 3);
+  return out;
+}
+
 /** Pixel data element bytes, plus the Extended Offset Table elements when asked for. */
 function pixelDataOf(frames: Uint8Array[], codec: DicomWsiCodec, offsetTable: 'basic' | 'extended' | 'none'): { eot: DicomElement[]; bytes: Buffer } {
   if (codec === 'native') {
@@ -252,7 +260,7 @@ export async function writeDicomWsi(dir: string, levels: RgbRaster[], options: D
   if (o.overview) associated.push({ name: 'overview', flavor: 'OVERVIEW', garbage: false });
   for (const a of associated) {
     const side = 64;
-    const pixels = a.garbage ? Uint8Array.from({ length: 1000 }, (_, i) => (i * 7919 + 13) & 255) : await encodeJpegTile(new Uint8Array(side * side * 3).fill(200), side, side, 90);
+    const pixels = a.garbage ? Uint8Array.from({ length: 1000 }, (_, i) => (i * 7919 + 13) & 255) : await encodeJpegTile(flatPixels(side * side, o.associatedColour), side, side, 90);
     const sopInstance = newUid();
     const elements = [...common, ...imageElements(a.flavor, sopInstance, 100 + files.length, sopClass, side, side, side, 1, 'YBR_FULL_422', true)];
     const file = join(dir, `${a.name}.dcm`);
