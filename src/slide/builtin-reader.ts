@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { MetadataError, SlideFormatError } from '../errors/index.js';
+import { aperioMetadata, type AperioMetadata } from './aperio-description.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { RgbRaster } from '../image/raster.js';
 import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
@@ -80,6 +81,7 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
   let format: SlideFormat;
   let fileMpp: number | undefined;
   let associatedImages: string[] = [];
+  let vendorMeta: AperioMetadata | undefined;
   let pages: { ref: PageRef; width: number; height: number; tiled: boolean }[];
   if (sniffed.kind === 'png' || sniffed.kind === 'jpeg') {
     const header = await readFlatHeader(path, sniffed.kind);
@@ -90,6 +92,7 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
     const structure = await readTiffStructure(path, fileSize, sniffed.kind === 'bigtiff');
     format = structure.format;
     associatedImages = structure.associatedImages;
+    if (format === 'svs') vendorMeta = aperioMetadata(structure.description);
     fileMpp = structure.mpp;
     pages = structure.levels.map((l) => ({ ref: { page: l.page, subifd: l.subifd }, width: l.width, height: l.height, tiled: l.tiled }));
   }
@@ -132,7 +135,9 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
     format,
     backend: 'builtin',
     associatedImages,
-    properties: {},
+    properties: vendorMeta?.properties ?? {},
+    ...(vendorMeta ? { vendor: vendorMeta.vendor } : {}),
+    ...(vendorMeta?.objectivePower !== undefined ? { objectivePower: vendorMeta.objectivePower } : {}),
     levels: levels.map(({ index, width, height, mpp, downsample }) => ({ index, width, height, mpp, downsample })),
     mppSource: fileMpp !== undefined ? 'file' : 'metadata',
 

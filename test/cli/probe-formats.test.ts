@@ -137,6 +137,8 @@ describe('probe on every format we write', () => {
     // analysis runs at the level nearest the 0.5 µm/px target
     const nearest = p.levels.reduce((a, b) => (Math.abs(Math.log((b.mpp ?? 0) / 0.5)) < Math.abs(Math.log((a.mpp ?? 0) / 0.5)) ? b : a));
     expect(p.analysis).toMatchObject({ canRun: true, level: nearest.index });
+    // both readers name an Aperio file's scanner and objective (its description's AppMag = 20)
+    if (c.format === 'svs') expect([p.vendor, p.objectivePower]).toEqual(['Aperio', 20]);
   });
 
   it('the CLI prints exactly that, for a DICOM folder in text and JSON', async () => {
