@@ -387,6 +387,14 @@ export const QcParams = z.object({
   penOffPlane: z.number().min(0).max(1).default(0.1),
   penBlockFraction: z.number().min(0).max(1).default(0.05),
   /**
+   * σ, µm, of the smoothing of each channel's OD before the off-plane share is taken: pixel noise on
+   * pale sarcoplasm (summed OD ~0.3, at penMinOd) throws single pixels off the H-DAB plane, enough
+   * speckle for penBlockFraction over whole fibres, while an ink stroke is off the plane everywhere.
+   * Widened muscle tuning seeds 60–67 (bench-style scratch runs): seed 67 (CD163) lost 12.6 % of a
+   * clean section to pen, seed 62 0.4 %, seed 66 0.1 %; at 0.5 µm none.
+   */
+  penSmoothUm: z.number().nonnegative().default(0.5),
+  /**
    * Freezing artefact (muscle only): a hole is a round glass-bright spot (smoothed OD ≤ iceMaxOd:
    * glass reads ≤ ~0.08 under ±6 % vignetting), at least iceContrast below the closing of radius iceRadiusUm (the surrounding fibre), area
    * iceMinUm2–iceMaxUm2 (crystals 2–8 µm across); a block is ice when holes cover iceFraction of

@@ -52,7 +52,7 @@ beforeAll(async () => {
   scene = makeScene({ seed: SEED, width: SIZE, height: SIZE, realism: { artefacts: { pen: 1 } } });
   await writeSyntheticSlide(scene, file, 'pyramidal-tiff');
   store = await openPgliteStore({ inMemory: true });
-  off = await run({});
+  off = await run({ qc: { enabled: false } });
   on = await run(PEN_ONLY, true);
   forced = await run({ qc: { ...PEN_ONLY.qc, reviewPct: 2 } });
 }, 300_000);

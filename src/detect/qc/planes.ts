@@ -37,7 +37,7 @@ export interface QcPlanes {
  * smooth at any focus and on summed OD read as blurred), or both (a block is blurred only when
  * both read blurred: a blurred field blurs its nuclei too, a DAB patch leaves them sharp).
  */
-export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od'): QcPlanes {
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx = 0): QcPlanes {
   const { width: w, height: h, data } = rgb;
   if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = w * h;
@@ -46,13 +46,25 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const od = new Float32Array(n);
   const offPlane = new Float32Array(n);
   const neutrality = new Float32Array(n);
+  const odR = new Float32Array(n), odG = new Float32Array(n), odB = new Float32Array(n);
   for (let p = 0, s = 0; p < n; p++, s += 3) {
     const r = lr[data[s]], g = lg[data[s + 1]], b = lb[data[s + 2]];
     od[p] = r + g + b;
-    const norm = Math.sqrt(r * r + g * g + b * b);
-    offPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
+    odR[p] = r;
+    odG[p] = g;
+    odB[p] = b;
     const mx = Math.max(r, g, b);
     neutrality[p] = mx > 0 ? Math.min(r, g, b) / mx : 0;
+  }
+  // the off-plane share of the locally averaged OD: sensor and JPEG noise on pale sarcoplasm
+  // (summed OD ~0.3) throws single pixels off the plane, while an ink stroke is off it everywhere
+  const sr = gaussianBlur(floatPlane(w, h, odR), offPlanePx).data;
+  const sg = gaussianBlur(floatPlane(w, h, odG), offPlanePx).data;
+  const sb = gaussianBlur(floatPlane(w, h, odB), offPlanePx).data;
+  for (let p = 0; p < n; p++) {
+    const r = sr[p], g = sg[p], b = sb[p];
+    const norm = Math.sqrt(r * r + g * g + b * b);
+    offPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
   }
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
   const stains = deconvolve(rgb, stain, i0);

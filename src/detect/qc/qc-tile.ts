@@ -42,7 +42,7 @@ export function qcTile(input: QcTileInput, p: QcParams): QcTileResult {
   if (!(mpp > 0)) throw new RangeError(`QC needs a positive µm/px, got ${mpp}`);
   const blockPx = Math.max(2, Math.round(p.blockUm / mpp));
   const g = blockGrid(rgb.width, rgb.height, blockPx);
-  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane);
+  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, p.penSmoothUm / mpp);
   const stats = blockStats(pl, g, p.tissueOd, p.foldPercentile);
   return {
     blockUm: blockPx * mpp,
