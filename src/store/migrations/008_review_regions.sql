@@ -16,3 +16,7 @@ CREATE TABLE review_regions (
   created_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (analysis_id, version)
 );
+
+-- a pathologist token may edit regions (and, later, sign off); the role joins the allowed ones
+ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_role_check;
+ALTER TABLE api_tokens ADD CONSTRAINT api_tokens_role_check CHECK (role IN ('submitter', 'reader', 'pathologist', 'admin'));
