@@ -9,6 +9,7 @@ import { matchCentroids } from '../../src/eval/match.js';
 import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
 import { threadPoolExecutor } from '../../src/pipeline/executor.js';
 import { rescore } from '../../src/score/rescore.js';
+import { regionsFromQupathGeoJson, regionsToQupathGeoJson } from '../../src/cohort/regions-geojson.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { ScoreRow } from '../../src/store/store.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
@@ -113,5 +114,18 @@ describe('re-scoring in regions against planted truth (issue 12)', () => {
     const want = detections.filter((d) => inRect(d) && !inHole(d)).length;
     expect(r.cells).toBe(want);
     expect(want).toBeLessThan(detections.filter(inRect).length);
+  });
+
+  it('QuPath GeoJSON round trip: regions exported then imported give identical scores', () => {
+    const regions: ReviewRegion[] = [
+      { kind: 'region', polygon: [[100.25, 80], [1900, 140.5], [1700, 1400], [300, 1300]] },
+      { kind: 'exclusion', polygon: [[800, 600], [1000, 650], [900, 900]], name: 'Ignore*' },
+    ];
+    const text = JSON.stringify(regionsToQupathGeoJson(regions, row.sha256));
+    const back = regionsFromQupathGeoJson(text, 'round-trip.geojson');
+    const before = again(regions);
+    expect(before.scores.cells).toBeGreaterThan(100);
+    expect(before.scores.cells).toBeLessThan(row.scores.cells);
+    expect(again(back.regions)).toEqual(before);
   });
 });
