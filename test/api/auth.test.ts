@@ -35,6 +35,8 @@ const routes = (): RouteCase[] => [
   { method: 'GET', url: `/analyses/${analysisId}/regions`, roles: ['reader', 'pathologist'], ok: 200, write: false },
   { method: 'GET', url: `/analyses/${analysisId}/regions/versions`, roles: ['reader', 'pathologist'], ok: 200, write: false },
   { method: 'PUT', url: `/analyses/${analysisId}/regions`, roles: ['pathologist'], ok: 200, write: true, request: async () => ({ payload: { regions: [] } }) },
+  { method: 'GET', url: `/analyses/${analysisId}/regions/geojson`, roles: ['reader', 'pathologist'], ok: 200, write: false },
+  { method: 'PUT', url: `/analyses/${analysisId}/regions/geojson`, roles: ['pathologist'], ok: 200, write: true, request: async () => ({ payload: { type: 'FeatureCollection', features: [] } }) },
   { method: 'POST', url: '/tokens', roles: [], ok: 201, write: true, request: async () => ({ payload: { role: 'reader', name: 'made in a test' } }) },
   { method: 'GET', url: '/tokens', roles: [], ok: 200, write: false },
 ];

@@ -108,7 +108,31 @@ describe('review regions through the API (issue 12)', () => {
       expect(refused.json().message).toContain(`a ${role} token may not PUT`);
     }
     expect((await get(api.token.submitter)).statusCode).toBe(403);
-    expect((await api.store.listRegionVersions(analysisId)).length).toBe(2);
+    expect((await api.store.listRegionVersions(analysisId)).length).toBe(2); // refusals stored nothing
+  });
+
+  it('QuPath GeoJSON: export the latest version, import it back as the next, same regions and scores; other classes listed as skipped', async () => {
+    const set = await put(api.token.pathologist, { regions: [secondTile, { kind: 'region', polygon: [[0, 0], [3000, 0], [3000, 1000], [0, 1000]] }] });
+    expect(set.statusCode, set.body).toBe(200);
+    const exported = await api.app.inject({ method: 'GET', url: `/analyses/${analysisId}/regions/geojson`, headers: bearer(api.token.reader) });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toMatch(/^application\/geo\+json/);
+    const fc = exported.json();
+    expect(fc.features.map((f: { properties: { classification: { name: string } } }) => f.properties.classification.name)).toEqual(['Ignore*', 'Region*']);
+    fc.features.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [9, 0], [9, 9], [0, 0]]] }, properties: { objectType: 'annotation', classification: { name: 'Tumor' } } });
+    const version = set.json().version;
+    const imported = await api.app.inject({ method: 'PUT', url: `/analyses/${analysisId}/regions/geojson?baseVersion=${version}`, headers: bearer(api.token.pathologist), payload: fc });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const body = imported.json();
+    expect(body.version).toBe(version + 1);
+    expect(body.skipped).toEqual([{ feature: 2, reason: 'class "Tumor" is neither Region* nor Ignore*' }]);
+    expect(body.regions.map((r: ReviewRegion) => [r.kind, r.polygon])).toEqual(set.json().regions.map((r: ReviewRegion) => [r.kind, r.polygon]));
+    expect(body.scores.scores).toEqual(set.json().scores.scores);
+    // the region (to 1000 level-0 px = 252.5 µm down) holds all of tile 0's cells (y ≤ 140 µm); the exclusion removes tile 1's
+    expect(body.scores.scores.cells).toBe(10);
+    const bad = await api.app.inject({ method: 'PUT', url: `/analyses/${analysisId}/regions/geojson`, headers: bearer(api.token.pathologist), payload: { type: 'Topology' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/^request body: not QuPath GeoJSON/);
   });
 
   it('an analysis stored without area grids cannot take regions (422) and keeps none', async () => {

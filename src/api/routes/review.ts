@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RegionSet, ReviewRegions } from '../../domain/review.js';
 import { StoreNotFoundError } from '../../errors/index.js';
-import { rescoreAnalysis, type AnalysisRescoring } from '../../pipeline/rescore-analysis.js';
+import { regionsFromQupathGeoJson, regionsToQupathGeoJson } from '../../cohort/regions-geojson.js';
+import { finishedAnalysis, rescoreAnalysis, type AnalysisRescoring } from '../../pipeline/rescore-analysis.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { scoreJson } from '../json-views.js';
@@ -31,6 +32,10 @@ export const RegionsJson = z.object({
 type RegionsJson = z.infer<typeof RegionsJson>;
 
 const RegionVersionJson = RegionSet.omit({ regions: true, createdAt: true }).extend({ createdAt: z.string(), regionCount: z.number().int() });
+
+const GeoJsonBody = z.unknown().describe('QuPath GeoJSON: a FeatureCollection, a Feature array or one Feature; Region* annotations → regions, Ignore* → exclusions');
+const GeoJsonQuery = VersionQuery.extend({ baseVersion: z.coerce.number().int().nonnegative().optional().describe('as baseVersion in PUT /analyses/{id}/regions') });
+const ImportJson = RegionsJson.extend({ skipped: z.array(z.object({ feature: z.number().int(), reason: z.string() })).describe('features not imported and why') });
 
 export function regionsJson(analysisId: number, r: AnalysisRescoring): RegionsJson {
   return {
@@ -78,6 +83,43 @@ export function reviewRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       const scoring = await rescoreAnalysis(deps.store, id, { regions: req.body.regions });
       const saved = await deps.store.saveRegions(id, { regions: req.body.regions, author: creatorOf(principalOf(req)), baseVersion: req.body.baseVersion });
       return regionsJson(id, { ...scoring, regions: saved });
+    });
+
+    app.get('/analyses/:id/regions/geojson', {
+      onRequest: allow(deps.tokens, 'reader', 'pathologist'),
+      schema: {
+        summary: "An analysis' regions (latest, or ?version=N) as QuPath GeoJSON annotations: Region* and Ignore*, level-0 pixels (File › Import objects in QuPath)",
+        tags: ['review'],
+        security,
+        params: AnalysisParam,
+        querystring: VersionQuery,
+        produces: ['application/geo+json'],
+        response: { 401: Problem, 403: Problem, 404: Problem },
+      },
+    }, async (req, reply) => {
+      const row = await finishedAnalysis(deps.store, req.params.id);
+      const set = await deps.store.getRegions(req.params.id, req.query.version);
+      if (req.query.version !== undefined && !set) throw new StoreNotFoundError(`analysis ${req.params.id} has no region version ${req.query.version}`);
+      return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(regionsToQupathGeoJson(set?.regions ?? [], row.sha256)) as never);
+    });
+
+    app.put('/analyses/:id/regions/geojson', {
+      onRequest: allow(deps.tokens, 'pathologist'),
+      schema: {
+        summary: "Saves QuPath GeoJSON annotations (Region* → regions, Ignore* → exclusions; others skipped and listed) as the analysis' next region version",
+        tags: ['review'],
+        security,
+        params: AnalysisParam,
+        querystring: GeoJsonQuery,
+        body: GeoJsonBody,
+        response: { 200: ImportJson, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
+      },
+    }, async (req) => {
+      const id = req.params.id;
+      const imported = regionsFromQupathGeoJson(JSON.stringify(req.body), 'request body');
+      const scoring = await rescoreAnalysis(deps.store, id, { regions: imported.regions });
+      const saved = await deps.store.saveRegions(id, { regions: imported.regions, author: creatorOf(principalOf(req)), baseVersion: req.query.baseVersion });
+      return { ...regionsJson(id, { ...scoring, regions: saved }), skipped: imported.skipped };
     });
 
     app.get('/analyses/:id/regions/versions', {
