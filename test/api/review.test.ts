@@ -1,30 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { areaBlockPx, type AreaGrid } from '../../src/domain/area-grid.js';
-import type { Detection, TileResult } from '../../src/domain/detection.js';
 import type { ReviewRegion } from '../../src/domain/review.js';
 import { analysisInput, scoresOf, slideInput } from '../store/fixtures.js';
+import { BLOCK, MPP, reviewTile, seedReviewAnalysis } from './seed-review.js';
 import { bearer, openApi, type Api } from './setup.js';
-
-// the fixtures' slide is 0.2525 µm/px at level 0, analysed at 0.505 µm/px (level 1), 1024 px tiles
-const MPP = 0.505;
-const TILE_UM = 1024 * MPP;
-const BLOCK = areaBlockPx(MPP);
-
-/** A full-tissue tile at column `col` with `cells` cells (grade i % 4) and 100 DAB-positive px per block. */
-function reviewTile(col: number, cells: number): TileResult {
-  const side = 1024 / BLOCK;
-  const n = side * side;
-  const full = (v: number): number[] => new Array<number>(n).fill(v);
-  const grid: AreaGrid = { blockPx: BLOCK, bx0: col * side, by0: 0, cols: side, rows: side, tissue: full(BLOCK * BLOCK), dabPositive: full(100), grade1: full(10), grade2: full(5), grade3: full(1) };
-  const detections: Detection[] = Array.from({ length: cells }, (_, i) => ({
-    x: col * TILE_UM + 20 + i * 30,
-    y: 50 + i * 10,
-    grade: i % 4,
-    dabNucleus: 0.2, dabCytoplasm: 0.2, dabCell: 0.2, hematoxylinOd: 0.4, nucleusAreaUm2: 30, cellAreaUm2: 90,
-  }));
-  const tissue = n * BLOCK * BLOCK;
-  return { tileId: col, detections, tissuePixels: tissue, pixelGradeCounts: [tissue - 16 * n, 10 * n, 5 * n, n], dabPositivePixels: 100 * n, areaGrid: grid };
-}
 
 let api: Api;
 let analysisId: number;
@@ -35,12 +13,7 @@ const tileAreaMm2 = (1024 * 1024 * MPP * MPP) / 1e6;
 
 beforeAll(async () => {
   api = await openApi();
-  slideId = await api.store.upsertSlide(slideInput('review-api', { patient: 'P1', timepoint: 'baseline', marker: 'CD3' }));
-  const a = analysisInput(slideId, 2);
-  analysisId = (await api.store.beginAnalysis(a)).analysisId;
-  const tiles = [reviewTile(0, 10), reviewTile(1, 6)];
-  await api.store.saveTileResults(analysisId, tiles);
-  await api.store.finishAnalysis(analysisId, scoresOf(tiles, a.mpp));
+  ({ slideId, analysisId } = await seedReviewAnalysis(api.store, 'review-api'));
 });
 afterAll(() => api.close());
 
