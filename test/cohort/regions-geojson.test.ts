@@ -1,3 +1,4 @@
+import { getIssues } from '@placemarkio/check-geojson';
 import { describe, expect, it } from 'vitest';
 import type { ReviewRegion } from '../../src/domain/review.js';
 import { regionsFromQupathGeoJson, regionsToQupathGeoJson } from '../../src/cohort/regions-geojson.js';
@@ -69,6 +70,8 @@ describe('QuPath GeoJSON regions (issue 12)', () => {
     expect(f[1].geometry.coordinates[0]).toEqual([[100, 100], [200, 120], [150, 300], [100, 100]]);
     expect(f[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(regionsToQupathGeoJson(regions, 'sha-of-slide')).toEqual(out);
+    // valid RFC 7946 apart from QuPath's own members
+    expect(getIssues(JSON.stringify(out))).toEqual([]);
     const back = regionsFromQupathGeoJson(JSON.stringify(out), 'round.geojson');
     expect(back.skipped).toEqual([]);
     expect(back.regions.map((r) => [r.kind, r.polygon])).toEqual(regions.map((r) => [r.kind, r.polygon]));
