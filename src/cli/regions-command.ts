@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { regionsFromQupathGeoJson, regionsToQupathGeoJson } from '../cohort/regions-geojson.js';
-import { MetadataError, StoreNotFoundError } from '../errors/index.js';
-import { finishedAnalysis, rescoreAnalysis } from '../pipeline/rescore-analysis.js';
+import { MetadataError } from '../errors/index.js';
+import { finishedAnalysis, regionVersion, saveRegionsRescored } from '../pipeline/rescore-analysis.js';
 import { withCohortStore, type StoreCliOptions } from './cohort-store.js';
 
 /** The author the command line saves regions as (batches record the same for CLI submissions). */
@@ -29,9 +29,8 @@ export function registerRegions(program: Command): void {
       const id = analysisId(arg);
       const imported = regionsFromQupathGeoJson(await readFile(file, 'utf8').catch((e: Error) => Promise.reject(new MetadataError(`${file}: cannot read (${e.message})`))), file);
       const out = await withCohortStore(o, async (store) => {
-        const scoring = await rescoreAnalysis(store, id, { regions: imported.regions });
-        const saved = await store.saveRegions(id, { regions: imported.regions, author: CLI_AUTHOR });
-        return { analysisId: id, version: saved.version, regions: saved.regions.length, skipped: imported.skipped, scores: scoring.scores, markerScores: scoring.markerScores };
+        const saved = await saveRegionsRescored(store, id, { regions: imported.regions, author: CLI_AUTHOR });
+        return { analysisId: id, version: saved.regions.version, regions: imported.regions.length, skipped: imported.skipped, scores: saved.scores, markerScores: saved.markerScores };
       });
       for (const s of imported.skipped) process.stderr.write(`${file}: feature ${s.feature} not imported: ${s.reason}\n`);
       process.stderr.write(`analysis ${id}: region version ${out.version} saved (${out.regions} regions and exclusions)\n`);
@@ -47,8 +46,7 @@ export function registerRegions(program: Command): void {
       const version = o.version === undefined ? undefined : analysisId(o.version);
       const { text, set } = await withCohortStore(o, async (store) => {
         const row = await finishedAnalysis(store, id);
-        const found = await store.getRegions(id, version);
-        if (version !== undefined && !found) throw new StoreNotFoundError(`analysis ${id} has no region version ${version}`);
+        const found = await regionVersion(store, id, version);
         return { text: JSON.stringify(regionsToQupathGeoJson(found?.regions ?? [], row.sha256), null, 1), set: found };
       });
       await writeFile(file, text);

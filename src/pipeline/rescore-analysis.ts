@@ -20,14 +20,29 @@ export async function finishedAnalysis(store: Store, analysisId: number): Promis
   return row;
 }
 
+/** The analysis's region version (the latest when none is named; null when none was saved); StoreNotFoundError for a named version that does not exist. */
+export async function regionVersion(store: Store, analysisId: number, version?: number): Promise<RegionSet | null> {
+  const set = (await store.getRegions(analysisId, version)) ?? null;
+  if (version !== undefined && !set) throw new StoreNotFoundError(`analysis ${analysisId} has no region version ${version}`);
+  return set;
+}
+
+/**
+ * Saves regions as the analysis's next version, scored first: regions the analysis cannot be
+ * scored in (tiles without an area grid) are refused and never stored.
+ */
+export async function saveRegionsRescored(store: Store, analysisId: number, input: { regions: ReviewRegion[]; author: string; baseVersion?: number }): Promise<AnalysisRescoring & { regions: RegionSet }> {
+  const scoring = await rescoreAnalysis(store, analysisId, { regions: input.regions });
+  return { ...scoring, regions: await store.saveRegions(analysisId, input) };
+}
+
 /**
  * An analysis's scores within a region version (the latest when none is named) or within the
  * regions given, from the stored tiles (src/score/rescore.ts): one function for the API and CLI.
  */
 export async function rescoreAnalysis(store: Store, analysisId: number, opts: { version?: number; regions?: readonly ReviewRegion[] } = {}): Promise<AnalysisRescoring> {
   const row = await finishedAnalysis(store, analysisId);
-  const set = opts.regions ? null : ((await store.getRegions(analysisId, opts.version)) ?? null);
-  if (opts.version !== undefined && !set) throw new StoreNotFoundError(`analysis ${analysisId} has no region version ${opts.version}`);
+  const set = opts.regions ? null : await regionVersion(store, analysisId, opts.version);
   const regions = opts.regions ?? set?.regions ?? [];
   const tiles = await store.getTileResults(analysisId);
   const scoring = rescore({ tiles, regions, slideMpp: row.slideMpp, mpp: row.analysisMpp, marker: row.marker ?? undefined, params: row.params });

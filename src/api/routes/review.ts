@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RegionSet, ReviewRegions } from '../../domain/review.js';
 import { StoreNotFoundError } from '../../errors/index.js';
 import { regionsFromQupathGeoJson, regionsToQupathGeoJson } from '../../cohort/regions-geojson.js';
-import { finishedAnalysis, rescoreAnalysis, type AnalysisRescoring } from '../../pipeline/rescore-analysis.js';
+import { finishedAnalysis, regionVersion, rescoreAnalysis, saveRegionsRescored, type AnalysisRescoring } from '../../pipeline/rescore-analysis.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { scoreJson } from '../json-views.js';
@@ -78,11 +78,8 @@ export function reviewRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         response: { 200: RegionsJson, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
       },
     }, async (req) => {
-      const id = req.params.id;
-      // scored before saving, so regions the analysis cannot be scored in (no area grid) are never stored
-      const scoring = await rescoreAnalysis(deps.store, id, { regions: req.body.regions });
-      const saved = await deps.store.saveRegions(id, { regions: req.body.regions, author: creatorOf(principalOf(req)), baseVersion: req.body.baseVersion });
-      return regionsJson(id, { ...scoring, regions: saved });
+      const saved = await saveRegionsRescored(deps.store, req.params.id, { regions: req.body.regions, author: creatorOf(principalOf(req)), baseVersion: req.body.baseVersion });
+      return regionsJson(req.params.id, saved);
     });
 
     app.get('/analyses/:id/regions/geojson', {
@@ -98,8 +95,7 @@ export function reviewRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     }, async (req, reply) => {
       const row = await finishedAnalysis(deps.store, req.params.id);
-      const set = await deps.store.getRegions(req.params.id, req.query.version);
-      if (req.query.version !== undefined && !set) throw new StoreNotFoundError(`analysis ${req.params.id} has no region version ${req.query.version}`);
+      const set = await regionVersion(deps.store, req.params.id, req.query.version);
       return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(regionsToQupathGeoJson(set?.regions ?? [], row.sha256)) as never);
     });
 
@@ -115,11 +111,9 @@ export function reviewRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         response: { 200: ImportJson, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
       },
     }, async (req) => {
-      const id = req.params.id;
       const imported = regionsFromQupathGeoJson(JSON.stringify(req.body), 'request body');
-      const scoring = await rescoreAnalysis(deps.store, id, { regions: imported.regions });
-      const saved = await deps.store.saveRegions(id, { regions: imported.regions, author: creatorOf(principalOf(req)), baseVersion: req.query.baseVersion });
-      return { ...regionsJson(id, { ...scoring, regions: saved }), skipped: imported.skipped };
+      const saved = await saveRegionsRescored(deps.store, req.params.id, { regions: imported.regions, author: creatorOf(principalOf(req)), baseVersion: req.query.baseVersion });
+      return { ...regionsJson(req.params.id, saved), skipped: imported.skipped };
     });
 
     app.get('/analyses/:id/regions/versions', {
