@@ -20,6 +20,7 @@ import { compareRoutes } from './routes/compare.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { scoreFieldRoutes } from './routes/score-fields.js';
+import { reviewRoutes } from './routes/review.js';
 import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -84,6 +85,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(cohortRoutes(deps));
   await app.register(compareRoutes(deps));
   await app.register(exportRoutes(deps));
+  await app.register(reviewRoutes(deps));
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['health'] } }, async () => app.swagger());
   await app.ready();
   return app;

@@ -7,6 +7,7 @@ import { registerDemo } from './demo-command.js';
 import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerProbe } from './probe-command.js';
+import { registerRegions } from './regions-command.js';
 import { registerScores } from './scores-command.js';
 import { registerServe } from './serve-command.js';
 import { registerStatus } from './status-command.js';
@@ -33,6 +34,7 @@ registerImport(program);
 registerCompare(program);
 registerExport(program);
 registerProbe(program);
+registerRegions(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`biopsy-quant: ${errorMessage(err)}\n`);

@@ -89,7 +89,7 @@ export interface QupathFeature {
 /** Arbitrary fixed namespace for biopsy-quant's name-based (v5) object ids. */
 const ID_NAMESPACE = '3f57524b-94e6-40cc-bd54-8223bf04b71e';
 
-export function qupathObjectId(slide: string, kind: 'cell' | 'fibre', index: number): string {
+export function qupathObjectId(slide: string, kind: 'cell' | 'fibre' | 'region', index: number): string {
   return uuidV5(`${slide}/${kind}/${index}`, ID_NAMESPACE);
 }
 

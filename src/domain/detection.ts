@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AreaGrid } from './area-grid.js';
 import { TileQc } from './qc.js';
 
 /** One detected cell. Public coordinates are µm in level-0 slide space (DESIGN.md: physical units at boundaries). */
@@ -77,5 +78,7 @@ export const TileResult = z.object({
    * (its pixels are not tissue, its cells and fibres are not reported).
    */
   qc: TileQc.optional(),
+  /** where the tissue and DAB pixels above lie, by block (area-grid.ts); absent on results stored before issue 12 */
+  areaGrid: AreaGrid.optional(),
 });
 export type TileResult = z.infer<typeof TileResult>;

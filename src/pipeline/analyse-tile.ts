@@ -14,6 +14,7 @@ import { odLuts, type I0 } from '../stain/od.js';
 import type { FlatField } from '../domain/illumination.js';
 import type { StainMatrix } from '../stain/vectors.js';
 import type { QcReference } from '../domain/qc.js';
+import { areaBlockPx, type AreaGrid } from '../domain/area-grid.js';
 import { blockAt, decideTileExclusion, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
 
 export interface TileContext {
@@ -121,11 +122,11 @@ export class TileAnalyser {
         grade: gradeOf(graded, params.gradeThresholds),
       });
     }
-    if (!muscle) return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, undefined, qc) }, qc);
+    if (!muscle) return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, mpp, i0, light, undefined, qc) }, qc);
     const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections });
     // fibres by centroid, as cells: one under an artefact is not measured
     const fibres = qc ? mu.fibres.filter((f) => !isExcluded(qc, f.x / mpp, f.y / mpp)) : mu.fibres;
-    return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, i0, light, mu.tissue, qc), fibres }, qc);
+    return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, mpp, i0, light, mu.tissue, qc), fibres }, qc);
   }
 
   private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {
@@ -134,7 +135,7 @@ export class TileAnalyser {
   }
 }
 
-type PixelStats = Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels'> & { excludedByBlock?: Uint32Array };
+type PixelStats = Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels' | 'areaGrid'> & { excludedByBlock?: Uint32Array };
 
 /** The tile result with its QC record (from the tissue each excluded block held) in place of the scratch counts. */
 function withQc(r: Omit<TileResult, 'qc'> & { excludedByBlock?: Uint32Array }, qc: TileExclusion | undefined): TileResult {
@@ -148,7 +149,7 @@ function withQc(r: Omit<TileResult, 'qc'> & { excludedByBlock?: Uint32Array }, q
  * each tissue pixel is graded by its DAB OD with the cell grade thresholds (pixel-wise H-score)
  * and counted positive at DAB OD ≥ positiveAreaThreshold (SCIENCE.md "Scores").
  */
-function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, i0: I0, light: Float32Array | undefined, section?: Uint8Array, qc?: TileExclusion): PixelStats {
+function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: AnalysisParams, mpp: number, i0: I0, light: Float32Array | undefined, section?: Uint8Array, qc?: TileExclusion): PixelStats {
   const [lr, lg, lb] = odLuts(i0);
   const w = rgb.width;
   const src = rgb.data;
@@ -163,8 +164,13 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
   let pos = 0;
   // tissue under an excluded block is counted there instead (TileResult.qc), not as tissue
   const excludedByBlock = qc ? new Uint32Array(qc.masks.any.length) : undefined;
+  const grid = emptyAreaGrid(core, areaBlockPx(mpp));
+  // the area block of each core column, so the inner loop only adds
+  const colBlock = new Int32Array(core.x1 - core.x0);
+  for (let x = core.x0; x < core.x1; x++) colBlock[x - core.x0] = Math.floor(x / grid.blockPx) - grid.bx0;
   for (let y = core.y0 - read.y0; y < core.y1 - read.y0; y++) {
     const row = y * w;
+    const blockRow = (Math.floor((y + read.y0) / grid.blockPx) - grid.by0) * grid.cols;
     for (let x = core.x0 - read.x0, end = core.x1 - read.x0; x < end; x++) {
       const i = row + x;
       const s = i * 3;
@@ -177,16 +183,38 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
         }
       }
       tissue++;
+      const b = blockRow + colBlock[x - (core.x0 - read.x0)];
+      grid.tissue[b]++;
       const d = dab[i];
-      if (d >= tPos) pos++;
+      if (d >= tPos) {
+        pos++;
+        grid.dabPositive[b]++;
+      }
       if (d >= t1) {
-        if (d >= t3) g3++;
-        else if (d >= t2) g2++;
-        else g1++;
+        if (d >= t3) {
+          g3++;
+          grid.grade3[b]++;
+        } else if (d >= t2) {
+          g2++;
+          grid.grade2[b]++;
+        } else {
+          g1++;
+          grid.grade1[b]++;
+        }
       }
     }
   }
-  return { tissuePixels: tissue, pixelGradeCounts: [tissue - g1 - g2 - g3, g1, g2, g3], dabPositivePixels: pos, excludedByBlock };
+  return { tissuePixels: tissue, pixelGradeCounts: [tissue - g1 - g2 - g3, g1, g2, g3], dabPositivePixels: pos, excludedByBlock, areaGrid: grid };
+}
+
+/** A zeroed AreaGrid over the blocks the core touches (blocks anchored at the level's origin). */
+function emptyAreaGrid(core: TileSpec['core'], blockPx: number): AreaGrid {
+  const bx0 = Math.floor(core.x0 / blockPx);
+  const by0 = Math.floor(core.y0 / blockPx);
+  const cols = core.x1 > core.x0 ? Math.ceil(core.x1 / blockPx) - bx0 : 0;
+  const rows = core.y1 > core.y0 ? Math.ceil(core.y1 / blockPx) - by0 : 0;
+  const zeros = (): number[] => new Array<number>(cols * rows).fill(0);
+  return { blockPx, bx0, by0, cols, rows, tissue: zeros(), dabPositive: zeros(), grade1: zeros(), grade2: zeros(), grade3: zeros() };
 }
 
 /** Summed RGB OD of the pixel at byte s, against I0 · S where o = log10 S (0: uniform, the plain LUT sum). */

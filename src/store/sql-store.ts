@@ -5,6 +5,7 @@ import type { Compartment } from '../domain/params.js';
 import { paramsHash } from '../domain/params.js';
 import { SlideScores } from '../domain/scores.js';
 import { QcSummary, type TileQc } from '../domain/qc.js';
+import type { AreaGrid } from '../domain/area-grid.js';
 import { MarkerScores } from '../score/marker-scores.js';
 import {
   detectionChunks,
@@ -21,6 +22,8 @@ import { markerScoresFromRow, qcFromRow, scoreParams, scoreSelectList, scoresFro
 import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
 import { StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
 import { parseInput } from './parse-input.js';
+import { readRegions, readRegionVersions, writeRegions, type RegionVersion } from './review-rows.js';
+import type { RegionSet, RegionSetInput } from '../domain/review.js';
 
 const TileResults = z.array(TileResult);
 
@@ -43,6 +46,7 @@ interface TileRow {
   /** jsonb, parsed by both drivers */
   fibres: FibreRecord[] | null;
   qc: TileQc | null;
+  area_grid: AreaGrid | null;
 }
 
 const ANALYSIS_COLUMNS = `id, slide_id, params_hash, params, stain, code_version, model_id, mpp, level, status, error,
@@ -161,12 +165,12 @@ export class SqlStore implements Store {
       const tileIds = tiles.map((t) => t.tileId);
       await tx.query(
         `INSERT INTO tile_results (analysis_id, tile_id, tissue_pixels, dab_positive_pixels,
-           grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres, qc)
-         SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::jsonb[], $11::jsonb[])
+           grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres, qc, area_grid)
+         SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::jsonb[], $11::jsonb[], $12::jsonb[])
          ON CONFLICT (analysis_id, tile_id) DO UPDATE SET tissue_pixels = excluded.tissue_pixels,
            dab_positive_pixels = excluded.dab_positive_pixels, grade0_pixels = excluded.grade0_pixels,
            grade1_pixels = excluded.grade1_pixels, grade2_pixels = excluded.grade2_pixels,
-           grade3_pixels = excluded.grade3_pixels, detections = excluded.detections, fibres = excluded.fibres, qc = excluded.qc, saved_at = now()`,
+           grade3_pixels = excluded.grade3_pixels, detections = excluded.detections, fibres = excluded.fibres, qc = excluded.qc, area_grid = excluded.area_grid, saved_at = now()`,
         [
           id,
           tileIds,
@@ -181,6 +185,8 @@ export class SqlStore implements Store {
           tiles.map((t) => (t.fibres === undefined ? null : JSON.stringify(t.fibres))),
           // likewise the QC record, NULL when QC did not run
           tiles.map((t) => (t.qc === undefined ? null : JSON.stringify(t.qc))),
+          // and the area grid, NULL from a caller that computed none
+          tiles.map((t) => (t.areaGrid === undefined ? null : JSON.stringify(t.areaGrid))),
         ],
       );
       // a retried tile replaces its detections rather than adding to them
@@ -333,7 +339,7 @@ export class SqlStore implements Store {
     const id = parseInput(AnalysisId, analysisId, 'getTileResults: analysis id');
     return this.db.transaction(async (tx) => {
       const tiles = await tx.query<TileRow>(
-        `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres, qc
+        `SELECT tile_id, tissue_pixels, dab_positive_pixels, grade0_pixels, grade1_pixels, grade2_pixels, grade3_pixels, detections, fibres, qc, area_grid
          FROM tile_results WHERE analysis_id = $1 ORDER BY tile_id`,
         [id],
       );
@@ -353,6 +359,7 @@ export class SqlStore implements Store {
         };
         if (t.fibres !== null) result.fibres = t.fibres;
         if (t.qc !== null && t.qc !== undefined) result.qc = t.qc;
+        if (t.area_grid !== null && t.area_grid !== undefined) result.areaGrid = t.area_grid;
         return result;
       });
     });
@@ -381,6 +388,21 @@ export class SqlStore implements Store {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       return readCohort(tx);
     });
+  }
+
+  saveRegions(analysisId: number, input: RegionSetInput): Promise<RegionSet> {
+    const id = parseInput(AnalysisId, analysisId, 'saveRegions: analysis id');
+    return this.db.transaction((tx) => writeRegions(tx, id, input));
+  }
+
+  getRegions(analysisId: number, version?: number): Promise<RegionSet | undefined> {
+    const id = parseInput(AnalysisId, analysisId, 'getRegions: analysis id');
+    const v = version === undefined ? undefined : parseInput(AnalysisId, version, 'getRegions: version');
+    return readRegions(this.db, id, v);
+  }
+
+  listRegionVersions(analysisId: number): Promise<RegionVersion[]> {
+    return readRegionVersions(this.db, parseInput(AnalysisId, analysisId, 'listRegionVersions: analysis id'));
   }
 
   close(): Promise<void> {

@@ -6,9 +6,12 @@ import type { MarkerScores } from '../score/marker-scores.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
 import type { CohortImportSummary, CohortInput, StoredCohort } from './cohort-rows.js';
+import type { RegionSet, RegionSetInput } from '../domain/review.js';
+import type { RegionVersion } from './review-rows.js';
 
 export type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
 export type { CohortImportSummary, CohortInput, StoredCohort } from './cohort-rows.js';
+export type { RegionVersion } from './review-rows.js';
 
 export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -134,5 +137,16 @@ export interface Store {
   importCohort(cohort: CohortInput): Promise<CohortImportSummary>;
   /** every patient with biopsies, slides and visits; ordered by pseudonym, timepoint (study order), marker */
   getCohort(): Promise<StoredCohort>;
+
+  /**
+   * Saves the analysis's regions and exclusions (issue 12) as its next version (1, 2, …); earlier
+   * versions stay as they were. A baseVersion that is not the latest throws StoreConflictError; an
+   * unknown analysis StoreNotFoundError; invalid polygons StoreInputError.
+   */
+  saveRegions(analysisId: number, input: RegionSetInput): Promise<RegionSet>;
+  /** the given version of the analysis's regions, or the latest; undefined when none was saved (or no such version) */
+  getRegions(analysisId: number, version?: number): Promise<RegionSet | undefined>;
+  /** every saved version, oldest first, without polygons */
+  listRegionVersions(analysisId: number): Promise<RegionVersion[]>;
   close(): Promise<void>;
 }

@@ -6,9 +6,10 @@ import { StoreInputError } from '../errors/index.js';
 /**
  * submitter: a pathologist — submits batches and reads their own.
  * reader: a researcher — reads scores and batch status.
+ * pathologist: reviews analyses — reads and edits their regions and exclusions (issue 12).
  * admin: everything, including tokens.
  */
-export const Role = z.enum(['submitter', 'reader', 'admin']);
+export const Role = z.enum(['submitter', 'reader', 'pathologist', 'admin']);
 export type Role = z.infer<typeof Role>;
 
 export interface TokenRecord {

@@ -4,7 +4,7 @@ import { seedScores } from './seed-scores.js';
 import { bearer, multipart, openApi, type Api } from './setup.js';
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   /** roles allowed besides admin */
   roles: Role[];
@@ -16,7 +16,8 @@ interface RouteCase {
 let api: Api;
 let slideId = 0;
 let batchId = 0;
-const ALL_ROLES: Role[] = ['submitter', 'reader', 'admin'];
+const ALL_ROLES: Role[] = ['submitter', 'reader', 'pathologist', 'admin'];
+let analysisId = 0;
 
 /** Every route with a token, and what a request that should succeed looks like. */
 const routes = (): RouteCase[] => [
@@ -31,6 +32,11 @@ const routes = (): RouteCase[] => [
   { method: 'GET', url: '/scores', roles: ['reader'], ok: 200, write: false },
   { method: 'GET', url: '/scores?format=csv', roles: ['reader'], ok: 200, write: false },
   { method: 'GET', url: `/slides/${slideId}/scores`, roles: ['reader'], ok: 200, write: false },
+  { method: 'GET', url: `/analyses/${analysisId}/regions`, roles: ['reader', 'pathologist'], ok: 200, write: false },
+  { method: 'GET', url: `/analyses/${analysisId}/regions/versions`, roles: ['reader', 'pathologist'], ok: 200, write: false },
+  { method: 'PUT', url: `/analyses/${analysisId}/regions`, roles: ['pathologist'], ok: 200, write: true, request: async () => ({ payload: { regions: [] } }) },
+  { method: 'GET', url: `/analyses/${analysisId}/regions/geojson`, roles: ['reader', 'pathologist'], ok: 200, write: false },
+  { method: 'PUT', url: `/analyses/${analysisId}/regions/geojson`, roles: ['pathologist'], ok: 200, write: true, request: async () => ({ payload: { type: 'FeatureCollection', features: [] } }) },
   { method: 'POST', url: '/tokens', roles: [], ok: 201, write: true, request: async () => ({ payload: { role: 'reader', name: 'made in a test' } }) },
   { method: 'GET', url: '/tokens', roles: [], ok: 200, write: false },
 ];
@@ -42,7 +48,7 @@ async function send(r: RouteCase, headers: Record<string, string>) {
 
 beforeAll(async () => {
   api = await openApi();
-  slideId = (await seedScores(api.store, [{ name: 'auth-1', patient: 'P1', timepoint: 'baseline', marker: 'CD163', cells: 5 }]))[0].slideId;
+  ({ slideId, analysisId } = (await seedScores(api.store, [{ name: 'auth-1', patient: 'P1', timepoint: 'baseline', marker: 'CD163', cells: 5 }]))[0]);
   const res = await api.app.inject({ method: 'POST', url: '/batches', headers: bearer(api.token.submitter), payload: { slides: [{ file: 'a.png' }] } });
   batchId = res.json<{ batchId: number }>().batchId;
 });

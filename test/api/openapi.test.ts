@@ -15,6 +15,8 @@ const EXPECTED = [
   'get /scores', 'get /slides/{id}/scores', 'get /score-fields', 'post /tokens', 'get /tokens', 'delete /tokens/{id}', 'get /health', 'get /openapi.json',
   'get /viewer', 'get /slides', 'get /slides/{id}/dzi', 'get /slides/{id}/tiles/{level}/{tile}', 'get /analyses/{id}/overlay',
   'post /cohort/import', 'get /cohort', 'get /compare', 'get /export', 'get /analyses/{id}/geojson', 'get /plots/slope.svg', 'get /plots/box.svg', 'get /plots/scatter.svg',
+  'get /analyses/{id}/regions', 'put /analyses/{id}/regions', 'get /analyses/{id}/regions/versions',
+  'get /analyses/{id}/regions/geojson', 'put /analyses/{id}/regions/geojson',
 ];
 
 describe('GET /openapi.json', () => {
@@ -73,7 +75,7 @@ describe('zod validation errors are 400 with the field named', () => {
   it('POST /tokens names a bad role', async () => {
     const res = await api.app.inject({ method: 'POST', url: '/tokens', headers: bearer(api.token.admin), payload: { role: 'root', name: 'x' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toBe('body.role: Invalid option: expected one of "submitter"|"reader"|"admin"');
+    expect(res.json().message).toBe('body.role: Invalid option: expected one of "submitter"|"reader"|"pathologist"|"admin"');
   });
 });
 

@@ -102,7 +102,7 @@ describe('biopsy-quant serve (child process)', () => {
     const bad = await run(['token', 'create', '--role', 'root']);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toContain('--role must be one of submitter, reader, admin (got "root")');
+    expect(bad.stderr).toContain('--role must be one of submitter, reader, pathologist, admin (got "root")');
   }, 60_000);
 
   it('answers /health with the store and Redis reachable', async () => {

@@ -36,7 +36,7 @@ export async function openApi(options: { maxUploadBytes?: number; probes?: Recor
   const tokens = new TokenStore(store.executor);
   const batches = new FakeBatches();
   const created = {} as Record<string, { id: number; token: string }>;
-  for (const [key, role] of [['admin', 'admin'], ['submitter', 'submitter'], ['reader', 'reader'], ['submitter2', 'submitter']] as const) {
+  for (const [key, role] of [['admin', 'admin'], ['submitter', 'submitter'], ['reader', 'reader'], ['pathologist', 'pathologist'], ['submitter2', 'submitter']] as const) {
     created[key] = await tokens.createToken(role, `test ${key}`);
   }
   const app = await buildServer({

@@ -47,7 +47,7 @@ describe('TokenStore', () => {
   });
 
   it('refuses an unknown role and an empty name', async () => {
-    await expect(tokens.createToken('root' as 'admin', 'x')).rejects.toThrow('createToken: role must be one of submitter, reader, admin (got "root")');
+    await expect(tokens.createToken('root' as 'admin', 'x')).rejects.toThrow('createToken: role must be one of submitter, reader, pathologist, admin (got "root")');
     await expect(tokens.createToken('reader', '  ')).rejects.toThrow('createToken: name must be 1-100 characters');
   });
 });

@@ -1,32 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { getIssues } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
 import type { ComparisonRow } from '../../src/cohort/compare-schemas.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import { cohortInput, seedAnalysis, seedCohort } from '../api/seed-cohort.js';
 
-const run = promisify(execFile);
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/biopsy-quant.js');
 let dir: string;
 let dataDir: string;
 
-async function cli(args: string[]) {
-  // DATABASE_URL unset: the embedded store under DATA_DIR
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, cwd: dir, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir, dataDir });
 
 /** the store as the CLI left it (a file-backed PGlite is open in one process at a time) */
 async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openPgliteStore>>) => Promise<T>): Promise<T> {

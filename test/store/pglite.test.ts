@@ -2,6 +2,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import { cohortSuite } from './cohort-suite.js';
 import { namesSuite } from './names-suite.js';
+import { reviewSuite } from './review-suite.js';
 import { storeSuite, type OpenedStore } from './store-suite.js';
 
 async function open(): Promise<OpenedStore> {
@@ -17,3 +18,4 @@ async function open(): Promise<OpenedStore> {
 storeSuite('PGlite (in memory)', open);
 cohortSuite('PGlite (in memory)', open);
 namesSuite('PGlite (in memory)', open);
+reviewSuite('PGlite (in memory)', open);

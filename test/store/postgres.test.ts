@@ -5,6 +5,7 @@ import { SqlStore } from '../../src/store/sql-store.js';
 import { TEST_DATABASE_URL } from './pg-url.js';
 import { cohortSuite } from './cohort-suite.js';
 import { namesSuite } from './names-suite.js';
+import { reviewSuite } from './review-suite.js';
 import { storeSuite, type OpenedStore } from './store-suite.js';
 
 // a fresh schema per run, dropped after
@@ -32,3 +33,4 @@ async function open(): Promise<OpenedStore> {
 storeSuite('PostgreSQL', open);
 cohortSuite('PostgreSQL', open);
 namesSuite('PostgreSQL', open);
+reviewSuite('PostgreSQL', open);

@@ -1,0 +1,50 @@
+import type { RegionSet, ReviewRegion } from '../domain/review.js';
+import { StoreConflictError, StoreNotFoundError } from '../errors/index.js';
+import { rescore } from '../score/rescore.js';
+import type { SlideScoring } from '../score/score-slide.js';
+import type { ScoreRow, Store } from '../store/store.js';
+
+export interface AnalysisRescoring extends SlideScoring {
+  /** the finished analysis as stored (its slide, provenance and whole-slide scores) */
+  row: ScoreRow;
+  /** the region version scored; null when none was saved (then the scores are the stored ones) */
+  regions: RegionSet | null;
+}
+
+/** The finished analysis's stored row; StoreNotFoundError when there is none, StoreConflictError while it is not done. */
+export async function finishedAnalysis(store: Store, analysisId: number): Promise<ScoreRow> {
+  const a = await store.getAnalysis(analysisId);
+  if (!a) throw new StoreNotFoundError(`analysis ${analysisId} does not exist`);
+  const row = (await store.listScores({ slideId: a.slideId })).find((r) => r.analysisId === analysisId);
+  if (!row) throw new StoreConflictError(`analysis ${analysisId} is ${a.status}; regions are scored on a finished analysis`);
+  return row;
+}
+
+/** The analysis's region version (the latest when none is named; null when none was saved); StoreNotFoundError for a named version that does not exist. */
+export async function regionVersion(store: Store, analysisId: number, version?: number): Promise<RegionSet | null> {
+  const set = (await store.getRegions(analysisId, version)) ?? null;
+  if (version !== undefined && !set) throw new StoreNotFoundError(`analysis ${analysisId} has no region version ${version}`);
+  return set;
+}
+
+/**
+ * Saves regions as the analysis's next version, scored first: regions the analysis cannot be
+ * scored in (tiles without an area grid) are refused and never stored.
+ */
+export async function saveRegionsRescored(store: Store, analysisId: number, input: { regions: ReviewRegion[]; author: string; baseVersion?: number }): Promise<AnalysisRescoring & { regions: RegionSet }> {
+  const scoring = await rescoreAnalysis(store, analysisId, { regions: input.regions });
+  return { ...scoring, regions: await store.saveRegions(analysisId, input) };
+}
+
+/**
+ * An analysis's scores within a region version (the latest when none is named) or within the
+ * regions given, from the stored tiles (src/score/rescore.ts): one function for the API and CLI.
+ */
+export async function rescoreAnalysis(store: Store, analysisId: number, opts: { version?: number; regions?: readonly ReviewRegion[] } = {}): Promise<AnalysisRescoring> {
+  const row = await finishedAnalysis(store, analysisId);
+  const set = opts.regions ? null : await regionVersion(store, analysisId, opts.version);
+  const regions = opts.regions ?? set?.regions ?? [];
+  const tiles = await store.getTileResults(analysisId);
+  const scoring = rescore({ tiles, regions, slideMpp: row.slideMpp, mpp: row.analysisMpp, marker: row.marker ?? undefined, params: row.params });
+  return { ...scoring, row, regions: set };
+}
