@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { MetadataError, SlideFormatError } from '../errors/index.js';
 import { aperioMetadata, type AperioMetadata } from './aperio-description.js';
+import { checkMetaMpp } from './slide-checks.js';
 import type { SlideFormat } from '../domain/slide.js';
 import type { RgbRaster } from '../image/raster.js';
 import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
@@ -24,16 +25,6 @@ interface LevelSource extends SlideLevel {
   ref: PageRef;
   /** tiled levels decode only the tiles a region touches; others decode from the top */
   tiled: boolean;
-}
-
-export function checkMetaMpp(path: string, mpp: unknown): number | undefined {
-  if (mpp === undefined) return undefined;
-  if (typeof mpp !== 'number' || !Number.isFinite(mpp) || mpp <= 0 || mpp > 100) {
-    throw new MetadataError(
-      `${path}: metadata pixel size ${JSON.stringify(mpp)} is not valid; supply µm/px as a number greater than 0 and at most 100 (e.g. 0.5)`,
-    );
-  }
-  return mpp;
 }
 
 async function checkIsFile(path: string): Promise<number> {

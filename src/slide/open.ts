@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { SlideFormatError } from '../errors/index.js';
-import { checkMetaMpp, openBuiltinSlide, type OpenSlideMeta } from './builtin-reader.js';
+import { openBuiltinSlide, type OpenSlideMeta } from './builtin-reader.js';
+import { checkMetaMpp } from './slide-checks.js';
 import { openDicomSlide } from './dicom/open-dicom.js';
 import { sniffDicom } from './dicom/sniff-dicom.js';
 import { openWithOpenSlide } from './openslide/open-openslide.js';

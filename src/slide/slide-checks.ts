@@ -2,7 +2,7 @@ import { MetadataError } from '../errors/index.js';
 
 /**
  * Argument checks every slide backend makes the same way, so a caller gets the same error from
- * each. (src/slide/open.ts still has its own copies; they move here when the backends are listed.)
+ * each.
  */
 
 /** µm/px from slide metadata: undefined, or a number in (0, 100]; anything else is a MetadataError naming the slide. */
