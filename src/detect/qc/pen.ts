@@ -14,7 +14,7 @@ export function penMask(pl: QcPlanes, g: BlockGrid, p: QcParams): Uint8Array {
       const x0 = bx * g.blockPx, y0 = by * g.blockPx;
       const x1 = Math.min(x0 + g.blockPx, g.width), y1 = Math.min(y0 + g.blockPx, g.height);
       let ink = 0;
-      for (let y = y0; y < y1; y++) for (let x = x0, q = y * w + x0; x < x1; x++, q++) if (pl.od[q] >= p.penMinOd && pl.offPlane[q] >= p.penOffPlane) ink++;
+      for (let y = y0; y < y1; y++) for (let x = x0, q = y * w + x0; x < x1; x++, q++) if (pl.od[q] >= p.penMinOd && pl.inkOffPlane[q] >= p.penOffPlane) ink++;
       if (ink >= p.penBlockFraction * (x1 - x0) * (y1 - y0)) out[b] = 1;
     }
   }

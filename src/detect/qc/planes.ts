@@ -27,6 +27,8 @@ export interface QcPlanes {
   dab: Float32Array;
   /** |OD · n| / |OD|, n the normal of the H-DAB plane: 0 for any mixture of the two stains */
   offPlane: Float32Array;
+  /** the same of the OD averaged over penSmoothUm (pen ink is off the plane everywhere, pixel noise is not) */
+  inkOffPlane: Float32Array;
   /** smallest channel OD over the largest: 1 for a neutral grey absorber */
   neutrality: Float32Array;
 }
@@ -45,6 +47,7 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const [nx, ny, nz] = normalize(cross(stain.hematoxylin, stain.dab));
   const od = new Float32Array(n);
   const offPlane = new Float32Array(n);
+  const inkOffPlane = new Float32Array(n);
   const neutrality = new Float32Array(n);
   const odR = new Float32Array(n), odG = new Float32Array(n), odB = new Float32Array(n);
   for (let p = 0, s = 0; p < n; p++, s += 3) {
@@ -53,6 +56,8 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
     odR[p] = r;
     odG[p] = g;
     odB[p] = b;
+    const norm = Math.sqrt(r * r + g * g + b * b);
+    offPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
     const mx = Math.max(r, g, b);
     neutrality[p] = mx > 0 ? Math.min(r, g, b) / mx : 0;
   }
@@ -64,13 +69,13 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   for (let p = 0; p < n; p++) {
     const r = sr[p], g = sg[p], b = sb[p];
     const norm = Math.sqrt(r * r + g * g + b * b);
-    offPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
+    inkOffPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
   }
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
   const stains = deconvolve(rgb, stain, i0);
   const hema = stains.hematoxylin.data;
   const [fine2, coarse2] = focusPlane === 'hematoxylin' ? energies(hema, w, h, finePx, coarsePx) : [gradient2(smooth, w, h), gradient2(gaussianBlur(floatPlane(w, h, Float32Array.from(od)), coarsePx).data, w, h)];
-  const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab: stains.dab.data, fine2, coarse2, offPlane, neutrality };
+  const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab: stains.dab.data, fine2, coarse2, offPlane, inkOffPlane, neutrality };
   if (focusPlane === 'both') [out.hFine2, out.hCoarse2] = energies(hema, w, h, finePx, coarsePx);
   return out;
 }
