@@ -45,6 +45,10 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const n = w * h;
   const [lr, lg, lb] = odLuts(i0);
   const [nx, ny, nz] = normalize(cross(stain.hematoxylin, stain.dab));
+  const offPlaneShare = (r: number, g: number, b: number): number => {
+    const norm = Math.sqrt(r * r + g * g + b * b);
+    return norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
+  };
   const od = new Float32Array(n);
   const offPlane = new Float32Array(n);
   const inkOffPlane = new Float32Array(n);
@@ -56,8 +60,7 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
     odR[p] = r;
     odG[p] = g;
     odB[p] = b;
-    const norm = Math.sqrt(r * r + g * g + b * b);
-    offPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
+    offPlane[p] = offPlaneShare(r, g, b);
     const mx = Math.max(r, g, b);
     neutrality[p] = mx > 0 ? Math.min(r, g, b) / mx : 0;
   }
@@ -66,15 +69,11 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const sr = gaussianBlur(floatPlane(w, h, odR), offPlanePx).data;
   const sg = gaussianBlur(floatPlane(w, h, odG), offPlanePx).data;
   const sb = gaussianBlur(floatPlane(w, h, odB), offPlanePx).data;
-  for (let p = 0; p < n; p++) {
-    const r = sr[p], g = sg[p], b = sb[p];
-    const norm = Math.sqrt(r * r + g * g + b * b);
-    inkOffPlane[p] = norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
-  }
+  for (let p = 0; p < n; p++) inkOffPlane[p] = offPlaneShare(sr[p], sg[p], sb[p]);
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
   const stains = deconvolve(rgb, stain, i0);
   const hema = stains.hematoxylin.data;
-  const [fine2, coarse2] = focusPlane === 'hematoxylin' ? energies(hema, w, h, finePx, coarsePx) : [gradient2(smooth, w, h), gradient2(gaussianBlur(floatPlane(w, h, Float32Array.from(od)), coarsePx).data, w, h)];
+  const [fine2, coarse2] = focusPlane === 'hematoxylin' ? energies(hema, w, h, finePx, coarsePx) : [gradient2(smooth, w, h), gradient2(gaussianBlur(floatPlane(w, h, od), coarsePx).data, w, h)];
   const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab: stains.dab.data, fine2, coarse2, offPlane, inkOffPlane, neutrality };
   if (focusPlane === 'both') [out.hFine2, out.hCoarse2] = energies(hema, w, h, finePx, coarsePx);
   return out;
