@@ -30,7 +30,7 @@ export async function sampleQcReference(slide: Slide, plan: SlidePlan, stains: S
     const h = c.y1 - c.y0;
     const rgb = await slide.readRegion(plan.level.index, c.x0, c.y0, w, h);
     const light = plan.flatField ? flatFieldPlane(plan.flatField, c.x0, c.y0, w, h) : undefined;
-    results.push(qcOfCore(rgb, c, c, light, ctx, params.qc));
+    results.push(qcOfCore(rgb, c, c, light, ctx, params.qc, { statsOnly: true }));
   }
   return qcReference(results, params.qc);
 }

@@ -22,7 +22,7 @@ export interface CoreQcContext {
  * qcTile on the part `core` of a raster read over `read`, with the illumination divided out
  * (I / S, so OD against the one I0 is OD against I0 · S); `light` is log10 S over `read`.
  */
-export function qcOfCore(rgb: RgbRaster, read: Rect, core: Rect, light: Float32Array | undefined, ctx: CoreQcContext, p: QcParams): QcTileResult {
+export function qcOfCore(rgb: RgbRaster, read: Rect, core: Rect, light: Float32Array | undefined, ctx: CoreQcContext, p: QcParams, opts: { statsOnly?: boolean } = {}): QcTileResult {
   const w = core.x1 - core.x0;
   const h = core.y1 - core.y0;
   const out = rgbRaster(w, h);
@@ -46,7 +46,7 @@ export function qcOfCore(rgb: RgbRaster, read: Rect, core: Rect, light: Float32A
       }
     }
   }
-  return qcTile({ rgb: out, mpp: ctx.mpp, i0: ctx.i0, stain: ctx.stain, muscle: ctx.muscle }, p);
+  return qcTile({ rgb: out, mpp: ctx.mpp, i0: ctx.i0, stain: ctx.stain, muscle: ctx.muscle }, p, opts);
 }
 
 /** A tile's decided QC: its block grid over the core and the final masks. */

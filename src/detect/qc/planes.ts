@@ -27,7 +27,7 @@ export interface QcPlanes {
   dab: Float32Array;
   /** |OD · n| / |OD|, n the normal of the H-DAB plane: 0 for any mixture of the two stains */
   offPlane: Float32Array;
-  /** the same of the OD averaged over penSmoothUm (pen ink is off the plane everywhere, pixel noise is not) */
+  /** the same of the OD averaged over penSmoothUm (pen ink is off the plane everywhere, pixel noise is not); all 0 when offPlanePx is null */
   inkOffPlane: Float32Array;
   /** smallest channel OD over the largest: 1 for a neutral grey absorber */
   neutrality: Float32Array;
@@ -39,7 +39,7 @@ export interface QcPlanes {
  * smooth at any focus and on summed OD read as blurred), or both (a block is blurred only when
  * both read blurred: a blurred field blurs its nuclei too, a DAB patch leaves them sharp).
  */
-export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx = 0): QcPlanes {
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx: number | null = 0): QcPlanes {
   const { width: w, height: h, data } = rgb;
   if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = w * h;
@@ -66,10 +66,12 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   }
   // the off-plane share of the locally averaged OD: sensor and JPEG noise on pale sarcoplasm
   // (summed OD ~0.3) throws single pixels off the plane, while an ink stroke is off it everywhere
-  const sr = gaussianBlur(floatPlane(w, h, odR), offPlanePx).data;
-  const sg = gaussianBlur(floatPlane(w, h, odG), offPlanePx).data;
-  const sb = gaussianBlur(floatPlane(w, h, odB), offPlanePx).data;
-  for (let p = 0; p < n; p++) inkOffPlane[p] = offPlaneShare(sr[p], sg[p], sb[p]);
+  if (offPlanePx !== null) {
+    const sr = gaussianBlur(floatPlane(w, h, odR), offPlanePx).data;
+    const sg = gaussianBlur(floatPlane(w, h, odG), offPlanePx).data;
+    const sb = gaussianBlur(floatPlane(w, h, odB), offPlanePx).data;
+    for (let p = 0; p < n; p++) inkOffPlane[p] = offPlaneShare(sr[p], sg[p], sb[p]);
+  }
   const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
   const stains = deconvolve(rgb, stain, i0);
   const hema = stains.hematoxylin.data;

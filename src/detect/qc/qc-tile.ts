@@ -37,13 +37,22 @@ export interface QcTileResult {
   masks: { pen: Uint8Array; ice: Uint8Array | null; bubble: Uint8Array };
 }
 
-export function qcTile(input: QcTileInput, p: QcParams): QcTileResult {
+/**
+ * statsOnly: the block statistics alone, masks left empty — what the slide's focus and fold
+ * references read (qcReference), at about half the cost (no ink smoothing, no mask searches).
+ */
+export function qcTile(input: QcTileInput, p: QcParams, opts: { statsOnly?: boolean } = {}): QcTileResult {
   const { rgb, mpp } = input;
   if (!(mpp > 0)) throw new RangeError(`QC needs a positive µm/px, got ${mpp}`);
   const blockPx = Math.max(2, Math.round(p.blockUm / mpp));
   const g = blockGrid(rgb.width, rgb.height, blockPx);
-  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, p.penSmoothUm / mpp);
+  const statsOnly = opts.statsOnly === true;
+  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp);
   const stats = blockStats(pl, g, p.tissueOd, p.foldPercentile);
+  if (statsOnly) {
+    const none = new Uint8Array(g.cols * g.rows);
+    return { blockUm: blockPx * mpp, blockPx, stats, masks: { pen: none, ice: null, bubble: none } };
+  }
   return {
     blockUm: blockPx * mpp,
     blockPx,
