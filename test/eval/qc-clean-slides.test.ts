@@ -14,7 +14,8 @@ import { GOLDEN_SLIDES, slideFile, type GoldenSlide } from '../golden/golden-sli
  * whole field among them, and synthetic muscle scenes with infiltrate clusters, CD163+
  * macrophages, perimysial septa and vessels, MHC-I and IL-1 DAB; none has an artefact planted)
  * must lose under 1 % of its tissue to QC, so that QC on by default leaves clean-slide scores alone.
- * With the default parameters (QC on, folds left out: params.qc.causes) every slide meets it.
+ * With the default parameters (QC on, folds left out: params.qc.causes) every slide meets it: the
+ * golden test asserts that on the analyses it pins (test/golden/golden-scores.test.ts).
  *
  * KNOWN SHORTFALL (why folds are left out by default): asked for (`--qc`, causes with 'fold'),
  * the fold detector calls perimysial septa that carry real DAB (diffuse IL-1 patches over them,
@@ -46,7 +47,7 @@ async function excluded(slide: GoldenSlide, dir: string, user: AnalysisParamsInp
   }
 }
 
-describe('QC on clean muscle slides (golden set, shipped slides included)', () => {
+describe('QC on clean muscle slides with folds asked for (golden set, shipped slides included)', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'qc-clean-'));
@@ -54,14 +55,6 @@ describe('QC on clean muscle slides (golden set, shipped slides included)', () =
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-
-  for (const slide of MUSCLE) {
-    it(`${slide.name}: under 1 % of the tissue excluded with the default parameters, verdict ok`, async () => {
-      const r = await excluded(slide, dir, {});
-      expect(r.pct).toBeLessThan(1);
-      expect(r.verdict).toBe('ok');
-    }, 240_000);
-  }
 
   for (const [name, cap] of Object.entries(FOLD_ON_CAP_PCT)) {
     it(`${name}, folds asked for: under ${cap} % excluded (KNOWN SHORTFALL: bar 1 %)`, async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goldenRowsChanged, goldenRow, GOLDEN_SLIDES, type GoldenFile, type GoldenRow } from './golden-slides.js';
+import { goldenAnalysis, goldenRowsChanged, GOLDEN_SLIDES, type GoldenFile, type GoldenQc, type GoldenRow } from './golden-slides.js';
 import { ANALYSIS_VERSION } from '../../src/domain/version.js';
 
 /**
@@ -15,10 +15,15 @@ import { ANALYSIS_VERSION } from '../../src/domain/version.js';
 const GOLDEN_FILE = fileURLToPath(new URL('./golden-scores.json', import.meta.url));
 let dir: string;
 const rows = new Map<string, GoldenRow>();
+const qc = new Map<string, GoldenQc | null>();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-golden-'));
-  for (const slide of GOLDEN_SLIDES) rows.set(slide.name, await goldenRow(slide, dir));
+  for (const slide of GOLDEN_SLIDES) {
+    const a = await goldenAnalysis(slide, dir);
+    rows.set(slide.name, a.row);
+    qc.set(slide.name, a.qc);
+  }
 }, 600_000);
 
 afterAll(async () => {
@@ -41,5 +46,21 @@ describe('golden scores', () => {
     for (const name of Object.keys(pinned.rows)) expect(computed.rows[name], name).toEqual(pinned.rows[name]);
     // results unchanged: the version must not move either (a bump without a change splits equal results)
     expect(ANALYSIS_VERSION).toBe(pinned.analysisVersion);
+  });
+
+  // Issue 10's bar for QC on clean slides: none of these sections has an artefact planted (the
+  // shipped ones, a JPEG whole field among them; synthetic ones with infiltrate clusters, CD163+
+  // macrophages, septa, vessels, MHC-I and IL-1 DAB), so QC on by default must leave them alone.
+  // With folds asked for, test/eval/qc-clean-slides.test.ts.
+  it('QC on by default takes under 1 % of the tissue of every clean muscle section, verdict ok', () => {
+    const muscle = GOLDEN_SLIDES.filter((s) => s.kind !== 'cells');
+    expect(muscle.length).toBe(9);
+    for (const s of muscle) {
+      const q = qc.get(s.name);
+      console.log(s.name, JSON.stringify(q));
+      expect(q, s.name).not.toBeNull();
+      expect(q!.excludedPct, s.name).toBeLessThan(1);
+      expect(q!.verdict, s.name).toBe('ok');
+    }
   });
 });

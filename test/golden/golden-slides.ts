@@ -77,8 +77,18 @@ export async function slideFile(slide: GoldenSlide, dir: string): Promise<{ file
   return { file, metadata: slide.metadata };
 }
 
+/** What QC took from a golden slide (not pinned in the file: bars hold on it, test/golden/golden-scores.test.ts). */
+export interface GoldenQc {
+  excludedPct: number;
+  verdict: string;
+}
+
 /** The full score row of one golden slide, analysed with default parameters (and its marker's settings, as `analyze` does) in this thread. */
 export async function goldenRow(slide: GoldenSlide, dir: string): Promise<GoldenRow> {
+  return (await goldenAnalysis(slide, dir)).row;
+}
+
+export async function goldenAnalysis(slide: GoldenSlide, dir: string): Promise<{ row: GoldenRow; qc: GoldenQc | null }> {
   const { file, metadata } = await slideFile(slide, dir);
   const executor = inlineExecutor();
   try {
@@ -86,7 +96,7 @@ export async function goldenRow(slide: GoldenSlide, dir: string): Promise<Golden
     if (!o.ok) throw new Error(`${slide.name}: ${o.error}`);
     const byGrade = [0, 0, 0, 0];
     for (const d of o.detections) byGrade[d.grade] += 1;
-    return rounded({
+    const row = rounded({
       scores: o.scores,
       markerScores: o.markerScores,
       stain: o.provenance.stain,
@@ -97,6 +107,7 @@ export async function goldenRow(slide: GoldenSlide, dir: string): Promise<Golden
       detections: { total: o.detections.length, byGrade, inFibre: o.detections.filter((d) => d.inFibre).length },
       fibres: o.fibres.length,
     }) as GoldenRow;
+    return { row, qc: o.qc ? { excludedPct: o.qc.excludedPct.any, verdict: o.qc.verdict } : null };
   } finally {
     await executor.close();
   }

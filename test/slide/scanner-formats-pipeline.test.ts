@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbRaster } from '../../src/image/raster.js';
@@ -55,16 +56,36 @@ async function halve(r: RgbRaster): Promise<RgbRaster> {
   return { width: r.width / 2, height: r.height / 2, channels: 3, data: new Uint8Array(data) };
 }
 
-/** Every level of the slide at `path` as its reader decodes it, written as a lossless pyramidal TIFF. */
-async function readBackAsTiff(path: string, out: string): Promise<void> {
+/**
+ * Every level of the slide at `path` as its reader decodes it, written as a lossless pyramidal
+ * TIFF; answers a digest of those pixels.
+ */
+async function readBackAsTiff(path: string, out: string): Promise<string> {
   const slide = await openSlide(path);
   try {
     const decoded: RgbRaster[] = [];
-    for (const l of slide.levels) decoded.push(await slide.readRegion(l.index, 0, 0, l.width, l.height));
+    const digest = createHash('sha256');
+    for (const l of slide.levels) {
+      const r = await slide.readRegion(l.index, 0, 0, l.width, l.height);
+      decoded.push(r);
+      digest.update(`${r.width}x${r.height};`).update(r.data);
+    }
     await writeTiledTiff(out, decoded, { tileSize: 256, compression: 'none', mpp: slide.levels[0].mpp });
+    return digest.digest('hex');
   } finally {
     await slide.close();
   }
+}
+
+/**
+ * The read-back TIFF's analysis, once per distinct decoded pyramid: formats whose files decode to
+ * the same pixels (JPEG tiles from the same encoder) share it, as the pipeline is deterministic.
+ */
+const sameAnalyses = new Map<string, Promise<Found>>();
+function analyseOnce(tif: string, pixels: string): Promise<Found> {
+  let found = sameAnalyses.get(pixels);
+  if (!found) sameAnalyses.set(pixels, (found = analyse(tif)));
+  return found;
 }
 
 /** `lossy420`: JPEG tiles at 4:2:0 chroma, whose loss the original-pixels comparison sees */
@@ -113,9 +134,9 @@ describe('scanner formats through the full pipeline', () => {
     const base = tmp.file(`scene-${name.replace(/ /g, '-')}`);
     const path = await write(base);
     const tif = `${base}-read-back.tif`;
-    await readBackAsTiff(path, tif);
+    const pixels = await readBackAsTiff(path, tif);
     const found = await analyse(path);
-    const same = await analyse(tif);
+    const same = { ...(await analyseOnce(tif, pixels)), format: 'tiff' };
     expect(found.format).toBe(format);
     expect([found.level, same.level]).toEqual([0, 0]);
     expect(Math.abs(found.cells - same.cells) / same.cells, `${name}: ${found.cells} cells vs ${same.cells}`).toBeLessThanOrEqual(0.005);
