@@ -16,7 +16,7 @@ const EXPECTED = [
   'get /viewer', 'get /slides', 'get /slides/{id}/dzi', 'get /slides/{id}/tiles/{level}/{tile}', 'get /analyses/{id}/overlay',
   'post /cohort/import', 'get /cohort', 'get /compare', 'get /export', 'get /analyses/{id}/geojson', 'get /plots/slope.svg', 'get /plots/box.svg', 'get /plots/scatter.svg',
   'get /analyses/{id}/regions', 'put /analyses/{id}/regions', 'get /analyses/{id}/regions/versions',
-  'get /analyses/{id}/regions/geojson', 'put /analyses/{id}/regions/geojson',
+  'get /analyses/{id}/regions/geojson', 'put /analyses/{id}/regions/geojson', 'get /review/queue', 'get /tokens/me',
 ];
 
 describe('GET /openapi.json', () => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { allow } from '../auth.js';
+import { allow, principalOf } from '../auth.js';
+import { Role } from '../../store/token-store.js';
 import type { ApiDeps } from '../deps.js';
 import { HttpError } from '../../errors/index.js';
 import { tokenJson } from '../json-views.js';
@@ -8,9 +9,25 @@ import { CreatedToken, CreateTokenBody, Problem, TokenId, TokenJson } from '../s
 
 const security = [{ bearer: [] }];
 
-/** Token administration (admin only). The secret appears once, in the 201 answer. */
+/**
+ * Token administration (admin only; the secret appears once, in the 201 answer), and GET
+ * /tokens/me for any token: the viewer offers the review tools only to a role that may use them.
+ */
 export function tokenRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get('/tokens/me', {
+      onRequest: allow(deps.tokens, 'submitter', 'reader', 'pathologist'),
+      schema: {
+        summary: "The calling token's id and role",
+        tags: ['tokens'],
+        security,
+        response: { 200: z.object({ id: z.number().int(), role: Role }), 401: Problem },
+      },
+    }, async (req) => {
+      const p = principalOf(req);
+      return { id: p.tokenId, role: p.role };
+    });
+
     app.post('/tokens', {
       onRequest: allow(deps.tokens, 'admin'),
       schema: {

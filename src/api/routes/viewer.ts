@@ -22,7 +22,9 @@ import { Problem } from '../schemas.js';
 /**
  * The slide viewer (src/web/, no build step) and the data it reads: the slide tree with scores,
  * Deep Zoom descriptors and tiles, and detection overlays. The page itself holds no data and needs
- * no token; every data route needs a reader token, which the page sends as a bearer header.
+ * no token; every data route needs a reader token, which the page sends as a bearer header. A
+ * pathologist reviewing a slide reads its descriptor, tiles and overlay too, but not the slide tree
+ * (it holds every slide's scores; the pathologist finds slides through GET /review/queue).
  */
 
 const security = [{ bearer: [] }];
@@ -36,6 +38,9 @@ const WEB_FILES: Record<string, { file: string; type: string }> = {
   'overlay.js': { file: path.join(WEB_DIR, 'overlay.js'), type: 'text/javascript; charset=utf-8' },
   'marker-panel.js': { file: path.join(WEB_DIR, 'marker-panel.js'), type: 'text/javascript; charset=utf-8' },
   'score-rows.js': { file: path.join(WEB_DIR, 'score-rows.js'), type: 'text/javascript; charset=utf-8' },
+  ...Object.fromEntries(
+    ['http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js'].map((f) => [f, { file: path.join(WEB_DIR, f), type: 'text/javascript; charset=utf-8' }]),
+  ),
   'openseadragon.min.js': { file: path.join(OSD_DIR, 'openseadragon.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 
@@ -160,16 +165,20 @@ export function qcOverlay(tiles: readonly TileQc[], scale: number): { blockPx: n
 
 type Tree = z.infer<typeof SlideTree>;
 
-/** Latest finished analysis per slide, grouped patient → timepoint in the store's order. */
-export function slideTree(rows: ScoreRow[]): Tree {
+/** Each slide's latest finished analysis (the newest, the higher id on a tie), in the store's order. */
+export function latestPerSlide(rows: readonly ScoreRow[]): ScoreRow[] {
   const latest = new Map<number, ScoreRow>();
   for (const r of rows) {
     const seen = latest.get(r.slideId);
     if (!seen || r.computedAt > seen.computedAt || (+r.computedAt === +seen.computedAt && r.analysisId > seen.analysisId)) latest.set(r.slideId, r);
   }
+  return rows.filter((r) => latest.get(r.slideId) === r);
+}
+
+/** Latest finished analysis per slide, grouped patient → timepoint in the store's order. */
+export function slideTree(rows: ScoreRow[]): Tree {
   const tree: Tree = { patients: [] };
-  for (const r of rows) {
-    if (latest.get(r.slideId) !== r) continue;
+  for (const r of latestPerSlide(rows)) {
     let p = tree.patients.find((x) => x.patient === r.patient);
     if (!p) tree.patients.push((p = { patient: r.patient, timepoints: [] }));
     let t = p.timepoints.find((x) => x.timepoint === r.timepoint);
@@ -238,7 +247,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }, async () => slideTree(await deps.store.listScores()));
 
     app.get('/slides/:id/dzi', {
-      onRequest: allow(deps.tokens, 'reader'),
+      onRequest: allow(deps.tokens, 'reader', 'pathologist'),
       schema: {
         summary: 'Deep Zoom descriptor (XML) of a slide; tiles at /slides/{id}/tiles/{level}/{col}_{row}.jpg',
         tags: ['viewer'],
@@ -254,7 +263,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     });
 
     app.get('/slides/:id/tiles/:level/:tile', {
-      onRequest: allow(deps.tokens, 'reader'),
+      onRequest: allow(deps.tokens, 'reader', 'pathologist'),
       schema: {
         summary: 'One Deep Zoom tile (JPEG, 254 px + 1 px overlap); {tile} is <col>_<row>.jpg',
         tags: ['viewer'],
@@ -277,7 +286,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     });
 
     app.get('/analyses/:id/overlay', {
-      onRequest: allow(deps.tokens, 'reader'),
+      onRequest: allow(deps.tokens, 'reader', 'pathologist'),
       schema: {
         summary: "An analysis' detections for drawing over the slide: cells (level-0 px centres, nucleus radius, grade, location) and muscle fibres (outlines in level-0 px, MHC-I status, ring and interior DAB)",
         tags: ['viewer'],
