@@ -85,13 +85,14 @@ function drawQc(ctx, qc, map, w, h) {
 }
 
 /**
- * Draws fibre outlines, then the cells over them. `colourBy` is 'grade' or 'location'. Marks off
- * screen are skipped; the returned counts are what this frame drew.
+ * Draws QC's excluded blocks (unless `qc` is false), fibre outlines, then the cells over them.
+ * `colourBy` is 'grade' or 'location'. Marks off screen are skipped; the returned counts are what
+ * this frame drew.
  */
-export function drawOverlay(ctx, overlay, map, w, h, colourBy) {
+export function drawOverlay(ctx, overlay, map, w, h, colourBy, { qc = true } = {}) {
   const { ox, oy, sx, sy } = map;
   const counts = emptyCounts();
-  if (overlay.qc) counts.qcBlocks = drawQc(ctx, overlay.qc, map, w, h);
+  if (overlay.qc && qc) counts.qcBlocks = drawQc(ctx, overlay.qc, map, w, h);
   const fibrePaths = { positive: new Path2D(), negative: new Path2D(), outline: new Path2D() };
   for (const f of overlay.fibres ?? []) {
     const b = f.box;

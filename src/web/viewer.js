@@ -2,15 +2,21 @@
 // script (served from node_modules by the API). Every data request carries the API token as a
 // bearer header; tiles too (OpenSeadragon loadTilesWithAjax + ajaxHeaders).
 
+import { request } from './http.js';
 import { renderMarkerScores } from './marker-panel.js';
 import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, fibreKey, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay, QC_COLOUR, qcCounts } from './overlay.js';
+import { drawRegions } from './regions-layer.js';
+import { whoAmI } from './review-api.js';
+import { createReviewPanel } from './review-panel.js';
+import { createReviewQueue } from './review-queue.js';
 import { addRow, fieldValue, formatField, formatNumber, scoreList } from './score-rows.js';
 
 const OSD = globalThis.OpenSeadragon;
 const $ = (sel) => document.querySelector(sel);
 
 // `fields`: the score fields table (GET /score-fields): which scores to show, their labels and decimals
-const state = { token: '', fields: [], tree: null, current: null, overlay: null, viewer: null, canvas: null, map: null, metric: 'cellsPerMm2', colourBy: 'grade' };
+// `role`: the token's (GET /tokens/me); `review`: the review panel (regions, drawing); `queue`: the review queue
+const state = { token: '', role: null, fields: [], tree: null, current: null, overlay: null, viewer: null, canvas: null, map: null, metric: 'cellsPerMm2', colourBy: 'grade', review: null, queue: null };
 
 function setStatus(text, error = false) {
   const s = $('#status');
@@ -30,20 +36,7 @@ function readToken() {
   return sessionStorage.getItem('bq-token') || (globalThis.prompt('API token (reader role)') ?? '').trim();
 }
 
-async function api(path, as = 'json') {
-  const res = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
-  if (!res.ok) {
-    let message = res.statusText;
-    try {
-      message = (await res.json()).message ?? message;
-    } catch {
-      // not a JSON problem body; the status text says enough
-    }
-    if (res.status === 401) sessionStorage.removeItem('bq-token');
-    throw new Error(`${path}: ${res.status} ${message}`);
-  }
-  return as === 'text' ? res.text() : res.json();
-}
+const api = (path, as = 'json') => request(state.token, path, { as });
 
 const label = (v, none) => (v === null || v === undefined ? none : v);
 
@@ -121,9 +114,20 @@ function ensureViewer() {
   const canvas = document.createElement('canvas');
   canvas.id = 'overlay';
   const tip = Object.assign(document.createElement('div'), { id: 'tip', role: 'tooltip', hidden: true });
-  el.append(canvas, tip);
+  // takes the pointer only while a drawing tool is chosen (src/web/draw-tools.js)
+  const layer = Object.assign(document.createElement('div'), { id: 'draw-layer', hidden: true });
+  el.append(canvas, layer, tip);
   state.canvas = canvas;
   const redraw = () => redrawOverlay();
+  state.review = createReviewPanel({
+    section: $('#review'),
+    layer,
+    token: state.token,
+    role: state.role,
+    map: () => state.map,
+    onChange: redraw,
+    onScores: showRegionScores,
+  });
   // a tracker of our own: hovering names the mark under the pointer without taking OpenSeadragon's drag and zoom
   new OSD.MouseTracker({
     element: viewer.container,
@@ -141,7 +145,7 @@ function ensureViewer() {
     el.dataset.fullyLoaded = String(e.fullyLoaded);
   });
   viewer.addHandler('open-failed', (e) => setStatus(`cannot open the slide: ${e.message}`, true));
-  $('#show-overlay').addEventListener('change', redraw);
+  for (const box of ['#show-overlay', '#show-qc', '#show-regions']) $(box).addEventListener('change', redraw);
   $('#colour-by').addEventListener('change', (e) => {
     state.colourBy = e.target.value;
     renderLegend();
@@ -168,12 +172,14 @@ function redrawOverlay() {
   ctx.clearRect(0, 0, w, h);
   const item = viewer.world.getItemAt(0);
   state.map = null;
-  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0 };
+  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0, regions: 0, exclusions: 0 };
   if (item && overlay) {
     const o = item.imageToViewerElementCoordinates(new OSD.Point(0, 0));
     const e = item.imageToViewerElementCoordinates(new OSD.Point(1000, 1000));
     state.map = { ox: o.x, oy: o.y, sx: (e.x - o.x) / 1000, sy: (e.y - o.y) / 1000 };
-    if ($('#show-overlay').checked) counts = drawOverlay(ctx, overlay, state.map, w, h, state.colourBy);
+    if ($('#show-overlay').checked) counts = { ...counts, ...drawOverlay(ctx, overlay, state.map, w, h, state.colourBy, { qc: $('#show-qc').checked }) };
+    const review = state.review;
+    if (review && $('#show-regions').checked) Object.assign(counts, drawRegions(ctx, review.regions, review.draft, state.map, review.selected));
   }
   // what the last frame drew and where, for tests and for anyone checking the overlay against the counts
   Object.assign(canvas.dataset, {
@@ -276,21 +282,31 @@ function addExtras(section, slide) {
   }
 }
 
-function renderScores({ slide, patient, timepoint }) {
+/** `regions`: the regions answer the scores come from (GET/PUT /analyses/:id/regions), or null for the stored ones. */
+function renderScores({ slide, patient, timepoint }, regions = null) {
   const section = $('#scores');
   section.replaceChildren();
   section.dataset.slideId = String(slide.slideId);
   section.dataset.analysisId = String(slide.analysisId);
+  section.dataset.regionsVersion = String(regions?.version ?? 0);
   const h2 = document.createElement('h2');
   h2.textContent = slide.name;
   const meta = Object.assign(document.createElement('p'), { className: 'hint' });
   meta.textContent = `${label(patient, 'unknown patient')} · ${label(timepoint, 'unknown timepoint')} · ${label(slide.marker, 'no marker')} · analysis ${slide.analysisId}`;
+  section.append(h2, meta);
+  if (regions && regions.version > 0) {
+    const n = (kind) => regions.regions.filter((r) => r.kind === kind).length;
+    const inside = n('region') > 0 ? `inside ${n('region')} region${n('region') === 1 ? '' : 's'}` : 'on the whole slide';
+    const without = n('exclusion') > 0 ? ` minus ${n('exclusion')} exclusion${n('exclusion') === 1 ? '' : 's'}` : '';
+    section.append(Object.assign(document.createElement('p'), { className: 'within', textContent: `Scores ${inside}${without} (regions version ${regions.version}), re-computed from the stored detections.` }));
+  }
+  if (!slide.scores) return; // a queue entry before its regions answer came
   const dl = scoreList();
   for (const f of state.fields.filter((x) => x.summary)) {
     const v = fieldValue(f, slide);
     if (v) addRow(dl, v.at, f.label, v.value, formatField(f, v.value));
   }
-  section.append(h2, meta, dl);
+  section.append(dl);
   addExtras(section, slide);
   renderMarkerScores(section, slide.markerScores, state.fields);
 }
@@ -381,10 +397,22 @@ function renderCompare() {
   section.append(h3, select, svg);
 }
 
+/**
+ * The open slide's scores from a regions answer: inside saved regions, the re-computed ones; with
+ * none saved, the stored ones where the slide tree gave them (a queue entry has only these).
+ */
+function showRegionScores(json) {
+  const entry = state.current;
+  if (!entry || entry.slide.analysisId !== json.analysisId) return;
+  const computed = { ...entry.slide, scores: json.scores.scores, markerScores: json.scores.markerScores };
+  renderScores(json.version > 0 || !entry.slide.scores ? { ...entry, slide: computed } : entry, json);
+}
+
 async function openSlide(entry) {
   const { slide } = entry;
   state.current = entry;
   for (const b of document.querySelectorAll('#tree button')) b.setAttribute('aria-current', String(b.dataset.slideId === String(slide.slideId)));
+  state.queue?.follow(slide.analysisId);
   renderScores(entry);
   renderCompare();
   setStatus(`opening ${slide.name}…`);
@@ -393,6 +421,8 @@ async function openSlide(entry) {
     if (state.current !== entry) return; // another slide was clicked meanwhile
     state.overlay = prepareOverlay(overlay);
     const viewer = ensureViewer();
+    // regions and the scores inside them come on their own; the slide shows meanwhile
+    state.review.open(slide.analysisId).catch((err) => setStatus(err.message, true));
     renderLegend();
     $('#osd').dataset.fullyLoaded = 'false';
     viewer.open(tileSourceOf(xml, slide.slideId));
@@ -415,17 +445,40 @@ async function main() {
   }
   state.token = readToken();
   if (!state.token) {
-    setStatus('no API token: open the viewer as /viewer#token=<reader token>', true);
+    setStatus('no API token: open the viewer as /viewer#token=<reader or pathologist token>', true);
     return;
   }
   try {
-    [state.fields, state.tree] = await Promise.all([api('/score-fields'), api('/slides')]);
-    renderTree(state.tree);
-    const n = state.tree.patients.reduce((s, p) => s + p.timepoints.reduce((u, t) => u + t.slides.length, 0), 0);
-    setStatus(`${n} slide${n === 1 ? '' : 's'}`);
+    [state.fields, { role: state.role }] = await Promise.all([api('/score-fields'), whoAmI(state.token)]);
+    document.body.dataset.role = state.role;
+    if (state.role === 'submitter') throw new Error('a submitter token cannot view slides: open the viewer with a reader or pathologist token');
+    // the slide tree holds every slide's scores: readers' (a pathologist works from the queue)
+    const readsTree = state.role === 'reader' || state.role === 'admin';
+    state.queue = createReviewQueue({ section: $('#queue'), token: state.token, onOpen: openQueued, busy: () => state.review?.drawing ?? false });
+    const [tree, queue] = await Promise.all([readsTree ? api('/slides') : null, state.queue.load()]);
+    state.tree = tree;
+    if (tree) {
+      renderTree(tree);
+      const n = tree.patients.reduce((s, p) => s + p.timepoints.reduce((u, t) => u + t.slides.length, 0), 0);
+      setStatus(`${n} slide${n === 1 ? '' : 's'}`);
+    } else {
+      $('#tree').hidden = true;
+      setStatus(`${queue.length} awaiting review`);
+    }
   } catch (err) {
     setStatus(err.message, true);
   }
+}
+
+/** A queue entry opened: the slide tree's entry (with its stored scores) where there is one. */
+function openQueued(q) {
+  for (const p of state.tree?.patients ?? []) {
+    for (const t of p.timepoints) {
+      const slide = t.slides.find((s) => s.analysisId === q.analysisId);
+      if (slide) return openSlide({ slide, patient: p.patient, timepoint: t.timepoint });
+    }
+  }
+  return openSlide({ slide: { slideId: q.slideId, name: q.name, marker: q.marker, analysisId: q.analysisId, scores: null, markerScores: null }, patient: q.patient, timepoint: q.timepoint });
 }
 
 main();

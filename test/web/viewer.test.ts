@@ -292,7 +292,7 @@ describe('slide viewer in headless Chromium', () => {
     try {
       await page.goto(`${base}/viewer#token=bq_not_a_token`);
       await page.waitForSelector('#status.error');
-      expect(await page.innerText('#status')).toBe('/slides: 401 invalid or revoked API token');
+      expect(await page.innerText('#status')).toBe('/tokens/me: 401 invalid or revoked API token');
     } finally {
       await page.close();
     }

@@ -1,0 +1,33 @@
+// The review routes as the viewer calls them (issue 12). Regions exist on the server now; the
+// corrections, review-state and audit calls name the routes the review-states work adds
+// (POST/GET /analyses/:id/corrections, GET/POST /analyses/:id/review, GET /analyses/:id/audit)
+// and are wired into the panel when the server has them: nothing here answers for the server.
+
+import { request } from './http.js';
+
+/** The calling token's role ('reader', 'pathologist', 'admin', …). */
+export const whoAmI = (token) => request(token, '/tokens/me');
+
+/** Analyses awaiting review, in patient → timepoint order. */
+export const reviewQueue = (token) => request(token, '/review/queue');
+
+/** The latest region version (or `version`) with every score re-computed inside it. */
+export const getRegions = (token, analysisId, version) =>
+  request(token, `/analyses/${analysisId}/regions${version === undefined ? '' : `?version=${version}`}`);
+
+/** Saves `regions` as the next version; 409 (ApiError) when `baseVersion` is no longer the latest. */
+export const putRegions = (token, analysisId, regions, baseVersion) =>
+  request(token, `/analyses/${analysisId}/regions`, { method: 'PUT', body: { regions, baseVersion } });
+
+/** Roles that may save regions (and, with review states, sign off): the server's rule, repeated only to hide tools. */
+export const REVIEWER_ROLES = ['pathologist', 'admin'];
+
+// --- corrections and review states (routes of the review-states work; not on the server yet) ---
+
+/** `correction`: { kind: 'reclassify' | 'delete' | 'add' | 'fibre', … } as the corrections route takes it. */
+export const postCorrection = (token, analysisId, correction) => request(token, `/analyses/${analysisId}/corrections`, { method: 'POST', body: correction });
+export const getCorrections = (token, analysisId) => request(token, `/analyses/${analysisId}/corrections`);
+export const getReviewState = (token, analysisId) => request(token, `/analyses/${analysisId}/review`);
+/** `action`: 'start' | 'sign_off' | 'reopen'. */
+export const postReviewAction = (token, analysisId, action) => request(token, `/analyses/${analysisId}/review`, { method: 'POST', body: { action } });
+export const getAudit = (token, analysisId) => request(token, `/analyses/${analysisId}/audit`);
