@@ -101,7 +101,7 @@ describe('viewer page and its static files', () => {
   });
 
   it("serves the viewer's own modules as JavaScript", async () => {
-    for (const file of ['viewer.js', 'overlay.js', 'marker-panel.js', 'score-rows.js']) {
+    for (const file of ['viewer.js', 'overlay.js', 'marker-panel.js', 'score-rows.js', 'http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js']) {
       const res = await get(`/viewer/${file}`, null);
       expect(res.statusCode, file).toBe(200);
       expect(res.headers['content-type'], file).toBe('text/javascript; charset=utf-8');
@@ -116,12 +116,18 @@ describe('viewer page and its static files', () => {
   });
 });
 
-describe('data routes need a reader token', () => {
-  it.each(['/slides', '/slides/1/dzi', '/slides/1/tiles/0/0_0.jpg', '/analyses/1/overlay'])('%s', async (url) => {
+describe('data routes need a reader token (a pathologist reads the slide it reviews, not the tree of every score)', () => {
+  it.each([
+    ['/slides', 'reader or admin'],
+    ['/slides/1/dzi', 'reader or pathologist or admin'],
+    ['/slides/1/tiles/0/0_0.jpg', 'reader or pathologist or admin'],
+    ['/analyses/1/overlay', 'reader or pathologist or admin'],
+  ])('%s', async (url, needs) => {
     expect((await get(url, null)).statusCode).toBe(401);
     const sub = await get(url, api.token.submitter);
     expect(sub.statusCode).toBe(403);
-    expect(sub.json().message).toMatch(/^a submitter token may not GET .*; needs reader or admin$/);
+    expect(sub.json().message).toMatch(new RegExp(`^a submitter token may not GET .*; needs ${needs}$`));
+    expect((await get(url, api.token.pathologist)).statusCode).toBe(needs.includes('pathologist') ? 200 : 403);
   });
 });
 
