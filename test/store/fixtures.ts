@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Detection, FibreRecord, TileResult } from '../../src/domain/detection.js';
 import { paramsHash, resolveParams, type AnalysisParamsInput } from '../../src/domain/params.js';
+import type { QcSummary } from '../../src/domain/qc.js';
 import type { SlideScores } from '../../src/domain/scores.js';
 import { HPF_AREA_MM2 } from '../../src/score/infiltrates.js';
 import type { MarkerScores } from '../../src/score/marker-scores.js';
@@ -223,4 +224,17 @@ export const MARKER_SCORES: Record<'cd163' | 'cd163Unlocated' | 'il1ra' | 'mhc1'
 /** A deep, mutable copy (the store and zod must not depend on the constant's identity). */
 export function markerScores(kind: keyof typeof MARKER_SCORES): MarkerScores {
   return structuredClone(MARKER_SCORES[kind]);
+}
+
+/**
+ * A hand-made QC record on tile `t` (4 × 2 blocks of 16 analysis px from (x0, y0)): pen in blocks
+ * 1–2 and blur in block 2; returns the slide's QC summary to store with it.
+ */
+export function withHandmadeQc(t: TileResult, x0: number, y0: number): QcSummary {
+  t.qc = {
+    blockPx: 16, blockUm: 8.08, cols: 4, rows: 2, x0, y0,
+    excludedTissuePixels: { focus: 256, fold: 0, ice: 0, pen: 512, bubble: 0, any: 512 },
+    masks: { focus: '2,1', fold: '', ice: '', pen: '1,2', bubble: '' },
+  };
+  return { verdict: 'ok', excludedPct: { focus: 0.5, fold: 0, ice: 0, pen: 1, bubble: 0, any: 1 }, excludedMm2: 0.01, causes: ['focus', 'pen'] };
 }

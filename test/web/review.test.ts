@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection, TileResult } from '../../src/domain/detection.js';
 import { resolveParams } from '../../src/domain/params.js';
@@ -12,7 +11,10 @@ import { inlineExecutor } from '../../src/pipeline/executor.js';
 import type { ScoreRow } from '../../src/store/store.js';
 import { makeScene, truthOf, writeSyntheticSlide, type GroundTruth } from '../../src/synthetic/index.js';
 import { openApi, type Api } from '../api/setup.js';
-import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js';
+import { analysisInput, scoresOf, slideInput, tile, withHandmadeQc } from '../store/fixtures.js';
+// an even-odd ray test of the tests' own, apart from the server's polygon index
+import { inPolygon as inside } from '../synthetic/realism-helpers.js';
+import { launchChromium } from './viewer-tiles.js';
 
 /**
  * The pathologist's review in a real browser (issue 12): on a slide analysed by the real pipeline,
@@ -20,7 +22,6 @@ import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js'
  * another reviewer's edit (409); a reader sees the regions but no tools and is refused a PUT; the
  * review queue steps through the analyses with j / k.
  */
-const CHROMIUM = '/usr/bin/chromium';
 // the section fills the field (tissueFraction 1): the tissue an outline holds is its own area,
 // a truth that does not come from the pipeline
 const scene = makeScene({ seed: 23, width: 2048, height: 1536, mpp: 0.5, tissueFraction: 1, cellsPerMm2: 1500 });
@@ -41,7 +42,6 @@ let truth: GroundTruth;
 let handmade: number;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the review test needs Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this)`);
   api = await openApi();
   const file = path.join(api.root, 'review-slide.tif');
   await writeSyntheticSlide(scene, file, 'pyramidal-tiff');
@@ -60,13 +60,8 @@ beforeAll(async () => {
   const other = await api.store.upsertSlide({ ...slideInput('qc-copy', { patient: 'P02', timepoint: 'baseline' }), path: copy, width: 2048, height: 1536, mpp: 0.5 });
   const { analysisId } = await api.store.beginAnalysis(analysisInput(other, 1, { qc: { enabled: true } }));
   const t = tile(0, 5);
-  t.qc = {
-    blockPx: 16, blockUm: 8.08, cols: 4, rows: 2, x0: 512, y0: 512,
-    excludedTissuePixels: { focus: 256, fold: 0, ice: 0, pen: 512, bubble: 0, any: 512 },
-    masks: { focus: '2,1', fold: '', ice: '', pen: '1,2', bubble: '' },
-  };
+  const summary = withHandmadeQc(t, 512, 512);
   await api.store.saveTileResults(analysisId, [t]);
-  const summary = { verdict: 'ok' as const, excludedPct: { focus: 0.5, fold: 0, ice: 0, pen: 1, bubble: 0, any: 1 }, excludedMm2: 0.01, causes: ['focus' as const, 'pen' as const] };
   await api.store.finishAnalysis(analysisId, scoresOf([t], 0.505), undefined, summary);
   handmade = analysisId;
   row = (await api.store.listScores()).find((r) => r.path === file)!;
@@ -74,7 +69,7 @@ beforeAll(async () => {
   tiles = await api.store.getTileResults(row.analysisId);
   detections = tiles.flatMap((t) => t.detections);
   base = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -82,16 +77,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** Even-odd ray test, written here apart from the server's polygon index. */
-function inside(poly: readonly (readonly [number, number])[], x: number, y: number): boolean {
-  let odd = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i];
-    const [xj, yj] = poly[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
-  }
-  return odd;
-}
 const toUm = (poly: readonly (readonly [number, number])[]) => poly.map(([x, y]) => [x * row.slideMpp, y * row.slideMpp] as [number, number]);
 const shoelaceMm2 = (um: [number, number][]) => Math.abs(um.reduce((s, [x, y], i) => s + x * um[(i + 1) % um.length][1] - um[(i + 1) % um.length][0] * y, 0)) / 2 / 1e6;
 const perimeterMm = (um: [number, number][]) => um.reduce((s, [x, y], i) => s + Math.hypot(um[(i + 1) % um.length][0] - x, um[(i + 1) % um.length][1] - y), 0) / 1000;

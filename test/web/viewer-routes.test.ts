@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FibreRecord } from '../../src/domain/detection.js';
 import { rgbRaster } from '../../src/image/raster.js';
 import { bearer, openApi, type Api } from '../api/setup.js';
-import { analysisInput, scoresOf, slideInput, tile } from '../store/fixtures.js';
+import type { QcSummary } from '../../src/domain/qc.js';
+import { analysisInput, scoresOf, slideInput, tile, withHandmadeQc } from '../store/fixtures.js';
 
 let api: Api;
 /** slide with a real 1000 × 600 image file, analysed twice (second one newer) */
@@ -260,16 +261,12 @@ describe('GET /analyses/:id/overlay', () => {
 describe('quality control in the viewer data', () => {
   /** a CD3 slide at 0.25 µm/px analysed at 0.505 µm/px with QC: one tile whose 4 × 2 blocks of 16 px hold pen in blocks 1–2 and blur in block 2 */
   let qcSlide: { slideId: number; analysisId: number };
-  const summary = { verdict: 'ok' as const, excludedPct: { focus: 0.5, fold: 0, ice: 0, pen: 1, bubble: 0, any: 1 }, excludedMm2: 0.01, causes: ['focus' as const, 'pen' as const] };
+  let summary: QcSummary;
   beforeAll(async () => {
     const slideId = await api.store.upsertSlide({ ...slideInput('q', { patient: 'P2', timepoint: 'month-6', marker: 'CD3' }), mpp: 0.25 });
     const { analysisId } = await api.store.beginAnalysis(analysisInput(slideId, 1, { qc: { enabled: true } }));
     const t = tile(3, 2);
-    t.qc = {
-      blockPx: 16, blockUm: 8.08, cols: 4, rows: 2, x0: 1024, y0: 512,
-      excludedTissuePixels: { focus: 256, fold: 0, ice: 0, pen: 512, bubble: 0, any: 512 },
-      masks: { focus: '2,1', fold: '', ice: '', pen: '1,2', bubble: '' },
-    };
+    summary = withHandmadeQc(t, 1024, 512);
     await api.store.saveTileResults(analysisId, [t]);
     await api.store.finishAnalysis(analysisId, scoresOf([t], 0.505), undefined, summary);
     qcSlide = { slideId, analysisId };
