@@ -13,8 +13,8 @@ const el = (tag, props = {}, ...children) => {
   return n;
 };
 
-/** Why a save was refused, for the person who drew it. */
-function refusal(err, role, base, latest) {
+/** Why a save was refused, for the person who drew it: `base` the version the edit was made on, `latest` the one that came first. */
+export function refusal(err, role, base, latest) {
   if (err instanceof ApiError && err.status === 409) {
     return `Not saved: someone else saved version ${latest ?? '?'} of these regions after you loaded version ${base}. Their regions are shown now; make your change again.`;
   }

@@ -25,6 +25,12 @@ export function createReviewQueue({ section, token, onOpen, busy }) {
     list.children[current]?.scrollIntoView?.({ block: 'nearest' });
   }
 
+  /** Shows an analysis's latest region version in its entry (after a save here or a reload). */
+  function noteVersion(analysisId, version) {
+    const span = list.querySelector(`button[data-analysis-id="${analysisId}"] .version`);
+    if (span) span.textContent = version > 0 ? ` · regions v${version}` : '';
+  }
+
   function go(i) {
     if (entries.length === 0) return;
     current = Math.max(0, Math.min(entries.length - 1, i));
@@ -50,18 +56,20 @@ export function createReviewQueue({ section, token, onOpen, busy }) {
         b.dataset.analysisId = String(q.analysisId);
         b.dataset.slideId = String(q.slideId);
         const who = [q.patient ?? 'unknown patient', q.timepoint ?? 'unknown timepoint', q.marker].filter(Boolean).join(' · ');
-        b.append(q.name, Object.assign(document.createElement('span'), { className: 'meta', textContent: ` ${who}${q.regionsVersion > 0 ? ` · regions v${q.regionsVersion}` : ''}` }));
+        b.append(q.name, Object.assign(document.createElement('span'), { className: 'meta', textContent: ` ${who}` }), Object.assign(document.createElement('span'), { className: 'meta version' }));
         b.addEventListener('click', () => go(i));
         const li = document.createElement('li');
         li.append(b);
         list.append(li);
       });
+      entries.forEach((q) => noteVersion(q.analysisId, q.regionsVersion));
       count.textContent = `${entries.length} awaiting review · j / k: next / previous`;
       section.replaceChildren(Object.assign(document.createElement('h2'), { textContent: 'Review queue' }), count, list);
       section.dataset.count = String(entries.length);
       mark();
       return entries;
     },
+    noteVersion,
     /** Marks the entry of this analysis as the current one (when it was opened from elsewhere). */
     follow(analysisId) {
       current = entries.findIndex((q) => q.analysisId === analysisId);

@@ -117,6 +117,14 @@ function ensureViewer() {
   // takes the pointer only while a drawing tool is chosen (src/web/draw-tools.js)
   const layer = Object.assign(document.createElement('div'), { id: 'draw-layer', hidden: true });
   el.append(canvas, layer, tip);
+  // the wheel still zooms round the pointer while a tool holds the pointer
+  layer.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const r = layer.getBoundingClientRect();
+    const at = viewer.viewport.pointFromPixel(new OSD.Point(e.clientX - r.left, e.clientY - r.top));
+    viewer.viewport.zoomBy(e.deltaY < 0 ? 1.2 : 1 / 1.2, at);
+    viewer.viewport.applyConstraints();
+  }, { passive: false });
   state.canvas = canvas;
   const redraw = () => redrawOverlay();
   state.review = createReviewPanel({
@@ -402,6 +410,7 @@ function renderCompare() {
  * none saved, the stored ones where the slide tree gave them (a queue entry has only these).
  */
 function showRegionScores(json) {
+  state.queue?.noteVersion(json.analysisId, json.version);
   const entry = state.current;
   if (!entry || entry.slide.analysisId !== json.analysisId) return;
   const computed = { ...entry.slide, scores: json.scores.scores, markerScores: json.scores.markerScores };

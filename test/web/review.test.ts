@@ -213,6 +213,12 @@ describe('the pathologist reviews in the viewer (issue 12)', () => {
       expect(await shown(page, 'cells')).toBe(s.cells);
       expect(await page.getAttribute('#overlay', 'data-exclusions')).toBe('0');
       expect((await api.store.listRegionVersions(row.analysisId)).map((v) => v.version)).toEqual([1, 2, 3, 4]);
+      expect(await page.innerText(`#queue button[data-analysis-id="${row.analysisId}"] .version`)).toBe(' · regions v4');
+      // the wheel still zooms while the polygon tool holds the pointer
+      expect(await page.getAttribute('#draw-layer', 'data-tool')).toBe('polygon');
+      await page.mouse.move(...at(1000, 800));
+      await page.mouse.wheel(0, -200);
+      await page.waitForFunction((sx) => JSON.parse(document.querySelector<HTMLElement>('#overlay')!.dataset.map!).sx > sx * 1.1, map.sx);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
@@ -242,6 +248,14 @@ describe('the pathologist reviews in the viewer (issue 12)', () => {
         return { status: res.status, message: (await res.json()).message };
       }, [`/analyses/${row.analysisId}/regions`, api.token.reader]);
       expect(refused).toEqual({ status: 403, message: 'a reader token may not PUT /analyses/:id/regions; needs pathologist or admin' });
+      // the words the panel gives that refusal (the server's own 403, through the viewer's client)
+      // a script as text: the browser's own module loader imports the server's paths (vitest would rewrite an import() here)
+      const said = await page.evaluate(`(async () => {
+        const { putRegions } = await import('/viewer/review-api.js');
+        const { refusal } = await import('/viewer/review-panel.js');
+        return putRegions(${JSON.stringify(api.token.reader)}, ${row.analysisId}, [], 1).then(() => 'saved', (err) => refusal(err, 'reader', 1, undefined));
+      })()`);
+      expect(said).toBe('Not saved: a reader token may not edit regions (a pathologist or admin token may). a reader token may not PUT /analyses/:id/regions; needs pathologist or admin');
       expect((await regionsNow(api.token.reader)).version).toBe(version);
 
       // the queue: our analysis is current; j opens the next, k the previous
