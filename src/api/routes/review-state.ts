@@ -1,92 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { correctionEffects, CorrectionInput, type Correction } from '../../domain/corrections.js';
-import { ReviewAction, ReviewState } from '../../domain/review-state.js';
+import { correctionEffects, CorrectionInput } from '../../domain/corrections.js';
 import { StoreNotFoundError } from '../../errors/index.js';
 import { finishedAnalysis } from '../../pipeline/rescore-analysis.js';
-import { addCorrectionRescored, changeReviewRescored, liveReview, type LiveReview } from '../../pipeline/review-analysis.js';
+import { addCorrectionRescored, changeReviewRescored, liveReview } from '../../pipeline/review-analysis.js';
 import type { ApiDeps } from '../deps.js';
+import { AuditJson, correctionJson, CorrectionJson, CorrectionsJson, ReviewBody, ReviewJson, reviewJson, SignedJson } from '../review-views.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import { scoreJson } from '../json-views.js';
-import { Problem, ScoreJson } from '../schemas.js';
+import { Problem } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 const AnalysisParam = z.object({ id: z.coerce.number().int().positive() });
 const SignedParam = AnalysisParam.extend({ version: z.coerce.number().int().positive() });
-const who = z.string().describe('token:<id> (cli for the command line)');
-
-const CorrectionJson = z.object({
-  seq: z.number().int().describe('1, 2, … per analysis; corrections up to a seq are a correction set'),
-  kind: z.enum(['reclassify', 'delete', 'add', 'fibre', 'revert']),
-  target: z.string().describe("cell:<tileId>:<seq>, fibre:<tileId>:<index> or added:<seq> (an add's own seq)"),
-  payload: z.record(z.string(), z.unknown()),
-  author: who,
-  createdAt: z.string(),
-});
-
-const SignOffJson = z.object({
-  version: z.number().int(),
-  author: who,
-  signedAt: z.string(),
-  regionVersion: z.number().int().describe('the region version signed on (0: the whole slide)'),
-  correctionSeq: z.number().int().describe('the correction set signed on: every correction with seq ≤ this'),
-  corrections: z.number().int().describe('corrections in effect in the signed scores'),
-});
-
-const ReviewJson = z.object({
-  analysisId: z.number().int(),
-  state: ReviewState,
-  version: z.number().int().describe('0 while analysed; the signed version when signed off; the version in progress otherwise'),
-  regionVersion: z.number().int().describe('the latest region version (0: none)'),
-  correctionSeq: z.number().int().describe('the latest correction (0: none)'),
-  signOffs: z.array(SignOffJson).describe('every signed version, oldest first; GET /analyses/{id}/review/signed/{version} has its scores'),
-  scores: ScoreJson.describe('the live scores: the latest regions and every correction applied'),
-});
-
-const CorrectionsJson = z.object({
-  analysisId: z.number().int(),
-  corrections: z.array(CorrectionJson).describe('every correction, oldest first (append-only)'),
-  inEffect: z.array(z.object({ target: z.string(), effect: z.record(z.string(), z.unknown()) })).describe('what each corrected target is now (the latest correction per target wins)'),
-});
-
-const SignedJson = SignOffJson.extend({ analysisId: z.number().int(), scores: ScoreJson.describe('the scores as signed') });
-
-const AuditJson = z.object({
-  id: z.number().int(),
-  actor: who,
-  action: z.enum(['regions.save', 'correction.add', 'review.start', 'review.sign_off', 'review.reopen']),
-  target: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-  state: ReviewState.describe('the review state after the change'),
-  version: z.number().int().describe('the review version after the change'),
-  createdAt: z.string(),
-});
-
-const ReviewBody = z.object({ action: ReviewAction.describe('start (analysed → in_review), sign_off (in_review → signed_off), reopen (signed_off → in_review, next version)') }).strict();
-
-function correctionJson(c: Correction): z.infer<typeof CorrectionJson> {
-  return { seq: c.seq, kind: c.kind, target: c.target, payload: c.payload, author: c.author, createdAt: c.createdAt.toISOString() };
-}
-
-function reviewJson(analysisId: number, r: LiveReview): z.infer<typeof ReviewJson> {
-  const { status, rescoring } = r;
-  return {
-    analysisId,
-    state: status.state,
-    version: status.version,
-    regionVersion: rescoring.regions?.version ?? 0,
-    correctionSeq: rescoring.correctionSeq,
-    signOffs: status.signOffs.map((s) => ({ ...s, signedAt: s.signedAt.toISOString() })),
-    scores: scoreJson({
-      ...rescoring.row,
-      scores: rescoring.scores,
-      markerScores: rescoring.markerScores,
-      qc: rescoring.qc,
-      review: { state: status.state, version: status.version, corrections: rescoring.corrections },
-    }),
-  };
-}
 
 /**
  * The pathologist's corrections, review state and sign-off, and the audit log (issue 12). Readers
