@@ -162,6 +162,16 @@ describe('corrections, review states and sign-off through the API (issue 12)', (
     const row = Object.fromEntries(header.map((h, i) => [h, csv[1].split(',')[i]]));
     expect(row).toMatchObject({ analysis_id: String(analysisId), review_state: 'signed_off', review_version: '2', corrections: '4', cells: '10' });
     expect((await call('GET', '/scores?signedOff=maybe', api.token.reader)).statusCode).toBe(400);
+    // both analyses are P1 baseline CD3: the cohort export takes the latest, or with signedOff the signed one
+    const latest = json<{ reviewState: string; reviewVersion: number; scores: Record<string, number> }[]>(await call('GET', '/export', api.token.reader));
+    expect(latest.map((r) => [r.reviewState, r.reviewVersion])).toEqual([['analysed', 0]]);
+    const signedExport = json<typeof latest>(await call('GET', '/export?signedOff=true', api.token.reader));
+    expect(signedExport.map((r) => [r.reviewState, r.reviewVersion])).toEqual([['signed_off', 2]]);
+    const exportCsv = (await call('GET', '/export?format=csv&signedOff=true', api.token.reader)).body.split('\r\n');
+    expect(exportCsv[0].split(',').slice(0, 7)).toEqual(['patient', 'timepoint', 'biopsy', 'marker', 'slide', 'review_state', 'review_version']);
+    expect(exportCsv[1].split(',').slice(5, 7)).toEqual(['signed_off', '2']);
+    expect((await call('GET', '/compare?kind=table&signedOff=true', api.token.reader)).statusCode).toBe(200);
+    expect((await call('GET', '/compare?kind=table&signedOff=yes', api.token.reader)).statusCode).toBe(400);
   });
 
   it('re-analysis after sign-off is a new analysis; the signed one keeps its rows, state and signed scores', async () => {
