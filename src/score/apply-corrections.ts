@@ -48,24 +48,66 @@ export function applyCorrections(tiles: readonly TileResult[], effects: Readonly
     return corrected;
   });
   if (added.length > 0 && out.length === 0) throw new AnalysisError('cannot add cells to an analysis without tiles');
-  for (const a of added) placeAdded(out, a, slideMpp);
+  if (added.length > 0) {
+    const near = nearestCells(out);
+    for (const a of added) placeAdded(out, near, a, slideMpp);
+  }
   return out;
 }
 
-function placeAdded(tiles: TileResult[], a: Extract<CorrectionEffect, { kind: 'add' }>, slideMpp: number): void {
-  const x = a.x * slideMpp;
-  const y = a.y * slideMpp;
-  let best: { tile: TileResult; cell: Detection } | undefined;
-  let bestD = Infinity;
+type Nearest = (x: number, y: number) => { tile: TileResult; cell: Detection } | undefined;
+
+/** Side of the buckets the nearest-cell search files cells in, µm: a few cells' spacing in infiltrates. */
+const BUCKET_UM = 100;
+
+/**
+ * The nearest stored cell to a point, by buckets searched in growing rings, so adding cells costs
+ * one pass over the slide's cells instead of one per added cell.
+ */
+function nearestCells(tiles: readonly TileResult[]): Nearest {
+  const buckets = new Map<string, { tile: TileResult; cell: Detection }[]>();
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const tile of tiles) {
-    for (const c of tile.detections) {
-      const d = (c.x - x) ** 2 + (c.y - y) ** 2;
-      if (d < bestD) {
-        bestD = d;
-        best = { tile, cell: c };
-      }
+    for (const cell of tile.detections) {
+      const key = `${Math.floor(cell.x / BUCKET_UM)},${Math.floor(cell.y / BUCKET_UM)}`;
+      let b = buckets.get(key);
+      if (!b) buckets.set(key, (b = []));
+      b.push({ tile, cell });
+      minX = Math.min(minX, cell.x); minY = Math.min(minY, cell.y); maxX = Math.max(maxX, cell.x); maxY = Math.max(maxY, cell.y);
     }
   }
+  return (x, y) => {
+    if (buckets.size === 0) return undefined;
+    const bx = Math.floor(x / BUCKET_UM), by = Math.floor(y / BUCKET_UM);
+    // no cell lies further than the farthest corner of their bounding box
+    const far = Math.hypot(Math.max(Math.abs(x - minX), Math.abs(x - maxX)), Math.max(Math.abs(y - minY), Math.abs(y - maxY)));
+    const maxRing = Math.ceil(far / BUCKET_UM) + 1;
+    let best: { tile: TileResult; cell: Detection } | undefined;
+    let bestD = Infinity;
+    for (let r = 0; r <= maxRing; r++) {
+      // every cell of ring r is at least (r - 1) buckets away
+      if (best && (r - 1) * BUCKET_UM > Math.sqrt(bestD)) break;
+      for (let i = bx - r; i <= bx + r; i++) {
+        for (let j = by - r; j <= by + r; j++) {
+          if (Math.max(Math.abs(i - bx), Math.abs(j - by)) !== r) continue;
+          for (const c of buckets.get(`${i},${j}`) ?? []) {
+            const d = (c.cell.x - x) ** 2 + (c.cell.y - y) ** 2;
+            if (d < bestD) {
+              bestD = d;
+              best = c;
+            }
+          }
+        }
+      }
+    }
+    return best;
+  };
+}
+
+function placeAdded(tiles: TileResult[], nearest: Nearest, a: Extract<CorrectionEffect, { kind: 'add' }>, slideMpp: number): void {
+  const x = a.x * slideMpp;
+  const y = a.y * slideMpp;
+  const best = nearest(x, y);
   const cell: Detection = { x, y, grade: a.grade, nucleusAreaUm2: 0, cellAreaUm2: 0, hematoxylinOd: 0, dabNucleus: 0, dabCytoplasm: 0, dabCell: 0 };
   const location = a.location ?? best?.cell.location;
   if (location) cell.location = location;

@@ -3,6 +3,7 @@ import { correctionEffects, type CorrectionEffect } from '../../src/domain/corre
 import type { FibreRecord, TileResult } from '../../src/domain/detection.js';
 import { resolveParams } from '../../src/domain/params.js';
 import type { ReviewRegion } from '../../src/domain/review.js';
+import { applyCorrections } from '../../src/score/apply-corrections.js';
 import { rescore } from '../../src/score/rescore.js';
 import { MPP, reviewTile, TILE_UM } from '../api/seed-review.js';
 
@@ -74,6 +75,39 @@ describe('corrections in re-scoring', () => {
     expect(run(effects(['fibre:0:0', { kind: 'fibre', mhc1Positive: false }]))).toMatchObject({ fibres: 8, positive: 3 });
     // a call that agrees with the thresholds changes nothing
     expect(run(effects(['fibre:0:0', { kind: 'fibre', mhc1Positive: true }]))).toMatchObject({ positive: 4 });
+  });
+});
+
+describe('applyCorrections: added cells', () => {
+  it('join the tile of the nearest stored cell and take its location (brute force agrees for 200 random cells); a given location wins', () => {
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32);
+    const locations = ['endomysial', 'perimysial', 'perivascular'] as const;
+    const tilesIn: TileResult[] = [0, 1, 2].map((t) => ({
+      ...reviewTile(t, 0),
+      detections: Array.from({ length: 300 }, () => ({ ...reviewTile(0, 1).detections[0], x: rand() * 1500, y: rand() * 900, location: locations[Math.floor(rand() * 3)], inFibre: false })),
+    }));
+    const wanted: { x: number; y: number; tile: number; location: string }[] = [];
+    const e = new Map<string, CorrectionEffect>();
+    for (let i = 0; i < 200; i++) {
+      const x = rand() * 1600, y = rand() * 1000;
+      let best = { d: Infinity, tile: -1, location: '' };
+      for (const t of tilesIn) for (const c of t.detections) {
+        const d = (c.x - x) ** 2 + (c.y - y) ** 2;
+        if (d < best.d) best = { d, tile: t.tileId, location: c.location! };
+      }
+      wanted.push({ x, y, tile: best.tile, location: best.location });
+      e.set(`added:${i + 1}`, { kind: 'add', x: x / SLIDE_MPP, y: y / SLIDE_MPP, grade: 1 });
+    }
+    const out = applyCorrections(tilesIn, e, SLIDE_MPP);
+    const placed = out.flatMap((t) => t.detections.slice(300).map((c) => ({ x: c.x, y: c.y, tile: t.tileId, location: c.location })));
+    const key = (p: { x: number; y: number }) => `${p.x.toFixed(6)},${p.y.toFixed(6)}`;
+    const byKey = new Map(placed.map((p) => [key(p), p]));
+    expect(placed).toHaveLength(200);
+    for (const w of wanted) expect(byKey.get(key(w)), key(w)).toMatchObject({ tile: w.tile, location: w.location });
+    expect(tilesIn.map((t) => t.detections.length)).toEqual([300, 300, 300]);
+    const given = applyCorrections(tilesIn, new Map([['added:1', { kind: 'add', x: 0, y: 0, grade: 2, location: 'perivascular', inFibre: true } as CorrectionEffect]]), SLIDE_MPP);
+    expect(given.flatMap((t) => t.detections).find((c) => c.x === 0 && c.y === 0)).toMatchObject({ grade: 2, location: 'perivascular', inFibre: true, nucleusAreaUm2: 0 });
   });
 });
 
