@@ -5,6 +5,7 @@ import type { ReviewAction } from '../domain/review-state.js';
 import { MetadataError } from '../errors/index.js';
 import { finishedAnalysis } from '../pipeline/rescore-analysis.js';
 import { addCorrectionRescored, changeReviewRescored, liveReview } from '../pipeline/review-analysis.js';
+import type { Store } from '../store/store.js';
 import { withCohortStore, type StoreCliOptions } from './cohort-store.js';
 import { analysisId, CLI_AUTHOR } from './regions-command.js';
 
@@ -39,6 +40,18 @@ function pixel(text: string, name: string): number {
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
+/** A command that reads one analysis's review record from the store and prints it as JSON. */
+function readCommand(parent: Command, name: string, description: string, read: (store: Store, id: number) => Promise<unknown>): void {
+  parent
+    .command(`${name} <analysis>`)
+    .description(description)
+    .option(...DATA_DIR)
+    .action(async (arg: string, o: StoreCliOptions) => {
+      const id = analysisId(arg);
+      print(await withCohortStore(o, (store) => read(store, id)));
+    });
+}
+
 /**
  * `review status|start|sign-off|reopen|signed <analysis>` and `audit <analysis>` (issue 12) on the
  * embedded store (or DATABASE_URL). Each prints JSON: the review with its live scores, as
@@ -46,14 +59,7 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, 
  */
 export function registerReview(program: Command): void {
   const review = program.command('review').description("an analysis' review: state (analysed → in_review → signed_off, reopen), signed versions and the live scores");
-  review
-    .command('status <analysis>')
-    .description('print the review state and version, the signed versions and the live scores (JSON)')
-    .option(...DATA_DIR)
-    .action(async (arg: string, o: StoreCliOptions) => {
-      const id = analysisId(arg);
-      print(await withCohortStore(o, async (store) => reviewJson(id, await liveReview(store, id))));
-    });
+  readCommand(review, 'status', 'print the review state and version, the signed versions and the live scores (JSON)', async (store, id) => reviewJson(id, await liveReview(store, id)));
   const actions: [string, ReviewAction, string][] = [
     ['start', 'start', 'start reviewing an analysed analysis'],
     ['sign-off', 'sign_off', 'sign off the review in progress: freezes the region version, corrections and scores as the signed version'],
@@ -87,17 +93,10 @@ export function registerReview(program: Command): void {
       }));
     });
 
-  program
-    .command('audit <analysis>')
-    .description("print the analysis' audit log, oldest first: who changed what, when, before and after (JSON)")
-    .option(...DATA_DIR)
-    .action(async (arg: string, o: StoreCliOptions) => {
-      const id = analysisId(arg);
-      print(await withCohortStore(o, async (store) => {
-        if (!(await store.getAnalysis(id))) throw new MetadataError(`analysis ${id} does not exist`);
-        return (await store.listAudit(id)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }));
-      }));
-    });
+  readCommand(program, 'audit', "print the analysis' audit log, oldest first: who changed what, when, before and after (JSON)", async (store, id) => {
+    if (!(await store.getAnalysis(id))) throw new MetadataError(`analysis ${id} does not exist`);
+    return (await store.listAudit(id)).map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }));
+  });
 }
 
 /**
@@ -107,14 +106,7 @@ export function registerReview(program: Command): void {
  */
 export function registerCorrections(program: Command): void {
   const corrections = program.command('corrections').description("an analysis' corrections of cells and fibres (targets: cell:<tile>:<seq>, fibre:<tile>:<index>, added:<seq>)");
-  corrections
-    .command('list <analysis>')
-    .description('print every correction, oldest first (JSON)')
-    .option(...DATA_DIR)
-    .action(async (arg: string, o: StoreCliOptions) => {
-      const id = analysisId(arg);
-      print(await withCohortStore(o, async (store) => (await store.listCorrections(id)).map(correctionJson)));
-    });
+  readCommand(corrections, 'list', 'print every correction, oldest first (JSON)', async (store, id) => (await store.listCorrections(id)).map(correctionJson));
   const write = (args: string, description: string, input: (...a: string[]) => CorrectionInput) =>
     corrections
       .command(`${args}`)

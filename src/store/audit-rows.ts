@@ -20,19 +20,6 @@ export interface AuditEntry {
   createdAt: Date;
 }
 
-interface AuditRow {
-  id: number;
-  analysis_id: number;
-  actor: string;
-  action: AuditAction;
-  target: string | null;
-  before: unknown;
-  after: unknown;
-  state: ReviewState;
-  review_version: number;
-  created_at: Date;
-}
-
 /** The analysis's review state and version: its latest audit row's (analysed, 0 when it has none). */
 export async function reviewPosition(db: SqlExecutor, analysisId: number): Promise<ReviewPosition> {
   const { rows } = await db.query<{ state: ReviewState; review_version: number }>(
@@ -77,20 +64,11 @@ export async function positionForEdit(tx: SqlExecutor, analysisId: number, actor
 
 /** Every audit row of the analysis, oldest first. */
 export async function readAudit(db: SqlExecutor, analysisId: number): Promise<AuditEntry[]> {
-  const { rows } = await db.query<AuditRow>(
-    `SELECT id, analysis_id, actor, action, target, before, after, state, review_version, created_at FROM review_audit WHERE analysis_id = $1 ORDER BY id`,
+  // aliased to AuditEntry's names; jsonb comes back parsed from both drivers
+  const { rows } = await db.query<AuditEntry>(
+    `SELECT id, analysis_id AS "analysisId", actor, action, target, before, after, state, review_version AS version, created_at AS "createdAt"
+     FROM review_audit WHERE analysis_id = $1 ORDER BY id`,
     [analysisId],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    analysisId: r.analysis_id,
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    before: r.before,
-    after: r.after,
-    state: r.state,
-    version: r.review_version,
-    createdAt: r.created_at,
-  }));
+  return rows;
 }

@@ -19,7 +19,7 @@ import { CohortInput, readCohort, writeCohort, type CohortImportSummary, type St
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
 import { scoreParams, scoreSelectList, UPSERT_SCORES_SQL } from './score-columns.js';
-import { scoreRowOf } from './score-row.js';
+import { reviewedScores } from './score-row.js';
 import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
 import { StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
 import { parseInput } from './parse-input.js';
@@ -307,7 +307,29 @@ export class SqlStore implements Store {
        ORDER BY s.patient NULLS LAST, s.timepoint NULLS LAST, s.marker NULLS LAST, s.id, a.id`,
       [f.patient ?? null, f.marker ?? null, f.timepoint ?? null, f.slideId ?? null, f.paramsHash ?? null, f.codeVersion ?? null, f.signedOff ?? null],
     );
-    return rows.map((r) => scoreRowOf(r));
+    return rows.map((r) => ({
+      analysisId: r.analysis_id as number,
+      slideId: r.slide_id as number,
+      sha256: r.sha256 as string,
+      path: r.path as string,
+      format: r.format as ScoreRow['format'],
+      backend: r.backend as ScoreRow['backend'],
+      vendor: r.vendor as string | null,
+      patient: r.patient as string | null,
+      timepoint: r.timepoint as string | null,
+      marker: r.marker as string | null,
+      slideMpp: r.slide_mpp as number,
+      mppSource: r.mpp_source as string,
+      analysisMpp: r.analysis_mpp as number,
+      level: r.level as number,
+      paramsHash: r.params_hash as string,
+      params: r.params as ScoreRow['params'],
+      stain: r.stain as ScoreRow['stain'],
+      codeVersion: r.code_version as string,
+      modelId: r.model_id as string | null,
+      computedAt: r.computed_at as Date,
+      ...reviewedScores(r),
+    }));
   }
 
   async listFailures(): Promise<FailureRow[]> {
