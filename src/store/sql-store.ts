@@ -289,7 +289,7 @@ export class SqlStore implements Store {
       `SELECT a.id AS analysis_id, s.id AS slide_id, s.sha256, s.path, s.format, s.backend, s.vendor, s.patient, s.timepoint, s.marker,
          s.mpp AS slide_mpp, s.mpp_source, a.mpp AS analysis_mpp, a.level, a.params_hash, a.params, a.stain,
          a.code_version, a.model_id, sc.computed_at, ${scoreSelectList('sc')},
-         rv.state AS review_state, rv.review_version, so.corrections AS signed_corrections, so.signed_at,
+         rv.state AS review_state, rv.review_version, so.corrections AS signed_corrections,
          so.scores AS signed_scores, so.marker_scores AS signed_marker_scores, so.qc AS signed_qc
        FROM slide_scores sc
        JOIN analyses a ON a.id = sc.analysis_id
