@@ -3,24 +3,24 @@ import { LAB_LIGHT_ACCEPTANCE as A, LAB_LIGHT_SEED_BASE, evaluateLabLight, labLi
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
 
 // Issue 10 (illumination and tissue): held-out lab-realism slides, never used while tuning, as
-// JPEG / SVS files through the whole pipeline with each marker's parameters. Four seeds here (each
-// a cell slide, an MHC-I and a CD163 section; the first test checks they span glass and none,
-// stained and unstained) so the suite keeps within its time; `npm run eval` (EVAL_LAB_SEEDS,
+// JPEG / SVS files through the whole pipeline with each marker's parameters. Three seeds of the set
+// here (each a cell slide, an MHC-I and a CD163 section; the first test checks they span glass and
+// none, stained and unstained) so the suite keeps within its time; `npm run eval` (EVAL_LAB_SEEDS,
 // default 12) runs the whole set against the same bars and exits non-zero when one is missed.
-const SEEDS = 4;
+const SEEDS = [0, 1, 4].map((i) => LAB_LIGHT_SEED_BASE + i);
 let executor: TileExecutor;
 let rows: LabLightRow[];
 
 beforeAll(async () => {
   executor = threadPoolExecutor(2);
-  rows = await evaluateLabLight(Array.from({ length: SEEDS }, (_, i) => LAB_LIGHT_SEED_BASE + i), { executor });
+  rows = await evaluateLabLight(SEEDS, { executor });
 }, 600_000);
 
 afterAll(async () => {
   await executor?.close();
 });
 
-describe(`lab-light held-out slides (seeds ${LAB_LIGHT_SEED_BASE}–${LAB_LIGHT_SEED_BASE + SEEDS - 1})`, () => {
+describe(`lab-light held-out slides (seeds ${SEEDS.join(', ')})`, () => {
   it('spans cell scenes and MHC-I / CD163 sections, with and without glass, stained and unstained', () => {
     for (const kind of ['cells', 'MHC-I', 'CD163'] as const) {
       const k = rows.filter((r) => r.kind === kind);
