@@ -9,8 +9,9 @@ import { HttpError } from '../errors/index.js';
  * - reader (researcher): read scores; read any batch's status, since it shows no more than the
  *   scores already do (paths, patient pseudonyms, errors) and tells whether they are complete.
  * - pathologist (reviewer): read an analysis's regions and exclusions with the scores inside them,
- *   and save new versions of them (issue 12). Submitting stays the submitter's: a reviewer need not
- *   be the one who scanned.
+ *   and save new versions of them; correct cells and fibres; start, sign off and reopen reviews
+ *   (issue 12). Readers read all of it (regions, corrections, review state, audit log) but may not
+ *   change it. Submitting stays the submitter's: a reviewer need not be the one who scanned.
  * - admin: everything above, plus tokens.
  * No or unknown/revoked token → 401; a valid token without the role → 403.
  */

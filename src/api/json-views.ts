@@ -55,6 +55,9 @@ export function scoreJson(r: ScoreRow): ScoreJson {
     scores: scoresForMarker(r.scores, r.marker) as ScoreJson['scores'],
     markerScores: r.markerScores,
     qc: r.qc ?? null,
+    reviewState: r.review.state,
+    reviewVersion: r.review.version,
+    corrections: r.review.corrections,
   };
 }
 

@@ -1,3 +1,4 @@
+import { ReviewState } from '../domain/review-state.js';
 import { z } from 'zod';
 import { AnalysisParamsOverrides } from '../domain/params.js';
 import { SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
@@ -67,6 +68,13 @@ export const BatchSummaryJson = z.object({
 
 export const Submitted = z.object({ batchId: z.number().int(), slides: z.number().int() });
 
+/** `?signedOff=true`: only analyses whose review is signed off, with their scores as signed. */
+export const SignedOffFlag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true'))
+  .describe('true: only signed-off analyses (their scores as signed)');
+
 export const ScoreQuery = z
   .object({
     patient: z.string().min(1).max(64).optional(),
@@ -77,6 +85,7 @@ export const ScoreQuery = z
     /** `<patient>:<timepoint>`: one biopsy is one patient's sample at one timepoint */
     biopsy: BiopsyKey.optional(),
     format: z.enum(['json', 'csv']).default('json'),
+    signedOff: SignedOffFlag,
   })
   .strict();
 
@@ -116,6 +125,9 @@ export const ScoreJson = z.object({
   scores: DescribedSlideScores,
   markerScores: MarkerScores.nullable().describe("the muscle-specific scores the slide's marker runs (CD163, infiltrates, IL-1, MHC-I); null when none were computed"),
   qc: QcSummary.nullable().describe('automatic quality control: % of tissue excluded from every score per cause and in all, and the verdict (ok / review / fail); null when QC did not run'),
+  reviewState: ReviewState.describe("the pathologist's review: analysed, in_review or signed_off; a signed-off analysis's scores are the scores as signed"),
+  reviewVersion: z.number().int().nonnegative().describe('0 while analysed; the signed version when signed off; the version in progress otherwise'),
+  corrections: z.number().int().nonnegative().describe("the pathologist's corrections in effect in these scores (n corrections)"),
 });
 export type ScoreJson = z.infer<typeof ScoreJson>;
 

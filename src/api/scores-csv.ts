@@ -19,6 +19,10 @@ const COLUMNS: [string, (r: ScoreRow) => CsvCell][] = [
   ['marker', (r) => r.marker],
   ['slide_mpp_um_per_px', (r) => r.slideMpp],
   ['analysis_mpp_um_per_px', (r) => r.analysisMpp],
+  // the pathologist's review: a signed-off row's scores are the scores as signed (issue 12)
+  ['review_state', (r) => r.review.state],
+  ['review_version', (r) => r.review.version],
+  ['corrections', (r) => r.review.corrections],
   ...SCORE_FIELDS.map((f): [string, (r: ScoreRow) => CsvCell] => [f.csv, (r) => fieldValue(f, r)]),
   ['marker_id', (r) => r.markerScores?.marker],
   ['skipped_scorers', (r) => (r.markerScores && r.markerScores.skipped.length > 0 ? r.markerScores.skipped.map((s) => s.scorer).join(';') : null)],

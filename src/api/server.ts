@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.js';
 import { scoreFieldRoutes } from './routes/score-fields.js';
 import { reviewRoutes } from './routes/review.js';
 import { reviewQueueRoutes } from './routes/review-queue.js';
+import { reviewStateRoutes } from './routes/review-state.js';
 import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -88,6 +89,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(exportRoutes(deps));
   await app.register(reviewRoutes(deps));
   await app.register(reviewQueueRoutes(deps));
+  await app.register(reviewStateRoutes(deps));
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['health'] } }, async () => app.swagger());
   await app.ready();
   return app;

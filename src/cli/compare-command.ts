@@ -21,6 +21,7 @@ interface CompareOptions extends StoreCliOptions {
   markers?: string;
   scores?: string;
   json?: boolean;
+  signedOff?: boolean;
 }
 
 /** request field → the option that sets it, so a refusal names what the user typed */
@@ -71,10 +72,11 @@ export function registerCompare(program: Command): void {
     .option('--markers <list>')
     .option('--scores <list>')
     .option('--json', 'print the rows as JSON')
+    .option('--signed-off', 'only analyses whose review is signed off, with their scores as signed')
     .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data; DATABASE_URL wins)')
     .action(async (o: CompareOptions) => {
       const request = CompareRequest.parse(compareRequestOf(o));
-      const rows = await withCohortStore(o, async (store) => runComparison(await researchRows(store), request));
+      const rows = await withCohortStore(o, async (store) => runComparison(await researchRows(store, { signedOff: o.signedOff }), request));
       if (o.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else process.stdout.write(rows.length ? `${comparisonTableText(rows)}\n` : 'no scores to compare\n');
     });

@@ -12,6 +12,7 @@ interface ExportOptions extends StoreCliOptions {
   format: string;
   out?: string;
   analysis?: string;
+  signedOff?: boolean;
 }
 
 export function registerExport(program: Command): void {
@@ -21,6 +22,7 @@ export function registerExport(program: Command): void {
     .requiredOption('--format <f>', 'csv, json or geojson')
     .option('--analysis <id>', 'geojson: the analysis to export')
     .option('--out <file>', 'write here instead of standard output')
+    .option('--signed-off', 'csv, json: only analyses whose review is signed off, with their scores as signed')
     .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data; DATABASE_URL wins)')
     .action(async (o: ExportOptions) => {
       if (!['csv', 'json', 'geojson'].includes(o.format)) throw new MetadataError(`--format must be csv, json or geojson (got "${o.format}")`);
@@ -37,7 +39,7 @@ export function registerExport(program: Command): void {
         return;
       }
       if (o.analysis !== undefined) throw new MetadataError('--analysis goes with --format geojson only');
-      const rows = await withCohortStore(o, async (store) => researchExportRows(await researchRows(store)));
+      const rows = await withCohortStore(o, async (store) => researchExportRows(await researchRows(store, { signedOff: o.signedOff })));
       const text = o.format === 'csv' ? scoresToCsv(rows) : scoresToJson(rows);
       if (o.out) {
         await writeFile(o.out, text);

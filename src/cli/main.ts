@@ -8,6 +8,7 @@ import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerProbe } from './probe-command.js';
 import { registerRegions } from './regions-command.js';
+import { registerCorrections, registerReview } from './review-command.js';
 import { registerScores } from './scores-command.js';
 import { registerServe } from './serve-command.js';
 import { registerStatus } from './status-command.js';
@@ -35,6 +36,8 @@ registerCompare(program);
 registerExport(program);
 registerProbe(program);
 registerRegions(program);
+registerReview(program);
+registerCorrections(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`biopsy-quant: ${errorMessage(err)}\n`);

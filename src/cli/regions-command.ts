@@ -6,9 +6,9 @@ import { finishedAnalysis, regionVersion, saveRegionsRescored } from '../pipelin
 import { withCohortStore, type StoreCliOptions } from './cohort-store.js';
 
 /** The author the command line saves regions as (batches record the same for CLI submissions). */
-const CLI_AUTHOR = 'cli';
+export const CLI_AUTHOR = 'cli';
 
-function analysisId(arg: string): number {
+export function analysisId(arg: string): number {
   const id = Number(arg);
   if (!Number.isInteger(id) || id < 1) throw new MetadataError(`<analysis> must be an analysis id (a whole number ≥ 1), got "${arg}"`);
   return id;

@@ -12,18 +12,19 @@ interface ScoresOptions extends ApiCliOptions {
   slide?: string;
   biopsy?: string;
   format: string;
+  signedOff?: boolean;
 }
 
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 
 function scoresTable(rows: ScoreJson[]): string {
   const table = new Table({
-    head: ['slide', 'patient', 'timepoint', 'marker', 'tissue mm²', 'cells/mm²', 'pos/mm²', '% pos', 'H-score', 'Allred', '% DAB area'],
+    head: ['slide', 'patient', 'timepoint', 'marker', 'review', 'tissue mm²', 'cells/mm²', 'pos/mm²', '% pos', 'H-score', 'Allred', '% DAB area'],
     style: { head: [], border: [] },
   });
   for (const r of rows) {
     const s = r.scores;
-    table.push([r.slideId, r.patient ?? '', r.timepoint ?? '', r.marker ?? '', fmt(s.tissueAreaMm2, 3), fmt(s.cellsPerMm2, 0),
+    table.push([r.slideId, r.patient ?? '', r.timepoint ?? '', r.marker ?? '', `${r.reviewState} v${r.reviewVersion}`, fmt(s.tissueAreaMm2, 3), fmt(s.cellsPerMm2, 0),
       fmt(s.positiveCellsPerMm2, 0), fmt(s.pctPositive), fmt(s.hScore), s.allred, fmt(s.pctPositiveArea, 2)]);
   }
   return table.toString();
@@ -33,9 +34,10 @@ function scoresTable(rows: ScoreJson[]): string {
  * The query string of `GET /scores` for the options, checked and made canonical by the API's own
  * schema ('--marker CD-163' asks for CD163), so a bad filter is refused here with the same message.
  */
-export function scoresQuery(o: Pick<ScoresOptions, 'patient' | 'marker' | 'timepoint' | 'slide' | 'biopsy' | 'format'>): URLSearchParams {
+export function scoresQuery(o: Pick<ScoresOptions, 'patient' | 'marker' | 'timepoint' | 'slide' | 'biopsy' | 'format' | 'signedOff'>): URLSearchParams {
   const { patient, marker, timepoint, slide, biopsy } = o;
-  const parsed = ScoreQuery.safeParse({ patient, marker, timepoint, slide, biopsy, format: o.format === 'csv' ? 'csv' : 'json' });
+  const signedOff = o.signedOff ? 'true' : undefined;
+  const parsed = ScoreQuery.safeParse({ patient, marker, timepoint, slide, biopsy, signedOff, format: o.format === 'csv' ? 'csv' : 'json' });
   if (!parsed.success) throw new MetadataError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(parsed.data)) if (value !== undefined) query.set(key, String(value));
@@ -51,7 +53,8 @@ export function registerScores(program: Command): void {
     .option('--timepoint <t>')
     .option('--slide <id>', 'slide id')
     .option('--biopsy <patient:timepoint>')
-    .option('--format <f>', 'table, csv or json', 'table');
+    .option('--format <f>', 'table, csv or json', 'table')
+    .option('--signed-off', 'only analyses whose review is signed off, with their scores as signed');
   addApiOptions(cmd).action(async (o: ScoresOptions) => {
     if (!['table', 'csv', 'json'].includes(o.format)) throw new MetadataError(`--format must be table, csv or json (got "${o.format}")`);
     const res = await apiFetch(apiTarget(o), `/scores?${scoresQuery(o)}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { biopsyOf } from '../domain/biopsy.js';
+import { ReviewState } from '../domain/review-state.js';
 import { MetadataError } from '../errors/index.js';
 import { markerHasField, SCORE_FIELDS, slideScoreKey } from '../domain/score-fields.js';
 import type { SlideScores } from '../domain/scores.js';
@@ -22,11 +23,14 @@ export const ScoreExportRow = z.object({
     z.preprocess((v) => (typeof v === 'number' && Number.isNaN(v) ? null : v), z.number().nullable()),
   ),
   responder: z.boolean().nullable().optional(),
+  /** the pathologist's review of the slide's analysis (issue 12); null when not known to the caller */
+  reviewState: ReviewState.nullable().optional(),
+  reviewVersion: z.number().int().nonnegative().nullable().optional(),
 });
 export type ScoreExportRow = z.output<typeof ScoreExportRow>;
 export type ScoreExportRowInput = z.input<typeof ScoreExportRow>;
 
-const ID_COLUMNS = ['patient', 'timepoint', 'biopsy', 'marker', 'slide'] as const;
+const ID_COLUMNS = ['patient', 'timepoint', 'biopsy', 'marker', 'slide', 'review_state', 'review_version'] as const;
 const RESPONDER_COLUMN = 'responder';
 
 /** Validates every row; the error names the row (index and patient) and the field. */
@@ -56,7 +60,8 @@ export function csvColumnOf(scoreName: string): string {
 
 /**
  * CSV (src/cohort/csv-text.ts: RFC 4180, formula guard): header, one record per row. Score
- * columns are named as in the API's scores CSV; `responder` is true / false / empty.
+ * columns are named as in the API's scores CSV; `responder` is true / false / empty;
+ * review_state and review_version are empty when the rows do not say.
  */
 export function scoresToCsv(input: readonly ScoreExportRowInput[], options: { scoreNames?: readonly string[] } = {}): string {
   const rows = parseScoreExportRows(input);
@@ -70,7 +75,7 @@ export function scoresToCsv(input: readonly ScoreExportRowInput[], options: { sc
   });
   const header = [...ID_COLUMNS, ...columns, RESPONDER_COLUMN];
   const records = rows.map((r) => [
-    r.patient, r.timepoint, biopsyOf(r.patient, r.timepoint), r.marker, r.slide,
+    r.patient, r.timepoint, biopsyOf(r.patient, r.timepoint), r.marker, r.slide, r.reviewState ?? null, r.reviewVersion ?? null,
     ...scoreNames.map((name) => r.scores[name] ?? null),
     r.responder ?? null,
   ]);

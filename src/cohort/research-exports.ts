@@ -20,6 +20,8 @@ export function researchExportRows(research: Pick<ResearchRows, 'analyses' | 'im
     slide: a.path,
     scores: scoreValues(a.scores, a.markerScores),
     responder: status.get(a.patient!) ?? null,
+    reviewState: a.review.state,
+    reviewVersion: a.review.version,
   }));
 }
 

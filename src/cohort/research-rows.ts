@@ -11,6 +11,8 @@ export interface ResearchRowsOptions {
   from?: Timepoint;
   /** … to this one (default month-6) */
   to?: Timepoint;
+  /** only analyses whose review is signed off, with their scores as signed (issue 12) */
+  signedOff?: boolean;
 }
 
 /** A stored analysis left out of the research rows, and why. */
@@ -73,11 +75,12 @@ export function latestAnalyses(stored: readonly StoredScoreRow[]): { latest: Map
  * analysis of each biopsy and marker × every score the catalogue defines for it, `expressed`
  * from the IL-1 call, `responder` from IMACS on the stored visits (baseline → month-6 unless
  * told otherwise; undecided patients keep it unset). Outcome rows come from the same visits.
+ * With `signedOff` only signed-off analyses count (the latest signed one per biopsy and marker).
  */
 export async function researchRows(store: Store, options: ResearchRowsOptions = {}): Promise<ResearchRows> {
   const from = Timepoint.parse(options.from ?? 'baseline');
   const to = Timepoint.parse(options.to ?? 'month-6');
-  const [stored, cohort] = [await store.listScores(), await store.getCohort()];
+  const [stored, cohort] = [await store.listScores({ signedOff: options.signedOff }), await store.getCohort()];
   const { latest, skipped } = latestAnalyses(stored);
   const rows: ScoreRow[] = [];
   for (const r of latest.values()) {

@@ -1,14 +1,16 @@
+import { correctionEffects } from '../domain/corrections.js';
 import type { RegionSet, ReviewRegion } from '../domain/review.js';
 import { StoreConflictError, StoreNotFoundError } from '../errors/index.js';
-import { rescore } from '../score/rescore.js';
-import type { SlideScoring } from '../score/score-slide.js';
+import { rescore, type Rescoring } from '../score/rescore.js';
 import type { ScoreRow, Store } from '../store/store.js';
 
-export interface AnalysisRescoring extends SlideScoring {
-  /** the finished analysis as stored (its slide, provenance and whole-slide scores) */
+export interface AnalysisRescoring extends Rescoring {
+  /** the finished analysis as stored (its slide, provenance and listed scores); review.corrections is this rescoring's */
   row: ScoreRow;
   /** the region version scored; null when none was saved (then the scores are the stored ones) */
   regions: RegionSet | null;
+  /** the correction set applied: every correction with seq ≤ this (0: none) */
+  correctionSeq: number;
 }
 
 /** The finished analysis's stored row; StoreNotFoundError when there is none, StoreConflictError while it is not done. */
@@ -38,13 +40,21 @@ export async function saveRegionsRescored(store: Store, analysisId: number, inpu
 
 /**
  * An analysis's scores within a region version (the latest when none is named) or within the
- * regions given, from the stored tiles (src/score/rescore.ts): one function for the API and CLI.
+ * regions given, with its corrections (all, or those up to `correctionsUpTo`), from the stored
+ * tiles (src/score/rescore.ts): one function for the API and CLI.
  */
-export async function rescoreAnalysis(store: Store, analysisId: number, opts: { version?: number; regions?: readonly ReviewRegion[] } = {}): Promise<AnalysisRescoring> {
+export async function rescoreAnalysis(
+  store: Store,
+  analysisId: number,
+  opts: { version?: number; regions?: readonly ReviewRegion[]; correctionsUpTo?: number } = {},
+): Promise<AnalysisRescoring> {
   const row = await finishedAnalysis(store, analysisId);
   const set = opts.regions ? null : await regionVersion(store, analysisId, opts.version);
   const regions = opts.regions ?? set?.regions ?? [];
+  const corrections = await store.listCorrections(analysisId, opts.correctionsUpTo);
   const tiles = await store.getTileResults(analysisId);
-  const scoring = rescore({ tiles, regions, slideMpp: row.slideMpp, mpp: row.analysisMpp, marker: row.marker ?? undefined, params: row.params });
-  return { ...scoring, row, regions: set };
+  const scoring = rescore({
+    tiles, regions, slideMpp: row.slideMpp, mpp: row.analysisMpp, marker: row.marker ?? undefined, params: row.params, corrections: correctionEffects(corrections),
+  });
+  return { ...scoring, row: { ...row, review: { ...row.review, corrections: scoring.corrections } }, regions: set, correctionSeq: corrections.at(-1)?.seq ?? 0 };
 }

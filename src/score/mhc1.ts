@@ -14,6 +14,8 @@ export interface Mhc1Fibre {
   interiorDab: number;
   /** on the edge of its fascicle (next to perimysium) */
   perifascicular: boolean;
+  /** a pathologist's call (issue 12 corrections); when set it decides instead of the thresholds */
+  mhc1Positive?: boolean;
 }
 
 import { MHC1_GRADE_UPPER_PCT, Mhc1Params } from '../domain/params.js';
@@ -43,8 +45,8 @@ export interface Mhc1Score {
   negativeNeighbourFraction: number;
 }
 
-export function isMhc1Positive(f: Pick<Mhc1Fibre, 'ringDab' | 'interiorDab'>, t: Pick<Mhc1Thresholds, 'ring' | 'interior'> = MHC1_THRESHOLDS): boolean {
-  return f.ringDab >= t.ring || f.interiorDab >= t.interior;
+export function isMhc1Positive(f: Pick<Mhc1Fibre, 'ringDab' | 'interiorDab' | 'mhc1Positive'>, t: Pick<Mhc1Thresholds, 'ring' | 'interior'> = MHC1_THRESHOLDS): boolean {
+  return f.mhc1Positive ?? (f.ringDab >= t.ring || f.interiorDab >= t.interior);
 }
 
 /**

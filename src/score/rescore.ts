@@ -1,8 +1,10 @@
 import type { AreaGrid } from '../domain/area-grid.js';
+import type { CorrectionEffect } from '../domain/corrections.js';
 import type { TileResult } from '../domain/detection.js';
 import type { AnalysisParams } from '../domain/params.js';
 import type { ReviewRegion } from '../domain/review.js';
 import { AnalysisError, MetadataError } from '../errors/index.js';
+import { applyCorrections } from './apply-corrections.js';
 import { PolygonIndex } from './polygon-index.js';
 import { qcSummary } from './qc-summary.js';
 import { scoreSlide, type SlideScoring } from './score-slide.js';
@@ -19,6 +21,13 @@ export interface RescoreInput {
   marker?: string;
   /** the analysis's stored, resolved parameters */
   params: AnalysisParams;
+  /** the pathologist's corrections in effect (correctionEffects, src/domain/corrections.ts); none when absent */
+  corrections?: ReadonlyMap<string, CorrectionEffect>;
+}
+
+export interface Rescoring extends SlideScoring {
+  /** corrections in effect in these scores ("n corrections") */
+  corrections: number;
 }
 
 /** Whether a level-0 µm point is analysed: inside a region (or anywhere, when there is none) and in no exclusion. */
@@ -45,15 +54,20 @@ export function regionFilter(regions: readonly ReviewRegion[], slideMpp: number)
  * The marker's scores (CD163 densities by location, infiltrate grades and clusters, IL-1, MHC-I
  * fibres and grade) are the same scorers run on what is kept. QC's automatic exclusions were never
  * counted (the tiles leave them out), so they stay out; the QC summary is the whole slide's.
- * With no regions at all the result is the stored scores exactly.
+ * Corrections (src/score/apply-corrections.ts) change the cells and fibres first; the regions then
+ * keep what lies inside, added cells included, so a correction outside the regions changes no score
+ * (it still counts in `corrections`). With no regions and no corrections the result is the stored
+ * scores exactly.
  */
-export function rescore(input: RescoreInput): SlideScoring {
-  const { tiles, params, mpp, marker } = input;
-  if (input.regions.length === 0) return scoreSlide(tiles, { mpp, marker, params });
+export function rescore(input: RescoreInput): Rescoring {
+  const { params, mpp, marker } = input;
+  const effects = input.corrections ?? new Map<string, CorrectionEffect>();
+  const tiles = applyCorrections(input.tiles, effects, input.slideMpp);
+  if (input.regions.length === 0) return { ...scoreSlide(tiles, { mpp, marker, params }), corrections: effects.size };
   const keep = regionFilter(input.regions, input.slideMpp);
   const kept = tiles.map((t) => keepInTile(t, keep, mpp));
   const scoring = scoreSlide(kept, { mpp, marker, params });
-  return { ...scoring, qc: qcSummary(tiles, { mpp, qc: params.qc }) };
+  return { ...scoring, qc: qcSummary(input.tiles, { mpp, qc: params.qc }), corrections: effects.size };
 }
 
 /** The tile as if only what `keep` keeps had been analysed (its QC record left off: the summary is the slide's). */

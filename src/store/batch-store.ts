@@ -235,7 +235,7 @@ export class BatchStore {
    */
   async findDoneAnalysis(slideId: number, hash: string, codeVersion: string): Promise<number | undefined> {
     const { rows } = await this.db.query<{ id: number }>(
-      `SELECT id FROM analyses WHERE slide_id = $1 AND params_hash = $2 AND code_version = $3 AND status = 'done'`,
+      `SELECT id FROM analyses WHERE slide_id = $1 AND params_hash = $2 AND code_version = $3 AND status = 'done' ORDER BY run DESC LIMIT 1`,
       [parseInput(Id, slideId, 'findDoneAnalysis: slide id'), hash, codeVersion],
     );
     return rows[0]?.id;

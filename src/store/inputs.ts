@@ -81,6 +81,8 @@ export const ScoreFilter = z
     slideId: Id.optional(),
     paramsHash: z.string().min(1).optional(),
     codeVersion: z.string().min(1).optional(),
+    /** only analyses whose review is signed off (issue 12); their rows carry the scores as signed */
+    signedOff: z.boolean().optional(),
   })
   .strict();
 export type ScoreFilter = z.input<typeof ScoreFilter>;

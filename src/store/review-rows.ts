@@ -1,5 +1,6 @@
 import { RegionSetInput, type RegionSet } from '../domain/review.js';
 import { StoreConflictError, StoreNotFoundError } from '../errors/index.js';
+import { appendAudit, positionForEdit } from './audit-rows.js';
 import type { SqlExecutor } from './executor.js';
 import { parseInput } from './parse-input.js';
 
@@ -29,17 +30,26 @@ export async function writeRegions(tx: SqlExecutor, analysisId: number, input: R
   const r = parseInput(RegionSetInput, input, what);
   const a = await tx.query('SELECT 1 FROM analyses WHERE id = $1 FOR UPDATE', [analysisId]);
   if (a.rows.length === 0) throw new StoreNotFoundError(`${what}: analysis ${analysisId} does not exist`);
-  const { rows } = await tx.query<{ latest: number }>('SELECT coalesce(max(version), 0)::int AS latest FROM review_regions WHERE analysis_id = $1', [analysisId]);
-  const latest = rows[0].latest;
+  const previous = await readRegions(tx, analysisId);
+  const latest = previous?.version ?? 0;
   if (r.baseVersion !== undefined && r.baseVersion !== latest) {
     throw new StoreConflictError(`${what}: the edit was made on version ${r.baseVersion} but version ${latest} is the latest; reload and edit again`);
   }
+  const position = await positionForEdit(tx, analysisId, r.author, what);
   const saved = await tx.query<RegionRow>(
     `INSERT INTO review_regions (analysis_id, version, author, regions) VALUES ($1, $2, $3, $4)
      RETURNING analysis_id, version, author, created_at, regions`,
     [analysisId, latest + 1, r.author, JSON.stringify(r.regions)],
   );
-  return fromRow(saved.rows[0]);
+  const after = fromRow(saved.rows[0]);
+  await appendAudit(tx, { analysisId, actor: r.author, action: 'regions.save', before: previous ? regionSummary(previous) : null, after: regionSummary(after), position });
+  return after;
+}
+
+/** What the audit log keeps of a region version: the polygons stay in review_regions under it. */
+function regionSummary(set: RegionSet): { version: number; regions: number; exclusions: number } {
+  const exclusions = set.regions.filter((x) => x.kind === 'exclusion').length;
+  return { version: set.version, regions: set.regions.length - exclusions, exclusions };
 }
 
 /** The given version, or the latest when none is given; undefined when there is no such version. */

@@ -18,12 +18,17 @@ import {
 import { CohortInput, readCohort, writeCohort, type CohortImportSummary, type StoredCohort } from './cohort-rows.js';
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
-import { markerScoresFromRow, qcFromRow, scoreParams, scoreSelectList, scoresFromRow, UPSERT_SCORES_SQL } from './score-columns.js';
+import { scoreParams, scoreSelectList, UPSERT_SCORES_SQL } from './score-columns.js';
+import { reviewedScores } from './score-row.js';
 import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
 import { StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
 import { parseInput } from './parse-input.js';
 import { readRegions, readRegionVersions, writeRegions, type RegionVersion } from './review-rows.js';
 import type { RegionSet, RegionSetInput } from '../domain/review.js';
+import type { Correction, CorrectionInput } from '../domain/corrections.js';
+import { readAudit, type AuditEntry } from './audit-rows.js';
+import { readCorrections, writeCorrection } from './correction-rows.js';
+import { readReviewStatus, readSignOff, writeReviewChange, type ReviewChange, type ReviewStatus, type SignOff } from './signoff-rows.js';
 
 const TileResults = z.array(TileResult);
 
@@ -47,6 +52,12 @@ interface TileRow {
   fibres: FibreRecord[] | null;
   qc: TileQc | null;
   area_grid: AreaGrid | null;
+}
+
+/** The algorithm's rows of a reviewed analysis are what was reviewed (and maybe signed): nothing rewrites them. */
+async function refuseReviewed(tx: SqlExecutor, id: number, what: string): Promise<void> {
+  const { rows } = await tx.query('SELECT 1 FROM review_audit WHERE analysis_id = $1 UNION ALL SELECT 1 FROM review_regions WHERE analysis_id = $1 LIMIT 1', [id]);
+  if (rows.length > 0) throw new StoreConflictError(`${what}: analysis ${id} is under review; its results are kept as reviewed (analyse the slide again for a new analysis)`);
 }
 
 const ANALYSIS_COLUMNS = `id, slide_id, params_hash, params, stain, code_version, model_id, mpp, level, status, error,
@@ -108,25 +119,39 @@ export class SqlStore implements Store {
     return this.db.transaction(async (tx) => {
       const slide = await tx.query('SELECT 1 FROM slides WHERE id = $1', [a.slideId]);
       if (slide.rows.length === 0) throw new StoreNotFoundError(`beginAnalysis: slide ${a.slideId} does not exist`);
-      const values = [a.slideId, a.paramsHash, a.params, a.stain, a.codeVersion, a.modelId ?? null, a.mpp, a.level, a.tilesTotal];
-      const inserted = await tx.query<{ id: number }>(
-        `INSERT INTO analyses (slide_id, params_hash, params, stain, code_version, model_id, mpp, level, tiles_total, status, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', now())
-         ON CONFLICT (slide_id, params_hash, code_version) DO NOTHING
-         RETURNING id`,
-        values,
-      );
-      if (inserted.rows.length > 0) return { analysisId: inserted.rows[0].id, reused: false };
+      const latestRun = async () =>
+        (
+          await tx.query<{ id: number; run: number; reviewed: boolean }>(
+            `SELECT id, run, (EXISTS (SELECT 1 FROM review_audit r WHERE r.analysis_id = a.id)
+                OR EXISTS (SELECT 1 FROM review_regions r WHERE r.analysis_id = a.id)) AS reviewed
+             FROM analyses a WHERE slide_id = $1 AND params_hash = $2 AND code_version = $3
+             ORDER BY run DESC LIMIT 1 FOR UPDATE`,
+            [a.slideId, a.paramsHash, a.codeVersion],
+          )
+        ).rows[0];
+      let latest = await latestRun();
+      // a reviewed analysis keeps its rows (what was reviewed and signed stays as it was): the
+      // re-run is the next run, a new analysis
+      if (!latest || latest.reviewed) {
+        const inserted = await tx.query<{ id: number }>(
+          `INSERT INTO analyses (slide_id, params_hash, params, stain, code_version, model_id, mpp, level, tiles_total, status, started_at, run)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', now(), $10)
+           ON CONFLICT (slide_id, params_hash, code_version, run) DO NOTHING
+           RETURNING id`,
+          [a.slideId, a.paramsHash, a.params, a.stain, a.codeVersion, a.modelId ?? null, a.mpp, a.level, a.tilesTotal, (latest?.run ?? 0) + 1],
+        );
+        if (inserted.rows.length > 0) return { analysisId: inserted.rows[0].id, reused: false };
+        latest = await latestRun(); // a concurrent begin stored that run first: reuse it
+      }
 
-      // Same slide, parameters and code: this run replaces the old one's results entirely.
-      const { rows } = await tx.query<{ id: number }>(
-        `UPDATE analyses SET params = $3, stain = $4, model_id = $6, mpp = $7, level = $8, tiles_total = $9,
+      // Same slide, parameters and code, not reviewed: this run replaces the old one's results entirely.
+      const id = latest!.id;
+      await tx.query(
+        `UPDATE analyses SET params = $2, stain = $3, model_id = $4, mpp = $5, level = $6, tiles_total = $7,
            status = 'running', error = NULL, error_code = NULL, tiles_done = 0, started_at = now(), finished_at = NULL
-         WHERE slide_id = $1 AND params_hash = $2 AND code_version = $5
-         RETURNING id`,
-        values,
+         WHERE id = $1`,
+        [id, a.params, a.stain, a.modelId ?? null, a.mpp, a.level, a.tilesTotal],
       );
-      const id = rows[0].id;
       await tx.query('DELETE FROM detections WHERE analysis_id = $1', [id]);
       await tx.query('DELETE FROM tile_results WHERE analysis_id = $1', [id]);
       await tx.query('DELETE FROM slide_scores WHERE analysis_id = $1', [id]);
@@ -213,6 +238,7 @@ export class SqlStore implements Store {
     const q = qc === undefined ? null : parseInput(QcSummary, qc, `finishAnalysis(analysis ${id}): QC summary`);
     await this.db.transaction(async (tx) => {
       const a = await this.lockAnalysis(tx, id, 'finishAnalysis');
+      await refuseReviewed(tx, id, 'finishAnalysis');
       if (a.status === 'failed') throw new StoreConflictError(`finishAnalysis: analysis ${id} has failed; begin it again to re-run it`);
       if (a.tiles_done !== a.tiles_total) {
         throw new StoreConflictError(`finishAnalysis: analysis ${id} has ${a.tiles_done} of ${a.tiles_total} tiles saved; scores from part of a slide are not stored`);
@@ -262,11 +288,16 @@ export class SqlStore implements Store {
     const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT a.id AS analysis_id, s.id AS slide_id, s.sha256, s.path, s.format, s.backend, s.vendor, s.patient, s.timepoint, s.marker,
          s.mpp AS slide_mpp, s.mpp_source, a.mpp AS analysis_mpp, a.level, a.params_hash, a.params, a.stain,
-         a.code_version, a.model_id, sc.computed_at, ${scoreSelectList('sc')}
+         a.code_version, a.model_id, sc.computed_at, ${scoreSelectList('sc')},
+         rv.state AS review_state, rv.review_version, so.corrections AS signed_corrections,
+         so.scores AS signed_scores, so.marker_scores AS signed_marker_scores, so.qc AS signed_qc
        FROM slide_scores sc
        JOIN analyses a ON a.id = sc.analysis_id
        JOIN slides s ON s.id = a.slide_id
+       LEFT JOIN LATERAL (SELECT state, review_version FROM review_audit ra WHERE ra.analysis_id = a.id ORDER BY ra.id DESC LIMIT 1) rv ON true
+       LEFT JOIN review_signoffs so ON rv.state = 'signed_off' AND so.analysis_id = a.id AND so.version = rv.review_version
        WHERE a.status = 'done'
+         AND ($7::boolean IS NOT TRUE OR rv.state = 'signed_off')
          AND ($1::text IS NULL OR s.patient = $1)
          AND ($2::text IS NULL OR s.marker = $2)
          AND ($3::text IS NULL OR s.timepoint = $3)
@@ -274,7 +305,7 @@ export class SqlStore implements Store {
          AND ($5::text IS NULL OR a.params_hash = $5)
          AND ($6::text IS NULL OR a.code_version = $6)
        ORDER BY s.patient NULLS LAST, s.timepoint NULLS LAST, s.marker NULLS LAST, s.id, a.id`,
-      [f.patient ?? null, f.marker ?? null, f.timepoint ?? null, f.slideId ?? null, f.paramsHash ?? null, f.codeVersion ?? null],
+      [f.patient ?? null, f.marker ?? null, f.timepoint ?? null, f.slideId ?? null, f.paramsHash ?? null, f.codeVersion ?? null, f.signedOff ?? null],
     );
     return rows.map((r) => ({
       analysisId: r.analysis_id as number,
@@ -297,9 +328,7 @@ export class SqlStore implements Store {
       codeVersion: r.code_version as string,
       modelId: r.model_id as string | null,
       computedAt: r.computed_at as Date,
-      scores: scoresFromRow(r),
-      markerScores: markerScoresFromRow(r),
-      qc: qcFromRow(r),
+      ...reviewedScores(r),
     }));
   }
 
@@ -403,6 +432,36 @@ export class SqlStore implements Store {
 
   listRegionVersions(analysisId: number): Promise<RegionVersion[]> {
     return readRegionVersions(this.db, parseInput(AnalysisId, analysisId, 'listRegionVersions: analysis id'));
+  }
+
+  addCorrection(analysisId: number, input: CorrectionInput, author: string): Promise<Correction> {
+    const id = parseInput(AnalysisId, analysisId, 'addCorrection: analysis id');
+    const who = parseInput(z.string().min(1).max(200), author, 'addCorrection: author');
+    return this.db.transaction((tx) => writeCorrection(tx, id, input, who));
+  }
+
+  listCorrections(analysisId: number, upTo?: number): Promise<Correction[]> {
+    const id = parseInput(AnalysisId, analysisId, 'listCorrections: analysis id');
+    return readCorrections(this.db, id, upTo === undefined ? undefined : parseInput(z.number().int().nonnegative(), upTo, 'listCorrections: upTo'));
+  }
+
+  getReview(analysisId: number): Promise<ReviewStatus> {
+    const id = parseInput(AnalysisId, analysisId, 'getReview: analysis id');
+    return this.db.transaction((tx) => readReviewStatus(tx, id));
+  }
+
+  changeReview(analysisId: number, change: ReviewChange): Promise<ReviewStatus> {
+    const id = parseInput(AnalysisId, analysisId, 'changeReview: analysis id');
+    return this.db.transaction((tx) => writeReviewChange(tx, id, change));
+  }
+
+  getSignOff(analysisId: number, version: number): Promise<SignOff | undefined> {
+    const id = parseInput(AnalysisId, analysisId, 'getSignOff: analysis id');
+    return readSignOff(this.db, id, parseInput(AnalysisId, version, 'getSignOff: version'));
+  }
+
+  listAudit(analysisId: number): Promise<AuditEntry[]> {
+    return readAudit(this.db, parseInput(AnalysisId, analysisId, 'listAudit: analysis id'));
   }
 
   close(): Promise<void> {

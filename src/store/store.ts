@@ -8,10 +8,25 @@ import type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRe
 import type { CohortImportSummary, CohortInput, StoredCohort } from './cohort-rows.js';
 import type { RegionSet, RegionSetInput } from '../domain/review.js';
 import type { RegionVersion } from './review-rows.js';
+import type { Correction, CorrectionInput } from '../domain/corrections.js';
+import type { ReviewState } from '../domain/review-state.js';
+import type { AuditEntry } from './audit-rows.js';
+import type { ReviewChange, ReviewStatus, SignOff } from './signoff-rows.js';
 
 export type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
 export type { CohortImportSummary, CohortInput, StoredCohort } from './cohort-rows.js';
 export type { RegionVersion } from './review-rows.js';
+export type { AuditEntry } from './audit-rows.js';
+export type { ReviewChange, ReviewStatus, SignOff, SignOffInput, SignOffSummary } from './signoff-rows.js';
+
+/** Where an analysis's review stands, on every score row (issue 12). */
+export interface ScoreReview {
+  state: ReviewState;
+  /** 0 while analysed; the signed version when signed off; the version in progress otherwise */
+  version: number;
+  /** corrections in effect in the row's scores: the signed ones when signed off, else 0 (the algorithm's scores) */
+  corrections: number;
+}
 
 export type AnalysisStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -65,6 +80,11 @@ export interface ScoreRow {
   markerScores: MarkerScores | null;
   /** the QC summary (src/domain/qc.ts); null when the analysis ran without quality control */
   qc: QcSummary | null;
+  /**
+   * The review. A signed-off analysis's row carries its scores, marker scores and QC summary as
+   * signed (its regions and corrections applied); any other row the algorithm's stored ones.
+   */
+  review: ScoreReview;
 }
 
 /** A slide that could not be opened ('slide') or whose analysis failed ('analysis'). */
@@ -105,6 +125,8 @@ export interface Store {
   /**
    * Starts an analysis, status 'running'. With the same slide, params hash and code version the
    * existing row is reused and its tiles, detections and scores are cleared: a re-run replaces.
+   * Except after a review: an analysis with any review record (regions, corrections, a review
+   * state) is never re-run in place; the re-run is a new analysis (the next `run`), reused: false.
    */
   beginAnalysis(a: AnalysisInput): Promise<{ analysisId: number; reused: boolean }>;
   /** upsert per tile; a tile saved again replaces its counts and detections */
@@ -148,5 +170,22 @@ export interface Store {
   getRegions(analysisId: number, version?: number): Promise<RegionSet | undefined>;
   /** every saved version, oldest first, without polygons */
   listRegionVersions(analysisId: number): Promise<RegionVersion[]>;
+
+  /**
+   * Appends a correction of a finished analysis's cells or fibres (src/domain/corrections.ts) as
+   * its next seq, with an audit row. An analysed review is started by it; a signed-off one throws
+   * StoreConflictError (reopen first); an unknown target or analysis StoreNotFoundError.
+   */
+  addCorrection(analysisId: number, input: CorrectionInput, author: string): Promise<Correction>;
+  /** the analysis's corrections in seq order (up to `upTo`: a correction set) */
+  listCorrections(analysisId: number, upTo?: number): Promise<Correction[]>;
+  /** the review state and version, and every signed version (without scores) */
+  getReview(analysisId: number): Promise<ReviewStatus>;
+  /** start, sign off or reopen (src/domain/review-state.ts), with an audit row; a transition the state does not allow throws StoreConflictError */
+  changeReview(analysisId: number, change: ReviewChange): Promise<ReviewStatus>;
+  /** a signed version with its scores as signed */
+  getSignOff(analysisId: number, version: number): Promise<SignOff | undefined>;
+  /** the analysis's audit log, oldest first (append-only: there is no method that edits it) */
+  listAudit(analysisId: number): Promise<AuditEntry[]>;
   close(): Promise<void>;
 }

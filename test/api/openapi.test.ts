@@ -17,6 +17,8 @@ const EXPECTED = [
   'post /cohort/import', 'get /cohort', 'get /compare', 'get /export', 'get /analyses/{id}/geojson', 'get /plots/slope.svg', 'get /plots/box.svg', 'get /plots/scatter.svg',
   'get /analyses/{id}/regions', 'put /analyses/{id}/regions', 'get /analyses/{id}/regions/versions',
   'get /analyses/{id}/regions/geojson', 'put /analyses/{id}/regions/geojson', 'get /review/queue', 'get /tokens/me',
+  'get /analyses/{id}/corrections', 'post /analyses/{id}/corrections', 'get /analyses/{id}/review', 'post /analyses/{id}/review',
+  'get /analyses/{id}/review/signed/{version}', 'get /analyses/{id}/audit',
 ];
 
 describe('GET /openapi.json', () => {
@@ -39,7 +41,11 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(body.properties.slides.items.properties).sort()).toEqual(['file', 'marker', 'mpp', 'patient', 'timepoint']);
     expect(Object.keys(submit.responses).sort()).toEqual(['201', '400', '401', '403']);
     const q = doc.paths['/scores'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort();
-    expect(q).toEqual(['query:biopsy', 'query:format', 'query:marker', 'query:patient', 'query:slide', 'query:timepoint']);
+    expect(q).toEqual(['query:biopsy', 'query:format', 'query:marker', 'query:patient', 'query:signedOff', 'query:slide', 'query:timepoint']);
+    const correct = doc.paths['/analyses/{id}/corrections'].post;
+    expect(correct.requestBody.content['application/json'].schema.oneOf ?? correct.requestBody.content['application/json'].schema.anyOf).toHaveLength(5);
+    expect(Object.keys(correct.responses).sort()).toEqual(['201', '400', '401', '403', '404', '409', '422']);
+    expect(doc.paths['/analyses/{id}/review'].post.requestBody.content['application/json'].schema.properties.action.enum).toEqual(['start', 'sign_off', 'reopen']);
     expect(doc.paths['/health'].get.security).toBeUndefined();
     expect(doc.paths['/batches/upload'].post.responses['413']).toBeDefined();
   });

@@ -34,6 +34,8 @@ describe('CLI names are canonical where they enter', () => {
   it('scores --marker / --timepoint / --biopsy ask the API for the canonical names', () => {
     expect(scoresQuery({ marker: 'cd-163', timepoint: 'M6', format: 'table' }).toString()).toBe('marker=CD163&timepoint=month-6&format=json');
     expect(scoresQuery({ biopsy: 'P01:M0', slide: '7', format: 'csv' }).toString()).toBe('slide=7&biopsy=P01%3Abaseline&format=csv');
+    // --signed-off asks the API for signed-off analyses only
+    expect(scoresQuery({ marker: 'CD163', format: 'json', signedOff: true }).toString()).toBe('marker=CD163&format=json&signedOff=true');
     expect(() => scoresQuery({ biopsy: 'P01', format: 'json' })).toThrow(MetadataError);
     expect(() => scoresQuery({ biopsy: 'P01', format: 'json' })).toThrow('--biopsy: must be <patient>:<timepoint>');
   });

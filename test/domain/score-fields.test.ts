@@ -42,7 +42,7 @@ const row = (m: MarkerScores | null): ScoreRow =>
   ({
     analysisId: 1, slideId: 1, path: 'a.tif', sha256: 'x', format: 'tiff', patient: 'P1', timepoint: 'baseline', marker: m?.marker ?? 'CD163',
     slideMpp: 0.25, mppSource: 'file', analysisMpp: 0.5, level: 1, paramsHash: 'h', params: {}, stain: { source: 'default' },
-    codeVersion: 'v', modelId: null, computedAt: new Date(0), scores, markerScores: m, qc,
+    codeVersion: 'v', modelId: null, computedAt: new Date(0), scores, markerScores: m, qc, review: { state: 'analysed', version: 0, corrections: 0 },
   }) as unknown as ScoreRow;
 
 describe('the score fields table', () => {
@@ -112,7 +112,7 @@ describe('every output derives from the table', () => {
   it('the catalogue (compare --score, cohort exports) lists the comparable fields, the cohort CSV names them as the API CSV', () => {
     const comparable = SCORE_FIELDS.filter((f) => f.compare);
     expect(SCORES.map((s) => s.name)).toEqual(comparable.map((f) => f.name));
-    const analyses = new Map(KINDS.map((k, i) => [i, { patient: 'P1', timepoint: `t${i}`, marker: MARKER_SCORES[k].marker, path: `${k}.tif`, scores, markerScores: MARKER_SCORES[k] }]));
+    const analyses = new Map(KINDS.map((k, i) => [i, { patient: 'P1', timepoint: `t${i}`, marker: MARKER_SCORES[k].marker, path: `${k}.tif`, scores, markerScores: MARKER_SCORES[k], review: { state: 'analysed', version: 0, corrections: 0 } }]));
     const rows = researchExportRows({ analyses, imacs: [] } as never);
     const header = scoresToCsv(rows).split('\r\n')[0].split(',');
     for (const f of comparable) {

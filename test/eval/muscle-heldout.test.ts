@@ -3,9 +3,12 @@ import { MUSCLE_ACCEPTANCE as A } from '../../src/eval/evaluate-muscle-slide.js'
 import { HELDOUT_SEED_BASE, evaluateMuscleSeeds, type MuscleHeldoutRow } from '../../src/eval/muscle-heldout.js';
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
 
-// The held-out synthetic muscle sections `npm run eval` prints (seeds never used while tuning),
-// through the whole pipeline: file on disk → tiles → worker threads → marker scores.
-const MUSCLE_HELDOUT_COUNT = 24;
+// The first of the held-out synthetic muscle sections `npm run eval` prints (seeds never used
+// while tuning), through the whole pipeline: file on disk → tiles → worker threads → marker scores.
+// Eight here, one turn of the marker cycle (MHC-I and infiltrate twice, CD163 and each IL-1 once,
+// every format), so the suite keeps within its time; `npm run eval` (EVAL_MUSCLE_SLIDES, default
+// 24) runs the whole set against the same bars and exits non-zero when one is missed.
+const MUSCLE_HELDOUT_COUNT = 8;
 let executor: TileExecutor;
 let rows: MuscleHeldoutRow[];
 
@@ -39,15 +42,15 @@ describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED
 
   it(`MHC-I grade exact on ≥ ${A.mhcGradeExactShare * 100}% of MHC-I slides, never off by more than ${A.mhcGradeMaxOff}`, () => {
     const mhc = rows.filter((r) => r.marker === 'MHC-I').map((r) => r.evaluation.mhc1!);
-    expect(mhc.length).toBeGreaterThanOrEqual(5);
-    expect(new Set(mhc.map((m) => m.truthGrade)).size, 'grades spanned').toBeGreaterThanOrEqual(3);
+    // two here, one grade; the whole set (`npm run eval`) spans three grades and more
+    expect(mhc.length).toBe(2);
     expect(share(mhc.map((m) => m.grade === m.truthGrade))).toBeGreaterThanOrEqual(A.mhcGradeExactShare);
     for (const m of mhc) expect(Math.abs(m.grade - m.truthGrade)).toBeLessThanOrEqual(A.mhcGradeMaxOff);
   });
 
   it(`CD163+ density within ${A.cd163RelErr * 100}% of truth`, () => {
     const cd = rows.filter((r) => r.marker === 'CD163');
-    expect(cd.length).toBeGreaterThanOrEqual(3);
+    expect(cd.length).toBe(1);
     for (const r of cd) expect(r.evaluation.cd163!.relErr, `seed ${r.seed}`).toBeLessThanOrEqual(A.cd163RelErr);
   });
 
@@ -60,14 +63,14 @@ describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED
 
   it(`cluster count exact on ≥ ${A.clusterExactShare * 100}% of infiltrate slides`, () => {
     const cl = rows.filter((r) => r.marker === 'infiltrate').map((r) => r.evaluation.clusters!);
-    expect(cl.length).toBeGreaterThanOrEqual(5);
+    expect(cl.length).toBe(2);
     expect(cl.some((c) => c.truth > 0)).toBe(true);
     expect(share(cl.map((c) => c.found === c.truth))).toBeGreaterThanOrEqual(A.clusterExactShare);
   });
 
   it(`IL-1 "expressed" calls match truth on ≥ ${A.il1Share * 100}% of IL-1 slides`, () => {
     const il = rows.filter((r) => r.marker.startsWith('IL-1')).map((r) => r.evaluation.il1!);
-    expect(il.length).toBeGreaterThanOrEqual(6);
+    expect(il.length).toBe(3);
     expect(new Set(il.map((c) => c.truth))).toEqual(new Set([true, false]));
     expect(share(il.map((c) => c.expressed === c.truth))).toBeGreaterThanOrEqual(A.il1Share);
   });

@@ -6,8 +6,11 @@ import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/execut
 // Issue 18's widened synthetic muscle (src/eval/muscle-wide.ts), held-out seeds never used while
 // tuning (tuning: 60–71), through the whole pipeline. The issue's bars hold per slide; where the
 // detector does not reach them yet, KNOWN SHORTFALL pins sit just under the measured figures so a
-// regression shows, with the figure and the bar beside them.
-const COUNT = 12;
+// regression shows, with the figure and the bar beside them. The first six seeds here (glass
+// absent, rectangular and round; both glass-free sections; the three slides of the shortfalls), so
+// the suite keeps within its time; `npm run eval` runs all twelve (EVAL_WIDE_MUSCLE_SLIDES) and
+// prints every row: there 11/12 fibre F1, 18/20 densities and 3/4 MHC-I grades meet the bars.
+const COUNT = 6;
 let executor: TileExecutor;
 let rows: WideMuscleRow[];
 
@@ -43,7 +46,7 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
     // atrophy, 76 µm fibres) measured 0.899. (With QC on by default, seed 6003 fell to 0.852 while
     // QC's pen rule read pixel noise on its pale sarcoplasm as ink; params.qc.penSmoothUm ended
     // that: 0.923.) Pinned just under.
-    expect(f1.filter((v) => v >= W.fibreF1).length).toBeGreaterThanOrEqual(11);
+    expect(f1.filter((v) => v >= W.fibreF1).length).toBeGreaterThanOrEqual(5);
     for (const v of f1) expect(v).toBeGreaterThanOrEqual(0.89);
   });
 
@@ -62,20 +65,22 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
 
   it(`per-location densities within ${W.densityRelErr * 100}% (CD163 and infiltrate slides, locations with ≥ ${W.densityMinCells} cells)`, () => {
     const d = ev().flatMap((e) => (e.density ? CELL_LOCATIONS.filter((l) => e.density![l].truthCells >= W.densityMinCells).map((l) => ({ l, err: e.density![l].relErr })) : []));
-    expect(d.length).toBeGreaterThanOrEqual(12);
+    expect(d.length).toBeGreaterThanOrEqual(10);
     console.log('density errors', d.map((x) => `${x.l.slice(0, 4)} ${(100 * x.err).toFixed(0)}%`).join(' '));
-    // KNOWN SHORTFALL: 18 of 20 judged location densities within 15% (14 before perimysium was
-    // taken at fascicle scale and faint vessel walls were found); worst seed 6005 perimysial +52%
-    // (68 vs 45 per mm²) and seed 6008 perimysial +19% (41 vs 35). Pinned just under.
-    expect(d.filter((x) => x.err <= W.densityRelErr).length).toBeGreaterThanOrEqual(18);
+    // KNOWN SHORTFALL: 9 of these 10 judged location densities within 15% (18 of 20 over all twelve
+    // seeds; 14 before perimysium was taken at fascicle scale and faint vessel walls were found);
+    // worst seed 6005 perimysial +52% (68 vs 45 per mm²); in the whole set also seed 6008
+    // perimysial +19% (41 vs 35). Pinned just under.
+    expect(d.filter((x) => x.err <= W.densityRelErr).length).toBeGreaterThanOrEqual(9);
     for (const x of d) expect(x.err).toBeLessThanOrEqual(0.55);
   });
 
   it('MHC-I grade exact on every MHC-I slide', () => {
     const m = ev().flatMap((e) => (e.base.mhc1 ? [e.base.mhc1] : []));
-    expect(m.length).toBe(4);
-    // KNOWN SHORTFALL: 3 of 4 exact; seed 6003 graded 3 for a true 2 (never off by more than 1)
-    expect(m.filter((x) => x.grade === x.truthGrade).length).toBeGreaterThanOrEqual(3);
+    expect(m.length).toBe(2);
+    // KNOWN SHORTFALL: 1 of these 2 exact (3 of 4 over all twelve seeds); seed 6003 graded 3 for a
+    // true 2 (never off by more than 1)
+    expect(m.filter((x) => x.grade === x.truthGrade).length).toBeGreaterThanOrEqual(1);
     for (const x of m) expect(Math.abs(x.grade - x.truthGrade)).toBeLessThanOrEqual(1);
   });
 });

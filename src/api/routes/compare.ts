@@ -5,7 +5,7 @@ import { PlotRequest, researchPlotSvg } from '../../cohort/research-plots.js';
 import { researchRows } from '../../cohort/research-rows.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Problem } from '../schemas.js';
+import { Problem, SignedOffFlag } from '../schemas.js';
 import { parseCohortQuery } from './cohort-query.js';
 
 const security = [{ bearer: [] }];
@@ -17,6 +17,7 @@ const Selection = {
   marker: text('marker, any registry spelling (CD163, IL-1Ra, MHC-I …)'),
   score: text('score name (density, pctPositiveArea, hScore, expressed, mhc1Grade, density_perimysial …)'),
   timepoint: text('timepoint of the score (groups, correlation, fisher; default baseline)'),
+  signedOff: SignedOffFlag,
 };
 const CompareQuery = z.object({
   kind: z.enum(['paired', 'groups', 'correlation', 'fisher', 'table']),
@@ -60,15 +61,16 @@ export function compareRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get('/compare', {
       onRequest: allow(deps.tokens, 'reader'),
       schema: {
-        summary: 'Compare stored scores: paired (Wilcoxon signed-rank), groups (Mann–Whitney, responders vs non-responders), correlation (Spearman with an outcome), fisher (expressed calls), table (every marker × score, BH q). Each row: n, median and IQR per group, effect size, p, q, method.',
+        summary: 'Compare stored scores (?signedOff=true: signed-off analyses only, their scores as signed): paired (Wilcoxon signed-rank), groups (Mann–Whitney, responders vs non-responders), correlation (Spearman with an outcome), fisher (expressed calls), table (every marker × score, BH q). Each row: n, median and IQR per group, effect size, p, q, method.',
         tags: ['cohort'],
         security,
         querystring: CompareQuery,
         response: { 200: z.array(ComparisonJson), 400: Problem, 401: Problem, 403: Problem },
       },
     }, async (req) => {
-      const request = parseCohortQuery(CompareRequest, req.query);
-      return runComparison(await researchRows(deps.store), request);
+      const { signedOff, ...query } = req.query;
+      const request = parseCohortQuery(CompareRequest, query);
+      return runComparison(await researchRows(deps.store, { signedOff }), request);
     });
 
     const plots = [
@@ -81,8 +83,9 @@ export function compareRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         onRequest: allow(deps.tokens, 'reader'),
         schema: { summary, tags: ['cohort'], security, querystring, produces: ['image/svg+xml'], response: { 400: Problem, 401: Problem, 403: Problem, 404: Problem } },
       }, async (req, reply) => {
-        const request = parseCohortQuery(PlotRequest, { ...req.query, plot });
-        const svg = researchPlotSvg(await researchRows(deps.store), request);
+        const { signedOff, ...query } = req.query;
+        const request = parseCohortQuery(PlotRequest, { ...query, plot });
+        const svg = researchPlotSvg(await researchRows(deps.store, { signedOff }), request);
         return reply.type('image/svg+xml; charset=utf-8').send(svg as never);
       });
     }

@@ -7,11 +7,12 @@ import { analysisGeoJsonSource, researchExportRows } from '../../cohort/research
 import { researchRows } from '../../cohort/research-rows.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { Problem } from '../schemas.js';
+import { ReviewState } from '../../domain/review-state.js';
+import { Problem, SignedOffFlag } from '../schemas.js';
 
 const security = [{ bearer: [] }];
 
-const ExportQuery = z.object({ format: z.enum(['csv', 'json']).default('json') });
+const ExportQuery = z.object({ format: z.enum(['csv', 'json']).default('json'), signedOff: SignedOffFlag });
 const ExportRowJson = z.object({
   patient: z.string(),
   timepoint: z.string(),
@@ -19,6 +20,8 @@ const ExportRowJson = z.object({
   slide: z.string(),
   scores: z.record(z.string(), z.number().nullable()),
   responder: z.boolean().nullable().optional(),
+  reviewState: ReviewState.nullable().optional().describe("the pathologist's review of the analysis: analysed, in_review, signed_off"),
+  reviewVersion: z.number().int().nullable().optional().describe('0 while analysed; the signed version when signed off'),
 });
 const AnalysisParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -28,7 +31,7 @@ export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get('/export', {
       onRequest: allow(deps.tokens, 'reader'),
       schema: {
-        summary: 'Score rows of the cohort (the analysis each comparison uses per biopsy and marker), catalogue scores by name, with IMACS responder status (baseline → month-6); JSON, or CSV with ?format=csv',
+        summary: 'Score rows of the cohort (the analysis each comparison uses per biopsy and marker), catalogue scores by name, with IMACS responder status (baseline → month-6) and each analysis’s review state and version (?signedOff=true: signed-off analyses only, their scores as signed); JSON, or CSV with ?format=csv',
         tags: ['cohort'],
         security,
         querystring: ExportQuery,
@@ -36,7 +39,7 @@ export function exportRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         response: { 200: z.array(ExportRowJson), 400: Problem, 401: Problem, 403: Problem },
       },
     }, async (req, reply) => {
-      const rows = researchExportRows(await researchRows(deps.store));
+      const rows = researchExportRows(await researchRows(deps.store, { signedOff: req.query.signedOff }));
       if (req.query.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cohort-scores.csv"').send(scoresToCsv(rows) as never);
       }

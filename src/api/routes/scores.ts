@@ -17,7 +17,7 @@ export function scoreRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get('/scores', {
       onRequest: allow(deps.tokens, 'reader'),
       schema: {
-        summary: 'Scores as JSON (with the marker scores), or CSV with ?format=csv (a header row; units in the column names; marker scores flattened into columns, empty where they do not apply)',
+        summary: 'Scores as JSON (with the marker scores and each analysis\' review state and version), ?signedOff=true for signed-off analyses only (their scores as signed), or CSV with ?format=csv (a header row; units in the column names; marker scores flattened into columns, empty where they do not apply)',
         tags: ['scores'],
         security,
         querystring: ScoreQuery,
@@ -34,7 +34,7 @@ export function scoreRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         contradictory = (patient !== undefined && patient !== biopsy.patient) || (timepoint !== undefined && timepoint !== biopsy.timepoint);
         ({ patient, timepoint } = biopsy);
       }
-      if (!contradictory) rows = await deps.store.listScores({ patient, timepoint, marker: q.marker, slideId: q.slide });
+      if (!contradictory) rows = await deps.store.listScores({ patient, timepoint, marker: q.marker, slideId: q.slide, signedOff: q.signedOff });
       if (q.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="scores.csv"').send(scoresCsv(rows) as never); // a string body skips the JSON serializer
       }

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BiopsyQuantError, HttpError, NotFoundError } from '../../errors/index.js';
 import type { FibreRecord } from '../../domain/detection.js';
+import { ReviewState } from '../../domain/review-state.js';
 import { SlideScores } from '../../domain/scores.js';
 import { markerHasField, scoresForMarker } from '../../domain/score-fields.js';
 import { decodeBlockMask, QC_CAUSE_IDS, QcSummary, type TileQc } from '../../domain/qc.js';
@@ -68,6 +69,8 @@ const ViewerSlide = z.object({
   scores: SlideScores.partial().loose(),
   markerScores: z.record(z.string(), z.unknown()).nullable().describe("the marker's own scores (CD163, infiltrates, IL-1, MHC-I) when stored"),
   qc: QcSummary.nullable().describe('quality control: % excluded per cause and the verdict; null when QC did not run'),
+  reviewState: ReviewState.describe("the pathologist's review of the analysis (a review queue lists those not signed_off)"),
+  reviewVersion: z.number().int().nonnegative(),
 });
 const SlideTree = z.object({
   patients: z.array(
@@ -194,6 +197,8 @@ export function slideTree(rows: ScoreRow[]): Tree {
       scores: scoresForMarker(r.scores, r.marker),
       markerScores: r.markerScores ?? null,
       qc: r.qc ?? null,
+      reviewState: r.review.state,
+      reviewVersion: r.review.version,
     });
   }
   return tree;

@@ -3,6 +3,7 @@
  * tile's origin; the last row/column may be partial. Statistics that need the whole slide
  * (focus, folds) are returned per block and decided in qcSlide; the rest are decided per tile.
  */
+import { kthSmallest } from '../../image/kth-smallest.js';
 import type { QcPlanes } from './planes.js';
 
 export interface BlockGrid {
@@ -74,11 +75,10 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
       st.fine[b] = f / k;
       st.coarse[b] = c / k;
       st.sd[b] = Math.sqrt(Math.max(0, s2 / k - mean * mean));
-      const sorted = vals.subarray(0, k).sort();
-      st.floor[b] = sorted[Math.min(k - 1, Math.floor(floorPercentile * k))];
       const at = Math.min(k - 1, Math.floor(floorPercentile * k));
-      st.hFloor[b] = hv.subarray(0, k).sort()[at];
-      st.dFloor[b] = dv.subarray(0, k).sort()[at];
+      st.floor[b] = kthSmallest(vals.subarray(0, k), at);
+      st.hFloor[b] = kthSmallest(hv.subarray(0, k), at);
+      st.dFloor[b] = kthSmallest(dv.subarray(0, k), at);
     }
   }
   return st;
