@@ -1,7 +1,5 @@
-// The review routes as the viewer calls them (issue 12). Regions exist on the server now; the
-// corrections, review-state and audit calls name the routes the review-states work adds
-// (POST/GET /analyses/:id/corrections, GET/POST /analyses/:id/review, GET /analyses/:id/audit)
-// and are wired into the panel when the server has them: nothing here answers for the server.
+// The review routes as the viewer calls them (issue 12): regions, the review state and its
+// actions, corrections and the audit log. Nothing here answers for the server.
 
 import { request } from './http.js';
 
@@ -19,12 +17,10 @@ export const getRegions = (token, analysisId, version) =>
 export const putRegions = (token, analysisId, regions, baseVersion) =>
   request(token, `/analyses/${analysisId}/regions`, { method: 'PUT', body: { regions, baseVersion } });
 
-/** Roles that may save regions (and, with review states, sign off): the server's rule, repeated only to hide tools. */
+/** Roles that may save regions, correct and sign off: the server's rule, repeated only to hide tools. */
 export const REVIEWER_ROLES = ['pathologist', 'admin'];
 
-// --- corrections and review states (routes of the review-states work; not on the server yet) ---
-
-/** `correction`: { kind: 'reclassify' | 'delete' | 'add' | 'fibre', … } as the corrections route takes it. */
+/** `correction`: { kind: 'reclassify' | 'delete' | 'add' | 'fibre' | 'revert', … } as POST /analyses/:id/corrections takes it (not in the viewer's tools yet). */
 export const postCorrection = (token, analysisId, correction) => request(token, `/analyses/${analysisId}/corrections`, { method: 'POST', body: correction });
 export const getCorrections = (token, analysisId) => request(token, `/analyses/${analysisId}/corrections`);
 export const getReviewState = (token, analysisId) => request(token, `/analyses/${analysisId}/review`);

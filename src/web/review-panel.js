@@ -6,6 +6,7 @@
 import { ApiError } from './http.js';
 import { createDrawTool, polygonArea } from './draw-tools.js';
 import { getRegions, putRegions, REVIEWER_ROLES } from './review-api.js';
+import { createReviewState } from './review-state.js';
 
 const el = (tag, props = {}, ...children) => {
   const n = Object.assign(document.createElement(tag), props);
@@ -15,7 +16,8 @@ const el = (tag, props = {}, ...children) => {
 
 /** Why a save was refused, for the person who drew it: `base` the version the edit was made on, `latest` the one that came first. */
 export function refusal(err, role, base, latest) {
-  if (err instanceof ApiError && err.status === 409) {
+  // a 409 is a stale edit when another version came first; otherwise the review's state refused it (signed off)
+  if (err instanceof ApiError && err.status === 409 && latest !== base) {
     return `Not saved: someone else saved version ${latest ?? '?'} of these regions after you loaded version ${base}. Their regions are shown now; make your change again.`;
   }
   if (err instanceof ApiError && err.status === 403) return `Not saved: a ${role} token may not edit regions (a pathologist or admin token may). ${err.detail}`;
@@ -25,9 +27,9 @@ export function refusal(err, role, base, latest) {
 /**
  * `section`: where the panel goes; `layer`: the drawing layer over the viewer; `map()`: the current
  * level-0 → element map; `onChange()`: regions or draft changed (redraw); `onScores(json)`: the
- * regions answer whose `scores` are the scores inside them.
+ * regions answer whose `scores` are the scores inside them; `onReview(json)`: the review state answer.
  */
-export function createReviewPanel({ section, layer, token, role, map, onChange, onScores }) {
+export function createReviewPanel({ section, layer, token, role, map, onChange, onScores, onReview }) {
   const canEdit = REVIEWER_ROLES.includes(role);
   const st = { analysisId: null, slideMpp: 1, version: 0, regions: [], draft: [], selected: -1, kind: 'exclusion', saving: false };
 
@@ -44,6 +46,18 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
   const list = el('ol', { className: 'regions' });
   const message = el('p', { className: 'message', role: 'alert' });
   const tools = el('div', { className: 'tools' });
+  const hintLine = el('p', { className: 'hint' });
+  const review = createReviewState({
+    token,
+    canEdit,
+    onReview: (json) => {
+      render();
+      // the live scores: the latest regions and every correction
+      onScores({ analysisId: json.analysisId, version: st.version, regions: st.regions, scores: json.scores });
+      onReview(json);
+    },
+    onMessage: (text, kind) => setMessage(text, kind),
+  });
 
   function setMessage(text, kind = 'error') {
     message.textContent = text;
@@ -73,7 +87,7 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
   const hint = canEdit
     ? 'Polygon: click the vertices, double-click or Enter to close (Backspace drops a vertex, Esc cancels). Freehand: drag round the area. Each outline is saved at once.'
     : `Read-only: a ${role} token sees the regions; a pathologist or admin token draws them.`;
-  section.replaceChildren(el('h3', { textContent: 'Review: regions and exclusions' }), versionLine, ...(canEdit ? [tools] : []), el('p', { className: 'hint', textContent: hint }), list, message);
+  section.replaceChildren(el('h3', { textContent: 'Review: regions and exclusions' }), review.element, versionLine, ...(canEdit ? [tools] : []), hintLine, list, message);
   section.dataset.canEdit = String(canEdit);
   setTool(null);
 
@@ -104,7 +118,11 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
       }
       list.append(li);
     });
-    for (const b of tools.querySelectorAll('button, input')) b.disabled = st.saving;
+    // a signed-off review takes no edits until it is reopened (the server refuses them too)
+    const frozen = review.review?.state === 'signed_off';
+    if (frozen && draw.tool) setTool(null);
+    hintLine.textContent = frozen && canEdit ? 'Signed off: reopen the review to edit its regions.' : hint;
+    for (const b of [...tools.querySelectorAll('button, input'), ...list.querySelectorAll('button')]) b.disabled = st.saving || frozen;
   }
 
   function take(json) {
@@ -126,13 +144,15 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
       const json = await putRegions(token, id, regions, base);
       if (st.analysisId !== id) return; // another slide was opened meanwhile
       take(json);
+      // an analysis's first edit starts its review
+      if (review.review?.state === 'analysed') await review.load(id);
       setMessage(`Saved version ${json.version}: ${json.scores.scores.cells ?? '–'} cells scored.`, 'ok');
     } catch (err) {
       if (st.analysisId !== id) return;
       let latest;
       if (err instanceof ApiError && err.status === 409) {
         try {
-          const json = await getRegions(token, id);
+          const [json] = await Promise.all([getRegions(token, id), review.load(id)]);
           latest = json.version;
           take(json);
         } catch {
@@ -157,7 +177,7 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
       setMessage('');
       render();
       onChange();
-      const json = await getRegions(token, analysisId);
+      const [json] = await Promise.all([getRegions(token, analysisId), review.load(analysisId)]);
       if (st.analysisId === analysisId) take(json);
     },
     get regions() {

@@ -1,6 +1,7 @@
-// The review queue (GET /review/queue): analyses awaiting review, one after another. j / k (or
-// the arrow keys inside the list) open the next / previous one in the viewer; a click opens any.
-// Until review states exist every slide's latest finished analysis awaits review.
+// The review queue (GET /review/queue): analyses awaiting review (analysed or in review, not
+// signed off), one after another. j / k (or the arrow keys inside the list) open the next /
+// previous one in the viewer; a click opens any. An analysis signed off here stays listed, marked,
+// until the queue is loaded again, so j / k keep their place.
 
 import { reviewQueue } from './review-api.js';
 
@@ -31,6 +32,14 @@ export function createReviewQueue({ section, token, onOpen, busy }) {
     if (span) span.textContent = version > 0 ? ` · regions v${version}` : '';
   }
 
+  /** Shows an analysis's review state in its entry. */
+  function noteReview(analysisId, reviewState, version) {
+    const b = list.querySelector(`button[data-analysis-id="${analysisId}"]`);
+    if (!b) return;
+    b.dataset.reviewState = reviewState;
+    b.querySelector('.state').textContent = reviewState === 'analysed' ? '' : ` · ${reviewState === 'in_review' ? 'in review' : 'signed off'} v${version}`;
+  }
+
   function go(i) {
     if (entries.length === 0) return;
     current = Math.max(0, Math.min(entries.length - 1, i));
@@ -56,13 +65,21 @@ export function createReviewQueue({ section, token, onOpen, busy }) {
         b.dataset.analysisId = String(q.analysisId);
         b.dataset.slideId = String(q.slideId);
         const who = [q.patient ?? 'unknown patient', q.timepoint ?? 'unknown timepoint', q.marker].filter(Boolean).join(' · ');
-        b.append(q.name, Object.assign(document.createElement('span'), { className: 'meta', textContent: ` ${who}` }), Object.assign(document.createElement('span'), { className: 'meta version' }));
+        b.append(
+          q.name,
+          Object.assign(document.createElement('span'), { className: 'meta', textContent: ` ${who}` }),
+          Object.assign(document.createElement('span'), { className: 'meta state' }),
+          Object.assign(document.createElement('span'), { className: 'meta version' }),
+        );
         b.addEventListener('click', () => go(i));
         const li = document.createElement('li');
         li.append(b);
         list.append(li);
       });
-      entries.forEach((q) => noteVersion(q.analysisId, q.regionsVersion));
+      entries.forEach((q) => {
+        noteVersion(q.analysisId, q.regionsVersion);
+        noteReview(q.analysisId, q.reviewState, q.reviewVersion);
+      });
       count.textContent = `${entries.length} awaiting review · j / k: next / previous`;
       section.replaceChildren(Object.assign(document.createElement('h2'), { textContent: 'Review queue' }), count, list);
       section.dataset.count = String(entries.length);
@@ -70,6 +87,7 @@ export function createReviewQueue({ section, token, onOpen, busy }) {
       return entries;
     },
     noteVersion,
+    noteReview,
     /** Marks the entry of this analysis as the current one (when it was opened from elsewhere). */
     follow(analysisId) {
       current = entries.findIndex((q) => q.analysisId === analysisId);

@@ -135,6 +135,7 @@ function ensureViewer() {
     map: () => state.map,
     onChange: redraw,
     onScores: showRegionScores,
+    onReview: (json) => state.queue?.noteReview(json.analysisId, json.state, json.version),
   });
   // a tracker of our own: hovering names the mark under the pointer without taking OpenSeadragon's drag and zoom
   new OSD.MouseTracker({
@@ -406,15 +407,16 @@ function renderCompare() {
 }
 
 /**
- * The open slide's scores from a regions answer: inside saved regions, the re-computed ones; with
- * none saved, the stored ones where the slide tree gave them (a queue entry has only these).
+ * The open slide's scores from a regions or review answer: with regions saved or corrections made,
+ * the re-computed ones; otherwise the stored ones where the slide tree gave them (a queue entry
+ * has only the re-computed ones, the same numbers then).
  */
 function showRegionScores(json) {
   state.queue?.noteVersion(json.analysisId, json.version);
   const entry = state.current;
   if (!entry || entry.slide.analysisId !== json.analysisId) return;
   const computed = { ...entry.slide, scores: json.scores.scores, markerScores: json.scores.markerScores };
-  renderScores(json.version > 0 || !entry.slide.scores ? { ...entry, slide: computed } : entry, json);
+  renderScores(json.version > 0 || json.scores.corrections > 0 || !entry.slide.scores ? { ...entry, slide: computed } : entry, json);
 }
 
 async function openSlide(entry) {

@@ -34,16 +34,26 @@ describe('review queue and the viewer routes a pathologist reads (issue 12)', ()
       expect(res.statusCode, role).toBe(200);
       const q = res.json();
       // the store's order: patient, timepoint, marker (CD163 before CD3), slide
-      expect(q.map((e: { analysisId: number; regionsVersion: number; name: string }) => [e.name, e.analysisId, e.regionsVersion])).toEqual([
-        ['queue-b.tif', second.analysisId, 1],
-        ['queue-a.tif', first.analysisId, 0],
+      // saving regions started queue-b's review
+      expect(q.map((e: { analysisId: number; regionsVersion: number; name: string; reviewState: string; reviewVersion: number }) => [e.name, e.analysisId, e.regionsVersion, e.reviewState, e.reviewVersion])).toEqual([
+        ['queue-b.tif', second.analysisId, 1, 'in_review', 1],
+        ['queue-a.tif', first.analysisId, 0, 'analysed', 0],
       ]);
       expect(q[0]).toMatchObject({ slideId: second.slideId, patient: 'P1', timepoint: 'baseline', marker: 'CD163', biopsy: 'P1:baseline' });
-      expect(Object.keys(q[1]).sort()).toEqual(['analysisId', 'biopsy', 'computedAt', 'marker', 'name', 'patient', 'regionsVersion', 'slideId', 'timepoint']);
+      expect(Object.keys(q[1]).sort()).toEqual(['analysisId', 'biopsy', 'computedAt', 'marker', 'name', 'patient', 'regionsVersion', 'reviewState', 'reviewVersion', 'slideId', 'timepoint']);
       expect(q.some((e: { analysisId: number }) => e.analysisId === unfinished)).toBe(false);
     }
     expect((await get('/review/queue', api.token.submitter)).statusCode).toBe(403);
     expect((await api.app.inject({ method: 'GET', url: '/review/queue' })).statusCode).toBe(401);
+  });
+
+  it('a signed-off analysis leaves the queue; reopened, it is back in review with the next version', async () => {
+    const act = (action: string) => api.app.inject({ method: 'POST', url: `/analyses/${second.analysisId}/review`, headers: bearer(api.token.pathologist), payload: { action } });
+    expect((await act('sign_off')).statusCode).toBe(200);
+    const names = async () => (await get('/review/queue', api.token.pathologist)).json().map((e: { name: string; reviewState: string; reviewVersion: number }) => [e.name, e.reviewState, e.reviewVersion]);
+    expect(await names()).toEqual([['queue-a.tif', 'analysed', 0]]);
+    expect((await act('reopen')).statusCode).toBe(200);
+    expect(await names()).toEqual([['queue-b.tif', 'in_review', 2], ['queue-a.tif', 'analysed', 0]]);
   });
 
   it("GET /tokens/me names the calling token's role, for every role", async () => {

@@ -126,7 +126,7 @@ const regionsNow = async (token: string) => (await fetch(`${base}/analyses/${row
 const shown = async (page: Page, field: string) => Number(await page.getAttribute(`#scores dd[data-field="${field}"]`, 'data-value'));
 
 describe('the pathologist reviews in the viewer (issue 12)', () => {
-  it('draws an exclusion over planted cells: the stored count and density drop by exactly those cells and that area; freehand, delete and a stale edit', async () => {
+  it('draws an exclusion over planted cells: the stored count and density drop by exactly those cells and that area; freehand, delete, a stale edit, sign-off and reopen', async () => {
     const { page, errors } = await openAs(api.token.pathologist);
     try {
       expect(await page.isHidden('#tree')).toBe(true); // the slide tree (every slide's scores) is the readers'
@@ -219,13 +219,36 @@ describe('the pathologist reviews in the viewer (issue 12)', () => {
       await page.mouse.move(...at(1000, 800));
       await page.mouse.wheel(0, -200);
       await page.waitForFunction((sx) => JSON.parse(document.querySelector<HTMLElement>('#overlay')!.dataset.map!).sx > sx * 1.1, map.sx);
+
+      // the first edit started the review; sign it off: no more edits, the queue says so; reopen: the next version
+      expect(await page.getAttribute('#review .review', 'data-state')).toBe('in_review');
+      await page.click('#review button.review-action[data-action="sign_off"]');
+      await page.waitForSelector('#review .review[data-state="signed_off"][data-version="1"]');
+      expect(await page.innerText('#review .message')).toBe('Signed off: version 1.');
+      expect(await page.getAttribute('#draw-layer', 'data-tool')).toBe('');
+      expect(await page.isDisabled('#review button[data-tool="polygon"]')).toBe(true);
+      expect(await page.innerText(`#queue button[data-analysis-id="${row.analysisId}"] .state`)).toBe(' · signed off v1');
+      const audit = await (await fetch(`${base}/analyses/${row.analysisId}/audit`, { headers: { authorization: `Bearer ${api.token.reader}` } })).json();
+      const pathologist = `token:${api.tokenId.pathologist}`;
+      // the first save started the review (version 1); three saves here, the admin's one, the sign-off
+      expect(audit.map((a: { action: string; actor: string; state: string; version: number }) => [a.action, a.actor, a.state, a.version])).toEqual([
+        ['review.start', pathologist, 'in_review', 1],
+        ['regions.save', pathologist, 'in_review', 1],
+        ['regions.save', pathologist, 'in_review', 1],
+        ['regions.save', pathologist, 'in_review', 1],
+        ['regions.save', `token:${api.tokenId.admin}`, 'in_review', 1],
+        ['review.sign_off', pathologist, 'signed_off', 1],
+      ]);
+      await page.click('#review button.review-action[data-action="reopen"]');
+      await page.waitForSelector('#review .review[data-state="in_review"][data-version="2"]');
+      expect(await page.isDisabled('#review button[data-tool="polygon"]')).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
     }
   }, 60_000);
 
-  it('a reader sees the regions and their scores but no drawing tools, and a PUT with its token is a 403; j / k step through the queue', async () => {
+  it("a reader sees the regions, their scores and the review state but no tools; its PUT and its sign-off are 403s; j / k step through the queue", async () => {
     const exclusion: ReviewRegion = { kind: 'exclusion', polygon: PENTAGON };
     const saved = await fetch(`${base}/analyses/${row.analysisId}/regions`, {
       method: 'PUT',
@@ -248,6 +271,15 @@ describe('the pathologist reviews in the viewer (issue 12)', () => {
         return { status: res.status, message: (await res.json()).message };
       }, [`/analyses/${row.analysisId}/regions`, api.token.reader]);
       expect(refused).toEqual({ status: 403, message: 'a reader token may not PUT /analyses/:id/regions; needs pathologist or admin' });
+      // the review state is shown, and a reader's sign-off is refused
+      expect(await page.innerText('#review .review-state')).toBe('Review: in review · version 2.');
+      const signOff = await fetch(`${base}/analyses/${row.analysisId}/review`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.token.reader}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'sign_off' }),
+      });
+      expect(signOff.status).toBe(403);
+      expect((await regionsNow(api.token.reader)).scores.reviewState).toBe('in_review');
       // the words the panel gives that refusal (the server's own 403, through the viewer's client)
       // a script as text: the browser's own module loader imports the server's paths (vitest would rewrite an import() here)
       const said = await page.evaluate(`(async () => {

@@ -102,7 +102,7 @@ describe('viewer page and its static files', () => {
   });
 
   it("serves the viewer's own modules as JavaScript", async () => {
-    for (const file of ['viewer.js', 'overlay.js', 'marker-panel.js', 'score-rows.js', 'http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js']) {
+    for (const file of ['viewer.js', 'overlay.js', 'marker-panel.js', 'score-rows.js', 'http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js', 'review-state.js']) {
       const res = await get(`/viewer/${file}`, null);
       expect(res.statusCode, file).toBe(200);
       expect(res.headers['content-type'], file).toBe('text/javascript; charset=utf-8');

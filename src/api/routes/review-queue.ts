@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { biopsyOf } from '../../domain/biopsy.js';
+import { ReviewState } from '../../domain/review-state.js';
 import { allow } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { Problem } from '../schemas.js';
@@ -19,25 +20,27 @@ const QueueEntry = z.object({
   marker: z.string().nullable(),
   computedAt: z.string().describe('ISO 8601'),
   regionsVersion: z.number().int().nonnegative().describe('the latest saved region version; 0 while none was saved'),
+  reviewState: ReviewState.describe('analysed (not started) or in_review; signed-off analyses are not listed'),
+  reviewVersion: z.number().int().nonnegative().describe('0 while analysed; the review version in progress otherwise'),
 });
 
 /**
- * The review queue (issue 12): what a pathologist opens one after another in the viewer. Until
- * review states exist every slide's latest finished analysis is awaiting review; the list carries
- * no scores, so a reviewer's token sees no more of the cohort than the slides it may open.
+ * The review queue (issue 12): what a pathologist opens one after another in the viewer: each
+ * slide's latest finished analysis whose review is not signed off (analysed, or in review). The
+ * list carries no scores, so a reviewer's token sees no more of the cohort than the slides it may open.
  */
 export function reviewQueueRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/review/queue', {
       onRequest: allow(deps.tokens, 'reader', 'pathologist'),
       schema: {
-        summary: "Analyses awaiting review: each slide's latest finished analysis (patient → timepoint order) with its latest region version, without scores",
+        summary: "Analyses awaiting review: each slide's latest finished analysis not signed off (patient → timepoint order), with its review state and latest region version, without scores",
         tags: ['review'],
         security,
         response: { 200: z.array(QueueEntry), 401: Problem, 403: Problem },
       },
     }, async () => {
-      const rows = latestPerSlide(await deps.store.listScores());
+      const rows = latestPerSlide(await deps.store.listScores()).filter((r) => r.review.state !== 'signed_off');
       const versions = await Promise.all(rows.map((r) => deps.store.listRegionVersions(r.analysisId)));
       return rows.map((r, i) => ({
         analysisId: r.analysisId,
@@ -49,6 +52,8 @@ export function reviewQueueRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         marker: r.marker,
         computedAt: r.computedAt.toISOString(),
         regionsVersion: versions[i].at(-1)?.version ?? 0,
+        reviewState: r.review.state,
+        reviewVersion: r.review.version,
       }));
     });
   };

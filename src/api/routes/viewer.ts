@@ -40,7 +40,7 @@ const WEB_FILES: Record<string, { file: string; type: string }> = {
   'marker-panel.js': { file: path.join(WEB_DIR, 'marker-panel.js'), type: 'text/javascript; charset=utf-8' },
   'score-rows.js': { file: path.join(WEB_DIR, 'score-rows.js'), type: 'text/javascript; charset=utf-8' },
   ...Object.fromEntries(
-    ['http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js'].map((f) => [f, { file: path.join(WEB_DIR, f), type: 'text/javascript; charset=utf-8' }]),
+    ['http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js', 'review-state.js'].map((f) => [f, { file: path.join(WEB_DIR, f), type: 'text/javascript; charset=utf-8' }]),
   ),
   'openseadragon.min.js': { file: path.join(OSD_DIR, 'openseadragon.min.js'), type: 'text/javascript; charset=utf-8' },
 };
