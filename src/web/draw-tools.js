@@ -3,6 +3,7 @@
 // a half-drawn outline stays on the tissue while the view changes.
 //   polygon: click each vertex; double-click or Enter closes; Backspace drops the last; Esc cancels.
 //   freehand: press, drag round the area, release to close.
+//   any other tool (correct, add): each click is one level-0 point, handed to onPoint.
 
 /** Screen px within which a click repeats the last vertex (the second click of a double-click). */
 const SAME_POINT_PX = 4;
@@ -31,9 +32,10 @@ const round1 = (v) => Math.round(v * 10) / 10;
 
 /**
  * `layer`: an element over the viewer; `map()`: the current level-0 → element map ({ ox, oy, sx, sy })
- * or null; `onDraft(points)`: the outline so far (redraw); `onClose(points)`: a finished outline.
+ * or null; `onDraft(points)`: the outline so far (redraw); `onClose(points)`: a finished outline;
+ * `onPoint(tool, point)`: a click with a point tool.
  */
-export function createDrawTool(layer, { map, onDraft, onClose }) {
+export function createDrawTool(layer, { map, onDraft, onClose, onPoint }) {
   let tool = null;
   let points = [];
   let dragging = false;
@@ -73,6 +75,9 @@ export function createDrawTool(layer, { map, onDraft, onClose }) {
     const p = at(e);
     if (tool === 'polygon') {
       if (far(p, SAME_POINT_PX)) add(p);
+    } else if (tool !== 'freehand') {
+      const v = toImage(p);
+      if (v) onPoint(tool, v);
     } else {
       reset();
       dragging = true;
@@ -112,7 +117,7 @@ export function createDrawTool(layer, { map, onDraft, onClose }) {
     get tool() {
       return tool;
     },
-    /** 'polygon', 'freehand', or null to give the pointer back to the viewer */
+    /** 'polygon', 'freehand', a point tool ('correct', 'add'), or null to give the pointer back to the viewer */
     setTool(next) {
       tool = next;
       reset();

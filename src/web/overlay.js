@@ -20,6 +20,7 @@ export function fibreKey(f) {
 // QC exclusions (GET /analyses/:id/overlay `qc`), one colour per cause, drawn translucent under the marks
 export const QC_COLOUR = { focus: '#9e9e9e', fold: '#6d4c41', ice: '#00acc1', pen: '#3949ab', bubble: '#c0ca33' };
 const QC_ALPHA = 0.35;
+const CORRECTED_COLOUR = '#111';
 const CELL_LINE = 1.5;
 const FIBRE_LINE = 1.25;
 
@@ -43,7 +44,7 @@ export function prepareOverlay(overlay) {
 }
 
 function emptyCounts() {
-  return { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0 };
+  return { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0, corrected: 0 };
 }
 
 /** The cause a QC block is coloured by: the first of its bits, in the overlay's cause order. */
@@ -120,7 +121,9 @@ export function drawOverlay(ctx, overlay, map, w, h, colourBy, { qc = true } = {
     ctx.stroke(fibrePaths[k]);
   }
 
-  const { x, y, radius, grade, location } = overlay.cells;
+  const { x, y, radius, grade, location, corrected } = overlay.cells;
+  // a pathologist's corrections (src/web/corrected-overlay.js): a dark outer ring round the cell
+  const correctedPath = new Path2D();
   const byLocation = colourBy === 'location' && location;
   const keys = byLocation ? [...LOCATIONS, 'none'] : CELL_COLOUR.map((_, g) => g);
   const paths = new Map(keys.map((k) => [k, new Path2D()]));
@@ -132,6 +135,11 @@ export function drawOverlay(ctx, overlay, map, w, h, colourBy, { qc = true } = {
     const path = paths.get(byLocation ? (location[i] ?? 'none') : grade[i]);
     path.moveTo(px + r, py);
     path.arc(px, py, r, 0, 2 * Math.PI);
+    if (corrected?.[i]) {
+      correctedPath.moveTo(px + r + 3, py);
+      correctedPath.arc(px, py, r + 3, 0, 2 * Math.PI);
+      counts.corrected++;
+    }
     counts.drawn++;
     if (grade[i] > 0) counts.positive++;
     else counts.negative++;
@@ -142,6 +150,8 @@ export function drawOverlay(ctx, overlay, map, w, h, colourBy, { qc = true } = {
     ctx.strokeStyle = byLocation ? (LOCATION_COLOUR[k] ?? UNLOCATED_COLOUR) : CELL_COLOUR[k];
     ctx.stroke(p);
   }
+  ctx.strokeStyle = CORRECTED_COLOUR;
+  ctx.stroke(correctedPath);
   return counts;
 }
 

@@ -7,6 +7,7 @@ import { ApiError } from './http.js';
 import { createDrawTool, polygonArea } from './draw-tools.js';
 import { getRegions, putRegions, REVIEWER_ROLES } from './review-api.js';
 import { createReviewState } from './review-state.js';
+import { createCorrections, GRADE_NAMES } from './corrections.js';
 
 const el = (tag, props = {}, ...children) => {
   const n = Object.assign(document.createElement(tag), props);
@@ -27,9 +28,10 @@ export function refusal(err, role, base, latest) {
 /**
  * `section`: where the panel goes; `layer`: the drawing layer over the viewer; `map()`: the current
  * level-0 → element map; `onChange()`: regions or draft changed (redraw); `onScores(json)`: the
- * regions answer whose `scores` are the scores inside them; `onReview(json)`: the review state answer.
+ * regions answer whose `scores` are the scores inside them; `onReview(json)`: the review state answer;
+ * `overlay()`: the corrected overlay drawn now; `onEffects(inEffect)`: the corrections in effect.
  */
-export function createReviewPanel({ section, layer, token, role, map, onChange, onScores, onReview }) {
+export function createReviewPanel({ section, layer, token, role, map, overlay, onChange, onScores, onReview, onEffects }) {
   const canEdit = REVIEWER_ROLES.includes(role);
   const st = { analysisId: null, slideMpp: 1, version: 0, regions: [], draft: [], selected: -1, kind: 'exclusion', saving: false };
 
@@ -40,7 +42,10 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
       onChange();
     },
     onClose: (outline) => save([...st.regions, { kind: st.kind, polygon: outline }], { draft: outline }),
+    onPoint: (tool, point) => (tool === 'add' ? corrections.add(point, Number(addGrade.value)) : corrections.pick(point)),
   });
+  const addGrade = el('select', { className: 'add-grade', title: 'grade of an added cell' });
+  GRADE_NAMES.forEach((g, i) => addGrade.append(el('option', { value: String(i), textContent: g })));
 
   const versionLine = el('p', { className: 'version' });
   const list = el('ol', { className: 'regions' });
@@ -57,6 +62,16 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
       onReview(json);
     },
     onMessage: (text, kind) => setMessage(text, kind),
+  });
+  const corrections = createCorrections({
+    token,
+    canEdit,
+    overlay,
+    map,
+    onEffects,
+    onReview: (json) => review.show(json),
+    onMessage: (text, kind) => setMessage(text, kind),
+    onChange,
   });
 
   function setMessage(text, kind = 'error') {
@@ -77,17 +92,18 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
       kinds.append(el('label', {}, input, ` ${kind}`));
     }
     tools.append(kinds);
-    for (const [tool, text] of [['polygon', 'Polygon'], ['freehand', 'Freehand'], ['', 'Pan']]) {
+    for (const [tool, text] of [['polygon', 'Polygon'], ['freehand', 'Freehand'], ['correct', 'Correct'], ['add', 'Add cell'], ['', 'Pan']]) {
       const b = el('button', { type: 'button', textContent: text });
       b.dataset.tool = tool;
       b.addEventListener('click', () => setTool(tool || null));
       tools.append(b);
+      if (tool === 'add') tools.append(addGrade);
     }
   }
   const hint = canEdit
-    ? 'Polygon: click the vertices, double-click or Enter to close (Backspace drops a vertex, Esc cancels). Freehand: drag round the area. Each outline is saved at once.'
+    ? 'Polygon: click the vertices, double-click or Enter to close (Backspace drops a vertex, Esc cancels). Freehand: drag round the area. Correct: click a cell (then 0–3 or Delete) or a fibre. Add cell: click where it is missed. Each edit is saved at once.'
     : `Read-only: a ${role} token sees the regions; a pathologist or admin token draws them.`;
-  section.replaceChildren(el('h3', { textContent: 'Review: regions and exclusions' }), review.element, versionLine, ...(canEdit ? [tools] : []), hintLine, list, message);
+  section.replaceChildren(el('h3', { textContent: 'Review: regions and exclusions' }), review.element, versionLine, ...(canEdit ? [tools] : []), hintLine, list, corrections.element, message);
   section.dataset.canEdit = String(canEdit);
   setTool(null);
 
@@ -122,7 +138,8 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
     const frozen = review.review?.state === 'signed_off';
     if (frozen && draw.tool) setTool(null);
     hintLine.textContent = frozen && canEdit ? 'Signed off: reopen the review to edit its regions.' : hint;
-    for (const b of [...tools.querySelectorAll('button, input'), ...list.querySelectorAll('button')]) b.disabled = st.saving || frozen;
+    for (const b of [...tools.querySelectorAll('button, input, select'), ...list.querySelectorAll('button')]) b.disabled = st.saving || frozen;
+    corrections.setFrozen(frozen);
   }
 
   function take(json) {
@@ -177,7 +194,7 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
       setMessage('');
       render();
       onChange();
-      const [json] = await Promise.all([getRegions(token, analysisId), review.load(analysisId)]);
+      const [json] = await Promise.all([getRegions(token, analysisId), review.load(analysisId), corrections.open(analysisId)]);
       if (st.analysisId === analysisId) take(json);
     },
     get regions() {
@@ -188,6 +205,10 @@ export function createReviewPanel({ section, layer, token, role, map, onChange, 
     },
     get selected() {
       return st.selected;
+    },
+    /** the mark picked with the Correct tool ({ kind, index, target }), or null */
+    get selection() {
+      return corrections.selected;
     },
     get drawing() {
       return draw.tool !== null;

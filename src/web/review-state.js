@@ -63,6 +63,8 @@ export function createReviewState({ token, canEdit, onReview, onMessage }) {
 
   return {
     element,
+    /** A review answer from elsewhere (a correction's answer carries the review too). */
+    show,
     get review() {
       return review;
     },

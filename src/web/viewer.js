@@ -5,6 +5,7 @@
 import { request } from './http.js';
 import { renderMarkerScores } from './marker-panel.js';
 import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, fibreKey, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay, QC_COLOUR, qcCounts } from './overlay.js';
+import { correctedOverlay, drawSelection } from './corrected-overlay.js';
 import { drawRegions } from './regions-layer.js';
 import { whoAmI } from './review-api.js';
 import { createReviewPanel } from './review-panel.js';
@@ -15,8 +16,9 @@ const OSD = globalThis.OpenSeadragon;
 const $ = (sel) => document.querySelector(sel);
 
 // `fields`: the score fields table (GET /score-fields): which scores to show, their labels and decimals
-// `role`: the token's (GET /tokens/me); `review`: the review panel (regions, drawing); `queue`: the review queue
-const state = { token: '', role: null, fields: [], tree: null, current: null, overlay: null, viewer: null, canvas: null, map: null, metric: 'cellsPerMm2', colourBy: 'grade', review: null, queue: null };
+// `role`: the token's (GET /tokens/me); `review`: the review panel (regions, drawing); `queue`: the review queue;
+// `baseOverlay`: the algorithm's detections as the overlay route gave them, `overlay` them with the corrections
+const state = { token: '', role: null, fields: [], tree: null, current: null, baseOverlay: null, overlay: null, viewer: null, canvas: null, map: null, metric: 'cellsPerMm2', colourBy: 'grade', review: null, queue: null };
 
 function setStatus(text, error = false) {
   const s = $('#status');
@@ -133,6 +135,12 @@ function ensureViewer() {
     token: state.token,
     role: state.role,
     map: () => state.map,
+    overlay: () => state.overlay,
+    onEffects: (inEffect) => {
+      state.overlay = prepareOverlay(correctedOverlay(state.baseOverlay, inEffect));
+      renderLegend();
+      redraw();
+    },
     onChange: redraw,
     onScores: showRegionScores,
     onReview: (json) => state.queue?.noteReview(json.analysisId, json.state, json.version),
@@ -181,7 +189,7 @@ function redrawOverlay() {
   ctx.clearRect(0, 0, w, h);
   const item = viewer.world.getItemAt(0);
   state.map = null;
-  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0, regions: 0, exclusions: 0 };
+  let counts = { drawn: 0, positive: 0, negative: 0, endomysial: 0, perimysial: 0, perivascular: 0, fibres: 0, fibresPositive: 0, fibresNegative: 0, fibresOutlined: 0, qcBlocks: 0, corrected: 0, regions: 0, exclusions: 0 };
   if (item && overlay) {
     const o = item.imageToViewerElementCoordinates(new OSD.Point(0, 0));
     const e = item.imageToViewerElementCoordinates(new OSD.Point(1000, 1000));
@@ -189,6 +197,7 @@ function redrawOverlay() {
     if ($('#show-overlay').checked) counts = { ...counts, ...drawOverlay(ctx, overlay, state.map, w, h, state.colourBy, { qc: $('#show-qc').checked }) };
     const review = state.review;
     if (review && $('#show-regions').checked) Object.assign(counts, drawRegions(ctx, review.regions, review.draft, state.map, review.selected));
+    if (review?.selection) drawSelection(ctx, overlay, review.selection, state.map);
   }
   // what the last frame drew and where, for tests and for anyone checking the overlay against the counts
   Object.assign(canvas.dataset, {
@@ -303,11 +312,15 @@ function renderScores({ slide, patient, timepoint }, regions = null) {
   const meta = Object.assign(document.createElement('p'), { className: 'hint' });
   meta.textContent = `${label(patient, 'unknown patient')} · ${label(timepoint, 'unknown timepoint')} · ${label(slide.marker, 'no marker')} · analysis ${slide.analysisId}`;
   section.append(h2, meta);
-  if (regions && regions.version > 0) {
+  const corrections = regions?.scores.corrections ?? 0;
+  if (regions && (regions.version > 0 || corrections > 0)) {
     const n = (kind) => regions.regions.filter((r) => r.kind === kind).length;
-    const inside = n('region') > 0 ? `inside ${n('region')} region${n('region') === 1 ? '' : 's'}` : 'on the whole slide';
-    const without = n('exclusion') > 0 ? ` minus ${n('exclusion')} exclusion${n('exclusion') === 1 ? '' : 's'}` : '';
-    section.append(Object.assign(document.createElement('p'), { className: 'within', textContent: `Scores ${inside}${without} (regions version ${regions.version}), re-computed from the stored detections.` }));
+    const plural = (k, word) => `${k} ${word}${k === 1 ? '' : 's'}`;
+    const inside = n('region') > 0 ? `inside ${plural(n('region'), 'region')}` : 'on the whole slide';
+    const without = n('exclusion') > 0 ? ` minus ${plural(n('exclusion'), 'exclusion')}` : '';
+    const version = regions.version > 0 ? ` (regions version ${regions.version})` : '';
+    const corrected = corrections > 0 ? ` with ${plural(corrections, 'correction')}` : '';
+    section.append(Object.assign(document.createElement('p'), { className: 'within', textContent: `Scores ${inside}${without}${version}${corrected}, re-computed from the stored detections.` }));
   }
   if (!slide.scores) return; // a queue entry before its regions answer came
   const dl = scoreList();
@@ -430,7 +443,8 @@ async function openSlide(entry) {
   try {
     const [xml, overlay] = await Promise.all([api(`/slides/${slide.slideId}/dzi`, 'text'), api(`/analyses/${slide.analysisId}/overlay`)]);
     if (state.current !== entry) return; // another slide was clicked meanwhile
-    state.overlay = prepareOverlay(overlay);
+    state.baseOverlay = overlay;
+    state.overlay = prepareOverlay(correctedOverlay(overlay, []));
     const viewer = ensureViewer();
     // regions and the scores inside them come on their own; the slide shows meanwhile
     state.review.open(slide.analysisId).catch((err) => setStatus(err.message, true));

@@ -126,13 +126,14 @@ const regionsNow = async (token: string) => (await fetch(`${base}/analyses/${row
 const shown = async (page: Page, field: string) => Number(await page.getAttribute(`#scores dd[data-field="${field}"]`, 'data-value'));
 
 describe('the pathologist reviews in the viewer (issue 12)', () => {
-  it('draws an exclusion over planted cells: the stored count and density drop by exactly those cells and that area; freehand, delete, a stale edit, sign-off and reopen', async () => {
+  it('draws an exclusion over planted cells: the stored count and density drop by exactly those cells and that area; freehand, delete, a stale edit, sign-off and reopen; corrections move the H-score by the hand-computed amount', async () => {
     const { page, errors } = await openAs(api.token.pathologist);
     try {
       expect(await page.isHidden('#tree')).toBe(true); // the slide tree (every slide's scores) is the readers'
       await openSlide(page, 0);
       expect(await page.getAttribute('#review', 'data-can-edit')).toBe('true');
       const s = row.scores;
+      const pathologist = `token:${api.tokenId.pathologist}`;
       expect(await shown(page, 'cells')).toBe(s.cells);
 
       // polygon tool: click four vertices, double-click the fifth
@@ -214,12 +215,6 @@ describe('the pathologist reviews in the viewer (issue 12)', () => {
       expect(await page.getAttribute('#overlay', 'data-exclusions')).toBe('0');
       expect((await api.store.listRegionVersions(row.analysisId)).map((v) => v.version)).toEqual([1, 2, 3, 4]);
       expect(await page.innerText(`#queue button[data-analysis-id="${row.analysisId}"] .version`)).toBe(' · regions v4');
-      // the wheel still zooms while the polygon tool holds the pointer
-      expect(await page.getAttribute('#draw-layer', 'data-tool')).toBe('polygon');
-      await page.mouse.move(...at(1000, 800));
-      await page.mouse.wheel(0, -200);
-      await page.waitForFunction((sx) => JSON.parse(document.querySelector<HTMLElement>('#overlay')!.dataset.map!).sx > sx * 1.1, map.sx);
-
       // the first edit started the review; sign it off: no more edits, the queue says so; reopen: the next version
       expect(await page.getAttribute('#review .review', 'data-state')).toBe('in_review');
       await page.click('#review button.review-action[data-action="sign_off"]');
@@ -229,7 +224,6 @@ describe('the pathologist reviews in the viewer (issue 12)', () => {
       expect(await page.isDisabled('#review button[data-tool="polygon"]')).toBe(true);
       expect(await page.innerText(`#queue button[data-analysis-id="${row.analysisId}"] .state`)).toBe(' · signed off v1');
       const audit = await (await fetch(`${base}/analyses/${row.analysisId}/audit`, { headers: { authorization: `Bearer ${api.token.reader}` } })).json();
-      const pathologist = `token:${api.tokenId.pathologist}`;
       // the first save started the review (version 1); three saves here, the admin's one, the sign-off
       expect(audit.map((a: { action: string; actor: string; state: string; version: number }) => [a.action, a.actor, a.state, a.version])).toEqual([
         ['review.start', pathologist, 'in_review', 1],
@@ -242,6 +236,82 @@ describe('the pathologist reviews in the viewer (issue 12)', () => {
       await page.click('#review button.review-action[data-action="reopen"]');
       await page.waitForSelector('#review .review[data-state="in_review"][data-version="2"]');
       expect(await page.isDisabled('#review button[data-tool="polygon"]')).toBe(false);
+
+      // corrections (regions are none now: every cell counts): a lone negative cell reclassified 3+,
+      // a lone 2+ cell deleted with the Delete key, a 1+ cell added on empty tissue
+      const o = await (await fetch(`${base}/analyses/${row.analysisId}/overlay`, { headers: { authorization: `Bearer ${api.token.reader}` } })).json();
+      const targets = o.cells.tile.map((t: number, i: number) => `cell:${t}:${o.cells.tile.slice(0, i).filter((u: number) => u === t).length}`);
+      const far = (x: number, y: number, d: number, skip = -1) => o.cells.x.every((cx: number, j: number) => j === skip || Math.hypot(cx - x, o.cells.y[j] - y) > d);
+      const lone = (grade: number) => o.cells.grade.findIndex((g: number, i: number) => g === grade && far(o.cells.x[i], o.cells.y[i], 40, i));
+      const [neg, two] = [lone(0), lone(2)];
+      expect(neg).toBeGreaterThanOrEqual(0);
+      expect(two).toBeGreaterThanOrEqual(0);
+      let spot = [0, 0];
+      for (let y = 100; y < 1400 && spot[0] === 0; y += 20) for (let x = 100; x < 1900 && spot[0] === 0; x += 20) if (far(x, y, 60)) spot = [x, y];
+      expect(spot[0]).toBeGreaterThan(0);
+      const hand = (grades: number[]) => (100 * (grades.filter((g) => g === 1).length + 2 * grades.filter((g) => g === 2).length + 3 * grades.filter((g) => g === 3).length)) / grades.length;
+      const grades = detections.map((d) => d.grade);
+      expect(grades).toEqual(o.cells.grade);
+      const live = async () => (await (await fetch(`${base}/analyses/${row.analysisId}/review`, { headers: { authorization: `Bearer ${api.token.reader}` } })).json()).scores;
+
+      await page.click('#review button[data-tool="correct"]');
+      await page.mouse.click(...at(o.cells.x[neg], o.cells.y[neg]));
+      await page.waitForSelector(`#review .correction-bar[data-target="${targets[neg]}"]`);
+      await page.click('#review .correction-bar button[data-grade="3"]');
+      await page.waitForSelector('#review .corrections[data-count="1"]');
+      const one = [...grades];
+      one[neg] = 3;
+      let scored = await live();
+      expect(scored.corrections).toBe(1);
+      expect(scored.scores.cells).toBe(s.cells);
+      // the H-score moves by 3 × 100 / n for one negative cell made 3+
+      expect(scored.scores.hScore).toBeCloseTo(hand(one), 9);
+      expect(scored.scores.hScore - s.hScore).toBeCloseTo(300 / s.cells, 9);
+      await page.waitForSelector(`#scores dd[data-field="hScore"][data-value="${scored.scores.hScore}"]`);
+
+      await page.mouse.click(...at(o.cells.x[two], o.cells.y[two]));
+      await page.waitForSelector(`#review .correction-bar[data-target="${targets[two]}"]`);
+      await page.keyboard.press('Delete');
+      await page.waitForSelector('#review .corrections[data-count="2"]');
+      await page.click('#review button[data-tool="add"]');
+      await page.selectOption('#review select.add-grade', '1');
+      await page.mouse.click(...at(spot[0], spot[1]));
+      await page.waitForSelector('#review .corrections[data-count="3"][data-saving="false"]');
+      const three = [...one.filter((_, i) => i !== two), 1];
+      scored = await live();
+      expect(scored.corrections).toBe(3);
+      expect(scored.scores.cells).toBe(s.cells);
+      expect(scored.scores.positiveCells).toBe(s.positiveCells + 1);
+      expect(scored.scores.hScore).toBeCloseTo(hand(three), 9);
+      await page.waitForSelector(`#scores dd[data-field="hScore"][data-value="${scored.scores.hScore}"]`);
+      // drawn: the added cell in, the deleted one out; the reclassified and added ones ringed
+      expect(await page.getAttribute('#overlay', 'data-cells')).toBe(String(s.cells));
+      expect(await page.getAttribute('#overlay', 'data-corrected')).toBe('2');
+      expect(await page.innerText('#scores .within')).toBe('Scores on the whole slide (regions version 4) with 3 corrections, re-computed from the stored detections.');
+      const corrections = await (await fetch(`${base}/analyses/${row.analysisId}/corrections`, { headers: { authorization: `Bearer ${api.token.reader}` } })).json();
+      expect(corrections.corrections.map((c: { kind: string; target: string; author: string }) => [c.kind, c.target, c.author])).toEqual([
+        ['reclassify', targets[neg], pathologist],
+        ['delete', targets[two], pathologist],
+        ['add', `added:${corrections.corrections[2].seq}`, pathologist],
+      ]);
+      expect(corrections.corrections[2].payload).toMatchObject({ grade: 1 });
+      const added = corrections.corrections[2].payload;
+      expect(Math.hypot(added.x - spot[0], added.y - spot[1])).toBeLessThan(1.5 / map.sx);
+      // undone through the API, so the reader below sees the algorithm's cells
+      for (const target of [targets[neg], targets[two], `added:${corrections.corrections[2].seq}`]) {
+        const res = await fetch(`${base}/analyses/${row.analysisId}/corrections`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api.token.pathologist}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ kind: 'revert', target }),
+        });
+        expect(res.status).toBe(201);
+      }
+
+      // the wheel still zooms while a tool holds the pointer
+      await page.click('#review button[data-tool="polygon"]');
+      await page.mouse.move(...at(1000, 800));
+      await page.mouse.wheel(0, -200);
+      await page.waitForFunction((sx) => JSON.parse(document.querySelector<HTMLElement>('#overlay')!.dataset.map!).sx > sx * 1.1, map.sx);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

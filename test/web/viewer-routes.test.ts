@@ -102,7 +102,7 @@ describe('viewer page and its static files', () => {
   });
 
   it("serves the viewer's own modules as JavaScript", async () => {
-    for (const file of ['viewer.js', 'overlay.js', 'marker-panel.js', 'score-rows.js', 'http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js', 'review-state.js']) {
+    for (const file of ['viewer.js', 'overlay.js', 'marker-panel.js', 'score-rows.js', 'http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js', 'review-state.js', 'corrections.js', 'corrected-overlay.js']) {
       const res = await get(`/viewer/${file}`, null);
       expect(res.statusCode, file).toBe(200);
       expect(res.headers['content-type'], file).toBe('text/javascript; charset=utf-8');
@@ -232,11 +232,13 @@ describe('GET /analyses/:id/overlay', () => {
     expect(o.mhc1Thresholds).toEqual({ ring: 0.1, interior: 0.2 });
     expect(o.fibres).toEqual([
       // 1250 µm² → r = √(1250/π) = 19.947 µm = 79.79 px
-      { x: 400, y: 200, contour: [[300, 200], [400, 100], [500, 200], [400, 300]], radiusPx: 79.79, positive: true, ringDab: 0.1, interiorDab: 0.05, perifascicular: true },
+      { x: 400, y: 200, contour: [[300, 200], [400, 100], [500, 200], [400, 300]], radiusPx: 79.79, positive: true, ringDab: 0.1, interiorDab: 0.05, perifascicular: true, target: 'fibre:0:0' },
       // 200.1 / 0.25 = 800.4; 190.025 → 760.1; 210.1 → 840.4; 70.2 → 280.8; 90.05 → 360.2; 900 µm² → r = 16.926 µm = 67.7 px
-      { x: 800.4, y: 320.2, contour: [[760.1, 280], [840.4, 280.8], [800, 360.2]], radiusPx: 67.7, positive: true, ringDab: 0.099, interiorDab: 0.2, perifascicular: false },
-      { x: 1200, y: 480, contour: [], radiusPx: 40, positive: false, ringDab: 0.099, interiorDab: 0.199, perifascicular: false },
+      { x: 800.4, y: 320.2, contour: [[760.1, 280], [840.4, 280.8], [800, 360.2]], radiusPx: 67.7, positive: true, ringDab: 0.099, interiorDab: 0.2, perifascicular: false, target: 'fibre:0:1' },
+      { x: 1200, y: 480, contour: [], radiusPx: 40, positive: false, ringDab: 0.099, interiorDab: 0.199, perifascicular: false, target: 'fibre:1:0' },
     ]);
+    // the correction targets of the cells: tile 0 holds three, tile 1 one
+    expect(o.cells.tile).toEqual([0, 0, 0, 1]);
     expect(o.cells.location).toEqual(['endomysial', 'perimysial', 'perivascular', 'perivascular']);
     expect(o.cells.inFibre).toEqual([true, false, false, null]);
   });

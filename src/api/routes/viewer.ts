@@ -40,7 +40,7 @@ const WEB_FILES: Record<string, { file: string; type: string }> = {
   'marker-panel.js': { file: path.join(WEB_DIR, 'marker-panel.js'), type: 'text/javascript; charset=utf-8' },
   'score-rows.js': { file: path.join(WEB_DIR, 'score-rows.js'), type: 'text/javascript; charset=utf-8' },
   ...Object.fromEntries(
-    ['http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js', 'review-state.js'].map((f) => [f, { file: path.join(WEB_DIR, f), type: 'text/javascript; charset=utf-8' }]),
+    ['http.js', 'review-api.js', 'draw-tools.js', 'regions-layer.js', 'review-panel.js', 'review-queue.js', 'review-state.js', 'corrections.js', 'corrected-overlay.js'].map((f) => [f, { file: path.join(WEB_DIR, f), type: 'text/javascript; charset=utf-8' }]),
   ),
   'openseadragon.min.js': { file: path.join(OSD_DIR, 'openseadragon.min.js'), type: 'text/javascript; charset=utf-8' },
 };
@@ -106,11 +106,15 @@ const Overlay = z.object({
       y: z.array(z.number()),
       radius: z.array(z.number()),
       grade: z.array(z.number().int().min(0).max(3)),
+      tile: z.array(z.number().int()).describe("the cell's tile id: the n-th cell of tile t (in this order) is the correction target cell:<t>:<n>"),
       location: z.array(CellLocation.nullable()).optional().describe('muscle analyses: endomysial, perimysial or perivascular (null where a cell has none)'),
       inFibre: z.array(z.boolean().nullable()).optional().describe("muscle analyses: the cell's centroid lies inside a segmented fibre"),
     })
     .describe('one entry per detected cell, column-wise: centre and nucleus radius in level-0 px, grade 0 (negative) to 3'),
-  fibres: z.array(OverlayFibre).optional().describe('muscle fibres (with their MHC-I status on MHC-I slides), when the analysis segmented them'),
+  fibres: z
+    .array(OverlayFibre.extend({ target: z.string().describe('fibre:<tileId>:<index>, the correction target') }))
+    .optional()
+    .describe('muscle fibres (with their MHC-I status on MHC-I slides), when the analysis segmented them'),
   mhc1Thresholds: z.object({ ring: z.number(), interior: z.number() }).optional().describe('MHC-I slides: the DAB OD thresholds `positive` was called with'),
   qc: z
     .object({
@@ -293,7 +297,7 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get('/analyses/:id/overlay', {
       onRequest: allow(deps.tokens, 'reader', 'pathologist'),
       schema: {
-        summary: "An analysis' detections for drawing over the slide: cells (level-0 px centres, nucleus radius, grade, location) and muscle fibres (outlines in level-0 px, MHC-I status, ring and interior DAB)",
+        summary: "An analysis' detections as the algorithm left them, for drawing over the slide: cells (level-0 px centres, nucleus radius, grade, location, tile) and muscle fibres (outlines in level-0 px, MHC-I status, ring and interior DAB, correction target); corrections are at GET /analyses/{id}/corrections",
         tags: ['viewer'],
         security,
         params: AnalysisId,
@@ -325,10 +329,11 @@ export function viewerRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           y: cells.map((c) => round1(c.y / mpp)),
           radius: cells.map((c) => round2(Math.sqrt(c.nucleusAreaUm2 / Math.PI) / mpp)),
           grade: cells.map((c) => c.grade),
+          tile: tiles.flatMap((t) => t.detections.map(() => t.tileId)),
           ...(located ? { location: cells.map((c) => c.location ?? null), inFibre: cells.map((c) => c.inFibre ?? null) } : {}),
         },
         ...(tiles.some((t) => t.qc !== undefined) ? { qc: qcOverlay(tiles.flatMap((t) => (t.qc ? [t.qc] : [])), row.analysisMpp / mpp) } : {}),
-        ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f) => overlayFibre(f, mpp, mhc1Slide ? mhc1 : null))) } : {}),
+        ...(segmented ? { fibres: tiles.flatMap((t) => (t.fibres ?? []).map((f, i) => ({ ...overlayFibre(f, mpp, mhc1Slide ? mhc1 : null), target: `fibre:${t.tileId}:${i}` }))) } : {}),
         ...(segmented && mhc1Slide ? { mhc1Thresholds: { ring: mhc1.ring, interior: mhc1.interior } } : {}),
       };
     });
