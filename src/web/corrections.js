@@ -128,6 +128,13 @@ export function createCorrections({ token, canEdit, overlay, map, onEffects, onR
     add([x, y], grade) {
       return send({ kind: 'add', x, y, grade });
     },
+    /** Drops the selection (another tool was chosen: its keys are no longer corrections). */
+    clear() {
+      if (!selected) return;
+      selected = null;
+      renderBar();
+      onChange();
+    },
     /** A signed-off review takes no corrections until reopened. */
     setFrozen(value) {
       frozen = value;

@@ -81,6 +81,7 @@ export function createReviewPanel({ section, layer, token, role, map, overlay, o
 
   function setTool(tool) {
     draw.setTool(tool);
+    if (tool !== 'correct') corrections.clear();
     for (const b of tools.querySelectorAll('button[data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === (tool ?? '')));
   }
 
