@@ -35,7 +35,10 @@ export async function regionVersion(store: Store, analysisId: number, version?: 
  */
 export async function saveRegionsRescored(store: Store, analysisId: number, input: { regions: ReviewRegion[]; author: string; baseVersion?: number }): Promise<AnalysisRescoring & { regions: RegionSet }> {
   const scoring = await rescoreAnalysis(store, analysisId, { regions: input.regions });
-  return { ...scoring, regions: await store.saveRegions(analysisId, input) };
+  const regions = await store.saveRegions(analysisId, input);
+  // the first save starts the review: answer the state the save left, not the one before it
+  const after = await finishedAnalysis(store, analysisId);
+  return { ...scoring, row: { ...scoring.row, review: { ...after.review, corrections: scoring.corrections } }, regions };
 }
 
 /**

@@ -38,6 +38,8 @@ describe('review regions through the API (issue 12)', () => {
     const body = res.json();
     expect(body).toMatchObject({ version: 1, author: `token:${api.tokenId.pathologist}`, regions: [secondTile] });
     expect(body.scores.scores.cells).toBe(10);
+    // the first save started the review: the answer says so, not the state before it
+    expect(body.scores).toMatchObject({ reviewState: 'in_review', reviewVersion: 1 });
     expect(body.scores.scores.tissueAreaMm2).toBeCloseTo(tileAreaMm2, 12);
     expect(body.scores.scores.cellsPerMm2).toBeCloseTo(10 / tileAreaMm2, 9);
     // grades 0,1,2,3,0,1,2,3,0,1 → 3 negative, 3 1+, 2 2+, 2 3+
