@@ -5,10 +5,10 @@ import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/execut
 
 // The first of the held-out synthetic muscle sections `npm run eval` prints (seeds never used
 // while tuning), through the whole pipeline: file on disk → tiles → worker threads → marker scores.
-// Eight here, one turn of the marker cycle (MHC-I and infiltrate twice, CD163 and each IL-1 once,
-// every format), so the suite keeps within its time; `npm run eval` (EVAL_MUSCLE_SLIDES, default
-// 24) runs the whole set against the same bars and exits non-zero when one is missed.
-const MUSCLE_HELDOUT_COUNT = 8;
+// Six here (MHC-I twice; CD163, infiltrate, IL-1Ra and IL-1α once; every format twice), so the
+// suite keeps within its time; `npm run eval` (EVAL_MUSCLE_SLIDES, default 24) runs the whole set
+// against the same bars and exits non-zero when one is missed.
+const MUSCLE_HELDOUT_COUNT = 6;
 let executor: TileExecutor;
 let rows: MuscleHeldoutRow[];
 
@@ -28,7 +28,7 @@ const share = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
 
 describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED_BASE + MUSCLE_HELDOUT_COUNT - 1})`, () => {
   it('spans every marker, several formats and ~100 fibres per slide', () => {
-    expect(new Set(rows.map((r) => r.marker))).toEqual(new Set(['MHC-I', 'CD163', 'infiltrate', 'IL-1a', 'IL-1b', 'IL-1Ra']));
+    expect(new Set(rows.map((r) => r.marker))).toEqual(new Set(['MHC-I', 'CD163', 'infiltrate', 'IL-1a', 'IL-1Ra']));
     expect(new Set(rows.map((r) => r.format)).size).toBe(3);
     for (const r of rows) expect(r.evaluation.fibres.truth, `seed ${r.seed}`).toBeGreaterThan(50);
   });
@@ -63,14 +63,14 @@ describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED
 
   it(`cluster count exact on ≥ ${A.clusterExactShare * 100}% of infiltrate slides`, () => {
     const cl = rows.filter((r) => r.marker === 'infiltrate').map((r) => r.evaluation.clusters!);
-    expect(cl.length).toBe(2);
+    expect(cl.length).toBe(1);
     expect(cl.some((c) => c.truth > 0)).toBe(true);
     expect(share(cl.map((c) => c.found === c.truth))).toBeGreaterThanOrEqual(A.clusterExactShare);
   });
 
   it(`IL-1 "expressed" calls match truth on ≥ ${A.il1Share * 100}% of IL-1 slides`, () => {
     const il = rows.filter((r) => r.marker.startsWith('IL-1')).map((r) => r.evaluation.il1!);
-    expect(il.length).toBe(3);
+    expect(il.length).toBe(2);
     expect(new Set(il.map((c) => c.truth))).toEqual(new Set([true, false]));
     expect(share(il.map((c) => c.expressed === c.truth))).toBeGreaterThanOrEqual(A.il1Share);
   });
