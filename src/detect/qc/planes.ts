@@ -85,8 +85,10 @@ export type FocusPlane = 'od' | 'hematoxylin' | 'both';
 
 /** Gradient energy of a plane at the fine and the coarse smoothing. */
 function energies(plane: Float32Array, w: number, h: number, finePx: number, coarsePx: number): [Float32Array, Float32Array] {
-  const fine = gaussianBlur(floatPlane(w, h, Float32Array.from(plane)), finePx).data;
-  const coarse = gaussianBlur(floatPlane(w, h, Float32Array.from(plane)), coarsePx).data;
+  // gaussianBlur writes a new plane and never its source: no copies of `plane` needed
+  const src = floatPlane(w, h, plane as Float32Array<ArrayBuffer>);
+  const fine = gaussianBlur(src, finePx).data;
+  const coarse = gaussianBlur(src, coarsePx).data;
   return [gradient2(fine, w, h), gradient2(coarse, w, h)];
 }
 
