@@ -14,6 +14,7 @@ import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import type { TileExecutor } from './executor.js';
 import { batchSizeFor } from './plan-slide.js';
+import { withPrecomputedQc } from './qc-precomputed.js';
 import { prepareSlide, type SlideReaderInfo } from './prepare-slide.js';
 
 export interface AnalyseSlideInput {
@@ -85,6 +86,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       params: input.params,
       store,
       batchSize: (tileCount) => batchSizeFor(tileCount, executor.concurrency),
+      keepQcTiles: true,
     });
     const { plan, stains, jobs, params, paramsHash: hash } = prepared;
     analysisId = prepared.analysisId;
@@ -93,7 +95,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
     input.onProgress?.(0, plan.tiles.length);
     const perBatch = await Promise.all(
       jobs.map(async (job) => {
-        const results = await executor.run(job);
+        const results = await executor.run(withPrecomputedQc(job, prepared.qcTiles));
         if (store && analysisId !== undefined) await store.saveTileResults(analysisId, results);
         done += job.tiles.length;
         input.onProgress?.(done, plan.tiles.length);

@@ -3,6 +3,7 @@ import { TileBatchJob } from '../domain/job.js';
 import { loadNucleusModel, type NucleusModel } from '../detect/model.js';
 import { NUCLEUS_MODEL_DIR } from '../detect/model-id.js';
 import { analyseTile } from './analyse-tile.js';
+import { precomputedQcOf } from './qc-precomputed.js';
 import { SlideCache } from './slide-cache.js';
 
 const slides = new SlideCache();
@@ -13,13 +14,14 @@ const slides = new SlideCache();
  */
 export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> {
   const job = TileBatchJob.parse(payload);
+  const qcDone = precomputedQcOf(payload);
   const slide = await slides.get(job.slidePath, job.metadataMpp);
   const model = job.params.detector === 'model' ? await sharedNucleusModel() : undefined;
   const results: TileResult[] = [];
   for (const tile of job.tiles) {
     const { x0, y0, x1, y1 } = tile.read;
     const rgb = await slide.readRegion(job.level, x0, y0, x1 - x0, y1 - y0);
-    results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, flatField: job.flatField, i0Source: job.i0Source, params: job.params, model, qcReference: job.qcReference }));
+    results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, flatField: job.flatField, i0Source: job.i0Source, params: job.params, model, qcReference: job.qcReference, qcTile: qcDone.get(tile.id) }));
   }
   return results;
 }

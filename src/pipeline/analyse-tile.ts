@@ -14,6 +14,7 @@ import { odLuts, type I0 } from '../stain/od.js';
 import type { FlatField } from '../domain/illumination.js';
 import type { StainMatrix } from '../stain/vectors.js';
 import type { QcReference } from '../domain/qc.js';
+import type { QcTileResult } from '../detect/qc/index.js';
 import { areaBlockPx, type AreaGrid } from '../domain/area-grid.js';
 import { blockAt, decideTileExclusion, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
 
@@ -32,6 +33,8 @@ export interface TileContext {
   model?: NucleusModel;
   /** the slide's QC references (the plan's sample); required when params.qc.enabled */
   qcReference?: QcReference;
+  /** this tile's QC as the plan already computed it (a reference tile in embedded mode: qc-precomputed.ts) */
+  qcTile?: QcTileResult;
 }
 
 /**
@@ -131,7 +134,7 @@ export class TileAnalyser {
 
   private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {
     if (!ctx.qcReference) throw new AnalysisError(`tile ${tile.id}: quality control is enabled but the tile job carries no QC reference (plan the slide again)`);
-    return decideTileExclusion(rgb, tile, light, { mpp: ctx.mpp, i0: ctx.i0 ?? 255, stain: ctx.stain, muscle }, ctx.qcReference, ctx.params.qc);
+    return decideTileExclusion(rgb, tile, light, { mpp: ctx.mpp, i0: ctx.i0 ?? 255, stain: ctx.stain, muscle }, ctx.qcReference, ctx.params.qc, ctx.qcTile);
   }
 }
 

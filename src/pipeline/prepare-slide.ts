@@ -13,6 +13,7 @@ import { chooseStains, type StainChoice } from './estimate-stains.js';
 import { planSlide, type SlidePlan } from './plan-slide.js';
 import { sampleQcReference } from './qc-reference-sample.js';
 import type { QcReference } from '../domain/qc.js';
+import type { QcTileResult } from '../detect/qc/index.js';
 
 export interface PrepareSlideInput {
   path: string;
@@ -26,6 +27,11 @@ export interface PrepareSlideInput {
    * rather than run again (service mode); then no analysis is begun and no jobs are made.
    */
   findDone?: (slideId: number, paramsHash: string, codeVersion: string) => Promise<number | undefined>;
+  /**
+   * keep the QC the plan computes for its reference tiles (PreparedSlide.qcTiles) for those tiles'
+   * jobs: embedded mode, whose worker threads take typed arrays; never for BullMQ (JSON) jobs
+   */
+  keepQcTiles?: boolean;
 }
 
 /** Which reader opened the slide: stored with every score as provenance (issue 11). */
@@ -43,6 +49,8 @@ export interface PreparedSlide {
   stains: StainChoice;
   /** with params.qc.enabled: the slide's focus and fold references, sent with every tile job */
   qcReference?: QcReference;
+  /** with keepQcTiles: the reference tiles' full QC by tile id (qc-precomputed.ts) */
+  qcTiles?: Map<number, QcTileResult>;
   paramsHash: string;
   /** with a store: the analysis the tiles are saved under */
   analysisId?: number;
@@ -83,7 +91,8 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       if (done !== undefined) return { reader, params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
     }
     // read tiles for the QC references only for a slide that will be analysed
-    const qcReference = params.qc.enabled ? await sampleQcReference(slide, plan, stains, params) : undefined;
+    const sample = params.qc.enabled ? await sampleQcReference(slide, plan, stains, params, { keepTiles: input.keepQcTiles === true }) : undefined;
+    const qcReference = sample?.reference;
     let analysisId: number | undefined;
     if (store && slideId !== undefined) {
       ({ analysisId } = await store.beginAnalysis({
@@ -111,7 +120,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       qcReference,
       tiles,
     }));
-    return { reader, params, plan, stains, qcReference, paramsHash: hash, analysisId, alreadyDone: false, jobs };
+    return { reader, params, plan, stains, qcReference, ...(sample?.tiles ? { qcTiles: sample.tiles } : {}), paramsHash: hash, analysisId, alreadyDone: false, jobs };
   } finally {
     // tile jobs open the file themselves (a worker thread or another machine)
     await slide.close().catch(() => undefined);

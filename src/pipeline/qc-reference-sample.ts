@@ -21,8 +21,19 @@ export function referenceTilesOf(tiles: readonly TileSpec[], n: number): TileSpe
   return Array.from({ length: n }, (_, i) => tiles[Math.floor((i + 0.5) * step)]);
 }
 
-export async function sampleQcReference(slide: Slide, plan: SlidePlan, stains: StainChoice, params: AnalysisParams): Promise<QcReference> {
+export interface QcReferenceSample {
+  reference: QcReference;
+  /** with `keepTiles`: each sampled tile's full QC (masks too), by tile id, for its tile job */
+  tiles?: Map<number, QcTileResult>;
+}
+
+/**
+ * keepTiles: compute each sampled tile's full QC and keep it (embedded mode hands it to the tile's
+ * job: qc-precomputed.ts); otherwise the block statistics alone, which is all the references read.
+ */
+export async function sampleQcReference(slide: Slide, plan: SlidePlan, stains: StainChoice, params: AnalysisParams, opts: { keepTiles?: boolean } = {}): Promise<QcReferenceSample> {
   const results: QcTileResult[] = [];
+  const tiles = opts.keepTiles ? new Map<number, QcTileResult>() : undefined;
   const ctx = { mpp: plan.level.mpp, i0: stains.i0, stain: stains.matrix, muscle: params.muscle.enabled === true };
   for (const t of referenceTilesOf(plan.tiles, params.qc.referenceTiles)) {
     const c = t.core;
@@ -30,7 +41,9 @@ export async function sampleQcReference(slide: Slide, plan: SlidePlan, stains: S
     const h = c.y1 - c.y0;
     const rgb = await slide.readRegion(plan.level.index, c.x0, c.y0, w, h);
     const light = plan.flatField ? flatFieldPlane(plan.flatField, c.x0, c.y0, w, h) : undefined;
-    results.push(qcOfCore(rgb, c, c, light, ctx, params.qc, { statsOnly: true }));
+    const r = qcOfCore(rgb, c, c, light, ctx, params.qc, { statsOnly: !tiles });
+    results.push(r);
+    tiles?.set(t.id, r);
   }
-  return qcReference(results, params.qc);
+  return { reference: qcReference(results, params.qc), ...(tiles ? { tiles } : {}) };
 }

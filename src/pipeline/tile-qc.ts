@@ -56,8 +56,9 @@ export interface TileExclusion {
   core: Rect;
 }
 
-export function decideTileExclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: CoreQcContext, reference: QcReference, p: QcParams): TileExclusion {
-  const t = qcOfCore(rgb, tile.read, tile.core, light, ctx, p);
+/** `done`: the tile's QC already computed on the same core (the plan's reference sample), used as is. */
+export function decideTileExclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: CoreQcContext, reference: QcReference, p: QcParams, done?: QcTileResult): TileExclusion {
+  const t = done ?? qcOfCore(rgb, tile.read, tile.core, light, ctx, p);
   return { tile: t, masks: qcDecideTile(t, reference, p), core: tile.core };
 }
 

@@ -7,6 +7,8 @@ import { resolveParams, type AnalysisParamsInput } from '../../src/domain/params
 import { analyseSlide, type SlideSuccess } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { prepareSlide } from '../../src/pipeline/prepare-slide.js';
+import { analyseTileBatch } from '../../src/pipeline/analyse-tile-batch.js';
+import { precomputedQcOf, withPrecomputedQc } from '../../src/pipeline/qc-precomputed.js';
 import { scoreSlide } from '../../src/score/score-slide.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
@@ -137,6 +139,20 @@ describe('QC is the same in embedded and service mode', () => {
     expect(planned.jobs.length).toBeGreaterThan(1);
     // through JSON and the payload schema, as a BullMQ child job receives it
     for (const job of planned.jobs) expect(TileBatchJob.parse(JSON.parse(JSON.stringify(job))).qcReference).toEqual(ref);
+  });
+
+  it("the plan's QC of its reference tiles, handed to their jobs (embedded), gives the tile results the tiles compute themselves (service)", async () => {
+    const planned = await prepareSlide({ path: file, metadata: {}, params: resolveParams(PEN_ONLY), batchSize: () => 2, keepQcTiles: true });
+    expect(planned.qcTiles!.size).toBe(planned.qcReference!.tiles);
+    let reused = 0;
+    for (const job of planned.jobs) {
+      const handed = withPrecomputedQc(job, planned.qcTiles);
+      reused += precomputedQcOf(handed).size;
+      expect(precomputedQcOf(job).size).toBe(0);
+      expect(await analyseTileBatch(handed)).toEqual(await analyseTileBatch(JSON.parse(JSON.stringify(job))));
+    }
+    expect(reused).toBe(planned.qcTiles!.size);
+    expect(() => precomputedQcOf({ qcPrecomputed: [[0, { blockUm: 8, blockPx: 16, stats: {}, masks: {} }]] })).toThrow();
   });
 
   it('scoring the stored, re-read tile results (the aggregate job) gives the in-memory scores and QC summary', async () => {
