@@ -40,7 +40,9 @@ interface Found {
 async function analyse(path: string): Promise<Found> {
   const executor = inlineExecutor();
   try {
-    const o = await analyseSlide({ path, metadata, params: paramsForMarker(metadata.marker), executor });
+    // the scene is a field of cells: analysed as one (CD3's registry settings, no fibre search),
+    // so the time goes to what is compared, the readers
+    const o = await analyseSlide({ path, metadata, params: paramsForMarker(metadata.marker, { muscle: { enabled: false } }), executor });
     if (!o.ok) throw new Error(`${path}: ${o.error}`);
     return { cells: o.scores.cells, hScore: o.scores.hScore, level: o.provenance.level, format: o.provenance.format ?? '' };
   } finally {
