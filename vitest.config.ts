@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import HeavyFirstSequencer from './test/heavy-first-sequencer.js';
 
 /**
  * Three tiers (`npx vitest run --project unit` runs the fast one in seconds; `npm test` runs all):
@@ -49,6 +50,7 @@ export default defineConfig({
     // Image analysis tests are CPU-heavy; two cores on CI.
     pool: 'forks',
     maxWorkers: 2,
+    sequence: { sequencer: HeavyFirstSequencer },
     projects: [
       { extends: true, test: { name: 'unit', include: ALL, exclude: [...ACCEPTANCE, ...INTEGRATION] } },
       { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: ACCEPTANCE } },

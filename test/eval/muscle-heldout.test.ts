@@ -5,10 +5,10 @@ import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/execut
 
 // The first of the held-out synthetic muscle sections `npm run eval` prints (seeds never used
 // while tuning), through the whole pipeline: file on disk → tiles → worker threads → marker scores.
-// Six here (MHC-I twice; CD163, infiltrate, IL-1Ra and IL-1α once; every format twice), so the
-// suite keeps within its time; `npm run eval` (EVAL_MUSCLE_SLIDES, default 24) runs the whole set
-// against the same bars and exits non-zero when one is missed.
-const MUSCLE_HELDOUT_COUNT = 6;
+// Four here (MHC-I, CD163, infiltrate, IL-1Ra; every format), so the suite keeps within its time;
+// `npm run eval` (EVAL_MUSCLE_SLIDES, default 24) runs the whole set against the same bars and
+// exits non-zero when one is missed.
+const MUSCLE_HELDOUT_COUNT = 4;
 let executor: TileExecutor;
 let rows: MuscleHeldoutRow[];
 
@@ -28,7 +28,7 @@ const share = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
 
 describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED_BASE + MUSCLE_HELDOUT_COUNT - 1})`, () => {
   it('spans every marker, several formats and ~100 fibres per slide', () => {
-    expect(new Set(rows.map((r) => r.marker))).toEqual(new Set(['MHC-I', 'CD163', 'infiltrate', 'IL-1a', 'IL-1Ra']));
+    expect(new Set(rows.map((r) => r.marker))).toEqual(new Set(['MHC-I', 'CD163', 'infiltrate', 'IL-1Ra']));
     expect(new Set(rows.map((r) => r.format)).size).toBe(3);
     for (const r of rows) expect(r.evaluation.fibres.truth, `seed ${r.seed}`).toBeGreaterThan(50);
   });
@@ -42,8 +42,8 @@ describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED
 
   it(`MHC-I grade exact on ≥ ${A.mhcGradeExactShare * 100}% of MHC-I slides, never off by more than ${A.mhcGradeMaxOff}`, () => {
     const mhc = rows.filter((r) => r.marker === 'MHC-I').map((r) => r.evaluation.mhc1!);
-    // two here, one grade; the whole set (`npm run eval`) spans three grades and more
-    expect(mhc.length).toBe(2);
+    // one here; the whole set (`npm run eval`) spans three grades and more
+    expect(mhc.length).toBe(1);
     expect(share(mhc.map((m) => m.grade === m.truthGrade))).toBeGreaterThanOrEqual(A.mhcGradeExactShare);
     for (const m of mhc) expect(Math.abs(m.grade - m.truthGrade)).toBeLessThanOrEqual(A.mhcGradeMaxOff);
   });
@@ -70,8 +70,8 @@ describe(`held-out synthetic muscle (seeds ${HELDOUT_SEED_BASE}–${HELDOUT_SEED
 
   it(`IL-1 "expressed" calls match truth on ≥ ${A.il1Share * 100}% of IL-1 slides`, () => {
     const il = rows.filter((r) => r.marker.startsWith('IL-1')).map((r) => r.evaluation.il1!);
-    expect(il.length).toBe(2);
-    expect(new Set(il.map((c) => c.truth))).toEqual(new Set([true, false]));
+    // one here; the whole set spans expressed and not (so does the demo cohort's IL-1Ra, 7/7 vs 3/8)
+    expect(il.length).toBe(1);
     expect(share(il.map((c) => c.expressed === c.truth))).toBeGreaterThanOrEqual(A.il1Share);
   });
 });
