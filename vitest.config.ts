@@ -52,7 +52,8 @@ export default defineConfig({
     maxWorkers: 2,
     sequence: { sequencer: HeavyFirstSequencer },
     projects: [
-      { extends: true, test: { name: 'unit', include: ALL, exclude: [...ACCEPTANCE, ...INTEGRATION] } },
+      // pure functions on small arrays, no mocks: one module graph per worker instead of one per file
+      { extends: true, test: { name: 'unit', include: ALL, exclude: [...ACCEPTANCE, ...INTEGRATION], isolate: false } },
       { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: ACCEPTANCE } },
       { extends: true, test: { name: 'acceptance', include: ACCEPTANCE } },
     ],

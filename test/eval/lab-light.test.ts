@@ -3,11 +3,11 @@ import { LAB_LIGHT_ACCEPTANCE as A, LAB_LIGHT_SEED_BASE, evaluateLabLight, labLi
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
 
 // Issue 10 (illumination and tissue): held-out lab-realism slides, never used while tuning, as
-// JPEG / SVS files through the whole pipeline with each marker's parameters. Three seeds of the set
+// JPEG / SVS files through the whole pipeline with each marker's parameters. Two seeds of the set
 // here (each a cell slide, an MHC-I and a CD163 section; the first test checks they span glass and
 // none, stained and unstained) so the suite keeps within its time; `npm run eval` (EVAL_LAB_SEEDS,
 // default 12) runs the whole set against the same bars and exits non-zero when one is missed.
-const SEEDS = [0, 1, 4].map((i) => LAB_LIGHT_SEED_BASE + i);
+const SEEDS = [1, 4].map((i) => LAB_LIGHT_SEED_BASE + i);
 let executor: TileExecutor;
 let rows: LabLightRow[];
 

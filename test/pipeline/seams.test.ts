@@ -9,9 +9,10 @@ import { inlineExecutor, threadPoolExecutor } from '../../src/pipeline/executor.
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 
-// A tuning seed (held-out seeds start at 1000). 2600 px is not a multiple of any tile size, so
+// A tuning seed (held-out seeds start at 1000). 1800 px is not a multiple of any tile size, so
 // every tiling has partial tiles and seams through tissue.
-const SIZE = 2600;
+const SIZE = 1800;
+const TILINGS = [512, 768, 1024] as const;
 let dir: string;
 let file: string;
 const runs = new Map<number, SlideSuccess>();
@@ -22,7 +23,7 @@ beforeAll(async () => {
   await writeSyntheticSlide(makeScene({ seed: 21, width: SIZE, height: SIZE, cellsPerMm2: 1400 }), file, 'pyramidal-tiff');
   const executor = threadPoolExecutor(2);
   try {
-    for (const tileSize of [512, 1024, 2048]) {
+    for (const tileSize of TILINGS) {
       const o = await analyseSlide({ path: file, params: resolveParams({ tileSize }), executor });
       if (!o.ok) throw new Error(o.error);
       runs.set(tileSize, o);
@@ -37,9 +38,9 @@ afterAll(async () => {
 });
 
 describe('tile seams', () => {
-  it('cell counts agree within 0.5% for tile sizes 512, 1024 and 2048', () => {
-    const counts = [512, 1024, 2048].map((t) => runs.get(t)!.scores.cells);
-    expect(Math.min(...counts)).toBeGreaterThan(1500);
+  it(`cell counts agree within 0.5% for tile sizes ${TILINGS.join(', ')}`, () => {
+    const counts = TILINGS.map((t) => runs.get(t)!.scores.cells);
+    expect(Math.min(...counts)).toBeGreaterThan(700);
     const spread = (Math.max(...counts) - Math.min(...counts)) / Math.max(...counts);
     expect(spread).toBeLessThanOrEqual(0.005);
   });
@@ -62,7 +63,7 @@ describe('tile seams', () => {
 
   it('the same cells are found whatever the tiling, and tissue area is identical', () => {
     const a = runs.get(512)!;
-    const b = runs.get(2048)!;
+    const b = runs.get(1024)!;
     const m = matchCentroids(a.detections, b.detections, 1);
     expect(m.f1).toBeGreaterThanOrEqual(0.995);
     expect(b.scores.tissueAreaMm2).toBeCloseTo(a.scores.tissueAreaMm2, 9);
@@ -71,10 +72,10 @@ describe('tile seams', () => {
   it('the worker-thread pool and the inline executor give identical scores', async () => {
     const inline = inlineExecutor();
     try {
-      const o = await analyseSlide({ path: file, params: resolveParams({ tileSize: 1024 }), executor: inline });
+      const o = await analyseSlide({ path: file, params: resolveParams({ tileSize: 768 }), executor: inline });
       if (!o.ok) throw new Error(o.error);
-      expect(o.scores).toEqual(runs.get(1024)!.scores);
-      expect(o.detections).toEqual(runs.get(1024)!.detections);
+      expect(o.scores).toEqual(runs.get(768)!.scores);
+      expect(o.detections).toEqual(runs.get(768)!.detections);
     } finally {
       await inline.close();
     }
