@@ -6,11 +6,11 @@ import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/execut
 // Issue 18's widened synthetic muscle (src/eval/muscle-wide.ts), held-out seeds never used while
 // tuning (tuning: 60–71), through the whole pipeline. The issue's bars hold per slide; where the
 // detector does not reach them yet, KNOWN SHORTFALL pins sit just under the measured figures so a
-// regression shows, with the figure and the bar beside them. The first six seeds here (glass
-// absent, rectangular and round; both glass-free sections; the three slides of the shortfalls), so
+// regression shows, with the figure and the bar beside them. The first four seeds here (glass
+// absent, rectangular and round; a glass-free section; the fibre and MHC-I shortfall slides), so
 // the suite keeps within its time; `npm run eval` runs all twelve (EVAL_WIDE_MUSCLE_SLIDES) and
 // prints every row: there 11/12 fibre F1, 18/20 densities and 3/4 MHC-I grades meet the bars.
-const COUNT = 6;
+const COUNT = 4;
 let executor: TileExecutor;
 let rows: WideMuscleRow[];
 
@@ -46,7 +46,7 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
     // atrophy, 76 µm fibres) measured 0.899. (With QC on by default, seed 6003 fell to 0.852 while
     // QC's pen rule read pixel noise on its pale sarcoplasm as ink; params.qc.penSmoothUm ended
     // that: 0.923.) Pinned just under.
-    expect(f1.filter((v) => v >= W.fibreF1).length).toBeGreaterThanOrEqual(5);
+    expect(f1.filter((v) => v >= W.fibreF1).length).toBeGreaterThanOrEqual(3);
     for (const v of f1) expect(v).toBeGreaterThanOrEqual(0.89);
   });
 
@@ -59,19 +59,18 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
     // glass (detect/lumen-level.ts), and 6002's faint walls (10/16) until a wall could count by its
     // contrast over the septum round it (params.vessels.wallContrastOd, tuned on seeds 63 and 69).
     const glassFree = rows.filter((r) => (r.scene.sectionMarginUm ?? 0) === 0);
-    expect(glassFree.length).toBe(2);
+    expect(glassFree.length).toBe(1);
     for (const l of CELL_LOCATIONS) recall(l).forEach((t, i) => expect(t.recall, `${l}, seed ${rows[i].seed}`).toBeGreaterThanOrEqual(W.locationRecall));
   });
 
   it(`per-location densities within ${W.densityRelErr * 100}% (CD163 and infiltrate slides, locations with ≥ ${W.densityMinCells} cells)`, () => {
     const d = ev().flatMap((e) => (e.density ? CELL_LOCATIONS.filter((l) => e.density![l].truthCells >= W.densityMinCells).map((l) => ({ l, err: e.density![l].relErr })) : []));
-    expect(d.length).toBeGreaterThanOrEqual(10);
+    expect(d.length).toBeGreaterThanOrEqual(5);
     console.log('density errors', d.map((x) => `${x.l.slice(0, 4)} ${(100 * x.err).toFixed(0)}%`).join(' '));
-    // KNOWN SHORTFALL: 9 of these 10 judged location densities within 15% (18 of 20 over all twelve
-    // seeds; 14 before perimysium was taken at fascicle scale and faint vessel walls were found);
-    // worst seed 6005 perimysial +52% (68 vs 45 per mm²); in the whole set also seed 6008
-    // perimysial +19% (41 vs 35). Pinned just under.
-    expect(d.filter((x) => x.err <= W.densityRelErr).length).toBeGreaterThanOrEqual(9);
+    // every one of these five within 15%. KNOWN SHORTFALL in the whole set (`npm run eval`): 18 of 20
+    // over all twelve seeds (14 before perimysium was taken at fascicle scale and faint vessel walls
+    // were found); seed 6005 perimysial +52% (68 vs 45 per mm²) and seed 6008 perimysial +19%.
+    expect(d.filter((x) => x.err <= W.densityRelErr).length).toBe(d.length);
     for (const x of d) expect(x.err).toBeLessThanOrEqual(0.55);
   });
 
