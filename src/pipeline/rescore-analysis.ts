@@ -37,8 +37,8 @@ export async function saveRegionsRescored(store: Store, analysisId: number, inpu
   const scoring = await rescoreAnalysis(store, analysisId, { regions: input.regions });
   const regions = await store.saveRegions(analysisId, input);
   // the first save starts the review: answer the state the save left, not the one before it
-  const after = await finishedAnalysis(store, analysisId);
-  return { ...scoring, row: { ...scoring.row, review: { ...after.review, corrections: scoring.corrections } }, regions };
+  const { state, version } = await store.getReview(analysisId);
+  return { ...scoring, row: { ...scoring.row, review: { state, version, corrections: scoring.corrections } }, regions };
 }
 
 /**
