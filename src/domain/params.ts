@@ -335,6 +335,18 @@ export const QcParams = z.object({
    * 0.66 → 0.930 (summed OD alone: 0.931), 0.7 → 0.931 but the golden CD163 scene lost 1.5 % to focus.
    */
   focusHemaRatio: z.number().positive().max(1).default(0.66),
+  /**
+   * focusPlane 'both': a block whose hematoxylin ratio alone is under this × the slide's
+   * hematoxylin median is blurred whatever its summed-OD ratio (0 = never). Sensor and JPEG noise
+   * added after the blur keeps summed OD's fine-scale energy up on some sections (lab-realism
+   * seed 5017, an IL-1Ra muscle JPEG: a 70 µm patch of σ 4.9 µm read 0.74 of the slide's median on
+   * summed OD and 0.51 on hematoxylin, so 'both' left it in and 29 of its nuclei went missing); a
+   * diffuse DAB patch leaves the hematoxylin sharp, so this rule does not take it. Chosen on the
+   * tuning seeds 20–94 (bench/qc-tune.ts): 0.45–0.55 cost no clean tissue there, 0.58 began to
+   * (+0.04 %), 0.62 cost 1.1 %. Held-out regions (test/eval/qc.test.ts): clean tissue beside
+   * artefacts lost to focus 0.63 % → 1.57 % (all causes 2.48 %, bar 3 %), sensitivity unchanged.
+   */
+  focusHemaAloneRatio: z.number().nonnegative().max(1).default(0.55),
   focusMinJudged: z.number().int().min(1).default(2),
   focusRatio: z.number().positive().max(1).default(0.6),
   focusVoteUm: z.number().nonnegative().default(32),

@@ -13,6 +13,8 @@
  * 7: automatic QC on by default (focus, ice, pen, bubble; folds on request); perimysium at the
  *    scale of fascicles; faint vessel walls; location scores withheld when fibres or fascicles are
  *    missing; slide provenance gains format, reader and vendor.
+ * 8: QC focus also calls a block blurred when its hematoxylin alone reads clearly blurred
+ *    (params.qc.focusHemaAloneRatio).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-7';
+export const ANALYSIS_VERSION = 'bq-analysis-8';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

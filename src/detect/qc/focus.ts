@@ -73,6 +73,10 @@ export function focusMask(st: QcBlockStats, ratios: Float32Array, reference: num
   const out = new Uint8Array(ratios.length);
   const cut = p.focusRatio * reference;
   const hCut = hema ? p.focusHemaRatio * hema.reference : 0;
-  for (let b = 0; b < out.length; b++) if (st.tissue[b] >= p.minTissueFraction && ratios[b] < cut && (!hema || !(hema.ratios[b] >= hCut))) out[b] = 1;
+  const hAloneCut = hema ? p.focusHemaAloneRatio * hema.reference : 0;
+  for (let b = 0; b < out.length; b++) {
+    if (st.tissue[b] < p.minTissueFraction) continue;
+    if ((ratios[b] < cut && (!hema || !(hema.ratios[b] >= hCut))) || (hema && hema.ratios[b] < hAloneCut)) out[b] = 1;
+  }
   return dropSmallGroups(out, st.cols, st.rows, Math.ceil(p.focusMinUm2 / (blockUm * blockUm)));
 }
