@@ -75,18 +75,17 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${cases[
   it(`cell density within ${A.densityRelErr * 100}% of truth over the tissue QC left in`, () => {
     const errs = compared().flatMap((r) => [r.density!.relErr, ...(r.cd163 ? [r.cd163.relErr] : [])]);
     console.log(`densities within ${A.densityRelErr * 100}%: ${errs.filter((e) => e <= A.densityRelErr).length}/${errs.length}, worst ${pct(Math.max(...errs))}`);
-    // KNOWN SHORTFALL: the issue asks every slide; measured 19 of 22 densities (seeds 5000–5021;
-    // 39 of 43 on the full set, seeds 5000–5043, worst 14.7 %). The three: CD163+ on muscle seed
-    // 5001 14.7 % (7 found for the 6 planted macrophages QC left in, 43 % excluded: one 3+
-    // macrophage found as two, a 12 µm² fragment 3.3 µm from it); all cells on muscle seed 5017
-    // 11.4 % (28 of its 29 missed nuclei, 26 myonuclei, lie under an out-of-focus patch QC left
-    // in); all cells on cell seed 5000 8.7 % (2 missed of the 23 left: QC's pen rule took 301
-    // nucleus-holding blocks of this unstained slide for ink, 313 of its 336 cells out, because
-    // the default hematoxylin the analysis falls back to without DAB lies 6° off its nuclei).
-    // The full set adds muscle seed 5023 8.0 % (6 false nuclei in a fold QC left partly in).
-    // Pinned just under where it stands.
-    expect(errs.filter((e) => e <= A.densityRelErr).length).toBeGreaterThanOrEqual(19);
-    expect(Math.max(...errs)).toBeLessThanOrEqual(0.16);
+    // KNOWN SHORTFALL: the issue asks every slide; measured 21 of 22 densities (seeds 5000–5021;
+    // 40 of 43 on the full set, seeds 5000–5043, worst 12.3 %). The one: CD163+ on muscle seed 5001
+    // 12.3 % (8 found for the 7 planted macrophages QC left in, 38.8 % excluded: a 3+ macrophage's
+    // nucleus split into 23.8 and 11.8 µm² pieces by the shape watershed). The full set adds
+    // muscle seed 5023 8.0 % (5 false nuclei in a fold QC left partly in) and the pale unstained
+    // whole-field MHC-I section 5042 5.3 % (11 faint nuclei missed, 2 false). Muscle seed 5017
+    // (11.3 %: 28 nuclei lost under a blurred patch QC had left in) holds since QC takes a block
+    // whose hematoxylin alone reads clearly blurred (params.qc.focusHemaAloneRatio). Pinned at
+    // where it stands.
+    expect(errs.filter((e) => e <= A.densityRelErr).length).toBeGreaterThanOrEqual(21);
+    expect(Math.max(...errs)).toBeLessThanOrEqual(0.13);
   });
 
   it(`nucleus F1 ≥ ${A.f1} on cell slides`, () => {
@@ -102,8 +101,8 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${cases[
     // points low, 12.0 with the plain ring mean)
     for (const r of graded.filter((r) => r.kind === 'cells')) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
     // KNOWN SHORTFALL: the issue asks every slide; measured 17 of 18 (seeds 5000–5021; 35 of 36
-    // on the full set). The one left is IL-1β muscle seed 5015 (focus, fold and ice, 47.7 %
-    // excluded) reading 31.8 for 7.7 planted: 15 cells planted negative grade 1+–2+, 11 of them
+    // on the full set). The one left is IL-1β muscle seed 5015 (focus, fold and ice, 41.7 %
+    // excluded) reading 28.8 for 6.7 planted: 15 cells planted negative grade 1+–2+, 11 of them
     // myonuclei and 3 stromal cells lying in the diffuse IL-1 stain (DAB 0.2–0.55 over them; the
     // muscle generator renders a negative cell transparent to that stain). Membrane stains on
     // muscle sections read at most 6.0 low (CD45 seed 5031 in the full set). Pinned just under where it stands.
