@@ -432,6 +432,15 @@ export const QcParams = z.object({
    */
   iceMinHoles: z.number().int().min(1).default(2),
   /**
+   * A spot bordering glass-bright pixels (smoothed OD ≤ this) that are no spot is the rim of a
+   * vessel lumen wider than the closing, or of glass in a bay of the section's edge, not a crystal
+   * (null = no such test). Lumens broke into 4 round rim spots, and the clean golden CD163 and
+   * infiltrate sections lost 0.35–0.41 % of their tissue to ice (4 of 221 cells; the slide's
+   * positive share moved 1.84 %); now 0. Tuning seeds 20–94 (bench/qc-tune.ts): ice sensitivity
+   * 0.973 → 0.972, clean tissue lost to ice 0.09 % → 0.06 % (0.03: 0.973, 0.08 %).
+   */
+  iceLumenOd: z.number().nonnegative().nullable().default(0.05),
+  /**
    * Bubbles / debris: a rim pixel is dark (summed OD ≥ bubbleRimOd) and neutral (smallest channel
    * OD ≥ bubbleNeutral × the largest: stains absorb one channel weakly, air/debris rims do not);
    * regions the rim encloses, of at least bubbleMinUm2, that are flat (s.d. of their smoothed OD

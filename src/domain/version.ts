@@ -15,6 +15,7 @@
  *    missing; slide provenance gains format, reader and vendor.
  * 8: QC focus also calls a block blurred when its hematoxylin alone reads clearly blurred
  *    (params.qc.focusHemaAloneRatio).
+ * 9: QC ice leaves out the rim of a vessel lumen or a glass bay (params.qc.iceLumenOd).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-8';
+export const ANALYSIS_VERSION = 'bq-analysis-9';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

@@ -30,6 +30,24 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
     // gap where three fibres meet is a triangle (at most half its box)
     if (a >= p.iceMinUm2 && a <= p.iceMaxUm2 && st.area[l] >= p.iceMinFill * box) keep[l] = 1;
   }
+  // A vessel lumen wider than the closing, or glass in a bay of the section's edge, has a centre
+  // the closing cannot reach: only its rim reads as spots, broken into several round-looking ones
+  // that would count as a window's holes. Such a spot borders glass-bright pixels that are no
+  // spot; a crystal hole borders sarcoplasm.
+  if (p.iceLumenOd !== null) {
+    for (let y = 1; y < h - 1; y++) {
+      for (let x = 1, q = y * w + 1; x < w - 1; x++, q++) {
+        const l = labels[q];
+        if (l === 0 || keep[l] === 0) continue;
+        for (const d of [-1, 1, -w, w]) {
+          if (spot[q + d] === 0 && smooth[q + d] <= p.iceLumenOd) {
+            keep[l] = 0;
+            break;
+          }
+        }
+      }
+    }
+  }
   const holeArea = new Float32Array(g.cols * g.rows);
   // holes by the block of their box's centre: a window needs iceMinHoles of them (a lumen is single)
   const holes = new Uint16Array(g.cols * g.rows);
