@@ -2,6 +2,10 @@ import { fromFile, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { SlideFormatError } from '../errors/index.js';
 import type { SlideFormat } from '../domain/slide.js';
 import { MAX_FLAT_PIXELS, MAX_TILED_LEVEL_PIXELS, describePixels } from './limits.js';
+import { tiffIfdChain } from './tiff-ifd-chain.js';
+
+/** reduced levels an OME-TIFF keeps as SubIFDs of its first page: a pyramid has a handful */
+const MAX_SUB_IFDS = 64;
 import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type ResolutionUnit } from './resolution.js';
 
 /** One image file directory that holds a pyramid level. */
@@ -99,8 +103,9 @@ function associatedImageNames(pages: PageInfo[], levels: PageInfo[], format: Tif
 export async function readTiffStructure(path: string, fileSize: number, bigtiff: boolean): Promise<TiffStructure> {
   let tiff: GeoTIFF | undefined;
   try {
+    // the chain is walked (bounded, loops refused) before geotiff follows it, which it does unbounded
+    const count = (await tiffIfdChain(path, fileSize)).length;
     tiff = await fromFile(path);
-    const count = await tiff.getImageCount();
     const pages: PageInfo[] = [];
     for (let i = 0; i < count; i++) pages.push(await pageInfo((await tiff.getImage(i)).fileDirectory, i));
     const base = pages[0];
@@ -109,6 +114,11 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
     // OME-TIFF (Bio-Formats 6+) keeps reduced levels in SubIFDs of the full-resolution page; then
     // the later top-level pages are other planes, not levels
     const subOffsets = base.fd.hasTag('SubIFDs') ? ((await base.fd.loadValue('SubIFDs')) as ArrayLike<number | bigint>) : [];
+    if (subOffsets.length > MAX_SUB_IFDS) throw new SlideFormatError(`${path}: the first image directory lists ${subOffsets.length} SubIFDs (reduced levels), more than ${MAX_SUB_IFDS}; the file is corrupt`);
+    for (let k = 0; k < subOffsets.length; k++) {
+      const at = Number(subOffsets[k]);
+      if (!(at >= 8 && at < fileSize)) throw new SlideFormatError(`${path}: SubIFD ${k} lies at offset ${at}, outside the file (${fileSize} bytes); the file is truncated or corrupt`);
+    }
     const candidates: PageInfo[] = [];
     for (let k = 0; k < subOffsets.length; k++) candidates.push(await pageInfo(await tiff.parser.parseFileDirectoryAt(Number(subOffsets[k])), 0, k));
     if (candidates.length === 0) candidates.push(...pages.slice(1));

@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/store.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { pngDeclaring } from '../fixtures/png-header.js';
+import { tiffWithChain } from '../fixtures/hostile-tiff.js';
 import { dicomPyramid, writeDicomWsi } from '../../src/synthetic/formats/dicom-wsi-writer.js';
 import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
 import { sceneSource } from '../../src/synthetic/render.js';
@@ -30,6 +31,8 @@ beforeAll(async () => {
   for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
   await writeFile(f('random.tif'), random);
   await writeFile(f('absurd.png'), pngDeclaring(2_000_000, 2_000_000));
+  // a 2 kB TIFF whose image directory points back at itself: geotiff followed it until the heap ran out
+  await writeFile(f('ifd-loop.tif'), tiffWithChain(1, (_k, o) => o[0]));
   // scanner formats (issue 11): a good NDPI, the same cut short, an MRXS whose folder lost a data file, a CZI
   const cells = makeScene({ seed: 34, width: 1024, height: 768 });
   const pixels = sceneSource(cells).region(0, 0, 1024, 768);
@@ -66,6 +69,7 @@ describe('a batch with bad slides', () => {
       { path: f('no-mpp.jpg'), metadata: {} },
       { path: f('no-mpp.jpg'), metadata: { mpp: 0.5 } },
       { path: f('good-b.png'), metadata: { patient: 'P03' } },
+      { path: f('ifd-loop.tif'), metadata: { mpp: 0.5 } },
     ];
     const outcomes = await runSlides(requests, { params: {}, executor, store, progress: false });
     const byIndex = outcomes.map((o) => (o.ok ? 'ok' : o.error));
@@ -82,6 +86,7 @@ describe('a batch with bad slides', () => {
     );
     expect(byIndex[4]).toContain(f('no-mpp.jpg'));
     expect(byIndex[4]).toMatch(/pixel size|µm\/px/);
+    expect(byIndex[7]).toBe(`${f('ifd-loop.tif')}: the TIFF's image directories loop (directory 1 points back to offset 8, directory 0's); the file is corrupt`);
 
     for (const i of [0, 5, 6]) {
       const o = outcomes[i];
@@ -96,7 +101,7 @@ describe('a batch with bad slides', () => {
     expect(counts.scores).toBe(3);
     const failures = await store.listFailures();
     const failedPaths = failures.map((x) => x.path).sort();
-    expect(failedPaths).toEqual([f('absurd.png'), f('random.tif'), f('truncated.tif')].sort());
+    expect(failedPaths).toEqual([f('absurd.png'), f('ifd-loop.tif'), f('random.tif'), f('truncated.tif')].sort());
     for (const x of failures) expect(x.error).toContain(x.path);
   });
 

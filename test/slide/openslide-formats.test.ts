@@ -169,7 +169,7 @@ describe('formats recognised but not readable, and bad scanner files', () => {
     expect((await failure(late)).message).toBe(`${late}: the file carries NDPI marks but OpenSlide cannot parse it: it is truncated or corrupt`);
     // the cut takes the first directory too: nothing says NDPI any more, the TIFF reader says truncated
     const early = cut(0.4);
-    expect((await failure(early)).message).toBe(`${early}: cannot read the TIFF directory structure; the file is truncated or corrupt`);
+    expect((await failure(early)).message).toBe(`${early}: TIFF image directory 0 lies at offset ${firstIfdOffset(readFileSync(ndpi))}, outside the file (${statSync(early).size} bytes); the file is truncated or corrupt`);
   });
 
   it('an MRXS whose data folder lost a data file: the error names the missing file', async () => {
@@ -202,3 +202,8 @@ describe('formats recognised but not readable, and bad scanner files', () => {
     }
   });
 });
+
+/** the first IFD's offset of a little-endian classic TIFF (NDPI) */
+function firstIfdOffset(tiff: Buffer): number {
+  return tiff.readUInt32LE(4);
+}
