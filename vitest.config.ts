@@ -33,6 +33,7 @@ const INTEGRATION = [
   'test/queue/flow.test.ts',
   'test/queue/processors.test.ts',
   'test/pipeline/bad-slides.test.ts',
+  'test/pipeline/hostile-batch.test.ts',
   'test/pipeline/slide-reader-provenance.test.ts',
   'test/pipeline/qc.test.ts',
   'test/slide/**/*.test.ts',

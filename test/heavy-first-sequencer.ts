@@ -30,6 +30,7 @@ const SECONDS: Record<string, number> = {
   'test/api/associated-images-privacy.test.ts': 19,
   'test/eval/qc-clean-slides.test.ts': 18,
   'test/pipeline/bad-slides.test.ts': 16,
+  'test/pipeline/hostile-batch.test.ts': 16,
   'test/eval/marker-compartment.test.ts': 16,
   'test/store/pglite.test.ts': 16,
   'test/eval/detector-compare.test.ts': 14,
