@@ -12,9 +12,38 @@ export const MAX_TIFF_PAGES = 10_000;
  * offsets, before any decoder does, and answers their offsets in order. geotiff follows the chain
  * until an offset of 0 with no bound and no memory of where it has been: a directory that points
  * back at itself (or at an earlier one) kept it spinning and allocating until the heap ran out,
- * and the whole batch died. Here a loop, an offset outside the file, a directory cut short or a
- * chain of more than MAX_TIFF_PAGES fails this slide alone with a message saying which.
+ * and the whole batch died. Here a loop, an offset outside the file, a directory cut short, a
+ * tag whose values lie past the end of the file or a chain of more than MAX_TIFF_PAGES fails
+ * this slide alone with a message saying which.
  */
+/** bytes per value of each TIFF field type (TIFF 6.0 and BigTIFF) */
+const TYPE_BYTES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
+
+/**
+ * Every entry's values must lie inside the file: a directory declaring, say, a 2 GB
+ * ImageDescription in a 1 kB file made geotiff allocate it (2.9 GB peak) before failing.
+ */
+function checkValueExtents(path: string, page: number, entries: Buffer, count: number, f: { littleEndian: boolean; big: boolean; fileSize: number }): void {
+  const size = f.big ? 20 : 12;
+  const inline = f.big ? 8 : 4;
+  const u16 = (at: number) => (f.littleEndian ? entries.readUInt16LE(at) : entries.readUInt16BE(at));
+  const uint = (at: number) => (f.big ? Number(f.littleEndian ? entries.readBigUInt64LE(at) : entries.readBigUInt64BE(at)) : f.littleEndian ? entries.readUInt32LE(at) : entries.readUInt32BE(at));
+  for (let e = 0; e < count; e++) {
+    const q = e * size;
+    const bytesPer = TYPE_BYTES[u16(q + 2)];
+    if (bytesPer === undefined) continue; // an unknown type: readers skip the entry
+    const values = uint(q + 4);
+    const bytes = values * bytesPer;
+    if (bytes <= inline) continue;
+    const offset = uint(q + 4 + inline);
+    if (offset + bytes > f.fileSize) {
+      throw new SlideFormatError(
+        `${path}: TIFF image directory ${page} declares ${values} values of tag ${u16(q)} (${bytes} bytes at offset ${offset}), past the end of the file (${f.fileSize} bytes); the file is truncated or corrupt`,
+      );
+    }
+  }
+}
+
 export async function tiffIfdChain(path: string, fileSize: number): Promise<number[]> {
   const handle = await open(path, 'r');
   try {
@@ -52,6 +81,10 @@ export async function tiffIfdChain(path: string, fileSize: number): Promise<numb
       const c = await read(at, countBytes);
       const entries = big ? Number(littleEndian ? c.readBigUInt64LE(0) : c.readBigUInt64BE(0)) : littleEndian ? c.readUInt16LE(0) : c.readUInt16BE(0);
       const nextAt = at + countBytes + entries * entryBytes;
+      if (nextAt + (big ? 8 : 4) > fileSize) {
+        throw new SlideFormatError(`${path}: TIFF image directory ${page} (${entries} entries at offset ${at}) runs past the end of the file (${fileSize} bytes); the file is truncated or corrupt`);
+      }
+      checkValueExtents(path, page, await read(at + countBytes, entries * entryBytes), entries, { littleEndian, big, fileSize });
       const next = await read(nextAt, big ? 8 : 4);
       if (next.length < (big ? 8 : 4)) {
         throw new SlideFormatError(`${path}: TIFF image directory ${page} (${entries} entries at offset ${at}) runs past the end of the file (${fileSize} bytes); the file is truncated or corrupt`);

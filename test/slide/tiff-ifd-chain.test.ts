@@ -19,6 +19,8 @@ beforeAll(async () => {
   await writeFile(f('self-loop.tif'), tiffWithChain(1, (_k, o) => o[0]));
   await writeFile(f('back-loop.tif'), tiffWithChain(3, (k, o) => (k < 2 ? o[k + 1] : o[1])));
   await writeFile(f('past-end.tif'), tiffWithChain(2, (k, o) => (k === 0 ? o[1] : 1 << 30)));
+  await writeFile(f('description-bomb.tif'), tiffWithChain(1, () => 0, { descriptionBytes: 0x7fffffff }));
+  await writeFile(f('description.tif'), tiffWithChain(1, () => 0, { descriptionBytes: 6 }));
   await writeSyntheticSlide(makeScene({ seed: 5, width: 1100, height: 700 }), f('pyramid.tif'), 'pyramidal-tiff');
 });
 
@@ -40,6 +42,13 @@ describe('the TIFF image directory chain, walked before geotiff follows it', () 
     await expect(chainOf('self-loop.tif')).rejects.toThrow(SlideFormatError);
     await expect(chainOf('self-loop.tif')).rejects.toThrow(`${f('self-loop.tif')}: the TIFF's image directories loop (directory 1 points back to offset 8, directory 0's); the file is corrupt`);
     await expect(chainOf('back-loop.tif')).rejects.toThrow(/directory 3 points back to offset \d+, directory 1's/);
+  });
+
+  it('refuses a tag whose values lie past the end of the file (geotiff allocated a 2 GB description for it)', async () => {
+    await expect(chainOf('description-bomb.tif')).rejects.toThrow(
+      `${f('description-bomb.tif')}: TIFF image directory 0 declares 2147483647 values of tag 270 (2147483647 bytes at offset 8), past the end of the file (${(await stat(f('description-bomb.tif'))).size} bytes); the file is truncated or corrupt`,
+    );
+    expect(await chainOf('description.tif')).toEqual([8]);
   });
 
   it('refuses a next directory outside the file', async () => {
