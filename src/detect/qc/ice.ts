@@ -35,11 +35,12 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
   // that would count as a window's holes. Such a spot borders glass-bright pixels that are no
   // spot; a crystal hole borders sarcoplasm.
   if (p.iceLumenOd !== null) {
+    const nb = [-1, 1, -w, w];
     for (let y = 1; y < h - 1; y++) {
       for (let x = 1, q = y * w + 1; x < w - 1; x++, q++) {
         const l = labels[q];
         if (l === 0 || keep[l] === 0) continue;
-        for (const d of [-1, 1, -w, w]) {
+        for (const d of nb) {
           if (spot[q + d] === 0 && smooth[q + d] <= p.iceLumenOd) {
             keep[l] = 0;
             break;
