@@ -16,6 +16,9 @@ const GOLDEN_FILE = fileURLToPath(new URL('./golden-scores.json', import.meta.ur
 let dir: string;
 const rows = new Map<string, GoldenRow>();
 const qc = new Map<string, GoldenQc | null>();
+/** the clean muscle sections analysed with QC off */
+const qcOff = new Map<string, GoldenRow>();
+const MUSCLE = GOLDEN_SLIDES.filter((s) => s.kind !== 'cells');
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-golden-'));
@@ -24,7 +27,19 @@ beforeAll(async () => {
     rows.set(slide.name, a.row);
     qc.set(slide.name, a.qc);
   }
+  for (const slide of MUSCLE) qcOff.set(slide.name, (await goldenAnalysis(slide, dir, { qc: { enabled: false } })).row);
 }, 600_000);
+
+/** every number of a row's slide and marker scores, by path */
+function scoreNumbers(row: GoldenRow): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (v: unknown, at: string): void => {
+    if (typeof v === 'number') out.set(at, v);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
+  };
+  walk({ scores: row.scores, markerScores: row.markerScores }, '');
+  return out;
+}
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -53,14 +68,31 @@ describe('golden scores', () => {
   // macrophages, septa, vessels, MHC-I and IL-1 DAB), so QC on by default must leave them alone.
   // With folds asked for, test/eval/qc-clean-slides.test.ts.
   it('QC on by default takes under 1 % of the tissue of every clean muscle section, verdict ok', () => {
-    const muscle = GOLDEN_SLIDES.filter((s) => s.kind !== 'cells');
-    expect(muscle.length).toBe(9);
-    for (const s of muscle) {
+    expect(MUSCLE.length).toBe(9);
+    for (const s of MUSCLE) {
       const q = qc.get(s.name);
       console.log(s.name, JSON.stringify(q));
       expect(q, s.name).not.toBeNull();
       expect(q!.excludedPct, s.name).toBeLessThan(1);
       expect(q!.verdict, s.name).toBe('ok');
     }
+  });
+
+  // ...and the scores of those clean sections move by under 1 % with QC on (issue 10), whatever
+  // QC took: a count, a density, a share, an H-score, a grade
+  it('QC on by default moves no score of a clean muscle section by 1 % or more', () => {
+    let worst = { change: 0, at: '' };
+    for (const s of MUSCLE) {
+      const on = scoreNumbers(rows.get(s.name)!);
+      const off = scoreNumbers(qcOff.get(s.name)!);
+      expect(off.size, s.name).toBeGreaterThan(10);
+      for (const [k, v] of off) {
+        expect(on.has(k), `${s.name} ${k}`).toBe(true);
+        const change = v === 0 ? (on.get(k) === 0 ? 0 : Infinity) : Math.abs(on.get(k)! - v) / Math.abs(v);
+        if (change > worst.change) worst = { change, at: `${s.name} ${k}` };
+        expect(change, `${s.name} ${k}: ${v} with QC off, ${on.get(k)} on`).toBeLessThan(0.01);
+      }
+    }
+    console.log(`largest change with QC on: ${(100 * worst.change).toFixed(2)} % (${worst.at})`);
   });
 });

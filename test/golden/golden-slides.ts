@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paramsForMarker } from '../../src/domain/marker.js';
+import type { AnalysisParamsInput } from '../../src/domain/params.js';
 import type { SlideMetadata } from '../../src/domain/slide.js';
 import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
@@ -88,11 +89,11 @@ export async function goldenRow(slide: GoldenSlide, dir: string): Promise<Golden
   return (await goldenAnalysis(slide, dir)).row;
 }
 
-export async function goldenAnalysis(slide: GoldenSlide, dir: string): Promise<{ row: GoldenRow; qc: GoldenQc | null }> {
+export async function goldenAnalysis(slide: GoldenSlide, dir: string, user: AnalysisParamsInput = {}): Promise<{ row: GoldenRow; qc: GoldenQc | null }> {
   const { file, metadata } = await slideFile(slide, dir);
   const executor = inlineExecutor();
   try {
-    const o = await analyseSlide({ path: file, metadata, params: paramsForMarker(metadata.marker), executor });
+    const o = await analyseSlide({ path: file, metadata, params: paramsForMarker(metadata.marker, user), executor });
     if (!o.ok) throw new Error(`${slide.name}: ${o.error}`);
     const byGrade = [0, 0, 0, 0];
     for (const d of o.detections) byGrade[d.grade] += 1;
