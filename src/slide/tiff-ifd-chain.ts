@@ -8,6 +8,13 @@ import { SlideFormatError } from '../errors/index.js';
 export const MAX_TIFF_PAGES = 10_000;
 
 /**
+ * The most bytes one directory entry may hold: a 200 000² px slide in 256 px tiles has ~5 MB of
+ * tile offsets, and OME-XML descriptions run to a few MB; a larger entry would be read whole into
+ * memory (geotiff loads an entry's values at once) for no slide's sake.
+ */
+export const MAX_TAG_BYTES = 64 * 2 ** 20;
+
+/**
  * Walks the chain of top-level image file directories (IFDs) of a (Big)TIFF by their next-IFD
  * offsets, before any decoder does, and answers their offsets in order. geotiff follows the chain
  * until an offset of 0 with no bound and no memory of where it has been: a directory that points
@@ -20,10 +27,10 @@ export const MAX_TIFF_PAGES = 10_000;
 const TYPE_BYTES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
 
 /**
- * Every entry's values must lie inside the file: a directory declaring, say, a 2 GB
- * ImageDescription in a 1 kB file made geotiff allocate it (2.9 GB peak) before failing.
+ * Every entry's values must lie inside the file and within MAX_TAG_BYTES: a directory declaring,
+ * say, a 2 GB ImageDescription in a 1 kB file made geotiff allocate it (2.9 GB peak) before failing.
  */
-function checkValueExtents(path: string, page: number, entries: Buffer, count: number, f: { littleEndian: boolean; big: boolean; fileSize: number }): void {
+function checkValueExtents(path: string, page: number, entries: Buffer, count: number, f: { littleEndian: boolean; big: boolean; fileSize: number; maxTagBytes: number }): void {
   const size = f.big ? 20 : 12;
   const inline = f.big ? 8 : 4;
   const u16 = (at: number) => (f.littleEndian ? entries.readUInt16LE(at) : entries.readUInt16BE(at));
@@ -41,10 +48,13 @@ function checkValueExtents(path: string, page: number, entries: Buffer, count: n
         `${path}: TIFF image directory ${page} declares ${values} values of tag ${u16(q)} (${bytes} bytes at offset ${offset}), past the end of the file (${f.fileSize} bytes); the file is truncated or corrupt`,
       );
     }
+    if (bytes > f.maxTagBytes) {
+      throw new SlideFormatError(`${path}: TIFF image directory ${page} holds ${bytes} bytes in tag ${u16(q)}, more than the ${f.maxTagBytes} any slide needs; the file is corrupt or hostile`);
+    }
   }
 }
 
-export async function tiffIfdChain(path: string, fileSize: number): Promise<number[]> {
+export async function tiffIfdChain(path: string, fileSize: number, maxTagBytes = MAX_TAG_BYTES): Promise<number[]> {
   const handle = await open(path, 'r');
   try {
     const read = async (at: number, length: number): Promise<Buffer> => {
@@ -84,7 +94,7 @@ export async function tiffIfdChain(path: string, fileSize: number): Promise<numb
       if (nextAt + (big ? 8 : 4) > fileSize) {
         throw new SlideFormatError(`${path}: TIFF image directory ${page} (${entries} entries at offset ${at}) runs past the end of the file (${fileSize} bytes); the file is truncated or corrupt`);
       }
-      checkValueExtents(path, page, await read(at + countBytes, entries * entryBytes), entries, { littleEndian, big, fileSize });
+      checkValueExtents(path, page, await read(at + countBytes, entries * entryBytes), entries, { littleEndian, big, fileSize, maxTagBytes });
       const next = await read(nextAt, big ? 8 : 4);
       if (next.length < (big ? 8 : 4)) {
         throw new SlideFormatError(`${path}: TIFF image directory ${page} (${entries} entries at offset ${at}) runs past the end of the file (${fileSize} bytes); the file is truncated or corrupt`);

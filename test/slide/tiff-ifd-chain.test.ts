@@ -51,6 +51,13 @@ describe('the TIFF image directory chain, walked before geotiff follows it', () 
     expect(await chainOf('description.tif')).toEqual([8]);
   });
 
+  it('refuses an entry larger than any slide needs, even inside the file', async () => {
+    // MAX_TAG_BYTES is 64 MiB; the same rule with a 4-byte limit on a 6-byte description
+    await expect(tiffIfdChain(f('description.tif'), (await stat(f('description.tif'))).size, 4)).rejects.toThrow(
+      `${f('description.tif')}: TIFF image directory 0 holds 6 bytes in tag 270, more than the 4 any slide needs; the file is corrupt or hostile`,
+    );
+  });
+
   it('refuses a next directory outside the file', async () => {
     await expect(chainOf('past-end.tif')).rejects.toThrow(/TIFF image directory 2 lies at offset 1073741824, outside the file \(\d+ bytes\)/);
   });
