@@ -13,7 +13,7 @@ const SECONDS: Record<string, number> = {
   'test/cli/cohort.test.ts': 50,
   'test/eval/muscle-wide.test.ts': 27,
   'test/service/service-mode.test.ts': 44,
-  'test/golden/golden-scores.test.ts': 50,
+  'test/golden/golden-scores.test.ts': 42,
   'test/cli/analyze.test.ts': 35,
   'test/cli/review.test.ts': 34,
   'test/cli/demo.test.ts': 32,
