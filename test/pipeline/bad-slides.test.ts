@@ -9,7 +9,7 @@ import type { Store } from '../../src/store/store.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { pngDeclaring } from '../fixtures/png-header.js';
-import { tiffWithChain } from '../fixtures/hostile-tiff.js';
+import { tiffWithChain } from '../../src/synthetic/hostile-tiff.js';
 import { dicomPyramid, writeDicomWsi } from '../../src/synthetic/formats/dicom-wsi-writer.js';
 import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
 import { sceneSource } from '../../src/synthetic/render.js';

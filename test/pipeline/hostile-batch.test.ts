@@ -9,7 +9,7 @@ import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
 import { sceneSource } from '../../src/synthetic/render.js';
-import { writeHostileCorpus } from '../fixtures/hostile-corpus.js';
+import { writeHostileCorpus } from '../../src/synthetic/hostile-corpus.js';
 
 // Issue 14: broken files of every builtin and OpenSlide format in one batch with good slides:
 // each fails alone with a one-line message naming it (or, where the broken bytes only changed

@@ -7,7 +7,7 @@ import { SlideFormatError } from '../../src/errors/index.js';
 import { tiffIfdChain } from '../../src/slide/tiff-ifd-chain.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
-import { tiffWithChain } from '../fixtures/hostile-tiff.js';
+import { tiffWithChain } from '../../src/synthetic/hostile-tiff.js';
 
 let dir: string;
 const f = (name: string) => path.join(dir, name);
