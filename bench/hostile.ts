@@ -10,30 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
-import { writeHostileCorpus } from '../src/synthetic/hostile-corpus.js';
-import { writeScannerSlide } from '../src/synthetic/formats/index.js';
-import { sceneSource } from '../src/synthetic/render.js';
-import { makeScene } from '../src/synthetic/scene.js';
-import { writeSyntheticSlide } from '../src/synthetic/write-slide.js';
+import { writeGoodSlides, writeHostileCorpus } from '../src/synthetic/hostile-corpus.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const perFile = Number(process.env.HOSTILE_PER_FILE ?? 8);
 const timeoutS = Number(process.env.HOSTILE_TIMEOUT_S ?? 60);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-hostile-bench-'));
 try {
-  const scene = makeScene({ seed: 3, width: 1024, height: 768 });
-  const goods: string[] = [];
-  for (const [fmt, ext] of [['pyramidal-tiff', 'tif'], ['svs', 'svs'], ['png', 'png'], ['jpeg', 'jpg']] as const) {
-    const p = path.join(dir, `good.${ext}`);
-    await writeSyntheticSlide(scene, p, fmt);
-    goods.push(p);
-  }
-  const pixels = sceneSource(scene).region(0, 0, 1024, 768);
-  for (const v of ['ndpi', 'scn', 'bif'] as const) {
-    const p = path.join(dir, `good.${v}`);
-    await writeScannerSlide(v, p, [pixels], { mpp: scene.mpp, quality: 90 });
-    goods.push(p);
-  }
+  const goods = await writeGoodSlides(dir, 3, ['ndpi', 'scn', 'bif']);
   const files = await writeHostileCorpus(goods, dir, { seed: 1, perFile });
   console.log(`${files.length} hostile files from ${goods.length} good slides (${goods.map((g) => path.extname(g)).join(' ')}), one analyze process each, ${timeoutS} s limit`);
   const timed = existsSync('/usr/bin/time');

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { tiffBytes } from './tiff-bytes.js';
 
 /**
  * The first IFD's tags that tell scanner TIFFs apart, read straight from the file (a few hundred
@@ -22,20 +23,13 @@ const TEXT_TAGS = { description: 270, software: 305, xmp: 700 } as const;
 const MAX_TEXT = 64 * 1024;
 
 export async function readFirstIfdTags(handle: FileHandle, littleEndian: boolean, big: boolean): Promise<FirstIfdTags> {
-  const buf = async (at: number, length: number): Promise<Buffer> => {
-    const b = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(b, 0, length, at);
-    return b.subarray(0, bytesRead);
-  };
-  const u16 = (b: Buffer, at: number) => (littleEndian ? b.readUInt16LE(at) : b.readUInt16BE(at));
-  const u32 = (b: Buffer, at: number) => (littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at));
-  const u64 = (b: Buffer, at: number) => Number(littleEndian ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at));
+  const { read: buf, u16, word } = tiffBytes(handle, littleEndian, big);
 
   const header = await buf(0, 16);
-  const ifdAt = big ? u64(header, 8) : u32(header, 4);
+  const ifdAt = word(header, big ? 8 : 4);
   const countBytes = await buf(ifdAt, big ? 8 : 2);
   if (countBytes.length < (big ? 8 : 2)) throw new Error('first IFD lies past the end of the file');
-  const count = big ? u64(countBytes, 0) : u16(countBytes, 0);
+  const count = big ? word(countBytes, 0) : u16(countBytes, 0);
   const entrySize = big ? 20 : 12;
   const entries = await buf(ifdAt + countBytes.length, count * entrySize);
   if (entries.length < count * entrySize) throw new Error('first IFD is cut off');
@@ -49,11 +43,11 @@ export async function readFirstIfdTags(handle: FileHandle, littleEndian: boolean
     if (tag === 259) out.compression = u16(entries, at + (big ? 12 : 8));
     const field = (Object.keys(TEXT_TAGS) as (keyof typeof TEXT_TAGS)[]).find((k) => TEXT_TAGS[k] === tag);
     if (!field) continue;
-    const n = big ? u64(entries, at + 4) : u32(entries, at + 4);
+    const n = word(entries, at + 4);
     const inline = big ? 8 : 4;
     const valueAt = at + (big ? 12 : 8);
     const length = Math.min(n, MAX_TEXT);
-    const bytes = n <= inline ? entries.subarray(valueAt, valueAt + n) : await buf(big ? u64(entries, valueAt) : u32(entries, valueAt), length);
+    const bytes = n <= inline ? entries.subarray(valueAt, valueAt + n) : await buf(word(entries, valueAt), length);
     out[field] = bytes.toString('utf8').replace(/\0+$/, '');
   }
   out.tiled = tags.has(322);

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { SlideFormatError } from '../errors/index.js';
+import { readAt, tiffBytes, type TiffBytes } from './tiff-bytes.js';
 
 /**
  * A TIFF's top-level directories hold at most this many pages: a whole-slide pyramid has ~5–15,
@@ -14,6 +15,35 @@ export const MAX_TIFF_PAGES = 10_000;
  */
 export const MAX_TAG_BYTES = 64 * 2 ** 20;
 
+/** bytes per value of each TIFF field type (TIFF 6.0 and BigTIFF) */
+const TYPE_BYTES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
+
+/**
+ * Every entry's values must lie inside the file and within MAX_TAG_BYTES: a directory declaring,
+ * say, a 2 GB ImageDescription in a 1 kB file made geotiff allocate it (2.9 GB peak) before failing.
+ */
+function checkValueExtents(path: string, page: number, entries: Buffer, count: number, t: TiffBytes, f: { fileSize: number; maxTagBytes: number }): void {
+  const size = t.big ? 20 : 12;
+  const inline = t.big ? 8 : 4;
+  for (let e = 0; e < count; e++) {
+    const q = e * size;
+    const bytesPer = TYPE_BYTES[t.u16(entries, q + 2)];
+    if (bytesPer === undefined) continue; // an unknown type: readers skip the entry
+    const values = t.word(entries, q + 4);
+    const bytes = values * bytesPer;
+    if (bytes <= inline) continue;
+    const offset = t.word(entries, q + 4 + inline);
+    if (offset + bytes > f.fileSize) {
+      throw new SlideFormatError(
+        `${path}: TIFF image directory ${page} declares ${values} values of tag ${t.u16(entries, q)} (${bytes} bytes at offset ${offset}), past the end of the file (${f.fileSize} bytes); the file is truncated or corrupt`,
+      );
+    }
+    if (bytes > f.maxTagBytes) {
+      throw new SlideFormatError(`${path}: TIFF image directory ${page} holds ${bytes} bytes in tag ${t.u16(entries, q)}, more than the ${f.maxTagBytes} any slide needs; the file is corrupt or hostile`);
+    }
+  }
+}
+
 /**
  * Walks the chain of top-level image file directories (IFDs) of a (Big)TIFF by their next-IFD
  * offsets, before any decoder does, and answers their offsets in order. geotiff follows the chain
@@ -23,48 +53,10 @@ export const MAX_TAG_BYTES = 64 * 2 ** 20;
  * tag whose values lie past the end of the file or a chain of more than MAX_TIFF_PAGES fails
  * this slide alone with a message saying which.
  */
-/** bytes per value of each TIFF field type (TIFF 6.0 and BigTIFF) */
-const TYPE_BYTES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
-
-/**
- * Every entry's values must lie inside the file and within MAX_TAG_BYTES: a directory declaring,
- * say, a 2 GB ImageDescription in a 1 kB file made geotiff allocate it (2.9 GB peak) before failing.
- */
-function checkValueExtents(path: string, page: number, entries: Buffer, count: number, f: { littleEndian: boolean; big: boolean; fileSize: number; maxTagBytes: number }): void {
-  const size = f.big ? 20 : 12;
-  const inline = f.big ? 8 : 4;
-  const u16 = (at: number) => (f.littleEndian ? entries.readUInt16LE(at) : entries.readUInt16BE(at));
-  const uint = (at: number) => (f.big ? Number(f.littleEndian ? entries.readBigUInt64LE(at) : entries.readBigUInt64BE(at)) : f.littleEndian ? entries.readUInt32LE(at) : entries.readUInt32BE(at));
-  for (let e = 0; e < count; e++) {
-    const q = e * size;
-    const bytesPer = TYPE_BYTES[u16(q + 2)];
-    if (bytesPer === undefined) continue; // an unknown type: readers skip the entry
-    const values = uint(q + 4);
-    const bytes = values * bytesPer;
-    if (bytes <= inline) continue;
-    const offset = uint(q + 4 + inline);
-    if (offset + bytes > f.fileSize) {
-      throw new SlideFormatError(
-        `${path}: TIFF image directory ${page} declares ${values} values of tag ${u16(q)} (${bytes} bytes at offset ${offset}), past the end of the file (${f.fileSize} bytes); the file is truncated or corrupt`,
-      );
-    }
-    if (bytes > f.maxTagBytes) {
-      throw new SlideFormatError(`${path}: TIFF image directory ${page} holds ${bytes} bytes in tag ${u16(q)}, more than the ${f.maxTagBytes} any slide needs; the file is corrupt or hostile`);
-    }
-  }
-}
-
 export async function tiffIfdChain(path: string, fileSize: number, maxTagBytes = MAX_TAG_BYTES): Promise<number[]> {
   const handle = await open(path, 'r');
   try {
-    const read = async (at: number, length: number): Promise<Buffer> => {
-      const b = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(b, 0, length, at);
-      return b.subarray(0, bytesRead);
-    };
-    const offsetAt = (b: Buffer, at: number): number =>
-      big ? Number(littleEndian ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at)) : littleEndian ? b.readUInt32LE(at) : b.readUInt32BE(at);
-    const header = await read(0, 16);
+    const header = await readAt(handle, 0, 16);
     const order = header.toString('latin1', 0, 2);
     if (header.length < 8 || (order !== 'II' && order !== 'MM')) throw new SlideFormatError(`${path}: no TIFF header (byte order mark 'II' or 'MM')`);
     const littleEndian = order === 'II';
@@ -72,11 +64,12 @@ export async function tiffIfdChain(path: string, fileSize: number, maxTagBytes =
     if (version !== 42 && version !== 43) throw new SlideFormatError(`${path}: TIFF version ${version} is neither 42 (TIFF) nor 43 (BigTIFF)`);
     const big = version === 43;
     if (header.length < (big ? 16 : 8)) throw new SlideFormatError(`${path}: the TIFF header is cut short (${header.length} bytes)`);
+    const t = tiffBytes(handle, littleEndian, big);
     const countBytes = big ? 8 : 2;
     const entryBytes = big ? 20 : 12;
     const seen = new Set<number>();
     const chain: number[] = [];
-    let at = offsetAt(header, big ? 8 : 4);
+    let at = t.word(header, big ? 8 : 4);
     while (at !== 0) {
       const page = chain.length;
       if (seen.has(at)) {
@@ -88,18 +81,14 @@ export async function tiffIfdChain(path: string, fileSize: number, maxTagBytes =
       }
       seen.add(at);
       chain.push(at);
-      const c = await read(at, countBytes);
-      const entries = big ? Number(littleEndian ? c.readBigUInt64LE(0) : c.readBigUInt64BE(0)) : littleEndian ? c.readUInt16LE(0) : c.readUInt16BE(0);
+      const c = await t.read(at, countBytes);
+      const entries = big ? t.word(c, 0) : t.u16(c, 0);
       const nextAt = at + countBytes + entries * entryBytes;
       if (nextAt + (big ? 8 : 4) > fileSize) {
         throw new SlideFormatError(`${path}: TIFF image directory ${page} (${entries} entries at offset ${at}) runs past the end of the file (${fileSize} bytes); the file is truncated or corrupt`);
       }
-      checkValueExtents(path, page, await read(at + countBytes, entries * entryBytes), entries, { littleEndian, big, fileSize, maxTagBytes });
-      const next = await read(nextAt, big ? 8 : 4);
-      if (next.length < (big ? 8 : 4)) {
-        throw new SlideFormatError(`${path}: TIFF image directory ${page} (${entries} entries at offset ${at}) runs past the end of the file (${fileSize} bytes); the file is truncated or corrupt`);
-      }
-      at = offsetAt(next, 0);
+      checkValueExtents(path, page, await t.read(at + countBytes, entries * entryBytes), entries, t, { fileSize, maxTagBytes });
+      at = t.word(await t.read(nextAt, big ? 8 : 4), 0);
     }
     if (chain.length === 0) throw new SlideFormatError(`${path}: the TIFF has no image directory`);
     return chain;

@@ -2,11 +2,11 @@ import { fromFile, type GeoTIFF, type ImageFileDirectory } from 'geotiff';
 import { SlideFormatError } from '../errors/index.js';
 import type { SlideFormat } from '../domain/slide.js';
 import { MAX_FLAT_PIXELS, MAX_TILED_LEVEL_PIXELS, describePixels } from './limits.js';
+import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type ResolutionUnit } from './resolution.js';
 import { tiffIfdChain } from './tiff-ifd-chain.js';
 
 /** reduced levels an OME-TIFF keeps as SubIFDs of its first page: a pyramid has a handful */
 const MAX_SUB_IFDS = 64;
-import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type ResolutionUnit } from './resolution.js';
 
 /** One image file directory that holds a pyramid level. */
 export interface TiffLevelPage {
@@ -115,12 +115,12 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
     // the later top-level pages are other planes, not levels
     const subOffsets = base.fd.hasTag('SubIFDs') ? ((await base.fd.loadValue('SubIFDs')) as ArrayLike<number | bigint>) : [];
     if (subOffsets.length > MAX_SUB_IFDS) throw new SlideFormatError(`${path}: the first image directory lists ${subOffsets.length} SubIFDs (reduced levels), more than ${MAX_SUB_IFDS}; the file is corrupt`);
+    const candidates: PageInfo[] = [];
     for (let k = 0; k < subOffsets.length; k++) {
       const at = Number(subOffsets[k]);
       if (!(at >= 8 && at < fileSize)) throw new SlideFormatError(`${path}: SubIFD ${k} lies at offset ${at}, outside the file (${fileSize} bytes); the file is truncated or corrupt`);
+      candidates.push(await pageInfo(await tiff.parser.parseFileDirectoryAt(at), 0, k));
     }
-    const candidates: PageInfo[] = [];
-    for (let k = 0; k < subOffsets.length; k++) candidates.push(await pageInfo(await tiff.parser.parseFileDirectoryAt(Number(subOffsets[k])), 0, k));
     if (candidates.length === 0) candidates.push(...pages.slice(1));
 
     const levels: PageInfo[] = [base];

@@ -5,11 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSlides } from '../../src/cli/run-slides.js';
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
 import type { SlideOutcome } from '../../src/pipeline/analyse-slide.js';
-import { makeScene } from '../../src/synthetic/scene.js';
-import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
-import { writeScannerSlide } from '../../src/synthetic/formats/index.js';
-import { sceneSource } from '../../src/synthetic/render.js';
-import { writeHostileCorpus } from '../../src/synthetic/hostile-corpus.js';
+import { writeGoodSlides, writeHostileCorpus } from '../../src/synthetic/hostile-corpus.js';
 
 // Issue 14: broken files of every builtin and OpenSlide format in one batch with good slides:
 // each fails alone with a one-line message naming it (or, where the broken bytes only changed
@@ -23,19 +19,7 @@ let mixed: SlideOutcome[];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-hostile-'));
-  const scene = makeScene({ seed: 41, width: 1024, height: 768 });
-  goods = [];
-  for (const [fmt, ext] of [['pyramidal-tiff', 'tif'], ['svs', 'svs'], ['png', 'png'], ['jpeg', 'jpg']] as const) {
-    const p = path.join(dir, `good.${ext}`);
-    await writeSyntheticSlide(scene, p, fmt);
-    goods.push(p);
-  }
-  const pixels = sceneSource(scene).region(0, 0, 1024, 768);
-  for (const v of ['ndpi', 'scn'] as const) {
-    const p = path.join(dir, `good.${v}`);
-    await writeScannerSlide(v, p, [pixels], { mpp: scene.mpp, quality: 90 });
-    goods.push(p);
-  }
+  goods = await writeGoodSlides(dir, 41, ['ndpi', 'scn']);
   hostile = await writeHostileCorpus(goods, dir, { seed: 14, perFile: 3 });
   executor = threadPoolExecutor(2);
   const request = (p: string) => ({ path: p, metadata: { mpp: 0.5 } });
