@@ -8,7 +8,7 @@ const which = process.argv[2] ?? 'all';
 const scenes: MuscleOptionsInput[] = [];
 if (which !== 'demo') scenes.push(...WIDE_MUSCLE_TUNING_SEEDS.map((s, i) => wideMuscleScene(s, i)));
 if (which !== 'wide') scenes.push(...[21, 22, 104].flatMap((s) => [labPhotoMuscleScene(s), labPhotoMuscleScene(s, 60)]));
-const executor = threadPoolExecutor(2);
+const executor = threadPoolExecutor({ threads: 2 });
 try {
   await evaluateMuscleScenes(scenes, {
     executor,

@@ -76,7 +76,7 @@ async function jobOverhead(size: number): Promise<number> {
   const connection = redisConnection(REDIS_URL);
   const params = resolveParams({});
   const tiles = JOBS * size;
-  const noop: TileExecutor = {
+  const noop: Pick<TileExecutor, 'run' | 'close' | 'concurrency'> = {
     concurrency: 1,
     close: async () => undefined,
     run: async (job: TileBatchJob): Promise<TileResult[]> =>

@@ -31,7 +31,7 @@ console.log(`  ${gen.stdout.trim()}  [${mb(statSync(file).size)} on disk]`);
 const levelMp = (size * size) / 1e6;
 
 // 2. analysis through the embedded pipeline (worker threads, same processors as the queue)
-const executor = threadPoolExecutor(threads);
+const executor = threadPoolExecutor({ threads });
 const t0 = performance.now();
 const outcome = await analyseSlide({ path: file, params: resolveParams({}), executor });
 const analysisS = (performance.now() - t0) / 1000;
@@ -78,7 +78,7 @@ if (mGen.status !== 0) throw new Error(`muscle slide generation failed (exit ${m
 console.log(`  ${mGen.stdout.trim()}`);
 const mMp = (mSize * mSize) / 1e6;
 for (const muscle of [false, true]) {
-  const ex = threadPoolExecutor(threads);
+  const ex = threadPoolExecutor({ threads });
   const t = performance.now();
   const o = await analyseSlide({ path: mFile, metadata: { marker: 'MHC-I' }, params: resolveParams({ muscle: { enabled: muscle } }), executor: ex });
   const s = (performance.now() - t) / 1000;

@@ -1,5 +1,6 @@
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Config } from '../src/runtime/config.js';
+import type { TileExecutor } from '../src/pipeline/executor.js';
 import { prepareSlide } from '../src/pipeline/prepare-slide.js';
 import { buildSlideFlow } from '../src/queue/flow.js';
 import { aggregateJobId } from '../src/queue/names.js';
@@ -16,6 +17,8 @@ export interface PlanSlideDeps {
   /** the SLIDES queue, to see whether this slide's flow was already added */
   slides: Queue;
   config: Pick<Config, 'TILE_BATCH_SIZE' | 'WORKER_CONCURRENCY'>;
+  /** opens and plans slides on the tile threads, under the slide budget; absent = this thread */
+  executor?: Pick<TileExecutor, 'read'>;
 }
 
 export type PlanOutcome =
@@ -50,6 +53,7 @@ export function planSlideProcessor(deps: PlanSlideDeps) {
         store: deps.store,
         batchSize: (tileCount) => tileBatchSize(tileCount, deps.config),
         findDone: (slideId, hash, codeVersion) => deps.batches.findDoneAnalysis(slideId, hash, codeVersion),
+        ...(deps.executor ? { read: deps.executor.read } : {}),
       });
       analysisId = prepared.analysisId as number;
       if (prepared.alreadyDone) {

@@ -10,7 +10,7 @@ export interface TileBatchDeps {
   store: Store;
   batches: BatchStore;
   /** worker threads: the analysis must not block this process's event loop, which renews job locks */
-  executor: TileExecutor;
+  executor: Pick<TileExecutor, 'run'>;
 }
 
 export interface TileProgress {

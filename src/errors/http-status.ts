@@ -5,6 +5,7 @@ import { CohortImportError } from './cohort-import-error.js';
 import { HttpError } from './http-error.js';
 import { MetadataError } from './metadata-error.js';
 import { NotFoundError } from './not-found-error.js';
+import { SlideBudgetError } from './slide-budget-error.js';
 import { SlideFormatError } from './slide-format-error.js';
 import { SlidePathError } from './slide-path-error.js';
 import { StoreConflictError } from './store-conflict-error.js';
@@ -32,6 +33,8 @@ export const HTTP_STATUS: ReadonlyArray<readonly [ErrorClass, number]> = [
   [NotFoundError, 404],
   // well-formed request, but the data gives no trustworthy result
   [AnalysisError, 422],
+  // the slide is too costly to read or analyse within one slide's budget
+  [SlideBudgetError, 422],
   // the CLI's error for the server's answer; a server that throws one has a bug
   [ApiClientError, 500],
   // an untyped BiopsyQuantError says nothing about whose fault it is

@@ -87,15 +87,21 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       store,
       batchSize: (tileCount) => batchSizeFor(tileCount, executor.concurrency),
       keepQcTiles: true,
+      read: (req) => executor.read(req),
     });
     const { plan, stains, jobs, params, paramsHash: hash } = prepared;
     analysisId = prepared.analysisId;
 
     let done = 0;
     input.onProgress?.(0, plan.tiles.length);
+    // one failed batch fails the slide: its batches still queued are withdrawn, not left to hold the pool
+    const withdraw = new AbortController();
     const perBatch = await Promise.all(
       jobs.map(async (job) => {
-        const results = await executor.run(withPrecomputedQc(job, prepared.qcTiles));
+        const results = await executor.run(withPrecomputedQc(job, prepared.qcTiles), { signal: withdraw.signal }).catch((err: unknown) => {
+          withdraw.abort();
+          throw err;
+        });
         if (store && analysisId !== undefined) await store.saveTileResults(analysisId, results);
         done += job.tiles.length;
         input.onProgress?.(done, plan.tiles.length);

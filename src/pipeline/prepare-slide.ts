@@ -1,17 +1,15 @@
 import type { TileBatchJob } from '../domain/job.js';
 import { findMarker } from '../domain/marker.js';
 import { paramsHash, type AnalysisParams } from '../domain/params.js';
-import type { SlideFormat, SlideMetadata } from '../domain/slide.js';
-import type { SlideBackend } from '../slide/types.js';
-import { openSlide } from '../slide/open.js';
+import type { SlideMetadata } from '../domain/slide.js';
 import { filesSha256 } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
 import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import { chunk } from './batches.js';
-import { chooseStains, type StainChoice } from './estimate-stains.js';
-import { planSlide, type SlidePlan } from './plan-slide.js';
-import { sampleQcReference } from './qc-reference-sample.js';
+import type { StainChoice } from './estimate-stains.js';
+import type { SlidePlan } from './plan-slide.js';
+import { readSlide, type SlideReaderInfo, type SlideReading, type SlideReadRequest } from './read-slide.js';
 import type { QcReference } from '../domain/qc.js';
 import type { QcTileResult } from '../detect/qc/index.js';
 
@@ -27,6 +25,8 @@ export interface PrepareSlideInput {
    * rather than run again (service mode); then no analysis is begun and no jobs are made.
    */
   findDone?: (slideId: number, paramsHash: string, codeVersion: string) => Promise<number | undefined>;
+  /** opens and plans the slide: a budgeted worker thread (executor.read) or, by default, this thread */
+  read?: (req: SlideReadRequest) => Promise<SlideReading>;
   /**
    * keep the QC the plan computes for its reference tiles (PreparedSlide.qcTiles) for those tiles'
    * jobs: embedded mode, whose worker threads take typed arrays; never for BullMQ (JSON) jobs
@@ -34,12 +34,7 @@ export interface PrepareSlideInput {
   keepQcTiles?: boolean;
 }
 
-/** Which reader opened the slide: stored with every score as provenance (issue 11). */
-export interface SlideReaderInfo {
-  format: SlideFormat;
-  backend: SlideBackend;
-  vendor?: string;
-}
+export type { SlideReaderInfo } from './read-slide.js';
 
 export interface PreparedSlide {
   reader: SlideReaderInfo;
@@ -67,64 +62,60 @@ export interface PreparedSlide {
 export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSlide> {
   const { path, metadata, store } = input;
   const params = withMuscleDecided(input.params, metadata.marker);
-  const slide = await openSlide(path, metadata.mpp === undefined ? undefined : { mpp: metadata.mpp });
-  try {
-    const reader: SlideReaderInfo = { format: slide.format, backend: slide.backend, ...(slide.vendor ? { vendor: slide.vendor } : {}) };
-    const plan = await planSlide(slide, params);
-    const stains = await chooseStains(slide, plan, params);
-    const hash = paramsHash(params);
-    let slideId: number | undefined;
-    if (store) {
-      slideId = await store.upsertSlide({
-        sha256: await filesSha256(slide.contentFiles ?? [path]),
-        path,
-        format: slide.format,
-        width: slide.levels[0].width,
-        height: slide.levels[0].height,
-        mpp: slide.levels[0].mpp,
-        mppSource: slide.mppSource,
-        backend: slide.backend,
-        vendor: slide.vendor,
-        metadata,
-      });
-      const done = await input.findDone?.(slideId, hash, ANALYSIS_VERSION);
-      if (done !== undefined) return { reader, params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
-    }
-    // read tiles for the QC references only for a slide that will be analysed
-    const sample = params.qc.enabled ? await sampleQcReference(slide, plan, stains, params, { keepTiles: input.keepQcTiles === true }) : undefined;
-    const qcReference = sample?.reference;
-    let analysisId: number | undefined;
-    if (store && slideId !== undefined) {
-      ({ analysisId } = await store.beginAnalysis({
-        slideId,
-        paramsHash: hash,
-        params,
-        stain: { ...stains.matrix, i0: stains.i0, note: stains.note, illumination: plan.illumination, qcReference },
-        codeVersion: ANALYSIS_VERSION,
-        modelId: modelIdFor(params),
-        mpp: plan.level.mpp,
-        level: plan.level.index,
-        tilesTotal: plan.tiles.length,
-      }));
-    }
-    const jobs: TileBatchJob[] = chunk(plan.tiles, input.batchSize(plan.tiles.length)).map((tiles) => ({
-      slidePath: path,
-      metadataMpp: metadata.mpp,
-      level: plan.level.index,
-      mpp: plan.level.mpp,
-      stain: { ...stains.matrix },
-      i0: stains.i0,
-      flatField: plan.flatField,
-      i0Source: plan.illumination.i0Source,
-      params,
-      qcReference,
-      tiles,
-    }));
-    return { reader, params, plan, stains, qcReference, ...(sample?.tiles ? { qcTiles: sample.tiles } : {}), paramsHash: hash, analysisId, alreadyDone: false, jobs };
-  } finally {
-    // tile jobs open the file themselves (a worker thread or another machine)
-    await slide.close().catch(() => undefined);
+  const read = input.read ?? readSlide;
+  const request = { path, ...(metadata.mpp === undefined ? {} : { mpp: metadata.mpp }), params };
+  // service mode looks for a finished analysis first: the QC references are read only if it needs them
+  const lookFirst = store !== undefined && input.findDone !== undefined;
+  const reading = await read({ ...request, qc: lookFirst ? 'none' : input.keepQcTiles ? 'keep' : 'stats' });
+  const { reader, plan, stains } = reading;
+  const hash = paramsHash(params);
+  let slideId: number | undefined;
+  if (store) {
+    slideId = await store.upsertSlide({
+      sha256: await filesSha256(reading.contentFiles),
+      path,
+      format: reader.format,
+      width: reading.size.width,
+      height: reading.size.height,
+      mpp: reading.size.mpp,
+      mppSource: reading.size.mppSource,
+      backend: reader.backend,
+      vendor: reader.vendor,
+      metadata,
+    });
+    const done = await input.findDone?.(slideId, hash, ANALYSIS_VERSION);
+    if (done !== undefined) return { reader, params, plan, stains, paramsHash: hash, analysisId: done, alreadyDone: true, jobs: [] };
   }
+  const qc = lookFirst && params.qc.enabled ? await read({ ...request, qc: input.keepQcTiles ? 'keep' : 'stats', planned: { plan, stains } }) : reading;
+  const qcReference = qc.qcReference;
+  let analysisId: number | undefined;
+  if (store && slideId !== undefined) {
+    ({ analysisId } = await store.beginAnalysis({
+      slideId,
+      paramsHash: hash,
+      params,
+      stain: { ...stains.matrix, i0: stains.i0, note: stains.note, illumination: plan.illumination, qcReference },
+      codeVersion: ANALYSIS_VERSION,
+      modelId: modelIdFor(params),
+      mpp: plan.level.mpp,
+      level: plan.level.index,
+      tilesTotal: plan.tiles.length,
+    }));
+  }
+  const jobs: TileBatchJob[] = chunk(plan.tiles, input.batchSize(plan.tiles.length)).map((tiles) => ({
+    slidePath: path,
+    metadataMpp: metadata.mpp,
+    level: plan.level.index,
+    mpp: plan.level.mpp,
+    stain: { ...stains.matrix },
+    i0: stains.i0,
+    flatField: plan.flatField,
+    i0Source: plan.illumination.i0Source,
+    params,
+    qcReference,
+    tiles,
+  }));
+  return { reader, params, plan, stains, qcReference, ...(qc.qcTiles ? { qcTiles: qc.qcTiles } : {}), paramsHash: hash, analysisId, alreadyDone: false, jobs };
 }
 
 /**

@@ -15,4 +15,6 @@ if (typeof globalThis.Worker !== 'function') {
 const { register } = await import('tsx/esm/api');
 register();
 const worker = await import('./tile-worker.ts');
-export default worker.default;
+// piscina calls the export named by run()'s `name` option
+export const tiles = worker.tiles;
+export const read = worker.read;

@@ -1,6 +1,6 @@
 import type { Job, JobsOptions } from 'bullmq';
 import type { Config } from '../runtime/config.js';
-import { AnalysisError, MetadataError, SlideFormatError, SlidePathError, StoreConflictError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
+import { AnalysisError, MetadataError, SlideBudgetError, SlideFormatError, SlidePathError, StoreConflictError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
 import { batchSizeFor } from '../pipeline/plan-slide.js';
 
 /** Transient failures (Redis or PostgreSQL restarting, a worker killed) get this many tries in all. */
@@ -30,6 +30,7 @@ export function tileJobOptions(): JobsOptions {
 export function isPermanent(err: unknown): boolean {
   return (
     err instanceof SlideFormatError ||
+    err instanceof SlideBudgetError ||
     err instanceof MetadataError ||
     err instanceof AnalysisError ||
     err instanceof SlidePathError ||

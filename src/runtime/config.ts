@@ -24,6 +24,13 @@ const Env = z.object({
   SLIDES_ROOT: z.string().min(1).default('./slides'),
   /** largest multipart upload (per file and per request), bytes; 2 GiB by default */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  // per-slide budget (issue 14): a slide that exceeds it fails alone (src/pipeline/slide-budget.ts)
+  /** opening a slide, its tissue mask, stain and QC references: seconds before the slide is stopped */
+  SLIDE_READ_TIMEOUT_S: z.coerce.number().positive().max(86_400).default(300),
+  /** seconds each tile of a tile batch may take (a batch of 4 gets 4×) */
+  TILE_TIMEOUT_S: z.coerce.number().positive().max(3_600).default(60),
+  /** JavaScript heap of each worker thread, MiB (pixel buffers live outside it) */
+  WORKER_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(512),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { threadPoolExecutor } from '../pipeline/executor.js';
+import { budgetFromConfig } from '../pipeline/slide-budget.js';
 import { redisConnection } from '../queue/connection.js';
 import { AGGREGATE_SLIDE, PLAN_SLIDE, SLIDES_QUEUE, TILES_QUEUE } from '../queue/names.js';
 import { workerTimings } from '../queue/policy.js';
@@ -21,13 +22,13 @@ export interface RunningWorkers {
  */
 export function startWorkers(service: Service, log?: Logger): RunningWorkers {
   const { config, store, batches, queues } = service;
-  const executor = threadPoolExecutor(config.WORKER_CONCURRENCY);
+  const executor = threadPoolExecutor({ threads: config.WORKER_CONCURRENCY, budget: budgetFromConfig(config) });
   const connection = redisConnection(config.REDIS_URL, (err) => log?.warn({ err: err.message }, 'redis connection error'));
   // the name is stored on each job it takes (job.processedBy): which process holds what
   const name = `${os.hostname()}:${process.pid}`;
   const common = { connection, name, prefix: config.QUEUE_PREFIX, ...workerTimings(config) };
 
-  const plan = planSlideProcessor({ store, batches, flows: queues.flows, slides: queues.slides, config });
+  const plan = planSlideProcessor({ store, batches, flows: queues.flows, slides: queues.slides, config, executor });
   const aggregate = aggregateSlideProcessor({ store, batches });
   const slideJobs = (job: Job) => {
     if (job.name === PLAN_SLIDE) return plan(job);

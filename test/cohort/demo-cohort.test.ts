@@ -18,7 +18,7 @@ let run: DemoCohortRun;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-demo-cohort-'));
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   run = await analyseDemoCohort({ dir, params: {}, executor, size: TEST_SLIDE_SIZE });
 }, 600_000);
 

@@ -12,7 +12,7 @@ let classical: HeldoutRow[];
 let model: HeldoutRow[];
 
 beforeAll(async () => {
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   classical = await evaluateSeeds(SEEDS, { executor, size: 1024, params: { detector: 'classical' } });
   model = await evaluateSeeds(SEEDS, { executor, size: 1024, params: { detector: 'model' } });
   for (const [i, c] of classical.entries()) {

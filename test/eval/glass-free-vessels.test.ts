@@ -11,7 +11,7 @@ let executor: TileExecutor;
 let rows: WideMuscleRow[];
 
 beforeAll(async () => {
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   rows = await evaluateMuscleScenes([labPhotoMuscleScene(SEED), labPhotoMuscleScene(SEED, 60)], { executor });
   for (const r of rows) {
     const e = r.evaluation!;

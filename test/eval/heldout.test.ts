@@ -12,7 +12,7 @@ let executor: TileExecutor;
 let rows: HeldoutRow[];
 
 beforeAll(async () => {
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   rows = await evaluateSeeds(
     Array.from({ length: COUNT }, (_, i) => HELDOUT_SEED_BASE + i),
     { executor, size: 2048 },

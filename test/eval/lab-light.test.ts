@@ -12,7 +12,7 @@ let executor: TileExecutor;
 let rows: LabLightRow[];
 
 beforeAll(async () => {
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   rows = await evaluateLabLight(SEEDS, { executor });
 }, 600_000);
 

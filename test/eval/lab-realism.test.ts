@@ -27,7 +27,7 @@ const cases = labRealismCases(LAB_REALISM_SEED_BASE, ROUNDS);
 const where = (r: LabRealismRow) => `${r.kind} ${r.marker} seed ${r.seed}`;
 
 beforeAll(async () => {
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   rows = await evaluateLabRealism(cases, { executor });
   for (const r of rows) {
     const f = labRealismFailures(r);

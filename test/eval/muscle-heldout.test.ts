@@ -13,7 +13,7 @@ let executor: TileExecutor;
 let rows: MuscleHeldoutRow[];
 
 beforeAll(async () => {
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   rows = await evaluateMuscleSeeds(
     Array.from({ length: MUSCLE_HELDOUT_COUNT }, (_, i) => HELDOUT_SEED_BASE + i),
     { executor, size: 1536 },

@@ -15,7 +15,7 @@ let executor: TileExecutor;
 let rows: WideMuscleRow[];
 
 beforeAll(async () => {
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   rows = await evaluateWideMuscleSeeds(Array.from({ length: COUNT }, (_, i) => WIDE_MUSCLE_SEED_BASE + i), { executor });
   for (const r of rows) console.log(r.seed, r.marker, wideMuscleFailures(r).join('; ') || 'meets every bar');
 }, 900_000);

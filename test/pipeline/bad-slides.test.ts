@@ -49,7 +49,7 @@ beforeAll(async () => {
   await writeDicomWsi(f('frames-missing'), pyramid, { mpp: cells.mpp }, { extraFrames: 2 });
   await writeDicomWsi(f('bad-spacing'), pyramid, { mpp: cells.mpp }, { levelMpp: (k, mpp) => (k === 1 ? mpp * 1.5 : mpp) });
   store = await openPgliteStore({ inMemory: true });
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
 });
 
 afterAll(async () => {

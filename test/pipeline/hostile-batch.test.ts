@@ -21,7 +21,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-hostile-'));
   goods = await writeGoodSlides(dir, 41, ['ndpi', 'scn']);
   hostile = await writeHostileCorpus(goods, dir, { seed: 14, perFile: 3 });
-  executor = threadPoolExecutor(2);
+  executor = threadPoolExecutor({ threads: 2 });
   const request = (p: string) => ({ path: p, metadata: { mpp: 0.5 } });
   alone = await runSlides(goods.map(request), { params: {}, executor, progress: false });
   // the good slides first, in the middle and last of the batch

@@ -21,7 +21,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-seams-'));
   file = path.join(dir, 'seams.tif');
   await writeSyntheticSlide(makeScene({ seed: 21, width: SIZE, height: SIZE, cellsPerMm2: 1400 }), file, 'pyramidal-tiff');
-  const executor = threadPoolExecutor(2);
+  const executor = threadPoolExecutor({ threads: 2 });
   try {
     for (const tileSize of TILINGS) {
       const o = await analyseSlide({ path: file, params: resolveParams({ tileSize }), executor });

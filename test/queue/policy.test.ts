@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisError, MetadataError, SlideFormatError, SlidePathError, StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../../src/errors/index.js';
+import { AnalysisError, MetadataError, SlideBudgetError, SlideFormatError, SlidePathError, StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../../src/errors/index.js';
 import { DEFAULT_TILE_BATCH, isLastAttempt, isPermanent, JOB_ATTEMPTS, jobOptions, tileBatchSize, tileJobOptions, workerTimings } from '../../src/queue/policy.js';
 
 describe('queue policy', () => {
@@ -11,6 +11,7 @@ describe('queue policy', () => {
 
   it('a bad slide or input the store refuses fails at once; a store or connection error is retried', () => {
     expect(isPermanent(new SlideFormatError('x'))).toBe(true);
+    expect(isPermanent(new SlideBudgetError('x'))).toBe(true);
     expect(isPermanent(new SlidePathError('x'))).toBe(true);
     expect(isPermanent(new StoreInputError('x'))).toBe(true);
     expect(isPermanent(new StoreNotFoundError('x'))).toBe(true);

@@ -45,7 +45,7 @@ function tileJob(s: { batchSlideId: number; analysisId: number; path: string }, 
   return { job: job as unknown as Job, progress };
 }
 
-const executorOf = (run: TileExecutor['run']): TileExecutor => ({ run, close: async () => undefined, concurrency: 1 });
+const executorOf = (run: TileExecutor['run']): Pick<TileExecutor, 'run'> => ({ run });
 const resultsFor: TileExecutor['run'] = async (job) => job.tiles.map((t) => tile(t.id, 2));
 
 describe('tile-batch processor', () => {

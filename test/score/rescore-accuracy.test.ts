@@ -38,7 +38,7 @@ beforeAll(async () => {
   await writeSyntheticSlide(scene, file, 'pyramidal-tiff');
   truth = truthOf(scene);
   store = await openPgliteStore({ inMemory: true });
-  const executor = threadPoolExecutor(2);
+  const executor = threadPoolExecutor({ threads: 2 });
   try {
     const o = await analyseSlide({ path: file, params: resolveParams({}), executor, store });
     if (!o.ok) throw new Error(o.error);
