@@ -95,7 +95,7 @@ async function jobOverhead(size: number): Promise<number> {
       tiles: Array.from({ length: size }, (_, k) => ({ id: first + k, read: { x0: 0, y0: 0, x1: 1, y1: 1 }, core: { x0: 0, y0: 0, x1: 1, y1: 1 } })),
     });
     const jobs = Array.from({ length: JOBS }, (_, j) => job(j * size));
-    const aggregate = { batchSlideId: slideIds[0], analysisId, slidePath: '/bench.tif', metadata: {}, params, level: 0, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, tileCount: tiles };
+    const aggregate = { batchSlideId: slideIds[0], analysisId, runStartedMs: Date.now(), slidePath: '/bench.tif', metadata: {}, params, level: 0, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, tileCount: tiles };
 
     const t0 = performance.now();
     await buildSlideFlow(queues.flows, { aggregate, jobs });

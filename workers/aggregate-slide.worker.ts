@@ -27,6 +27,7 @@ export function aggregateSlideProcessor(deps: AggregateSlideDeps) {
       if (analysis.status === 'done') {
         // a retry after the scores were stored: only the batch slide may be behind
         await deps.batches.markDone(batchSlideId, analysisId);
+        await deps.batches.settleAnalysisSlides(analysisId);
         return { reason: 'already finished' };
       }
       const results = await deps.store.getTileResults(analysisId);
@@ -36,6 +37,8 @@ export function aggregateSlideProcessor(deps: AggregateSlideDeps) {
       const { scores, markerScores, qc } = scoreSlide(results, { mpp, marker: metadata.marker, params });
       await deps.store.finishAnalysis(analysisId, scores, markerScores ?? undefined, qc ?? undefined);
       await deps.batches.markDone(batchSlideId, analysisId);
+      // every other batch that submitted this slide while it ran shares the run
+      await deps.batches.settleAnalysisSlides(analysisId);
       return scores;
     } catch (err) {
       return failSlideJob(job, deps, { batchSlideId, path: slidePath, metadata, analysisId }, err);

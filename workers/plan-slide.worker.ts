@@ -3,7 +3,6 @@ import type { Config } from '../src/runtime/config.js';
 import type { TileExecutor } from '../src/pipeline/executor.js';
 import { prepareSlide } from '../src/pipeline/prepare-slide.js';
 import { buildSlideFlow } from '../src/queue/flow.js';
-import { aggregateJobId } from '../src/queue/names.js';
 import { PlanSlideJob } from '../src/queue/payloads.js';
 import { tileBatchSize } from '../src/queue/policy.js';
 import type { BatchStore } from '../src/store/batch-store.js';
@@ -28,7 +27,8 @@ export type PlanOutcome =
 /**
  * plan-slide: open the slide, plan it and register its analysis (prepareSlide, the same code
  * embedded mode runs), then add the slide's flow. A slide already analysed with the same
- * parameters and code is marked done from the stored analysis without running again.
+ * parameters and code is marked done from the stored analysis without running again; one that
+ * another batch is analysing right now joins that run (issue 14): analysed once, reported by both.
  */
 export function planSlideProcessor(deps: PlanSlideDeps) {
   return async (job: Job): Promise<PlanOutcome> => {
@@ -41,7 +41,6 @@ export function planSlideProcessor(deps: PlanSlideDeps) {
     const row = await deps.batches.getSlide(batchSlideId);
     if (!row) return { planned: false, reason: `batch slide ${batchSlideId} no longer exists` };
     if (row.status === 'done' || row.status === 'failed') return { planned: false, reason: `already ${row.status}` };
-    if (await deps.slides.getJob(aggregateJobId(batchSlideId))) return { planned: false, reason: 'flow already queued' };
 
     await deps.batches.markRunning(batchSlideId);
     let analysisId: number | undefined;
@@ -53,6 +52,7 @@ export function planSlideProcessor(deps: PlanSlideDeps) {
         store: deps.store,
         batchSize: (tileCount) => tileBatchSize(tileCount, deps.config),
         findDone: (slideId, hash, codeVersion) => deps.batches.findDoneAnalysis(slideId, hash, codeVersion),
+        joinRunning: true,
         ...(deps.executor ? { read: deps.executor.read } : {}),
       });
       analysisId = prepared.analysisId as number;
@@ -62,10 +62,13 @@ export function planSlideProcessor(deps: PlanSlideDeps) {
       }
       await deps.batches.markRunning(batchSlideId, analysisId);
       const { plan, stains, jobs } = prepared;
+      // the flow is named by the analysis run: for a run another batch (or an earlier try of this
+      // job) began, adding it again changes nothing, and that run's aggregate settles this slide too
       await buildSlideFlow(deps.flows, {
         aggregate: {
           batchSlideId,
           analysisId,
+          runStartedMs: prepared.startedAt!.getTime(),
           slidePath,
           metadata,
           params: prepared.params,
@@ -77,6 +80,11 @@ export function planSlideProcessor(deps: PlanSlideDeps) {
         },
         jobs,
       });
+      if (prepared.joined) {
+        // the shared run may have finished before this slide was linked to it: settle from it now
+        await deps.batches.settleFromAnalysis(batchSlideId, analysisId);
+        return { planned: false, analysisId, reason: 'joined the run of this slide another batch began' };
+      }
       return { planned: true, analysisId, tiles: plan.tiles.length, jobs: jobs.length };
     } catch (err) {
       return failSlideJob(job, deps, { batchSlideId, path: slidePath, metadata, analysisId }, err);

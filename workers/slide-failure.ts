@@ -33,6 +33,8 @@ export async function failSlideJob(job: Job, deps: FailureDeps, slide: FailedSli
     await storeFailure(deps.store, slide, failure);
     await deps.batches.markFailed(slide.batchSlideId, failure.error, failure.code);
   }
+  // batches sharing the run fail with it (the analysis row now says failed)
+  if (slide.analysisId !== undefined) await deps.batches.settleAnalysisSlides(slide.analysisId);
   throw permanent ? new UnrecoverableError(failure.error) : err;
 }
 

@@ -3,7 +3,7 @@ import { findMarker } from '../domain/marker.js';
 import { paramsHash, type AnalysisParams } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
 import { filesSha256 } from '../store/fingerprint.js';
-import type { Store } from '../store/store.js';
+import type { BegunAnalysis, Store } from '../store/store.js';
 import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import { chunk } from './batches.js';
@@ -25,6 +25,8 @@ export interface PrepareSlideInput {
    * rather than run again (service mode); then no analysis is begun and no jobs are made.
    */
   findDone?: (slideId: number, paramsHash: string, codeVersion: string) => Promise<number | undefined>;
+  /** service mode: share a run of this slide that another batch has running (Store.beginAnalysis) */
+  joinRunning?: boolean;
   /** opens and plans the slide: a budgeted worker thread (executor.read) or, by default, this thread */
   read?: (req: SlideReadRequest) => Promise<SlideReading>;
   /**
@@ -51,6 +53,10 @@ export interface PreparedSlide {
   analysisId?: number;
   /** true when findDone found a finished analysis (analysisId is that one, jobs is empty) */
   alreadyDone: boolean;
+  /** with joinRunning: the analysis was already running for another batch (its jobs are these) */
+  joined?: boolean;
+  /** with a store: when the analysis run began (names its queue jobs) */
+  startedAt?: Date;
   jobs: TileBatchJob[];
 }
 
@@ -88,9 +94,9 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
   }
   const qc = lookFirst && params.qc.enabled ? await read({ ...request, qc: input.keepQcTiles ? 'keep' : 'stats', planned: { plan, stains } }) : reading;
   const qcReference = qc.qcReference;
-  let analysisId: number | undefined;
+  let begun: BegunAnalysis | undefined;
   if (store && slideId !== undefined) {
-    ({ analysisId } = await store.beginAnalysis({
+    begun = await store.beginAnalysis({
       slideId,
       paramsHash: hash,
       params,
@@ -100,8 +106,9 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
       mpp: plan.level.mpp,
       level: plan.level.index,
       tilesTotal: plan.tiles.length,
-    }));
+    }, { joinRunning: input.joinRunning === true });
   }
+  const analysisId = begun?.analysisId;
   const jobs: TileBatchJob[] = chunk(plan.tiles, input.batchSize(plan.tiles.length)).map((tiles) => ({
     slidePath: path,
     metadataMpp: metadata.mpp,
@@ -115,7 +122,7 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
     qcReference,
     tiles,
   }));
-  return { reader, params, plan, stains, qcReference, ...(qc.qcTiles ? { qcTiles: qc.qcTiles } : {}), paramsHash: hash, analysisId, alreadyDone: false, jobs };
+  return { reader, params, plan, stains, qcReference, ...(qc.qcTiles ? { qcTiles: qc.qcTiles } : {}), paramsHash: hash, analysisId, alreadyDone: false, ...(begun ? { joined: begun.joined, startedAt: begun.startedAt } : {}), jobs };
 }
 
 /**

@@ -11,7 +11,7 @@ export interface SlideFlowInput {
 }
 
 /**
- * One flow per slide: the aggregate-slide parent on SLIDES runs once every tile batch child on
+ * One flow per analysis run: the aggregate-slide parent on SLIDES runs once every tile batch child on
  * TILES has completed. Payloads are parsed here so a malformed job never reaches Redis.
  */
 export function slideFlow(input: SlideFlowInput): FlowJob {
@@ -25,14 +25,14 @@ export function slideFlow(input: SlideFlowInput): FlowJob {
     name: AGGREGATE_SLIDE,
     queueName: SLIDES_QUEUE,
     data: aggregate,
-    opts: { ...jobOptions(), jobId: aggregateJobId(aggregate.batchSlideId) },
+    opts: { ...jobOptions(), jobId: aggregateJobId(aggregate.analysisId, aggregate.runStartedMs) },
     children: input.jobs.map((job) => {
       const data = QueuedTileBatch.parse({ ...job, analysisId: aggregate.analysisId, batchSlideId: aggregate.batchSlideId });
       return {
         name: ANALYSE_TILES,
         queueName: TILES_QUEUE,
         data,
-        opts: { ...tileJobOptions(), jobId: tileBatchJobId(aggregate.batchSlideId, aggregate.analysisId, data.tiles[0].id) },
+        opts: { ...tileJobOptions(), jobId: tileBatchJobId(aggregate.analysisId, aggregate.runStartedMs, data.tiles[0].id) },
       };
     }),
   };

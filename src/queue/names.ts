@@ -20,12 +20,16 @@ export function planJobId(batchSlideId: number): string {
   return `plan-${batchSlideId}`;
 }
 
-/** one parent per batch slide: a retried plan job finds its flow already added */
-export function aggregateJobId(batchSlideId: number): string {
-  return `aggregate-${batchSlideId}`;
+/**
+ * One flow per analysis run (its id and when it began): two batches that submit the same slide
+ * share the run, so the second plan adding the flow again is a no-op, as is a retried plan job;
+ * a re-run of the same analysis begins anew and gets new jobs.
+ */
+export function aggregateJobId(analysisId: number, runStartedMs: number): string {
+  return `aggregate-a${analysisId}-t${runStartedMs}`;
 }
 
-/** a tile batch is named by its analysis and first tile, unique within the flow */
-export function tileBatchJobId(batchSlideId: number, analysisId: number, firstTileId: number): string {
-  return `tiles-${batchSlideId}-${analysisId}-${firstTileId}`;
+/** a tile batch is named by its analysis run and first tile, unique within the flow */
+export function tileBatchJobId(analysisId: number, runStartedMs: number, firstTileId: number): string {
+  return `tiles-a${analysisId}-t${runStartedMs}-${firstTileId}`;
 }

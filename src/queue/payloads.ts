@@ -26,8 +26,11 @@ export type QueuedTileBatch = z.infer<typeof QueuedTileBatch>;
 
 /** The parent of a slide's flow: runs once every tile batch is saved, and scores the slide. */
 export const AggregateSlideJob = z.object({
+  /** the batch slide whose plan added the flow; every batch slide sharing the analysis is settled with it */
   batchSlideId: Id,
   analysisId: Id,
+  /** when the analysis run began, epoch ms: with analysisId, names the flow's jobs */
+  runStartedMs: z.number().int().nonnegative(),
   slidePath: z.string().min(1),
   metadata: SlideMetadata,
   params: AnalysisParams,

@@ -192,6 +192,34 @@ export class BatchStore {
     // already settled: a duplicate job's late report changes nothing
   }
 
+  /**
+   * Settles every unsettled batch slide linked to this analysis from the analysis row: done when
+   * it is done, failed with its error when it failed, untouched while it runs. The batches that
+   * submitted one slide at the same moment share its run (issue 14); whichever settles first,
+   * the aggregate here or a late joiner in settleFromAnalysis, leaves none behind.
+   */
+  async settleAnalysisSlides(analysisId: number): Promise<number> {
+    const id = parseInput(Id, analysisId, 'settleAnalysisSlides: analysis id');
+    const { rows } = await this.db.query(
+      `UPDATE batch_slides bs SET
+         status = CASE a.status WHEN 'done' THEN 'done' ELSE 'failed' END,
+         error = CASE a.status WHEN 'done' THEN NULL ELSE coalesce(a.error, 'the analysis failed') END,
+         code = CASE a.status WHEN 'done' THEN NULL ELSE a.error_code END,
+         updated_at = now()
+       FROM analyses a
+       WHERE a.id = $1 AND bs.analysis_id = a.id AND bs.status IN ('queued', 'running') AND a.status IN ('done', 'failed')
+       RETURNING bs.id`,
+      [id],
+    );
+    return rows.length;
+  }
+
+  /** One batch slide settled from the analysis it is linked to, if that has finished. */
+  async settleFromAnalysis(batchSlideId: number, analysisId: number): Promise<void> {
+    await this.markRunning(batchSlideId, analysisId);
+    await this.settleAnalysisSlides(analysisId);
+  }
+
   async getBatch(batchId: number): Promise<BatchView | undefined> {
     const id = parseInput(Id, batchId, 'getBatch: batch id');
     return (await this.batchesWhere('b.id = $1', [id]))[0];

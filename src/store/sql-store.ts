@@ -20,7 +20,7 @@ import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { AnalysisId, AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput } from './inputs.js';
 import { scoreParams, scoreSelectList, UPSERT_SCORES_SQL } from './score-columns.js';
 import { reviewedScores } from './score-row.js';
-import type { AnalysisRecord, AnalysisStatus, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
+import type { AnalysisRecord, AnalysisStatus, BeginOptions, BegunAnalysis, FailureRow, ScoreRow, Store, StoreCounts } from './store.js';
 import { StoreConflictError, StoreError, StoreInputError, StoreNotFoundError } from '../errors/index.js';
 import { parseInput } from './parse-input.js';
 import { readRegions, readRegionVersions, writeRegions, type RegionVersion } from './review-rows.js';
@@ -110,7 +110,7 @@ export class SqlStore implements Store {
     return rows[0].id;
   }
 
-  async beginAnalysis(input: AnalysisInput): Promise<{ analysisId: number; reused: boolean }> {
+  async beginAnalysis(input: AnalysisInput, opts: BeginOptions = {}): Promise<BegunAnalysis> {
     const a = parseInput(AnalysisInput, input, 'beginAnalysis');
     const expected = paramsHash(a.params);
     if (a.paramsHash !== expected) {
@@ -121,8 +121,8 @@ export class SqlStore implements Store {
       if (slide.rows.length === 0) throw new StoreNotFoundError(`beginAnalysis: slide ${a.slideId} does not exist`);
       const latestRun = async () =>
         (
-          await tx.query<{ id: number; run: number; reviewed: boolean }>(
-            `SELECT id, run, (EXISTS (SELECT 1 FROM review_audit r WHERE r.analysis_id = a.id)
+          await tx.query<{ id: number; run: number; status: string; started_at: Date; reviewed: boolean }>(
+            `SELECT id, run, status, started_at, (EXISTS (SELECT 1 FROM review_audit r WHERE r.analysis_id = a.id)
                 OR EXISTS (SELECT 1 FROM review_regions r WHERE r.analysis_id = a.id)) AS reviewed
              FROM analyses a WHERE slide_id = $1 AND params_hash = $2 AND code_version = $3
              ORDER BY run DESC LIMIT 1 FOR UPDATE`,
@@ -130,32 +130,37 @@ export class SqlStore implements Store {
           )
         ).rows[0];
       let latest = await latestRun();
+      // another batch is analysing this very slide: share its run rather than wipe it (issue 14)
+      if (opts.joinRunning && latest && latest.status === 'running' && !latest.reviewed) {
+        return { analysisId: latest.id, reused: false, joined: true, startedAt: latest.started_at };
+      }
       // a reviewed analysis keeps its rows (what was reviewed and signed stays as it was): the
       // re-run is the next run, a new analysis
       if (!latest || latest.reviewed) {
-        const inserted = await tx.query<{ id: number }>(
+        const inserted = await tx.query<{ id: number; started_at: Date }>(
           `INSERT INTO analyses (slide_id, params_hash, params, stain, code_version, model_id, mpp, level, tiles_total, status, started_at, run)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', now(), $10)
            ON CONFLICT (slide_id, params_hash, code_version, run) DO NOTHING
-           RETURNING id`,
+           RETURNING id, started_at`,
           [a.slideId, a.paramsHash, a.params, a.stain, a.codeVersion, a.modelId ?? null, a.mpp, a.level, a.tilesTotal, (latest?.run ?? 0) + 1],
         );
-        if (inserted.rows.length > 0) return { analysisId: inserted.rows[0].id, reused: false };
+        if (inserted.rows.length > 0) return { analysisId: inserted.rows[0].id, reused: false, joined: false, startedAt: inserted.rows[0].started_at };
         latest = await latestRun(); // a concurrent begin stored that run first: reuse it
+        if (opts.joinRunning && latest) return { analysisId: latest.id, reused: false, joined: true, startedAt: latest.started_at };
       }
 
       // Same slide, parameters and code, not reviewed: this run replaces the old one's results entirely.
       const id = latest!.id;
-      await tx.query(
+      const restarted = await tx.query<{ started_at: Date }>(
         `UPDATE analyses SET params = $2, stain = $3, model_id = $4, mpp = $5, level = $6, tiles_total = $7,
            status = 'running', error = NULL, error_code = NULL, tiles_done = 0, started_at = now(), finished_at = NULL
-         WHERE id = $1`,
+         WHERE id = $1 RETURNING started_at`,
         [id, a.params, a.stain, a.modelId ?? null, a.mpp, a.level, a.tilesTotal],
       );
       await tx.query('DELETE FROM detections WHERE analysis_id = $1', [id]);
       await tx.query('DELETE FROM tile_results WHERE analysis_id = $1', [id]);
       await tx.query('DELETE FROM slide_scores WHERE analysis_id = $1', [id]);
-      return { analysisId: id, reused: true };
+      return { analysisId: id, reused: true, joined: false, startedAt: restarted.rows[0].started_at };
     });
   }
 

@@ -101,6 +101,22 @@ export interface FailureRow {
   failedAt: Date;
 }
 
+export interface BeginOptions {
+  /**
+   * Service mode: when a run of this slide, parameters and code is already running (another
+   * batch submitted the same slide), share it instead of restarting it: joined: true.
+   */
+  joinRunning?: boolean;
+}
+
+export interface BegunAnalysis {
+  analysisId: number;
+  reused: boolean;
+  joined: boolean;
+  /** when this run began: with the id, it names the run's queue jobs, so a re-run gets new ones */
+  startedAt: Date;
+}
+
 export interface StoreCounts {
   slides: number;
   slideFailures: number;
@@ -128,7 +144,7 @@ export interface Store {
    * Except after a review: an analysis with any review record (regions, corrections, a review
    * state) is never re-run in place; the re-run is a new analysis (the next `run`), reused: false.
    */
-  beginAnalysis(a: AnalysisInput): Promise<{ analysisId: number; reused: boolean }>;
+  beginAnalysis(a: AnalysisInput, opts?: BeginOptions): Promise<BegunAnalysis>;
   /** upsert per tile; a tile saved again replaces its counts and detections */
   saveTileResults(analysisId: number, results: TileResult[]): Promise<void>;
   /**

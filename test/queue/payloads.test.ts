@@ -34,7 +34,7 @@ describe('queue payloads', () => {
   });
 
   it('an aggregate job carries the provenance and the tile count it must see', () => {
-    const job = { batchSlideId: 1, analysisId: 2, slidePath: '/s/a.tif', metadata: { patient: 'P1' }, params, level: 1, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, tileCount: 12 };
+    const job = { batchSlideId: 1, analysisId: 2, runStartedMs: 1_700_000_000_000, slidePath: '/s/a.tif', metadata: { patient: 'P1' }, params, level: 1, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, tileCount: 12 };
     expect(AggregateSlideJob.parse(job)).toEqual(job);
     expect(AggregateSlideJob.safeParse({ ...job, tileCount: 0 }).error?.issues[0].path).toEqual(['tileCount']);
     expect(AggregateSlideJob.safeParse({ ...job, i0: 300 }).success).toBe(false);

@@ -104,7 +104,7 @@ describe('aggregate-slide processor', () => {
   const aggregateJob = (s: { batchSlideId: number; analysisId: number; path: string }, tileCount: number) =>
     ({
       id: 'a', name: 'aggregate-slide', attemptsMade: 0, opts: { attempts: 5 },
-      data: { batchSlideId: s.batchSlideId, analysisId: s.analysisId, slidePath: s.path, metadata: {}, params, level: 0, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, tileCount },
+      data: { batchSlideId: s.batchSlideId, analysisId: s.analysisId, runStartedMs: 1_700_000_000_000, slidePath: s.path, metadata: {}, params, level: 0, mpp: 0.5, stain: { ...HDAB_DEFAULT }, i0: 250, tileCount },
     }) as unknown as Job;
 
   it('scores the slide from its stored tiles and marks it done; a rerun changes nothing', async () => {
