@@ -22,14 +22,15 @@ export async function registerSecurity(
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      // what the viewer (src/web, OpenSeadragon) needs and no more: scripts, styles and images
-      // from this server only (tiles are same-origin <img>/canvas sources; OpenSeadragon sets
-      // styles through the DOM, which a CSP does not govern), no plugins, no framing.
+      // what the viewer (src/web, OpenSeadragon) needs and no more: scripts and images from this
+      // server only (tiles are same-origin <img>/canvas sources), no inline script, no plugins, no
+      // framing. Styles may be inline: OpenSeadragon injects a <style> element of its own when a
+      // viewer opens (test/web/viewer.test.ts fails on any CSP violation); a style cannot run code.
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],
