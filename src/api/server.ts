@@ -78,8 +78,9 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
     // node refuses an oversized head before fastify sees a request; say which limit it hit
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       if (socket.destroyed || err.code === 'ECONNRESET') return;
-      const [status, message] = err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, `request headers are larger than the limit of ${sec.MAX_HEADER_BYTES} bytes (MAX_HEADER_BYTES)`]
+      const [status, message] =
+        err.code === 'HPE_HEADER_OVERFLOW' ? [431, `request headers are larger than the limit of ${sec.MAX_HEADER_BYTES} bytes (MAX_HEADER_BYTES)`]
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request timed out']
         : [400, 'malformed HTTP request'];
       const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
       if (socket.writable) {
