@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Role, TokenStore } from '../store/token-store.js';
 import { HttpError } from '../errors/index.js';
+import type { FailedAuthLimiter } from './failed-auth-limiter.js';
 
 /**
  * Who may do what (one role per token; admin implies every role):
@@ -13,7 +14,8 @@ import { HttpError } from '../errors/index.js';
  *   (issue 12). Readers read all of it (regions, corrections, review state, audit log) but may not
  *   change it. Submitting stays the submitter's: a reviewer need not be the one who scanned.
  * - admin: everything above, plus tokens.
- * No or unknown/revoked token → 401; a valid token without the role → 403.
+ * No or unknown/revoked token → 401; a valid token without the role → 403. A client that sent
+ * AUTH_FAIL_LIMIT wrong tokens in a window is refused (429) until it ends (failed-auth-limiter.ts).
  */
 export interface Principal {
   tokenId: number;
@@ -22,7 +24,12 @@ export interface Principal {
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** the token's holder, once the token is verified (set before its role is checked, so a 403 is audited with its token) */
     principal?: Principal;
+  }
+  interface FastifyInstance {
+    /** counts wrong tokens per client (security.ts); absent, nothing is counted */
+    failedAuth?: FailedAuthLimiter;
   }
 }
 
@@ -46,17 +53,19 @@ export function allow(tokens: TokenVerifier, ...roles: Role[]): onRequestHookHan
     const header = req.headers.authorization;
     const m = header ? BEARER.exec(header) : null;
     if (!m) {
+      if (header) req.server.failedAuth?.fail(req.ip);
       reply.header('www-authenticate', 'Bearer');
       throw new HttpError(401, header ? 'Authorization header must be "Bearer <token>"' : 'missing API token (Authorization: Bearer <token>)');
     }
     const found = await tokens.verify(m[1]);
     if (!found) {
+      req.server.failedAuth?.fail(req.ip);
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw new HttpError(401, 'invalid or revoked API token');
     }
+    req.principal = { tokenId: found.id, role: found.role };
     if (found.role !== 'admin' && !roles.includes(found.role)) {
       throw new HttpError(403, `a ${found.role} token may not ${req.method} ${req.routeOptions.url}; needs ${[...roles, 'admin'].join(' or ')}`);
     }
-    req.principal = { tokenId: found.id, role: found.role };
   };
 }

@@ -1,4 +1,5 @@
-import type { Config } from '../runtime/config.js';
+import type { Config, SecurityConfig } from '../runtime/config.js';
+import type { ApiAuditLog } from '../store/api-audit-log.js';
 import type { Store } from '../store/store.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { BatchService } from './batch-service.js';
@@ -7,7 +8,10 @@ export interface ApiDeps {
   store: Store;
   tokens: Pick<TokenStore, 'verify' | 'createToken' | 'list' | 'revoke'>;
   batches: BatchService;
-  config: Pick<Config, 'SLIDES_ROOT' | 'MAX_UPLOAD_BYTES' | 'LOG_LEVEL'>;
+  /** token uses on write routes (security.ts writes, GET /audit reads) */
+  audit: Pick<ApiAuditLog, 'record' | 'list'>;
+  /** the security keys (and DATA_DIR, kept out of error messages) default when absent */
+  config: Pick<Config, 'SLIDES_ROOT' | 'MAX_UPLOAD_BYTES' | 'LOG_LEVEL'> & Partial<SecurityConfig & Pick<Config, 'DATA_DIR'>>;
   /** named reachability checks for GET /health (e.g. store, redis); each resolves when reachable */
   probes?: Record<string, () => Promise<unknown>>;
   /** how often a progress stream re-reads its batch, ms (default 500) */

@@ -6,6 +6,7 @@ import { QcSummary } from '../domain/qc.js';
 import { SlideScores } from '../domain/scores.js';
 import { BiopsyKey, MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { SlideMetadata } from '../domain/slide.js';
+import { Pseudonym } from '../domain/patient.js';
 import { MarkerScores } from '../score/marker-scores.js';
 import { Role } from '../store/token-store.js';
 
@@ -77,7 +78,8 @@ export const SignedOffFlag = z
 
 export const ScoreQuery = z
   .object({
-    patient: z.string().min(1).max(64).optional(),
+    /** a filter is held to the pseudonym rule too: a name never travels in a URL (nor lands in a log) */
+    patient: Pseudonym.optional(),
     /** any spelling of a marker or timepoint finds the slides stored under its canonical name */
     marker: MarkerLabel.optional(),
     timepoint: TimepointLabel.optional(),

@@ -10,9 +10,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { CohortImportError, httpStatusOf } from '../errors/index.js';
+import { SECURITY_DEFAULTS, type SecurityConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/log.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import type { ApiDeps } from './deps.js';
+import { auditRoutes } from './routes/audit.js';
+import { registerSecurity } from './security.js';
+import { serverPathScrubber } from './server-paths.js';
 import { batchEventRoutes } from './routes/batch-events.js';
 import { batchRoutes } from './routes/batches.js';
 import { cohortRoutes } from './routes/cohort.js';
@@ -38,14 +42,55 @@ function fieldName(context: string | undefined, instancePath: string): string {
   return [context ?? 'request', rest].filter(Boolean).join('.');
 }
 
+/** form fields an upload may carry besides its files (only "metadata" is used; room for a few strays to be named in a 400) */
+const UPLOAD_FIELDS = 10;
+
+/** The framework's limit errors, reworded to name the limit and the setting that raises it. */
+function limitMessage(code: string | undefined, sec: SecurityConfig & Pick<ApiDeps['config'], 'MAX_UPLOAD_BYTES'>): string | undefined {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `request body is larger than the limit of ${sec.BODY_LIMIT_BYTES} bytes (BODY_LIMIT_BYTES)`;
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return `upload is larger than the limit of ${sec.MAX_UPLOAD_BYTES} bytes (MAX_UPLOAD_BYTES)`;
+    case 'FST_FILES_LIMIT':
+      return `upload has more than ${sec.MAX_UPLOAD_FILES} files (MAX_UPLOAD_FILES)`;
+    case 'FST_FIELDS_LIMIT':
+      return `upload has more than ${UPLOAD_FIELDS} form fields (only "metadata" is used)`;
+    case 'FST_PARTS_LIMIT':
+      return `upload has more than ${sec.MAX_UPLOAD_FILES + UPLOAD_FIELDS} parts (MAX_UPLOAD_FILES)`;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * The HTTP API: zod-validated routes, roles from API tokens (auth.ts), an OpenAPI document
  * generated from the same schemas at GET /openapi.json. Logs through pino on stderr.
  */
 export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
-  const app = Fastify({ loggerInstance: createLogger(deps.config.LOG_LEVEL) as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
+  const given = Object.fromEntries(Object.entries(deps.config).filter(([, v]) => v !== undefined)) as ApiDeps['config'];
+  const sec: SecurityConfig & ApiDeps['config'] = { ...SECURITY_DEFAULTS, ...given };
+  const app = Fastify({
+    loggerInstance: createLogger(deps.config.LOG_LEVEL) as FastifyBaseLogger,
+    bodyLimit: sec.BODY_LIMIT_BYTES,
+    http: { maxHeaderSize: sec.MAX_HEADER_BYTES },
+    trustProxy: sec.TRUST_PROXY,
+    // node refuses an oversized head before fastify sees a request; say which limit it hit
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (socket.destroyed || err.code === 'ECONNRESET') return;
+      const [status, message] =
+        err.code === 'HPE_HEADER_OVERFLOW' ? [431, `request headers are larger than the limit of ${sec.MAX_HEADER_BYTES} bytes (MAX_HEADER_BYTES)`]
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request timed out']
+        : [400, 'malformed HTTP request'];
+      const body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status], message });
+      if (socket.writable) {
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      } else socket.destroy(err);
+    },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const scrub = await serverPathScrubber({ SLIDES_ROOT: deps.config.SLIDES_ROOT, DATA_DIR: deps.config.DATA_DIR });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -53,8 +98,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
       return reply.code(400).send({ statusCode: 400, error: STATUS_CODES[400], message: issues.map((i) => `${i.field}: ${i.message}`).join('; ') });
     }
     const status = httpStatusOf(err);
-    let message = err.message;
-    if (err.code === 'FST_REQ_FILE_TOO_LARGE') message = `upload is larger than the limit of ${deps.config.MAX_UPLOAD_BYTES} bytes (MAX_UPLOAD_BYTES)`;
+    let message = limitMessage(err.code, sec) ?? scrub(err.message);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       message = 'internal error; see the server log';
@@ -71,9 +115,10 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
     },
     transform: jsonSchemaTransform,
   });
+  await registerSecurity(app, sec, deps.audit);
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: false,
-    limits: { fileSize: deps.config.MAX_UPLOAD_BYTES, files: 1_000, fields: 10, fieldSize: 16 * 1024 * 1024 },
+    limits: { fileSize: sec.MAX_UPLOAD_BYTES, files: sec.MAX_UPLOAD_FILES, fields: UPLOAD_FIELDS, parts: sec.MAX_UPLOAD_FILES + UPLOAD_FIELDS, fieldSize: sec.MAX_UPLOAD_FIELD_BYTES },
   });
 
   await app.register(healthRoutes(deps));
@@ -90,6 +135,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(reviewRoutes(deps));
   await app.register(reviewQueueRoutes(deps));
   await app.register(reviewStateRoutes(deps));
+  await app.register(auditRoutes(deps));
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['health'] } }, async () => app.swagger());
   await app.ready();
   return app;

@@ -6,6 +6,7 @@ import { loadConfig } from '../runtime/config.js';
 import { MetadataError } from '../errors/index.js';
 import { openService } from '../service/open-service.js';
 import { submitBatch } from '../service/submit.js';
+import { ApiAuditLog } from '../store/api-audit-log.js';
 import { TokenStore } from '../store/token-store.js';
 
 export function registerServe(program: Command): void {
@@ -23,6 +24,7 @@ export function registerServe(program: Command): void {
       const app = await buildServer({
         store,
         tokens: new TokenStore(store.executor),
+        audit: new ApiAuditLog(store.executor),
         batches: queueBatchService(batches, (request) => submitBatch({ batches, flows, config }, request)),
         config,
         probes: { store: () => store.executor.query('SELECT 1'), redis: () => queues.connection.ping() },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { biopsyOf, canonicalTimepoint, parseBiopsy } from './biopsy.js';
+import { PSEUDONYM_PATTERN } from './patient.js';
 import { canonicalMarker } from './marker.js';
 
 /**
@@ -18,10 +19,15 @@ export const MarkerLabel = z.string().trim().min(1).max(MAX_NAME).overwrite(cano
 /** A slide's timepoint, any spelling of a study timepoint ('M6', 'month 6') → 'month-6'; another kept as given, trimmed. */
 export const TimepointLabel = z.string().trim().min(1).max(MAX_NAME).overwrite(canonicalTimepoint);
 
-/** A biopsy key `<patient>:<timepoint>`, its timepoint made canonical like TimepointLabel. */
+/** A biopsy key `<patient>:<timepoint>`, its patient a pseudonym, its timepoint made canonical like TimepointLabel. */
 export const BiopsyKey = z
   .string()
   .regex(/^.+:[^:]+$/, 'must be <patient>:<timepoint>')
+  // an unparsable key is the regex's to report
+  .refine((key) => {
+    const b = parseBiopsy(key);
+    return b === undefined || PSEUDONYM_PATTERN.test(b.patient.trim());
+  }, 'the patient of <patient>:<timepoint> must be a pseudonym (letters, digits, . _ -, at least one digit, no spaces), never a name')
   .overwrite((key) => {
     const b = parseBiopsy(key);
     return b ? biopsyOf(b.patient, canonicalTimepoint(b.timepoint)) : key;

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { MarkerLabel, TimepointLabel } from './names.js';
+import { Pseudonym } from './patient.js';
 
 /**
  * What a pathologist submits with a slide. Pixel size may come from the file instead. Marker and
  * timepoint come out canonical (src/domain/names.ts): every way in parses with this schema.
  */
 export const SlideMetadata = z.object({
-  /** pseudonymised patient id, never a name */
-  patient: z.string().min(1).max(64).optional(),
+  /** pseudonymised patient id, never a name: every way in (API, upload, CLI, manifest, queue) refuses one */
+  patient: Pseudonym.optional(),
   timepoint: TimepointLabel.optional(),
   marker: MarkerLabel.optional(),
   /** µm per pixel at level 0; overrides nothing the file states unless the file has none */

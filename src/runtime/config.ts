@@ -2,8 +2,47 @@ import os from 'node:os';
 import { z } from 'zod';
 import { MetadataError } from '../errors/index.js';
 
+// security (issue 14)
+/** The API's guards (src/api/security.ts); each has a default, so a test may name none of them. */
+export const SecurityEnv = z.object({
+  /** presented-but-wrong API tokens one client (IP) may send per window before every request of it is 429 */
+  AUTH_FAIL_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** the failed-auth window, ms (a minute) */
+  AUTH_FAIL_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+  /** largest JSON (non-multipart) request body, bytes (fastify bodyLimit) */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(1024 ** 2),
+  /** largest request head (request line + headers), bytes (node's http maxHeaderSize) */
+  MAX_HEADER_BYTES: z.coerce.number().int().min(1024).max(1024 ** 2).default(16 * 1024),
+  /** longest query string (after '?'), bytes, and most query parameters */
+  MAX_QUERY_BYTES: z.coerce.number().int().min(64).max(1024 ** 2).default(4096),
+  MAX_QUERY_PARAMS: z.coerce.number().int().min(1).max(10_000).default(32),
+  /** multipart uploads: most file parts, and the largest non-file field (the metadata JSON), bytes */
+  MAX_UPLOAD_FILES: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  MAX_UPLOAD_FIELD_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(16 * 1024 ** 2),
+  /** origins a browser may call the API from, comma-separated (https://a.org,https://b.org); empty: none (CORS closed) */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s,]+$/, 'each origin is scheme://host[:port], without a path'))),
+  /**
+   * behind a reverse proxy, whose X-Forwarded-For to believe (fastify trustProxy): 'true' (any),
+   * or a comma list of proxy addresses/CIDRs; empty: none, the client is the socket's peer (and
+   * every client behind a proxy shares one failed-auth count)
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s): boolean | string => (s === '' || s === 'false' ? false : s === 'true' ? true : s)),
+});
+export type SecurityConfig = z.infer<typeof SecurityEnv>;
+/** Every guard at its default. */
+export const SECURITY_DEFAULTS: SecurityConfig = SecurityEnv.parse({});
+// end security (issue 14)
+
 /** Environment configuration, validated once at start-up (DESIGN.md), with laptop defaults. */
 const Env = z.object({
+  ...SecurityEnv.shape,
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(Math.max(1, os.availableParallelism?.() ?? os.cpus().length)),

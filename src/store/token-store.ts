@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { SqlExecutor } from './executor.js';
 import { StoreInputError } from '../errors/index.js';
@@ -25,11 +25,29 @@ const TOKEN_FORMAT = /^bq_[A-Za-z0-9_-]{43}$/;
 
 /**
  * A plain sha256 is the right hash here, unlike for passwords: the secret is 256 random bits, so
- * there is no dictionary to try and a slow, salted hash would buy nothing. It also makes the
- * digest a lookup key (UNIQUE index), so verifying never compares secrets character by character.
+ * there is no dictionary to try and a slow, salted hash would buy nothing.
  */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * The token's lookup key: its first 8 characters after `bq_` (48 bits), stored in clear. It only
+ * finds the row; what proves the token is the digest of all of it, compared in constant time.
+ */
+export function tokenLookup(token: string): string {
+  return token.slice(3, 11);
+}
+
+/**
+ * Constant-time digest comparison. Looking the digest up with `WHERE token_hash = $1` would let
+ * the database compare it byte by byte, stopping at the first difference: the time an answer
+ * takes would tell how many leading bytes of a guess's digest match a stored one. Here the
+ * time depends on neither digest's content.
+ */
+function sameDigest(stored: string, presented: Buffer): boolean {
+  const a = Buffer.from(stored, 'hex');
+  return a.length === presented.length && timingSafeEqual(a, presented);
 }
 
 const TokenName = z.string().trim().min(1).max(100);
@@ -46,20 +64,33 @@ export class TokenStore {
     if (!n.success) throw new StoreInputError('createToken: name must be 1-100 characters');
     const token = `bq_${randomBytes(32).toString('base64url')}`;
     const { rows } = await this.db.query<{ id: number }>(
-      'INSERT INTO api_tokens (name, role, token_hash) VALUES ($1, $2, $3) RETURNING id',
-      [n.data, r.data, hashToken(token)],
+      'INSERT INTO api_tokens (name, role, token_hash, lookup) VALUES ($1, $2, $3, $4) RETURNING id',
+      [n.data, r.data, hashToken(token), tokenLookup(token)],
     );
     return { id: rows[0].id, token };
   }
 
   /** The token's id and role, or undefined when it is malformed, unknown or revoked. */
+  /**
+   * The row is found by the token's lookup key, never by its digest (see sameDigest); every
+   * candidate is compared, without stopping at a match. A guess whose lookup key matches no token
+   * answers sooner than one whose key does, which tells the guesser those 48 public bits and
+   * nothing of the other 208. Tokens from before migration 010 (lookup null) are candidates for
+   * every token until their first use stores their key.
+   */
   async verify(token: string): Promise<{ id: number; role: Role } | undefined> {
     if (!TOKEN_FORMAT.test(token)) return undefined;
-    const { rows } = await this.db.query<{ id: number; role: Role }>(
-      'SELECT id, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
-      [hashToken(token)],
+    const lookup = tokenLookup(token);
+    const { rows } = await this.db.query<{ id: number; role: Role; token_hash: string; lookup: string | null }>(
+      'SELECT id, role, token_hash, lookup FROM api_tokens WHERE (lookup = $1 OR lookup IS NULL) AND revoked_at IS NULL',
+      [lookup],
     );
-    return rows[0];
+    const digest = Buffer.from(hashToken(token), 'hex');
+    let found: (typeof rows)[number] | undefined;
+    for (const row of rows) if (sameDigest(row.token_hash, digest) && !found) found = row;
+    if (!found) return undefined;
+    if (found.lookup === null) await this.db.query('UPDATE api_tokens SET lookup = $1 WHERE id = $2 AND lookup IS NULL', [lookup, found.id]);
+    return { id: found.id, role: found.role };
   }
 
   /** true when the token existed and was active; revoking twice keeps the first time. */

@@ -24,7 +24,7 @@ const routes = (): RouteCase[] => [
   { method: 'POST', url: '/batches', roles: ['submitter'], ok: 201, write: true, request: async () => ({ payload: { slides: [{ file: 'a.png' }] } }) },
   {
     method: 'POST', url: '/batches/upload', roles: ['submitter'], ok: 201, write: true,
-    request: () => multipart([{ name: 'file', value: 'fake slide bytes', filename: 'up.png' }]),
+    request: () => multipart([{ name: 'file', value: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('fake slide bytes')]), filename: 'up.png' }]),
   },
   { method: 'GET', url: '/batches', roles: ['submitter', 'reader'], ok: 200, write: false },
   { method: 'GET', url: `/batches/${batchId}`, roles: ['submitter', 'reader'], ok: 200, write: false },

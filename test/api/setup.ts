@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildServer, type ApiServer } from '../../src/api/server.js';
+import type { SecurityConfig } from '../../src/runtime/config.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
+import { ApiAuditLog } from '../../src/store/api-audit-log.js';
 import { TokenStore, type Role } from '../../src/store/token-store.js';
 import { FakeBatches } from './fake-batches.js';
 
@@ -22,7 +24,9 @@ export interface Api {
   close(): Promise<void>;
 }
 
-export async function openApi(options: { maxUploadBytes?: number; probes?: Record<string, () => Promise<unknown>> } = {}): Promise<Api> {
+export async function openApi(
+  options: { maxUploadBytes?: number; probes?: Record<string, () => Promise<unknown>>; security?: Partial<SecurityConfig> } = {},
+): Promise<Api> {
   const base = await mkdtemp(path.join(os.tmpdir(), 'bq-api-'));
   const root = path.join(base, 'slides');
   const outside = path.join(base, 'outside');
@@ -42,8 +46,10 @@ export async function openApi(options: { maxUploadBytes?: number; probes?: Recor
   const app = await buildServer({
     store,
     tokens,
+    audit: new ApiAuditLog(store.executor),
     batches,
-    config: { SLIDES_ROOT: root, MAX_UPLOAD_BYTES: options.maxUploadBytes ?? 1024 * 1024, LOG_LEVEL: 'silent' },
+    // tests that send many wrong tokens on purpose are not locked out unless they ask to be
+    config: { SLIDES_ROOT: root, MAX_UPLOAD_BYTES: options.maxUploadBytes ?? 1024 * 1024, LOG_LEVEL: 'silent', AUTH_FAIL_LIMIT: 10_000, ...options.security },
     probes: options.probes,
     pollMs: 5,
   });

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, multipart, openApi, type Api } from './setup.js';
 
 const LIMIT = 64 * 1024;
+/** bytes that start as a little-endian TIFF does: uploads are checked by content */
+const tiff = (rest: Buffer | string) => Buffer.concat([Buffer.from([0x49, 0x49, 42, 0]), Buffer.from(rest)]);
 let api: Api;
 
 beforeAll(async () => {
@@ -19,8 +21,8 @@ const uploads = async () => readdir(path.join(api.root, 'uploads')).catch(() => 
 
 describe('POST /batches/upload', () => {
   it('stores the files under SLIDES_ROOT/uploads/<id>/ and submits them with their metadata', async () => {
-    const a = Buffer.alloc(LIMIT / 2, 7);
-    const b = Buffer.from('second slide');
+    const a = tiff(Buffer.alloc(LIMIT / 2, 7));
+    const b = tiff('second slide');
     const res = await upload([
       { name: 'file', value: a, filename: 'biopsy A.svs' },
       { name: 'metadata', value: JSON.stringify({ slides: [{ file: 'biopsy A.svs', patient: 'P3', timepoint: 'M0', marker: 'cd-163', mpp: 0.5 }], params: { tileSize: 512 } }) },
@@ -55,7 +57,7 @@ describe('POST /batches/upload', () => {
 
   it('refuses files that together exceed the limit with 413', async () => {
     const before = await uploads();
-    const half = Buffer.alloc(LIMIT / 2 + 10);
+    const half = tiff(Buffer.alloc(LIMIT / 2 + 10));
     const res = await upload([
       { name: 'file', value: half, filename: 'one.tif' },
       { name: 'file', value: half, filename: 'two.tif' },
@@ -75,7 +77,7 @@ describe('POST /batches/upload', () => {
 
     const stray = await upload([
       { name: 'metadata', value: JSON.stringify({ slides: [{ file: 'y.tif' }] }) },
-      { name: 'file', value: 'x', filename: 'x.tif' },
+      { name: 'file', value: tiff('x'), filename: 'x.tif' },
     ]);
     expect(stray.statusCode).toBe(400);
     expect(stray.json().message).toBe('metadata.slides.0.file: "y.tif" is not among the uploaded files (x.tif)');

@@ -71,7 +71,9 @@ describe('submit with slide folders', () => {
     expect(res.status).toBe(400);
     expect((await res.json()).message).toBe('"a.dcm" is uploaded both as a file and as a folder');
     const odd = new FormData();
-    for (const name of ['../up.dcm', 'x/y/deep.dcm', './dot.dcm', 'ok dir/f 1.dcm']) odd.append('file', new Blob(['z']), name);
+    // Part-10 heads (a 128-byte preamble, then DICM): the server checks a .dcm's content
+    const dicom = () => new Blob([new Uint8Array(128), 'DICMz']);
+    for (const name of ['../up.dcm', 'x/y/deep.dcm', './dot.dcm', 'ok dir/f 1.dcm']) odd.append('file', dicom(), name);
     const ok = await post(odd);
     expect(ok.status, await ok.clone().text()).toBe(201);
     const slides = api.batches.submitted.at(-1)!.slides.map((s) => path.basename(s.path));

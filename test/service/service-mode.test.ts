@@ -12,6 +12,7 @@ import { queueBatchService } from '../../src/api/queue-batch-service.js';
 import { buildServer, type ApiServer } from '../../src/api/server.js';
 import { submitBatch } from '../../src/service/submit.js';
 import { TokenStore } from '../../src/store/token-store.js';
+import { ApiAuditLog } from '../../src/store/api-audit-log.js';
 import type { MarkerScores } from '../../src/score/marker-scores.js';
 import { makeMuscleScene, muscleTruthOf, writeMuscleSlide } from '../../src/synthetic/muscle/index.js';
 import { makeScene } from '../../src/synthetic/scene.js';
@@ -74,6 +75,7 @@ describe('service mode with two worker processes', () => {
     api = await buildServer({
       store: h.service.store,
       tokens,
+      audit: new ApiAuditLog(h.service.store.executor),
       batches: queueBatchService(h.service.batches, (request) => submitBatch(h.service, request)),
       config: h.config,
     });

@@ -271,7 +271,7 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       ];
       const ids = new Map<string, number>();
       for (const c of cases) {
-        const slideId = await store.upsertSlide(slideInput(c.name, { patient: 'MS', marker: c.marker }));
+        const slideId = await store.upsertSlide(slideInput(c.name, { patient: 'MS1', marker: c.marker }));
         const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 1));
         const tiles = [exactTile(0, 5, { fibres: 2 })];
         await store.saveTileResults(analysisId, tiles);

@@ -98,6 +98,10 @@ async function openAs(token: string): Promise<{ page: Page; errors: string[] }> 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // the server's Content-Security-Policy (issue 14) must let the review tools do all they do
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   await page.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
     errors.push(`outside request: ${route.request().url()}`);
     return route.abort();

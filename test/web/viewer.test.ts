@@ -109,6 +109,10 @@ async function openViewer(): Promise<{ page: Page; tiles: { status: number; auth
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('requestfailed', (r) => errors.push(`${r.url()}: ${r.failure()?.errorText}`));
+  // the server's Content-Security-Policy (issue 14) must let the viewer do everything it does
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   page.on('response', (r) => {
     if (r.url().includes('/tiles/')) tiles.push({ status: r.status(), auth: r.request().headers().authorization });
   });

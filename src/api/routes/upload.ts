@@ -10,8 +10,10 @@ import type { SlideMetadata } from '../../domain/slide.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { HttpError } from '../../errors/index.js';
+import { SECURITY_DEFAULTS } from '../../runtime/config.js';
 import { Problem, Submitted, UploadMetadata } from '../schemas.js';
 import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
+import { checkUploadedContent } from '../upload-content.js';
 
 /** Client file names become plain names: no directories, no dot files, no odd bytes. */
 function safeName(filename: string): string {
@@ -60,10 +62,12 @@ function parseMetadata(text: string) {
  * A file part named "folder/file" lands in that folder, and the folder is one slide.
  * Files stream to SLIDES_ROOT/uploads/<upload id>/ (a fresh random folder: the batch id is only
  * known after submission). Each file and the request as a whole are limited to MAX_UPLOAD_BYTES;
- * past it the upload is removed and the answer is 413.
+ * past it the upload is removed and the answer is 413. A file whose content is not what its name
+ * says (a PNG named .svs) is refused with a 400 (upload-content.ts).
  */
 export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const limit = deps.config.MAX_UPLOAD_BYTES;
+  const fieldLimit = deps.config.MAX_UPLOAD_FIELD_BYTES ?? SECURITY_DEFAULTS.MAX_UPLOAD_FIELD_BYTES;
   return async (app) => {
     app.post('/batches/upload', {
       onRequest: allow(deps.tokens, 'submitter'),
@@ -88,6 +92,7 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         for await (const part of req.parts({ limits: { fileSize: limit }, preservePath: true })) {
           if (part.type === 'field') {
             if (part.fieldname !== 'metadata') throw new HttpError(400, `unexpected form field "${part.fieldname}" (only "metadata" and files)`);
+            if (part.valueTruncated) throw new HttpError(413, `form field "metadata" is larger than the limit of ${fieldLimit} bytes (MAX_UPLOAD_FIELD_BYTES)`);
             meta = parseMetadata(String(part.value));
             continue;
           }
@@ -107,6 +112,7 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           if (part.file.truncated) throw new HttpError(413, `file "${name}" is larger than the upload limit of ${limit} bytes (MAX_UPLOAD_BYTES)`);
         }
         if (files.length === 0) throw new HttpError(400, 'no files in the upload');
+        for (const name of files) await checkUploadedContent(name, path.join(dir, name));
         const entries = uploadedSlides(files);
         const byName = new Map(meta.slides.map((e, i) => [safeName(e.file), { e, i }]));
         for (const [name, { i }] of byName) {
@@ -115,7 +121,8 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const slides = [];
         for (const name of entries) {
           const { file: _file, ...metadata } = byName.get(name)?.e ?? { file: name };
-          slides.push({ path: await resolveSlidePath(root, path.join(dir, name), `upload "${name}"`), metadata });
+          // relative to the root, so a refusal names the upload, not the server's folders
+          slides.push({ path: await resolveSlidePath(root, path.relative(root, path.join(dir, name)), `upload "${name}"`), metadata });
         }
         const { batchId } = await deps.batches.submit({ slides, createdBy: creatorOf(who), params: meta.params ?? {} });
         return reply.code(201).send({ batchId, slides: slides.length });
