@@ -10,6 +10,7 @@ import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { countKeys, openHarness, type Harness } from '../../src/service/local-cluster.js';
 import { openService, type Service } from '../../src/service/open-service.js';
 import { submitBatch } from '../../src/service/submit.js';
+import { ApiAuditLog } from '../../src/store/api-audit-log.js';
 import { TokenStore } from '../../src/store/token-store.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
@@ -26,6 +27,7 @@ let token: string;
 const build = async (service: Service) =>
   buildServer({
     store: service.store,
+    audit: new ApiAuditLog(service.store.executor),
     tokens: new TokenStore(service.store.executor),
     batches: queueBatchService(service.batches, (request) => submitBatch(service, request)),
     config: h.config,
