@@ -15,7 +15,7 @@ import { ApiAuditLog } from '../../src/store/api-audit-log.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { hashToken, TokenStore } from '../../src/store/token-store.js';
-import type { SoakRow, SoakSection } from './section.js';
+import { runWhenMain, type SoakRow, type SoakSection } from './section.js';
 
 /** Batches kept in memory: the security checks need a submit that answers, not a queue. */
 class MemoryBatches implements BatchService {
@@ -324,9 +324,4 @@ export async function run(): Promise<SoakSection> {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const section = await run();
-  console.log(section.title);
-  for (const r of section.rows) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.item}: ${r.outcome}${r.figures ? ` ${JSON.stringify(r.figures)}` : ''}`);
-  process.exitCode = section.rows.every((r) => r.ok) ? 0 : 1;
-}
+await runWhenMain(import.meta.url, run);

@@ -1,0 +1,118 @@
+// npx tsx bench/soak/hostile-service.ts — issue 14 part 1 through the service: the hostile corpus
+// and the good slides it was made from, in batches submitted to two worker processes (PostgreSQL
+// store, Redis queue, as `worker` runs). Every hostile file must end as a typed per-slide error
+// (or, where broken bytes only changed pixels, be analysed), no worker may die, the good slides
+// must score exactly as embedded mode scores them alone, and worker peak RSS must stay < 1 GiB.
+//   HOSTILE_PER_FILE (default 8): broken copies per kind per good slide; SOAK_READ_TIMEOUT_S (20):
+//   the workers' SLIDE_READ_TIMEOUT_S, so the decompression bomb meets its budget in the soak.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runSlides } from '../../src/cli/run-slides.js';
+import { paramsForMarker } from '../../src/domain/marker.js';
+import type { SlideOutcome } from '../../src/pipeline/analyse-slide.js';
+import { threadPoolExecutor } from '../../src/pipeline/executor.js';
+import { openHarness } from '../../src/service/local-cluster.js';
+import { submitBatch } from '../../src/service/submit.js';
+import { writeGoodSlides, writeHostileCorpus } from '../../src/synthetic/hostile-corpus.js';
+import { writePngBomb } from '../../src/synthetic/png-bomb.js';
+import { runWhenMain, type SoakRow, type SoakSection } from './section.js';
+
+/** the issue's bar for a worker process */
+const RSS_LIMIT_MIB = 1024;
+
+/** peak resident set of a live process, from the kernel (VmHWM) */
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export async function run(): Promise<SoakSection> {
+  const perFile = Number(process.env.HOSTILE_PER_FILE ?? 8);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-soak-service-'));
+  const h = await openHarness({ SLIDES_ROOT: dir, SLIDE_READ_TIMEOUT_S: process.env.SOAK_READ_TIMEOUT_S ?? '20', WORKER_CONCURRENCY: '1' });
+  try {
+    const goods = await writeGoodSlides(dir, 3, ['ndpi', 'scn', 'bif']);
+    const hostile = await writeHostileCorpus(goods, dir, { seed: 2, perFile });
+    const bomb = path.join(dir, 'bomb-900mp.png');
+    await writePngBomb(bomb, 30_000, 30_000);
+    hostile.push(bomb);
+    const params = paramsForMarker('CD163');
+
+    // embedded mode, each good slide alone: the scores the service must give
+    const executor = threadPoolExecutor({ threads: 2 });
+    const request = (p: string) => ({ path: p, metadata: { mpp: 0.5, marker: 'CD163' } });
+    let alone: SlideOutcome[];
+    try {
+      alone = await runSlides(goods.map(request), { params: {}, executor, progress: false });
+    } finally {
+      await executor.close();
+    }
+
+    await Promise.all([h.startWorker(), h.startWorker()]);
+    const pids = h.workers.map((w) => w.pid!);
+    const started = performance.now();
+    // batches of ~40, each with every good slide in it, submitted together
+    const chunks: string[][] = [];
+    for (let i = 0; i < hostile.length; i += 40) chunks.push(hostile.slice(i, i + 40));
+    const ids = await Promise.all(
+      chunks.map(async (chunk, k) => (await submitBatch(h.service, { createdBy: 'soak', params, slides: [...(k === 0 ? goods : []), ...chunk].map(request) })).batchId),
+    );
+    const batches = await Promise.all(ids.map((id) => h.waitForBatch(id, 30 * 60_000)));
+    const seconds = (performance.now() - started) / 1000;
+    const peaks = pids.map((pid) => peakRssMiB(pid));
+    const deaths = h.workers.filter((w) => w.exitCode !== null || w.signalCode !== null).length;
+
+    const slides = batches.flatMap((b) => b.slides);
+    const of = (p: string) => slides.find((s) => s.path === p)!;
+    const failed = hostile.map(of).filter((s) => s.status === 'failed');
+    const analysed = hostile.map(of).filter((s) => s.status === 'done');
+    const internal = failed.filter((s) => s.code === 'INTERNAL' || !s.code);
+    const unnamed = failed.filter((s) => !s.error?.includes(s.path));
+    const byCode = new Map<string, number>();
+    for (const s of failed) byCode.set(s.code ?? '(none)', (byCode.get(s.code ?? '(none)') ?? 0) + 1);
+
+    const rows = await h.service.store.listScores();
+    const changed: string[] = [];
+    for (const [i, g] of goods.entries()) {
+      const a = alone[i];
+      const s = of(g);
+      const row = rows.find((r) => r.analysisId === s.analysisId);
+      if (!a.ok || s.status !== 'done' || JSON.stringify(row?.scores) !== JSON.stringify(a.scores)) changed.push(path.basename(g));
+    }
+    const bombRow = of(bomb);
+    const out: SoakRow[] = [
+      {
+        item: `hostile files through the service (2 workers, ${ids.length} batches at once)`,
+        outcome: `${failed.length} typed errors (${[...byCode].map(([c, n]) => `${c} ${n}`).join(', ')}), ${analysed.length} analysed, ${internal.length} INTERNAL, ${unnamed.length} not naming the file, ${deaths} worker deaths`,
+        figures: { files: hostile.length, typedErrors: failed.length - internal.length, internal: internal.length, analysed: analysed.length, workerDeaths: deaths, seconds: Number(seconds.toFixed(1)) },
+        ok: internal.length === 0 && unnamed.length === 0 && deaths === 0 && failed.length + analysed.length === hostile.length,
+      },
+      ...internal.map((s) => ({ item: `  INTERNAL: ${path.basename(s.path)}`, outcome: s.error ?? '(no message)', ok: false })),
+      {
+        item: '900-megapixel PNG bomb (2.7 MB) in the service',
+        outcome: bombRow.status === 'failed' ? `${bombRow.code}: ${bombRow.error?.replace(`${bomb}: `, '')}` : `ended ${bombRow.status}`,
+        ok: bombRow.status === 'failed' && bombRow.code !== 'INTERNAL',
+      },
+      {
+        item: 'good slides mixed into the hostile batches (service)',
+        outcome: changed.length === 0 ? `${goods.length} of ${goods.length} scored exactly as embedded mode alone` : `changed or failed: ${changed.join(', ')}`,
+        figures: { goods: goods.length, unchanged: goods.length - changed.length },
+        ok: changed.length === 0,
+      },
+      {
+        item: 'worker peak RSS (VmHWM) through the hostile batches',
+        outcome: peaks.map((p, i) => `worker ${i + 1}: ${p.toFixed(0)} MiB`).join(', '),
+        figures: { maxMiB: Math.round(Math.max(...peaks)), limitMiB: RSS_LIMIT_MIB },
+        ok: peaks.every((p) => p < RSS_LIMIT_MIB),
+      },
+    ];
+    return { title: 'Hostile slides through the service', rows: out };
+  } finally {
+    await h.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await runWhenMain(import.meta.url, run);
