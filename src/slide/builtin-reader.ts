@@ -6,7 +6,7 @@ import type { SlideFormat } from '../domain/slide.js';
 import type { RgbRaster } from '../image/raster.js';
 import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
 import { readJpegHeader } from './jpeg-header.js';
-import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_PIXELS, describePixels } from './limits.js';
+import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_EXPANSION, MAX_FLAT_PIXELS, describePixels } from './limits.js';
 import { cropRgb } from '../image/crop.js';
 import { readPngHeader, type FlatHeader } from './png-header.js';
 import { mppFromResolution } from './resolution.js';
@@ -59,6 +59,19 @@ async function readFlatHeader(path: string, kind: 'png' | 'jpeg'): Promise<FlatH
   }
 }
 
+/** A non-tiled image that decodes to far more than any scan compresses to is refused (MAX_FLAT_EXPANSION). */
+function checkExpansion(path: string, page: { width: number; height: number; tiled: boolean }, fileSize: number): void {
+  const pixels = page.width * page.height;
+  if (page.tiled || pixels <= MAX_CACHED_FLAT_PIXELS) return;
+  const ratio = (pixels * 3) / Math.max(1, fileSize);
+  if (ratio > MAX_FLAT_EXPANSION) {
+    throw new SlideFormatError(
+      `${path}: a ${(fileSize / 1e6).toPrecision(3)} MB file declares a non-tiled image of ${page.width} × ${page.height} pixels (${describePixels(pixels)}, ` +
+        `${((pixels * 3) / 1e9).toPrecision(3)} GB decoded), ${Math.round(ratio)} times its size; no scanned slide compresses that far (limit ${MAX_FLAT_EXPANSION}:1), so it is refused as a decompression bomb`,
+    );
+  }
+}
+
 /**
  * The builtin reader (geotiff for structure, libvips through sharp for pixels): PNG, JPEG, TIFF
  * (strip, tiled, pyramidal), BigTIFF, Aperio SVS, OME-TIFF. Reads structure only; pixels are
@@ -73,11 +86,13 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
   let fileMpp: number | undefined;
   let associatedImages: string[] = [];
   let vendorMeta: AperioMetadata | undefined;
+  let unusableMpp: string | undefined;
   let pages: { ref: PageRef; width: number; height: number; tiled: boolean }[];
   if (sniffed.kind === 'png' || sniffed.kind === 'jpeg') {
     const header = await readFlatHeader(path, sniffed.kind);
     format = sniffed.kind;
     fileMpp = header.mpp;
+    unusableMpp = header.unusableMpp;
     pages = [{ ref: {}, width: header.width, height: header.height, tiled: false }];
   } else {
     const structure = await readTiffStructure(path, fileSize, sniffed.kind === 'bigtiff');
@@ -85,14 +100,17 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
     associatedImages = structure.associatedImages;
     if (format === 'svs') vendorMeta = aperioMetadata(structure.description);
     fileMpp = structure.mpp;
+    unusableMpp = structure.unusableMpp;
     pages = structure.levels.map((l) => ({ ref: { page: l.page, subifd: l.subifd }, width: l.width, height: l.height, tiled: l.tiled }));
   }
 
+  for (const p of pages) checkExpansion(path, p, fileSize);
   const header = await checkDecodable(path, pages[0].ref, pages[0].width, pages[0].height);
   // libvips reports JPEG resolution (JFIF or EXIF) as dots per inch
   if (format === 'jpeg') fileMpp = mppFromResolution(header.density, 'inch');
   const mpp0 = fileMpp ?? metaMpp;
   if (mpp0 === undefined) {
+    if (unusableMpp) throw new MetadataError(`${path}: the file's pixel size (${unusableMpp}) is not a valid µm/px; supply µm/px (mpp) in the slide metadata`);
     throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
   }
 

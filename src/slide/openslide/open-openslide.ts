@@ -1,6 +1,7 @@
 import { MetadataError, SlideFormatError } from '../../errors/index.js';
 import type { SlideFormat } from '../../domain/slide.js';
 import type { RgbRaster } from '../../image/raster.js';
+import { MAX_TILED_LEVEL_PIXELS, describePixels } from '../limits.js';
 import { checkRegionInside, scaleRaster, thumbnailTarget } from '../region-checks.js';
 import type { Slide, SlideLevel } from '../types.js';
 import { argbOverWhite } from './argb.js';
@@ -42,6 +43,14 @@ const MAX_WHOLE_THUMBNAIL_SOURCE = 64 * 1024 * 1024;
 function positive(v: string | null | undefined): number | undefined {
   const n = v === null || v === undefined ? NaN : Number(v);
   return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** coarser than this is not a microscope image (SlideMetadata.mpp and the builtin reader have the same bound) */
+const MAX_PLAUSIBLE_MPP = 100;
+
+function plausibleMpp(v: string | undefined): number | undefined {
+  const n = positive(v);
+  return n !== undefined && n <= MAX_PLAUSIBLE_MPP ? n : undefined;
 }
 
 function openHandle(lib: OpenSlideLibrary, path: string): OpenSlideHandle {
@@ -87,9 +96,13 @@ export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta
       const value = lib.propertyValue(osr, name);
       if (value !== null) properties[name] = value;
     }
-    const fileMpp = positive(properties['openslide.mpp-x']);
+    const statedMpp = properties['openslide.mpp-x'];
+    const fileMpp = plausibleMpp(statedMpp);
     const mpp0 = fileMpp ?? meta.mpp;
-    if (mpp0 === undefined) throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
+    if (mpp0 === undefined) {
+      if (statedMpp !== undefined) throw new MetadataError(`${path}: the file's pixel size (openslide.mpp-x = ${statedMpp.slice(0, 40)}) is not a valid µm/px; supply µm/px (mpp) in the slide metadata`);
+      throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
+    }
     const count = lib.levelCount(osr);
     if (!(count > 0)) throw new SlideFormatError(`${path}: OpenSlide finds no pyramid levels`);
     const levels: SlideLevel[] = [];
@@ -97,6 +110,9 @@ export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta
       const { width, height } = lib.levelDimensions(osr, index);
       const downsample = lib.levelDownsample(osr, index);
       if (!(width > 0 && height > 0 && downsample >= 1)) throw new SlideFormatError(`${path}: OpenSlide reports level ${index} as ${width}×${height}, downsample ${downsample}`);
+      if (width * height > MAX_TILED_LEVEL_PIXELS) {
+        throw new SlideFormatError(`${path}: level ${index} declares ${width} × ${height} pixels (${describePixels(width * height)}), over the limit of ${describePixels(MAX_TILED_LEVEL_PIXELS)}`);
+      }
       levels.push({ index, width, height, mpp: mpp0 * downsample, downsample });
     }
     const associatedImages = lib.associatedImageNames(osr);
