@@ -6,6 +6,7 @@ import type { SlideFormat } from '../domain/slide.js';
 import type { RgbRaster } from '../image/raster.js';
 import { checkDecodable, decodeRegion, decodeScaled, type PageRef } from './decode.js';
 import { readJpegHeader } from './jpeg-header.js';
+import { checkJpegTiles, type JpegTileTable } from './jpeg-tile-check.js';
 import { MAX_CACHED_FLAT_PIXELS, MAX_FLAT_EXPANSION, MAX_FLAT_PIXELS, describePixels } from './limits.js';
 import { cropRgb } from '../image/crop.js';
 import { readPngHeader, type FlatHeader } from './png-header.js';
@@ -25,6 +26,7 @@ interface LevelSource extends SlideLevel {
   ref: PageRef;
   /** tiled levels decode only the tiles a region touches; others decode from the top */
   tiled: boolean;
+  jpegTiles?: JpegTileTable;
 }
 
 async function checkIsFile(path: string): Promise<number> {
@@ -87,7 +89,7 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
   let associatedImages: string[] = [];
   let vendorMeta: AperioMetadata | undefined;
   let unusableMpp: string | undefined;
-  let pages: { ref: PageRef; width: number; height: number; tiled: boolean }[];
+  let pages: { ref: PageRef; width: number; height: number; tiled: boolean; jpegTiles?: JpegTileTable }[];
   if (sniffed.kind === 'png' || sniffed.kind === 'jpeg') {
     const header = await readFlatHeader(path, sniffed.kind);
     format = sniffed.kind;
@@ -101,7 +103,7 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
     if (format === 'svs') vendorMeta = aperioMetadata(structure.description);
     fileMpp = structure.mpp;
     unusableMpp = structure.unusableMpp;
-    pages = structure.levels.map((l) => ({ ref: { page: l.page, subifd: l.subifd }, width: l.width, height: l.height, tiled: l.tiled }));
+    pages = structure.levels.map((l) => ({ ref: { page: l.page, subifd: l.subifd }, width: l.width, height: l.height, tiled: l.tiled, jpegTiles: l.jpegTiles }));
   }
 
   for (const p of pages) checkExpansion(path, p, fileSize);
@@ -117,7 +119,7 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
   const levels: LevelSource[] = pages.map((p, index) => {
     // x ratio: libvips rounds level sizes down, so width and height ratios differ by a hair
     const downsample = pages[0].width / p.width;
-    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, ref: p.ref, tiled: p.tiled };
+    return { index, width: p.width, height: p.height, mpp: mpp0 * downsample, downsample, ref: p.ref, tiled: p.tiled, jpegTiles: p.jpegTiles };
   });
   let closed = false;
   /** whole decoded non-tiled levels, see MAX_CACHED_FLAT_PIXELS */
@@ -154,12 +156,14 @@ export async function openBuiltinSlide(path: string, meta: OpenSlideMeta = {}): 
       const l = level(i);
       checkRegionInside(path, l, x, y, width, height);
       if (!l.tiled && l.width * l.height <= MAX_CACHED_FLAT_PIXELS) return cropRgb(await wholeLevel(l), x, y, width, height);
+      if (l.jpegTiles) await checkJpegTiles(path, i, l.jpegTiles, x, y, width, height);
       return decodeRegion(path, l.ref, `level ${i}`, x, y, width, height);
     },
 
     async readThumbnail(mpp: number): Promise<{ raster: RgbRaster; mpp: number }> {
       const { level: target, width, height } = thumbnailTarget(path, levels, mpp);
       const l = level(target.index);
+      if (l.jpegTiles) await checkJpegTiles(path, l.index, l.jpegTiles, 0, 0, l.width, l.height);
       const raster = await decodeScaled(path, l.ref, `level ${l.index}`, width, height);
       return { raster, mpp: (l.mpp * l.width) / width };
     },

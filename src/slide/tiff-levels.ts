@@ -4,6 +4,7 @@ import type { SlideFormat } from '../domain/slide.js';
 import { MAX_FLAT_PIXELS, MAX_TILED_LEVEL_PIXELS, describePixels } from './limits.js';
 import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type ResolutionUnit } from './resolution.js';
 import { checkTiffTileTables } from './tiff-tile-tables.js';
+import type { JpegTileTable } from './jpeg-tile-check.js';
 
 /** reduced levels an OME-TIFF keeps as SubIFDs of its first page: a pyramid has a handful */
 const MAX_SUB_IFDS = 64;
@@ -17,6 +18,8 @@ export interface TiffLevelPage {
   width: number;
   height: number;
   tiled: boolean;
+  /** tiled JPEG levels: the tile table, so a region's tiles can be checked before libvips decodes them */
+  jpegTiles?: JpegTileTable;
 }
 
 export interface TiffStructure {
@@ -150,6 +153,10 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
       const offsets = (await fd.loadValue(offTag)) as ArrayLike<number> | undefined;
       const counts = (await fd.loadValue(countTag)) as ArrayLike<number> | undefined;
       if (!offsets || !counts) throw new Error(`level ${levels.indexOf(level)} has no ${offTag}`);
+      if (level.tiled && compression === 7 && Number(fd.getValue('PlanarConfiguration') ?? 1) === 1) {
+        const tileWidth = Number(fd.getValue('TileWidth'));
+        level.jpegTiles = { tileWidth, tileHeight: Number(fd.getValue('TileLength')), across: Math.ceil(level.width / tileWidth), offsets, counts };
+      }
       const end = maxEnd(offsets, counts);
       if (end > fileSize) {
         throw new SlideFormatError(
@@ -186,7 +193,7 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
       }
     }
     const associatedImages = associatedImageNames(pages, levels, format);
-    return { format, associatedImages, levels: levels.map(({ page, subifd, width, height, tiled }) => ({ page, subifd, width, height, tiled })), mpp, ...(mpp === undefined && stated.length > 0 ? { unusableMpp: stated.join(', ') } : {}), description };
+    return { format, associatedImages, levels: levels.map(({ page, subifd, width, height, tiled, jpegTiles }) => ({ page, subifd, width, height, tiled, ...(jpegTiles ? { jpegTiles } : {}) })), mpp, ...(mpp === undefined && stated.length > 0 ? { unusableMpp: stated.join(', ') } : {}), description };
   } catch (err) {
     if (err instanceof SlideFormatError) throw err;
     throw new SlideFormatError(`${path}: cannot read the TIFF directory structure; the file is truncated or corrupt`, { cause: err });

@@ -88,6 +88,10 @@ export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta
     throw new SlideFormatError(`${path}: OpenSlide reports vendor ${JSON.stringify(vendorId)}, a format this program does not accept`);
   }
   const format = typeof formatOf === 'function' ? formatOf(isTiff) : formatOf;
+  if (vendorId === 'generic-tiff' && target.format !== 'tiff') {
+    // OpenSlide would read page 0 as the slide: for SCN that is the macro photograph, label and all
+    throw new SlideFormatError(`${path}: the file carries ${target.format.toUpperCase()} marks but OpenSlide cannot read its ${target.format.toUpperCase()} metadata (it would fall back to a generic TIFF); the file is corrupt`);
+  }
   const osr = openHandle(lib, path);
   try {
     const properties: Record<string, string> = {};

@@ -12,6 +12,8 @@ import { dicomPyramid, writeDicomWsi, type DicomWsiOptionsInput, type DicomWsiTa
 export interface DicomKind {
   options?: Partial<DicomWsiOptionsInput>;
   tamper?: DicomWsiTamper;
+  /** write only the finest level (no coarser level whose size would contradict a patched one) */
+  singleLevel?: boolean;
   /** patch the finest level's file (level-0.dcm) after writing */
   patch?: (level0: Buffer) => Buffer;
 }
@@ -105,6 +107,7 @@ export const DICOM_KINDS: Record<string, DicomKind> = {
   },
   /** 1 × 1 px tiles over a 100 000 × 100 000 matrix: 10¹⁰ tiles */
   'dicom-tile-count-overflow': {
+    singleLevel: true,
     patch: (b) => {
       const out = Buffer.from(b);
       out.writeUInt32LE(100_000, valueAt(out, 0x0048, 0x0006, 'UL'));
@@ -145,7 +148,8 @@ export const DICOM_KINDS: Record<string, DicomKind> = {
 /** Write the series of `kind` for `level0` into folder `<dir>/<name>`; answers the folder. */
 export async function writeDamagedDicom(level0: RgbRaster, mpp: number, dir: string, name: string, kind: DicomKind): Promise<string> {
   const folder = join(dir, name);
-  const levels = await dicomPyramid(level0, 256);
+  const pyramid = await dicomPyramid(level0, 256);
+  const levels = kind.singleLevel ? pyramid.slice(0, 1) : pyramid;
   await writeDicomWsi(folder, levels, { mpp, label: 'none', ...kind.options }, kind.tamper ?? {});
   if (kind.patch) {
     const f = join(folder, 'level-0.dcm');
