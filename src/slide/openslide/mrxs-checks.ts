@@ -10,7 +10,7 @@ import { MAX_TILED_LEVEL_PIXELS, describePixels } from '../limits.js';
  * reads Slidedat.ini whole. Each failure names the file and the value.
  */
 
-/** A real Slidedat.ini is 5–50 kB; GLib refuses key files over ~10 MB after reading them whole. */
+/** A real Slidedat.ini is 5–50 kB; OpenSlide hands the file to GLib, which read 20 and 40 MB ones whole before refusing them. */
 export const MAX_SLIDEDAT_BYTES = 2 ** 20;
 /** camera images along one side: a 3DHISTECH scan of a whole 75 × 25 mm slide has a few hundred */
 const MAX_IMAGES_PER_SIDE = 100_000;

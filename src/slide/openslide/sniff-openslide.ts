@@ -74,7 +74,14 @@ export async function sniffOpenSlide(path: string): Promise<OpenSlideTarget | nu
   } finally {
     await handle.close();
   }
-  if (/\.mrxs$/i.test(path) && (await isMrxsDataFolder(path.slice(0, -'.mrxs'.length)))) return { path, format: 'mrxs', isTiff: false };
+  if (/\.mrxs$/i.test(path)) {
+    const folder = path.slice(0, -'.mrxs'.length);
+    if (await isMrxsDataFolder(folder)) return { path, format: 'mrxs', isTiff: false };
+    // the name links the file to its folder (as in OpenSlide): say what is missing rather than "unknown format"
+    if ((await stat(folder).catch(() => undefined))?.isDirectory()) {
+      throw new SlideFormatError(`${path}: its MRXS data folder ${folder} has no Slidedat.ini with a [GENERAL] section; copy the whole folder with the slide`);
+    }
+  }
   return null;
 }
 

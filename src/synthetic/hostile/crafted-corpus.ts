@@ -20,6 +20,11 @@ export interface HostileFile {
   backend: HostileBackend;
   /** the slide metadata it is submitted with (µm/px 0.5, except where the pixel size is the defect) */
   metadata: { mpp?: number };
+  /**
+   * true for a valid slide whose only oddity is hostile text (a description a naive parser chokes
+   * on): it must be read in bounded time and analysed; every other crafted file must fail
+   */
+  analyses?: true;
 }
 
 /** The good slides a crafted corpus is made from, by extension (see writeGoodSlides). */
@@ -63,30 +68,41 @@ function scnEntityBomb(scn: Buffer): Buffer {
  * that take seconds to write or hundreds of MB of disk (the 65 MiB description, the decompression
  * bombs, the 40 MB Slidedat.ini), for a quick test.
  */
-export async function writeCraftedCorpus(dir: string, goods: GoodSet, opts: { bombs?: boolean } = {}): Promise<HostileFile[]> {
+export async function writeCraftedCorpus(dir: string, goods: GoodSet, opts: { bombs?: boolean; sample?: boolean } = {}): Promise<HostileFile[]> {
   const bombs = opts.bombs ?? true;
+  // sample: each TIFF and metadata kind once, on the backends in turn, instead of on every one
+  const sample = opts.sample ?? false;
+  let turn = 0;
   const out: HostileFile[] = [];
-  const put = async (name: string, kind: string, backend: HostileBackend, bytes: Buffer | undefined, metadata: { mpp?: number } = META): Promise<void> => {
+  const put = async (name: string, kind: string, backend: HostileBackend, bytes: Buffer | undefined, metadata: { mpp?: number } = META, analyses = false): Promise<void> => {
     if (!bytes) return;
     const p = path.join(dir, name);
     await writeFile(p, bytes);
-    out.push({ path: p, kind, backend, metadata });
+    out.push({ path: p, kind, backend, metadata, ...(analyses ? { analyses: true as const } : {}) });
   };
 
   // tiled TIFFs: the builtin reader (pyramidal TIFF, SVS) and OpenSlide's vendor TIFFs
   const tiffs: [string, HostileBackend][] = [['tif', 'tiff'], ['svs', 'tiff'], ['ndpi', 'openslide'], ['scn', 'openslide'], ['bif', 'openslide']];
-  for (const [ext, backend] of tiffs) {
-    const good = await readFile(goods[ext as keyof GoodSet]);
-    for (const [kind, damage] of Object.entries(TIFF_DAMAGE)) await put(`${kind}.${ext}`, kind, backend, damage(good));
+  const bytesOf = new Map<string, Buffer>();
+  for (const [ext] of tiffs) bytesOf.set(ext, await readFile(goods[ext as keyof GoodSet]));
+  for (const [kind, damage] of Object.entries(TIFF_DAMAGE)) {
+    for (let k = 0; k < tiffs.length; k++) {
+      const [ext, backend] = tiffs[(turn + k) % tiffs.length];
+      const bytes = damage(bytesOf.get(ext)!);
+      if (!bytes) continue;
+      await put(`${kind}.${ext}`, kind, backend, bytes);
+      if (sample) break;
+    }
+    turn++;
   }
   for (const [kind, { applies, damage }] of Object.entries(TIFF_MPP_DAMAGE)) {
-    const exts = applies === 'svs' ? ['svs'] : ['tif', 'ndpi'];
-    for (const ext of exts) await put(`${kind}.${ext}`, kind, ext === 'ndpi' ? 'openslide' : 'tiff', damage(await readFile(goods[ext as keyof GoodSet])), {});
+    const exts = applies === 'svs' ? ['svs'] : sample ? [turn++ % 2 ? 'tif' : 'ndpi'] : ['tif', 'ndpi'];
+    for (const ext of exts) await put(`${kind}.${ext}`, kind, ext === 'ndpi' ? 'openslide' : 'tiff', damage(bytesOf.get(ext)!), {});
   }
-  const svs = await readFile(goods.svs);
-  const scn = await readFile(goods.scn);
-  await put('ome-xml-unclosed-pixels.tif', 'ome-xml-unclosed-pixels', 'tiff', TIFF_TEXT_DAMAGE['ome-xml-unclosed-pixels'](svs));
-  await put('aperio-million-fields.svs', 'aperio-million-fields', 'tiff', TIFF_TEXT_DAMAGE['aperio-million-fields'](svs));
+  const svs = bytesOf.get('svs')!;
+  const scn = bytesOf.get('scn')!;
+  await put('ome-xml-unclosed-pixels.tif', 'ome-xml-unclosed-pixels', 'tiff', TIFF_TEXT_DAMAGE['ome-xml-unclosed-pixels'](svs), META, true);
+  await put('aperio-million-fields.svs', 'aperio-million-fields', 'tiff', TIFF_TEXT_DAMAGE['aperio-million-fields'](svs), META, true);
   if (bombs) await put('description-65mib.svs', 'description-65mib', 'tiff', TIFF_TEXT_DAMAGE['description-65mib'](svs));
   await put('scn-xml-entity-bomb.scn', 'scn-xml-entity-bomb', 'openslide', describedAs(scn, scnEntityBomb(scn)));
 
@@ -116,8 +132,9 @@ export async function writeCraftedCorpus(dir: string, goods: GoodSet, opts: { bo
   }
 
   // DICOM WSI series
-  const scene = makeScene({ seed: 3, width: 1024, height: 768 });
-  const pixels = sceneSource(scene).region(0, 0, 1024, 768);
+  // a 512 × 384 series (2 × 2 frames at level 0) is enough to break and is quick to write
+  const scene = makeScene({ seed: 3, width: 512, height: 384 });
+  const pixels = sceneSource(scene).region(0, 0, 512, 384);
   for (const [kind, spec] of Object.entries(DICOM_KINDS)) {
     const p = await writeDamagedDicom(pixels, scene.mpp, dir, kind, spec);
     out.push({ path: p, kind, backend: 'dicom', metadata: kind.startsWith('dicom-mpp-') ? {} : META });
@@ -125,7 +142,8 @@ export async function writeCraftedCorpus(dir: string, goods: GoodSet, opts: { bo
 
   // the slide metadata (CLI flags, manifest, API) states a nonsense pixel size for a good slide
   for (const [kind, mpp] of [['metadata-mpp-nan', NaN], ['metadata-mpp-negative', -0.5], ['metadata-mpp-zero', 0], ['metadata-mpp-absurd', 1e9], ['metadata-mpp-infinite', Infinity]] as const) {
-    for (const g of [goods.png, goods.ndpi, goods.dicom]) out.push({ path: g, kind, backend: 'metadata', metadata: { mpp } });
+    const targets = [goods.png, goods.ndpi, goods.dicom];
+    for (const g of sample ? [targets[turn++ % targets.length]] : targets) out.push({ path: g, kind, backend: 'metadata', metadata: { mpp } });
   }
   return out;
 }
