@@ -1,10 +1,10 @@
-import sharp from 'sharp';
+import sharp, { type JpegOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { jpegTileDefect } from '../../src/slide/jpeg-tile-check.js';
 
 // The builtin reader's check of the JPEG tiles a region touches: sound encodings of every kind
 // pass (a false alarm would fail a good slide), damage libjpeg only warns about is named.
-async function encoded(opts: sharp.JpegOptions): Promise<Buffer> {
+async function encoded(opts: JpegOptions): Promise<Buffer> {
   const raw = Buffer.alloc(256 * 256 * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919) % 251; // busy pixels: many 0xFF bytes get stuffed
   return sharp(raw, { raw: { width: 256, height: 256, channels: 3 } }).jpeg(opts).toBuffer();
@@ -12,7 +12,7 @@ async function encoded(opts: sharp.JpegOptions): Promise<Buffer> {
 
 describe('jpegTileDefect', () => {
   it('passes baseline, progressive, 4:4:4 and optimised-Huffman JPEGs', async () => {
-    for (const opts of [{ quality: 90 }, { quality: 90, progressive: true }, { quality: 100, chromaSubsampling: '4:4:4' }, { quality: 50, optimiseCoding: true }] as sharp.JpegOptions[]) {
+    for (const opts of [{ quality: 90 }, { quality: 90, progressive: true }, { quality: 100, chromaSubsampling: '4:4:4' }, { quality: 50, optimiseCoding: true }] as JpegOptions[]) {
       const jpeg = await encoded(opts);
       expect(jpeg.includes(Buffer.from([0xff, 0x00])), 'the test image has stuffed bytes').toBe(true);
       expect(jpegTileDefect(jpeg), JSON.stringify(opts)).toBeUndefined();
