@@ -35,8 +35,9 @@ export async function run(): Promise<SoakSection> {
   try {
     const goods = await writeGoodSlides(dir, 3, ['ndpi', 'scn', 'bif']);
     const hostile = await writeHostileCorpus(goods, dir, { seed: 2, perFile });
-    const bomb = path.join(dir, 'bomb-900mp.png');
-    await writePngBomb(bomb, 30_000, 30_000);
+    // legal but absurd: 900 MP of near-black in 29 MB (92×, under the bomb ratio), so it is read
+    const bomb = path.join(dir, 'flat-900mp.png');
+    await writePngBomb(bomb, 30_000, 30_000, { noise: 0.01 });
     hostile.push(bomb);
     const params = paramsForMarker('CD163');
 
@@ -91,9 +92,9 @@ export async function run(): Promise<SoakSection> {
       },
       ...internal.map((s) => ({ item: `  INTERNAL: ${path.basename(s.path)}`, outcome: s.error ?? '(no message)', ok: false })),
       {
-        item: '900-megapixel PNG bomb (2.7 MB) in the service',
+        item: '900-megapixel flat PNG (29 MB) in the service: the read budget',
         outcome: bombRow.status === 'failed' ? `${bombRow.code}: ${bombRow.error?.replace(`${bomb}: `, '')}` : `ended ${bombRow.status}`,
-        ok: bombRow.status === 'failed' && bombRow.code !== 'INTERNAL',
+        ok: bombRow.status === 'failed' && bombRow.code === 'SLIDE_BUDGET',
       },
       {
         item: 'good slides mixed into the hostile batches (service)',

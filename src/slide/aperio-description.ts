@@ -13,8 +13,11 @@ export interface AperioMetadata {
   properties: Record<string, string>;
 }
 
+/** An Aperio description has a few dozen fields; past this many the rest are not vendor metadata (a hostile file had a million). */
+const MAX_FIELDS = 256;
+
 export function aperioMetadata(description: string): AperioMetadata {
-  const [, ...fields] = description.split('|');
+  const fields = description.split('|', MAX_FIELDS + 1).slice(1);
   const properties: Record<string, string> = {};
   for (const field of fields) {
     const eq = field.indexOf('=');

@@ -19,3 +19,12 @@ export function describePixels(n: number): string {
  * 40 MP is 120 MB of RGB per open slide.
  */
 export const MAX_CACHED_FLAT_PIXELS = 40e6;
+
+/**
+ * A non-tiled image over MAX_CACHED_FLAT_PIXELS is decoded from the top for every region read, so
+ * its decoded size costs time on every tile. Scanned tissue compresses about 3:1 (PNG) to 20:1
+ * (JPEG), glass-heavy images perhaps 50:1; a file whose decoded RGB is more than this many times
+ * its own size is a decompression bomb (a 390 kB PNG of 20 000² zeros decodes to 1.2 GB and held
+ * one analysis for minutes), refused before it is decoded.
+ */
+export const MAX_FLAT_EXPANSION = 250;

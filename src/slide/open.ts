@@ -7,6 +7,7 @@ import { sniffDicom } from './dicom/sniff-dicom.js';
 import { openWithOpenSlide } from './openslide/open-openslide.js';
 import { checkMrxsDataFiles, sniffOpenSlide } from './openslide/sniff-openslide.js';
 import { sniffBytes } from './sniff.js';
+import { checkTiffTileTables } from './tiff-tile-tables.js';
 import type { Slide } from './types.js';
 import { refuseOlympusVsi, refuseUnreadableContent } from './unreadable-formats.js';
 
@@ -29,11 +30,24 @@ const openSlideBackend: SlideBackendEntry = {
   async open(path, meta) {
     const target = await sniffOpenSlide(path);
     if (!target) throw new SlideFormatError(`${path}: not a slide OpenSlide reads`);
+    if (target.isTiff) await checkVendorTiff(target.path, target.format);
     const contentFiles = target.format === 'mrxs' ? await checkMrxsDataFiles(target.path) : undefined;
     const slide = await openWithOpenSlide(target.path, meta, target);
     return contentFiles ? { ...slide, contentFiles } : slide;
   },
 };
+
+/**
+ * libtiff inside OpenSlide follows what a TIFF declares: a 2^30 px tile made GLib abort the whole
+ * process allocating a terabyte. The same bounded checks as the builtin reader's run first. NDPI
+ * over 4 GiB keeps the high bits of its offsets outside the TIFF fields, so its tables are left
+ * to OpenSlide; Philips TIFFs have sparse (zero-length) tiles.
+ */
+async function checkVendorTiff(path: string, format: string): Promise<void> {
+  const size = (await stat(path)).size;
+  if (format === 'ndpi' && size >= 2 ** 32) return;
+  await checkTiffTileTables(path, size, { zeroLengthTiles: format === 'philips-tiff' });
+}
 
 /**
  * The builtin reader keeps PNG, JPEG, generic/pyramidal TIFF, BigTIFF, SVS and OME-TIFF: on the

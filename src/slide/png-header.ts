@@ -7,6 +7,8 @@ export interface FlatHeader {
   height: number;
   /** µm per pixel stated by the file, when it states a physical unit */
   mpp?: number;
+  /** a stated pixel size that is no µm/px (0, or coarser than 100 µm/px): what it says, for the error */
+  unusableMpp?: string;
 }
 
 const CHUNK_LIMIT = 10_000;
@@ -32,7 +34,10 @@ export async function readPngHeader(handle: FileHandle, path: string): Promise<F
       else if (header && buf[16] === 1) {
         // unit 1 = metre; unit 0 states only an aspect ratio. libvips writes 1000 px/m
         // (1 px/mm) when it knows nothing, which mppFromResolution rejects as implausible.
-        header.mpp = mppFromResolution(buf.readUInt32BE(8), 'metre');
+        const perMetre = buf.readUInt32BE(8);
+        header.mpp = mppFromResolution(perMetre, 'metre');
+        // 2835 and 3780 px/m are 72 and 96 dpi, software defaults rather than a measurement
+        if (header.mpp === undefined && ![2835, 3780, 1000].includes(perMetre)) header.unusableMpp = `pHYs ${perMetre} pixels per metre`;
       }
     }
     if (type === 'IDAT' || type === 'IEND') break;

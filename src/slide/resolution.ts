@@ -32,8 +32,13 @@ const OME_UNIT_UM: Record<string, number> = {
 
 /** OME-XML `<Pixels PhysicalSizeX="0.25" PhysicalSizeXUnit="µm">`; the unit defaults to µm (OME schema 2016-06). */
 export function mppFromOmeXml(xml: string): number | undefined {
-  const pixels = /<(?:\w+:)?Pixels\b[^>]*>/.exec(xml)?.[0];
-  if (!pixels) return undefined;
+  // the first Pixels start tag, found without a regex that scans to '>' from every '<Pixels'
+  // (quadratic: 3 MB of unclosed '<Pixels ' held one analysis for minutes)
+  const start = /<(?:\w+:)?Pixels\b/.exec(xml);
+  if (!start) return undefined;
+  const end = xml.indexOf('>', start.index);
+  if (end < 0) return undefined;
+  const pixels = xml.slice(start.index, end + 1);
   const size = /\bPhysicalSizeX\s*=\s*"([^"]*)"/.exec(pixels);
   if (!size) return undefined;
   const unit = /\bPhysicalSizeXUnit\s*=\s*"([^"]*)"/.exec(pixels)?.[1] ?? 'µm';

@@ -10,7 +10,7 @@ export function checkMetaMpp(path: string, mpp: unknown): number | undefined {
   if (mpp === undefined) return undefined;
   if (typeof mpp !== 'number' || !Number.isFinite(mpp) || mpp <= 0 || mpp > 100) {
     throw new MetadataError(
-      `${path}: metadata pixel size ${JSON.stringify(mpp)} is not valid; supply µm/px as a number greater than 0 and at most 100 (e.g. 0.5)`,
+      `${path}: metadata pixel size ${typeof mpp === 'number' ? String(mpp) : JSON.stringify(mpp)} is not valid; supply µm/px as a number greater than 0 and at most 100 (e.g. 0.5)`,
     );
   }
   return mpp;

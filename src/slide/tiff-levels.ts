@@ -3,7 +3,8 @@ import { SlideFormatError } from '../errors/index.js';
 import type { SlideFormat } from '../domain/slide.js';
 import { MAX_FLAT_PIXELS, MAX_TILED_LEVEL_PIXELS, describePixels } from './limits.js';
 import { mppFromAperioDescription, mppFromOmeXml, mppFromResolution, type ResolutionUnit } from './resolution.js';
-import { tiffIfdChain } from './tiff-ifd-chain.js';
+import { checkTiffTileTables } from './tiff-tile-tables.js';
+import type { JpegTileTable } from './jpeg-tile-check.js';
 
 /** reduced levels an OME-TIFF keeps as SubIFDs of its first page: a pyramid has a handful */
 const MAX_SUB_IFDS = 64;
@@ -17,6 +18,8 @@ export interface TiffLevelPage {
   width: number;
   height: number;
   tiled: boolean;
+  /** tiled JPEG levels: the tile table, so a region's tiles can be checked before libvips decodes them */
+  jpegTiles?: JpegTileTable;
 }
 
 export interface TiffStructure {
@@ -25,6 +28,8 @@ export interface TiffStructure {
   levels: TiffLevelPage[];
   /** µm/px of level 0 stated by the file, if any */
   mpp?: number;
+  /** where the file states a pixel size that is no µm/px (NaN, ≤ 0, over 100): what it says, for the error */
+  unusableMpp?: string;
   description: string;
   /** names of the label / macro / thumbnail pages (names only: their pixels are never decoded) */
   associatedImages: string[];
@@ -103,8 +108,9 @@ function associatedImageNames(pages: PageInfo[], levels: PageInfo[], format: Tif
 export async function readTiffStructure(path: string, fileSize: number, bigtiff: boolean): Promise<TiffStructure> {
   let tiff: GeoTIFF | undefined;
   try {
-    // the chain is walked (bounded, loops refused) before geotiff follows it, which it does unbounded
-    const count = (await tiffIfdChain(path, fileSize)).length;
+    // the chain is walked (bounded, loops refused) and every tile table checked before geotiff
+    // follows the chain, which it does unbounded, and before libvips allocates for a tile
+    const count = (await checkTiffTileTables(path, fileSize)).length;
     tiff = await fromFile(path);
     const pages: PageInfo[] = [];
     for (let i = 0; i < count; i++) pages.push(await pageInfo((await tiff.getImage(i)).fileDirectory, i));
@@ -147,6 +153,10 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
       const offsets = (await fd.loadValue(offTag)) as ArrayLike<number> | undefined;
       const counts = (await fd.loadValue(countTag)) as ArrayLike<number> | undefined;
       if (!offsets || !counts) throw new Error(`level ${levels.indexOf(level)} has no ${offTag}`);
+      if (level.tiled && compression === 7 && Number(fd.getValue('PlanarConfiguration') ?? 1) === 1) {
+        const tileWidth = Number(fd.getValue('TileWidth'));
+        level.jpegTiles = { tileWidth, tileHeight: Number(fd.getValue('TileLength')), across: Math.ceil(level.width / tileWidth), offsets, counts };
+      }
       const end = maxEnd(offsets, counts);
       if (end > fileSize) {
         throw new SlideFormatError(
@@ -166,12 +176,24 @@ export async function readTiffStructure(path: string, fileSize: number, bigtiff:
       format = 'ome-tiff';
       mpp = mppFromOmeXml(description);
     }
+    const stated: string[] = [];
+    if (mpp === undefined && format === 'svs') {
+      const raw = /\|\s*MPP\s*=\s*([^|\r\n]{0,40})/.exec(description)?.[1]?.trim();
+      if (raw !== undefined) stated.push(`Aperio MPP = ${raw}`);
+    }
     if (mpp === undefined) {
-      const unit = RESOLUTION_UNITS[Number((await fd0.loadValue('ResolutionUnit')) ?? 2)];
-      mpp = mppFromResolution(rationalValue(await fd0.loadValue('XResolution')), unit);
+      const unitCode = Number((await fd0.loadValue('ResolutionUnit')) ?? 2);
+      const unit = RESOLUTION_UNITS[unitCode];
+      const perUnit = fd0.hasTag('XResolution') ? rationalValue(await fd0.loadValue('XResolution')) : undefined;
+      mpp = mppFromResolution(perUnit, unit);
+      // 72 and 96 dpi are software defaults, not a measurement; anything else unusable is reported
+      const dpi = unit && perUnit !== undefined ? (perUnit * 25_400) / (unit === 'cm' ? 10_000 : 25_400) : undefined;
+      if (mpp === undefined && unit && fd0.hasTag('XResolution') && !(dpi !== undefined && [72, 96].some((d) => Math.abs(dpi - d) < 0.05))) {
+        stated.push(`XResolution ${perUnit ?? 'with a zero denominator'} pixels per ${unit}`);
+      }
     }
     const associatedImages = associatedImageNames(pages, levels, format);
-    return { format, associatedImages, levels: levels.map(({ page, subifd, width, height, tiled }) => ({ page, subifd, width, height, tiled })), mpp, description };
+    return { format, associatedImages, levels: levels.map(({ page, subifd, width, height, tiled, jpegTiles }) => ({ page, subifd, width, height, tiled, ...(jpegTiles ? { jpegTiles } : {}) })), mpp, ...(mpp === undefined && stated.length > 0 ? { unusableMpp: stated.join(', ') } : {}), description };
   } catch (err) {
     if (err instanceof SlideFormatError) throw err;
     throw new SlideFormatError(`${path}: cannot read the TIFF directory structure; the file is truncated or corrupt`, { cause: err });

@@ -24,9 +24,10 @@ let mixed: SlideOutcome[];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-budget-'));
   goods = (await writeGoodSlides(dir, 7, [])).filter((g) => /\.(tif|png)$/.test(g));
-  // 900 megapixels of black (all "tissue") in 2.7 MB: reading it takes ~20 s here
+  // 900 megapixels of near-black (all "tissue") in 29 MB, 92× expansion, under the readers' bomb
+  // ratio (MAX_FLAT_EXPANSION): a legal file whose reading takes ~20 s here
   bomb = path.join(dir, 'bomb.png');
-  await writePngBomb(bomb, 30_000, 30_000);
+  await writePngBomb(bomb, 30_000, 30_000, { noise: 0.01 });
   // 8 s to read a slide: ~20× what the 1024 × 768 good slides need on an idle machine, under half the bomb's
   executor = threadPoolExecutor({ threads: 2, budget: { readSeconds: 8, tileSeconds: 60, heapMb: 512 } });
   const request = (p: string) => ({ path: p, metadata: { mpp: 0.5 } });

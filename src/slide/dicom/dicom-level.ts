@@ -25,13 +25,20 @@ export function frameCache(): FrameCache {
 }
 
 /** The frame index at each tile of a level's grid (row-major), -1 where a sparse level has none. */
+/** tiles of one level: a 200 000² px level in 256² tiles has 610 000; 1×1 px tiles over 10¹⁰ px would be 40 GB of index */
+const MAX_TILES_PER_LEVEL = 16 * 2 ** 20;
+
 function tileMap(inst: WsiInstance, across: number, down: number): Int32Array {
+  // checked before the map is allocated
+  if (!inst.framePositions && inst.numberOfFrames < across * down) {
+    // TILED_FULL: frames in row order; further focal planes / optical paths follow and are not read
+    throw new SlideFormatError(`${inst.path}: TILED_FULL level of ${inst.totalColumns}×${inst.totalRows} in ${inst.columns}×${inst.rows} tiles needs ${across * down} frames, Number of Frames (0028,0008) is ${inst.numberOfFrames}; frames are missing`);
+  }
+  if (across * down > MAX_TILES_PER_LEVEL) {
+    throw new SlideFormatError(`${inst.path}: a level of ${inst.totalColumns}×${inst.totalRows} in ${inst.columns}×${inst.rows} tiles has ${across * down} tiles, more than ${MAX_TILES_PER_LEVEL}; the tile size is corrupt`);
+  }
   const map = new Int32Array(across * down);
   if (!inst.framePositions) {
-    // TILED_FULL: frames in row order; further focal planes / optical paths follow and are not read
-    if (inst.numberOfFrames < across * down) {
-      throw new SlideFormatError(`${inst.path}: TILED_FULL level of ${inst.totalColumns}×${inst.totalRows} in ${inst.columns}×${inst.rows} tiles needs ${across * down} frames, Number of Frames (0028,0008) is ${inst.numberOfFrames}; frames are missing`);
-    }
     for (let i = 0; i < map.length; i++) map[i] = i;
     return map;
   }

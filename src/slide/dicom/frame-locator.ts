@@ -86,6 +86,13 @@ async function encapsulatedLocator(inst: WsiInstance, handle: FileHandle): Promi
   const eot = inst.pixelData.extendedOffsets;
   if (eot && eot.offsets.length > 0) {
     if (eot.offsets.length < frames || eot.lengths.length < frames) throw missingFrames(inst, Math.min(eot.offsets.length, eot.lengths.length), 'its Extended Offset Table');
+    // each frame (item header + value) inside the pixel data: a length of 2^40 would be allocated before the read failed
+    for (let k = 0; k < frames; k++) {
+      const end = firstFragment + eot.offsets[k] + 8 + eot.lengths[k];
+      if (!(eot.lengths[k] > 0 && end <= dataEnd)) {
+        throw new SlideFormatError(`${path}: Extended Offset Table entry ${k + 1} puts frame ${k + 1} (${eot.lengths[k]} bytes at offset ${eot.offsets[k]}) outside the pixel data (${dataEnd - firstFragment} bytes); the file is corrupt or truncated`);
+      }
+    }
     return {
       frameBytes: (i) => readExactly(handle, path, firstFragment + eot.offsets[i] + 8, eot.lengths[i], `frame ${i + 1}`),
     };

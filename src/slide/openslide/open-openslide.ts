@@ -1,6 +1,7 @@
 import { MetadataError, SlideFormatError } from '../../errors/index.js';
 import type { SlideFormat } from '../../domain/slide.js';
 import type { RgbRaster } from '../../image/raster.js';
+import { MAX_TILED_LEVEL_PIXELS, describePixels } from '../limits.js';
 import { checkRegionInside, scaleRaster, thumbnailTarget } from '../region-checks.js';
 import type { Slide, SlideLevel } from '../types.js';
 import { argbOverWhite } from './argb.js';
@@ -44,6 +45,14 @@ function positive(v: string | null | undefined): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** coarser than this is not a microscope image (SlideMetadata.mpp and the builtin reader have the same bound) */
+const MAX_PLAUSIBLE_MPP = 100;
+
+function plausibleMpp(v: string | undefined): number | undefined {
+  const n = positive(v);
+  return n !== undefined && n <= MAX_PLAUSIBLE_MPP ? n : undefined;
+}
+
 function openHandle(lib: OpenSlideLibrary, path: string): OpenSlideHandle {
   const osr = lib.open(path);
   if (osr === null) throw new SlideFormatError(`${path}: OpenSlide does not recognise this file as a slide`);
@@ -79,6 +88,10 @@ export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta
     throw new SlideFormatError(`${path}: OpenSlide reports vendor ${JSON.stringify(vendorId)}, a format this program does not accept`);
   }
   const format = typeof formatOf === 'function' ? formatOf(isTiff) : formatOf;
+  if (vendorId === 'generic-tiff' && target.format !== 'tiff') {
+    // OpenSlide would read page 0 as the slide: for SCN that is the macro photograph, label and all
+    throw new SlideFormatError(`${path}: the file carries ${target.format.toUpperCase()} marks but OpenSlide cannot read its ${target.format.toUpperCase()} metadata (it would fall back to a generic TIFF); the file is corrupt`);
+  }
   const osr = openHandle(lib, path);
   try {
     const properties: Record<string, string> = {};
@@ -87,9 +100,13 @@ export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta
       const value = lib.propertyValue(osr, name);
       if (value !== null) properties[name] = value;
     }
-    const fileMpp = positive(properties['openslide.mpp-x']);
+    const statedMpp = properties['openslide.mpp-x'];
+    const fileMpp = plausibleMpp(statedMpp);
     const mpp0 = fileMpp ?? meta.mpp;
-    if (mpp0 === undefined) throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
+    if (mpp0 === undefined) {
+      if (statedMpp !== undefined) throw new MetadataError(`${path}: the file's pixel size (openslide.mpp-x = ${statedMpp.slice(0, 40)}) is not a valid µm/px; supply µm/px (mpp) in the slide metadata`);
+      throw new MetadataError(`${path}: the file states no pixel size; supply µm/px (mpp) in the slide metadata`);
+    }
     const count = lib.levelCount(osr);
     if (!(count > 0)) throw new SlideFormatError(`${path}: OpenSlide finds no pyramid levels`);
     const levels: SlideLevel[] = [];
@@ -97,6 +114,9 @@ export async function openWithOpenSlide(path: string, meta: OpenSlideBackendMeta
       const { width, height } = lib.levelDimensions(osr, index);
       const downsample = lib.levelDownsample(osr, index);
       if (!(width > 0 && height > 0 && downsample >= 1)) throw new SlideFormatError(`${path}: OpenSlide reports level ${index} as ${width}×${height}, downsample ${downsample}`);
+      if (width * height > MAX_TILED_LEVEL_PIXELS) {
+        throw new SlideFormatError(`${path}: level ${index} declares ${width} × ${height} pixels (${describePixels(width * height)}), over the limit of ${describePixels(MAX_TILED_LEVEL_PIXELS)}`);
+      }
       levels.push({ index, width, height, mpp: mpp0 * downsample, downsample });
     }
     const associatedImages = lib.associatedImageNames(osr);

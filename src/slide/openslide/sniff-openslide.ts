@@ -1,9 +1,10 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SlideFormat } from '../../domain/slide.js';
 import { SlideFormatError } from '../../errors/index.js';
 import { sniffBytes } from '../sniff.js';
 import { readFirstIfdTags, type FirstIfdTags } from '../tiff-first-ifd.js';
+import { checkMrxsGrid, checkMrxsIndex, readSlidedat } from './mrxs-checks.js';
 
 /** A file OpenSlide reads, found by content; `path` is what to hand openslide_open. */
 export interface OpenSlideTarget {
@@ -33,8 +34,16 @@ async function isFile(path: string): Promise<boolean> {
 
 /** An MRXS data folder holds Slidedat.ini with a [GENERAL] section. */
 async function isMrxsDataFolder(folder: string): Promise<boolean> {
-  const ini = await readFile(join(folder, 'Slidedat.ini'), 'latin1').catch(() => undefined);
-  return ini !== undefined && /^\s*\[GENERAL\]/im.test(ini);
+  // the head of the file says it; a hostile Slidedat.ini of many MB is not read whole to sniff it
+  const handle = await open(join(folder, 'Slidedat.ini'), 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return /^\s*\[GENERAL\]/im.test(head.toString('latin1', 0, bytesRead));
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -65,7 +74,14 @@ export async function sniffOpenSlide(path: string): Promise<OpenSlideTarget | nu
   } finally {
     await handle.close();
   }
-  if (/\.mrxs$/i.test(path) && (await isMrxsDataFolder(path.slice(0, -'.mrxs'.length)))) return { path, format: 'mrxs', isTiff: false };
+  if (/\.mrxs$/i.test(path)) {
+    const folder = path.slice(0, -'.mrxs'.length);
+    if (await isMrxsDataFolder(folder)) return { path, format: 'mrxs', isTiff: false };
+    // the name links the file to its folder (as in OpenSlide): say what is missing rather than "unknown format"
+    if ((await stat(folder).catch(() => undefined))?.isDirectory()) {
+      throw new SlideFormatError(`${path}: its MRXS data folder ${folder} has no Slidedat.ini with a [GENERAL] section; copy the whole folder with the slide`);
+    }
+  }
   return null;
 }
 
@@ -76,16 +92,24 @@ export async function sniffOpenSlide(path: string): Promise<OpenSlideTarget | nu
  */
 export async function checkMrxsDataFiles(mrxsPath: string): Promise<string[]> {
   const folder = mrxsPath.slice(0, -'.mrxs'.length);
-  const ini = await readFile(join(folder, 'Slidedat.ini'), 'latin1');
-  const section = /^\s*\[DATAFILE\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/m.exec(ini)?.[1] ?? '';
-  const files = [...section.matchAll(/^\s*FILE_\d+\s*=\s*(.+?)\s*$/gm)].map((m) => m[1]);
+  const ini = await readSlidedat(folder, mrxsPath);
+  const datafile = ini.sections.get('DATAFILE') ?? new Map<string, string>();
+  const files = [...datafile].filter(([k]) => /^FILE_\d+$/.test(k)).sort(([a], [b]) => Number(a.slice(5)) - Number(b.slice(5))).map(([, v]) => v);
   if (files.length === 0) throw new SlideFormatError(`${mrxsPath}: the MRXS Slidedat.ini in ${folder} lists no data files`);
+  const dataSizes: number[] = [];
   for (const f of files) {
-    if (!(await isFile(join(folder, f)))) {
+    const st = await stat(join(folder, f)).catch(() => undefined);
+    if (!st?.isFile()) {
       throw new SlideFormatError(`${mrxsPath}: the MRXS data folder ${folder} lacks ${f}, which its Slidedat.ini lists; copy the whole folder with the slide`);
     }
+    dataSizes.push(st.size);
   }
-  const index = /^\s*INDEXFILE\s*=\s*(.+?)\s*$/m.exec(ini)?.[1] ?? 'Index.dat';
+  const index = ini.sections.get('HIERARCHICAL')?.get('INDEXFILE') ?? 'Index.dat';
+  if (!(await isFile(join(folder, index)))) {
+    throw new SlideFormatError(`${mrxsPath}: the MRXS data folder ${folder} lacks its index ${index}, which its Slidedat.ini names; copy the whole folder with the slide`);
+  }
+  const { imagesX, imagesY } = checkMrxsGrid(ini, mrxsPath);
+  await checkMrxsIndex(join(folder, index), mrxsPath, ini, dataSizes, imagesX * imagesY);
   // every file whose bytes make the slide, for the store's content hash
   return [mrxsPath, join(folder, 'Slidedat.ini'), join(folder, index), ...files.map((f) => join(folder, f))];
 }
