@@ -9,7 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { CohortImportError, httpStatusOf } from '../errors/index.js';
+import { CohortImportError, httpStatusOf, TOLD_5XX } from '../errors/index.js';
 import { createLogger } from '../runtime/log.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import type { ApiDeps } from './deps.js';
@@ -57,7 +57,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
     if (err.code === 'FST_REQ_FILE_TOO_LARGE') message = `upload is larger than the limit of ${deps.config.MAX_UPLOAD_BYTES} bytes (MAX_UPLOAD_BYTES)`;
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
-      message = 'internal error; see the server log';
+      if (!TOLD_5XX.some((type) => err instanceof type)) message = 'internal error; see the server log';
     }
     const body = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
     // every problem of a refused cohort import, so a client can show them row by row
