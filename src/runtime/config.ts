@@ -24,6 +24,13 @@ const Env = z.object({
   SLIDES_ROOT: z.string().min(1).default('./slides'),
   /** largest multipart upload (per file and per request), bytes; 2 GiB by default */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  // faults (issue 14)
+  /**
+   * how often each worker looks for queued or running slides whose jobs Redis lost (restarted
+   * without its data) and queues them again, ms; also how long a row must be unchanged to count;
+   * 0 = never (src/service/requeue-lost.ts)
+   */
+  LOST_JOBS_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 export type Config = z.infer<typeof Env>;
 

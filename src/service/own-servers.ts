@@ -18,6 +18,11 @@ export interface OwnServer {
   stop(): Promise<void>;
 }
 
+export interface OwnRedis extends OwnServer {
+  /** as restart, but the server comes back without its data, as one without persistence does */
+  restartEmpty(downMs?: number): Promise<void>;
+}
+
 /** A port nothing listens on now (the kernel's pick, released at once). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,9 +57,9 @@ function exited(child: ChildProcess): Promise<void> {
 /**
  * redis-server on a free port. The append-only file is on (in a temp folder), as BullMQ asks of
  * a production Redis: a restart then keeps the queues, and what is tested is the service losing
- * and regaining its connections. (Without persistence a restart is a flush, another fault.)
+ * and regaining its connections. restartEmpty is the other case, a Redis without persistence.
  */
-export async function startOwnRedis(): Promise<OwnServer> {
+export async function startOwnRedis(): Promise<OwnRedis> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
@@ -78,6 +83,12 @@ export async function startOwnRedis(): Promise<OwnServer> {
     port,
     restart: async (downMs = 0) => {
       await halt();
+      await sleep(downMs);
+      await start();
+    },
+    restartEmpty: async (downMs = 0) => {
+      await halt();
+      for (const entry of await readdir(dir)) await rm(path.join(dir, entry), { recursive: true, force: true });
       await sleep(downMs);
       await start();
     },

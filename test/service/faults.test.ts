@@ -33,12 +33,13 @@ function expectComplete(r: DrillResult) {
 }
 
 describe('Redis or PostgreSQL restarted mid-batch', () => {
-  for (const which of ['redis', 'postgres'] as const) {
+  for (const which of ['redis', 'postgres', 'redis-empty'] as const) {
     it(`${which}: the batch goes on once it is back, scores as embedded mode`, async () => {
       const r = await serverRestartDrill(world, which);
       expect(midBatch(r), `${r.tilesAtFault}/${r.tilesTotal}`).toBe(true);
       expectComplete(r);
-      expect(r.stalls).toBe(0);
+      // Redis came back empty: the plan jobs there now were queued again by the workers' check
+      if (which === 'redis-empty') expect(r.requeued).toBe(2);
     });
   }
 });
@@ -52,7 +53,6 @@ describe('a worker signalled in the middle of a tile job', () => {
     expect(r.held.length).toBeGreaterThan(0);
     // finished by the worker that had them, not taken back from it
     expect(r.held.map((j) => [j.state, j.finishedByVictim, j.stalledCounter])).toEqual(r.held.map(() => ['completed', true, 0]));
-    expect(r.stalls).toBe(0);
   });
   it("SIGKILL: the other worker takes over the dead one's jobs", async () => {
     const r = await workerSignalDrill(world, 'SIGKILL');
@@ -61,7 +61,7 @@ describe('a worker signalled in the middle of a tile job', () => {
     expect(r.exitCode).toBeNull();
     expect(r.held.length).toBeGreaterThan(0);
     expect(r.held.map((j) => [j.state, j.finishedByVictim])).toEqual(r.held.map(() => ['completed', false]));
-    expect(r.stalls).toBeGreaterThan(0);
+    expect(r.held.every((j) => j.stalledCounter >= 1)).toBe(true);
   });
 });
 

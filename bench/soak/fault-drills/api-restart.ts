@@ -73,7 +73,9 @@ export async function apiRestartDrill(world: DrillWorld): Promise<ApiRestartResu
     });
     // the drill fails, not hangs, if the stream never shows progress
     following.catch(() => midway());
-    await Promise.race([reachedMidway, new Promise((r) => setTimeout(r, 90_000))]);
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([reachedMidway, new Promise((r) => (giveUp = setTimeout(r, 90_000)))]);
+    clearTimeout(giveUp);
     const atFault = seen.at(-1);
     const old = api;
     await stopProcess(old);

@@ -11,7 +11,7 @@ import { analyseSlide } from '../../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../../src/pipeline/executor.js';
 import type { MarkerScores } from '../../../src/score/marker-scores.js';
 import { openHarness, type Harness } from '../../../src/service/local-cluster.js';
-import { startOwnPostgres, startOwnRedis, type OwnServer } from '../../../src/service/own-servers.js';
+import { startOwnPostgres, startOwnRedis, type OwnRedis, type OwnServer } from '../../../src/service/own-servers.js';
 import { submitBatch } from '../../../src/service/submit.js';
 import type { BatchView } from '../../../src/store/batch-store.js';
 import { makeScene } from '../../../src/synthetic/scene.js';
@@ -22,7 +22,7 @@ export const MARKER = 'CD163';
 export const PARAMS_INPUT = { tileSize: 256 } as const;
 
 export interface DrillWorld {
-  redis: OwnServer;
+  redis: OwnRedis;
   postgres: OwnServer;
   /** the service on those servers: one schema, one queue prefix, worker processes */
   h: Harness;
@@ -50,7 +50,8 @@ export interface BothScores {
 export async function openDrillWorld(): Promise<DrillWorld> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-faults-'));
   const [redis, postgres] = await Promise.all([startOwnRedis(), startOwnPostgres()]);
-  const h = await openHarness({ TILE_BATCH_SIZE: '3', SLIDES_ROOT: dir }, { redisUrl: redis.url, databaseUrl: postgres.url });
+  // lost jobs looked for every second (30 s in production)
+  const h = await openHarness({ TILE_BATCH_SIZE: '3', SLIDES_ROOT: dir, LOST_JOBS_CHECK_MS: '1000' }, { redisUrl: redis.url, databaseUrl: postgres.url });
   const alive = () => h.workers.filter((w) => w.exitCode === null && w.signalCode === null).length;
   const ensureWorkers = async (n = 2) => {
     await Promise.all(Array.from({ length: Math.max(0, n - alive()) }, () => h.startWorker()));
