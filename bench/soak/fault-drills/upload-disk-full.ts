@@ -66,7 +66,8 @@ export async function uploadDiskFullDrill(world: DrillWorld): Promise<DiskFullRe
     config,
   });
   try {
-    const copies = await drillSlides(world, 'disk-full');
+    // two slides, so the disk fills after one file is written whole
+    const copies = [...(await drillSlides(world, 'disk-full-1')), ...(await drillSlides(world, 'disk-full-2'))];
     const files = await Promise.all(copies.map(async (p) => ({ name: path.basename(p), bytes: await readFile(p) })));
     const upload = await multipart(files);
     const send = () =>
