@@ -48,7 +48,7 @@ const DRILLS: { item: string; drill: (w: DrillWorld) => Promise<DrillResult>; ex
     drill: apiRestartDrill,
     extra: (r) => {
       const s = r as Awaited<ReturnType<typeof apiRestartDrill>>;
-      return { ok: s.monotone && s.final.status === 'done', note: `client resumed, ${s.seen.length} states seen, ended ${s.final.status}` };
+      return { ok: s.monotone && s.final.status === 'done', note: `client resumed after ${s.downS.toFixed(1)} s without an API, ${s.seen.length} states seen, ended ${s.final.status}` };
     },
   },
 ];

@@ -78,6 +78,7 @@ it('the upload disk full mid-upload: 507 saying so, nothing kept; the same uploa
 
 it('the API restarted while a client follows progress: the client resumes and follows the batch to its end', async () => {
   const r = await apiRestartDrill(world);
+  console.log(`API down ${r.downS.toFixed(1)} s (SIGTERM → the new one listening)`);
   expect(midBatch(r), `${r.tilesAtFault}/${r.tilesTotal}`).toBe(true);
   expectComplete(r);
   expect(r.apiExitCode).toBe(0);

@@ -23,6 +23,8 @@ export interface ApiRestartResult extends DrillResult {
   final: BatchJson;
   /** the API process's exit code after SIGTERM */
   apiExitCode: number | null;
+  /** seconds without an API: SIGTERM sent → the new one listening */
+  downS: number;
 }
 
 function startApi(world: DrillWorld, port: number): Promise<ChildProcess> {
@@ -78,10 +80,12 @@ export async function apiRestartDrill(world: DrillWorld): Promise<ApiRestartResu
     clearTimeout(giveUp);
     const atFault = seen.at(-1);
     const old = api;
+    const stoppedAt = performance.now();
     await stopProcess(old);
     const apiExitCode = old.exitCode;
     api = await startApi(world, port);
     const upAt = performance.now();
+    const downS = (upAt - stoppedAt) / 1000;
     const final = await following;
     const endAt = performance.now();
     // the first event after the restart: a progress state, or (nothing having changed) the end
@@ -94,6 +98,7 @@ export async function apiRestartDrill(world: DrillWorld): Promise<ApiRestartResu
       monotone,
       final,
       apiExitCode,
+      downS,
       tilesAtFault: atFault?.tilesDone ?? 0,
       tilesTotal: v.batch.slides.reduce((n, s) => n + s.tilesTotal, 0),
       recoverS: (nextAt - upAt) / 1000,
