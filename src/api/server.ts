@@ -9,7 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { CohortImportError, httpStatusOf } from '../errors/index.js';
+import { CohortImportError, httpStatusOf, TOLD_5XX } from '../errors/index.js';
 import { SECURITY_DEFAULTS, type SecurityConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/log.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
@@ -101,7 +101,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
     let message = limitMessage(err.code, sec) ?? scrub(err.message);
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
-      message = 'internal error; see the server log';
+      if (!TOLD_5XX.some((type) => err instanceof type)) message = 'internal error; see the server log';
     }
     const body = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
     // every problem of a refused cohort import, so a client can show them row by row

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { queueBatchService } from '../api/queue-batch-service.js';
 import { buildServer } from '../api/server.js';
 import { loadConfig } from '../runtime/config.js';
+import { createLogger } from '../runtime/log.js';
 import { MetadataError } from '../errors/index.js';
 import { openService } from '../service/open-service.js';
 import { submitBatch } from '../service/submit.js';
@@ -19,7 +20,8 @@ export function registerServe(program: Command): void {
       const config = loadConfig({ ...process.env, ...(o.host ? { HOST: o.host } : {}), ...(o.port ? { PORT: o.port } : {}) });
       const root = await stat(config.SLIDES_ROOT).catch(() => undefined);
       if (!root?.isDirectory()) throw new MetadataError(`SLIDES_ROOT ${config.SLIDES_ROOT} is not a folder; create it or point SLIDES_ROOT at the slides`);
-      const service = await openService(config);
+      const log = createLogger(config.LOG_LEVEL);
+      const service = await openService(config, undefined, (err) => log.warn({ err: err.message }, 'redis connection error (queues)'));
       const { store, batches, flows, queues } = service;
       const app = await buildServer({
         store,

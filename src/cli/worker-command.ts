@@ -17,7 +17,7 @@ export function registerWorker(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const log = createLogger(config.LOG_LEVEL);
-      const service = await openService(config);
+      const service = await openService(config, undefined, (err) => log.warn({ err: err.message }, 'redis connection error (queues)'));
       const workers = startWorkers(service, log);
       log.info({ prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, store: service.store.kind }, 'worker started');
       process.stderr.write(`biopsy-quant worker: ready (queue prefix ${config.QUEUE_PREFIX}, ${config.WORKER_CONCURRENCY} threads, ${service.store.kind} store)\n`);

@@ -8,6 +8,7 @@ import { NotFoundError } from './not-found-error.js';
 import { SlideBudgetError } from './slide-budget-error.js';
 import { SlideFormatError } from './slide-format-error.js';
 import { SlidePathError } from './slide-path-error.js';
+import { StorageFullError } from './storage-full-error.js';
 import { StoreConflictError } from './store-conflict-error.js';
 import { StoreError } from './store-error.js';
 import { StoreInputError } from './store-input-error.js';
@@ -26,6 +27,8 @@ export const HTTP_STATUS: ReadonlyArray<readonly [ErrorClass, number]> = [
   [StoreConflictError, 409],
   // the store could not be opened or migrated, or its data contradicts itself: never the client's fault
   [StoreError, 500],
+  // 507 Insufficient Storage: the server's disk, but the sender is told (TOLD_5XX)
+  [StorageFullError, 507],
   [MetadataError, 400],
   [SlidePathError, 400],
   [SlideFormatError, 400],
@@ -40,6 +43,12 @@ export const HTTP_STATUS: ReadonlyArray<readonly [ErrorClass, number]> = [
   // an untyped BiopsyQuantError says nothing about whose fault it is
   [BiopsyQuantError, 500],
 ];
+
+/**
+ * Server-side conditions whose message the client is given all the same: it says what happened
+ * and that resending later will work, and names no path.
+ */
+export const TOLD_5XX: ReadonlyArray<ErrorClass> = [StorageFullError];
 
 /**
  * The HTTP status for anything thrown while answering a request: an HttpError's own status,

@@ -14,12 +14,19 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function openQueues(config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>): Queues {
-  const connection = redisConnection(config.REDIS_URL);
+/**
+ * onError hears the connection's errors while Redis is away (ioredis reconnects by itself); without
+ * a listener BullMQ prints each one, a stack trace per retry, to stderr.
+ */
+export function openQueues(config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>, onError: (err: Error) => void = () => undefined): Queues {
+  const connection = redisConnection(config.REDIS_URL, onError);
   const prefix = config.QUEUE_PREFIX;
   const flows = new FlowProducer({ connection, prefix });
   const slides = new Queue(SLIDES_QUEUE, { connection, prefix });
   const tiles = new Queue(TILES_QUEUE, { connection, prefix });
+  flows.on('error', onError);
+  slides.on('error', onError);
+  tiles.on('error', onError);
   return {
     prefix,
     connection,

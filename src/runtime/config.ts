@@ -70,6 +70,13 @@ const Env = z.object({
   TILE_TIMEOUT_S: z.coerce.number().positive().max(3_600).default(60),
   /** JavaScript heap of each worker thread, MiB (pixel buffers live outside it) */
   WORKER_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(512),
+  // faults (issue 14)
+  /**
+   * how often each worker looks for queued or running slides whose jobs Redis lost (restarted
+   * without its data) and queues them again, ms; also how long a row must be unchanged to count;
+   * 0 = never (src/service/requeue-lost.ts)
+   */
+  LOST_JOBS_CHECK_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 });
 export type Config = z.infer<typeof Env>;
 

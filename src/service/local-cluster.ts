@@ -31,13 +31,22 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-export async function openHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** Where a harness' queues and store live: the shared servers unless a test brings its own. */
+export interface HarnessServers {
+  redisUrl: string;
+  databaseUrl: string;
+}
+
+export async function openHarness(
+  env: Record<string, string> = {},
+  servers: HarnessServers = { redisUrl: TEST_REDIS_URL, databaseUrl: TEST_DATABASE_URL },
+): Promise<Harness> {
   const tag = `${process.pid}_${randomBytes(4).toString('hex')}`;
   const prefix = `bqtest-${tag}`;
   const schema = `svc_${tag}`;
-  const databaseUrl = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const databaseUrl = `${servers.databaseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const workerEnv = {
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: servers.redisUrl,
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: prefix,
     // two cores are shared with other test files
@@ -50,7 +59,7 @@ export async function openHarness(env: Record<string, string> = {}): Promise<Har
   };
   const config = loadConfig(workerEnv);
   // creates the schema and migrates it before any worker starts
-  const store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, schema, max: 4 });
+  const store = await openPostgresStore({ connectionString: servers.databaseUrl, schema, max: 4 });
   const service = await openService(config, store);
   const workers: ChildProcess[] = [];
 
@@ -92,8 +101,8 @@ export async function openHarness(env: Record<string, string> = {}): Promise<Har
     await Promise.allSettled(workers.map((w) => stopProcess(w)));
     await service.close().catch(() => undefined);
     await store.close().catch(() => undefined);
-    await deleteKeys(prefix);
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await deleteKeys(prefix, servers.redisUrl);
+    const admin = new pg.Client({ connectionString: servers.databaseUrl });
     await admin.connect();
     try {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -119,8 +128,8 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
 }
 
 /** Every Redis key of this run's queues. */
-export async function deleteKeys(prefix: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 3 });
+export async function deleteKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   try {
     let deleted = 0;
     let cursor = '0';
@@ -135,8 +144,8 @@ export async function deleteKeys(prefix: string): Promise<number> {
   }
 }
 
-export async function countKeys(prefix: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 3 });
+export async function countKeys(prefix: string, redisUrl = TEST_REDIS_URL): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   try {
     return (await redis.keys(`${prefix}:*`)).length;
   } finally {

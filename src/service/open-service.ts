@@ -15,11 +15,14 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** PostgreSQL when DATABASE_URL is set (as workers on several machines need), else PGlite under DATA_DIR. */
-export async function openService(config: Config, store?: SqlStore): Promise<Service> {
+/**
+ * PostgreSQL when DATABASE_URL is set (as workers on several machines need), else PGlite under
+ * DATA_DIR. onQueueError hears the queues' Redis connection errors (see openQueues).
+ */
+export async function openService(config: Config, store?: SqlStore, onQueueError?: (err: Error) => void): Promise<Service> {
   const opened = store ?? (await openStore({ DATABASE_URL: config.DATABASE_URL, DATA_DIR: config.DATA_DIR }));
   if (!(opened instanceof SqlStore)) throw new TypeError('service mode needs the SQL store');
-  const queues = openQueues(config);
+  const queues = openQueues(config, onQueueError);
   return {
     config,
     store: opened,

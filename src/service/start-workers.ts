@@ -10,6 +10,7 @@ import { aggregateSlideProcessor } from '../../workers/aggregate-slide.worker.js
 import { planSlideProcessor } from '../../workers/plan-slide.worker.js';
 import { tileBatchProcessor } from '../../workers/tile-batch.worker.js';
 import type { Service } from './open-service.js';
+import { requeueLostSlides } from './requeue-lost.js';
 
 export interface RunningWorkers {
   /** waits for the jobs in hand to finish, then stops taking new ones */
@@ -45,11 +46,36 @@ export function startWorkers(service: Service, log?: Logger): RunningWorkers {
     w.on('failed', (job, err) => log?.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => log?.error({ queue: w.name, err: err.message }, 'worker error'));
   }
+  const sweep = lostJobSweep(service, log);
   return {
     close: async () => {
+      clearInterval(sweep);
       await Promise.allSettled(workers.map((w) => w.close()));
       await executor.close();
       await connection.quit().catch(() => connection.disconnect());
     },
   };
+}
+
+/** Every LOST_JOBS_CHECK_MS, queue again the slides whose jobs Redis lost (requeue-lost.ts). */
+function lostJobSweep(service: Service, log?: Logger): NodeJS.Timeout | undefined {
+  const every = service.config.LOST_JOBS_CHECK_MS;
+  if (every === 0) return undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    requeueLostSlides({ batches: service.batches, flows: service.queues.flows, slides: service.queues.slides }, every)
+      .then((o) => {
+        if (o.requeued.length) log?.warn({ slides: o.requeued }, 'queued again: slides whose jobs Redis lost');
+        if (o.failed.length) log?.warn({ slides: o.failed }, 'failed: slides whose jobs Redis lost and whose parameters were not kept');
+      })
+      // Redis or the database down: the next round tries again
+      .catch((err: Error) => log?.warn({ err: err.message }, 'lost-job check failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, every);
+  timer.unref();
+  return timer;
 }

@@ -49,7 +49,8 @@ export const NewBatch = z.object({
   createdBy: z.string().trim().min(1).max(200),
   params: AnalysisParams,
   slides: z
-    .array(z.object({ path: z.string().min(1).max(4096), metadata: SlideMetadata.prefault({}) }))
+    // params: the slide's own, as its plan job carries them (kept so lost work can be queued again)
+    .array(z.object({ path: z.string().min(1).max(4096), metadata: SlideMetadata.prefault({}), params: AnalysisParams.optional() }))
     .min(1, 'a batch needs at least one slide')
     .max(10_000),
 });
@@ -130,10 +131,16 @@ export class BatchStore {
       );
       const batchId = rows[0].id;
       const inserted = await tx.query<{ id: number; position: number }>(
-        `INSERT INTO batch_slides (batch_id, position, path, metadata)
-         SELECT $1::int, * FROM unnest($2::int[], $3::text[], $4::jsonb[])
+        `INSERT INTO batch_slides (batch_id, position, path, metadata, params)
+         SELECT $1::int, * FROM unnest($2::int[], $3::text[], $4::jsonb[], $5::jsonb[])
          RETURNING id, position`,
-        [batchId, b.slides.map((_, i) => i), b.slides.map((s) => s.path), b.slides.map((s) => JSON.stringify(s.metadata))],
+        [
+          batchId,
+          b.slides.map((_, i) => i),
+          b.slides.map((s) => s.path),
+          b.slides.map((s) => JSON.stringify(s.metadata)),
+          b.slides.map((s) => (s.params ? JSON.stringify(s.params) : null)),
+        ],
       );
       const ids = inserted.rows.sort((x, y) => x.position - y.position);
       return { batchId, slideIds: ids.map((r) => r.id) };
@@ -255,6 +262,20 @@ export class BatchStore {
         return { id: r.id, createdBy: r.created_by, createdAt: r.created_at, paramsHash: r.params_hash, status: batchStatus(countStatuses(slides)), slides };
       });
     });
+  }
+
+  /**
+   * Slides still queued or running whose row has not changed for `quietMs`: the candidates for
+   * work lost from the queue. `params` is the slide's own (null for rows from before it was kept).
+   */
+  async listUnsettledSlides(quietMs: number): Promise<{ id: number; path: string; metadata: SlideMetadata; params: AnalysisParams | null; run: { analysisId: number; startedMs: number } | null }[]> {
+    const { rows } = await this.db.query<{ id: number; path: string; metadata: SlideMetadata; params: AnalysisParams | null; analysis_id: number | null; started_at: Date | null }>(
+      `SELECT bs.id, bs.path, bs.metadata, bs.params, a.id AS analysis_id, a.started_at FROM batch_slides bs LEFT JOIN analyses a ON a.id = bs.analysis_id
+       WHERE bs.status IN ('queued', 'running') AND bs.updated_at < now() - make_interval(secs => $1::float8 / 1000) ORDER BY bs.id`,
+      [parseInput(z.number().int().nonnegative(), quietMs, 'listUnsettledSlides: quietMs')],
+    );
+    // the analysis run the slide follows names its flow's jobs (queue/names.ts)
+    return rows.map(({ analysis_id, started_at, ...r }) => ({ ...r, run: analysis_id !== null && started_at ? { analysisId: analysis_id, startedMs: started_at.getTime() } : null }));
   }
 
   /**

@@ -41,7 +41,21 @@ describe('GET /batches/:id/events', () => {
     expect(progress[1].slides[0].tilesTotal).toBe(3);
     expect(events.at(-1)!.event).toBe('end');
     expect(JSON.parse(events.at(-1)!.data)).toEqual(progress.at(-1));
-    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => String(i)));
+    // ids name states: each progress its own, the end the final state's
+    const ids = events.map((e) => e.id);
+    expect(new Set(ids.slice(0, -1)).size).toBe(progress.length);
+    expect(ids.at(-1)).toBe(ids.at(-2));
+  });
+
+  it('a client back with Last-Event-ID is not sent the state it has again', async () => {
+    const id = await submit(['a.png']);
+    const first = await parse((await api.app.inject({ method: 'GET', url: `/batches/${id}/events`, headers: bearer(api.token.submitter) })).body);
+    const end = first.at(-1)!;
+    const resumed = await parse((await api.app.inject({ method: 'GET', url: `/batches/${id}/events`, headers: { ...bearer(api.token.submitter), 'last-event-id': end.id! } })).body);
+    expect(resumed).toEqual([end]);
+    // an id of an older state: the current state follows
+    const older = await parse((await api.app.inject({ method: 'GET', url: `/batches/${id}/events`, headers: { ...bearer(api.token.submitter), 'last-event-id': first[0].id! } })).body);
+    expect(older.map((e) => [e.event, e.id])).toEqual([['progress', end.id], ['end', end.id]]);
   });
 
   it("ends a batch with a failed slide as 'partial', the slide carrying its error", async () => {

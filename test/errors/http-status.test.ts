@@ -12,6 +12,7 @@ import {
   NotFoundError,
   SlideFormatError,
   SlidePathError,
+  StorageFullError,
   StoreConflictError,
   StoreError,
   StoreInputError,
@@ -34,6 +35,10 @@ describe('httpStatusOf: one mapping from error type to HTTP status', () => {
   it('a store failure or an untyped error is 5xx, never 400', () => {
     expect(httpStatusOf(new StoreError('cannot open the PGlite database in /data: I/O error'))).toBe(500);
     expect(httpStatusOf(new StoreError('migration 004_x.sql failed: syntax error'))).toBe(500);
+    expect(httpStatusOf(new StorageFullError('the upload disk is full'))).toBe(507);
+    expect(StorageFullError.isDiskFull(Object.assign(new Error('write ENOSPC'), { code: 'ENOSPC' }))).toBe(true);
+    expect(StorageFullError.isDiskFull(Object.assign(new Error('write EDQUOT'), { code: 'EDQUOT' }))).toBe(true);
+    expect(StorageFullError.isDiskFull(Object.assign(new Error('open EACCES'), { code: 'EACCES' }))).toBe(false);
     expect(httpStatusOf(new ApiClientError('GET /scores: 401 invalid token', 401))).toBe(500);
     expect(httpStatusOf(new BiopsyQuantError('SOMETHING', 'a typed error of no known kind'))).toBe(500);
     expect(httpStatusOf(new Error('connect ECONNREFUSED 127.0.0.1:5432'))).toBe(500);

@@ -59,6 +59,23 @@ describe('BatchStore', () => {
     expect(rec?.batchId).toBe(batchId);
   });
 
+  it("keeps each slide's own parameters and lists the unsettled slides, for work lost from the queue", async () => {
+    const own = resolveParams({ tileSize: 384 });
+    const { slideIds } = await batches.createBatch({
+      createdBy: 'cli',
+      params,
+      slides: [{ path: '/s/lost-a.tif', metadata: { marker: 'CD163' }, params: own }, { path: '/s/lost-b.tif', metadata: {} }, { path: '/s/lost-c.tif', metadata: {} }],
+    });
+    await batches.markFailed(slideIds[2], '/s/lost-c.tif: not a supported slide format', 'SLIDE_FORMAT');
+    const mine = (rows: { id: number }[]) => rows.filter((r) => slideIds.includes(r.id));
+    // just written: not yet quiet for a minute
+    expect(mine(await batches.listUnsettledSlides(60_000))).toEqual([]);
+    expect(mine(await batches.listUnsettledSlides(0))).toEqual([
+      { id: slideIds[0], path: '/s/lost-a.tif', metadata: { marker: 'CD163' }, params: own },
+      { id: slideIds[1], path: '/s/lost-b.tif', metadata: {}, params: null },
+    ]);
+  });
+
   it('reads progress from the slide analysis, and done/failed are final', async () => {
     const { batchId, slideIds } = await batches.createBatch({
       createdBy: 'cli',

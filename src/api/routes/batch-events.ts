@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorMessage } from '../../errors/index.js';
@@ -10,6 +11,15 @@ import { BatchId, Problem } from '../schemas.js';
 
 /** Proxies drop idle streams after ~60 s; a comment line this often keeps a quiet one open. */
 const KEEPALIVE_MS = 15_000;
+
+/**
+ * An event's id names the state it carries (a digest of it), not its place in one connection: a
+ * client that comes back with Last-Event-ID, to this server or to the one that replaced it, is not
+ * sent the state it already has again.
+ */
+function stateId(json: string): string {
+  return createHash('sha256').update(json).digest('base64url').slice(0, 16);
+}
 
 /**
  * Server-sent events: `progress` with the whole batch (every slide's status and tiles) whenever it
@@ -51,14 +61,17 @@ export function batchEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       out.on('close', () => {
         open = false;
       });
+      // a resumed stream starts from the state the client last saw: no repeat of it
+      const resumedFrom = req.headers['last-event-id'];
       let last = '';
-      let seq = 0;
       let quietSince = Date.now();
       try {
         for (;;) {
           const json = JSON.stringify(batchJson(batch));
+          const eventId = stateId(json);
+          if (last === '' && eventId === resumedFrom) last = json;
           if (json !== last) {
-            out.write(`id: ${seq++}\nevent: progress\ndata: ${json}\n\n`);
+            out.write(`id: ${eventId}\nevent: progress\ndata: ${json}\n\n`);
             last = json;
             quietSince = Date.now();
           } else if (Date.now() - quietSince >= KEEPALIVE_MS) {
@@ -66,7 +79,7 @@ export function batchEventRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             quietSince = Date.now();
           }
           if (isFinished(batch.status)) {
-            out.write(`id: ${seq++}\nevent: end\ndata: ${json}\n\n`);
+            out.write(`id: ${eventId}\nevent: end\ndata: ${json}\n\n`);
             break;
           }
           await sleep(pollMs);

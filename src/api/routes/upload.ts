@@ -9,7 +9,7 @@ import type { AnalysisParamsInput } from '../../domain/params.js';
 import type { SlideMetadata } from '../../domain/slide.js';
 import { allow, creatorOf, principalOf } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { HttpError } from '../../errors/index.js';
+import { HttpError, StorageFullError } from '../../errors/index.js';
 import { SECURITY_DEFAULTS } from '../../runtime/config.js';
 import { Problem, Submitted, UploadMetadata } from '../schemas.js';
 import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
@@ -77,7 +77,7 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         consumes: ['multipart/form-data'],
         tags: ['batches'],
         security: [{ bearer: [] }],
-        response: { 201: Submitted, 400: Problem, 401: Problem, 403: Problem, 413: Problem, 415: Problem },
+        response: { 201: Submitted, 400: Problem, 401: Problem, 403: Problem, 413: Problem, 415: Problem, 507: Problem },
       },
     }, async (req, reply) => {
       const who = principalOf(req);
@@ -128,6 +128,10 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         return reply.code(201).send({ batchId, slides: slides.length });
       } catch (err) {
         await rm(dir, { recursive: true, force: true });
+        // the raw ENOSPC would be a bare 500; the sender must learn the disk is full and nothing was kept
+        if (StorageFullError.isDiskFull(err)) {
+          throw new StorageFullError('the upload disk is full: nothing of this upload was kept and no batch was created; send it again once space is freed', { cause: err });
+        }
         throw err;
       }
     });
