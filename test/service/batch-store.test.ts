@@ -71,8 +71,8 @@ describe('BatchStore', () => {
     // just written: not yet quiet for a minute
     expect(mine(await batches.listUnsettledSlides(60_000))).toEqual([]);
     expect(mine(await batches.listUnsettledSlides(0))).toEqual([
-      { id: slideIds[0], path: '/s/lost-a.tif', metadata: { marker: 'CD163' }, params: own },
-      { id: slideIds[1], path: '/s/lost-b.tif', metadata: {}, params: null },
+      { id: slideIds[0], path: '/s/lost-a.tif', metadata: { marker: 'CD163' }, params: own, run: null },
+      { id: slideIds[1], path: '/s/lost-b.tif', metadata: {}, params: null, run: null },
     ]);
   });
 
@@ -105,6 +105,40 @@ describe('BatchStore', () => {
     const unknownSlide = batches.markDone(999_999, analysisId);
     await expect(unknownSlide).rejects.toThrow(/batch slide 999999 does not exist/);
     await expect(unknownSlide).rejects.toBeInstanceOf(StoreNotFoundError);
+  });
+
+  it('settles every batch slide sharing an analysis run from the run, whichever comes first', async () => {
+    const slideId = await store.upsertSlide(slideInput('shared-run'));
+    const two = async () => (await batches.createBatch({ createdBy: 'cli', params, slides: [{ path: '/s/shared.tif', metadata: {} }] })).slideIds[0];
+    const [owner, joiner, late] = [await two(), await two(), await two()];
+    const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 1));
+    await batches.markRunning(owner, analysisId);
+    await batches.markRunning(joiner, analysisId);
+    // still running: nothing to settle
+    expect(await batches.settleAnalysisSlides(analysisId)).toBe(0);
+    const results = [tile(0, 4)];
+    await store.saveTileResults(analysisId, results);
+    await store.finishAnalysis(analysisId, aggregateTiles(results, { mpp: 0.5 }));
+    // the aggregate settles both slides linked to the run
+    expect(await batches.settleAnalysisSlides(analysisId)).toBe(2);
+    // a plan that linked itself after that settles itself from the finished run
+    await batches.settleFromAnalysis(late, analysisId);
+    for (const id of [owner, joiner, late]) expect(await batches.getSlide(id)).toMatchObject({ status: 'done', analysisId });
+
+    // a failed run fails every slide linked to it, with the run's error
+    const other = await store.upsertSlide(slideInput('shared-failed'));
+    const failed = await store.beginAnalysis(analysisInput(other, 2));
+    const [a, b] = [await two(), await two()];
+    await batches.markRunning(a, failed.analysisId);
+    await batches.markRunning(b, failed.analysisId);
+    await store.failAnalysis(failed.analysisId, '/s/shared.tif: tile 3 is corrupt', 'SLIDE_FORMAT');
+    expect(await batches.settleAnalysisSlides(failed.analysisId)).toBe(2);
+    for (const id of [a, b]) expect(await batches.getSlide(id)).toMatchObject({ status: 'failed' });
+    const view = (await batches.listBatches('cli')).flatMap((x) => x.slides).filter((x) => x.analysisId === failed.analysisId);
+    expect(view.map((x) => [x.error, x.code])).toEqual([
+      ['/s/shared.tif: tile 3 is corrupt', 'SLIDE_FORMAT'],
+      ['/s/shared.tif: tile 3 is corrupt', 'SLIDE_FORMAT'],
+    ]);
   });
 
   it('lists batches newest first, by creator when asked', async () => {

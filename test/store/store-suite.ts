@@ -110,11 +110,19 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       expect(await perAnalysis(first.analysisId)).toEqual({ tiles: 3, dets: 72, scores: 1 });
 
       const second = await store.beginAnalysis(analysisInput(slideId, 3));
-      expect(second).toEqual({ analysisId: first.analysisId, reused: true });
+      expect(second).toMatchObject({ analysisId: first.analysisId, reused: true, joined: false });
       expect(await perAnalysis(first.analysisId)).toEqual({ tiles: 0, dets: 0, scores: 0 });
       expect(await store.getAnalysis(first.analysisId)).toMatchObject({ status: 'running', tilesDone: 0, finishedAt: null });
 
+      // another batch submitting the slide while this run is going (service mode) joins it: the
+      // same run, nothing wiped, the same start (which names its queue jobs)
+      await store.saveTileResults(first.analysisId, [tile(0, 11, 1)]);
+      const joiner = await store.beginAnalysis(analysisInput(slideId, 3), { joinRunning: true });
+      expect(joiner).toEqual({ analysisId: first.analysisId, reused: false, joined: true, startedAt: second.startedAt });
+      expect(await perAnalysis(first.analysisId)).toMatchObject({ tiles: 1 });
+
       const run2 = [tile(0, 11, 1), tile(1, 12, 1), tile(2, 13, 1)];
+      // a finished run is not joined: findDone reuses it, or the next begin re-runs it
       await store.saveTileResults(first.analysisId, run2);
       await store.finishAnalysis(first.analysisId, scoresOf(run2, 0.505));
       expect(await perAnalysis(first.analysisId)).toEqual({ tiles: 3, dets: 36, scores: 1 });
