@@ -3,7 +3,7 @@ import { MetadataError } from '../errors/index.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { addAnalysisOptions, paramsFromOptions, type AnalysisCliOptions } from './analysis-options.js';
 import { openRunContext } from './open-run-context.js';
-import { readManifest } from './read-manifest.js';
+import { readManifestEntries } from './read-manifest.js';
 import { runSlides, type SlideRequest } from './run-slides.js';
 import { markerLines, scoreTable } from './score-table.js';
 import { outcomesJson } from './outcomes-json.js';
@@ -55,7 +55,7 @@ async function collectRequests(files: string[], o: AnalyzeOptions): Promise<Slid
   const out: SlideRequest[] = [];
   for (const f of files) {
     if (f.toLowerCase().endsWith('.json')) {
-      for (const e of await readManifest(f)) out.push({ path: e.path, metadata: { ...flagMeta.data, ...e.metadata } });
+      for (const e of await readManifestEntries(f)) out.push('error' in e ? { path: e.path, metadata: flagMeta.data, refused: e.error } : { path: e.path, metadata: { ...flagMeta.data, ...e.metadata } });
     } else {
       out.push({ path: f, metadata: flagMeta.data });
     }

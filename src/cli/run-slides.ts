@@ -3,13 +3,16 @@ import path from 'node:path';
 import { paramsForMarker } from '../domain/marker.js';
 import type { AnalysisParamsInput } from '../domain/params.js';
 import type { SlideMetadata } from '../domain/slide.js';
-import { analyseSlide, type SlideOutcome } from '../pipeline/analyse-slide.js';
+import { MetadataError } from '../errors/index.js';
+import { analyseSlide, storeFailure, toFailure, type SlideOutcome } from '../pipeline/analyse-slide.js';
 import type { TileExecutor } from '../pipeline/executor.js';
 import type { Store } from '../store/store.js';
 
 export interface SlideRequest {
   path: string;
   metadata: SlideMetadata;
+  /** metadata refused where it entered (a manifest entry): the slide fails with this, unread */
+  refused?: string;
 }
 
 /** Slides analysed at once; their tile batches share the one worker pool. */
@@ -37,6 +40,10 @@ export async function runSlides(
     while (next < requests.length) {
       const i = next++;
       const req = requests[i];
+      if (req.refused !== undefined) {
+        outcomes[i] = await refuse(req, opts.store);
+        continue;
+      }
       const bar = bars?.create(1, 0, { name: path.basename(req.path) });
       outcomes[i] = await analyseSlide({
         path: req.path,
@@ -55,4 +62,11 @@ export async function runSlides(
   await Promise.all(Array.from({ length: Math.min(SLIDES_IN_FLIGHT, requests.length) }, worker));
   bars?.stop();
   return outcomes;
+}
+
+/** A slide whose metadata was refused fails like a bad file: its message, stored as a failure. */
+async function refuse(req: SlideRequest, store: Store | undefined): Promise<SlideOutcome> {
+  const failure = toFailure(req.path, new MetadataError(req.refused!));
+  if (store) await storeFailure(store, { path: req.path, metadata: req.metadata }, failure);
+  return failure;
 }
