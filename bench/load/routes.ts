@@ -11,56 +11,65 @@ export const SLIDES_PER_BATCH = 2;
 
 const ScoreList = z.array(ScoreJson);
 
-function json(status: number, want: number, body: string, headers: IncomingHttpHeaders): { value?: unknown; problem?: string } {
-  if (status !== want) return { problem: `status ${status}, expected ${want}: ${body.slice(0, 200)}` };
-  if (!String(headers['content-type'] ?? '').startsWith('application/json')) return { problem: `content-type ${String(headers['content-type'])}` };
-  try {
-    return { value: JSON.parse(body) };
-  } catch {
-    return { problem: `body is not JSON: ${body.slice(0, 80)}` };
-  }
+function isJson(status: number, want: number, body: string, headers: IncomingHttpHeaders): string | undefined {
+  if (status !== want) return `status ${status}, expected ${want}: ${body.slice(0, 200)}`;
+  if (!String(headers['content-type'] ?? '').startsWith('application/json')) return `content-type ${String(headers['content-type'])}`;
+  return undefined;
+}
+
+/**
+ * A read route's answer, fetched once before the load and checked in full (schema and known
+ * content); nothing changes the data during the load, so under load each answer must be this one,
+ * byte for byte. Comparing is cheap where parsing 200 kB of JSON per answer would take the load
+ * generator's CPU from the server it measures (both share this machine's cores).
+ */
+async function referenceAnswer(world: LoadWorld, path: string, token: string, validate: (value: unknown) => string | undefined): Promise<RouteRequest> {
+  const res = await fetch(world.server.url + path, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  const headers = Object.fromEntries(res.headers) as IncomingHttpHeaders;
+  const problem = isJson(res.status, 200, text, headers) ?? validate(JSON.parse(text));
+  if (problem) throw new Error(`${path} before the load: ${problem}`);
+  const length = String(Buffer.byteLength(text));
+  // autocannon decodes each chunk on its own: a multi-byte character split between chunks would differ as text
+  const ascii = /^[\x00-\x7f]*$/.test(text);
+  return {
+    method: 'GET',
+    path,
+    check: (status, body, responseHeaders) => {
+      const p = isJson(status, 200, body, responseHeaders);
+      if (p) return p;
+      if (ascii ? body !== text : responseHeaders['content-length'] !== length) return `differs from the answer checked before the load (${body.length} characters: ${body.slice(0, 80)})`;
+      return undefined;
+    },
+  };
 }
 
 /** GET /scores: every finished analysis of the world, each a well-formed score row. */
-export function scoresRoute(world: LoadWorld): RouteLoad {
-  return {
-    name: 'GET /scores',
-    token: world.readerToken,
-    requests: [
-      {
-        method: 'GET',
-        path: '/scores',
-        check: (status, body, headers) => {
-          const r = json(status, 200, body, headers);
-          if (r.problem) return r.problem;
-          const rows = ScoreList.safeParse(r.value);
-          if (!rows.success) return `not a score list: ${rows.error.issues[0]?.message}`;
-          if (rows.data.length !== world.scoreRows) return `${rows.data.length} rows, expected ${world.scoreRows}`;
-          return undefined;
-        },
-      },
-    ],
-  };
+export async function scoresRoute(world: LoadWorld): Promise<RouteLoad> {
+  const request = await referenceAnswer(world, '/scores', world.readerToken, (value) => {
+    const rows = ScoreList.safeParse(value);
+    if (!rows.success) return `not a score list: ${rows.error.issues[0]?.message}`;
+    if (rows.data.length !== world.scoreRows) return `${rows.data.length} rows, expected ${world.scoreRows}`;
+    if (!rows.data.some((r) => r.slideId === world.slideId && (r.scores.cells ?? 0) > 0)) return `no row of the analysed slide ${world.slideId} with its cells`;
+    return undefined;
+  });
+  return { name: 'GET /scores', token: world.readerToken, requests: [request] };
 }
 
 /** GET /batches/:id over batches the submitter made before the load. */
-export function batchRoute(world: LoadWorld, batchIds: readonly number[]): RouteLoad {
-  return {
-    name: 'GET /batches/:id',
-    token: world.submitterToken,
-    requests: batchIds.map((id) => ({
-      method: 'GET',
-      path: `/batches/${id}`,
-      check: (status, body, headers) => {
-        const r = json(status, 200, body, headers);
-        if (r.problem) return r.problem;
-        const b = BatchJson.safeParse(r.value);
+export async function batchRoute(world: LoadWorld, batchIds: readonly number[]): Promise<RouteLoad> {
+  const requests: RouteRequest[] = [];
+  for (const id of batchIds) {
+    requests.push(
+      await referenceAnswer(world, `/batches/${id}`, world.submitterToken, (value) => {
+        const b = BatchJson.safeParse(value);
         if (!b.success) return `not a batch: ${b.error.issues[0]?.message}`;
-        if (b.data.id !== id || b.data.slides.length !== SLIDES_PER_BATCH) return `batch ${b.data.id} with ${b.data.slides.length} slides, expected ${id} with ${SLIDES_PER_BATCH}`;
+        if (b.data.id !== id || b.data.slides.length !== SLIDES_PER_BATCH || b.data.status !== 'queued') return `batch ${b.data.id} ${b.data.status} with ${b.data.slides.length} slides, expected ${id} queued with ${SLIDES_PER_BATCH}`;
         return undefined;
-      },
-    })),
-  };
+      }),
+    );
+  }
+  return { name: 'GET /batches/:id', token: world.submitterToken, requests };
 }
 
 /**
@@ -115,9 +124,15 @@ export function submitRoute(world: LoadWorld, acknowledged: number[]): RouteLoad
         path: '/batches',
         body: submitBody(world),
         check: (status, body, headers) => {
-          const r = json(status, 201, body, headers);
-          if (r.problem) return r.problem;
-          const s = Submitted.safeParse(r.value);
+          const problem = isJson(status, 201, body, headers);
+          if (problem) return problem;
+          let value: unknown;
+          try {
+            value = JSON.parse(body);
+          } catch {
+            return `body is not JSON: ${body.slice(0, 80)}`;
+          }
+          const s = Submitted.safeParse(value);
           if (!s.success) return `not a submission receipt: ${s.error.issues[0]?.message}`;
           acknowledged.push(s.data.batchId);
           if (s.data.slides !== SLIDES_PER_BATCH) return `${s.data.slides} slides acknowledged, expected ${SLIDES_PER_BATCH}`;

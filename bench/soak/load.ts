@@ -9,6 +9,7 @@ import type { SoakRow, SoakSection } from './section.js';
 
 const MiB = 1024 * 1024;
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(round(v))}`;
 
 export async function run(): Promise<SoakSection> {
   const options = loadOptionsFromEnv();
@@ -42,7 +43,7 @@ export async function run(): Promise<SoakSection> {
   const verdict = loadVerdict(report);
   rows.push({
     item: 'API memory over every route (after GC)',
-    outcome: `RSS ${round(m.before.rssBytes / MiB, 0)} → ${round(m.after.rssBytes / MiB, 0)} MiB (+${round(rss)}, bound ${RSS_GROWTH_BOUND_MIB}), heap +${round(heap)} MiB (bound ${HEAP_GROWTH_BOUND_MIB})`,
+    outcome: `RSS ${round(m.before.rssBytes / MiB, 0)} → ${round(m.after.rssBytes / MiB, 0)} MiB (${signed(rss)}, bound +${RSS_GROWTH_BOUND_MIB}), heap ${signed(heap)} MiB (bound +${HEAP_GROWTH_BOUND_MIB})`,
     figures: { rssBeforeMiB: round(m.before.rssBytes / MiB), rssAfterMiB: round(m.after.rssBytes / MiB), rssAfterNoGcMiB: round(m.afterNoGc.rssBytes / MiB), rssGrowthMiB: round(rss), heapGrowthMiB: round(heap) },
     ok: rss <= RSS_GROWTH_BOUND_MIB && heap <= HEAP_GROWTH_BOUND_MIB,
   });
