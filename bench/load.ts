@@ -32,7 +32,7 @@ const m = report.memory;
 const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
 console.log(
   `API process ${report.apiPid}: RSS ${mib(m.before.rssBytes)} → ${mib(m.afterNoGc.rssBytes)} MiB (${mib(m.after.rssBytes)} after GC), ` +
-    `heap ${mib(m.before.heapUsedBytes)} → ${mib(m.afterNoGc.heapUsedBytes)} MiB (${mib(m.after.heapUsedBytes)} after GC); before = after warm-up and GC`,
+    `heap ${mib(m.before.heapUsedBytes)} → ${mib(m.afterNoGc.heapUsedBytes)} MiB (${mib(m.after.heapUsedBytes)} after GC), external ${mib(m.before.externalBytes)} → ${mib(m.after.externalBytes)} MiB; before = after warm-up and GC`,
 );
 for (const p of [...report.routes.flatMap((r) => r.problems), ...s.problems]) console.log(`  problem: ${p}`);
 const verdict = loadVerdict(report);

@@ -12,6 +12,8 @@ export interface MemoryReply {
   type: 'memory';
   rssBytes: number;
   heapUsedBytes: number;
+  /** memory of Buffers and other objects outside the V8 heap that V8 tracks */
+  externalBytes: number;
 }
 
 process.on('message', (m: MemoryRequest) => {
@@ -22,7 +24,7 @@ process.on('message', (m: MemoryRequest) => {
     globalThis.gc();
   }
   const u = process.memoryUsage();
-  const reply: MemoryReply = { type: 'memory', rssBytes: u.rss, heapUsedBytes: u.heapUsed };
+  const reply: MemoryReply = { type: 'memory', rssBytes: u.rss, heapUsedBytes: u.heapUsed, externalBytes: u.external };
   process.send?.(reply);
 });
 

@@ -4,6 +4,7 @@ import type { MemoryReply, MemoryRequest } from './serve-child.js';
 export interface ServerMemory {
   rssBytes: number;
   heapUsedBytes: number;
+  externalBytes: number;
 }
 
 /** The API under load: a process of its own, so the load generator never shares its event loop. */
@@ -48,7 +49,7 @@ export function startLoadServer(env: Record<string, string>): Promise<LoadServer
             const onMessage = (r: MemoryReply) => {
               if (r?.type !== 'memory') return;
               child.off('message', onMessage);
-              ok({ rssBytes: r.rssBytes, heapUsedBytes: r.heapUsedBytes });
+              ok({ rssBytes: r.rssBytes, heapUsedBytes: r.heapUsedBytes, externalBytes: r.externalBytes });
             };
             child.on('message', onMessage);
             const request: MemoryRequest = { type: 'memory', gc };

@@ -18,6 +18,7 @@ export function loadVerdict(report: LoadReport): { ok: boolean; failures: string
   const s = report.submissions;
   if (s.lost > 0) failures.push(`${s.lost} acknowledged submissions lost`);
   if (s.incompleteUnacknowledged > 0) failures.push(`${s.incompleteUnacknowledged} half-stored batches`);
+  if (s.orphanJobs > 0) failures.push(`${s.orphanJobs} queued jobs for no stored batch`);
   const mib = (b: number) => b / 1024 / 1024;
   const heap = mib(report.memory.after.heapUsedBytes - report.memory.before.heapUsedBytes);
   const rss = mib(report.memory.after.rssBytes - report.memory.before.rssBytes);

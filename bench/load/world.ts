@@ -66,6 +66,16 @@ export async function openLoadWorld(options: { scoreRows: number; slide?: { widt
   const slides = path.join(dir, 'slides');
   await mkdir(slides);
   const harness = await openHarness({ SLIDES_ROOT: slides });
+  // the API starts (seconds of module loading) while the slide is written and analysed
+  const starting = startLoadServer({
+    REDIS_URL: TEST_REDIS_URL,
+    DATABASE_URL: harness.databaseUrl,
+    QUEUE_PREFIX: harness.prefix,
+    SLIDES_ROOT: slides,
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    HOST: '127.0.0.1',
+  });
+  starting.catch(() => undefined);
   try {
     const store = harness.service.store;
     const file = path.join(slides, 'load-slide.tif');
@@ -86,14 +96,7 @@ export async function openLoadWorld(options: { scoreRows: number; slide?: { widt
     const tokens = new TokenStore(store.executor);
     const reader = await tokens.createToken('reader', 'load bench reader');
     const submitter = await tokens.createToken('submitter', 'load bench submitter');
-    const server = await startLoadServer({
-      REDIS_URL: TEST_REDIS_URL,
-      DATABASE_URL: harness.databaseUrl,
-      QUEUE_PREFIX: harness.prefix,
-      SLIDES_ROOT: slides,
-      LOG_LEVEL: options.logLevel ?? 'warn',
-      HOST: '127.0.0.1',
-    });
+    const server = await starting;
     return {
       harness,
       server,
@@ -111,6 +114,7 @@ export async function openLoadWorld(options: { scoreRows: number; slide?: { widt
       },
     };
   } catch (err) {
+    await starting.then((server) => server.stop(), () => undefined);
     await harness.cleanup();
     await rm(dir, { recursive: true, force: true });
     throw err;

@@ -17,7 +17,7 @@ export async function run(): Promise<SoakSection> {
   const s = report.submissions;
   const rows: SoakRow[] = report.routes.map((r) => {
     const post = r.route.startsWith('POST');
-    const lost = post ? s.lost + s.incompleteUnacknowledged : 0;
+    const lost = post ? s.lost + s.incompleteUnacknowledged + s.orphanJobs : 0;
     return {
       item: `${r.route}, ${r.connections} conns × ${round(r.durationS, 0)} s`,
       outcome: `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${round(r.reqPerS, 0)} req/s, ${r.s5xx} 5xx${post ? `, ${lost} lost of ${s.acknowledged} acknowledged` : ''}`,
