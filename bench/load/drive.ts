@@ -47,7 +47,7 @@ export interface DriveOptions {
 export async function driveRoute(url: string, load: RouteLoad, options: DriveOptions): Promise<RouteFigures> {
   let malformed = 0;
   const problems: string[] = [];
-  const headers = { authorization: `Bearer ${load.token}`, 'content-type': 'application/json' };
+  const headers = { authorization: `Bearer ${load.token}` };
   const result = await autocannon({
     url,
     connections: options.connections,
@@ -57,7 +57,7 @@ export async function driveRoute(url: string, load: RouteLoad, options: DriveOpt
     requests: load.requests.map((r) => ({
       method: r.method,
       path: r.path,
-      ...(r.body === undefined ? {} : { body: r.body }),
+      ...(r.body === undefined ? {} : { body: r.body, headers: { ...headers, 'content-type': 'application/json' } }),
       onResponse: (status: number, body: string, _context: object, responseHeaders: IncomingHttpHeaders | undefined) => {
         const problem = r.check(status, body, responseHeaders ?? {});
         if (problem === undefined) return;
