@@ -1,9 +1,11 @@
 // Issue 14 part 4 in `npm run soak`: the API under load (bench/load/run-load.ts), one row per
-// route and one for the API's memory over the whole run. LOAD_CONNECTIONS (100), LOAD_DURATION_S
+// route, one for the API's memory over the whole run, and one for SIGTERM to the API under POST
+// load (bench/load/shutdown-under-load.ts). LOAD_CONNECTIONS (100), LOAD_DURATION_S
 // (30), LOAD_WARMUP_S (3) as for bench/load.ts. Alone: npx tsx bench/soak/load.ts
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { loadOptionsFromEnv, runLoad } from '../load/run-load.js';
+import { shutdownUnderLoad } from '../load/shutdown-under-load.js';
 import { HEAP_GROWTH_BOUND_MIB, loadVerdict, RSS_GROWTH_BOUND_MIB } from '../load/verdict.js';
 import type { SoakRow, SoakSection } from './section.js';
 
@@ -48,6 +50,15 @@ export async function run(): Promise<SoakSection> {
     ok: rss <= RSS_GROWTH_BOUND_MIB && heap <= HEAP_GROWTH_BOUND_MIB,
   });
   if (!verdict.ok && rows.every((r) => r.ok)) rows.push({ item: 'load verdict', outcome: verdict.failures.join('; '), ok: false });
+  const down = await shutdownUnderLoad(options.connections);
+  const d = down.submissions;
+  const lostOnStop = d.lost + d.incompleteUnacknowledged + d.orphanJobs;
+  rows.push({
+    item: `SIGTERM to the API under POST /batches, ${options.connections} conns`,
+    outcome: `drained in ${round(down.drainMs / 1000, 2)} s; ${lostOnStop} lost or half-stored of ${d.stored} stored batches (${d.acknowledged} acknowledged); ${down.load.s5xx} 503 while closing`,
+    figures: { drainMs: Math.round(down.drainMs), acknowledged: d.acknowledged, stored: d.stored, lostOrHalfStored: lostOnStop, s503WhileClosing: down.load.s5xx, refusedAfterExit: down.load.errors },
+    ok: lostOnStop === 0,
+  });
   return { title: `API under load (${options.connections} connections, ${options.durationS} s per route, serve in its own process on PostgreSQL + Redis)`, rows };
 }
 
