@@ -83,16 +83,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
     const before = await world.server.memory(true);
     let last = before;
+    let afterNoGc = before;
     const reports: RouteReport[] = [];
     for (const r of routes) {
       const amount = r === routes[3] ? options.postAmount : undefined;
       const figures = await driveRoute(url, r, { connections: options.connections, durationS: options.durationS, amount });
+      afterNoGc = await world.server.memory(false);
       const now = await world.server.memory(true);
       reports.push({ ...figures, rssGrowthMiB: (now.rssBytes - last.rssBytes) / MiB, heapGrowthMiB: (now.heapUsedBytes - last.heapUsedBytes) / MiB });
       last = now;
     }
-    const afterNoGc = await world.server.memory(false);
-    const after = await world.server.memory(true);
+    const after = last;
     const creator = creatorOf({ tokenId: world.submitterId, role: 'submitter' });
     await settleSubmissions(world.harness.service, creator);
     const submissions = await auditSubmissions(world.harness.service, creator, acknowledged, SLIDES_PER_BATCH);
