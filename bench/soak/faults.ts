@@ -3,14 +3,13 @@
 // outcome, time to recover, whether the batch completed with embedded mode's scores, and the jobs
 // left in the queues. Runs on a Redis and a PostgreSQL of its own (needs redis-server and the
 // PostgreSQL server binaries; the disk-full drill mounts a tmpfs, so root).
-import { pathToFileURL } from 'node:url';
 import { apiRestartDrill } from './fault-drills/api-restart.js';
 import { midBatch, type DrillResult } from './fault-drills/drill-result.js';
 import { openDrillWorld, type DrillWorld } from './fault-drills/drill-world.js';
 import { serverRestartDrill } from './fault-drills/server-restart.js';
 import { uploadDiskFullDrill } from './fault-drills/upload-disk-full.js';
 import { workerSignalDrill } from './fault-drills/worker-signal.js';
-import type { SoakRow, SoakSection } from './section.js';
+import { runWhenMain, type SoakRow, type SoakSection } from './section.js';
 
 const DRILLS: { item: string; drill: (w: DrillWorld) => Promise<DrillResult>; extra?: (r: DrillResult) => { ok: boolean; note: string } }[] = [
   { item: 'Redis restarted mid-batch', drill: (w) => serverRestartDrill(w, 'redis') },
@@ -93,12 +92,4 @@ export async function run(): Promise<SoakSection> {
   return { title: 'Faults in service mode (2 worker processes, own Redis and PostgreSQL)', rows };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const section = await run();
-  console.log(section.title);
-  for (const r of section.rows) {
-    console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.item}: ${r.outcome}`);
-    if (r.figures) console.log(`     ${Object.entries(r.figures).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
-  }
-  if (section.rows.some((r) => !r.ok)) process.exitCode = 1;
-}
+await runWhenMain(import.meta.url, run);
