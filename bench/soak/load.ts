@@ -2,12 +2,10 @@
 // route, one for the API's memory over the whole run, and one for SIGTERM to the API under POST
 // load (bench/load/shutdown-under-load.ts). LOAD_CONNECTIONS (100), LOAD_DURATION_S
 // (30), LOAD_WARMUP_S (3) as for bench/load.ts. Alone: npx tsx bench/soak/load.ts
-import { fileURLToPath } from 'node:url';
-import Table from 'cli-table3';
 import { loadOptionsFromEnv, runLoad } from '../load/run-load.js';
 import { shutdownUnderLoad } from '../load/shutdown-under-load.js';
 import { HEAP_GROWTH_BOUND_MIB, loadVerdict, RSS_GROWTH_BOUND_MIB } from '../load/verdict.js';
-import type { SoakRow, SoakSection } from './section.js';
+import { runWhenMain, type SoakRow, type SoakSection } from './section.js';
 
 const MiB = 1024 * 1024;
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
@@ -62,12 +60,4 @@ export async function run(): Promise<SoakSection> {
   return { title: `API under load (${options.connections} connections, ${options.durationS} s per route, serve in its own process on PostgreSQL + Redis)`, rows };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const section = await run();
-  const table = new Table({ head: ['item', 'outcome', 'ok'] });
-  for (const r of section.rows) table.push([r.item, r.outcome, r.ok ? 'yes' : 'NO']);
-  console.log(section.title);
-  console.log(table.toString());
-  for (const r of section.rows) console.log(`${r.item}: ${JSON.stringify(r.figures ?? {})}`);
-  process.exitCode = section.rows.every((r) => r.ok) ? 0 : 1;
-}
+await runWhenMain(import.meta.url, run);
