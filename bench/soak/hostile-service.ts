@@ -3,8 +3,8 @@
 // store, Redis queue, as `worker` runs). Every hostile file must end as a typed per-slide error
 // (or, where broken bytes only changed pixels, be analysed), no worker may die, the good slides
 // must score exactly as embedded mode scores them alone, and worker peak RSS must stay < 1 GiB.
-//   HOSTILE_PER_FILE (default 8): broken copies per kind per good slide; SOAK_READ_TIMEOUT_S (20):
-//   the workers' SLIDE_READ_TIMEOUT_S, so the decompression bomb meets its budget in the soak.
+//   HOSTILE_PER_FILE (default 8): broken copies per kind per good slide; SOAK_READ_TIMEOUT_S (3):
+//   the workers' SLIDE_READ_TIMEOUT_S, so a legal but costly flat image meets its budget in the soak.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -30,14 +30,16 @@ function peakRssMiB(pid: number): number {
 
 export async function run(): Promise<SoakSection> {
   const perFile = Number(process.env.HOSTILE_PER_FILE ?? 8);
+  const readBudget = process.env.SOAK_READ_TIMEOUT_S ?? '3';
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-soak-service-'));
-  const h = await openHarness({ SLIDES_ROOT: dir, SLIDE_READ_TIMEOUT_S: process.env.SOAK_READ_TIMEOUT_S ?? '20', WORKER_CONCURRENCY: '1' });
+  const h = await openHarness({ SLIDES_ROOT: dir, SLIDE_READ_TIMEOUT_S: readBudget, WORKER_CONCURRENCY: '1' });
   try {
     const goods = await writeGoodSlides(dir, 3, ['ndpi', 'scn', 'bif']);
     const hostile = await writeHostileCorpus(goods, dir, { seed: 2, perFile });
-    // legal but absurd: 900 MP of near-black in 29 MB (92×, under the bomb ratio), so it is read
-    const bomb = path.join(dir, 'flat-900mp.png');
-    await writePngBomb(bomb, 30_000, 30_000, { noise: 0.01 });
+    // legal but costly: 196 MP of near-black (92×, under the bomb ratio and the flat size limit),
+    // so it is read, and meets the read budget the soak sets
+    const bomb = path.join(dir, 'flat-196mp.png');
+    await writePngBomb(bomb, 14_000, 14_000, { noise: 0.01 });
     hostile.push(bomb);
     const params = paramsForMarker('CD163');
 
@@ -92,7 +94,7 @@ export async function run(): Promise<SoakSection> {
       },
       ...internal.map((s) => ({ item: `  INTERNAL: ${path.basename(s.path)}`, outcome: s.error ?? '(no message)', ok: false })),
       {
-        item: '900-megapixel flat PNG (29 MB) in the service: the read budget',
+        item: `196-megapixel flat PNG in the service: the ${readBudget} s read budget`,
         outcome: bombRow.status === 'failed' ? `${bombRow.code}: ${bombRow.error?.replace(`${bomb}: `, '')}` : `ended ${bombRow.status}`,
         ok: bombRow.status === 'failed' && bombRow.code === 'SLIDE_BUDGET',
       },

@@ -82,7 +82,7 @@ describe('a batch with bad slides', () => {
     expect(byIndex[2]).toContain(f('random.tif'));
     expect(byIndex[2]).toMatch(/not a supported slide format/);
     expect(byIndex[3]).toBe(
-      `${f('absurd.png')}: PNG declares 2000000 × 2000000 pixels (4.00e+3 gigapixels), over the limit of 1.00 gigapixels for a non-tiled image; convert it to a tiled pyramidal TIFF`,
+      `${f('absurd.png')}: PNG declares 2000000 × 2000000 pixels (4.00e+3 gigapixels), over the limit of 200 megapixels for a non-tiled image; convert it to a tiled pyramidal TIFF`,
     );
     expect(byIndex[4]).toContain(f('no-mpp.jpg'));
     expect(byIndex[4]).toMatch(/pixel size|µm\/px/);
@@ -130,7 +130,7 @@ describe('a batch with bad slides', () => {
       { params: {}, executor, progress: false },
     );
     const byIndex = outcomes.map((o) => (o.ok ? 'ok' : o.error));
-    expect(byIndex[0]).toBe(`${f('truncated.ndpi')}: the file carries NDPI marks but OpenSlide cannot parse it: it is truncated or corrupt`);
+    expect(byIndex[0]).toMatch(new RegExp(`^${f('truncated.ndpi')}: TIFF image directory \\d+ \\(\\d+ entries at offset \\d+\\) runs past the end of the file \\(\\d+ bytes\\); the file is truncated or corrupt$`));
     expect(byIndex[1]).toBe('ok');
     expect(byIndex[2]).toBe(`${f('lost.mrxs')}: the MRXS data folder ${f('lost')} lacks Data0000.dat, which its Slidedat.ini lists; copy the whole folder with the slide`);
     expect(byIndex[3]).toMatch(new RegExp(`^${quoteRegex(f('scan.czi'))}: this is a Zeiss CZI file .* convert it to OME-TIFF`));

@@ -24,12 +24,12 @@ let mixed: SlideOutcome[];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-budget-'));
   goods = (await writeGoodSlides(dir, 7, [])).filter((g) => /\.(tif|png)$/.test(g));
-  // 900 megapixels of near-black (all "tissue") in 29 MB, 92× expansion, under the readers' bomb
-  // ratio (MAX_FLAT_EXPANSION): a legal file whose reading takes ~20 s here
-  bomb = path.join(dir, 'bomb.png');
-  await writePngBomb(bomb, 30_000, 30_000, { noise: 0.01 });
-  // 8 s to read a slide: ~20× what the 1024 × 768 good slides need on an idle machine, under half the bomb's
-  executor = threadPoolExecutor({ threads: 2, budget: { readSeconds: 8, tileSeconds: 60, heapMb: 512 } });
+  // 196 megapixels of near-black (all "tissue"), 92× expansion: under the readers' size and bomb
+  // limits (MAX_FLAT_PIXELS, MAX_FLAT_EXPANSION), a legal file whose reading takes ~7 s here
+  bomb = path.join(dir, 'flat.png');
+  await writePngBomb(bomb, 14_000, 14_000, { noise: 0.01 });
+  // 2 s to read a slide: ~6× what the 1024 × 768 good slides need (on warm threads), under a third of the flat image's
+  executor = threadPoolExecutor({ threads: 2, budget: { readSeconds: 2, tileSeconds: 60, heapMb: 512 } });
   const request = (p: string) => ({ path: p, metadata: { mpp: 0.5 } });
   alone = await runSlides(goods.map(request), { params: {}, executor, progress: false });
   const batch = [goods[0], bomb, goods[1]];
@@ -48,7 +48,7 @@ describe('the per-slide budget', () => {
     expect(b.ok).toBe(false);
     if (b.ok) return;
     expect(b.code).toBe('SLIDE_BUDGET');
-    expect(b.error).toBe(`${bomb}: reading and planning the slide took longer than 8 s (SLIDE_READ_TIMEOUT_S); the slide was stopped so the rest of the batch could go on`);
+    expect(b.error).toBe(`${bomb}: reading and planning the slide took longer than 2 s (SLIDE_READ_TIMEOUT_S); the slide was stopped so the rest of the batch could go on`);
   });
 
   it('analyses the rest of the batch as it does alone', () => {

@@ -130,7 +130,7 @@ describe('bad slide files', () => {
     const err = await failure(path, { mpp: 0.5 });
     expect(err).toBeInstanceOf(SlideFormatError);
     expect(err.message).toBe(
-      `${path}: PNG declares 2000000 × 2000000 pixels (4.00e+3 gigapixels), over the limit of 1.00 gigapixels for a non-tiled image; convert it to a tiled pyramidal TIFF`,
+      `${path}: PNG declares 2000000 × 2000000 pixels (4.00e+3 gigapixels), over the limit of 200 megapixels for a non-tiled image; convert it to a tiled pyramidal TIFF`,
     );
   });
 

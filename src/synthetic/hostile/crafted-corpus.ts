@@ -109,19 +109,19 @@ export async function writeCraftedCorpus(dir: string, goods: GoodSet, opts: { bo
   // PNG and JPEG (libvips through sharp)
   const jpg = await readFile(goods.jpg);
   await put('png-declared-1e6-square.png', 'png-declared-1e6-square', 'sharp', pngDeclaring(1_000_000, 1_000_000));
-  await put('png-declared-30k-square.png', 'png-declared-30k-square', 'sharp', pngDeclaring(30_000, 30_000));
+  await put('png-declared-14k-square.png', 'png-declared-14k-square', 'sharp', pngDeclaring(14_000, 14_000));
   await put('png-declared-empty.png', 'png-declared-empty', 'sharp', pngDeclaring(0, 768));
   await put('png-chunk-length-absurd.png', 'png-chunk-length-absurd', 'sharp', pngChunkLengthAbsurd());
   await put('png-resolution-zero.png', 'png-resolution-zero', 'sharp', await pngWithResolution(0), {});
   await put('png-resolution-absurd.png', 'png-resolution-absurd', 'sharp', await pngWithResolution(1), {});
   await put('jpeg-declared-65535-square.jpg', 'jpeg-declared-65535-square', 'sharp', jpegDeclaring(jpg, 65535, 65535));
-  await put('jpeg-declared-30k-square.jpg', 'jpeg-declared-30k-square', 'sharp', jpegDeclaring(jpg, 30_000, 30_000));
+  await put('jpeg-declared-14k-square.jpg', 'jpeg-declared-14k-square', 'sharp', jpegDeclaring(jpg, 14_000, 14_000));
   await put('jpeg-declared-empty.jpg', 'jpeg-declared-empty', 'sharp', jpegDeclaring(jpg, 1024, 0));
   await put('jpeg-density-zero.jpg', 'jpeg-density-zero', 'sharp', await jpegWithDensity(jpg, 0), {});
   await put('jpeg-corrupt-scan.jpg', 'jpeg-corrupt-scan', 'sharp', jpegCorruptScan(jpg));
   if (bombs) {
-    await put('png-bomb-20k-square.png', 'png-decompression-bomb', 'sharp', await pngBomb(20_000, 20_000));
-    await put('jpeg-bomb-20k-square.jpg', 'jpeg-decompression-bomb', 'sharp', await jpegBomb(20_000, 20_000));
+    await put('png-bomb-14k-square.png', 'png-decompression-bomb', 'sharp', await pngBomb(14_000, 14_000));
+    await put('jpeg-bomb-14k-square.jpg', 'jpeg-decompression-bomb', 'sharp', await jpegBomb(14_000, 14_000));
   }
 
   // MRXS folders (OpenSlide)
