@@ -16,6 +16,8 @@ import { threadPoolExecutor } from '../../src/pipeline/executor.js';
 import { openHarness } from '../../src/service/local-cluster.js';
 import { submitBatch } from '../../src/service/submit.js';
 import { writeGoodSlides, writeHostileCorpus } from '../../src/synthetic/hostile-corpus.js';
+import { goodSetOf, writeCraftedCorpus, type HostileFile } from '../../src/synthetic/hostile/crafted-corpus.js';
+import { SlideMetadata } from '../../src/domain/slide.js';
 import { writePngBomb } from '../../src/synthetic/png-bomb.js';
 import { runWhenMain, type SoakRow, type SoakSection } from './section.js';
 
@@ -34,18 +36,24 @@ export async function run(): Promise<SoakSection> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-soak-service-'));
   const h = await openHarness({ SLIDES_ROOT: dir, SLIDE_READ_TIMEOUT_S: readBudget, WORKER_CONCURRENCY: '1' });
   try {
-    const goods = await writeGoodSlides(dir, 3, ['ndpi', 'scn', 'bif']);
-    const hostile = await writeHostileCorpus(goods, dir, { seed: 2, perFile });
+    const goods = await writeGoodSlides(dir, 3, ['ndpi', 'scn', 'bif', 'mrxs', 'dicom']);
+    const crafted = await writeCraftedCorpus(dir, goodSetOf(goods));
+    const random: HostileFile[] = (await writeHostileCorpus(goods, dir, { seed: 2, perFile })).map((p) => ({ path: p, kind: 'random', backend: 'random', metadata: { mpp: 0.5 } }));
     // legal but costly: 196 MP of near-black (92×, under the bomb ratio and the flat size limit),
     // so it is read, and meets the read budget the soak sets
     const bomb = path.join(dir, 'flat-196mp.png');
     await writePngBomb(bomb, 14_000, 14_000, { noise: 0.01 });
-    hostile.push(bomb);
+    const hostileFiles: HostileFile[] = [...crafted, ...random, { path: bomb, kind: 'flat-196mp', backend: 'sharp', metadata: { mpp: 0.5 } }];
+    // metadata the API would refuse (NaN or negative µm/px) is a 400 at the door, not a slide
+    const atDoor = hostileFiles.filter((f) => !SlideMetadata.safeParse({ ...f.metadata, marker: 'CD163' }).success);
+    const submitted = hostileFiles.filter((f) => !atDoor.includes(f));
+    const hostile = submitted.map((f) => f.path);
     const params = paramsForMarker('CD163');
 
     // embedded mode, each good slide alone: the scores the service must give
     const executor = threadPoolExecutor({ threads: 2 });
     const request = (p: string) => ({ path: p, metadata: { mpp: 0.5, marker: 'CD163' } });
+    const requestOf = (f: HostileFile) => ({ path: f.path, metadata: { ...f.metadata, marker: 'CD163' } });
     let alone: SlideOutcome[];
     try {
       alone = await runSlides(goods.map(request), { params: {}, executor, progress: false });
@@ -57,10 +65,14 @@ export async function run(): Promise<SoakSection> {
     const pids = h.workers.map((w) => w.pid!);
     const started = performance.now();
     // batches of ~40, each with every good slide in it, submitted together
-    const chunks: string[][] = [];
-    for (let i = 0; i < hostile.length; i += 40) chunks.push(hostile.slice(i, i + 40));
+    const chunks: HostileFile[][] = [];
+    for (let i = 0; i < submitted.length; i += 40) chunks.push(submitted.slice(i, i + 40));
     const ids = await Promise.all(
-      chunks.map(async (chunk, k) => (await submitBatch(h.service, { createdBy: 'soak', params, slides: [...(k === 0 ? goods : []), ...chunk].map(request) })).batchId),
+      chunks.map(async (chunk, k) => (await submitBatch(h.service, { createdBy: 'soak', params, slides: [...(k === 0 ? goods.map(request) : []), ...chunk.map(requestOf)] })).batchId),
+    );
+    // each refused one alone, as the API would see it
+    const doorErrors = await Promise.all(
+      atDoor.map((f) => submitBatch(h.service, { createdBy: 'soak', params, slides: [requestOf(f)] }).then(() => 'accepted', (e: Error & { code?: string }) => e.code ?? 'untyped')),
     );
     const batches = await Promise.all(ids.map((id) => h.waitForBatch(id, 30 * 60_000)));
     const seconds = (performance.now() - started) / 1000;
@@ -71,6 +83,9 @@ export async function run(): Promise<SoakSection> {
     const of = (p: string) => slides.find((s) => s.path === p)!;
     const failed = hostile.map(of).filter((s) => s.status === 'failed');
     const analysed = hostile.map(of).filter((s) => s.status === 'done');
+    // a crafted file must fail, except the valid slides whose only oddity is hostile text
+    const shouldFail = submitted.filter((f) => f.backend !== 'random' && !f.analyses).map((f) => f.path);
+    const wronglyAnalysed = analysed.filter((s) => shouldFail.includes(s.path));
     const internal = failed.filter((s) => s.code === 'INTERNAL' || !s.code);
     const unnamed = failed.filter((s) => !s.error?.includes(s.path));
     const byCode = new Map<string, number>();
@@ -87,10 +102,17 @@ export async function run(): Promise<SoakSection> {
     const bombRow = of(bomb);
     const out: SoakRow[] = [
       {
-        item: `hostile files through the service (2 workers, ${ids.length} batches at once)`,
+        item: `${hostile.length} hostile files (${crafted.length - atDoor.length} crafted, ${random.length} random, 1 flat) through the service (2 workers, ${ids.length} batches at once)`,
         outcome: `${failed.length} typed errors (${[...byCode].map(([c, n]) => `${c} ${n}`).join(', ')}), ${analysed.length} analysed, ${internal.length} INTERNAL, ${unnamed.length} not naming the file, ${deaths} worker deaths`,
         figures: { files: hostile.length, typedErrors: failed.length - internal.length, internal: internal.length, analysed: analysed.length, workerDeaths: deaths, seconds: Number(seconds.toFixed(1)) },
-        ok: internal.length === 0 && unnamed.length === 0 && deaths === 0 && failed.length + analysed.length === hostile.length,
+        ok: internal.length === 0 && unnamed.length === 0 && deaths === 0 && wronglyAnalysed.length === 0 && failed.length + analysed.length === hostile.length,
+      },
+      ...wronglyAnalysed.map((s) => ({ item: `  analysed, should have failed: ${path.basename(s.path)}`, outcome: 'done', ok: false })),
+      {
+        item: 'hostile metadata at submission (NaN, negative, zero µm/px)',
+        outcome: `${doorErrors.filter((c) => c === 'METADATA').length}/${atDoor.length} refused with METADATA before any batch was made`,
+        figures: { files: atDoor.length },
+        ok: doorErrors.every((c) => c === 'METADATA'),
       },
       ...internal.map((s) => ({ item: `  INTERNAL: ${path.basename(s.path)}`, outcome: s.error ?? '(no message)', ok: false })),
       {
