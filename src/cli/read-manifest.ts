@@ -18,7 +18,7 @@ export interface RefusedEntry {
 
 const Envelope = z.object({ slides: z.array(z.unknown()).min(1) });
 
-const detailOf = (issues: z.core.$ZodIssue[]) => issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+const detailOf = (issues: z.core.$ZodIssue[], under: (string | number)[] = []) => issues.map((i) => `${[...under, ...i.path].join('.') || '(root)'}: ${i.message}`).join('; ');
 
 /**
  * A manifest's slides, each checked on its own: one entry with a bad µm/px or patient id is a
@@ -40,7 +40,7 @@ export async function readManifestEntries(file: string): Promise<(ResolvedEntry 
     if (!parsed.success) {
       const named = (raw as { file?: unknown } | null)?.file;
       const where = typeof named === 'string' && named ? path.resolve(dir, named) : `${file} slide ${i + 1}`;
-      return { path: where, error: `${where}: bad metadata in manifest ${file} (slide ${i + 1}): ${detailOf(parsed.error.issues)}` };
+      return { path: where, error: `${where}: bad metadata in manifest ${file}: ${detailOf(parsed.error.issues, ['slides', i])}` };
     }
     const { file: f, truth, ...metadata } = parsed.data;
     return { path: path.resolve(dir, f), metadata, truthPath: truth ? path.resolve(dir, truth) : undefined };

@@ -26,10 +26,10 @@ describe('a manifest with bad entries', () => {
   it('keeps the good entries and refuses each bad one by itself', async () => {
     const entries = await readManifestEntries(manifest);
     expect(entries[0]).toEqual({ path: path.join(dir, 'a.tif'), metadata: { patient: 'P01', mpp: 0.5 }, truthPath: undefined });
-    expect(entries[1]).toEqual({ path: path.join(dir, 'b.tif'), error: expect.stringMatching(new RegExp(`^${path.join(dir, 'b.tif')}: bad metadata in manifest .*manifest\\.json \\(slide 2\\): mpp: `)) });
-    expect(entries[2]).toMatchObject({ path: `${manifest} slide 3`, error: expect.stringContaining('(slide 3): file: ') });
+    expect(entries[1]).toEqual({ path: path.join(dir, 'b.tif'), error: expect.stringMatching(new RegExp(`^${path.join(dir, 'b.tif')}: bad metadata in manifest .*manifest\\.json: slides\\.1\\.mpp: `)) });
+    expect(entries[2]).toMatchObject({ path: `${manifest} slide 3`, error: expect.stringContaining('manifest.json: slides.2.file: ') });
     // the shipped-manifest reader still refuses the whole file, naming every bad entry
-    await expect(readManifest(manifest)).rejects.toThrow(/slide 2\): mpp: .*slide 3\): file: /);
+    await expect(readManifest(manifest)).rejects.toThrow(/slides\.1\.mpp: .*slides\.2\.file: /);
   });
 
   it('fails a refused entry alone as a METADATA error, without reading the file', async () => {

@@ -10,6 +10,7 @@ import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { TILES_QUEUE } from '../../src/queue/names.js';
 import { queueBatchService } from '../../src/api/queue-batch-service.js';
 import { buildServer, type ApiServer } from '../../src/api/server.js';
+import { openService } from '../../src/service/open-service.js';
 import { submitBatch } from '../../src/service/submit.js';
 import { TokenStore } from '../../src/store/token-store.js';
 import { ApiAuditLog } from '../../src/store/api-audit-log.js';
@@ -53,6 +54,8 @@ beforeAll(async () => {
   await writeFile(f('corrupt.tif'), whole.subarray(0, Math.floor(whole.length * 0.4)));
   await writeSyntheticSlide(makeScene({ seed: 43, width: 1600, height: 1600 }), f('many-tiles.tif'), 'pyramidal-tiff');
   await writeMuscleSlide(muscleScene, f('muscle-mhc.tif'), 'pyramidal-tiff');
+  await writeSyntheticSlide(makeScene({ seed: 61, width: 1100, height: 900 }), f('shared.tif'), 'pyramidal-tiff');
+  await writeSyntheticSlide(makeScene({ seed: 62, width: 700, height: 600 }), f('own.tif'), 'pyramidal-tiff');
 });
 
 // a muscle section (tuning seed) stained for MHC-I: fibres cross tile seams at tile size 512
@@ -214,6 +217,77 @@ describe('service mode with two worker processes', () => {
     expect(dets.rows[0].n).toBe(scores.cells);
     expect(scores).toEqual((await embeddedScores(f('many-tiles.tif'), params)).scores);
   });
+
+  // Issue 14 point 3: the same slide submitted in two batches at the same moment, through two API
+  // instances sharing one store and one queue: both complete and report it, analysed once
+  it('the same slide in two batches at once, through two API instances: both complete, one analysis run, embedded scores', async () => {
+    const second = await openService(h.config);
+    const other = await buildServer({
+      store: second.store,
+      tokens: new TokenStore(second.store.executor),
+      audit: new ApiAuditLog(second.store.executor),
+      batches: queueBatchService(second.batches, (request) => submitBatch(second, request)),
+      config: h.config,
+    });
+    const apis = [api, other];
+    const token = submitterToken;
+    try {
+      const headers = { authorization: `Bearer ${token}` };
+      const payload = (others: string[]) => ({ params: { tileSize: 512 }, slides: [{ file: 'shared.tif', patient: 'P01', marker: 'CD163' }, ...others.map((file) => ({ file, patient: 'P02', marker: 'CD163' }))] });
+      const [a, b] = await Promise.all([
+        apis[0].inject({ method: 'POST', url: '/batches', headers, payload: payload(['own.tif']) }),
+        apis[1].inject({ method: 'POST', url: '/batches', headers, payload: payload([]) }),
+      ]);
+      expect(a.statusCode, a.body).toBe(201);
+      expect(b.statusCode, b.body).toBe(201);
+      const ids = [a.json().batchId as number, b.json().batchId as number];
+      const [first, other] = await Promise.all(ids.map((id) => h.waitForBatch(id, 90_000)));
+      expect([first.status, other.status]).toEqual(['done', 'done']);
+
+      // each instance reports the batch the other took in
+      for (const [api, id] of [[apis[1], ids[0]], [apis[0], ids[1]]] as const) {
+        const view = await api.inject({ method: 'GET', url: `/batches/${id}`, headers });
+        expect(view.statusCode).toBe(200);
+        expect((view.json() as { status: string }).status).toBe('done');
+      }
+
+      const shared = first.slides[0];
+      expect(other.slides[0].analysisId).toBe(shared.analysisId);
+      expect(other.slides[0].tilesDone).toBe(shared.tilesTotal);
+      const db = h.service.store.executor;
+      const runs = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM analyses a JOIN slides s ON s.id = a.slide_id WHERE s.path = $1`,
+        [f('shared.tif')],
+      );
+      expect(runs.rows[0].n).toBe(1);
+      const tiles = await db.query<{ n: number; total: number }>(
+        'SELECT (SELECT count(*)::int FROM tile_results WHERE analysis_id = $1) AS n, tiles_total AS total FROM analyses WHERE id = $1',
+        [shared.analysisId],
+      );
+      expect(tiles.rows[0].total).toBeGreaterThan(1);
+      expect(tiles.rows[0].n).toBe(tiles.rows[0].total);
+      // the two plans met: one began the run, the other joined it while it ran
+      const plans = (await h.service.queues.slides.getJobs(['completed'])).filter((j) => j.name === 'plan-slide' && [shared.id, other.slides[0].id].includes(j.data.batchSlideId));
+      expect(plans.map((j) => (j.returnvalue as { reason?: string }).reason ?? 'planned').sort()).toEqual(['joined the run of this slide another batch began', 'planned']);
+      // the tile jobs ran once: one per 3 tiles (TILE_BATCH_SIZE), whichever batch planned first
+      const completed = await h.service.queues.tiles.getJobs(['completed']);
+      expect(completed.filter((j) => j.data.analysisId === shared.analysisId).length).toBe(Math.ceil(tiles.rows[0].total / 3));
+
+      const executor = inlineExecutor();
+      try {
+        const embedded = await analyseSlide({ path: f('shared.tif'), params: resolveParams({ tileSize: 512 }), executor, metadata: { marker: 'CD163' } });
+        if (!embedded.ok) throw new Error(embedded.error);
+        const row = (await h.service.store.listScores()).find((r) => r.analysisId === shared.analysisId)!;
+        expect(row.scores).toEqual(embedded.scores);
+        expect(embedded.scores.cells).toBeGreaterThan(20);
+      } finally {
+        await executor.close();
+      }
+    } finally {
+      await other.close();
+      await second.close();
+    }
+  }, 150_000);
 
   it('a worker stops on SIGTERM with exit code 0', async () => {
     const alive = h.workers.filter((w) => w.exitCode === null && w.signalCode === null);
