@@ -18,6 +18,9 @@ import type { MarkerScores } from '../../src/score/marker-scores.js';
 import { makeMuscleScene, muscleTruthOf, writeMuscleSlide } from '../../src/synthetic/muscle/index.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
+import { writeGoodSlides } from '../../src/synthetic/hostile-corpus.js';
+import { goodSetOf, writeCraftedCorpus } from '../../src/synthetic/hostile/crafted-corpus.js';
+import { SlideMetadata } from '../../src/domain/slide.js';
 import { countKeys, openHarness, stopProcess, type Harness } from '../../src/service/local-cluster.js';
 
 let dir: string;
@@ -288,6 +291,35 @@ describe('service mode with two worker processes', () => {
       await second.close();
     }
   }, 150_000);
+
+  // Issue 14 point 1 through the service (the full corpus: bench/soak/hostile-service.ts)
+  it('crafted hostile files of every reader backend: each fails alone, typed and naming itself; the workers live on', async () => {
+    const into = await mkdtemp(path.join(dir, 'hostile-'));
+    const goods = await writeGoodSlides(into, 5, ['ndpi', 'scn', 'bif', 'mrxs', 'dicom']);
+    const crafted = (await writeCraftedCorpus(into, goodSetOf(goods), { bombs: false, sample: true })).filter((x) => !x.analyses && SlideMetadata.safeParse(x.metadata).success);
+    // three of each backend (builtin TIFF, OpenSlide, sharp, DICOM)
+    const backends = [...new Set(crafted.map((x) => x.backend))];
+    expect(backends.length).toBeGreaterThanOrEqual(4);
+    const picked = backends.flatMap((b) => crafted.filter((x) => x.backend === b).slice(0, 3));
+    const alive = () => h.workers.filter((w) => w.exitCode === null && w.signalCode === null).length;
+    // the SIGKILL test above leaves one
+    const before = alive();
+    const { batchId } = await submitBatch(h.service, {
+      createdBy: 'cli',
+      params: { tileSize: 512 },
+      slides: [...picked.map((x) => ({ path: x.path, metadata: x.metadata })), { path: goods[0], metadata: { mpp: 0.5 } }],
+    });
+    const batch = await h.waitForBatch(batchId, 90_000);
+    const hostile = batch.slides.slice(0, picked.length);
+    for (const [i, s] of hostile.entries()) {
+      expect([s.status, s.code === 'INTERNAL'], `${picked[i].kind}: ${s.error}`).toEqual(['failed', false]);
+      // a DICOM series is a folder: its error names the file in it
+      expect(s.error!.startsWith(picked[i].path), s.error!).toBe(true);
+    }
+    expect(batch.slides.at(-1)!.status).toBe('done');
+    expect(before).toBeGreaterThan(0);
+    expect(alive()).toBe(before);
+  });
 
   it('a worker stops on SIGTERM with exit code 0', async () => {
     const alive = h.workers.filter((w) => w.exitCode === null && w.signalCode === null);
