@@ -137,7 +137,8 @@ async function rateLimitRow(r: Rig): Promise<SoakRow> {
   };
 }
 
-function rawGet(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+/** GET /health over a real socket: header limits are enforced by node's parser, which inject() bypasses */
+export function rawGet(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/health', headers }, (res) => {
       let body = '';

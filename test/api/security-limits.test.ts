@@ -1,7 +1,7 @@
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { rawGet } from '../../bench/soak/security.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverPathScrubber } from '../../src/api/server-paths.js';
 import { seedScores } from './seed-scores.js';
@@ -41,16 +41,7 @@ describe('request limits, each refused with a 4xx naming the limit (issue 14)', 
   it('headers over MAX_HEADER_BYTES: 431 from the socket, before any route', async () => {
     await api.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = api.app.server.address() as AddressInfo;
-    const answer = (headers: Record<string, string>) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: '/health', headers }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
+    const answer = (headers: Record<string, string>) => rawGet(port, headers);
     const big = await answer({ 'x-padding': 'y'.repeat(5000) });
     expect(big.status).toBe(431);
     expect(JSON.parse(big.body)).toEqual(problem(431, 'Request Header Fields Too Large', 'request headers are larger than the limit of 4096 bytes (MAX_HEADER_BYTES)'));
