@@ -11,6 +11,10 @@ const SECONDS: Record<string, number> = {
   'test/eval/lab-realism.test.ts': 93,
   'test/eval/muscle-heldout.test.ts': 34,
   'test/cli/cohort.test.ts': 50,
+  // issue 14 (2026-12-06): the fault drills start their own Redis, PostgreSQL and workers
+  'test/service/faults.test.ts': 78,
+  'test/api/load-smoke.test.ts': 16,
+  'test/pipeline/slide-budget.test.ts': 15,
   'test/eval/muscle-wide.test.ts': 27,
   'test/service/service-mode.test.ts': 44,
   'test/golden/golden-scores.test.ts': 42,
