@@ -1,4 +1,4 @@
-import type { FlowProducer, Job, Queue } from 'bullmq';
+import type { FlowProducer, Job } from 'bullmq';
 import type { Config } from '../src/runtime/config.js';
 import type { TileExecutor } from '../src/pipeline/executor.js';
 import { prepareSlide } from '../src/pipeline/prepare-slide.js';
@@ -13,8 +13,6 @@ export interface PlanSlideDeps {
   store: Store;
   batches: BatchStore;
   flows: FlowProducer;
-  /** the SLIDES queue, to see whether this slide's flow was already added */
-  slides: Queue;
   config: Pick<Config, 'TILE_BATCH_SIZE' | 'WORKER_CONCURRENCY'>;
   /** opens and plans slides on the tile threads, under the slide budget; absent = this thread */
   executor?: Pick<TileExecutor, 'read'>;
@@ -81,8 +79,8 @@ export function planSlideProcessor(deps: PlanSlideDeps) {
         jobs,
       });
       if (prepared.joined) {
-        // the shared run may have finished before this slide was linked to it: settle from it now
-        await deps.batches.settleFromAnalysis(batchSlideId, analysisId);
+        // the shared run may have finished before this slide was linked to it (just above): settle from it now
+        await deps.batches.settleAnalysisSlides(analysisId);
         return { planned: false, analysisId, reason: 'joined the run of this slide another batch began' };
       }
       return { planned: true, analysisId, tiles: plan.tiles.length, jobs: jobs.length };

@@ -29,7 +29,7 @@ export function startWorkers(service: Service, log?: Logger): RunningWorkers {
   const name = `${os.hostname()}:${process.pid}`;
   const common = { connection, name, prefix: config.QUEUE_PREFIX, ...workerTimings(config) };
 
-  const plan = planSlideProcessor({ store, batches, flows: queues.flows, slides: queues.slides, config, executor });
+  const plan = planSlideProcessor({ store, batches, flows: queues.flows, config, executor });
   const aggregate = aggregateSlideProcessor({ store, batches });
   const slideJobs = (job: Job) => {
     if (job.name === PLAN_SLIDE) return plan(job);

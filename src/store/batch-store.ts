@@ -203,7 +203,8 @@ export class BatchStore {
    * Settles every unsettled batch slide linked to this analysis from the analysis row: done when
    * it is done, failed with its error when it failed, untouched while it runs. The batches that
    * submitted one slide at the same moment share its run (issue 14); whichever settles first,
-   * the aggregate here or a late joiner in settleFromAnalysis, leaves none behind.
+   * the aggregate, or a plan that linked its slide to the run after the aggregate ran, leaves none
+   * behind.
    */
   async settleAnalysisSlides(analysisId: number): Promise<number> {
     const id = parseInput(Id, analysisId, 'settleAnalysisSlides: analysis id');
@@ -219,12 +220,6 @@ export class BatchStore {
       [id],
     );
     return rows.length;
-  }
-
-  /** One batch slide settled from the analysis it is linked to, if that has finished. */
-  async settleFromAnalysis(batchSlideId: number, analysisId: number): Promise<void> {
-    await this.markRunning(batchSlideId, analysisId);
-    await this.settleAnalysisSlides(analysisId);
   }
 
   async getBatch(batchId: number): Promise<BatchView | undefined> {

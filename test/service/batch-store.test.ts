@@ -122,7 +122,8 @@ describe('BatchStore', () => {
     // the aggregate settles both slides linked to the run
     expect(await batches.settleAnalysisSlides(analysisId)).toBe(2);
     // a plan that linked itself after that settles itself from the finished run
-    await batches.settleFromAnalysis(late, analysisId);
+    await batches.markRunning(late, analysisId);
+    expect(await batches.settleAnalysisSlides(analysisId)).toBe(1);
     for (const id of [owner, joiner, late]) expect(await batches.getSlide(id)).toMatchObject({ status: 'done', analysisId });
 
     // a failed run fails every slide linked to it, with the run's error
