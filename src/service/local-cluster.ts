@@ -63,28 +63,7 @@ export async function openHarness(
   const service = await openService(config, store);
   const workers: ChildProcess[] = [];
 
-  const startWorker = (extra: Record<string, string> = {}) =>
-    new Promise<ChildProcess>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(REPO, 'bin/biopsy-quant.js'), 'worker'], {
-        cwd: REPO,
-        env: { ...process.env, ...workerEnv, ...extra },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      workers.push(child);
-      let stderr = '';
-      const timer = setTimeout(() => reject(new Error(`worker did not start in 60 s: ${stderr}`)), 60_000);
-      child.stderr!.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('worker: ready')) {
-          clearTimeout(timer);
-          resolve(child);
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`worker exited (${code ?? signal}) before it was ready: ${stderr}`));
-      });
-    });
+  const startWorker = (extra: Record<string, string> = {}) => startCli(['worker'], { ...workerEnv, ...extra }, 'worker: ready', (c) => workers.push(c));
 
   const waitForBatch = async (batchId: number, timeoutMs: number, until = (b: BatchView) => b.status !== 'queued' && b.status !== 'running') => {
     const end = Date.now() + timeoutMs;
@@ -112,6 +91,36 @@ export async function openHarness(
   };
 
   return { prefix, schema, databaseUrl, config, service, workers, startWorker, waitForBatch, cleanup };
+}
+
+/**
+ * `biopsy-quant <args>` as a process of its own, answered once its stderr shows `ready` (the line
+ * each long-running command logs when it is up); `spawned` sees the child before that, so a
+ * caller can keep it for cleanup even if it never gets ready.
+ */
+export function startCli(args: string[], env: Record<string, string>, ready: string, spawned?: (child: ChildProcess) => void): Promise<ChildProcess> {
+  const what = args[0];
+  return new Promise<ChildProcess>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/biopsy-quant.js'), ...args], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    spawned?.(child);
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in 60 s: ${stderr}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code ?? signal}) before it was ready: ${stderr}`));
+    });
+  });
 }
 
 /** SIGTERM (graceful), then SIGKILL if it has not gone in 5 s. */

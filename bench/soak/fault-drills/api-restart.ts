@@ -1,18 +1,16 @@
 // The API process restarted (SIGTERM, then started again on the same port) while a client follows
 // the batch's progress stream: the client reconnects by itself with Last-Event-ID and follows the
 // batch to its end; the workers never notice.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { BatchJson } from '../../../src/api/schemas.js';
 import { followBatch } from '../../../src/api/follow-batch.js';
 import { apiJson, type ApiTarget } from '../../../src/api/client.js';
 import { freePort } from '../../../src/service/own-servers.js';
-import { stopProcess } from '../../../src/service/local-cluster.js';
+import { startCli, stopProcess } from '../../../src/service/local-cluster.js';
 import { TokenStore } from '../../../src/store/token-store.js';
 import type { DrillResult } from './drill-result.js';
 import { drillSlides, MARKER, PARAMS_INPUT, verdict, type DrillWorld } from './drill-world.js';
-
-const REPO = path.resolve(import.meta.dirname, '../../..');
 
 export interface ApiRestartResult extends DrillResult {
   /** states the client was given, in order, with the time each came */
@@ -29,26 +27,8 @@ export interface ApiRestartResult extends DrillResult {
 
 function startApi(world: DrillWorld, port: number): Promise<ChildProcess> {
   const { h } = world;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/biopsy-quant.js'), 'serve', '--port', String(port)], {
-      cwd: REPO,
-      env: { ...process.env, REDIS_URL: world.redis.url, DATABASE_URL: h.databaseUrl, QUEUE_PREFIX: h.prefix, SLIDES_ROOT: world.dir, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`API did not start in 60 s: ${stderr}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (stderr.includes('API listening on')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`API exited (${code ?? signal}) before it listened: ${stderr}`));
-    });
-  });
+  const env = { REDIS_URL: world.redis.url, DATABASE_URL: h.databaseUrl, QUEUE_PREFIX: h.prefix, SLIDES_ROOT: world.dir, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  return startCli(['serve', '--port', String(port)], env, 'API listening on');
 }
 
 const tiles = (b: BatchJson) => b.slides.reduce((n, s) => n + s.tilesDone, 0);
