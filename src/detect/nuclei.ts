@@ -5,6 +5,7 @@ import { CoarseOpening } from '../image/coarse-opening.js';
 import { EdgeMask } from './edge-mask.js';
 import { gaussianBlur } from '../image/gaussian.js';
 import { NucleusRegions, type Nucleus } from './nucleus-regions.js';
+import { stageClock } from '../runtime/stage-clock.js';
 
 export type { Nucleus } from './nucleus-regions.js';
 
@@ -68,16 +69,20 @@ export class NucleusDetector {
     const sigmaPx = p.sigmaUm / mpp;
     if (sigmaPx >= 1) this.box.blur(hematoxylin.data, smooth.data, w, h, sigmaPx, this.scratch);
     else gaussianBlur(hematoxylin, sigmaPx, smooth, this.scratch);
+    stageClock.lap('nuclei: smoothing');
     const bgR = Math.round(p.backgroundRadiusUm / mpp);
     const s = smooth.data;
     if (bgR > 0) this.background.subtract(s, bg, w, h, bgR, origin.x, origin.y);
     // Local half-maximum edge on the lightly smoothed plane, relative to the brightest
     // detection-smoothed value within ±p.edgeWindowUm: the contour sits on the nucleus edge
     // whatever its OD and keeps the neck between touching nuclei.
+    stageClock.lap('nuclei: background');
     const r = Math.max(1, Math.round(p.edgeWindowUm / mpp));
     const count = this.edge.build(hematoxylin.data, s, bgR > 0 ? bg : null, w, h, p.hematoxylinThreshold, p.edgeSigmaUm / mpp, r, p.edgeFraction, this.mask, this.pixels);
+    stageClock.lap('nuclei: threshold and edges');
     const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp } : null;
     const nuclei = this.regions.run(this.mask, this.pixels, count, hematoxylin.data, w, h, out, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
+    stageClock.lap('nuclei: regions and split');
     return { labels: out, nuclei, boxes: this.regions.boxes.subarray(0, 4 * nuclei.length) };
   }
 }

@@ -10,6 +10,7 @@ import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
 import { ownsPoint } from '../slide/tile-grid.js';
 import { odLuts, type I0 } from '../stain/od.js';
+import { stageClock } from '../runtime/stage-clock.js';
 
 export interface MuscleTileInput {
   rgb: RgbRaster;
@@ -83,11 +84,14 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   // area and fibre F1 0.98 → 0.89), while a lumen is glass by its shape and wall
   if (lumens) for (let i = 0; i < n; i++) if (lumens[i]) tissue[i] = 0;
 
+  stageClock.lap('muscle: tissue and vessels');
   const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { ...params.fibres, nuclei: input.nuclei, origin, tissue });
+  stageClock.lap('muscle: fibres');
   const labels = seg.labels;
   const fascicleOf = Int32Array.from([0, ...seg.fibres.map((f) => f.fascicle)]);
   const { septumUm, pocketMaxUm2, fascicleCloseUm } = params.location;
   const perimysium = perimysiumFromFibres(labels, w, h, mpp, { septumUm, tissue, pocketMaxUm2, fascicleOf, fascicleCloseUm });
+  stageClock.lap('muscle: perimysium');
   const locate = maskLocator({ width: w, height: h, mpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
   for (const d of input.detections) {
     d.location = locate(d.x, d.y);
@@ -98,6 +102,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
     d.inFibre = labels[i] > 0 && seg.depthPx[i] * mpp > params.fibres.internalDepthUm;
   }
 
+  stageClock.lap('muscle: cell locations');
   const { core } = tile;
   const owned = seg.fibres.filter((f) => ownsPoint(core, f.x / mpp, f.y / mpp));
   const fibres: FibreRecord[] = owned.map((f) => ({
@@ -113,6 +118,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
     fascicleFibres: f.fascicleFibres,
     contour: f.hull.map((p) => [round3(p.x), round3(p.y)] as [number, number]),
   }));
+  stageClock.lap('muscle: fibre records');
   return { tissue, fibres };
 }
 

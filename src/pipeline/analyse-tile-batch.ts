@@ -5,6 +5,7 @@ import { NUCLEUS_MODEL_DIR } from '../detect/model-id.js';
 import { analyseTile } from './analyse-tile.js';
 import { precomputedQcOf } from './qc-precomputed.js';
 import { SlideCache } from './slide-cache.js';
+import { stageClock } from '../runtime/stage-clock.js';
 
 const slides = new SlideCache();
 
@@ -20,7 +21,9 @@ export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> 
   const results: TileResult[] = [];
   for (const tile of job.tiles) {
     const { x0, y0, x1, y1 } = tile.read;
+    stageClock.start();
     const rgb = await slide.readRegion(job.level, x0, y0, x1 - x0, y1 - y0);
+    stageClock.lap('tile read (decode)');
     results.push(analyseTile(rgb, tile, { mpp: job.mpp, stain: job.stain, i0: job.i0, flatField: job.flatField, i0Source: job.i0Source, params: job.params, model, qcReference: job.qcReference, qcTile: qcDone.get(tile.id) }));
   }
   return results;

@@ -17,6 +17,7 @@ import type { QcReference } from '../domain/qc.js';
 import type { QcTileResult } from '../detect/qc/index.js';
 import { areaBlockPx, type AreaGrid } from '../domain/area-grid.js';
 import { blockAt, decideTileExclusion, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
+import { stageClock } from '../runtime/stage-clock.js';
 
 export interface TileContext {
   /** µm/px of the level the tile was read from */
@@ -83,13 +84,16 @@ export class TileAnalyser {
     // log10 S per pixel of the read rectangle, when the slide's illumination is not uniform
     const light = ctx.flatField ? (this.light = flatFieldPlane(ctx.flatField, tile.read.x0, tile.read.y0, w, h, this.light)).subarray(0, n) : undefined;
     deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab }, light);
+    stageClock.lap('deconvolution');
     const muscle = params.muscle.enabled === true;
     const qc = params.qc.enabled ? this.exclusion(rgb, tile, light, ctx, muscle) : undefined;
+    stageClock.lap('quality control');
 
     const { nuclei, boxes } = this.detectNuclei(floatPlane(w, h, hem), ctx, tile);
     const nucleusLabels = this.nucleusLabels;
     const cellLabels = this.cellLabels;
     this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels, boxes);
+    stageClock.lap('cells: expansion');
     const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, { width: w, rects: this.expander.rects }, params.ringUpperFraction);
 
     const { read, core } = tile;
@@ -125,11 +129,18 @@ export class TileAnalyser {
         grade: gradeOf(graded, params.gradeThresholds),
       });
     }
-    if (!muscle) return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, mpp, i0, light, undefined, qc) }, qc);
+    stageClock.lap('cells: measures');
+    if (!muscle) {
+      const stats = pixelStats(rgb, dab, tile, params, mpp, i0, light, undefined, qc);
+      stageClock.lap('pixel statistics');
+      return withQc({ tileId: tile.id, detections, ...stats }, qc);
+    }
     const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections });
     // fibres by centroid, as cells: one under an artefact is not measured
     const fibres = qc ? mu.fibres.filter((f) => !isExcluded(qc, f.x / mpp, f.y / mpp)) : mu.fibres;
-    return withQc({ tileId: tile.id, detections, ...pixelStats(rgb, dab, tile, params, mpp, i0, light, mu.tissue, qc), fibres }, qc);
+    const stats = pixelStats(rgb, dab, tile, params, mpp, i0, light, mu.tissue, qc);
+    stageClock.lap('pixel statistics');
+    return withQc({ tileId: tile.id, detections, ...stats, fibres }, qc);
   }
 
   private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {
@@ -171,16 +182,21 @@ function pixelStats(rgb: RgbRaster, dab: Float32Array, tile: TileSpec, params: A
   // the area block of each core column, so the inner loop only adds
   const colBlock = new Int32Array(core.x1 - core.x0);
   for (let x = core.x0; x < core.x1; x++) colBlock[x - core.x0] = Math.floor(x / grid.blockPx) - grid.bx0;
+  // the QC block of each core column and row (blockAt per pixel, without its per-call arithmetic)
+  const qcCol = qc ? Int32Array.from({ length: core.x1 - core.x0 }, (_, i) => blockAt(qc, core.x0 + i, core.y0)) : undefined;
+  const qcRowOf = (y: number): number => (qc ? blockAt(qc, core.x0, y) : -1);
+  const anyQc = qc?.masks.any;
   for (let y = core.y0 - read.y0; y < core.y1 - read.y0; y++) {
     const row = y * w;
     const blockRow = (Math.floor((y + read.y0) / grid.blockPx) - grid.by0) * grid.cols;
+    const qcRow = qcRowOf(y + read.y0);
     for (let x = core.x0 - read.x0, end = core.x1 - read.x0; x < end; x++) {
       const i = row + x;
       const s = i * 3;
       if (section ? section[i] === 0 : summedOd(lr, lg, lb, src, s, light ? light[i] : 0) < odMin) continue;
-      if (qc && excludedByBlock) {
-        const b = blockAt(qc, x + read.x0, y + read.y0);
-        if (qc.masks.any[b]) {
+      if (anyQc && excludedByBlock && qcCol) {
+        const b = qcRow + qcCol[x - (core.x0 - read.x0)];
+        if (anyQc[b]) {
           excludedByBlock[b]++;
           continue;
         }

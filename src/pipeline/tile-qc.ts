@@ -10,6 +10,7 @@ import { qcDecideTile, qcTile, type QcTileMasks, type QcTileResult } from '../de
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import type { I0 } from '../stain/od.js';
 import type { StainMatrix } from '../stain/vectors.js';
+import { stageClock } from '../runtime/stage-clock.js';
 
 export interface CoreQcContext {
   mpp: number;
@@ -46,6 +47,7 @@ export function qcOfCore(rgb: RgbRaster, read: Rect, core: Rect, light: Float32A
       }
     }
   }
+  stageClock.lap('qc: core crop');
   return qcTile({ rgb: out, mpp: ctx.mpp, i0: ctx.i0, stain: ctx.stain, muscle: ctx.muscle }, p, opts);
 }
 
@@ -59,7 +61,9 @@ export interface TileExclusion {
 /** `done`: the tile's QC already computed on the same core (the plan's reference sample), used as is. */
 export function decideTileExclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: CoreQcContext, reference: QcReference, p: QcParams, done?: QcTileResult): TileExclusion {
   const t = done ?? qcOfCore(rgb, tile.read, tile.core, light, ctx, p);
-  return { tile: t, masks: qcDecideTile(t, reference, p), core: tile.core };
+  const masks = qcDecideTile(t, reference, p);
+  stageClock.lap('qc: focus and fold decisions');
+  return { tile: t, masks, core: tile.core };
 }
 
 /** The block of an analysis-level point (px) of the tile's core, or -1 outside it. */

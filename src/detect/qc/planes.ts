@@ -5,7 +5,7 @@
  */
 import { gaussianBlur } from '../../image/gaussian.js';
 import { floatPlane, type RgbRaster } from '../../image/raster.js';
-import { deconvolve } from '../../stain/deconvolve.js';
+import { deconvolveInto } from '../../stain/deconvolve.js';
 import { odLuts, type I0 } from '../../stain/od.js';
 import { cross, normalize, type StainMatrix } from '../../stain/vectors.js';
 
@@ -34,26 +34,50 @@ export interface QcPlanes {
 }
 
 /**
+ * Buffers qcPlanes writes into, kept between tiles (one holder per thread): a tile's QC otherwise
+ * allocated fourteen full-size planes, and their zeroing and collection cost more than some of
+ * the filters. Planes from a holder are valid until its next qcPlanes call.
+ */
+export class QcPlaneScratch {
+  private n = 0;
+  private readonly planes = new Map<string, Float32Array<ArrayBuffer>>();
+
+  /** the named buffer, `n` long (contents undefined) */
+  get(name: string, n: number): Float32Array<ArrayBuffer> {
+    if (n > this.n) {
+      this.planes.clear();
+      this.n = n;
+    }
+    let b = this.planes.get(name);
+    if (!b) this.planes.set(name, (b = new Float32Array(this.n)));
+    return b.subarray(0, n);
+  }
+}
+
+/**
  * focusPlane: the plane whose gradient energies the focus ratio reads — summed OD, hematoxylin
  * alone (nuclei and fibre borders carry the edges; a diffuse DAB patch, IL-1 fibre staining, is
  * smooth at any focus and on summed OD read as blurred), or both (a block is blurred only when
  * both read blurred: a blurred field blurs its nuclei too, a DAB patch leaves them sharp).
+ * `scratch`: where the planes are written (fresh buffers when absent).
  */
-export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx: number | null = 0): QcPlanes {
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx: number | null = 0, scratch?: QcPlaneScratch): QcPlanes {
   const { width: w, height: h, data } = rgb;
   if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = w * h;
+  const buf = (name: string): Float32Array<ArrayBuffer> => (scratch ? scratch.get(name, n) : new Float32Array(n));
+  const blur = (name: string, src: Float32Array<ArrayBuffer>, sigmaPx: number): Float32Array => gaussianBlur(floatPlane(w, h, src), sigmaPx, floatPlane(w, h, buf(name)), buf('blur')).data;
   const [lr, lg, lb] = odLuts(i0);
   const [nx, ny, nz] = normalize(cross(stain.hematoxylin, stain.dab));
   const offPlaneShare = (r: number, g: number, b: number): number => {
     const norm = Math.sqrt(r * r + g * g + b * b);
     return norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
   };
-  const od = new Float32Array(n);
-  const offPlane = new Float32Array(n);
-  const inkOffPlane = new Float32Array(n);
-  const neutrality = new Float32Array(n);
-  const odR = new Float32Array(n), odG = new Float32Array(n), odB = new Float32Array(n);
+  const od = buf('od');
+  const offPlane = buf('offPlane');
+  const inkOffPlane = buf('inkOffPlane');
+  const neutrality = buf('neutrality');
+  const odR = buf('odR'), odG = buf('odG'), odB = buf('odB');
   for (let p = 0, s = 0; p < n; p++, s += 3) {
     const r = lr[data[s]], g = lg[data[s + 1]], b = lb[data[s + 2]];
     od[p] = r + g + b;
@@ -67,34 +91,34 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   // the off-plane share of the locally averaged OD: sensor and JPEG noise on pale sarcoplasm
   // (summed OD ~0.3) throws single pixels off the plane, while an ink stroke is off it everywhere
   if (offPlanePx !== null) {
-    const sr = gaussianBlur(floatPlane(w, h, odR), offPlanePx).data;
-    const sg = gaussianBlur(floatPlane(w, h, odG), offPlanePx).data;
-    const sb = gaussianBlur(floatPlane(w, h, odB), offPlanePx).data;
+    const sr = blur('sr', odR, offPlanePx);
+    const sg = blur('sg', odG, offPlanePx);
+    const sb = blur('sb', odB, offPlanePx);
     for (let p = 0; p < n; p++) inkOffPlane[p] = offPlaneShare(sr[p], sg[p], sb[p]);
-  }
-  const smooth = gaussianBlur(floatPlane(w, h, od), finePx).data;
-  const stains = deconvolve(rgb, stain, i0);
-  const hema = stains.hematoxylin.data;
-  const [fine2, coarse2] = focusPlane === 'hematoxylin' ? energies(hema, w, h, finePx, coarsePx) : [gradient2(smooth, w, h), gradient2(gaussianBlur(floatPlane(w, h, od), coarsePx).data, w, h)];
-  const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab: stains.dab.data, fine2, coarse2, offPlane, inkOffPlane, neutrality };
-  if (focusPlane === 'both') [out.hFine2, out.hCoarse2] = energies(hema, w, h, finePx, coarsePx);
+  } else inkOffPlane.fill(0);
+  const smooth = blur('smooth', od, finePx);
+  const hema = buf('hema');
+  const dab = buf('dab');
+  deconvolveInto(rgb, stain, i0, { hematoxylin: hema, dab });
+  const energies = (plane: Float32Array<ArrayBuffer>, tag: string): [Float32Array, Float32Array] => [
+    gradient2(blur(`${tag}Fine`, plane, finePx), w, h, buf(`${tag}Fine2`)),
+    gradient2(blur(`${tag}Coarse`, plane, coarsePx), w, h, buf(`${tag}Coarse2`)),
+  ];
+  const [fine2, coarse2] = focusPlane === 'hematoxylin' ? energies(hema, 'h') : [gradient2(smooth, w, h, buf('fine2')), gradient2(blur('coarse', od, coarsePx), w, h, buf('coarse2'))];
+  const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab, fine2, coarse2, offPlane, inkOffPlane, neutrality };
+  if (focusPlane === 'both') [out.hFine2, out.hCoarse2] = energies(hema, 'h');
   return out;
 }
 
 export type FocusPlane = 'od' | 'hematoxylin' | 'both';
 
-/** Gradient energy of a plane at the fine and the coarse smoothing. */
-function energies(plane: Float32Array, w: number, h: number, finePx: number, coarsePx: number): [Float32Array, Float32Array] {
-  // gaussianBlur writes a new plane and never its source: no copies of `plane` needed
-  const src = floatPlane(w, h, plane as Float32Array<ArrayBuffer>);
-  const fine = gaussianBlur(src, finePx).data;
-  const coarse = gaussianBlur(src, coarsePx).data;
-  return [gradient2(fine, w, h), gradient2(coarse, w, h)];
-}
-
-function gradient2(src: Float32Array, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
+/** Squared central-difference gradient into `out` (border pixels 0). */
+function gradient2(src: Float32Array, w: number, h: number, out: Float32Array): Float32Array {
+  out.fill(0, 0, w);
+  out.fill(0, (h - 1) * w, h * w);
   for (let y = 1; y < h - 1; y++) {
+    out[y * w] = 0;
+    out[y * w + w - 1] = 0;
     for (let x = 1, p = y * w + 1; x < w - 1; x++, p++) {
       const gx = src[p + 1] - src[p - 1];
       const gy = src[p + w] - src[p - w];
@@ -103,3 +127,4 @@ function gradient2(src: Float32Array, w: number, h: number): Float32Array {
   }
   return out;
 }
+

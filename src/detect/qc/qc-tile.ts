@@ -7,11 +7,12 @@ import type { QcParams } from '../../domain/params.js';
 import type { RgbRaster } from '../../image/raster.js';
 import type { I0 } from '../../stain/od.js';
 import type { StainMatrix } from '../../stain/vectors.js';
-import { blockGrid, blockStats, type QcBlockStats } from './blocks.js';
+import { blockGrid, blockStats, type BlockGrid, type QcBlockStats } from './blocks.js';
 import { bubbleMask } from './bubble.js';
 import { iceMask } from './ice.js';
 import { penMask } from './pen.js';
-import { qcPlanes } from './planes.js';
+import { qcPlanes, QcPlaneScratch, type QcPlanes } from './planes.js';
+import { stageClock } from '../../runtime/stage-clock.js';
 
 export const QC_CAUSES = ['focus', 'fold', 'ice', 'pen', 'bubble'] as const;
 export type QcCause = (typeof QC_CAUSES)[number];
@@ -41,14 +42,19 @@ export interface QcTileResult {
  * statsOnly: the block statistics alone, masks left empty — what the slide's focus and fold
  * references read (qcReference), at about half the cost (no ink smoothing, no mask searches).
  */
+// this thread's plane buffers: a tile's planes live only inside qcTile
+const scratch = new QcPlaneScratch();
+
 export function qcTile(input: QcTileInput, p: QcParams, opts: { statsOnly?: boolean } = {}): QcTileResult {
   const { rgb, mpp } = input;
   if (!(mpp > 0)) throw new RangeError(`QC needs a positive µm/px, got ${mpp}`);
   const blockPx = Math.max(2, Math.round(p.blockUm / mpp));
   const g = blockGrid(rgb.width, rgb.height, blockPx);
   const statsOnly = opts.statsOnly === true;
-  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp);
+  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp, scratch);
+  stageClock.lap('qc: planes');
   const stats = blockStats(pl, g, p.tissueOd, p.foldPercentile);
+  stageClock.lap('qc: block statistics');
   if (statsOnly) {
     const none = new Uint8Array(g.cols * g.rows);
     return { blockUm: blockPx * mpp, blockPx, stats, masks: { pen: none, ice: null, bubble: none } };
@@ -57,6 +63,16 @@ export function qcTile(input: QcTileInput, p: QcParams, opts: { statsOnly?: bool
     blockUm: blockPx * mpp,
     blockPx,
     stats,
-    masks: { pen: penMask(pl, g, p), ice: input.muscle ? iceMask(pl, g, mpp, p) : null, bubble: bubbleMask(pl, g, mpp, p) },
+    masks: qcMasks(pl, g, mpp, p, input.muscle),
   };
+}
+
+function qcMasks(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams, muscle: boolean): QcTileResult['masks'] {
+  const pen = penMask(pl, g, p);
+  stageClock.lap('qc: pen');
+  const ice = muscle ? iceMask(pl, g, mpp, p) : null;
+  stageClock.lap('qc: ice');
+  const bubble = bubbleMask(pl, g, mpp, p);
+  stageClock.lap('qc: bubble');
+  return { pen, ice, bubble };
 }
