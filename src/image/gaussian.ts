@@ -43,10 +43,64 @@ export function gaussianBlur(src: FloatPlane, sigmaPx: number, out?: FloatPlane,
   return dst;
 }
 
+type Pass = (src: Float32Array, dst: Float32Array, w: number, h: number, k: Float32Array) => void;
+
+/** The interior of both passes, unrolled for one radius (built once per radius up to UNROLL_MAX). */
+interface UnrolledPasses {
+  /** columns r … w − r − 1 of every row */
+  rows: Pass;
+  /** rows r … h − r − 1, every column */
+  columns: Pass;
+}
+
+const UNROLL_MAX = 16;
+const SWEEP_TAPS = 3;
+const unrolled = new Map<number, UnrolledPasses>();
+
+/**
+ * Straight-line interiors for radius r: V8 does not unroll the tap loop, and with the taps in
+ * locals and one sweep per row a blur runs at about half the time. The additions are the loop's,
+ * in its order (horizontal: one double accumulator; vertical: each tap's sum rounded to float32,
+ * as when every tap is added into the float32 output in its own sweep), so the bits are the same:
+ * test/image/gaussian-fast.test.ts compares them with the one-tap-per-sweep blur.
+ */
+function unrolledPasses(r: number): UnrolledPasses {
+  let p = unrolled.get(r);
+  if (p) return p;
+  const taps = Array.from({ length: r + 1 }, (_, t) => t);
+  const consts = taps.map((t) => `const k${t} = k[${r + t}];`).join(' ');
+  const hSum = taps.slice(1).map((t) => `acc += k${t} * (s[c - ${t}] + s[c + ${t}]);`).join(' ');
+  const rows = new Function('s', 'tmp', 'w', 'h', 'k', `${consts}
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let c = row + ${r}, end = row + w - ${r}; c < end; c++) { let acc = k0 * s[c]; ${hSum} tmp[c] = acc; }
+    }`) as Pass;
+  // up to SWEEP_TAPS taps per sweep: with more row streams at once a sweep runs slower than two (measured σ 1–5 px)
+  const sweeps: number[][] = [];
+  for (let t = 1; t <= r; t += SWEEP_TAPS) sweeps.push(taps.slice(t, Math.min(r, t + SWEEP_TAPS - 1) + 1));
+  const sweepCode = sweeps
+    .map((group, i) => {
+      const offsets = group.map((t) => `const a${t} = row - ${t} * w, b${t} = row + ${t} * w;`).join(' ');
+      const sum = group
+        .map((t, j) => (j < group.length - 1 ? `acc = Math.fround(acc + k${t} * (tmp[a${t} + x] + tmp[b${t} + x]));` : `d[row + x] = acc + k${t} * (tmp[a${t} + x] + tmp[b${t} + x]);`))
+        .join(' ');
+      const start = i === 0 ? 'Math.fround(k0 * tmp[row + x])' : 'd[row + x]';
+      return `{ ${offsets} for (let x = 0; x < w; x++) { let acc = ${start}; ${sum} } }`;
+    })
+    .join('\n');
+  const columns = new Function('tmp', 'd', 'w', 'h', 'k', `${consts}
+    for (let y = ${r}; y < h - ${r}; y++) {
+      const row = y * w;
+      ${sweepCode}
+    }`) as Pass;
+  p = { rows, columns };
+  unrolled.set(r, p);
+  return p;
+}
+
 /**
  * Horizontal pass into tmp, symmetric taps folded (r + 1 multiplies); border columns take the
- * reflected path, the interior has no branch. σ = 1 px (r = 3, the QC and lumen smoothing) is
- * unrolled: the same additions in the same order, so the same bits, at half the time.
+ * reflected path, the interior has no branch.
  */
 function horizontal(s: Float32Array, tmp: Float32Array, w: number, h: number, k: Float32Array, r: number): void {
   for (let y = 0; y < h; y++) {
@@ -57,17 +111,13 @@ function horizontal(s: Float32Array, tmp: Float32Array, w: number, h: number, k:
       for (let t = -r; t <= r; t++) acc += k[t + r] * s[row + reflect(x + t, w)];
       tmp[row + x] = acc;
     }
-    if (r === 3) {
-      const k0 = k[3], k1 = k[4], k2 = k[5], k3 = k[6];
-      for (let c = row + 3, end = row + w - 3; c < end; c++) {
-        let acc = k0 * s[c];
-        acc += k1 * (s[c - 1] + s[c + 1]);
-        acc += k2 * (s[c - 2] + s[c + 2]);
-        acc += k3 * (s[c - 3] + s[c + 3]);
-        tmp[c] = acc;
-      }
-      continue;
-    }
+  }
+  if (r <= UNROLL_MAX) {
+    unrolledPasses(r).rows(s, tmp, w, h, k);
+    return;
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
     for (let c = row + r, end = row + w - r; c < end; c++) {
       let acc = k[r] * s[c];
       for (let t = 1; t <= r; t++) acc += k[r + t] * (s[c - t] + s[c + t]);
@@ -78,37 +128,17 @@ function horizontal(s: Float32Array, tmp: Float32Array, w: number, h: number, k:
 
 /**
  * Vertical pass a row at a time (memory read in order). The output is float32 and each tap's sum
- * is rounded to it, as when every tap is added into the output row in its own sweep; three taps
- * share one sweep here (Math.fround between them), so the row is read and written a third as often.
+ * is rounded to it, as when every tap is added into the output row in its own sweep.
  */
 function verticalInto(tmp: Float32Array, d: Float32Array, w: number, h: number, k: Float32Array, r: number): void {
+  const fast = r <= UNROLL_MAX;
+  if (fast) unrolledPasses(r).columns(tmp, d, w, h, k);
   const k0 = k[r];
   for (let y = 0; y < h; y++) {
+    if (fast && y >= r && y < h - r) continue; // done unrolled
     const row = y * w;
-    if (r === 3 && y >= 3 && y < h - 3) {
-      const k1 = k[4], k2 = k[5], k3 = k[6];
-      const a1 = row - w, b1 = row + w, a2 = row - 2 * w, b2 = row + 2 * w, a3 = row - 3 * w, b3 = row + 3 * w;
-      for (let x = 0; x < w; x++) {
-        let acc = Math.fround(k0 * tmp[row + x]);
-        acc = Math.fround(acc + k1 * (tmp[a1 + x] + tmp[b1 + x]));
-        acc = Math.fround(acc + k2 * (tmp[a2 + x] + tmp[b2 + x]));
-        d[row + x] = acc + k3 * (tmp[a3 + x] + tmp[b3 + x]);
-      }
-      continue;
-    }
     for (let x = 0; x < w; x++) d[row + x] = k0 * tmp[row + x];
-    let t = 1;
-    for (; t + 2 <= r; t += 3) {
-      const a1 = reflect(y - t, h) * w, b1 = reflect(y + t, h) * w, c1 = k[r + t];
-      const a2 = reflect(y - t - 1, h) * w, b2 = reflect(y + t + 1, h) * w, c2 = k[r + t + 1];
-      const a3 = reflect(y - t - 2, h) * w, b3 = reflect(y + t + 2, h) * w, c3 = k[r + t + 2];
-      for (let x = 0; x < w; x++) {
-        let acc = Math.fround(d[row + x] + c1 * (tmp[a1 + x] + tmp[b1 + x]));
-        acc = Math.fround(acc + c2 * (tmp[a2 + x] + tmp[b2 + x]));
-        d[row + x] = acc + c3 * (tmp[a3 + x] + tmp[b3 + x]);
-      }
-    }
-    for (; t <= r; t++) {
+    for (let t = 1; t <= r; t++) {
       const a = reflect(y - t, h) * w;
       const b = reflect(y + t, h) * w;
       const kt = k[r + t];
