@@ -657,6 +657,14 @@ export const AnalysisParams = z.object({
        */
       overlapUm: z.number().nonnegative().max(400).default(100),
       /**
+       * Fibres, fascicles, perimysium and cell locations are found on the tile binned to about
+       * this pixel size, µm (the largest whole factor not coarser; 2 × 2 at 0.5 µm/px): fibres are
+       * 10–150 µm across and septa ≥ 10 µm, while at the analysis resolution fibre segmentation
+       * was two thirds of a muscle tile's time (issue 13). Section tissue, vessels, nuclei and cells
+       * stay at the analysis resolution.
+       */
+      structureUm: z.number().positive().max(8).default(1),
+      /**
        * Section rule for tissue: summed RGB OD, smoothed over tissueSmoothUm, at or above this;
        * the rest is glass (and vessel lumens). Pale fibre interiors sum to only ~0.05–0.1 OD, under
        * the cell rule's 0.08 per pixel, yet they are tissue; glass noise (σ ≈ 0.012 summed per pixel

@@ -16,6 +16,8 @@
  * 8: QC focus also calls a block blurred when its hematoxylin alone reads clearly blurred
  *    (params.qc.focusHemaAloneRatio).
  * 9: QC ice leaves out the rim of a vessel lumen or a glass bay (params.qc.iceLumenOd).
+ * 10: fibres, fascicles, perimysium and cell locations found on the tile binned to 1 µm/px
+ *     (params.muscle.structureUm; issue 13).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-9';
+export const ANALYSIS_VERSION = 'bq-analysis-10';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

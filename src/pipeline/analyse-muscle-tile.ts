@@ -6,6 +6,7 @@ import type { Point } from '../image/min-feret.js';
 import { detectVessels } from '../detect/vessels.js';
 import { enclosedGlassLevel } from '../detect/lumen-level.js';
 import { floatPlane, type RgbRaster } from '../image/raster.js';
+import { binMask, binPlane } from '../image/bin.js';
 import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
 import { ownsPoint } from '../slide/tile-grid.js';
@@ -85,21 +86,28 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   if (lumens) for (let i = 0; i < n; i++) if (lumens[i]) tissue[i] = 0;
 
   stageClock.lap('muscle: tissue and vessels');
-  const seg = segmentFibres(floatPlane(w, h, input.hematoxylin), floatPlane(w, h, input.dab), mpp, { ...params.fibres, nuclei: input.nuclei, origin, tissue });
+  // the muscle's structure on the binned planes (params.muscle.structureUm); S: that raster
+  const bin = Math.max(1, Math.floor(params.muscle.structureUm / mpp + 1e-9));
+  const sw = Math.ceil(w / bin);
+  const sh = Math.ceil(h / bin);
+  const smpp = mpp * bin;
+  const sTissue = bin > 1 ? binMask(tissue, w, h, bin) : tissue;
+  const plane = (p: Float32Array<ArrayBuffer>) => floatPlane(sw, sh, bin > 1 ? binPlane(p, w, h, bin) : p);
+  const seg = segmentFibres(plane(input.hematoxylin), plane(input.dab), smpp, { ...params.fibres, nuclei: input.nuclei, origin, tissue: sTissue });
   stageClock.lap('muscle: fibres');
   const labels = seg.labels;
   const fascicleOf = Int32Array.from([0, ...seg.fibres.map((f) => f.fascicle)]);
   const { septumUm, pocketMaxUm2, fascicleCloseUm } = params.location;
-  const perimysium = perimysiumFromFibres(labels, w, h, mpp, { septumUm, tissue, pocketMaxUm2, fascicleOf, fascicleCloseUm });
+  const perimysium = perimysiumFromFibres(labels, sw, sh, smpp, { septumUm, tissue: sTissue, pocketMaxUm2, fascicleOf, fascicleCloseUm });
   stageClock.lap('muscle: perimysium');
-  const locate = maskLocator({ width: w, height: h, mpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
+  const locate = maskLocator({ width: sw, height: sh, mpp: smpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
   for (const d of input.detections) {
     d.location = locate(d.x, d.y);
-    const px = Math.floor(d.x / mpp) - tile.read.x0;
-    const py = Math.floor(d.y / mpp) - tile.read.y0;
-    const i = py * w + px;
+    const px = bin > 1 ? Math.floor((d.x - origin.x) / smpp) : Math.floor(d.x / mpp) - tile.read.x0;
+    const py = bin > 1 ? Math.floor((d.y - origin.y) / smpp) : Math.floor(d.y / mpp) - tile.read.y0;
+    const i = py * sw + px;
     // deeper than a myonucleus counts as internal (params.fibres.internalDepthUm: why)
-    d.inFibre = labels[i] > 0 && seg.depthPx[i] * mpp > params.fibres.internalDepthUm;
+    d.inFibre = labels[i] > 0 && seg.depthPx[i] * smpp > params.fibres.internalDepthUm;
   }
 
   stageClock.lap('muscle: cell locations');

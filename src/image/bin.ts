@@ -1,0 +1,36 @@
+/**
+ * Binning of single-band planes by a whole factor: output pixel (x, y) covers input pixels
+ * [x·bin, (x+1)·bin) × [y·bin, (y+1)·bin), the last row and column holding what is left.
+ */
+
+/** Mean of each bin × bin square. */
+export function binPlane(src: Float32Array, w: number, h: number, bin: number): Float32Array<ArrayBuffer> {
+  const bw = Math.ceil(w / bin);
+  const bh = Math.ceil(h / bin);
+  const out = new Float32Array(bw * bh);
+  const sum = new Float64Array(bw);
+  for (let by = 0; by < bh; by++) {
+    sum.fill(0);
+    const y0 = by * bin;
+    const y1 = Math.min(h, y0 + bin);
+    for (let y = y0; y < y1; y++) for (let x = 0, i = y * w; x < w; x++, i++) sum[(x / bin) | 0] += src[i];
+    for (let bx = 0; bx < bw; bx++) out[by * bw + bx] = sum[bx] / ((y1 - y0) * (Math.min(w, (bx + 1) * bin) - bx * bin));
+  }
+  return out;
+}
+
+/** 1 where at least half of the square's pixels are set (0/1 masks). */
+export function binMask(src: Uint8Array, w: number, h: number, bin: number): Uint8Array {
+  const bw = Math.ceil(w / bin);
+  const bh = Math.ceil(h / bin);
+  const out = new Uint8Array(bw * bh);
+  const count = new Int32Array(bw);
+  for (let by = 0; by < bh; by++) {
+    count.fill(0);
+    const y0 = by * bin;
+    const y1 = Math.min(h, y0 + bin);
+    for (let y = y0; y < y1; y++) for (let x = 0, i = y * w; x < w; x++, i++) if (src[i] !== 0) count[(x / bin) | 0]++;
+    for (let bx = 0; bx < bw; bx++) out[by * bw + bx] = 2 * count[bx] >= (y1 - y0) * (Math.min(w, (bx + 1) * bin) - bx * bin) ? 1 : 0;
+  }
+  return out;
+}
