@@ -113,3 +113,42 @@ describe('focus', () => {
     expect(focusMask(st, ratios, 2.4, qc, BLOCK_UM)[2 * N + 2]).toBe(0);
   });
 });
+
+describe('focusRatios median', () => {
+  it('is the median a sort gives: the middle judged ratio of each window, or the mean of the two middle ones', () => {
+    const cols = 23, rows = 17, nb = cols * rows;
+    let s = 7;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const st = { cols, rows, tissue: new Float32Array(nb), fine: new Float32Array(nb), coarse: new Float32Array(nb) } as unknown as QcBlockStats;
+    for (let b = 0; b < nb; b++) {
+      st.tissue[b] = rnd() < 0.8 ? 1 : 0;
+      st.coarse[b] = rnd() < 0.7 ? 1e-4 * (1 + rnd()) : 0; // some windows judge few blocks
+      st.fine[b] = st.coarse[b] * (0.5 + 3 * rnd());
+    }
+    const p = { ...qc, focusMinJudged: 1 };
+    const got = focusRatios(st, p, BLOCK_UM);
+    // reference: judged ratios as focusRatios defines them, each window sorted
+    const judged = new Float32Array(nb).fill(NaN);
+    for (let y = 0; y < rows; y++) for (let x = 0; x < cols; x++) {
+      if (st.tissue[y * cols + x] < p.minTissueFraction) continue;
+      let f = 0, c = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(rows - 1, y + 1); yy++) for (let xx = Math.max(0, x - 1); xx <= Math.min(cols - 1, x + 1); xx++) { f += st.fine[yy * cols + xx]; c += st.coarse[yy * cols + xx]; }
+      if (c / 9 >= p.focusMinEnergy) judged[y * cols + x] = f / c;
+    }
+    const r = Math.round(p.focusVoteUm / BLOCK_UM);
+    let even = 0, odd = 0;
+    for (let y = 0; y < rows; y++) for (let x = 0; x < cols; x++) {
+      const b = y * cols + x;
+      if (st.tissue[b] < p.minTissueFraction) { expect(got[b]).toBeNaN(); continue; }
+      const vals: number[] = [];
+      for (let yy = Math.max(0, y - r); yy <= Math.min(rows - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(cols - 1, x + r); xx++) if (!Number.isNaN(judged[yy * cols + xx])) vals.push(judged[yy * cols + xx]);
+      vals.sort((a, c) => a - c);
+      const k = vals.length;
+      if (k === 0) { expect(got[b]).toBeNaN(); continue; }
+      if (k % 2) odd++; else even++;
+      expect(got[b]).toBe(Math.fround(k % 2 ? vals[k >> 1] : (vals[k / 2 - 1] + vals[k / 2]) / 2));
+    }
+    expect(odd).toBeGreaterThan(10);
+    expect(even).toBeGreaterThan(10);
+  });
+});

@@ -7,6 +7,7 @@
  * Slide level: the reference is the median ratio of the slide's judged windows.
  */
 import type { QcParams } from '../../domain/params.js';
+import { kthSmallest } from '../../image/kth-smallest.js';
 import { dropSmallGroups, type QcBlockStats } from './blocks.js';
 
 /**
@@ -44,8 +45,8 @@ export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number, plan
   }
   const r = Math.round(p.focusVoteUm / blockUm);
   const out = new Float32Array(nb).fill(NaN);
-  // a typed buffer sorts numerically without a comparator call per pair (the same order: no NaN in it)
-  const window = new Float64Array((2 * r + 1) ** 2);
+  // the window's judged ratios (float32 values, none NaN) in a typed buffer; the median by selection
+  const window = new Float32Array((2 * r + 1) ** 2);
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
       if (st.tissue[y * cols + x] < p.minTissueFraction) continue;
@@ -56,10 +57,7 @@ export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number, plan
           if (!Number.isNaN(v)) window[k++] = v;
         }
       }
-      if (k > 0 && k >= p.focusMinJudged) {
-        const vals = window.subarray(0, k).sort();
-        out[y * cols + x] = k % 2 ? vals[k >> 1] : (vals[k / 2 - 1] + vals[k / 2]) / 2;
-      }
+      if (k > 0 && k >= p.focusMinJudged) out[y * cols + x] = medianOf(window.subarray(0, k));
     }
   }
   return out;
@@ -80,4 +78,15 @@ export function focusMask(st: QcBlockStats, ratios: Float32Array, reference: num
     if ((ratios[b] < cut && (!hema || !(hema.ratios[b] >= hCut))) || (hema && hema.ratios[b] < hAloneCut)) out[b] = 1;
   }
   return dropSmallGroups(out, st.cols, st.rows, Math.ceil(p.focusMinUm2 / (blockUm * blockUm)));
+}
+
+/** Median of the values (reordered): the middle one, or the mean of the two middle ones, as a sort would give. */
+function medianOf(vals: Float32Array): number {
+  const k = vals.length;
+  const upper = kthSmallest(vals, k >> 1);
+  if (k % 2) return upper;
+  // after selecting rank k/2, every value before it is ≤ it: the largest of them is rank k/2 − 1
+  let lower = -Infinity;
+  for (let i = 0; i < k >> 1; i++) if (vals[i] > lower) lower = vals[i];
+  return (lower + upper) / 2;
 }
