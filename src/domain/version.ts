@@ -17,7 +17,8 @@
  *    (params.qc.focusHemaAloneRatio).
  * 9: QC ice leaves out the rim of a vessel lumen or a glass bay (params.qc.iceLumenOd).
  * 10: fibres, fascicles, perimysium and cell locations found on the tile binned to 1 µm/px
- *     (params.muscle.structureUm; issue 13).
+ *     (params.muscle.structureUm; issue 13); the stored QC reference has no fold floor
+ *     (foldFloorOd null) unless folds are looked for.
  */
 export const ANALYSIS_VERSION = 'bq-analysis-10';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

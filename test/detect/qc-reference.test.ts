@@ -11,7 +11,8 @@ import { renderQcCase } from '../../src/eval/qc-cases.js';
  */
 describe('qcReference + qcDecideTile', () => {
   it('give the references and per-tile masks qcSlide gives for the same tiles', async () => {
-    const qc = resolveParams().qc;
+    // every cause, folds included (the default leaves them out, and then measures no fold floors)
+    const qc = resolveParams({ qc: { causes: [...QC_CAUSES] } }).qc;
     const tiles = [];
     for (const spec of [{ kind: 'cells' as const, seed: 11 }, { kind: 'muscle' as const, seed: 12 }]) {
       const c = await renderQcCase(spec);
@@ -21,6 +22,11 @@ describe('qcReference + qcDecideTile', () => {
     const ref = qcReference(tiles, qc);
     expect(ref.focusRatio).toBe(slide.reference.focusRatio);
     expect(ref.foldFloorOd).toBe(slide.reference.foldFloorOd);
+    expect(ref.foldFloorOd).toBeGreaterThan(0);
+    // folds not looked for (the default): no floors measured, no fold reference
+    const byDefault = resolveParams().qc;
+    const c = await renderQcCase({ kind: 'cells', seed: 11 });
+    expect(qcReference([qcTile({ rgb: c.rgb, mpp: c.mpp, i0: c.i0, stain: c.stain, muscle: false }, byDefault)], byDefault).foldFloorOd).toBeNull();
     expect(ref.tiles).toBe(2);
     let flagged = 0;
     tiles.forEach((t, i) => {

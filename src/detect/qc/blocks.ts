@@ -31,7 +31,7 @@ export interface QcBlockStats {
   /** focusPlane 'both': the same on the hematoxylin plane */
   hFine?: Float32Array;
   hCoarse?: Float32Array;
-  /** the block's OD floor (foldPercentile of its smoothed OD) */
+  /** the block's OD floor (foldPercentile of its smoothed OD); the floors are all 0 when folds are not looked for */
   floor: Float32Array;
   /** the block's hematoxylin floor (the same percentile of its hematoxylin concentration) */
   hFloor: Float32Array;
@@ -41,7 +41,8 @@ export interface QcBlockStats {
   sd: Float32Array;
 }
 
-export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPercentile: number): QcBlockStats {
+/** floorPercentile null: no floors (only folds read them, and three selections per block are a fifth of QC). */
+export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPercentile: number | null): QcBlockStats {
   const nb = g.cols * g.rows;
   const st: QcBlockStats = { cols: g.cols, rows: g.rows, tissue: new Float32Array(nb), fine: new Float32Array(nb), coarse: new Float32Array(nb), floor: new Float32Array(nb), hFloor: new Float32Array(nb), dFloor: new Float32Array(nb), sd: new Float32Array(nb) };
   if (pl.hFine2 && pl.hCoarse2) {
@@ -75,6 +76,7 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
       st.fine[b] = f / k;
       st.coarse[b] = c / k;
       st.sd[b] = Math.sqrt(Math.max(0, s2 / k - mean * mean));
+      if (floorPercentile === null) continue;
       const at = Math.min(k - 1, Math.floor(floorPercentile * k));
       st.floor[b] = kthSmallest(vals.subarray(0, k), at);
       st.hFloor[b] = kthSmallest(hv.subarray(0, k), at);

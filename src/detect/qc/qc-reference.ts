@@ -17,14 +17,14 @@ if (SAME_CAUSES && QC_CAUSES.join() !== QC_CAUSE_IDS.join()) throw new Error('QC
 
 export type QcTileMasks = Record<QcCause, Uint8Array> & { any: Uint8Array };
 
-/** Median focus ratio of the tiles' judged windows and median floor of their tissue blocks (null: nothing to judge). */
+/** Median focus ratio of the tiles' judged windows and median floor of their tissue blocks (null: nothing to judge, or folds not looked for). */
 export function qcReference(tiles: readonly QcTileResult[], p: QcParams): QcReference {
   const ratios: number[] = [];
   for (const t of tiles) for (const v of focusRatios(t.stats, p, t.blockUm)) if (!Number.isNaN(v)) ratios.push(v);
   const floors: number[] = [];
   for (const t of tiles) for (let b = 0; b < t.stats.floor.length; b++) if (t.stats.tissue[b] >= p.minTissueFraction) floors.push(t.stats.floor[b]);
   const focus = median(ratios);
-  const floor = median(floors);
+  const floor = p.causes.includes('fold') ? median(floors) : NaN;
   const out: QcReference = { focusRatio: focus > 0 ? focus : null, foldFloorOd: Number.isFinite(floor) ? floor : null, tiles: tiles.length };
   if (p.focusPlane === 'both') {
     const h: number[] = [];

@@ -53,7 +53,7 @@ export function qcTile(input: QcTileInput, p: QcParams, opts: { statsOnly?: bool
   const statsOnly = opts.statsOnly === true;
   const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp, scratch);
   stageClock.lap('qc: planes');
-  const stats = blockStats(pl, g, p.tissueOd, p.foldPercentile);
+  const stats = blockStats(pl, g, p.tissueOd, p.causes.includes('fold') ? p.foldPercentile : null);
   stageClock.lap('qc: block statistics');
   if (statsOnly) {
     const none = new Uint8Array(g.cols * g.rows);
