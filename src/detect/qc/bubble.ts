@@ -9,15 +9,24 @@ import { componentStats, ComponentLabeller } from '../../image/label.js';
 import type { BlockGrid } from './blocks.js';
 import type { QcPlanes } from './planes.js';
 
+// this thread's labeller and full-tile buffers, kept between tiles (a tile's bubble search lives inside one call)
+const labeller = new ComponentLabeller();
+let openBuf = new Uint8Array(0);
+let labelBuf = new Int32Array(0);
+
 export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): Uint8Array {
   const { width: w, height: h, smooth, neutrality } = pl;
   const n = w * h;
-  const open = new Uint8Array(n);
+  if (openBuf.length < n) {
+    openBuf = new Uint8Array(n);
+    labelBuf = new Int32Array(n);
+  }
+  const open = openBuf.subarray(0, n);
   // pen ink is a wall as well: a stroke across a bubble would otherwise make its interior textured
   for (let q = 0; q < n; q++) open[q] = (smooth[q] >= p.bubbleRimOd && neutrality[q] >= p.bubbleNeutral) || (pl.od[q] >= p.penMinOd && pl.offPlane[q] >= p.penOffPlane) ? 0 : 1;
-  const labels = new Int32Array(n);
+  const labels = labelBuf.subarray(0, n);
   // 4-connected: a diagonal step between two rim pixels does not let the inside out
-  const count = new ComponentLabeller().label(open, w, h, labels, 4);
+  const count = labeller.label(open, w, h, labels, 4);
   const cs = componentStats(labels, w, h, count);
   const interior = new Uint8Array(count + 1);
   const minPx = p.bubbleMinUm2 / (mpp * mpp);
@@ -34,25 +43,26 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
       if ((x > 0 && !open[q - 1]) || (x < w - 1 && !open[q + 1]) || (y > 0 && !open[q - w]) || (y < h - 1 && !open[q + w])) rimContact[l]++;
     }
   }
-  for (let l = 1; l <= count; l++) {
-    if (cs.area[l] < minPx) continue;
-    // a region the tile's edge cuts: only the walls of its outline bound it
-    const rc = edgeContact[l] > 0 && rimContact[l] >= p.bubbleRimToEdge * edgeContact[l] ? outlineContact(labels, l, w, h) : rimContact[l];
-    if (rc >= p.bubbleRimToEdge * edgeContact[l]) interior[l] = 1;
-  }
-  // flatness of each enclosed region: the s.d. of its smoothed OD (tissue has texture; the film over a bubble has none)
+  // flatness of each region large enough: the s.d. of its smoothed OD (tissue has texture; the
+  // film over a bubble has none). Judged first: the open tissue around nuclei is one large textured
+  // region, and its outline test (a labelling of the whole tile) is then never needed
+  const big = new Uint8Array(count + 1);
+  for (let l = 1; l <= count; l++) big[l] = cs.area[l] >= minPx ? 1 : 0;
   const sum = new Float64Array(count + 1);
   const sum2 = new Float64Array(count + 1);
   for (let q = 0; q < n; q++) {
     const l = labels[q];
-    if (!interior[l]) continue;
+    if (!big[l]) continue;
     sum[l] += smooth[q];
     sum2[l] += smooth[q] * smooth[q];
   }
   for (let l = 1; l <= count; l++) {
-    if (!interior[l]) continue;
+    if (!big[l]) continue;
     const m = sum[l] / cs.area[l];
-    if (Math.sqrt(Math.max(0, sum2[l] / cs.area[l] - m * m)) > p.bubbleFlatSd) interior[l] = 0;
+    if (Math.sqrt(Math.max(0, sum2[l] / cs.area[l] - m * m)) > p.bubbleFlatSd) continue;
+    // a region the tile's edge cuts: only the walls of its outline bound it
+    const rc = edgeContact[l] > 0 && rimContact[l] >= p.bubbleRimToEdge * edgeContact[l] ? outlineContact(labels, l, w, h) : rimContact[l];
+    if (rc >= p.bubbleRimToEdge * edgeContact[l]) interior[l] = 1;
   }
   const share = new Float32Array(g.cols * g.rows);
   for (let q = 0; q < n; q++) {
