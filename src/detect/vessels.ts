@@ -1,6 +1,7 @@
 import { AnalysisError } from '../errors/index.js';
 import { VesselParams } from '../domain/params.js';
 import { ComponentLabeller, componentStats, type ComponentStats } from '../image/label.js';
+import { medianInPlace } from '../image/kth-smallest.js';
 
 /** A vessel: centre (µm) and outer wall radius (µm). */
 export interface Vessel {
@@ -73,7 +74,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
         ring[k++] = hematoxylin[y * width + x];
       }
       if (k < ANGLES / 2) break;
-      const med = median(ring.subarray(0, k));
+      const med = medianInPlace(ring.subarray(0, k));
       if (med >= wallOd) sawWall = true;
       else if (sawWall) {
         outer = r;
@@ -115,17 +116,12 @@ function ringsMedian(plane: Float32Array, width: number, height: number, cx: num
       if (x >= 0 && y >= 0 && x < width && y < height) v.push(plane[y * width + x]);
     }
   }
-  return v.length * 2 >= tried ? median(Float32Array.from(v)) : null;
+  return v.length * 2 >= tried ? medianInPlace(Float32Array.from(v)) : null;
 }
 
 function lumenMedian(labels: Int32Array, l: number, plane: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
   const v: number[] = [];
   for (let y = y0; y <= y1; y++) for (let x = x0, i = y * width + x0; x <= x1; x++, i++) if (labels[i] === l) v.push(plane[i]);
-  return median(Float32Array.from(v));
+  return medianInPlace(Float32Array.from(v));
 }
 
-function median(v: Float32Array): number {
-  v.sort();
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}

@@ -32,6 +32,21 @@ export function kthSmallest(a: Float32Array, k: number): number {
   return a[k];
 }
 
+/**
+ * The median a sort would give — the middle value, or the mean of the two middle ones — by
+ * selection (NaN when empty). Reorders `a`.
+ */
+export function medianInPlace(a: Float32Array): number {
+  const k = a.length;
+  if (k === 0) return NaN;
+  const upper = kthSmallest(a, k >> 1);
+  if (k % 2) return upper;
+  // after selecting rank k/2 every value before it is ≤ it: the largest of them is rank k/2 − 1
+  let lower = -Infinity;
+  for (let i = 0; i < k >> 1; i++) if (a[i] > lower) lower = a[i];
+  return (lower + upper) / 2;
+}
+
 function swap(a: Float32Array, i: number, j: number): void {
   const t = a[i];
   a[i] = a[j];

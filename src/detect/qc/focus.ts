@@ -7,7 +7,7 @@
  * Slide level: the reference is the median ratio of the slide's judged windows.
  */
 import type { QcParams } from '../../domain/params.js';
-import { kthSmallest } from '../../image/kth-smallest.js';
+import { medianInPlace } from '../../image/kth-smallest.js';
 import { dropSmallGroups, type QcBlockStats } from './blocks.js';
 
 /**
@@ -57,7 +57,7 @@ export function focusRatios(st: QcBlockStats, p: QcParams, blockUm: number, plan
           if (!Number.isNaN(v)) window[k++] = v;
         }
       }
-      if (k > 0 && k >= p.focusMinJudged) out[y * cols + x] = medianOf(window.subarray(0, k));
+      if (k > 0 && k >= p.focusMinJudged) out[y * cols + x] = medianInPlace(window.subarray(0, k));
     }
   }
   return out;
@@ -80,13 +80,3 @@ export function focusMask(st: QcBlockStats, ratios: Float32Array, reference: num
   return dropSmallGroups(out, st.cols, st.rows, Math.ceil(p.focusMinUm2 / (blockUm * blockUm)));
 }
 
-/** Median of the values (reordered): the middle one, or the mean of the two middle ones, as a sort would give. */
-function medianOf(vals: Float32Array): number {
-  const k = vals.length;
-  const upper = kthSmallest(vals, k >> 1);
-  if (k % 2) return upper;
-  // after selecting rank k/2, every value before it is ≤ it: the largest of them is rank k/2 − 1
-  let lower = -Infinity;
-  for (let i = 0; i < k >> 1; i++) if (vals[i] > lower) lower = vals[i];
-  return (lower + upper) / 2;
-}
