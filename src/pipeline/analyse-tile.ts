@@ -87,7 +87,6 @@ export class TileAnalyser {
     stageClock.lap('deconvolution');
     const muscle = params.muscle.enabled === true;
     const qc = params.qc.enabled ? this.exclusion(rgb, tile, light, ctx, muscle) : undefined;
-    stageClock.lap('quality control');
 
     const { nuclei, boxes } = this.detectNuclei(floatPlane(w, h, hem), ctx, tile);
     const nucleusLabels = this.nucleusLabels;

@@ -36,7 +36,7 @@ describe('StageClock', () => {
     stageClock.start();
     const on = analyseTile(rgb, tile, ctx);
     expect(on).toEqual(off);
-    expect([...stageClock.ms.keys()]).toEqual(['deconvolution', 'quality control', 'nuclei: smoothing', 'nuclei: background', 'nuclei: threshold and edges', 'nuclei: regions and split', 'cells: expansion', 'cells: measures', 'pixel statistics']);
+    expect([...stageClock.ms.keys()]).toEqual(['deconvolution', 'nuclei: smoothing', 'nuclei: background', 'nuclei: threshold and edges', 'nuclei: regions and split', 'cells: expansion', 'cells: measures', 'pixel statistics']);
     expect(off.detections.length).toBeGreaterThan(10);
   });
 });
