@@ -2,7 +2,12 @@
 // thread with the tile processor's stage clock on (src/runtime/stage-clock.ts), so each stage's
 // share is measured on the code the worker threads run. Planning (open, stains, flat field, QC
 // references) is timed as one stage of its own, per slide.
-import type { AnalysisParams } from '../src/domain/params.js';
+//   npx tsx bench/stage-profile.ts <slide> cells|muscle [tiles]   prints the table for one slide;
+// npm run bench runs it so, in a process of its own: the bench process holds a whole slide's
+// detections, whose heap slows a profile in it by ~20 %.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveParams, type AnalysisParams } from '../src/domain/params.js';
 import type { SlideMetadata } from '../src/domain/slide.js';
 import { analyseTileBatch, closeCachedSlides } from '../src/pipeline/analyse-tile-batch.js';
 import { prepareSlide } from '../src/pipeline/prepare-slide.js';
@@ -47,4 +52,12 @@ export function printStageProfile(title: string, p: StageProfile): void {
   const counted = [...p.stages.values()].reduce((a, b) => a + b, 0);
   for (const [stage, ms] of p.stages) console.log(`  ${stage.padEnd(34)} ${(ms / p.tileMp).toFixed(0).padStart(7)} ${((100 * ms) / p.totalMs).toFixed(1).padStart(5)}%`);
   console.log(`  ${'(between stages: GC, job parsing)'.padEnd(34)} ${((p.totalMs - counted) / p.tileMp).toFixed(0).padStart(7)} ${((100 * (p.totalMs - counted)) / p.totalMs).toFixed(1).padStart(5)}%`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [file, kind, n] = process.argv.slice(2);
+  if (!file || (kind !== 'cells' && kind !== 'muscle')) throw new Error('usage: bench/stage-profile.ts <slide> cells|muscle [tiles]');
+  const muscle = kind === 'muscle';
+  const profile = await stageProfile(file, resolveParams(muscle ? { muscle: { enabled: true } } : {}), muscle ? { marker: 'MHC-I' } : {}, Number(n ?? 16));
+  printStageProfile(`Per-stage profile, ${muscle ? 'muscle section' : 'cell slide'} ${path.basename(file)}`, profile);
 }

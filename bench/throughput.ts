@@ -11,7 +11,6 @@ import sharp from 'sharp';
 import { resolveParams } from '../src/domain/params.js';
 import { analyseSlide } from '../src/pipeline/analyse-slide.js';
 import { threadPoolExecutor } from '../src/pipeline/executor.js';
-import { printStageProfile, stageProfile } from './stage-profile.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const size = Number(process.env.BENCH_SIZE ?? 20000);
@@ -104,5 +103,7 @@ console.log(`Peak RSS after the muscle runs: ${mb(peakRss())}`);
 
 // 5. where a tile's time goes: a sample of each slide's tiles in this thread, stage by stage
 const sample = Number(process.env.BENCH_PROFILE_TILES ?? 16);
-printStageProfile(`Per-stage profile, cell slide ${path.basename(file)}`, await stageProfile(file, resolveParams({}), {}, sample));
-printStageProfile(`Per-stage profile, muscle section ${path.basename(mFile)}`, await stageProfile(mFile, resolveParams({ muscle: { enabled: true } }), { marker: 'MHC-I' }, Math.ceil(sample / 2)));
+for (const [slide, kind, n] of [[file, 'cells', sample], [mFile, 'muscle', Math.ceil(sample / 2)]] as const) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/stage-profile.ts'), slide, kind, String(n)], { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`stage profile of ${slide} failed (exit ${run.status})`);
+}
