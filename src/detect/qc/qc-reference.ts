@@ -21,10 +21,11 @@ export type QcTileMasks = Record<QcCause, Uint8Array> & { any: Uint8Array };
 export function qcReference(tiles: readonly QcTileResult[], p: QcParams): QcReference {
   const ratios: number[] = [];
   for (const t of tiles) for (const v of focusRatios(t.stats, p, t.blockUm)) if (!Number.isNaN(v)) ratios.push(v);
+  // the tiles measured floors only when folds are looked for (blockStats)
   const floors: number[] = [];
-  for (const t of tiles) for (let b = 0; b < t.stats.floor.length; b++) if (t.stats.tissue[b] >= p.minTissueFraction) floors.push(t.stats.floor[b]);
+  if (p.causes.includes('fold')) for (const t of tiles) for (let b = 0; b < t.stats.floor.length; b++) if (t.stats.tissue[b] >= p.minTissueFraction) floors.push(t.stats.floor[b]);
   const focus = median(ratios);
-  const floor = p.causes.includes('fold') ? median(floors) : NaN;
+  const floor = median(floors);
   const out: QcReference = { focusRatio: focus > 0 ? focus : null, foldFloorOd: Number.isFinite(floor) ? floor : null, tiles: tiles.length };
   if (p.focusPlane === 'both') {
     const h: number[] = [];
