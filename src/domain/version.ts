@@ -19,6 +19,8 @@
  * 10: fibres, fascicles, perimysium and cell locations found on the tile binned to 1 µm/px
  *     (params.muscle.structureUm; issue 13); the stored QC reference has no fold floor
  *     (foldFloorOd null) unless folds are looked for.
+ * 11: muscle structure back at the analysis resolution by default (params.muscle.structureUm 0.5:
+ *     at 1 µm the full lab-realism eval lost an MHC-I grade).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-10';
+export const ANALYSIS_VERSION = 'bq-analysis-11';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
