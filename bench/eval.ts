@@ -14,13 +14,35 @@ const count = Number(process.env.EVAL_SLIDES ?? 12);
 const size = Number(process.env.EVAL_SIZE ?? 2048);
 const seeds = Array.from({ length: count }, (_, i) => HELDOUT_SEED_BASE + i);
 const executor = threadPoolExecutor();
+// EVAL_SETS=lab-realism,qc runs only the named sets (all by default), so one set can be re-measured alone.
+const SETS = ['cells', 'detectors', 'muscle', 'muscle-wide', 'muscle-detectors', 'lab-light', 'lab-realism', 'qc'] as const;
+const wanted = new Set((process.env.EVAL_SETS ?? SETS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
+const unknownSets = [...wanted].filter((s) => !(SETS as readonly string[]).includes(s));
+if (unknownSets.length) {
+  console.error(`EVAL_SETS: unknown set(s) ${unknownSets.join(', ')}; known: ${SETS.join(', ')}`);
+  process.exit(2);
+}
 
 const table = new Table({
   head: ['seed', 'format', 'cells', 'F1', 'prec', 'recall', 'pos/neg', 'grade', 'H true/found', '% area true/found', 'density rel err', 's'],
   style: { head: [], border: [] },
 });
-console.log(`Held-out evaluation: ${count} synthetic slides ${size}×${size} px at 0.5 µm/px, seeds ${seeds[0]}–${seeds[seeds.length - 1]}`);
 try {
+  if (wanted.has('cells')) await cellsHeldOut();
+  if (wanted.has('detectors')) await compareDetectors(seeds.slice(0, Number(process.env.EVAL_MODEL_SLIDES ?? 4)));
+  if (wanted.has('muscle')) await muscle();
+  if (wanted.has('muscle-wide')) await evalMuscleWide(executor, Number(process.env.EVAL_WIDE_MUSCLE_SLIDES ?? 12));
+  if (wanted.has('muscle-detectors')) await compareDetectorsOnMuscle(Number(process.env.EVAL_MODEL_SLIDES ?? 4));
+  if (wanted.has('lab-light')) await labLight(Number(process.env.EVAL_LAB_SEEDS ?? 12));
+  if (wanted.has('lab-realism')) await labRealism(Number(process.env.EVAL_LAB_REALISM_ROUNDS ?? 2));
+  if (wanted.has('qc')) await qc();
+} finally {
+  await executor.close();
+}
+
+/** Held-out synthetic cell slides against issue 1's bars. */
+async function cellsHeldOut(): Promise<void> {
+  console.log(`Held-out evaluation: ${count} synthetic slides ${size}×${size} px at 0.5 µm/px, seeds ${seeds[0]}–${seeds[seeds.length - 1]}`);
   const rows = await evaluateSeeds(seeds, {
     executor,
     size,
@@ -63,16 +85,6 @@ try {
   } else {
     console.log(`\nAll ${rows.length} held-out slides meet every bar.`);
   }
-
-  await compareDetectors(seeds.slice(0, Number(process.env.EVAL_MODEL_SLIDES ?? 4)));
-  await muscle();
-  await evalMuscleWide(executor, Number(process.env.EVAL_WIDE_MUSCLE_SLIDES ?? 12));
-  await compareDetectorsOnMuscle(Number(process.env.EVAL_MODEL_SLIDES ?? 4));
-  await labLight(Number(process.env.EVAL_LAB_SEEDS ?? 12));
-  await labRealism(Number(process.env.EVAL_LAB_REALISM_ROUNDS ?? 2));
-  await qc();
-} finally {
-  await executor.close();
 }
 
 /** Classical vs learned nucleus detector on the same held-out slides, through the same pipeline. */
