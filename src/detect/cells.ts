@@ -291,3 +291,42 @@ function upperRingMeans(
     out[l] = sum / top;
   }
 }
+
+/**
+ * Median DAB of each cell's surround: pixels that `far` (nuclei grown further) gives to the cell
+ * and `near` (grown to the surround's inner edge) gives to no cell. Empty surround → NaN.
+ */
+export function surroundMedians(near: Int32Array, far: Int32Array, dab: Float32Array, count: number, rects: readonly number[], w: number): Float64Array {
+  const size = new Int32Array(count + 2);
+  for (let k = 0; k < rects.length; k += 4) {
+    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
+      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
+        const c = far[i];
+        if (c !== 0 && near[i] === 0) size[c + 1]++;
+      }
+    }
+  }
+  const start = new Int32Array(count + 2);
+  for (let l = 1; l <= count; l++) start[l + 1] = start[l] + size[l + 1];
+  const values = new Float32Array(start[count + 1]);
+  const fill = start.slice(0, count + 1);
+  for (let k = 0; k < rects.length; k += 4) {
+    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
+      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
+        const c = far[i];
+        if (c !== 0 && near[i] === 0) values[fill[c]++] = dab[i];
+      }
+    }
+  }
+  const out = new Float64Array(count + 1);
+  for (let l = 1; l <= count; l++) {
+    const n = start[l + 1] - start[l];
+    if (n === 0) {
+      out[l] = NaN;
+      continue;
+    }
+    const v = values.subarray(start[l], start[l + 1]).sort();
+    out[l] = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+  return out;
+}

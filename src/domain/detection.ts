@@ -22,8 +22,19 @@ export const Detection = z.object({
    */
   location: z.enum(['endomysial', 'perimysial', 'perivascular']).optional(),
   inFibre: z.boolean().optional(),
+  /**
+   * Median DAB OD of the tissue round the cell (params.surroundDab, the IL-1 markers): the grade
+   * is then from the compartment's mean above it. 0 where no pixel round the cell was free of
+   * other cells; absent where the analysis did not measure it.
+   */
+  dabSurround: z.number().optional(),
 });
 export type Detection = z.infer<typeof Detection>;
+
+/** A cell's mean DAB OD in `compartment` (before any surround is taken off). */
+export function compartmentOd(d: Pick<Detection, 'dabNucleus' | 'dabCytoplasm' | 'dabCell'>, compartment: 'nucleus' | 'cytoplasm' | 'cell'): number {
+  return compartment === 'nucleus' ? d.dabNucleus : compartment === 'cytoplasm' ? d.dabCytoplasm : d.dabCell;
+}
 
 /** One segmented muscle fibre (src/detect/fibres.ts), owned by the tile whose core holds its centroid. */
 export const FibreRecord = z.object({

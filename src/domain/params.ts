@@ -630,6 +630,21 @@ export const AnalysisParams = z.object({
    * the unstained pixels the ring also takes in. Nucleus and whole-cell DAB are plain means always.
    */
   ringUpperFraction: z.number().gt(0).max(1).default(1),
+  /**
+   * Grade a cell on its compartment's DAB above the tissue round it: the median DAB of a band from
+   * gapUm to gapUm + widthUm beyond the cell's edge, other cells' pixels left out, is taken off
+   * the compartment mean. For stains that also colour the tissue diffusely (IL-1 in sarcoplasm
+   * and stroma: registry), where a negative cell lying in a stained patch would otherwise read
+   * positive. The band starts clear of the cell so the cell's own stain, blurred or spread past
+   * the grown cell, is not taken for its surround. Off by default (nothing taken off).
+   */
+  surroundDab: z
+    .object({
+      enabled: z.boolean().default(false),
+      gapUm: z.number().nonnegative().max(50).default(3),
+      widthUm: z.number().positive().max(50).default(6),
+    })
+    .prefault({}),
   /** 1+, 2+, 3+ DAB OD thresholds (SCIENCE.md) */
   gradeThresholds: z
     .tuple([z.number(), z.number(), z.number()])

@@ -21,6 +21,8 @@
  *     (foldFloorOd null) unless folds are looked for.
  * 11: muscle structure back at the analysis resolution by default (params.muscle.structureUm 0.5:
  *     at 1 µm the full lab-realism eval lost an MHC-I grade).
+ * 12: IL-1 cells graded on the upper half of their cytoplasm ring above the tissue round them
+ *     (params.surroundDab, ringUpperFraction 0.5 in the registry); detections store dabSurround.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-11';
+export const ANALYSIS_VERSION = 'bq-analysis-12';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

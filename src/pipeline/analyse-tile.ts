@@ -1,7 +1,7 @@
-import type { Detection, TileResult, TileSpec } from '../domain/detection.js';
+import { compartmentOd, type Detection, type TileResult, type TileSpec } from '../domain/detection.js';
 import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
-import { CellExpander, measureCells } from '../detect/cells.js';
+import { CellExpander, measureCells, surroundMedians } from '../detect/cells.js';
 import { analyseMuscleTile } from './analyse-muscle-tile.js';
 import { detectNucleiWithModel, type NucleusModel } from '../detect/model.js';
 import { NucleusDetector, type NucleusDetection } from '../detect/nuclei.js';
@@ -52,6 +52,9 @@ export class TileAnalyser {
   private nucleusLabels = new Int32Array(0);
   private cellLabels = new Int32Array(0);
   private light = new Float32Array(0);
+  /** nuclei grown to the surround band's inner and outer edge (params.surroundDab only) */
+  private near = new Int32Array(0);
+  private far = new Int32Array(0);
 
   private ensure(n: number): void {
     if (this.n >= n) return;
@@ -95,6 +98,7 @@ export class TileAnalyser {
     stageClock.lap('cells: expansion');
     const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, { width: w, rects: this.expander.rects }, params.ringUpperFraction);
 
+    const surround = params.surroundDab.enabled ? this.surroundOf(nucleusLabels, w, h, nuclei.length, boxes, dab, params, mpp) : undefined;
     const { read, core } = tile;
     const um2 = mpp * mpp;
     const compartment = params.compartment;
@@ -115,8 +119,10 @@ export class TileAnalyser {
       const dabNucleus = m.dabNucleus[l];
       const dabCytoplasm = m.dabCytoplasm[l];
       const dabCell = m.dabCell[l];
-      const graded = compartment === 'nucleus' ? dabNucleus : compartment === 'cytoplasm' ? dabCytoplasm : dabCell;
-      detections.push({
+      // no tissue round the cell free of other cells: nothing to take off
+      const dabSurround = surround ? (Number.isNaN(surround[l]) ? 0 : surround[l]) : undefined;
+      const graded = compartmentOd({ dabNucleus, dabCytoplasm, dabCell }, compartment) - (dabSurround ?? 0);
+      const d: Detection = {
         x: gx * mpp,
         y: gy * mpp,
         nucleusAreaUm2: m.nucleusArea[l] * um2,
@@ -126,7 +132,9 @@ export class TileAnalyser {
         dabCytoplasm,
         dabCell,
         grade: gradeOf(graded, params.gradeThresholds),
-      });
+      };
+      if (dabSurround !== undefined) d.dabSurround = dabSurround;
+      detections.push(d);
     }
     stageClock.lap('cells: measures');
     if (!muscle) {
@@ -140,6 +148,21 @@ export class TileAnalyser {
     const stats = pixelStats(rgb, dab, tile, params, mpp, i0, light, mu.tissue, qc);
     stageClock.lap('pixel statistics');
     return withQc({ tileId: tile.id, detections, ...stats, fibres }, qc);
+  }
+
+  /** Per nucleus label, the median DAB of the band params.surroundDab puts round its cell (NaN: none). */
+  private surroundOf(nucleusLabels: Int32Array, w: number, h: number, count: number, boxes: Int32Array, dab: Float32Array, params: AnalysisParams, mpp: number): Float64Array {
+    const n = w * h;
+    if (this.near.length < n) {
+      this.near = new Int32Array(n);
+      this.far = new Int32Array(n);
+    }
+    const { gapUm, widthUm } = params.surroundDab;
+    const inner = params.cellExpansionUm + gapUm;
+    this.expander.expand(nucleusLabels, w, h, inner / mpp, this.near, boxes);
+    this.expander.expand(nucleusLabels, w, h, (inner + widthUm) / mpp, this.far, boxes);
+    stageClock.lap('cells: surround');
+    return surroundMedians(this.near, this.far, dab, count, this.expander.rects, w);
   }
 
   private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {

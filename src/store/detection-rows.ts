@@ -1,5 +1,5 @@
 import type { Compartment } from '../domain/params.js';
-import type { Detection, TileResult } from '../domain/detection.js';
+import { compartmentOd, type Detection, type TileResult } from '../domain/detection.js';
 
 /**
  * Detections go in as one array per column through unnest(), which both PostgreSQL and PGlite
@@ -7,9 +7,9 @@ import type { Detection, TileResult } from '../domain/detection.js';
  */
 export const INSERT_DETECTIONS_SQL = `INSERT INTO detections
   (analysis_id, tile_id, seq, x_um, y_um, grade, dab_od, dab_nucleus, dab_cytoplasm, dab_cell,
-   hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre)
+   hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre, dab_surround)
 SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::float8[], $5::float8[], $6::smallint[],
-  $7::real[], $8::real[], $9::real[], $10::real[], $11::real[], $12::real[], $13::real[], $14::text[], $15::boolean[])`;
+  $7::real[], $8::real[], $9::real[], $10::real[], $11::real[], $12::real[], $13::real[], $14::text[], $15::boolean[], $16::real[])`;
 
 /** Rows per statement: large enough to amortise the round trip, small enough to keep parameter text modest. */
 export const DETECTION_CHUNK = 10_000;
@@ -30,6 +30,8 @@ export interface DetectionColumns {
   /** null where the detection has none (not a muscle analysis) */
   location: (Detection['location'] | null)[];
   inFibre: (boolean | null)[];
+  /** null where the analysis did not measure it (params.surroundDab off) */
+  dabSurround: (number | null)[];
 }
 
 function columns(n: number): DetectionColumns {
@@ -38,12 +40,13 @@ function columns(n: number): DetectionColumns {
     tileId: a(), seq: a(), x: a(), y: a(), grade: a(), dabOd: a(), dabNucleus: a(), dabCytoplasm: a(), dabCell: a(), hematoxylinOd: a(), nucleusArea: a(), cellArea: a(),
     location: new Array<Detection['location'] | null>(n),
     inFibre: new Array<boolean | null>(n),
+    dabSurround: new Array<number | null>(n),
   };
 }
 
-/** The DAB OD that graded the cell: the compartment chosen in the analysis parameters. */
+/** The DAB OD that graded the cell: the compartment chosen in the analysis parameters, above its surround where that was measured. */
 function gradedOd(d: Detection, compartment: Compartment): number {
-  return compartment === 'nucleus' ? d.dabNucleus : compartment === 'cytoplasm' ? d.dabCytoplasm : d.dabCell;
+  return compartmentOd(d, compartment) - (d.dabSurround ?? 0);
 }
 
 /** Splits the tiles' detections into column chunks of at most `chunk` rows. */
@@ -70,6 +73,7 @@ export function detectionChunks(tiles: TileResult[], compartment: Compartment, c
       cols.cellArea[k] = d.cellAreaUm2;
       cols.location[k] = d.location ?? null;
       cols.inFibre[k] = d.inFibre ?? null;
+      cols.dabSurround[k] = d.dabSurround ?? null;
       remaining--;
       if (++k === cols.seq.length) {
         out.push(cols);
@@ -82,7 +86,7 @@ export function detectionChunks(tiles: TileResult[], compartment: Compartment, c
 }
 
 export function insertDetectionParams(analysisId: number, c: DetectionColumns): unknown[] {
-  return [analysisId, c.tileId, c.seq, c.x, c.y, c.grade, c.dabOd, c.dabNucleus, c.dabCytoplasm, c.dabCell, c.hematoxylinOd, c.nucleusArea, c.cellArea, c.location, c.inFibre];
+  return [analysisId, c.tileId, c.seq, c.x, c.y, c.grade, c.dabOd, c.dabNucleus, c.dabCytoplasm, c.dabCell, c.hematoxylinOd, c.nucleusArea, c.cellArea, c.location, c.inFibre, c.dabSurround];
 }
 
 /**
@@ -92,7 +96,7 @@ export function insertDetectionParams(analysisId: number, c: DetectionColumns): 
  * decimal that rounds back to the same float4, float8 as exact shortest decimals.
  */
 export const SELECT_DETECTIONS_SQL = `SELECT tile_id, json_agg(json_build_array(x_um, y_um, grade, dab_nucleus, dab_cytoplasm,
-  dab_cell, hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre) ORDER BY seq)::text AS detections
+  dab_cell, hematoxylin_od, nucleus_area_um2, cell_area_um2, location, in_fibre, dab_surround) ORDER BY seq)::text AS detections
 FROM detections WHERE analysis_id = $1 GROUP BY tile_id ORDER BY tile_id`;
 
 export interface TileDetectionsRow {
@@ -100,7 +104,7 @@ export interface TileDetectionsRow {
   detections: string;
 }
 
-type PackedDetection = [number, number, number, number, number, number, number, number, number, Detection['location'] | null, boolean | null];
+type PackedDetection = [number, number, number, number, number, number, number, number, number, Detection['location'] | null, boolean | null, number | null];
 
 export function detectionsFromRow(r: TileDetectionsRow): Detection[] {
   const packed = JSON.parse(r.detections) as PackedDetection[];
@@ -121,6 +125,7 @@ export function detectionsFromRow(r: TileDetectionsRow): Detection[] {
     // NULL means the analysis had no such field: the key stays absent, as it was written
     if (p[9] !== null) d.location = p[9];
     if (p[10] !== null) d.inFibre = p[10];
+    if (p[11] !== null && p[11] !== undefined) d.dabSurround = p[11];
     out[i] = d;
   }
   return out;

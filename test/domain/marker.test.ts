@@ -148,7 +148,7 @@ describe('registry thresholds are read off the parameters', () => {
 });
 
 describe('paramsForMarker', () => {
-  it('grades each marker where it stains (SCIENCE.md): lymphocyte markers on the cytoplasm of a 1 µm rim (the membrane), CD68 and IL-1 on the cytoplasm, CD163 on the whole cell', () => {
+  it('grades each marker where it stains (SCIENCE.md): lymphocyte markers on the cytoplasm of a 1 µm rim (the membrane), CD68 and IL-1 on the cytoplasm (IL-1 its upper half, above the tissue round it), CD163 on the whole cell', () => {
     for (const id of ['CD3', 'CD4', 'CD8', 'cd-8', 'CD45', 'LCA']) {
       expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
       expect(paramsForMarker(id).cellExpansionUm, id).toBe(1);
@@ -157,7 +157,8 @@ describe('paramsForMarker', () => {
     for (const id of ['CD68', 'IL-1a', 'IL-1b', 'IL-1Ra']) {
       expect(paramsForMarker(id).compartment, id).toBe('cytoplasm');
       expect(paramsForMarker(id).cellExpansionUm, id).toBe(3);
-      expect(paramsForMarker(id).ringUpperFraction, id).toBe(1);
+      expect(paramsForMarker(id).ringUpperFraction, id).toBe(id === 'CD68' ? 1 : 0.5);
+      expect(paramsForMarker(id).surroundDab.enabled, id).toBe(id !== 'CD68');
     }
     // CD163 stains the macrophage's membrane and cytoplasm: the whole cell body; MHC-I grades no cells
     for (const id of ['CD163', 'MHC-I']) expect(paramsForMarker(id).compartment, id).toBe('cell');

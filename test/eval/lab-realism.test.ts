@@ -100,14 +100,11 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${cases[
     // on the top 30 % of their rim, AnalysisParams.ringUpperFraction: the CD8 cell slide reads 1.1
     // points low, 12.0 with the plain ring mean)
     for (const r of graded.filter((r) => r.kind === 'cells')) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
-    // KNOWN SHORTFALL: the issue asks every slide; measured 17 of 18 (seeds 5000–5021; 35 of 36
-    // on the full set). The one left is IL-1β muscle seed 5015 (focus, fold and ice, 41.7 %
-    // excluded) reading 28.8 for 6.7 planted: 15 cells planted negative grade 1+–2+, 11 of them
-    // myonuclei and 3 stromal cells lying in the diffuse IL-1 stain (DAB 0.2–0.55 over them; the
-    // muscle generator renders a negative cell transparent to that stain). Membrane stains on
-    // muscle sections read at most 6.0 low (CD45 seed 5031 in the full set). Pinned just under where it stands.
-    expect(errs.filter((e) => e <= A.hScorePoints).length).toBeGreaterThanOrEqual(17);
-    expect(Math.max(...errs)).toBeLessThanOrEqual(25);
+    // and every muscle section too (18 of 18 here, 36 of 36 on the full set, worst 9.8 points: IL-1β
+    // seed 5015). IL-1 cells are graded on the upper half of their cytoplasm ring above the tissue
+    // round them (params.surroundDab): before that, 15 negative cells of 5015 lying in the diffuse
+    // IL-1 stain (11 myonuclei, 3 stromal) graded 1+–2+ and it read 28.8 for 6.7 planted.
+    for (const r of graded) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
   });
 
   it(`MHC-I grade exact and % positive fibres within ${A.mhcPctPoints} points, whole-field negative sections included`, () => {

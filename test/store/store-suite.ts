@@ -206,6 +206,22 @@ export function storeSuite(name: string, open: () => Promise<OpenedStore>): void
       );
     });
 
+    it('a cell graded above its surround (IL-1) keeps dabSurround; dab_od is the compartment mean less it; absent stays absent', async () => {
+      const slideId = await store.upsertSlide(slideInput('surround-roundtrip', { marker: 'IL-1b' }));
+      const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 5));
+      const t = exactTile(0, 0, null);
+      const withSurround = { ...exactDetection(0, 0, 'full'), dabSurround: 0.3125 };
+      t.detections = [withSurround, exactDetection(0, 1, 'none')];
+      await store.saveTileResults(analysisId, [t]);
+      expect(await store.getDetections(analysisId)).toStrictEqual(t.detections);
+      const rows = await db.sql<{ dab_od: number; dab_surround: number | null }>('SELECT dab_od, dab_surround FROM detections WHERE analysis_id = $1 ORDER BY seq', [analysisId]);
+      // analysisInput grades on the nucleus
+      expect(rows.map((r) => [Math.fround(r.dab_od), r.dab_surround === null ? null : Math.fround(r.dab_surround)])).toEqual([
+        [Math.fround(withSurround.dabNucleus - 0.3125), 0.3125],
+        [Math.fround(t.detections[1].dabNucleus), null],
+      ]);
+    });
+
     it('muscle detections and fibres round-trip exactly; absent muscle fields stay absent', async () => {
       const slideId = await store.upsertSlide(slideInput('muscle-roundtrip', { marker: 'MHC-I' }));
       const { analysisId } = await store.beginAnalysis(analysisInput(slideId, 5));
