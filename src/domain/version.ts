@@ -23,6 +23,7 @@
  *     at 1 µm the full lab-realism eval lost an MHC-I grade).
  * 12: IL-1 cells graded on the upper half of their cytoplasm ring above the tissue round them
  *     (params.surroundDab, ringUpperFraction 0.5 in the registry); detections store dabSurround.
+ * 13: a Macenko vector more than params.stain.maxDriftDeg (15°) from its default is not taken.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-12';
+export const ANALYSIS_VERSION = 'bq-analysis-13';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

@@ -22,7 +22,7 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
 
   // Macenko needs full-resolution pixels: the overview is too blurred to separate stains.
   const tiles = plan.tiles;
-  const { sampleTiles, sampleSidePx, maxOffPlane, offPlaneRefits } = params.stain;
+  const { sampleTiles, sampleSidePx, maxOffPlane, offPlaneRefits, maxDriftDeg } = params.stain;
   const step = Math.max(1, Math.floor(tiles.length / sampleTiles));
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < tiles.length && chunks.length < sampleTiles; i += step) {
@@ -32,11 +32,12 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
     const rgb = (await slide.readRegion(plan.level.index, c.x0, c.y0, w, h)).data;
     chunks.push(plan.flatField ? flattened(rgb, flatFieldPlane(plan.flatField, c.x0, c.y0, w, h)) : rgb);
   }
-  const est = estimateMacenko(concat(chunks), { i0, maxOffPlane, refineSteps: offPlaneRefits });
+  const est = estimateMacenko(concat(chunks), { i0, maxOffPlane, refineSteps: offPlaneRefits, maxDriftDeg });
   if (est.degenerate) {
     notes.push(`Macenko estimation fell back to H-DAB defaults: ${est.reason ?? 'degenerate'}`);
     return { matrix: HDAB_DEFAULT, i0, note: notes.join('; ') };
   }
+  for (const stain of est.clamped ?? []) notes.push(`the estimated ${stain === 'dab' ? 'DAB' : 'hematoxylin'} vector lay more than ${maxDriftDeg}° from the default and was not used (the default was)`);
   return { matrix: est.matrix, i0, note: notes.join('; ') || undefined };
 }
 

@@ -22,6 +22,11 @@ export interface MacenkoOptions {
   maxOffPlane?: number;
   /** refits of the plane, each keeping pixels within half the previous share of it */
   refineSteps?: number;
+  /**
+   * An estimated vector further than this (degrees) from its default is not taken: that stain
+   * keeps its default and `clamped` names it. Infinity = no limit.
+   */
+  maxDriftDeg?: number;
 }
 
 export interface MacenkoResult {
@@ -32,6 +37,8 @@ export interface MacenkoResult {
   reason?: string;
   /** pixels that passed the OD threshold */
   pixels: number;
+  /** stains whose estimate lay beyond maxDriftDeg of the default and were kept at the default */
+  clamped?: ('hematoxylin' | 'dab')[];
 }
 
 /**
@@ -113,7 +120,17 @@ export function estimateMacenko(rgb: Uint8Array, opts: MacenkoOptions = {}): Mac
   const v1IsH = angleDeg(v1, HEMATOXYLIN_DEFAULT) < angleDeg(v1, DAB_DEFAULT);
   const v2IsH = angleDeg(v2, HEMATOXYLIN_DEFAULT) < angleDeg(v2, DAB_DEFAULT);
   if (v1IsH === v2IsH) return fallback(`both estimated stain vectors are closest to the default ${v1IsH ? 'hematoxylin' : 'DAB'}`);
-  return { matrix: v1IsH ? stainMatrix(v1, v2, 'macenko') : stainMatrix(v2, v1, 'macenko'), degenerate: false, pixels: n };
+  const [h, d] = v1IsH ? [v1, v2] : [v2, v1];
+  // A vector far beyond any staining run's drift is not a stain but what the sample held besides
+  // (ink on an unstained section, where Macenko takes the ink for the second stain; a fold's
+  // doubled tissue tint): that stain keeps its default.
+  const maxDrift = opts.maxDriftDeg ?? Infinity;
+  const clamped: ('hematoxylin' | 'dab')[] = [];
+  if (angleDeg(h, HEMATOXYLIN_DEFAULT) > maxDrift) clamped.push('hematoxylin');
+  if (angleDeg(d, DAB_DEFAULT) > maxDrift) clamped.push('dab');
+  if (clamped.length === 2) return fallback(`both estimated stain vectors lie more than ${maxDrift}° from the defaults`);
+  const matrix = stainMatrix(clamped.includes('hematoxylin') ? HEMATOXYLIN_DEFAULT : h, clamped.includes('dab') ? DAB_DEFAULT : d, 'macenko');
+  return { matrix, degenerate: false, pixels: n, ...(clamped.length ? { clamped } : {}) };
 }
 
 /** Count, sums and the uncentred second moments (mean of OD·ODᵀ) of the pixels `used` keeps. */

@@ -89,6 +89,27 @@ describe('Macenko stain estimation', () => {
     expect(est.pixels).toBeGreaterThan(10_000);
   });
 
+  it('keeps the default for a stain estimated beyond maxDriftDeg (ink on an unstained section taken for the second stain)', () => {
+    // hematoxylin drifted 6°, and a yellow-brown ink 20° from DAB where DAB would be: Macenko finds two stains
+    const h = rotateToward(HEMATOXYLIN_DEFAULT, OUT_OF_PLANE, 6);
+    const ink = normalize([0.05, 0.35, 0.93]);
+    expect(angleDeg(ink, DAB_DEFAULT)).toBeGreaterThan(19);
+    const rgb = renderScene(stainMatrix(h, ink), [240, 240, 240], { pureH: 0.4, pureDab: 0.2, mixed: 0.1 }, 40_000, 11);
+    const free = estimateMacenko(rgb, { i0: 240 });
+    expect(angleDeg(free.matrix.dab, ink)).toBeLessThan(5);
+    expect(free.clamped).toBeUndefined();
+    const held = estimateMacenko(rgb, { i0: 240, maxDriftDeg: 15 });
+    expect(held.degenerate).toBe(false);
+    expect(held.clamped).toEqual(['dab']);
+    expect(held.matrix.dab).toEqual(HDAB_DEFAULT.dab);
+    expect(angleDeg(held.matrix.hematoxylin, h)).toBeLessThan(3);
+    // a drift within the limit is taken as estimated
+    const drifted = rotateToward(DAB_DEFAULT, [1, 0, 0], 10);
+    const ok = estimateMacenko(renderScene(stainMatrix(h, drifted), [240, 240, 240], { pureH: 0.3, pureDab: 0.15, mixed: 0.35 }, 40_000, 12), { i0: 240, maxDriftDeg: 15 });
+    expect(ok.clamped).toBeUndefined();
+    expect(angleDeg(ok.matrix.dab, drifted)).toBeLessThan(5);
+  });
+
   it('falls back when too few pixels are stained', () => {
     const rgb = renderScene(HDAB_DEFAULT, [240, 240, 240], { pureH: 0.002, pureDab: 0.002, mixed: 0 }, 20_000, 9);
     const est = estimateMacenko(rgb, { i0: 240 });
