@@ -247,7 +247,7 @@ export function measureCells(
     dabCell[l] = ac ? dabC[l] / ac : 0;
     dabCytoplasm[l] = ring > 0 ? (dabC[l] - dabN[l]) / ring : dabNucleus[l];
   }
-  if (ringUpperFraction < 1) upperRingMeans(nucleusLabels, cellLabels, dab, count, nucleusArea, cellArea, rects, w, ringUpperFraction, dabCytoplasm);
+  if (ringUpperFraction < 1) upperRingMeans(nucleusLabels, cellLabels, dab, count, rects, w, ringUpperFraction, dabCytoplasm);
   return { count, nucleusArea, cellArea, dabNucleus, dabCytoplasm, dabCell, hemNucleus };
 }
 
@@ -262,25 +262,12 @@ function upperRingMeans(
   cellLabels: Int32Array,
   dab: Float32Array,
   count: number,
-  nucleusArea: Int32Array,
-  cellArea: Int32Array,
   rects: readonly number[],
   w: number,
   fraction: number,
   out: Float64Array,
 ): void {
-  const start = new Int32Array(count + 2);
-  for (let l = 1; l <= count; l++) start[l + 1] = start[l] + cellArea[l] - nucleusArea[l];
-  const values = new Float32Array(start[count + 1]);
-  const fill = start.slice(0, count + 1);
-  for (let k = 0; k < rects.length; k += 4) {
-    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
-      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
-        const c = cellLabels[i];
-        if (c !== 0 && nucleusLabels[i] === 0) values[fill[c]++] = dab[i];
-      }
-    }
-  }
+  const { start, values } = bucketFree(cellLabels, nucleusLabels, dab, count, rects, w);
   for (let l = 1; l <= count; l++) {
     const ring = start[l + 1] - start[l];
     if (ring <= 0) continue;
@@ -297,27 +284,7 @@ function upperRingMeans(
  * and `near` (grown to the surround's inner edge) gives to no cell. Empty surround → NaN.
  */
 export function surroundMedians(near: Int32Array, far: Int32Array, dab: Float32Array, count: number, rects: readonly number[], w: number): Float64Array {
-  const size = new Int32Array(count + 2);
-  for (let k = 0; k < rects.length; k += 4) {
-    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
-      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
-        const c = far[i];
-        if (c !== 0 && near[i] === 0) size[c + 1]++;
-      }
-    }
-  }
-  const start = new Int32Array(count + 2);
-  for (let l = 1; l <= count; l++) start[l + 1] = start[l] + size[l + 1];
-  const values = new Float32Array(start[count + 1]);
-  const fill = start.slice(0, count + 1);
-  for (let k = 0; k < rects.length; k += 4) {
-    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
-      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
-        const c = far[i];
-        if (c !== 0 && near[i] === 0) values[fill[c]++] = dab[i];
-      }
-    }
-  }
+  const { start, values } = bucketFree(far, near, dab, count, rects, w);
   const out = new Float64Array(count + 1);
   for (let l = 1; l <= count; l++) {
     const n = start[l + 1] - start[l];
@@ -329,4 +296,32 @@ export function surroundMedians(near: Int32Array, far: Int32Array, dab: Float32A
     out[l] = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
   return out;
+}
+
+/**
+ * DAB of the pixels `labels` gives to a cell and `blocked` gives to none, bucketed by label in
+ * raster order (counting sort): label l's values are values[start[l] .. start[l + 1]).
+ */
+function bucketFree(labels: Int32Array, blocked: Int32Array, dab: Float32Array, count: number, rects: readonly number[], w: number): { start: Int32Array; values: Float32Array } {
+  const start = new Int32Array(count + 2);
+  for (let k = 0; k < rects.length; k += 4) {
+    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
+      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
+        const c = labels[i];
+        if (c !== 0 && blocked[i] === 0) start[c + 1]++;
+      }
+    }
+  }
+  for (let l = 1; l <= count; l++) start[l + 1] += start[l];
+  const values = new Float32Array(start[count + 1]);
+  const fill = start.slice(0, count + 1);
+  for (let k = 0; k < rects.length; k += 4) {
+    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
+      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
+        const c = labels[i];
+        if (c !== 0 && blocked[i] === 0) values[fill[c]++] = dab[i];
+      }
+    }
+  }
+  return { start, values };
 }
