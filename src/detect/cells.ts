@@ -1,3 +1,5 @@
+import { medianInPlace } from '../image/kth-smallest.js';
+
 /** Per-cell measurements, indexed by nucleus label (index 0 unused). Means are OD. */
 export interface CellMeasurements {
   count: number;
@@ -286,15 +288,7 @@ function upperRingMeans(
 export function surroundMedians(near: Int32Array, far: Int32Array, dab: Float32Array, count: number, rects: readonly number[], w: number): Float64Array {
   const { start, values } = bucketFree(far, near, dab, count, rects, w);
   const out = new Float64Array(count + 1);
-  for (let l = 1; l <= count; l++) {
-    const n = start[l + 1] - start[l];
-    if (n === 0) {
-      out[l] = NaN;
-      continue;
-    }
-    const v = values.subarray(start[l], start[l + 1]).sort();
-    out[l] = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
+  for (let l = 1; l <= count; l++) out[l] = medianInPlace(values.subarray(start[l], start[l + 1]));
   return out;
 }
 

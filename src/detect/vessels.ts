@@ -124,4 +124,3 @@ function lumenMedian(labels: Int32Array, l: number, plane: Float32Array, width: 
   for (let y = y0; y <= y1; y++) for (let x = x0, i = y * width + x0; x <= x1; x++, i++) if (labels[i] === l) v.push(plane[i]);
   return medianInPlace(Float32Array.from(v));
 }
-

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Compartment } from './params.js';
 import { AreaGrid } from './area-grid.js';
 import { TileQc } from './qc.js';
 
@@ -32,7 +33,7 @@ export const Detection = z.object({
 export type Detection = z.infer<typeof Detection>;
 
 /** A cell's mean DAB OD in `compartment` (before any surround is taken off). */
-export function compartmentOd(d: Pick<Detection, 'dabNucleus' | 'dabCytoplasm' | 'dabCell'>, compartment: 'nucleus' | 'cytoplasm' | 'cell'): number {
+export function compartmentOd(d: Pick<Detection, 'dabNucleus' | 'dabCytoplasm' | 'dabCell'>, compartment: Compartment): number {
   return compartment === 'nucleus' ? d.dabNucleus : compartment === 'cytoplasm' ? d.dabCytoplasm : d.dabCell;
 }
 

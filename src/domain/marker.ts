@@ -182,7 +182,7 @@ function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: st
  * band 2–7 µm, plain mean 60.3 (20.6); upper half with band 1–5 µm 22.5 (8.3), 2–7 µm 19.8 (8.3),
  * 3–9 µm 14.4 (6.8); upper 30 % with 2–7 µm 20.5 (6.2).
  */
-const IL1_GRADING: AnalysisParamsInput = { ringUpperFraction: 0.5, surroundDab: { enabled: true, gapUm: 3, widthUm: 6 } };
+const IL1_GRADING: MarkerEntry['params'] = { ringUpperFraction: 0.5, surroundDab: { enabled: true, gapUm: 3, widthUm: 6 } };
 
 function il1Marker(id: 'IL-1a' | 'IL-1b' | 'IL-1Ra', name: string, target: string, aliases: string[]): MarkerEntry {
   return {
@@ -191,7 +191,7 @@ function il1Marker(id: 'IL-1a' | 'IL-1b' | 'IL-1Ra', name: string, target: strin
     aliases,
     target,
     compartment: 'cytoplasm',
-    params: IL1_GRADING as MarkerEntry['params'],
+    params: IL1_GRADING,
     scorers: ['area', 'cells', 'il1'],
   };
 }

@@ -161,8 +161,9 @@ export class TileAnalyser {
     const inner = params.cellExpansionUm + gapUm;
     this.expander.expand(nucleusLabels, w, h, inner / mpp, this.near, boxes);
     this.expander.expand(nucleusLabels, w, h, (inner + widthUm) / mpp, this.far, boxes);
+    const medians = surroundMedians(this.near, this.far, dab, count, this.expander.rects, w);
     stageClock.lap('cells: surround');
-    return surroundMedians(this.near, this.far, dab, count, this.expander.rects, w);
+    return medians;
   }
 
   private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {

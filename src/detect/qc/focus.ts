@@ -79,4 +79,3 @@ export function focusMask(st: QcBlockStats, ratios: Float32Array, reference: num
   }
   return dropSmallGroups(out, st.cols, st.rows, Math.ceil(p.focusMinUm2 / (blockUm * blockUm)));
 }
-
