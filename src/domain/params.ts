@@ -583,6 +583,14 @@ export const AnalysisParams = z.object({
        * ~2× the median, while tissue edges and flat middles of single fibres still drop out.
        */
       glassPixelTexture: z.number().positive().default(0.02),
+      /**
+       * Glass in view makes one clear region: its largest 4-connected piece of featureless bright
+       * pixels (glassPixelTexture) is at least this share of the overview. Measured over every
+       * eval set: 0.040–0.37 where glass is in view; a whole-field unstained section made outside
+       * the project (bench/outside-field.mjs, pale fibres whose cores pass the texture rule) 0.013,
+       * its largest piece two merged fibre cores. 0.025 lies between.
+       */
+      minGlassRegion: z.number().min(0).max(1).default(0.025),
     })
     .prefault({}),
   tissue: z

@@ -24,6 +24,8 @@
  * 12: IL-1 cells graded on the upper half of their cytoplasm ring above the tissue round them
  *     (params.surroundDab, ringUpperFraction 0.5 in the registry); detections store dabSurround.
  * 13: a Macenko vector more than params.stain.maxDriftDeg (15°) from its default is not taken.
+ * 14: glass in view needs one clear region (params.illumination.minGlassRegion): flat pale fibre
+ *     cores of a whole-field section are no longer taken for glass.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-13';
+export const ANALYSIS_VERSION = 'bq-analysis-14';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

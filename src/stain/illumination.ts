@@ -9,6 +9,7 @@
  */
 import type { FlatField, IlluminationSummary } from '../domain/illumination.js';
 import type { RgbRaster } from '../image/raster.js';
+import { ComponentLabeller } from '../image/label.js';
 import { estimateBackground, I0_MIN } from './background.js';
 import { fitFlatField, flatFieldRow, type FlatFieldFit, type FlatFieldOptions } from './flat-field.js';
 import type { I0 } from './od.js';
@@ -22,6 +23,8 @@ export interface IlluminationOptions extends FlatFieldOptions {
   maxGlassTexture: number;
   /** relative |Laplacian| above which a single overview pixel is not glass (the glass-only fit) */
   glassPixelTexture: number;
+  /** glass in view has one clear (featureless) region at least this share of the overview */
+  minGlassRegion: number;
   /** 'estimate': I0 from glass when there is some; 'fixed': always `i0` */
   background: 'estimate' | 'fixed';
   /** the white point: I0 when fixed or when no glass is in view */
@@ -61,11 +64,14 @@ export function estimateIllumination(overview: RgbRaster, opts: IlluminationOpti
       [evened, est, texture] = [view, e, t];
     }
   }
-  const glass = opts.background === 'estimate' && texture <= opts.maxGlassTexture;
+  // featureless bright pixels are glass only when some of them make one clear region: the flat
+  // cores of pale fibres in a whole-field section are many small pieces (≤ a fibre each)
+  const flatMap = opts.background === 'estimate' && texture <= opts.maxGlassTexture ? glassPixels(overview, opts, evened, est.lowestSum) : undefined;
+  const glass = flatMap !== undefined && largestRegion(flatMap, w, h) >= opts.minGlassRegion * pixels;
   if (!Number.isFinite(texture)) texture = candidateTexture(data, w, h, est.lowestSum);
   // with glass the field is fitted to glass pixels only: brightness alone cannot tell vignetting
   // from pale tissue ringed by glass; without, the envelope of the tissue's brightest structures
-  const glassMap = glass ? glassPixels(overview, opts, evened, est.lowestSum) : undefined;
+  const glassMap = glass ? flatMap : undefined;
   const fit = !opts.fit ? undefined : glassMap ? fitGlass(overview, opts, glassMap) : envelope;
   const corrected = fit !== undefined && 1 - fit.minRelative > opts.minCorrection;
   let i0: I0 = opts.i0;
@@ -161,6 +167,16 @@ export function glassPixels(overview: RgbRaster, opts: Pick<IlluminationOptions,
     }
   }
   return out;
+}
+
+function largestRegion(mask: Uint8Array, w: number, h: number): number {
+  const labels = new Int32Array(w * h);
+  const count = new ComponentLabeller().label(mask, w, h, labels, 4);
+  const area = new Int32Array(count + 1);
+  for (const l of labels) area[l]++;
+  let best = 0;
+  for (let l = 1; l <= count; l++) best = Math.max(best, area[l]);
+  return best;
 }
 
 /** Per-channel median of glass pixels with the illumination divided out (I / S), clamped to [I0_MIN, 255]. */

@@ -57,6 +57,31 @@ describe('estimateIllumination', () => {
     expect(e.summary.i0Source).toBe('white-point');
   });
 
+  it('flat pale fibre cores in a whole-field section are not glass; the same fibres ringed by glass are', () => {
+    // fibres 9 px across (72 µm at 8 µm/px) with featureless cores, 1 px endomysium between them:
+    // the bright mode's median texture is that of the cores, so only the region size tells
+    const fibres = (ringed: boolean) => {
+      const data = new Uint8Array(W * H * 3);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const glass = ringed && (x - W / 2) ** 2 + (y - H / 2) ** 2 >= 30 ** 2;
+          const border = x % 10 === 0 || (y + 5 * (Math.floor(x / 10) % 2)) % 10 === 0;
+          const v = glass ? 240 : border ? 200 : 222;
+          data.set([v, Math.round(v * 0.93), Math.round(v * 0.98)], (y * W + x) * 3);
+        }
+      }
+      return rgbRaster(W, H, data);
+    };
+    const whole = estimateIllumination(fibres(false), opts);
+    expect(whole.summary.glassTexture).toBeLessThanOrEqual(opts.maxGlassTexture);
+    expect(whole.summary.glass).toBe(false);
+    expect(whole.i0).toBe(255);
+    expect(estimateIllumination(fibres(false), { ...opts, minGlassRegion: 0 }).summary.glass).toBe(true);
+    const ringed = estimateIllumination(fibres(true), opts);
+    expect(ringed.summary.glass).toBe(true);
+    expect(ringed.i0).toEqual([240, 223, 235]);
+  });
+
   it('uniform light on glass leaves no correction', () => {
     const data = new Uint8Array(W * H * 3).fill(238);
     for (let i = 0; i < 2000; i++) data[i * 3] = 150;
