@@ -107,7 +107,7 @@ await saveModelDir(tf, net, OUT, info);
 console.log(`saved ${OUT}: ${net.countParams()} parameters, ${bin.byteLength} bytes of weights, id ${info.id}; training ${trainSeconds.toFixed(0)} s`);
 
 if (args['skip-eval']) process.exit(0);
-const model: NucleusModel = { id: info.id, info, backend, net: net as tfTypes.LayersModel };
+const model: NucleusModel = { id: info.id, info, backend, net: net as tfTypes.LayersModel, tf };
 const params = resolveParams({}).nucleus;
 interface Row { seed: number; cells: number; classical: string; model: string; cF1: number; mF1: number }
 function evaluate(seeds: number[]): Row[] {
