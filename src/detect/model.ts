@@ -92,7 +92,7 @@ export function detectNucleiWithModel(hematoxylin: FloatPlane, mpp: number, mode
     }
   }
   const labels = new Int32Array(n);
-  const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp } : null;
+  const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp, relativeDynamic: p.splitRelativeDynamic, thinPeak: p.splitThinPeakUm / mpp } : null;
   const nuclei = regions.run(mask, pixels, count, data, w, h, labels, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
   return { labels, nuclei, boxes: regions.boxes.slice(0, 4 * nuclei.length) };
 }

@@ -80,7 +80,7 @@ export class NucleusDetector {
     const r = Math.max(1, Math.round(p.edgeWindowUm / mpp));
     const count = this.edge.build(hematoxylin.data, s, bgR > 0 ? bg : null, w, h, p.hematoxylinThreshold, p.edgeSigmaUm / mpp, r, p.edgeFraction, this.mask, this.pixels);
     stageClock.lap('nuclei: threshold and edges');
-    const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp } : null;
+    const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp, relativeDynamic: p.splitRelativeDynamic, thinPeak: p.splitThinPeakUm / mpp } : null;
     const nuclei = this.regions.run(this.mask, this.pixels, count, hematoxylin.data, w, h, out, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
     stageClock.lap('nuclei: regions and split');
     return { labels: out, nuclei, boxes: this.regions.boxes.subarray(0, 4 * nuclei.length) };

@@ -18,6 +18,9 @@ export interface WatershedOptions {
   dynamic: number;
   /** minimum distance between two kept peaks, px */
   minSeparation: number;
+  /** a peak lower than thinPeak (px) must also stand relativeDynamic × its height above the meeting level */
+  relativeDynamic?: number;
+  thinPeak?: number;
   /** elevation resolution of the bucket queue (buckets per elevation unit) */
   bucketsPerUnit?: number;
 }
@@ -48,6 +51,8 @@ export class Watershed {
     const { parent, order, peak, peakIdx, keys } = this;
     const perUnit = opts.bucketsPerUnit ?? 8;
     const dyn = opts.dynamic;
+    const rel = opts.relativeDynamic ?? 0;
+    const thin = opts.thinPeak ?? 0;
     const sep2 = opts.minSeparation * opts.minSeparation;
 
     // Bucket sort of mask pixels by descending elevation; stable, so ties go in raster order.
@@ -138,7 +143,8 @@ export class Watershed {
           const pe = peakIdx[elder];
           const ddx = (pi % w) - (pe % w);
           const ddy = ((pi - (pi % w)) / w) - ((pe - (pe % w)) / w);
-          const significant = peak[young] - e >= dyn && ddx * ddx + ddy * ddy >= sep2;
+          const need = peak[young] < thin ? Math.max(dyn, rel * peak[young]) : dyn;
+          const significant = peak[young] - e >= need && ddx * ddx + ddy * ddy >= sep2;
           if (!significant) parent[young] = elder;
         }
       }

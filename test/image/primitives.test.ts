@@ -210,6 +210,26 @@ describe('Watershed on the distance map', () => {
     expect(r.count).toBe(1);
   });
 
+  it('a thin strip whose ridge wobbles stays whole under the relative rule; thin nuclei with a real neck and round ones still split', () => {
+    // a strip alternately 11 and 10 px tall over 8 px runs: distance-map peaks 6 px, 16 px apart,
+    // necks 5 px — 1 px (17 %) lower, enough for the absolute rule, not for the relative one
+    const w = 80;
+    const h = 60;
+    const mask = new Uint8Array(w * h);
+    for (let x = 8; x < 72; x++) for (let y = 25; y <= (Math.floor((x - 8) / 8) % 2 === 0 ? 35 : 34); y++) mask[y * w + x] = 1;
+    const dist = new Float32Array(w * h);
+    new DistanceTransform().squared(mask, w, h, dist, { invert: true });
+    for (let i = 0; i < dist.length; i++) dist[i] = Math.sqrt(dist[i]);
+    const abs = { dynamic: 0.2, minSeparation: 6 };
+    const rel = { ...abs, relativeDynamic: 0.2, thinPeak: 7 };
+    expect(new Watershed().split(mask, dist, w, h, new Int32Array(w * h), abs)).toBeGreaterThan(1);
+    expect(new Watershed().split(mask, dist, w, h, new Int32Array(w * h), rel)).toBe(1);
+    // two thin discs touching at a deep neck
+    expect(split([{ x: 30, y: 30, r: 5 }, { x: 40, y: 30, r: 5 }], rel).count).toBe(2);
+    // round nuclei (peaks above thinPeak) keep the absolute rule
+    expect(split([{ x: 28, y: 30, r: 9 }, { x: 28 + 0.8 * 17, y: 30, r: 8 }], rel).count).toBe(2);
+  });
+
   it('separate objects stay separate whatever the options', () => {
     const r = split(
       [
