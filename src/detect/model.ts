@@ -12,7 +12,7 @@ import type { FloatPlane } from '../image/raster.js';
 import { reflect } from '../image/gaussian.js';
 import { loadModelDir, type NucleusModelInfo } from './model-io.js';
 import { resampleBilinear } from './model-resample.js';
-import type { NucleusDetection, NucleusParams } from './nuclei.js';
+import { nucleusSplitOptions, type NucleusDetection, type NucleusParams } from './nuclei.js';
 import { NucleusRegions } from './nucleus-regions.js';
 
 export interface NucleusModel {
@@ -92,7 +92,7 @@ export function detectNucleiWithModel(hematoxylin: FloatPlane, mpp: number, mode
     }
   }
   const labels = new Int32Array(n);
-  const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp, relativeDynamic: p.splitRelativeDynamic, thinPeak: p.splitThinPeakUm / mpp } : null;
+  const split = nucleusSplitOptions(p, mpp);
   const nuclei = regions.run(mask, pixels, count, data, w, h, labels, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
   return { labels, nuclei, boxes: regions.boxes.slice(0, 4 * nuclei.length) };
 }

@@ -5,11 +5,18 @@ import { CoarseOpening } from '../image/coarse-opening.js';
 import { EdgeMask } from './edge-mask.js';
 import { gaussianBlur } from '../image/gaussian.js';
 import { NucleusRegions, type Nucleus } from './nucleus-regions.js';
+import type { WatershedOptions } from '../image/watershed.js';
 import { stageClock } from '../runtime/stage-clock.js';
 
 export type { Nucleus } from './nucleus-regions.js';
 
 export type NucleusParams = AnalysisParams['nucleus'];
+
+/** The shape split of touching nuclei in px (null: each component kept whole); both detectors use it. */
+export function nucleusSplitOptions(p: NucleusParams, mpp: number): WatershedOptions | null {
+  if (!p.splitTouching) return null;
+  return { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp, relativeDynamic: p.splitRelativeDynamic, thinPeak: p.splitThinPeakUm / mpp };
+}
 
 export interface NucleusDetection {
   /** per pixel: nucleus label 1..nuclei.length, 0 elsewhere */
@@ -80,7 +87,7 @@ export class NucleusDetector {
     const r = Math.max(1, Math.round(p.edgeWindowUm / mpp));
     const count = this.edge.build(hematoxylin.data, s, bgR > 0 ? bg : null, w, h, p.hematoxylinThreshold, p.edgeSigmaUm / mpp, r, p.edgeFraction, this.mask, this.pixels);
     stageClock.lap('nuclei: threshold and edges');
-    const split = p.splitTouching ? { dynamic: p.splitDynamicUm / mpp, minSeparation: p.splitMinSeparationUm / mpp, relativeDynamic: p.splitRelativeDynamic, thinPeak: p.splitThinPeakUm / mpp } : null;
+    const split = nucleusSplitOptions(p, mpp);
     const nuclei = this.regions.run(this.mask, this.pixels, count, hematoxylin.data, w, h, out, split, p.minAreaUm2 / (mpp * mpp), p.maxAreaUm2 / (mpp * mpp));
     stageClock.lap('nuclei: regions and split');
     return { labels: out, nuclei, boxes: this.regions.boxes.subarray(0, 4 * nuclei.length) };

@@ -9,7 +9,7 @@
  */
 import type { FlatField, IlluminationSummary } from '../domain/illumination.js';
 import type { RgbRaster } from '../image/raster.js';
-import { ComponentLabeller } from '../image/label.js';
+import { ComponentLabeller, componentStats } from '../image/label.js';
 import { estimateBackground, I0_MIN } from './background.js';
 import { fitFlatField, flatFieldRow, type FlatFieldFit, type FlatFieldOptions } from './flat-field.js';
 import type { I0 } from './od.js';
@@ -169,14 +169,11 @@ export function glassPixels(overview: RgbRaster, opts: Pick<IlluminationOptions,
   return out;
 }
 
+/** Pixels of the largest 4-connected piece of `mask`. */
 function largestRegion(mask: Uint8Array, w: number, h: number): number {
   const labels = new Int32Array(w * h);
-  const count = new ComponentLabeller().label(mask, w, h, labels, 4);
-  const area = new Int32Array(count + 1);
-  for (const l of labels) area[l]++;
-  let best = 0;
-  for (let l = 1; l <= count; l++) best = Math.max(best, area[l]);
-  return best;
+  const { area } = componentStats(labels, w, h, new ComponentLabeller().label(mask, w, h, labels, 4));
+  return area.reduce((best, a) => Math.max(best, a), 0);
 }
 
 /** Per-channel median of glass pixels with the illumination divided out (I / S), clamped to [I0_MIN, 255]. */
