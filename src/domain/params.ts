@@ -479,6 +479,15 @@ export const QcParams = z.object({
    */
   reviewPct: z.number().min(0).max(100).default(30),
   failPct: z.number().min(0).max(100).default(50),
+  /**
+   * A fibre is left out of every fibre score when more than this share of its area lies in
+   * excluded blocks (own choice: more than half of it is under an artefact). Why by area and not by
+   * centroid as cells are: a fibre is 50–80 µm across against 8 µm blocks, and freezing artefact
+   * excludes only the blocks that hold holes, so the centroid of a fibre riddled with ice fell in
+   * an intact block as often as not, and a 4 µm shift of a damaged fibre's segmented centroid
+   * flipped it in or out (held-out lab-realism seed 5043: 2 of 9 fibres left in disagreed so).
+   */
+  fibreMaxExcluded: z.number().min(0).max(1).default(0.5),
 });
 export type QcParams = z.infer<typeof QcParams>;
 

@@ -60,6 +60,11 @@ export const TileQc = z.object({
   excludedTissuePixels: PerCauseAndAny(z.number().int().nonnegative()),
   /** the final block mask of each cause (their union is what was excluded) */
   masks: PerCause(BlockMaskRle),
+  /**
+   * muscle analyses: the fibres of the core left out as mostly under excluded blocks
+   * (params.qc.fibreMaxExcluded), so whether the section is muscle is judged on all its fibres
+   */
+  excludedFibres: z.object({ count: z.number().int().nonnegative(), areaUm2: z.number().nonnegative() }).optional(),
 });
 export type TileQc = z.infer<typeof TileQc>;
 

@@ -28,6 +28,8 @@
  *     cores of a whole-field section are no longer taken for glass.
  * 15: thin nuclei (distance-map peak < 2.5 µm) split only at a neck 20 % narrower than the peak
  *     (params.nucleus.splitRelativeDynamic, splitThinPeakUm).
+ * 16: a fibre is left out by QC when more than half its area is excluded (params.qc.fibreMaxExcluded),
+ *     not by the block under its centroid.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-15';
+export const ANALYSIS_VERSION = 'bq-analysis-16';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

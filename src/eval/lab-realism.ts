@@ -30,7 +30,8 @@ import { QcExclusion } from './qc-exclusion.js';
  * numerator and denominator, so every truth figure here is counted over the tissue QC left in
  * (the slide's own excluded block masks, read back from its tile results): truth cells whose
  * centre lies outside an excluded block, truth tissue pixels outside excluded blocks, truth
- * fibres whose centroid lies outside (the pipeline drops a fibre by its centroid too). A missed
+ * fibres with no more than params.qc.fibreMaxExcluded of their polygon in excluded blocks (the
+ * pipeline's rule for a segmented fibre). A missed
  * artefact thus stays in both, and what it does to detection counts against the slide; tissue QC
  * wrongly excluded costs nothing here (the QC evaluation, src/eval/qc.ts, measures that). The
  * MHC-I grade is also compared with the whole section's planted grade.
@@ -227,7 +228,7 @@ export async function finishLabRealismCase(prep: PreparedLabRealismCase, executo
   const ms = outcome.markerScores;
   if (ms?.cd163) out.cd163 = rel(ms.cd163.positiveCellsPerMm2, cells.filter((t) => t.kind === 'macrophage').length / area.left);
   if (c.marker === 'MHC-I') {
-    const fibres = truth.fibres.filter((f) => !ex.excludedUm(f.centroid[0], f.centroid[1]));
+    const fibres = truth.fibres.filter((f) => !(ex.excludedShareUm(f.polygon) > params.qc.fibreMaxExcluded));
     const pct = fibres.length ? (100 * fibres.filter((f) => f.positive).length) / fibres.length : 0;
     const found = ms?.mhc1;
     out.mhc1 = {

@@ -1,4 +1,5 @@
 import { decodeBlockMask, type TileQc } from '../domain/qc.js';
+import { depthIn, inwardEdges, type Point } from '../synthetic/muscle/polygon.js';
 
 /**
  * Where quality control excluded tissue on an analysed slide, from its tiles' block masks
@@ -17,6 +18,25 @@ export class QcExclusion {
       }
       return { t, any };
     });
+  }
+
+  /** The share of a convex polygon (µm) in excluded blocks, over the analysis pixels whose centres it holds (0 when it holds none). */
+  excludedShareUm(polygon: readonly Point[]): number {
+    const edges = inwardEdges(polygon);
+    const xs = polygon.map((p) => p[0] / this.mpp);
+    const ys = polygon.map((p) => p[1] / this.mpp);
+    let inside = 0;
+    let out = 0;
+    for (let y = Math.floor(Math.min(...ys)); y <= Math.ceil(Math.max(...ys)); y++) {
+      for (let x = Math.floor(Math.min(...xs)); x <= Math.ceil(Math.max(...xs)); x++) {
+        const ux = (x + 0.5) * this.mpp;
+        const uy = (y + 0.5) * this.mpp;
+        if (depthIn(edges, ux, uy) < 0) continue;
+        inside++;
+        if (this.excludedUm(ux, uy)) out++;
+      }
+    }
+    return inside ? out / inside : 0;
   }
 
   /** Whether the point (µm, level-0 slide space) lies in an excluded block of any tile. */

@@ -10,6 +10,7 @@ import { binMask, binPlane } from '../image/bin.js';
 import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
 import { ownsPoint } from '../slide/tile-grid.js';
+import { fibresMostlyKept } from './fibre-exclusion.js';
 import { odLuts, type I0 } from '../stain/od.js';
 import { stageClock } from '../runtime/stage-clock.js';
 
@@ -29,13 +30,21 @@ export interface MuscleTileInput {
   nuclei: readonly Point[];
   /** the tile's own detections; location and inFibre are set on them */
   detections: Detection[];
+  /**
+   * QC on: whether an analysis-level pixel lies in an excluded block (undefined outside the tile's
+   * core, where the neighbouring tile decides); fibres more than params.qc.fibreMaxExcluded under
+   * excluded blocks are left out
+   */
+  qcExcluded?: (x: number, y: number) => boolean | undefined;
 }
 
 export interface MuscleTileOutput {
   /** section tissue over the read rectangle (1 = tissue) */
   tissue: Uint8Array;
-  /** fibres whose centroid lies in the core */
+  /** fibres whose centroid lies in the core (and, with qcExcluded, not mostly under an artefact) */
   fibres: FibreRecord[];
+  /** with qcExcluded: the core's fibres left out as mostly under an artefact */
+  excludedFibres?: { count: number; areaUm2: number };
 }
 
 /**
@@ -112,7 +121,9 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
 
   stageClock.lap('muscle: cell locations');
   const { core } = tile;
-  const owned = seg.fibres.filter((f) => ownsPoint(core, f.x / mpp, f.y / mpp));
+  const inCore = seg.fibres.filter((f) => ownsPoint(core, f.x / mpp, f.y / mpp));
+  const owned = input.qcExcluded ? fibresMostlyKept(inCore, labels, sw, sh, bin, tile.read, input.qcExcluded, params.qc.fibreMaxExcluded) : inCore;
+  const dropped = inCore.filter((f) => !owned.includes(f));
   const fibres: FibreRecord[] = owned.map((f) => ({
     x: f.x,
     y: f.y,
@@ -127,7 +138,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
     contour: f.hull.map((p) => [round3(p.x), round3(p.y)] as [number, number]),
   }));
   stageClock.lap('muscle: fibre records');
-  return { tissue, fibres };
+  return { tissue, fibres, ...(input.qcExcluded ? { excludedFibres: { count: dropped.length, areaUm2: dropped.reduce((a, f) => a + f.areaUm2, 0) } } : {}) };
 }
 
 function round3(v: number): number {

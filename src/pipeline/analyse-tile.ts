@@ -13,7 +13,7 @@ import { flatFieldPlane } from '../stain/flat-field.js';
 import { odLuts, type I0 } from '../stain/od.js';
 import type { FlatField } from '../domain/illumination.js';
 import type { StainMatrix } from '../stain/vectors.js';
-import type { QcReference } from '../domain/qc.js';
+import type { QcReference, TileQc } from '../domain/qc.js';
 import type { QcTileResult } from '../detect/qc/index.js';
 import { areaBlockPx, type AreaGrid } from '../domain/area-grid.js';
 import { blockAt, decideTileExclusion, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
@@ -142,12 +142,12 @@ export class TileAnalyser {
       stageClock.lap('pixel statistics');
       return withQc({ tileId: tile.id, detections, ...stats }, qc);
     }
-    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections });
-    // fibres by centroid, as cells: one under an artefact is not measured
-    const fibres = qc ? mu.fibres.filter((f) => !isExcluded(qc, f.x / mpp, f.y / mpp)) : mu.fibres;
+    // fibres by their area under excluded blocks (params.qc.fibreMaxExcluded: why not by centroid)
+    const qcExcluded = qc ? (x: number, y: number): boolean | undefined => (blockAt(qc, x, y) < 0 ? undefined : isExcluded(qc, x, y)) : undefined;
+    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections, qcExcluded });
     const stats = pixelStats(rgb, dab, tile, params, mpp, i0, light, mu.tissue, qc);
     stageClock.lap('pixel statistics');
-    return withQc({ tileId: tile.id, detections, ...stats, fibres }, qc);
+    return withQc({ tileId: tile.id, detections, ...stats, fibres: mu.fibres }, qc, mu.excludedFibres);
   }
 
   /** Per nucleus label, the median DAB of the band params.surroundDab puts round its cell (NaN: none). */
@@ -175,9 +175,9 @@ export class TileAnalyser {
 type PixelStats = Pick<TileResult, 'tissuePixels' | 'pixelGradeCounts' | 'dabPositivePixels' | 'areaGrid'> & { excludedByBlock?: Uint32Array };
 
 /** The tile result with its QC record (from the tissue each excluded block held) in place of the scratch counts. */
-function withQc(r: Omit<TileResult, 'qc'> & { excludedByBlock?: Uint32Array }, qc: TileExclusion | undefined): TileResult {
+function withQc(r: Omit<TileResult, 'qc'> & { excludedByBlock?: Uint32Array }, qc: TileExclusion | undefined, excludedFibres?: TileQc['excludedFibres']): TileResult {
   const { excludedByBlock, ...result } = r;
-  return qc && excludedByBlock ? { ...result, qc: tileQcRecord(qc, excludedByBlock) } : result;
+  return qc && excludedByBlock ? { ...result, qc: { ...tileQcRecord(qc, excludedByBlock), ...(excludedFibres ? { excludedFibres } : {}) } } : result;
 }
 
 /**

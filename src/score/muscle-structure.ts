@@ -12,7 +12,12 @@ export function requireFibres(results: readonly TileResult[], tissueAreaMm2: num
   if (problem) throw new AnalysisError(`${problem}; fibre, location and MHC-I scores would be wrong, so none are given`);
 }
 
-/** Why the fibres cannot carry the slide's scores (too little of the tissue is fibre), or null when they can. */
+/**
+ * Why the fibres cannot carry the slide's scores (too little of the tissue is fibre), or null when
+ * they can. `tissueAreaMm2` is the whole section's, QC's exclusions included: the fibres QC left out
+ * (TileQc.excludedFibres) count too, since whether the section is muscle does not depend on which
+ * parts of it an artefact spoiled.
+ */
 export function fibreShortfall(results: readonly TileResult[], tissueAreaMm2: number, minCoverage: number, param: string): string | null {
   if (!(tissueAreaMm2 > 0) || minCoverage <= 0) return null;
   let fibreUm2 = 0;
@@ -22,6 +27,8 @@ export function fibreShortfall(results: readonly TileResult[], tissueAreaMm2: nu
       fibreUm2 += f.areaUm2;
       count++;
     }
+    fibreUm2 += r.qc?.excludedFibres?.areaUm2 ?? 0;
+    count += r.qc?.excludedFibres?.count ?? 0;
   }
   const coverage = fibreUm2 / (tissueAreaMm2 * 1e6);
   if (coverage >= minCoverage) return null;

@@ -35,8 +35,10 @@ export function scoreSlide(results: readonly TileResult[], opts: { mpp: number; 
   // reason, when fibres or fascicles are missing (muscle-structure.ts)
   let noLocation: string | null = null;
   if (muscle && spec) {
-    if (runsScorer(spec, 'mhc1')) requireFibres(results, scores.tissueAreaMm2, params.muscle.minFibreCoverage);
-    else if (runsScorer(spec, 'cd163') || runsScorer(spec, 'infiltrates')) noLocation = locationShortfall(results, scores.tissueAreaMm2, params.muscle);
+    // judged on the whole section: QC's excluded tissue and the fibres it left out count (muscle-structure.ts)
+    const sectionMm2 = scores.tissueAreaMm2 + (qc?.excludedMm2 ?? 0);
+    if (runsScorer(spec, 'mhc1')) requireFibres(results, sectionMm2, params.muscle.minFibreCoverage);
+    else if (runsScorer(spec, 'cd163') || runsScorer(spec, 'infiltrates')) noLocation = locationShortfall(results, sectionMm2, params.muscle);
   }
   if (!spec) return { scores, markerScores: null, qc };
   const cells = results.flatMap((r) => r.detections);

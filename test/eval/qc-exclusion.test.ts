@@ -42,4 +42,13 @@ describe('QcExclusion', () => {
     expect(ex.excludedUm(100, 100)).toBe(false);
     expect(new QcExclusion([], 0.5).excludedUm(1, 1)).toBe(false);
   });
+
+  it('the share of a polygon in excluded blocks counts the analysis pixels whose centres it holds', () => {
+    // row 0 of tile 0: block 0 (0–8 µm) focus, block 1 (8–16 µm) clean
+    expect(ex.excludedShareUm([[0, 0], [16, 0], [16, 8], [0, 8]])).toBe(0.5);
+    expect(ex.excludedShareUm([[0, 0], [8, 0], [8, 8], [0, 8]])).toBe(1);
+    expect(ex.excludedShareUm([[8, 0], [16, 0], [16, 8], [8, 8]])).toBe(0);
+    // a triangle over blocks 0 and 1: the half of block 0 under it against the quarter of block 1
+    expect(ex.excludedShareUm([[0, 0], [16, 0], [0, 8]])).toBeCloseTo(0.75, 1);
+  });
 });

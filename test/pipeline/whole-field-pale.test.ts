@@ -8,6 +8,7 @@ import { analyseSlide } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { openSlide } from '../../src/slide/open.js';
 import { estimateIllumination } from '../../src/stain/illumination.js';
+import { depthIn, inwardEdges } from '../../src/synthetic/muscle/polygon.js';
 import { makeMuscleScene, muscleTruthOf, writeMuscleSlide, type MuscleScene } from '../../src/synthetic/muscle/index.js';
 
 // Issue 10 item 1, on the kind of photograph a new user tried (bench/outside-field.mjs): an
@@ -66,8 +67,19 @@ describe('a whole-field unstained section of large pale fibres', () => {
     const areaMm2 = (scene.width * scene.height * 0.25) / 1e6;
     expect(Math.abs(o.scores.tissueAreaMm2 + (o.qc?.excludedMm2 ?? 0) - areaMm2) / areaMm2).toBeLessThan(0.05);
     expect(o.markerScores!.mhc1).toMatchObject({ positive: 0, grade: 0 });
-    // fibres cut by the field's edge are left out of fibre scores
-    const whole = truth.fibres.filter((f) => !f.touchesEdge).length;
-    expect(Math.abs(o.markerScores!.mhc1!.fibres - whole) / whole).toBeLessThan(0.1);
+    // fibres found one to one: each whole planted fibre holds the centroid of exactly one found
+    // fibre, and every found fibre's centroid lies in a planted one (those cut by the field's edge
+    // count where found, as a reader counts them)
+    const polys = truth.fibres.map((f) => inwardEdges(f.polygon));
+    const holder = o.fibres.map((f) => polys.findIndex((e) => depthIn(e, f.x, f.y) >= 0));
+    expect(holder.filter((h) => h < 0).length).toBe(0);
+    const whole = truth.fibres.flatMap((f, i) => (f.touchesEdge ? [] : [i]));
+    const once = whole.filter((i) => holder.filter((h) => h === i).length === 1).length;
+    // KNOWN SHORTFALL (issue 18): 59 of the 86 whole fibres are found one to one; 26 hold no found
+    // centroid (merged with a neighbour or not segmented) across endomysium only 1–1.5 µm wide
+    // and 0.035–0.055 hematoxylin OD above the sarcoplasm. (Counted by number alone, 94–96 found against 86 whole looked within
+    // 10 %: the edge-cut fibres made up for the merged ones.) Pinned at where it stands.
+    expect(once / whole.length).toBeGreaterThanOrEqual(0.68);
+    expect(o.markerScores!.mhc1!.fibres).toBe(o.fibres.length);
   });
 });

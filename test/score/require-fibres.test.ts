@@ -35,6 +35,24 @@ describe('no silent zeros on muscle slides', () => {
     expect(markerScores!.mhc1).toMatchObject({ fibres: 50, positive: 0, grade: 0 });
   });
 
+  it('is judged on the whole section: the tissue QC excluded and the fibres it left out count', () => {
+    const params = paramsForMarker('MHC-I');
+    // 30 fibres kept on 0.25 mm²; QC excluded another 0.25 mm² holding `out` fibres of 2500 µm²
+    const withQc = (out: number): TileResult => ({
+      ...tile(30),
+      qc: {
+        blockPx: 16, blockUm: 8, cols: 0, rows: 0, x0: 0, y0: 0,
+        excludedTissuePixels: { focus: 0, fold: 0, ice: 1_000_000, pen: 0, bubble: 0, any: 1_000_000 },
+        masks: { focus: '', fold: '', ice: '', pen: '', bubble: '' },
+        excludedFibres: { count: out, areaUm2: 2500 * out },
+      },
+    });
+    // 30 alone would cover 30% of the kept 0.25 mm²; with 25 left out (55 on 0.5 mm²) 27.5%
+    expect(() => scoreSlide([withQc(25)], { mpp: MPP, marker: 'MHC-I', params })).toThrow(/55 segmented fibres cover 27\.5% of the 0\.500 mm² of tissue/);
+    // 80 left out: 110 fibres cover 55% of the section; the grade is scored on the 30 kept
+    expect(scoreSlide([withQc(80)], { mpp: MPP, marker: 'MHC-I', params }).markerScores!.mhc1).toMatchObject({ fibres: 30, grade: 0 });
+  });
+
   it('the bar is a parameter (params.muscle.minFibreCoverage); 0 turns the check off', () => {
     expect(() => scoreSlide([tile(30)], { mpp: MPP, marker: 'MHC-I', params: paramsForMarker('MHC-I', { muscle: { minFibreCoverage: 0.25 } }) })).not.toThrow();
     expect(() => scoreSlide([tile(0)], { mpp: MPP, marker: 'MHC-I', params: paramsForMarker('MHC-I', { muscle: { minFibreCoverage: 0 } }) })).not.toThrow();
