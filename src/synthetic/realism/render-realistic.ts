@@ -35,10 +35,7 @@ export function renderRealistic(scene: RenderLook, r: PlantedRealism, planted: P
     const rh = Math.ceil(3 * r.heavySigma);
     const kh = gaussianKernel(r.heavySigma, rh);
     const tmp = ink[0];
-    blurred = s.intensity.map((plane) => {
-      blurRows(plane, tmp, W, H, kh);
-      return blurColumns(tmp, W, kh, m, w, h);
-    });
+    blurred = s.intensity.map((plane) => blurWhere(plane, tmp, W, kh, m, w, h, weights));
   }
 
   const raster = out && out.width === w && out.height === h ? out : rgbRaster(w, h);
@@ -76,6 +73,55 @@ function absorbWithInk(scene: RenderLook, planted: PlantedBuffers, ink: Float32A
     const dv = -LN10 * vd[c];
     for (let p = 0; p < n; p++) out[p] = i0 * Math.exp(h[p] * hv + dab[p] * dv - LN10 * k[p]);
   }
+}
+
+/**
+ * The heavy blur (rows, then columns, as blurRows and blurColumns: the same sums in the same
+ * order) only where a focus patch weighs (wt > 0), 0 elsewhere: the patches cover a small share
+ * of a slide, and the full-plane 61-tap blur of every channel was half of rendering a slide.
+ */
+function blurWhere(src: Float32Array, tmp: Float32Array, W: number, k: Float64Array, m: number, w: number, h: number, wt: Float32Array): Float64Array {
+  const r = (k.length - 1) / 2;
+  const out = new Float64Array(w * h);
+  // the weighted pixels' columns (output coordinates), and per output row whether it has any
+  let xa = w;
+  let xb = -1;
+  const rowUsed = new Uint8Array(h);
+  for (let y = 0, p = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, p++) {
+      if (!(wt[p] > 0)) continue;
+      rowUsed[y] = 1;
+      if (x < xa) xa = x;
+      if (x > xb) xb = x;
+    }
+  }
+  if (xb < 0) return out;
+  // horizontal pass on the margin rows each weighted row reads (y + m − r … y + m + r)
+  const need = new Uint8Array(h + 2 * m);
+  for (let y = 0; y < h; y++) if (rowUsed[y]) need.fill(1, y + m - r, y + m + r + 1);
+  for (let Y = 0; Y < need.length; Y++) {
+    if (!need[Y]) continue;
+    const row = Y * W;
+    for (let X = xa + m; X <= xb + m; X++) {
+      let acc = 0;
+      const base = row + X - r;
+      for (let i = 0; i < k.length; i++) acc += k[i] * src[base + i];
+      tmp[row + X] = acc;
+    }
+  }
+  for (let y = 0, p = 0; y < h; y++) {
+    if (!rowUsed[y]) {
+      p += w;
+      continue;
+    }
+    for (let x = 0; x < w; x++, p++) {
+      if (!(wt[p] > 0)) continue;
+      let acc = 0;
+      for (let i = 0; i < k.length; i++) acc += k[i] * tmp[(y + m - r + i) * W + m + x];
+      out[p] = acc;
+    }
+  }
+  return out;
 }
 
 /** Vertical pass of a kernel of radius ≤ m, output cropped to the w × h region inside the margin. */
