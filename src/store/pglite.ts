@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { ClosableExecutor, SqlExecutor } from './executor.js';
 import { migrate } from './migrate.js';
+import { freshDataDirTemplate } from './pglite-template.js';
 import { SqlStore } from './sql-store.js';
 import { StoreError } from '../errors/index.js';
 
@@ -37,6 +39,20 @@ export interface PgliteStoreOptions {
   inMemory?: boolean;
 }
 
+/** A new database, from the initialised template where there is one (pglite-template.ts), else by initdb. */
+export async function createFresh(dir?: string, templateOf: () => Promise<Blob | null> = freshDataDirTemplate): Promise<PGlite> {
+  const template = await templateOf();
+  if (template) {
+    try {
+      return await PGlite.create(dir, { loadDataDir: template });
+    } catch {
+      // a damaged copy: what it left in the new folder goes, and initdb makes the database
+      if (dir) for (const name of await readdir(dir).catch(() => [])) await rm(join(dir, name), { recursive: true, force: true });
+    }
+  }
+  return PGlite.create(dir);
+}
+
 /**
  * The embedded store: PostgreSQL compiled to WebAssembly, in this process. One process only may
  * open a file-backed PGlite at a time, so in embedded mode the main thread writes and worker
@@ -45,12 +61,15 @@ export interface PgliteStoreOptions {
 export async function openPgliteStore(options: PgliteStoreOptions = {}): Promise<SqlStore> {
   let db: PGlite;
   if (options.inMemory) {
-    db = await PGlite.create();
+    db = await createFresh();
   } else {
     const dir = join(options.dataDir ?? './data', 'pglite');
     try {
-      await mkdir(dir, { recursive: true });
-      db = await PGlite.create(dir);
+      if (existsSync(join(dir, 'PG_VERSION'))) db = await PGlite.create(dir);
+      else {
+        await mkdir(dir, { recursive: true });
+        db = await createFresh(dir);
+      }
     } catch (err) {
       throw new StoreError(`cannot open the PGlite database in ${dir}: ${(err as Error).message}`, { cause: err });
     }
