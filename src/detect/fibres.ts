@@ -77,6 +77,68 @@ export interface FibreSegmentation {
 }
 
 /**
+ * Boundary lines from the top-hat (line − its opening): pixels at least `strong` above, and, with
+ * hysteresis (`weak` not null), the pixels at least `weak` above reached from them within
+ * `linkPx` steps (8-connected) through such pixels, as Canny links edges: a faint endomysium
+ * breaks into dashes at the strong level alone, and neighbouring fibres merge through the gaps
+ * across a straight shared side no watershed can cut. The step limit keeps the weak level from
+ * spreading along a fibre's texture.
+ */
+function lineMask(line: Float32Array, open: Float32Array, w: number, h: number, strong: number, weak: number | null, linkPx: number): Uint8Array {
+  const n = w * h;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = line[i] - open[i] >= strong ? 1 : 0;
+  if (weak === null || weak >= strong || linkPx < 1) return out;
+  let front: number[] = [];
+  for (let i = 0; i < n; i++) if (out[i]) front.push(i);
+  for (let step = 0; step < linkPx && front.length; step++) {
+    const next: number[] = [];
+    for (const i of front) {
+      const x = i % w;
+      const y = (i - x) / w;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= w) continue;
+          const j = yy * w + xx;
+          if (out[j] || line[j] - open[j] < weak) continue;
+          out[j] = 1;
+          next.push(j);
+        }
+      }
+    }
+    front = next;
+  }
+  return out;
+}
+
+/**
+ * Per region label, 1 where the region is more than params.fibres.largeFactor times the median
+ * area of the plane's fibre-sized regions (or over maxAreaUm2); null when none is.
+ */
+function largeRegions(raw: Int32Array, count: number, mpp: number, o: FibreOptions): Uint8Array | null {
+  const area = new Float64Array(count + 1);
+  for (let i = 0; i < raw.length; i++) if (raw[i] > 0) area[raw[i]]++;
+  const px2 = mpp * mpp;
+  const sized = [];
+  for (let l = 1; l <= count; l++) if (area[l] * px2 >= o.minAreaUm2 && area[l] * px2 <= o.maxAreaUm2) sized.push(area[l]);
+  if (sized.length === 0) return null;
+  sized.sort((a, b) => a - b);
+  const median = sized[sized.length >> 1];
+  const out = new Uint8Array(count + 1);
+  let any = false;
+  for (let l = 1; l <= count; l++) {
+    if (area[l] > o.largeFactor * median || area[l] * px2 > o.maxAreaUm2) {
+      out[l] = 1;
+      any = true;
+    }
+  }
+  return any ? out : null;
+}
+
+/**
  * Muscle fibre segmentation on deconvolved planes: pale interiors of the smoothed hematoxylin
  * plane (between glass and the connective-tissue level, after removing the DAB that leaks into
  * it, with a top-hat for thin endomysium), small holes (internal nuclei) filled, opening,
@@ -115,35 +177,50 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // thin endomysium of low contrast is blurred away at smoothUm: the line test may look at a less smoothed plane
   const line = o.lineSmoothUm === null ? c : crosstalkCorrected(gaussianBlur(h, o.lineSmoothUm / mpp).data, gaussianBlur(dab, o.lineSmoothUm / mpp).data, leak);
   new MinMaxFilter().opening(line, open, w, ht, r);
-  const mask = new Uint8Array(n);
-  // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
-  for (let i = 0; i < n; i++) mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && line[i] - open[i] < o.lineContrast ? 1 : 0;
-  // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
-  // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
-  // round the tissue that would enclose the whole connective network.)
   const tissue = o.tissue;
-  if (tissue) {
-    if (tissue.length !== n) throw new AnalysisError(`fibre segmentation: tissue mask has ${tissue.length} pixels, ${w}x${ht} needs ${n}`);
-    for (let i = 0; i < n; i++) if (tissue[i] === 0) mask[i] = 0;
-  }
-  fillSmallHoles(mask, w, ht, o.maxHoleUm2 / (mpp * mpp));
-
+  if (tissue && tissue.length !== n) throw new AnalysisError(`fibre segmentation: tissue mask has ${tissue.length} pixels, ${w}x${ht} needs ${n}`);
   const edt = new DistanceTransform();
   const dist = new Float32Array(n);
-  // Opening by a disc: drops that ring and thin pale bridges through a broken endomysium.
-  const r2 = (o.openingUm / mpp) ** 2;
-  edt.squared(mask, w, ht, dist, { invert: true });
-  for (let i = 0; i < n; i++) mask[i] = dist[i] > r2 ? 1 : 0;
-  edt.squared(mask, w, ht, dist);
-  for (let i = 0; i < n; i++) mask[i] = dist[i] <= r2 ? 1 : 0;
-  edt.squared(mask, w, ht, dist, { invert: true });
-  for (let i = 0; i < n; i++) dist[i] = Math.sqrt(dist[i]);
+  const mask = new Uint8Array(n);
   const raw = new Int32Array(n);
-  const count = new Watershed().split(mask, dist, w, ht, raw, {
-    dynamic: o.splitDynamicUm / mpp,
-    minSeparation: o.splitMinSeparationUm / mpp,
-    bucketsPerUnit: 4,
-  });
+  /** the pale mask with `isLine` as boundary (within `where`, else the strong lines), split into regions in `raw` */
+  const regions = (isLine: Uint8Array, strongLine?: Uint8Array, where?: (i: number) => boolean): number => {
+    // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
+    for (let i = 0; i < n; i++) {
+      const lineHere = strongLine && where && !where(i) ? strongLine[i] : isLine[i];
+      mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && lineHere === 0 ? 1 : 0;
+    }
+    // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
+    // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
+    // round the tissue that would enclose the whole connective network.)
+    if (tissue) for (let i = 0; i < n; i++) if (tissue[i] === 0) mask[i] = 0;
+    fillSmallHoles(mask, w, ht, o.maxHoleUm2 / (mpp * mpp));
+    // Opening by a disc: drops that ring and thin pale bridges through a broken endomysium.
+    const r2 = (o.openingUm / mpp) ** 2;
+    edt.squared(mask, w, ht, dist, { invert: true });
+    for (let i = 0; i < n; i++) mask[i] = dist[i] > r2 ? 1 : 0;
+    edt.squared(mask, w, ht, dist);
+    for (let i = 0; i < n; i++) mask[i] = dist[i] <= r2 ? 1 : 0;
+    edt.squared(mask, w, ht, dist, { invert: true });
+    for (let i = 0; i < n; i++) dist[i] = Math.sqrt(dist[i]);
+    return new Watershed().split(mask, dist, w, ht, raw, {
+      dynamic: o.splitDynamicUm / mpp,
+      minSeparation: o.splitMinSeparationUm / mpp,
+      bucketsPerUnit: 4,
+    });
+  };
+  const strong = lineMask(line, open, w, ht, o.lineContrast, null, 0);
+  let count = regions(strong);
+  // Fibres merged through a faint endomysium broken into dashes: the regions far larger than the
+  // plane's typical fibre are split again with the faint lines linked (params.fibres.lineContrastLow).
+  if (o.lineContrastLow !== null) {
+    const large = largeRegions(raw, count, mpp, o);
+    if (large) {
+      const linked = lineMask(line, open, w, ht, o.lineContrast, o.lineContrastLow, Math.round(o.lineLinkUm / mpp));
+      const inLarge = Uint8Array.from(raw, (l) => large[l]);
+      count = regions(linked, strong, (i) => inLarge[i] === 1);
+    }
+  }
 
   const before = regionStats(raw, w, ht, count);
   const px2 = mpp * mpp;

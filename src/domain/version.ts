@@ -30,6 +30,8 @@
  *     (params.nucleus.splitRelativeDynamic, splitThinPeakUm).
  * 16: a fibre is left out by QC when more than half its area is excluded (params.qc.fibreMaxExcluded),
  *     not by the block under its centroid.
+ * 17: fibre regions far larger than the plane's median are split again along faint endomysium
+ *     linked by hysteresis (params.fibres.lineContrastLow, largeFactor).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-16';
+export const ANALYSIS_VERSION = 'bq-analysis-17';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
