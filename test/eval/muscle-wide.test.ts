@@ -42,12 +42,12 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
     const f1 = ev().map((e) => e.base.fibres.f1);
     console.log('fibre F1', f1.map((v) => v.toFixed(3)).join(' '));
     for (const e of ev()) expect(e.base.fibres.medianFeretRelErr).toBeLessThanOrEqual(W.feretRelErr);
-    // KNOWN SHORTFALL: 11 of 12 slides meet F1 ≥ 0.9; seed 6002 (round section, perifascicular
-    // atrophy, 76 µm fibres) measured 0.899. (With QC on by default, seed 6003 fell to 0.852 while
-    // QC's pen rule read pixel noise on its pale sarcoplasm as ink; params.qc.penSmoothUm ended
-    // that: 0.923.) Pinned just under.
-    expect(f1.filter((v) => v >= W.fibreF1).length).toBeGreaterThanOrEqual(3);
-    for (const v of f1) expect(v).toBeGreaterThanOrEqual(0.89);
+    // every slide, here and over all twelve seeds (npm run eval, worst 0.923, seed 6003). Seed 6002
+    // (round section, perifascicular atrophy, 76 µm fibres) read 0.899 until fibres merged through
+    // a faint broken wall were split again (params.fibres.lineContrastLow): 0.937. (With QC on by
+    // default, seed 6003 fell to 0.852 while QC's pen rule read pixel noise on its pale sarcoplasm
+    // as ink; params.qc.penSmoothUm ended that.)
+    for (const v of f1) expect(v).toBeGreaterThanOrEqual(W.fibreF1);
   });
 
   it(`cell location recall ≥ ${W.locationRecall} for endomysial, perimysial and perivascular cells on every slide`, () => {
