@@ -76,21 +76,23 @@ export interface FibreSegmentation {
   crosstalk: number;
 }
 
-/**
- * Boundary lines from the top-hat (line − its opening): pixels at least `strong` above, and, with
- * hysteresis (`weak` not null), the pixels at least `weak` above reached from them within
- * `linkPx` steps (8-connected) through such pixels, as Canny links edges: a faint endomysium
- * breaks into dashes at the strong level alone, and neighbouring fibres merge through the gaps
- * across a straight shared side no watershed can cut. The step limit keeps the weak level from
- * spreading along a fibre's texture.
- */
-function lineMask(line: Float32Array, open: Float32Array, w: number, h: number, strong: number, weak: number | null, linkPx: number): Uint8Array {
-  const n = w * h;
+/** Boundary lines: pixels whose top-hat (line − its opening) is at least `strong`. */
+function strongLines(line: Float32Array, open: Float32Array, n: number, strong: number): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = line[i] - open[i] >= strong ? 1 : 0;
-  if (weak === null || weak >= strong || linkPx < 1) return out;
+  return out;
+}
+
+/**
+ * Hysteresis, as Canny links edges: `lines` extended by the pixels whose top-hat is at least
+ * `weak`, reached from a line within `linkPx` steps (8-connected) through such pixels. A faint endomysium breaks into dashes at the strong level alone, and neighbouring
+ * fibres merge through the gaps across a straight shared side no watershed can cut. The step limit
+ * keeps the weak level from spreading along a fibre's texture.
+ */
+function linkFaintLines(strong: Uint8Array, line: Float32Array, open: Float32Array, w: number, h: number, weak: number, linkPx: number): Uint8Array {
+  const lines = strong.slice();
   let front: number[] = [];
-  for (let i = 0; i < n; i++) if (out[i]) front.push(i);
+  for (let i = 0; i < lines.length; i++) if (lines[i]) front.push(i);
   for (let step = 0; step < linkPx && front.length; step++) {
     const next: number[] = [];
     for (const i of front) {
@@ -103,15 +105,15 @@ function lineMask(line: Float32Array, open: Float32Array, w: number, h: number, 
           const xx = x + dx;
           if (xx < 0 || xx >= w) continue;
           const j = yy * w + xx;
-          if (out[j] || line[j] - open[j] < weak) continue;
-          out[j] = 1;
+          if (lines[j] || line[j] - open[j] < weak) continue;
+          lines[j] = 1;
           next.push(j);
         }
       }
     }
     front = next;
   }
-  return out;
+  return lines;
 }
 
 /**
@@ -183,13 +185,10 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const dist = new Float32Array(n);
   const mask = new Uint8Array(n);
   const raw = new Int32Array(n);
-  /** the pale mask with `isLine` as boundary (within `where`, else the strong lines), split into regions in `raw` */
-  const regions = (isLine: Uint8Array, strongLine?: Uint8Array, where?: (i: number) => boolean): number => {
+  /** the pale mask with `isLine` as boundary, split into regions in `raw` */
+  const regions = (isLine: Uint8Array): number => {
     // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
-    for (let i = 0; i < n; i++) {
-      const lineHere = strongLine && where && !where(i) ? strongLine[i] : isLine[i];
-      mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && lineHere === 0 ? 1 : 0;
-    }
+    for (let i = 0; i < n; i++) mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && isLine[i] === 0 ? 1 : 0;
     // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
     // (Not all holes: the glass → connective ramp crosses the fibre band and draws a thin pale ring
     // round the tissue that would enclose the whole connective network.)
@@ -209,16 +208,18 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
       bucketsPerUnit: 4,
     });
   };
-  const strong = lineMask(line, open, w, ht, o.lineContrast, null, 0);
-  let count = regions(strong);
+  const lines = strongLines(line, open, n, o.lineContrast);
+  let count = regions(lines);
   // Fibres merged through a faint endomysium broken into dashes: the regions far larger than the
-  // plane's typical fibre are split again with the faint lines linked (params.fibres.lineContrastLow).
-  if (o.lineContrastLow !== null) {
+  // plane's typical fibre are split again with the faint lines inside them linked
+  // (params.fibres.lineContrastLow); elsewhere the strong lines stay as they were.
+  const linkPx = Math.round(o.lineLinkUm / mpp);
+  if (o.lineContrastLow !== null && o.lineContrastLow < o.lineContrast && linkPx >= 1) {
     const large = largeRegions(raw, count, mpp, o);
     if (large) {
-      const linked = lineMask(line, open, w, ht, o.lineContrast, o.lineContrastLow, Math.round(o.lineLinkUm / mpp));
-      const inLarge = Uint8Array.from(raw, (l) => large[l]);
-      count = regions(linked, strong, (i) => inLarge[i] === 1);
+      const linked = linkFaintLines(lines, line, open, w, ht, o.lineContrastLow, linkPx);
+      for (let i = 0; i < n; i++) if (large[raw[i]]) lines[i] = linked[i];
+      count = regions(lines);
     }
   }
 

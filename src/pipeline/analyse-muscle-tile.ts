@@ -122,8 +122,9 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   stageClock.lap('muscle: cell locations');
   const { core } = tile;
   const inCore = seg.fibres.filter((f) => ownsPoint(core, f.x / mpp, f.y / mpp));
-  const owned = input.qcExcluded ? fibresMostlyKept(inCore, labels, sw, sh, bin, tile.read, input.qcExcluded, params.qc.fibreMaxExcluded) : inCore;
-  const dropped = inCore.filter((f) => !owned.includes(f));
+  const { kept: owned, dropped } = input.qcExcluded
+    ? fibresMostlyKept(inCore, labels, sw, sh, bin, tile.read, input.qcExcluded, params.qc.fibreMaxExcluded)
+    : { kept: inCore, dropped: [] };
   const fibres: FibreRecord[] = owned.map((f) => ({
     x: f.x,
     y: f.y,

@@ -16,7 +16,7 @@ import type { StainMatrix } from '../stain/vectors.js';
 import type { QcReference, TileQc } from '../domain/qc.js';
 import type { QcTileResult } from '../detect/qc/index.js';
 import { areaBlockPx, type AreaGrid } from '../domain/area-grid.js';
-import { blockAt, decideTileExclusion, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
+import { blockAt, decideTileExclusion, exclusionAt, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
 import { stageClock } from '../runtime/stage-clock.js';
 
 export interface TileContext {
@@ -143,7 +143,7 @@ export class TileAnalyser {
       return withQc({ tileId: tile.id, detections, ...stats }, qc);
     }
     // fibres by their area under excluded blocks (params.qc.fibreMaxExcluded: why not by centroid)
-    const qcExcluded = qc ? (x: number, y: number): boolean | undefined => (blockAt(qc, x, y) < 0 ? undefined : isExcluded(qc, x, y)) : undefined;
+    const qcExcluded = qc ? (x: number, y: number): boolean | undefined => exclusionAt(qc, x, y) : undefined;
     const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections, qcExcluded });
     const stats = pixelStats(rgb, dab, tile, params, mpp, i0, light, mu.tissue, qc);
     stageClock.lap('pixel statistics');

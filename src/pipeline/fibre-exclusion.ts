@@ -4,11 +4,12 @@
  */
 
 /**
- * The fibres with at most `maxShare` of their pixels (those of the tile's core, where its QC
- * decided) in excluded blocks; a label pixel stands for the analysis pixel at its bin's centre.
+ * The fibres split into those with at most `maxShare` of their pixels (those of the tile's core,
+ * where its QC decided) in excluded blocks, and the rest; a label pixel stands for the analysis
+ * pixel at its bin's centre.
  */
-export function fibresMostlyKept<F extends { id: number }>(fibres: F[], labels: Int32Array, sw: number, sh: number, bin: number, read: { x0: number; y0: number }, excluded: (x: number, y: number) => boolean | undefined, maxShare: number): F[] {
-  if (fibres.length === 0) return fibres;
+export function fibresMostlyKept<F extends { id: number }>(fibres: F[], labels: Int32Array, sw: number, sh: number, bin: number, read: { x0: number; y0: number }, excluded: (x: number, y: number) => boolean | undefined, maxShare: number): { kept: F[]; dropped: F[] } {
+  if (fibres.length === 0) return { kept: fibres, dropped: [] };
   const want = new Uint8Array(fibres.reduce((m, f) => Math.max(m, f.id), 0) + 1);
   for (const f of fibres) want[f.id] = 1;
   const known = new Uint32Array(want.length);
@@ -24,5 +25,8 @@ export function fibresMostlyKept<F extends { id: number }>(fibres: F[], labels: 
       if (e) out[l]++;
     }
   }
-  return fibres.filter((f) => !(known[f.id] > 0 && out[f.id] > maxShare * known[f.id]));
+  const kept: F[] = [];
+  const dropped: F[] = [];
+  for (const f of fibres) (known[f.id] > 0 && out[f.id] > maxShare * known[f.id] ? dropped : kept).push(f);
+  return { kept, dropped };
 }

@@ -75,10 +75,15 @@ export function blockAt(e: TileExclusion, x: number, y: number): number {
   return by * cols + bx;
 }
 
+/** Whether an analysis-level point (px) lies in an excluded block; undefined outside the tile's core. */
+export function exclusionAt(e: TileExclusion, x: number, y: number): boolean | undefined {
+  const b = blockAt(e, x, y);
+  return b < 0 ? undefined : e.masks.any[b] === 1;
+}
+
 /** Whether an analysis-level point (px) lies in an excluded block. */
 export function isExcluded(e: TileExclusion, x: number, y: number): boolean {
-  const b = blockAt(e, x, y);
-  return b >= 0 && e.masks.any[b] === 1;
+  return exclusionAt(e, x, y) === true;
 }
 
 /**

@@ -1,11 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-
 /**
  * A new PGlite database starts with initdb, 1.4–2.8 s of WebAssembly on this machine; loading the
  * data folder of a freshly initialised one (dumpDataDir) takes ~0.35 s. The first fresh database
@@ -14,6 +6,14 @@ import { PGlite } from '@electric-sql/pglite';
  * It holds no schema and no data (the migrations run on the new database as before), so it is
  * the same database initdb would make. Any trouble with the copy falls back to initdb.
  */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+
 /** the installed PGlite's version (its package.json is not exported: read beside its entry point); null if unknown */
 function pgliteVersion(): string | null {
   try {

@@ -18,12 +18,18 @@ export function gaussianKernel(sigma: number, radius: number): Float64Array {
   return k;
 }
 
-/** Horizontal pass over the full padded rows; columns within `radius` of the edge are never read back. */
-export function blurRows(src: Float32Array, dst: Float32Array, W: number, H: number, k: Float64Array): void {
+/**
+ * Horizontal pass over the full padded rows; columns within `radius` of the edge are never read
+ * back. `only` limits it to the rows flagged in `rows` and the columns x0..x1 (inclusive).
+ */
+export function blurRows(src: Float32Array, dst: Float32Array, W: number, H: number, k: Float64Array, only?: { rows: Uint8Array; x0: number; x1: number }): void {
   const r = (k.length - 1) / 2;
+  const xa = only ? Math.max(r, only.x0) : r;
+  const xb = only ? Math.min(W - r - 1, only.x1) : W - r - 1;
   for (let y = 0; y < H; y++) {
+    if (only && !only.rows[y]) continue;
     const row = y * W;
-    for (let x = r; x < W - r; x++) {
+    for (let x = xa; x <= xb; x++) {
       let acc = 0;
       const base = row + x - r;
       for (let i = 0; i < k.length; i++) acc += k[i] * src[base + i];

@@ -9,12 +9,13 @@ function labels(): Int32Array {
   return l;
 }
 const fibres = [{ id: 1 }, { id: 2 }, { id: 3 }];
-const ids = (fs: { id: number }[]) => fs.map((f) => f.id);
+const ids = (split: { kept: { id: number }[] }) => split.kept.map((f) => f.id);
 
 describe('fibres left out when most of them lies under a QC exclusion', () => {
   it('drops a fibre more than the share under excluded pixels, keeps one at or under it', () => {
     // columns 0–2 excluded: fibre 1 is 3/5 under (dropped), fibre 3 3/10 (kept), fibre 2 none
     expect(ids(fibresMostlyKept(fibres, labels(), 10, 10, 1, { x0: 0, y0: 0 }, (x) => x < 3, 0.5))).toEqual([2, 3]);
+    expect(fibresMostlyKept(fibres, labels(), 10, 10, 1, { x0: 0, y0: 0 }, (x) => x < 3, 0.5).dropped.map((f) => f.id)).toEqual([1]);
     // columns 0–4: fibre 3 exactly half under is kept, fibre 1 wholly under is not
     expect(ids(fibresMostlyKept(fibres, labels(), 10, 10, 1, { x0: 0, y0: 0 }, (x) => x < 5, 0.5))).toEqual([2, 3]);
     expect(ids(fibresMostlyKept(fibres, labels(), 10, 10, 1, { x0: 0, y0: 0 }, (x) => x < 6, 0.5))).toEqual([2]);

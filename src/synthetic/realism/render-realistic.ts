@@ -99,16 +99,7 @@ function blurWhere(src: Float32Array, tmp: Float32Array, W: number, k: Float64Ar
   // horizontal pass on the margin rows each weighted row reads (y + m − r … y + m + r)
   const need = new Uint8Array(h + 2 * m);
   for (let y = 0; y < h; y++) if (rowUsed[y]) need.fill(1, y + m - r, y + m + r + 1);
-  for (let Y = 0; Y < need.length; Y++) {
-    if (!need[Y]) continue;
-    const row = Y * W;
-    for (let X = xa + m; X <= xb + m; X++) {
-      let acc = 0;
-      const base = row + X - r;
-      for (let i = 0; i < k.length; i++) acc += k[i] * src[base + i];
-      tmp[row + X] = acc;
-    }
-  }
+  blurRows(src, tmp, W, need.length, k, { rows: need, x0: xa + m, x1: xb + m });
   for (let y = 0, p = 0; y < h; y++) {
     if (!rowUsed[y]) {
       p += w;
