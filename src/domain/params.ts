@@ -416,6 +416,21 @@ export const QcParams = z.object({
   penOffPlane: z.number().min(0).max(1).default(0.1),
   penBlockFraction: z.number().min(0).max(1).default(0.05),
   /**
+   * 8-connected groups of pen blocks smaller than this (µm²) are not pen: a stroke covers a field
+   * of blocks (16–50 µm wide and long on synthetic slides, wider on real ones), a nucleus one to
+   * four. Dark nuclei leave the H-DAB plane when the slide's hematoxylin is off the vector used:
+   * held-out seed 5042 (whole field, unstained, hue drifted 9.8°; with one stain Macenko keeps the
+   * defaults, 6° off) had 198 blocks of a section without pen sent to pen (4.8 %) and 116 of its
+   * 300 cells out of the count; at 300 µm², 56 blocks remain (a dense perivascular infiltrate, one
+   * group: a limit) and its density error falls 5.9 % → 3.3 %. Tuning seeds 20–94 (bench/qc-tune.ts):
+   * pen sensitivity the same at 300–600. An opening of the ink pixels by an 8 µm square instead
+   * took all of 5042's pen away but lost a faint, speckled stroke (seed 26: 0.79 → 0). Estimating
+   * hematoxylin alone on one-stain slides (first eigenvector of the dark pixels' OD) was tried:
+   * it did not find the rendered hue (4–6° off on unstained held-out slides, up to 35° where a weak
+   * DAB was in view). 0 = off.
+   */
+  penMinUm2: z.number().nonnegative().default(300),
+  /**
    * σ, µm, of the smoothing of each channel's OD before the off-plane share is taken: pixel noise on
    * pale sarcoplasm (summed OD ~0.3, at penMinOd) throws single pixels off the H-DAB plane, enough
    * speckle for penBlockFraction over whole fibres, while an ink stroke is off the plane everywhere.

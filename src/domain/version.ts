@@ -32,6 +32,8 @@
  *     not by the block under its centroid.
  * 17: fibre regions far larger than the plane's median are split again along faint endomysium
  *     linked by hysteresis (params.fibres.lineContrastLow, largeFactor).
+ * 18: pen QC keeps only groups of pen blocks of at least params.qc.penMinUm2 (300 µm²): single
+ *     nuclei whose hue drifted off the stain plane are no longer ink.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-17';
+export const ANALYSIS_VERSION = 'bq-analysis-18';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

@@ -76,11 +76,12 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${cases[
     const errs = compared().flatMap((r) => [r.density!.relErr, ...(r.cd163 ? [r.cd163.relErr] : [])]);
     console.log(`densities within ${A.densityRelErr * 100}%: ${errs.filter((e) => e <= A.densityRelErr).length}/${errs.length}, worst ${pct(Math.max(...errs))}`);
     // KNOWN SHORTFALL: the issue asks every slide; measured 21 of 22 densities (seeds 5000–5021;
-    // 41 of 43 on the full set, seeds 5000–5043, worst 8.4 %). The one: IL-1β muscle seed 5015
+    // 42 of 43 on the full set, seeds 5000–5043, worst 8.4 %). The one: IL-1β muscle seed 5015
     // 8.4 % (70 found for 75 planted nuclei QC left in, 41.7 % excluded: 5 missed, none false;
     // until thin nuclei were split only at a real neck, params.nucleus.splitRelativeDynamic, 3
-    // false splits hid 3 of the misses at 4.4 %). The full set adds the pale unstained
-    // whole-field MHC-I section 5042 5.9 % (faint nuclei missed). Seed 5001's CD163+ density (12.3 %:
+    // false splits hid 3 of the misses at 4.4 %; the blurred nuclei missed lie in the fading rim of
+    // an out-of-focus patch QC leaves in). The pale unstained whole-field MHC-I section 5042 read
+    // 5.9 % while pen QC took its drifted-hue nuclei for ink (3.3 % since params.qc.penMinUm2). Seed 5001's CD163+ density (12.3 %:
     // a clipped macrophage split in two) and seed 5023's (7.8 %: false nuclei along a fold edge)
     // hold since that rule. Pinned at where it stands.
     expect(errs.filter((e) => e <= A.densityRelErr).length).toBeGreaterThanOrEqual(21);

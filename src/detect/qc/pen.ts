@@ -1,12 +1,15 @@
 /**
  * Pen marks: marker inks are dyes, not the two stains, so their OD vector leaves the H-DAB plane
- * (the residual of colour deconvolution); stained tissue, whatever its mixture, stays in it.
+ * (the residual of colour deconvolution); stained tissue, whatever its mixture, stays in it — as
+ * long as the slide's stain vectors are right. Where they are not, dark nuclei leave the plane too,
+ * one or a few blocks each, while a stroke covers a field of blocks: groups smaller than
+ * penMinUm2 are not pen.
  */
 import type { QcParams } from '../../domain/params.js';
-import type { BlockGrid } from './blocks.js';
+import { dropSmallGroups, type BlockGrid } from './blocks.js';
 import type { QcPlanes } from './planes.js';
 
-export function penMask(pl: QcPlanes, g: BlockGrid, p: QcParams): Uint8Array {
+export function penMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): Uint8Array {
   const out = new Uint8Array(g.cols * g.rows);
   const w = pl.width;
   for (let by = 0, b = 0; by < g.rows; by++) {
@@ -18,5 +21,6 @@ export function penMask(pl: QcPlanes, g: BlockGrid, p: QcParams): Uint8Array {
       if (ink >= p.penBlockFraction * (x1 - x0) * (y1 - y0)) out[b] = 1;
     }
   }
-  return out;
+  const blockUm = g.blockPx * mpp;
+  return dropSmallGroups(out, g.cols, g.rows, Math.ceil(p.penMinUm2 / (blockUm * blockUm)));
 }

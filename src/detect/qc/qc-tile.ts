@@ -68,7 +68,7 @@ export function qcTile(input: QcTileInput, p: QcParams, opts: { statsOnly?: bool
 }
 
 function qcMasks(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams, muscle: boolean): QcTileResult['masks'] {
-  const pen = penMask(pl, g, p);
+  const pen = penMask(pl, g, mpp, p);
   stageClock.lap('qc: pen');
   const ice = muscle ? iceMask(pl, g, mpp, p) : null;
   stageClock.lap('qc: ice');
