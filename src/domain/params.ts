@@ -544,6 +544,14 @@ export const AnalysisParams = z.object({
        * whole-field section): 255, the file's white point; tissue is never the reference white.
        */
       i0: z.number().min(1).max(255).default(255),
+      /**
+       * No glass in view: the glass vessel lumens show, when it reads at least this summed OD
+       * against the white point (~1.5 % darker per channel), is I0 instead (estimate-stains.ts
+       * i0FromLumens); below it the white point stands. 0 = always when lumens are found.
+       */
+      lumenI0MinOd: z.number().nonnegative().default(0.04),
+      /** ...and only when it reads at least this summed OD below the palest 5 % of the section (estimate-stains.ts: why) */
+      lumenI0MarginOd: z.number().nonnegative().default(0.04),
       /** Macenko: tiles sampled across the slide, and the side (analysis px) read from each core's corner */
       sampleTiles: z.number().int().min(1).max(100).default(6),
       sampleSidePx: z.number().int().min(16).max(4096).default(512),

@@ -34,6 +34,8 @@
  *     linked by hysteresis (params.fibres.lineContrastLow, largeFactor).
  * 18: pen QC keeps only groups of pen blocks of at least params.qc.penMinUm2 (300 µm²): single
  *     nuclei whose hue drifted off the stain plane are no longer ink.
+ * 19: with no glass in view, I0 is the glass seen through vessel lumens when it reads clearly below
+ *     the white point and the palest tissue (params.stain.lumenI0MinOd, lumenI0MarginOd).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-18';
+export const ANALYSIS_VERSION = 'bq-analysis-19';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
