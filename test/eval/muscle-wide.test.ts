@@ -9,7 +9,7 @@ import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/execut
 // regression shows, with the figure and the bar beside them. The first four seeds here (glass
 // absent, rectangular and round; a glass-free section; the fibre and MHC-I shortfall slides), so
 // the suite keeps within its time; `npm run eval` runs all twelve (EVAL_WIDE_MUSCLE_SLIDES) and
-// prints every row: there 11/12 fibre F1, 18/20 densities and 3/4 MHC-I grades meet the bars.
+// prints every row: there 12/12 fibre F1, 18/20 densities and 4/4 MHC-I grades meet the bars.
 const COUNT = 4;
 let executor: TileExecutor;
 let rows: WideMuscleRow[];
@@ -69,7 +69,9 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
     console.log('density errors', d.map((x) => `${x.l.slice(0, 4)} ${(100 * x.err).toFixed(0)}%`).join(' '));
     // every one of these five within 15%. KNOWN SHORTFALL in the whole set (`npm run eval`): 18 of 20
     // over all twelve seeds (14 before perimysium was taken at fascicle scale and faint vessel walls
-    // were found); seed 6005 perimysial +52% (68 vs 45 per mm²) and seed 6008 perimysial +19%.
+    // were found); seed 6005 perimysial +51% (68 vs 45 per mm²: a necrotic fibre at a septum junction,
+    // packed with macrophages and not segmented, leaves 8 of them in the septum) and seed 6008
+    // perimysial +17% (41 vs 35: 15 cells, two at the septum's edge and one split in two).
     expect(d.filter((x) => x.err <= W.densityRelErr).length).toBe(d.length);
     for (const x of d) expect(x.err).toBeLessThanOrEqual(0.55);
   });
@@ -77,9 +79,8 @@ describe(`widened synthetic muscle, issue 18 (held-out seeds ${WIDE_MUSCLE_SEED_
   it('MHC-I grade exact on every MHC-I slide', () => {
     const m = ev().flatMap((e) => (e.base.mhc1 ? [e.base.mhc1] : []));
     expect(m.length).toBe(2);
-    // KNOWN SHORTFALL: 1 of these 2 exact (3 of 4 over all twelve seeds); seed 6003 graded 3 for a
-    // true 2 (never off by more than 1)
-    expect(m.filter((x) => x.grade === x.truthGrade).length).toBeGreaterThanOrEqual(1);
-    for (const x of m) expect(Math.abs(x.grade - x.truthGrade)).toBeLessThanOrEqual(1);
+    // seed 6003 (whole field, its background 227 of 255) graded 3 for 2 while I0 was the white point:
+    // every negative fibre's ring read 0.05 OD high; I0 now comes from its lumens (estimate-stains.ts)
+    for (const x of m) expect(x.grade).toBe(x.truthGrade);
   });
 });
