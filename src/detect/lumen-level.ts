@@ -21,10 +21,9 @@ export type LumenLevelOptions = Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2'
  *
  * Pure: the summed OD plane (against the white point, lightly smoothed) in, the summed OD of the
  * enclosed glass out, or null. Several holes: the lowest hole median, since a pale atrophic fibre
- * that passes as a hole can only read darker than the glass, never brighter; `levels`, when
- * given, receives every hole's median.
+ * that passes as a hole can only read darker than the glass, never brighter.
  */
-export function enclosedGlassLevel(od: Float32Array, width: number, height: number, mpp: number, o: LumenLevelOptions, levels?: number[]): number | null {
+export function enclosedGlassLevel(od: Float32Array, width: number, height: number, mpp: number, o: LumenLevelOptions): number | null {
   const n = width * height;
   if (od.length !== n) throw new AnalysisError(`lumen level: the OD plane must hold ${width}×${height} = ${n} pixels`);
   const px2 = mpp * mpp;
@@ -77,7 +76,6 @@ export function enclosedGlassLevel(od: Float32Array, width: number, height: numb
     inside.sort((a, c) => a - c);
     const level = inside[inside.length >> 1];
     if (ringSum / ringN - level < o.holeContrastOd) continue;
-    levels?.push(level);
     if (best === null || level < best) best = level;
   }
   return best;

@@ -11,7 +11,7 @@ import { maskLocator } from '../score/cell-location.js';
 import { perimysiumFromFibres } from '../score/perimysium-mask.js';
 import { ownsPoint } from '../slide/tile-grid.js';
 import { fibresMostlyKept } from './fibre-exclusion.js';
-import { odLuts, type I0 } from '../stain/od.js';
+import { summedOd, type I0 } from '../stain/od.js';
 import { stageClock } from '../runtime/stage-clock.js';
 
 export interface MuscleTileInput {
@@ -60,17 +60,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const origin = { x: tile.read.x0 * mpp, y: tile.read.y0 * mpp };
 
   // summed RGB OD, lightly smoothed (params.ts): tissue; the rest is glass (outside, vessel lumens)
-  const [lr, lg, lb] = odLuts(input.i0);
-  const od = floatPlane(w, h);
-  const src = rgb.data;
-  const light = input.illumination;
-  if (!light) for (let i = 0, s = 0; i < n; i++, s += 3) od.data[i] = lr[src[s]] + lg[src[s + 1]] + lb[src[s + 2]];
-  else {
-    for (let i = 0, s = 0; i < n; i++, s += 3) {
-      const o = light[i];
-      od.data[i] = Math.max(0, lr[src[s]] + o) + Math.max(0, lg[src[s + 1]] + o) + Math.max(0, lb[src[s + 2]] + o);
-    }
-  }
+  const od = floatPlane(w, h, summedOd(rgb.data, n, input.i0, input.illumination));
   const { tissueOd, tissueSmoothUm } = params.muscle;
   // lumens on a less smoothed plane (params.vessels.lumenSmoothUm: small lumens in thick walls)
   const { lumenSmoothUm, wallSmoothUm, holeBandOd, holeContrastOd, holeRingUm, ...vesselOptions } = params.vessels;

@@ -2,10 +2,10 @@ import type { AnalysisParams } from '../domain/params.js';
 import { flatFieldPlane } from '../stain/flat-field.js';
 import { enclosedGlassLevel } from '../detect/lumen-level.js';
 import { gaussianBlur } from '../image/gaussian.js';
-import { floatPlane } from '../image/raster.js';
+import { floatPlane, rgbRaster, type RgbRaster } from '../image/raster.js';
+import { cropRgb } from '../image/crop.js';
 import { estimateMacenko } from '../stain/macenko.js';
-import { odLuts } from '../stain/od.js';
-import type { I0 } from '../stain/od.js';
+import { summedOd, type I0 } from '../stain/od.js';
 import { HDAB_DEFAULT, type StainMatrix } from '../stain/vectors.js';
 import type { Slide } from '../slide/types.js';
 import type { SlidePlan } from './plan-slide.js';
@@ -30,17 +30,17 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
   const step = Math.max(1, Math.floor(tiles.length / sampleTiles));
   // Macenko reads a corner of each sampled core; the lumens, rarer, the whole core (no glass only)
   const chunks: Uint8Array[] = [];
-  const cores: { rgb: Uint8Array; w: number; h: number }[] = [];
+  const cores: RgbRaster[] = [];
   for (let i = 0; i < tiles.length && chunks.length < sampleTiles; i += step) {
     const c = tiles[i].core;
     const w = Math.min(sampleSidePx, c.x1 - c.x0);
     const h = Math.min(sampleSidePx, c.y1 - c.y0);
     const rw = whitePoint ? c.x1 - c.x0 : w;
     const rh = whitePoint ? c.y1 - c.y0 : h;
-    const read = (await slide.readRegion(plan.level.index, c.x0, c.y0, rw, rh)).data;
-    const rgb = plan.flatField ? flattened(read, flatFieldPlane(plan.flatField, c.x0, c.y0, rw, rh)) : read;
-    if (whitePoint) cores.push({ rgb, w: rw, h: rh });
-    chunks.push(rw === w && rh === h ? rgb : corner(rgb, rw, w, h));
+    const read = await slide.readRegion(plan.level.index, c.x0, c.y0, rw, rh);
+    const region = plan.flatField ? rgbRaster(rw, rh, flattened(read.data, flatFieldPlane(plan.flatField, c.x0, c.y0, rw, rh))) : read;
+    if (whitePoint) cores.push(region);
+    chunks.push(rw === w && rh === h ? region.data : cropRgb(region, 0, 0, w, h).data);
   }
   const lumen = whitePoint ? i0FromLumens(cores, plan, params) : null;
   if (lumen) notes.push(lumen.note);
@@ -70,20 +70,16 @@ export async function chooseStains(slide: Slide, plan: SlidePlan, params: Analys
  * 0.133–0.169 with the palest 5 % at 0.142–0.162, against true lumens 0.054–0.145 under 0.139–0.287).
  * Null otherwise.
  */
-function i0FromLumens(cores: readonly { rgb: Uint8Array; w: number; h: number }[], plan: SlidePlan, params: AnalysisParams): { i0: I0; note: string } | null {
-  const { lumenSmoothUm, minLumenUm2, maxLumenUm2, minFill, holeBandOd, holeContrastOd, holeRingUm } = params.vessels;
+function i0FromLumens(cores: readonly RgbRaster[], plan: SlidePlan, params: AnalysisParams): { i0: I0; note: string } | null {
   const { lumenI0MinOd, lumenI0MarginOd } = params.stain;
   const mpp = plan.level.mpp;
-  const [lr, lg, lb] = odLuts(plan.i0);
   let level = Infinity;
   let holes = 0;
   const sample: number[] = [];
-  for (const { rgb, w, h } of cores) {
-    const od = floatPlane(w, h);
-    for (let i = 0, s = 0; i < w * h; i++, s += 3) od.data[i] = lr[rgb[s]] + lg[rgb[s + 1]] + lb[rgb[s + 2]];
-    const smooth = gaussianBlur(od, lumenSmoothUm / mpp).data;
+  for (const { data: rgb, width: w, height: h } of cores) {
+    const smooth = gaussianBlur(floatPlane(w, h, summedOd(rgb, w * h, plan.i0)), params.vessels.lumenSmoothUm / mpp).data;
     for (let i = 0; i < smooth.length; i += 7) sample.push(smooth[i]);
-    const l = enclosedGlassLevel(smooth, w, h, mpp, { minLumenUm2, maxLumenUm2, minFill, holeBandOd, holeContrastOd, holeRingUm });
+    const l = enclosedGlassLevel(smooth, w, h, mpp, params.vessels);
     if (l === null) continue;
     holes++;
     level = Math.min(level, l);
@@ -98,7 +94,7 @@ function i0FromLumens(cores: readonly { rgb: Uint8Array; w: number; h: number }[
 }
 
 /** Pixels with the illumination divided out (I / S), so one I0 holds for every chunk. */
-function flattened(rgb: Uint8Array, log10S: Float32Array): Uint8Array {
+function flattened(rgb: Uint8Array, log10S: Float32Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(rgb.length);
   for (let p = 0, s = 0; p < log10S.length; p++, s += 3) {
     const k = 10 ** -log10S[p];
@@ -106,13 +102,6 @@ function flattened(rgb: Uint8Array, log10S: Float32Array): Uint8Array {
     out[s + 1] = Math.min(255, Math.round(rgb[s + 1] * k));
     out[s + 2] = Math.min(255, Math.round(rgb[s + 2] * k));
   }
-  return out;
-}
-
-/** The top-left w × h of an interleaved RGB raster `stride` pixels wide. */
-function corner(rgb: Uint8Array, stride: number, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) out.set(rgb.subarray(3 * y * stride, 3 * (y * stride + w)), 3 * y * w);
   return out;
 }
 

@@ -37,3 +37,20 @@ export function odLuts(i0: I0): [Float32Array, Float32Array, Float32Array] {
   const lb = b === r ? lr : b === g ? lg : odLut(b);
   return [lr, lg, lb];
 }
+
+/**
+ * Summed RGB OD per pixel of interleaved RGB (`n` pixels); with `light` (log10 of the relative
+ * illumination per pixel, flat-field.ts) each channel's OD is taken against I0 · S, clamped at 0.
+ */
+export function summedOd(rgb: Uint8Array, n: number, i0: I0, light?: Float32Array): Float32Array<ArrayBuffer> {
+  const [lr, lg, lb] = odLuts(i0);
+  const out = new Float32Array(n);
+  if (!light) for (let i = 0, s = 0; i < n; i++, s += 3) out[i] = lr[rgb[s]] + lg[rgb[s + 1]] + lb[rgb[s + 2]];
+  else {
+    for (let i = 0, s = 0; i < n; i++, s += 3) {
+      const o = light[i];
+      out[i] = Math.max(0, lr[rgb[s]] + o) + Math.max(0, lg[rgb[s + 1]] + o) + Math.max(0, lb[rgb[s + 2]] + o);
+    }
+  }
+  return out;
+}
