@@ -8,6 +8,7 @@ import { minFeret, convexHull, type Point } from '../image/min-feret.js';
 import { MinMaxFilter } from '../image/min-max-filter.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { Watershed } from '../image/watershed.js';
+import { regionSolidity } from '../image/solidity.js';
 
 export type { Fascicle } from './fascicles.js';
 
@@ -231,7 +232,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     const aUm = before.area[l] * px2;
     if (aUm < o.minAreaUm2 || aUm > o.maxAreaUm2) continue;
     if (o.dropEdgeFibres && before.edge[l]) continue;
-    if (before.area[l] / polygonArea(convexHull(before.corners[l])) < o.minSolidity) continue;
+    if (regionSolidity(before.area[l], before.corners[l]) < o.minSolidity) continue;
     keep[l] = ++k;
   }
   const labels = raw;
@@ -359,15 +360,6 @@ function tissueMedian(s: Float32Array, floor: number): number {
     if (2 * acc >= total) return (b + 0.5) / bins;
   }
   return 1;
-}
-
-function polygonArea(p: readonly Point[]): number {
-  let a = 0;
-  for (let i = 0; i < p.length; i++) {
-    const q = p[(i + 1) % p.length];
-    a += p[i].x * q.y - q.x * p[i].y;
-  }
-  return Math.abs(a) / 2;
 }
 
 /**

@@ -759,12 +759,16 @@ export const AnalysisParams = z.object({
        * this pixel size, µm (the largest whole factor not coarser; 2 × 2 at 0.5 µm/px): fibres are
        * 10–150 µm across and septa ≥ 10 µm, while at the analysis resolution fibre segmentation
        * was two thirds of a muscle tile's time (issue 13). Section tissue, vessels, nuclei and cells
-       * stay at the analysis resolution. Default 0.5 (no binning at 0.5 µm/px): at 1 µm a muscle
-       * tile ran 2× faster and the muscle held-out bars held, but the full lab-realism eval lost one
-       * MHC-I grade (seed 5043, QC-failed with 7 fibres left: grade 3 → 2, 28.6 → 14.3 % positive)
-       * and the worst infiltrate location accuracy fell 0.870 → 0.826 (bar 0.80).
+       * stay at the analysis resolution. Default 1: a muscle tile runs 1.8× faster than at 0.5
+       * (bench 4096² MHC-I section, one thread: 0.54 → 0.99 MP/s; fibres 991 → 354 ms/MP,
+       * perimysium 273 → 72) and every eval bar holds (muscle held-out fibre F1 worst 0.982 as at
+       * 0.5, Feret 2.8 %, worst infiltrate location accuracy 0.870 → 0.826, bar 0.80; widened,
+       * lab-light, lab-realism and QC figures as at 0.5). Binning was first tried (bq-analysis-10)
+       * and undone (-11) when lab-realism seed 5043 lost its one narrow stained fibre: the corner
+       * hull read it 0.787 solid at 1 µm (0.829 at 0.5); solidity is now measured alike at any
+       * pixel size (image/solidity.ts).
        */
-      structureUm: z.number().positive().max(8).default(0.5),
+      structureUm: z.number().positive().max(8).default(1),
       /**
        * Section rule for tissue: summed RGB OD, smoothed over tissueSmoothUm, at or above this;
        * the rest is glass (and vessel lumens). Pale fibre interiors sum to only ~0.05–0.1 OD, under

@@ -36,6 +36,9 @@
  *     nuclei whose hue drifted off the stain plane are no longer ink.
  * 19: with no glass in view, I0 is the glass seen through vessel lumens when it reads clearly below
  *     the white point and the palest tissue (params.stain.lumenI0MinOd, lumenI0MarginOd).
+ * 20: muscle structure (fibres, fascicles, perimysium, cell locations) on the tile binned to 1 µm/px
+ *     again (params.muscle.structureUm 1), with fibre solidity measured alike at any pixel size
+ *     (the mean of the pixel-corner and pixel-centre hulls, image/solidity.ts).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-19';
+export const ANALYSIS_VERSION = 'bq-analysis-20';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
