@@ -75,7 +75,8 @@ describe('a whole-field unstained section of large pale fibres', () => {
     expect(holder.filter((h) => h < 0).length).toBe(0);
     const whole = truth.fibres.flatMap((f, i) => (f.touchesEdge ? [] : [i]));
     const once = whole.filter((i) => holder.filter((h) => h === i).length === 1).length;
-    // 82 of the 86 whole fibres one to one. Their endomysium is only 1–1.5 µm wide and 0.035–0.055
+    // 80 of the 86 whole fibres one to one (82 with the structure at 0.5 µm/px rather than the
+    // default 1, params.muscle.structureUm). Their endomysium is only 1–1.5 µm wide and 0.035–0.055
     // hematoxylin OD above the sarcoplasm: at the line test's strong level alone it broke into
     // dashes and 26 fibres merged with a neighbour (59 one to one); regions that large are split
     // again with the faint lines linked (params.fibres.lineContrastLow; test/detect/fibres-faint-wall.test.ts). Counted by number alone,
