@@ -16,4 +16,29 @@ describe('binPlane / binMask', () => {
     // 3 × 1 by 2: {1,1} → 1, {0} → 0
     expect([...binMask(Uint8Array.of(1, 1, 0), 3, 1, 2)]).toEqual([1, 0]);
   });
+
+  it('equals the per-pixel mean of every square, bit for bit, on odd sizes and factors (masks: mean ≥ ½)', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const [w, h, bin] of [[37, 23, 2], [40, 41, 3], [17, 9, 4], [5, 5, 1]]) {
+      const src = Float32Array.from({ length: w * h }, () => rnd());
+      const mask = Uint8Array.from({ length: w * h }, () => (rnd() < 0.5 ? 1 : 0));
+      const bw = Math.ceil(w / bin);
+      const bh = Math.ceil(h / bin);
+      const mean = (p: ArrayLike<number>) => {
+        const out = new Float32Array(bw * bh);
+        for (let by = 0; by < bh; by++) {
+          for (let bx = 0; bx < bw; bx++) {
+            let sum = 0;
+            let n = 0;
+            for (let y = by * bin; y < Math.min(h, (by + 1) * bin); y++) for (let x = bx * bin; x < Math.min(w, (bx + 1) * bin); x++, n++) sum += p[y * w + x];
+            out[by * bw + bx] = sum / n;
+          }
+        }
+        return out;
+      };
+      expect(binPlane(src, w, h, bin)).toEqual(mean(src));
+      expect([...binMask(mask, w, h, bin)]).toEqual([...mean(mask)].map((m) => (m >= 0.5 ? 1 : 0)));
+    }
+  });
 });
