@@ -39,6 +39,8 @@
  * 20: muscle structure (fibres, fascicles, perimysium, cell locations) on the tile binned to 1 µm/px
  *     again (params.muscle.structureUm 1), with fibre solidity measured alike at any pixel size
  *     (the mean of the pixel-corner and pixel-centre hulls, image/solidity.ts).
+ * 21: QC reads uneven light into its OD (log10 S added per channel, as the tile deconvolves)
+ *     instead of dividing each pixel by S and rounding back to bytes.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-20';
+export const ANALYSIS_VERSION = 'bq-analysis-21';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

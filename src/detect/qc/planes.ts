@@ -59,12 +59,14 @@ export class QcPlaneScratch {
  * alone (nuclei and fibre borders carry the edges; a diffuse DAB patch, IL-1 fibre staining, is
  * smooth at any focus and on summed OD read as blurred), or both (a block is blurred only when
  * both read blurred: a blurred field blurs its nuclei too, a DAB patch leaves them sharp).
- * `scratch`: where the planes are written (fresh buffers when absent).
+ * `scratch`: where the planes are written (fresh buffers when absent). `light`: log10 S per pixel
+ * of an uneven illumination (OD is then read against I0·S).
  */
-export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx: number | null = 0, scratch?: QcPlaneScratch): QcPlanes {
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx: number | null = 0, scratch?: QcPlaneScratch, light?: Float32Array): QcPlanes {
   const { width: w, height: h, data } = rgb;
   if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = w * h;
+  if (light && light.length < n) throw new RangeError(`QC illumination plane holds ${light.length} values, needs ${n}`);
   const buf = (name: string): Float32Array<ArrayBuffer> => (scratch ? scratch.get(name, n) : new Float32Array(n));
   const blur = (name: string, src: Float32Array<ArrayBuffer>, sigmaPx: number): Float32Array => gaussianBlur(floatPlane(w, h, src), sigmaPx, floatPlane(w, h, buf(name)), buf('blur')).data;
   const [lr, lg, lb] = odLuts(i0);
@@ -78,8 +80,7 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const inkOffPlane = buf('inkOffPlane');
   const neutrality = buf('neutrality');
   const odR = buf('odR'), odG = buf('odG'), odB = buf('odB');
-  for (let p = 0, s = 0; p < n; p++, s += 3) {
-    const r = lr[data[s]], g = lg[data[s + 1]], b = lb[data[s + 2]];
+  const put = (p: number, r: number, g: number, b: number): void => {
     od[p] = r + g + b;
     odR[p] = r;
     odG[p] = g;
@@ -87,7 +88,14 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
     offPlane[p] = offPlaneShare(r, g, b);
     const mx = Math.max(r, g, b);
     neutrality[p] = mx > 0 ? Math.min(r, g, b) / mx : 0;
-  }
+  };
+  // OD against I0·S where the light is uneven (log10 S added per channel, as the tile deconvolves)
+  if (light) {
+    for (let p = 0, s = 0; p < n; p++, s += 3) {
+      const o = light[p];
+      put(p, Math.max(0, lr[data[s]] + o), Math.max(0, lg[data[s + 1]] + o), Math.max(0, lb[data[s + 2]] + o));
+    }
+  } else for (let p = 0, s = 0; p < n; p++, s += 3) put(p, lr[data[s]], lg[data[s + 1]], lb[data[s + 2]]);
   // the off-plane share of the locally averaged OD: sensor and JPEG noise on pale sarcoplasm
   // (summed OD ~0.3) throws single pixels off the plane, while an ink stroke is off it everywhere
   if (offPlanePx !== null) {
@@ -99,7 +107,7 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const smooth = blur('smooth', od, finePx);
   const hema = buf('hema');
   const dab = buf('dab');
-  deconvolveInto(rgb, stain, i0, { hematoxylin: hema, dab });
+  deconvolveInto(rgb, stain, i0, { hematoxylin: hema, dab }, light);
   const energies = (plane: Float32Array<ArrayBuffer>, tag: string): [Float32Array, Float32Array] => [
     gradient2(blur(`${tag}Fine`, plane, finePx), w, h, buf(`${tag}Fine2`)),
     gradient2(blur(`${tag}Coarse`, plane, coarsePx), w, h, buf(`${tag}Coarse2`)),

@@ -27,6 +27,8 @@ export interface QcTileInput {
   stain: StainMatrix;
   /** a frozen muscle section: look for freezing artefact */
   muscle: boolean;
+  /** log10 S per pixel of the raster where the slide's illumination is uneven (flat field) */
+  light?: Float32Array;
 }
 
 export interface QcTileResult {
@@ -51,7 +53,7 @@ export function qcTile(input: QcTileInput, p: QcParams, opts: { statsOnly?: bool
   const blockPx = Math.max(2, Math.round(p.blockUm / mpp));
   const g = blockGrid(rgb.width, rgb.height, blockPx);
   const statsOnly = opts.statsOnly === true;
-  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp, scratch);
+  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp, scratch, input.light);
   stageClock.lap('qc: planes');
   const stats = blockStats(pl, g, p.tissueOd, p.causes.includes('fold') ? p.foldPercentile : null);
   stageClock.lap('qc: block statistics');
