@@ -174,7 +174,7 @@ export function cellFeature(input: Detection, index: number, opts: QupathExportO
         'Cytoplasm: DAB OD mean': d.dabCytoplasm,
         'Cell: Area µm^2': d.cellAreaUm2,
         'Cell: DAB OD mean': d.dabCell,
-        ...(d.dabSurround !== undefined ? { 'Surround: DAB OD median': d.dabSurround } : {}),
+        ...(d.dabSurround !== undefined ? { 'Surround: DAB OD': d.dabSurround } : {}),
       },
     },
   };

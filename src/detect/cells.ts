@@ -1,4 +1,4 @@
-import { medianInPlace } from '../image/kth-smallest.js';
+import { bucketFreeIndices } from './label-buckets.js';
 
 /** Per-cell measurements, indexed by nucleus label (index 0 unused). Means are OD. */
 export interface CellMeasurements {
@@ -282,40 +282,12 @@ function upperRingMeans(
 }
 
 /**
- * Median DAB of each cell's surround: pixels that `far` (nuclei grown further) gives to the cell
- * and `near` (grown to the surround's inner edge) gives to no cell. Empty surround → NaN.
- */
-export function surroundMedians(near: Int32Array, far: Int32Array, dab: Float32Array, count: number, rects: readonly number[], w: number): Float64Array {
-  const { start, values } = bucketFree(far, near, dab, count, rects, w);
-  const out = new Float64Array(count + 1);
-  for (let l = 1; l <= count; l++) out[l] = medianInPlace(values.subarray(start[l], start[l + 1]));
-  return out;
-}
-
-/**
  * DAB of the pixels `labels` gives to a cell and `blocked` gives to none, bucketed by label in
- * raster order (counting sort): label l's values are values[start[l] .. start[l + 1]).
+ * raster order: label l's values are values[start[l] .. start[l + 1]).
  */
 function bucketFree(labels: Int32Array, blocked: Int32Array, dab: Float32Array, count: number, rects: readonly number[], w: number): { start: Int32Array; values: Float32Array } {
-  const start = new Int32Array(count + 2);
-  for (let k = 0; k < rects.length; k += 4) {
-    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
-      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
-        const c = labels[i];
-        if (c !== 0 && blocked[i] === 0) start[c + 1]++;
-      }
-    }
-  }
-  for (let l = 1; l <= count; l++) start[l + 1] += start[l];
-  const values = new Float32Array(start[count + 1]);
-  const fill = start.slice(0, count + 1);
-  for (let k = 0; k < rects.length; k += 4) {
-    for (let y = rects[k + 1]; y <= rects[k + 3]; y++) {
-      for (let i = y * w + rects[k], end = y * w + rects[k + 2]; i <= end; i++) {
-        const c = labels[i];
-        if (c !== 0 && blocked[i] === 0) values[fill[c]++] = dab[i];
-      }
-    }
-  }
+  const { start, index } = bucketFreeIndices(labels, blocked, count, rects, w);
+  const values = new Float32Array(index.length);
+  for (let j = 0; j < index.length; j++) values[j] = dab[index[j]];
   return { start, values };
 }

@@ -24,9 +24,10 @@ export const Detection = z.object({
   location: z.enum(['endomysial', 'perimysial', 'perivascular']).optional(),
   inFibre: z.boolean().optional(),
   /**
-   * Median DAB OD of the tissue round the cell (params.surroundDab, the IL-1 markers): the grade
-   * is then from the compartment's mean above it. 0 where no pixel round the cell was free of
-   * other cells; absent where the analysis did not measure it.
+   * DAB OD of the tissue round the cell as it lies under the grading compartment (params.surroundDab,
+   * the IL-1 markers: a plane fitted to a band round the cell): the grade is from the compartment's
+   * DAB less this. 0 where no pixel round the cell was free of other cells; absent where the
+   * analysis did not measure it.
    */
   dabSurround: z.number().optional(),
 });

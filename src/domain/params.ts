@@ -714,12 +714,14 @@ export const AnalysisParams = z.object({
    */
   ringUpperFraction: z.number().gt(0).max(1).default(1),
   /**
-   * Grade a cell on its compartment's DAB above the tissue round it: the median DAB of a band from
-   * gapUm to gapUm + widthUm beyond the cell's edge, other cells' pixels left out, is taken off
-   * the compartment mean. For stains that also colour the tissue diffusely (IL-1 in sarcoplasm
-   * and stroma: registry), where a negative cell lying in a stained patch would otherwise read
-   * positive. The band starts clear of the cell so the cell's own stain, blurred or spread past
-   * the grown cell, is not taken for its surround. Off by default (nothing taken off).
+   * Grade a cell on its compartment's DAB above the tissue round it: a plane is fitted to the DAB
+   * of a band from gapUm to gapUm + widthUm beyond the cell's edge, other cells' pixels left out
+   * (slope by least squares, level by the median: src/detect/surround-plane.ts), taken off each of
+   * the cell's pixels, and the compartment measured again on what is left. For stains that also
+   * colour the tissue diffusely (IL-1 in sarcoplasm and stroma: registry), where a negative cell
+   * lying in a stained patch, or on its flank, would otherwise read positive. The band starts
+   * clear of the cell so the cell's own stain, blurred or spread past the grown cell, is not taken
+   * for its surround. Off by default (nothing taken off).
    */
   surroundDab: z
     .object({

@@ -41,6 +41,9 @@
  *     (the mean of the pixel-corner and pixel-centre hulls, image/solidity.ts).
  * 21: QC reads uneven light into its OD (log10 S added per channel, as the tile deconvolves)
  *     instead of dividing each pixel by S and rounding back to bytes.
+ * 22: the surround taken off an IL-1 cell is a plane fitted to its band (slope by least squares,
+ *     level by median) and taken off pixel by pixel before the compartment is measured, not the
+ *     band's median: negative cells on the flank of a diffuse patch no longer grade positive.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-21';
+export const ANALYSIS_VERSION = 'bq-analysis-22';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

@@ -1,7 +1,8 @@
 import { compartmentOd, type Detection, type TileResult, type TileSpec } from '../domain/detection.js';
 import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
-import { CellExpander, measureCells, surroundMedians } from '../detect/cells.js';
+import { CellExpander, measureCells } from '../detect/cells.js';
+import { subtractSurround, surroundPlanes } from '../detect/surround-plane.js';
 import { analyseMuscleTile } from './analyse-muscle-tile.js';
 import { detectNucleiWithModel, type NucleusModel } from '../detect/model.js';
 import { NucleusDetector, type NucleusDetection } from '../detect/nuclei.js';
@@ -55,6 +56,8 @@ export class TileAnalyser {
   /** nuclei grown to the surround band's inner and outer edge (params.surroundDab only) */
   private near = new Int32Array(0);
   private far = new Int32Array(0);
+  /** DAB above each cell's surround plane, on cell pixels */
+  private above = new Float32Array(0);
 
   private ensure(n: number): void {
     if (this.n >= n) return;
@@ -96,9 +99,10 @@ export class TileAnalyser {
     const cellLabels = this.cellLabels;
     this.expander.expand(nucleusLabels, w, h, params.cellExpansionUm / mpp, cellLabels, boxes);
     stageClock.lap('cells: expansion');
-    const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, { width: w, rects: this.expander.rects }, params.ringUpperFraction);
-
-    const surround = params.surroundDab.enabled ? this.surroundOf(nucleusLabels, w, h, nuclei.length, boxes, dab, params, mpp) : undefined;
+    const within = { width: w, rects: this.expander.rects };
+    const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, within, params.ringUpperFraction);
+    // the compartment measured again on DAB above each cell's surround plane: what grades the cell
+    const above = params.surroundDab.enabled ? measureCells(nucleusLabels, cellLabels, this.aboveSurround(nucleusLabels, w, h, nuclei.length, boxes, dab, params, mpp, within.rects), hem, n, nuclei.length, within, params.ringUpperFraction) : undefined;
     const { read, core } = tile;
     const um2 = mpp * mpp;
     const compartment = params.compartment;
@@ -119,9 +123,10 @@ export class TileAnalyser {
       const dabNucleus = m.dabNucleus[l];
       const dabCytoplasm = m.dabCytoplasm[l];
       const dabCell = m.dabCell[l];
-      // no tissue round the cell free of other cells: nothing to take off
-      const dabSurround = surround ? (Number.isNaN(surround[l]) ? 0 : surround[l]) : undefined;
-      const graded = compartmentOd({ dabNucleus, dabCytoplasm, dabCell }, compartment) - (dabSurround ?? 0);
+      const raw = compartmentOd({ dabNucleus, dabCytoplasm, dabCell }, compartment);
+      // the surround as it lies under the compartment, so that compartment − surround is what graded the cell
+      const dabSurround = above ? raw - compartmentOd({ dabNucleus: above.dabNucleus[l], dabCytoplasm: above.dabCytoplasm[l], dabCell: above.dabCell[l] }, compartment) : undefined;
+      const graded = raw - (dabSurround ?? 0);
       const d: Detection = {
         x: gx * mpp,
         y: gy * mpp,
@@ -150,20 +155,26 @@ export class TileAnalyser {
     return withQc({ tileId: tile.id, detections, ...stats, fibres: mu.fibres }, qc, mu.excludedFibres);
   }
 
-  /** Per nucleus label, the median DAB of the band params.surroundDab puts round its cell (NaN: none). */
-  private surroundOf(nucleusLabels: Int32Array, w: number, h: number, count: number, boxes: Int32Array, dab: Float32Array, params: AnalysisParams, mpp: number): Float64Array {
+  /**
+   * DAB with each cell's surround plane (surroundPlanes: fitted to a band params.surroundDab puts
+   * round the cell, other cells left out) taken off its pixels; a cell with no free band pixel keeps its DAB.
+   */
+  private aboveSurround(nucleusLabels: Int32Array, w: number, h: number, count: number, boxes: Int32Array, dab: Float32Array, params: AnalysisParams, mpp: number, cellRects: readonly number[]): Float32Array {
     const n = w * h;
     if (this.near.length < n) {
       this.near = new Int32Array(n);
       this.far = new Int32Array(n);
+      this.above = new Float32Array(n);
     }
     const { gapUm, widthUm } = params.surroundDab;
     const inner = params.cellExpansionUm + gapUm;
     this.expander.expand(nucleusLabels, w, h, inner / mpp, this.near, boxes);
     this.expander.expand(nucleusLabels, w, h, (inner + widthUm) / mpp, this.far, boxes);
-    const medians = surroundMedians(this.near, this.far, dab, count, this.expander.rects, w);
+    const planes = surroundPlanes(this.near, this.far, dab, count, this.expander.rects, w);
+    const above = this.above.subarray(0, n);
+    subtractSurround(this.cellLabels, dab, planes, cellRects, w, above);
     stageClock.lap('cells: surround');
-    return medians;
+    return above;
   }
 
   private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {

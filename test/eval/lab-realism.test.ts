@@ -75,17 +75,15 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${cases[
   it(`cell density within ${A.densityRelErr * 100}% of truth over the tissue QC left in`, () => {
     const errs = compared().flatMap((r) => [r.density!.relErr, ...(r.cd163 ? [r.cd163.relErr] : [])]);
     console.log(`densities within ${A.densityRelErr * 100}%: ${errs.filter((e) => e <= A.densityRelErr).length}/${errs.length}, worst ${pct(Math.max(...errs))}`);
-    // KNOWN SHORTFALL: the issue asks every slide; measured 21 of 22 densities (seeds 5000–5021;
-    // 42 of 43 on the full set, seeds 5000–5043, worst 8.4 %). The one: IL-1β muscle seed 5015
-    // 8.4 % (70 found for 75 planted nuclei QC left in, 41.7 % excluded: 5 missed, none false;
-    // until thin nuclei were split only at a real neck, params.nucleus.splitRelativeDynamic, 3
-    // false splits hid 3 of the misses at 4.4 %; the blurred nuclei missed lie in the fading rim of
-    // an out-of-focus patch QC leaves in). The pale unstained whole-field MHC-I section 5042 read
-    // 5.9 % while pen QC took its drifted-hue nuclei for ink (3.3 % since params.qc.penMinUm2). Seed 5001's CD163+ density (12.3 %:
-    // a clipped macrophage split in two) and seed 5023's (7.8 %: false nuclei along a fold edge)
-    // hold since that rule. Pinned at where it stands.
-    expect(errs.filter((e) => e <= A.densityRelErr).length).toBeGreaterThanOrEqual(21);
-    expect(Math.max(...errs)).toBeLessThanOrEqual(0.09);
+    // every slide (full set, `npm run eval`: 42 of 42, worst 4.8 %). The closest calls: IL-1β muscle
+    // seed 5015 (5 blurred nuclei missed in the fading rim of an out-of-focus patch QC leaves in),
+    // the pale unstained whole-field MHC-I section 5042 (pen QC took its drifted-hue nuclei for ink
+    // until params.qc.penMinUm2), seed 5001's CD163+ density (a clipped macrophage split in two until
+    // params.nucleus.splitRelativeDynamic)
+    for (const r of compared()) {
+      expect(r.density!.relErr, `${where(r)} density`).toBeLessThanOrEqual(A.densityRelErr);
+      if (r.cd163) expect(r.cd163.relErr, `${where(r)} CD163+ density`).toBeLessThanOrEqual(A.densityRelErr);
+    }
   });
 
   it(`nucleus F1 ≥ ${A.f1} on cell slides`, () => {
@@ -100,15 +98,12 @@ describe(`lab-realism held-out slides (seeds ${LAB_REALISM_SEED_BASE}–${cases[
     // on the top 30 % of their rim, AnalysisParams.ringUpperFraction: the CD8 cell slide reads 1.1
     // points low, 12.0 with the plain ring mean)
     for (const r of graded.filter((r) => r.kind === 'cells')) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
-    // and the muscle sections: KNOWN SHORTFALL, 17 of 18 here (35 of 36 on the full set): IL-1β
-    // seed 5015 reads 17.1 for 6.7 planted (10.5 points). IL-1 cells are graded on the upper half
-    // of their cytoplasm ring above the tissue round them (params.surroundDab): before that, 15
-    // negative cells of 5015 lying in the diffuse IL-1 stain (11 myonuclei, 3 stromal) graded 1+–2+
-    // and it read 28.8. It read 16.4 (9.8 points) while 3 false split nuclei, all negative, sat in
-    // the denominator; they went with params.nucleus.splitRelativeDynamic. Pinned at where it stands.
-    const muscleErrs = graded.filter((r) => r.kind === 'muscle').map((r) => r.hScore!.error);
-    expect(muscleErrs.filter((e) => e <= A.hScorePoints).length).toBeGreaterThanOrEqual(muscleErrs.length - 1);
-    expect(Math.max(...muscleErrs)).toBeLessThanOrEqual(11);
+    // and every muscle section (full set: worst 6.0 points). IL-1 cells are graded on the upper half
+    // of their cytoplasm ring above a plane fitted to the tissue round them (params.surroundDab):
+    // IL-1β seed 5015 read 28.8 for 6.8 planted with nothing taken off (negative myonuclei in the
+    // diffuse stain graded 1+), 16.9 with the band's median taken off (9 such cells on the flanks of
+    // stained patches, where the median falls to the clear side), 5.6 with the plane
+    for (const r of graded.filter((r) => r.kind === 'muscle')) expect(r.hScore!.error, where(r)).toBeLessThanOrEqual(A.hScorePoints);
   });
 
   it(`MHC-I grade exact and % positive fibres within ${A.mhcPctPoints} points, whole-field negative sections included`, () => {
