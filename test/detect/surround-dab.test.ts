@@ -80,7 +80,7 @@ describe('surround DAB (params.surroundDab): a plane fitted to a band round each
   });
 
   /** A tile of tissue whose left half carries a diffuse DAB patch; cells = nucleus disc (r 8 px) + stained ring (to 13 px). */
-  function tile(cells: { x: number; y: number; own: number }[], background = (x: number, _y: number) => (x < 110 ? 0.35 : 0.02)) {
+  function tile(cells: { x: number; y: number; own: number }[], background: (x: number, y: number) => number = (x) => (x < 110 ? 0.35 : 0.02)) {
     const W = 220;
     const rgb = rgbRaster(W, W);
     for (let y = 0; y < W; y++) {
