@@ -638,6 +638,17 @@ export const AnalysisParams = z.object({
        * its largest piece two merged fibre cores. 0.025 lies between.
        */
       minGlassRegion: z.number().min(0).max(1).default(0.025),
+      /**
+       * Glass in pieces (a section that reaches the image's edge in places) counts when the
+       * featureless pixels add up to minGlassRegion and their median chroma, (max − min) / mean of
+       * R, G, B, is at most this: glass is neutral on a white-balanced scan (0.000 on every glass
+       * piece of the shipped slides and lab-realism tuning seeds 10–23, JPEG 84–90, at 8 µm/px),
+       * pale fibre cores keep their stain's tint (0.026 for the unstained whole-field section of
+       * test/pipeline/whole-field-pale.test.ts, 0.10 on the field made outside the project,
+       * bench/outside-field.mjs). Glass under a tinted light (an unbalanced camera) is still found
+       * when it makes one clear region. src/stain/illumination.ts isGlass.
+       */
+      maxGlassChroma: z.number().min(0).max(1).default(0.01),
     })
     .prefault({}),
   tissue: z

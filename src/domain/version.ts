@@ -44,6 +44,8 @@
  * 22: the surround taken off an IL-1 cell is a plane fitted to its band (slope by least squares,
  *     level by median) and taken off pixel by pixel before the compartment is measured, not the
  *     band's median: negative cells on the flank of a diffuse patch no longer grade positive.
+ * 23: glass in pieces (a section reaching the image's edge in places) is glass when its featureless
+ *     pixels add up to params.illumination.minGlassRegion and are neutral (maxGlassChroma).
  */
-export const ANALYSIS_VERSION = 'bq-analysis-22';
+export const ANALYSIS_VERSION = 'bq-analysis-23';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

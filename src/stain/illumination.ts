@@ -25,6 +25,8 @@ export interface IlluminationOptions extends FlatFieldOptions {
   glassPixelTexture: number;
   /** glass in view has one clear (featureless) region at least this share of the overview */
   minGlassRegion: number;
+  /** ...or featureless pixels at least that share in all, neutral: median chroma at most this */
+  maxGlassChroma: number;
   /** 'estimate': I0 from glass when there is some; 'fixed': always `i0` */
   background: 'estimate' | 'fixed';
   /** the white point: I0 when fixed or when no glass is in view */
@@ -67,7 +69,7 @@ export function estimateIllumination(overview: RgbRaster, opts: IlluminationOpti
   // featureless bright pixels are glass only when some of them make one clear region: the flat
   // cores of pale fibres in a whole-field section are many small pieces (≤ a fibre each)
   const flatMap = opts.background === 'estimate' && texture <= opts.maxGlassTexture ? glassPixels(overview, opts, evened, est.lowestSum) : undefined;
-  const glass = flatMap !== undefined && largestRegion(flatMap, w, h) >= opts.minGlassRegion * pixels;
+  const glass = flatMap !== undefined && isGlass(flatMap, data, w, h, opts);
   if (!Number.isFinite(texture)) texture = candidateTexture(data, w, h, est.lowestSum);
   // with glass the field is fitted to glass pixels only: brightness alone cannot tell vignetting
   // from pale tissue ringed by glass; without, the envelope of the tissue's brightest structures
@@ -167,6 +169,30 @@ export function glassPixels(overview: RgbRaster, opts: Pick<IlluminationOptions,
     }
   }
   return out;
+}
+
+/**
+ * Featureless bright pixels are glass when one 4-connected piece of them is a clear region
+ * (minGlassRegion of the overview), or when, in pieces, they add up to as much and are neutral:
+ * glass passes the light unchanged, so on a white-balanced scan its R, G and B are equal, while
+ * the palest tissue keeps its stains' tint. A section that reaches the image's edge in places
+ * leaves its glass in strips and corners, each smaller than the flat cores of large pale fibres
+ * (widened muscle tuning seed 73: glass in pieces of at most 128 of 14 161 overview pixels, 617 in
+ * all, median chroma 0; bench/outside-field.mjs, no glass: fibre cores up to 207 pixels, 2614 in
+ * all, median chroma 0.10; test/pipeline/whole-field-pale.test.ts's unstained cores 0.026).
+ */
+function isGlass(flat: Uint8Array, rgb: Uint8Array, w: number, h: number, opts: Pick<IlluminationOptions, 'minGlassRegion' | 'maxGlassChroma'>): boolean {
+  const need = opts.minGlassRegion * w * h;
+  if (largestRegion(flat, w, h) >= need) return true;
+  const chroma: number[] = [];
+  for (let p = 0; p < w * h; p++) {
+    if (!flat[p]) continue;
+    const r = rgb[3 * p], g = rgb[3 * p + 1], b = rgb[3 * p + 2];
+    chroma.push((Math.max(r, g, b) - Math.min(r, g, b)) / ((r + g + b) / 3));
+  }
+  if (chroma.length < need) return false;
+  chroma.sort((a, b) => a - b);
+  return chroma[chroma.length >> 1] <= opts.maxGlassChroma;
 }
 
 /** Pixels of the largest 4-connected piece of `mask`. */

@@ -82,6 +82,31 @@ describe('estimateIllumination', () => {
     expect(ringed.i0).toEqual([240, 223, 235]);
   });
 
+  it('glass in pieces where the section reaches the image edge: neutral, so glass; tinted pale cores in pieces are not', () => {
+    // textured tissue everywhere but four corners of 12 × 12 px: each corner under minGlassRegion
+    // (2.5 % of 7680 px = 192), the four together over it
+    const corners = (rgb: [number, number, number]) => {
+      const data = new Uint8Array(W * H * 3);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const corner = (x < 12 || x >= W - 12) && (y < 12 || y >= H - 12);
+          const t = 0.86 + 0.06 * (((x * 7 + y * 13) % 5) / 4);
+          data.set(corner ? rgb : [Math.round(240 * t * 0.93), Math.round(240 * t * 0.9), Math.round(240 * t)], (y * W + x) * 3);
+        }
+      }
+      return rgbRaster(W, H, data);
+    };
+    const glass = estimateIllumination(corners([236, 236, 236]), opts);
+    expect(glass.summary.glass).toBe(true);
+    expect(glass.i0).toEqual([236, 236, 236]);
+    // the same pieces with a stain's tint (chroma 0.08): pale tissue, and I0 stays the white point
+    const tinted = estimateIllumination(corners([236, 218, 230]), opts);
+    expect(tinted.summary.glass).toBe(false);
+    expect(tinted.i0).toBe(255);
+    // one rule alone would not do: the largest corner is under minGlassRegion
+    expect(estimateIllumination(corners([236, 236, 236]), { ...opts, maxGlassChroma: 0 - 1e-9 }).summary.glass).toBe(false);
+  });
+
   it('uniform light on glass leaves no correction', () => {
     const data = new Uint8Array(W * H * 3).fill(238);
     for (let i = 0; i < 2000; i++) data[i * 3] = 150;
