@@ -25,7 +25,12 @@ import { matchCentroids } from './match.js';
  * WIDE_MUSCLE_TUNING_SEEDS (< 100).
  */
 export const WIDE_MUSCLE_SEED_BASE = 6000;
-export const WIDE_MUSCLE_TUNING_SEEDS = [60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71];
+/**
+ * 60–71 from the start; 72–95 added at bq-analysis-23 (their seed 73 showed glass in pieces). A
+ * scene is drawn from (seed, index in the list): index picks the marker and the file format, so
+ * run the whole list (bench/tune-muscle-wide.ts) to see the same scenes again.
+ */
+export const WIDE_MUSCLE_TUNING_SEEDS = Array.from({ length: 36 }, (_, i) => 60 + i);
 
 /** Issue 18's acceptance, per slide of the widened set. */
 export const WIDE_MUSCLE_ACCEPTANCE = {
@@ -40,6 +45,11 @@ export const WIDE_MUSCLE_ACCEPTANCE = {
 
 const MARKERS: MuscleMarker[] = ['MHC-I', 'CD163', 'infiltrate'];
 const FORMATS: SyntheticFormat[] = ['pyramidal-tiff', 'png', 'svs'];
+
+/** The file format the scene at `index` of a list is written in (formats rotate). */
+export function wideMuscleFormat(index: number): SyntheticFormat {
+  return FORMATS[index % FORMATS.length];
+}
 
 /** Scene settings of a widened section, all drawn from the seed. */
 export function wideMuscleScene(seed: number, index: number, maxSize = 2000): MuscleOptionsInput {
@@ -201,7 +211,7 @@ export async function evaluateMuscleScenes(
     const seed = options.seed as number;
     const scene = makeMuscleScene(options);
     const truth = muscleTruthOf(scene);
-    const format = FORMATS[i % FORMATS.length];
+    const format = wideMuscleFormat(i);
     const file = path.join(dir, `muscle-wide-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
     await writeMuscleSlide(scene, file, format);
     const started = performance.now();
