@@ -13,6 +13,7 @@ import { analyseSlide } from '../src/pipeline/analyse-slide.js';
 import type { TileExecutor } from '../src/pipeline/executor.js';
 import { makeMuscleScene, muscleTruthOf, writeMuscleSlide, type MuscleOptionsInput } from '../src/synthetic/muscle/index.js';
 import { REGISTRY_MARKER } from '../src/synthetic/muscle/options.js';
+import { syntheticExtension } from '../src/synthetic/write-slide.js';
 
 export async function writeMuscleOverlay(options: MuscleOptionsInput, index: number, executor: TileExecutor, params: AnalysisParamsInput, out: string): Promise<string> {
   const scene = makeMuscleScene(options);
@@ -20,7 +21,7 @@ export async function writeMuscleOverlay(options: MuscleOptionsInput, index: num
   const format = wideMuscleFormat(index);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bq-overlay-'));
   try {
-    const file = path.join(dir, `scene.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
+    const file = path.join(dir, `scene.${syntheticExtension(format)}`);
     await writeMuscleSlide(scene, file, format);
     const marker = REGISTRY_MARKER[scene.marker];
     const o = await analyseSlide({ path: file, metadata: { marker }, params: paramsForMarker(marker, params), executor });

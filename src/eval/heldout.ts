@@ -6,7 +6,7 @@ import type { TileExecutor } from '../pipeline/executor.js';
 import { Rng } from '../synthetic/rng.js';
 import { makeScene, type SceneOptionsInput } from '../synthetic/scene.js';
 import { truthOf } from '../synthetic/truth-of.js';
-import { writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
+import { syntheticExtension, writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
 import { acceptanceFailures, evaluateSlide, type SlideEvaluation } from './evaluate-slide.js';
 
 /**
@@ -51,7 +51,7 @@ export async function evaluateSeeds(
     const options = heldoutScene(seed, opts.size ?? 2048);
     const scene = makeScene(options);
     const format = FORMATS[i % FORMATS.length];
-    const file = path.join(dir, `seed-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
+    const file = path.join(dir, `seed-${seed}.${syntheticExtension(format)}`);
     await writeSyntheticSlide(scene, file, format);
     const truth = truthOf(scene);
     const started = performance.now();

@@ -8,7 +8,7 @@ import { makeMuscleScene, muscleTruthOf, writeMuscleSlide } from '../synthetic/m
 import { drawLabRealism, labCellOptions, labMuscleOptions, type LabRealism } from '../synthetic/realism/index.js';
 import { makeScene } from '../synthetic/scene.js';
 import { truthOf } from '../synthetic/truth-of.js';
-import { writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
+import { syntheticExtension, writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
 import { heldoutScene } from './heldout.js';
 
 /**
@@ -48,7 +48,7 @@ export async function evaluateLabLightSeed(seed: number, kind: LabLightKind, dir
   const labNoArt: LabRealism = { ...lab, realism };
   // JPEG files carry no pixel size (the manifest gives it); SVS tiles are JPEG too
   const format: SyntheticFormat = seed % 2 === 0 ? 'jpeg' : 'svs';
-  const file = path.join(dir, `lab-${kind}-${seed}.${format === 'jpeg' ? 'jpg' : 'svs'}`);
+  const file = path.join(dir, `lab-${kind}-${seed}.${syntheticExtension(format)}`);
   const row: LabLightRow = {
     seed,
     kind,

@@ -13,7 +13,7 @@ import { plantRegion, plantedBuffers, type PlantedBuffers } from '../synthetic/p
 import { drawLabRealism, labCellOptions, labMuscleOptions, type LabRealism } from '../synthetic/realism/index.js';
 import { GRADE_THRESHOLDS, makeScene, type Scene } from '../synthetic/scene.js';
 import { truthOf } from '../synthetic/truth-of.js';
-import { writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
+import { syntheticExtension, writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
 import { angleDeg, type Vec3 } from '../stain/vectors.js';
 import { heldoutScene } from './heldout.js';
 import { matchCentroids } from './match.js';
@@ -172,7 +172,7 @@ export async function prepareLabRealismCase(c: LabRealismCase, dir: string, size
   const drawn = drawLabRealism(c.seed, c.kind);
   const lab: LabRealism = { ...drawn, ...c.force };
   const format: SyntheticFormat = c.seed % 2 === 0 ? 'jpeg' : 'svs';
-  const file = path.join(dir, `lab-${c.kind}-${c.marker}-${c.seed}.${format === 'jpeg' ? 'jpg' : 'svs'}`);
+  const file = path.join(dir, `lab-${c.kind}-${c.marker}-${c.seed}.${syntheticExtension(format)}`);
   const art = lab.realism.artefacts ?? {};
   const row: LabRealismRow = {
     ...c,

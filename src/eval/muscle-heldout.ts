@@ -9,7 +9,7 @@ import { makeMuscleScene, type MuscleMarker, type MuscleOptionsInput } from '../
 import { REGISTRY_MARKER } from '../synthetic/muscle/options.js';
 import { muscleTruthOf } from '../synthetic/muscle/truth-of.js';
 import { writeMuscleSlide } from '../synthetic/muscle/write-slide.js';
-import type { SyntheticFormat } from '../synthetic/write-slide.js';
+import { syntheticExtension, type SyntheticFormat } from '../synthetic/write-slide.js';
 import { evaluateMuscleSlide, type MuscleEvaluation } from './evaluate-muscle-slide.js';
 import { HELDOUT_SEED_BASE } from './heldout.js';
 
@@ -53,7 +53,7 @@ export async function evaluateMuscleSeeds(
     const options = heldoutMuscleScene(seed, i, opts.size ?? 1536);
     const scene = makeMuscleScene(options);
     const format = FORMATS[i % FORMATS.length];
-    const file = path.join(dir, `muscle-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
+    const file = path.join(dir, `muscle-${seed}.${syntheticExtension(format)}`);
     await writeMuscleSlide(scene, file, format);
     const started = performance.now();
     const marker = REGISTRY_MARKER[scene.marker];

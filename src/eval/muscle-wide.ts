@@ -11,7 +11,7 @@ import { CELL_LOCATIONS, makeMuscleScene, type CellLocation, type MuscleGroundTr
 import { REGISTRY_MARKER } from '../synthetic/muscle/options.js';
 import { muscleTruthOf } from '../synthetic/muscle/truth-of.js';
 import { writeMuscleSlide } from '../synthetic/muscle/write-slide.js';
-import type { SyntheticFormat } from '../synthetic/write-slide.js';
+import { syntheticExtension, type SyntheticFormat } from '../synthetic/write-slide.js';
 import { evaluateMuscleSlide, type MuscleEvaluation } from './evaluate-muscle-slide.js';
 import { matchCentroids } from './match.js';
 
@@ -212,7 +212,7 @@ export async function evaluateMuscleScenes(
     const scene = makeMuscleScene(options);
     const truth = muscleTruthOf(scene);
     const format = wideMuscleFormat(i);
-    const file = path.join(dir, `muscle-wide-${seed}.${format === 'png' ? 'png' : format === 'svs' ? 'svs' : 'tif'}`);
+    const file = path.join(dir, `muscle-wide-${seed}.${syntheticExtension(format)}`);
     await writeMuscleSlide(scene, file, format);
     const started = performance.now();
     const marker = REGISTRY_MARKER[scene.marker];

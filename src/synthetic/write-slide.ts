@@ -29,6 +29,11 @@ export type WriteOptionsInput = z.input<typeof WriteOptions>;
 const SVS_DOWNSAMPLE = 4;
 const THUMBNAIL_MAX = 768;
 
+/** The file extension a slide of `format` is written under (every TIFF kind: .tif). */
+export function syntheticExtension(format: SyntheticFormat): string {
+  return format === 'png' ? 'png' : format === 'jpeg' ? 'jpg' : format === 'svs' ? 'svs' : 'tif';
+}
+
 export function truthPathOf(slidePath: string): string {
   return `${slidePath}.truth.json`;
 }

@@ -8,7 +8,7 @@ import { renderRegion } from '../../src/synthetic/render.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { truthOf } from '../../src/synthetic/truth-of.js';
 import { GroundTruth } from '../../src/synthetic/truth.js';
-import { SYNTHETIC_FORMATS, truthPathOf, writeSyntheticSlide, type SyntheticFormat } from '../../src/synthetic/write-slide.js';
+import { SYNTHETIC_FORMATS, syntheticExtension, truthPathOf, writeSyntheticSlide, type SyntheticFormat } from '../../src/synthetic/write-slide.js';
 
 const scene = makeScene({ seed: 31, width: 1100, height: 700 });
 let dir = '';
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 function fileFor(format: SyntheticFormat): string {
-  return join(dir, `slide-${format}.${format === 'png' ? 'png' : format === 'jpeg' ? 'jpg' : format === 'svs' ? 'svs' : 'tif'}`);
+  return join(dir, `slide-${format}.${syntheticExtension(format)}`);
 }
 
 describe('writeSyntheticSlide', () => {
