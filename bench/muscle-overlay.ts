@@ -1,5 +1,5 @@
 // A widened muscle scene analysed as the eval does, drawn over its own image at half size: planted
-// fibres green, found fibres red, inflammatory cells located otherwise than planted circled yellow.
+// fibres green, found fibres red, inflammatory cells located otherwise than planted circled yellow, with the planted location's initial.
 // What showed seed 73's empty central fascicle (glass in pieces, bq-analysis-23).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -36,7 +36,7 @@ export async function writeMuscleOverlay(options: MuscleOptionsInput, index: num
       `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">`,
       ...truth.fibres.map((f) => outline(f.polygon, 'lime')),
       ...o.fibres.map((f) => outline(f.contour ?? [], 'red')),
-      ...misplaced.map((c) => `<circle cx="${(c.x * k).toFixed(1)}" cy="${(c.y * k).toFixed(1)}" r="8" fill="none" stroke="yellow" stroke-width="2"/>`),
+      ...misplaced.map((c) => `<circle cx="${(c.x * k).toFixed(1)}" cy="${(c.y * k).toFixed(1)}" r="8" fill="none" stroke="yellow" stroke-width="2"/><text x="${(c.x * k + 9).toFixed(1)}" y="${(c.y * k + 4).toFixed(1)}" font-size="11" fill="yellow">${c.location[0]}</text>`),
       '</svg>',
     ].join('');
     const image = await sharp(file, { limitInputPixels: false }).resize(w, h).toBuffer();

@@ -194,6 +194,19 @@ export const LocationParams = z.object({
    * stays, clear of where 40 breaks. 0 = off.
    */
   fascicleCloseUm: z.number().nonnegative().default(25),
+  /**
+   * Notches of a fascicle's convex hull (fibres only) up to this many of its median fibre areas
+   * are endomysium (src/score/perimysium-mask.ts fillHullNotches): where an edge fibre is missing
+   * from the segmentation (a necrotic fibre full of macrophages), the notch it leaves is wider than
+   * the closing above mends, and its macrophages read perimysial; and a cell against an edge
+   * fibre's outer side lies inside the fascicle however wide the septum beyond it. A group with a
+   * larger piece of its hull outside the closing is two fascicles joined across a septum, and is
+   * left as the closing made it. Own choice (one fibre and a half), tried at that value on the
+   * tuning seeds (60–95, bench/tune-muscle-wide.ts; pooled endomysial / perimysial recall 0.973 /
+   * 0.984 → 0.995 / 0.979; seed 77 meets the bars now, 61 reads 16 perimysial per mm² for 19,
+   * three cells in a hull that took in a bent septum). 0 = off.
+   */
+  fascicleNotchFibres: z.number().nonnegative().default(1.5),
 });
 export type LocationParams = z.infer<typeof LocationParams>;
 

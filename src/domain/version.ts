@@ -46,6 +46,8 @@
  *     band's median: negative cells on the flank of a diffuse patch no longer grade positive.
  * 23: glass in pieces (a section reaching the image's edge in places) is glass when its featureless
  *     pixels add up to params.illumination.minGlassRegion and are neutral (maxGlassChroma).
+ * 24: each fascicle's convex hull is endomysium (params.location.fascicleNotchFibres): cells in the
+ *     notch of a missing edge fibre or against an edge fibre's outer side no longer read perimysial.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-23';
+export const ANALYSIS_VERSION = 'bq-analysis-24';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

@@ -196,22 +196,27 @@ export async function evaluateWideMuscleSeeds(
   seeds: number[],
   opts: { executor: TileExecutor; maxSize?: number; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void },
 ): Promise<WideMuscleRow[]> {
+  // a held-out seed's index in the set (marker and format) is its offset from the base, so any subset draws the slides `npm run eval` does
+  const indices = seeds.map((seed) => {
+    if (!(Number.isInteger(seed) && seed >= WIDE_MUSCLE_SEED_BASE)) throw new RangeError(`widened held-out seeds start at ${WIDE_MUSCLE_SEED_BASE}, got ${seed}`);
+    return seed - WIDE_MUSCLE_SEED_BASE;
+  });
   return evaluateMuscleScenes(
-    seeds.map((seed, i) => wideMuscleScene(seed, i, opts.maxSize)),
-    opts,
+    seeds.map((seed, i) => wideMuscleScene(seed, indices[i], opts.maxSize)),
+    { ...opts, indices },
   );
 }
 
 /** The same for any muscle scenes (e.g. a glass-free section with vessels, lab light); formats rotate as above. */
 export async function evaluateMuscleScenes(
   scenes: MuscleOptionsInput[],
-  opts: { executor: TileExecutor; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void },
+  opts: { executor: TileExecutor; params?: AnalysisParamsInput; onRow?: (row: WideMuscleRow) => void; /** each scene's index in its set (the format); default its position */ indices?: number[] },
 ): Promise<WideMuscleRow[]> {
   return evaluateInScratchDir('bq-muscle-wide-', scenes, async (options, i, dir) => {
     const seed = options.seed as number;
     const scene = makeMuscleScene(options);
     const truth = muscleTruthOf(scene);
-    const format = wideMuscleFormat(i);
+    const format = wideMuscleFormat(opts.indices?.[i] ?? i);
     const file = path.join(dir, `muscle-wide-${seed}.${syntheticExtension(format)}`);
     await writeMuscleSlide(scene, file, format);
     const started = performance.now();

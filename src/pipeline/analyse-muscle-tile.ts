@@ -96,8 +96,8 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   stageClock.lap('muscle: fibres');
   const labels = seg.labels;
   const fascicleOf = Int32Array.from([0, ...seg.fibres.map((f) => f.fascicle)]);
-  const { septumUm, pocketMaxUm2, fascicleCloseUm } = params.location;
-  const perimysium = perimysiumFromFibres(labels, sw, sh, smpp, { septumUm, tissue: sTissue, pocketMaxUm2, fascicleOf, fascicleCloseUm });
+  const { septumUm, pocketMaxUm2, fascicleCloseUm, fascicleNotchFibres } = params.location;
+  const perimysium = perimysiumFromFibres(labels, sw, sh, smpp, { septumUm, tissue: sTissue, pocketMaxUm2, fascicleOf, fascicleCloseUm, fascicleNotchFibres });
   stageClock.lap('muscle: perimysium');
   const locate = maskLocator({ width: sw, height: sh, mpp: smpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
   for (const d of input.detections) {

@@ -3,6 +3,7 @@ import { LocationParams } from '../domain/params.js';
 import { DistanceTransform } from '../image/distance-transform.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { ComponentLabeller } from '../image/label.js';
+import { convexHull, type Point } from '../image/min-feret.js';
 
 /**
  * Perimysium from a fibre mask, for the mask locator (cell-location.ts). Closing the fibre mask
@@ -30,6 +31,8 @@ export function perimysiumFromFibres(
     /** per fibre label (index 0 unused): its fascicle id (1..); with fascicleCloseUm, each fascicle is closed on its own (fascicleInteriors) */
     fascicleOf?: Int32Array;
     fascicleCloseUm?: number;
+    /** with fascicleOf: notches of a fascicle's convex hull up to this many of its median fibre areas are endomysium (fascicleInteriors); 0 = off */
+    fascicleNotchFibres?: number;
   } = {},
 ): Uint8Array {
   const n = width * height;
@@ -58,7 +61,7 @@ export function perimysiumFromFibres(
   for (let i = 0; i < n; i++) dilated[i] = d2[i] <= r2 ? 1 : 0;
   // erosion of the dilation: more than r from every pixel outside it
   edt.squared(dilated, width, height, d2, { invert: true });
-  const inside = opts.fascicleOf && (opts.fascicleCloseUm ?? 0) > 0 ? fascicleInteriors(fibre, opts.fascicleOf, width, height, (opts.fascicleCloseUm as number) / mpp, edt) : null;
+  const inside = opts.fascicleOf && (opts.fascicleCloseUm ?? 0) > 0 ? fascicleInteriors(fibre, opts.fascicleOf, width, height, (opts.fascicleCloseUm as number) / mpp, edt, opts.fascicleNotchFibres ?? 0, tissue) : null;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const closed = d2[i] > r2 || (inside !== null && inside[i] !== 0);
@@ -76,8 +79,16 @@ export function perimysiumFromFibres(
  * beside the septum, is filled; the septum, bounded by another fascicle, is not) and every hole of
  * that closing is filled (a pocket round a cluster or a necrotic fibre). Pixels beyond the plane's
  * edge count as inside, as in the closing above. Each fascicle is worked on its own bounding box.
+ *
+ * A notch wider than the closing's disc — where an edge fibre is missing from the segmentation (a
+ * necrotic fibre full of macrophages, an atrophic one too pale or too small to keep) — and the
+ * slivers between the edge fibres' outer sides are filled from the fascicle's convex hull: a
+ * fascicle is convex (a polygon bounded by its septa), so the hull of its fibres lies inside it and
+ * a cell there, however it sits against the septum, is endomysial. Unless a piece of the hull
+ * outside the closing exceeds `notchFibres` × the fascicle's median fibre area: a group that joins
+ * two fascicles across a narrow septum has that septum in its hull, a band of many fibres' area.
  */
-function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, width: number, height: number, rPx: number, edt: DistanceTransform): Uint8Array {
+function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, width: number, height: number, rPx: number, edt: DistanceTransform, notchFibres: number, tissue?: Uint8Array): Uint8Array {
   const n = width * height;
   const fasc = new Int32Array(n);
   let count = 0;
@@ -103,6 +114,7 @@ function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Arra
     }
   }
   const out = new Uint8Array(n);
+  const medianArea = notchFibres > 0 ? medianFibreAreas(fibre, fascicleOf, count) : new Float64Array(count + 1);
   const pad = Math.ceil(rPx) + 2;
   const r2 = rPx * rPx;
   for (let f = 1; f <= count; f++) {
@@ -120,9 +132,82 @@ function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Arra
     edt.squared(sub, bw, bh, d2, { invert: true });
     for (let j = 0; j < m; j++) sub[j] = d2[j] > r2 ? 1 : 0;
     fillSmallHoles(sub, bw, bh, Infinity);
+    if (notchFibres > 0) fillHullNotches(sub, fasc, f, { bx0, by0, bw, bh, width }, notchFibres * medianArea[f], tissue);
     for (let y = 0; y < bh; y++) for (let x = 0, j = y * bw, i = (by0 + y) * width + bx0; x < bw; x++, i++, j++) if (sub[j]) out[i] = 1;
   }
   return out;
+}
+
+/** per fascicle id (index 0 unused): the median pixel area of its fibres */
+function medianFibreAreas(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, count: number): Float64Array {
+  const area = new Float64Array(fascicleOf.length);
+  for (let i = 0; i < fibre.length; i++) if (fibre[i] > 0 && fibre[i] < fascicleOf.length) area[fibre[i]]++;
+  const byFascicle: number[][] = Array.from({ length: count + 1 }, () => []);
+  for (let l = 1; l < fascicleOf.length; l++) if (area[l] > 0 && fascicleOf[l] > 0 && fascicleOf[l] <= count) byFascicle[fascicleOf[l]].push(area[l]);
+  return Float64Array.from(byFascicle, (a) => (a.sort((p, q) => p - q).length ? a[a.length >> 1] : 0));
+}
+
+/**
+ * Sets in `sub` (the fascicle's closed interior on its box) every tissue pixel of the fascicle's
+ * convex hull, unless a 4-connected piece of the hull outside `sub` is larger than maxPx: then the
+ * fibres grouped as one fascicle are not one convex fascicle (two joined across a narrow septum,
+ * whose band lies in the hull), and nothing is set.
+ */
+function fillHullNotches(
+  sub: Uint8Array,
+  fasc: Int32Array,
+  f: number,
+  box: { bx0: number; by0: number; bw: number; bh: number; width: number },
+  maxPx: number,
+  tissue?: Uint8Array,
+): void {
+  const { bx0, by0, bw, bh, width } = box;
+  if (!(maxPx > 0)) return;
+  // the hull of the fascicle's pixel squares: each row's outermost pixels give its corners
+  const pts: Point[] = [];
+  for (let y = 0; y < bh; y++) {
+    const row = (by0 + y) * width + bx0;
+    let x0 = -1;
+    let x1 = -1;
+    for (let x = 0; x < bw; x++) {
+      if (fasc[row + x] !== f) continue;
+      if (x0 < 0) x0 = x;
+      x1 = x;
+    }
+    if (x0 < 0) continue;
+    pts.push({ x: x0, y }, { x: x0, y: y + 1 }, { x: x1 + 1, y }, { x: x1 + 1, y: y + 1 });
+  }
+  const hull = convexHull(pts);
+  if (hull.length < 3) return;
+  const m = bw * bh;
+  const notch = new Uint8Array(m);
+  for (let y = 0; y < bh; y++) {
+    // the hull's span on this row of pixel centres
+    const cy = y + 0.5;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let e = 0; e < hull.length; e++) {
+      const a = hull[e];
+      const b = hull[(e + 1) % hull.length];
+      if ((a.y <= cy && b.y >= cy) || (b.y <= cy && a.y >= cy)) {
+        const x = a.y === b.y ? Math.min(a.x, b.x) : a.x + ((cy - a.y) * (b.x - a.x)) / (b.y - a.y);
+        const x2 = a.y === b.y ? Math.max(a.x, b.x) : x;
+        if (x < lo) lo = x;
+        if (x2 > hi) hi = x2;
+      }
+    }
+    for (let x = Math.max(0, Math.ceil(lo - 0.5)); x < bw && x + 0.5 <= hi; x++) {
+      const j = y * bw + x;
+      if (tissue && tissue[(by0 + y) * width + bx0 + x] === 0) continue;
+      if (!sub[j]) notch[j] = 1;
+    }
+  }
+  const comp = new Int32Array(m);
+  const k = new ComponentLabeller().label(notch, bw, bh, comp, 4);
+  const size = new Int32Array(k + 1);
+  for (let j = 0; j < m; j++) size[comp[j]]++;
+  for (let c = 1; c <= k; c++) if (size[c] > maxPx) return;
+  for (let j = 0; j < m; j++) if (notch[j]) sub[j] = 1;
 }
 
 /** Clears the components of `mask` under `maxPx` pixels that do not touch the plane's edge (pockets inside a fascicle). */

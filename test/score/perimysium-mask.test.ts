@@ -21,6 +21,7 @@ function fibres(): Int32Array {
   return m;
 }
 const columns = (mask: Uint8Array, row: number) => [...mask.slice(row * W, row * W + W)].map((v, x) => (v ? x : -1)).filter((x) => x >= 0);
+const columns2 = (mask: Uint8Array, w: number, row: number) => [...mask.slice(row * w, row * w + w)].map((v, x) => (v ? x : -1)).filter((x) => x >= 0);
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 describe('perimysiumFromFibres', () => {
@@ -100,6 +101,43 @@ describe('perimysiumFromFibres', () => {
     expect(columns(p, 50)).toEqual(range(81, 125));
     // one fascicle of all three fibres would close the septum too: the fascicles must be right
     expect(columns(perimysiumFromFibres(m, W, H, 0.5, { fascicleOf: Int32Array.from([0, 1, 1, 1]), fascicleCloseUm: 25 }), 50)).toEqual([]);
+  });
+
+  it('fascicleNotchFibres: a notch wider than the closing is filled from the fascicle\'s hull, not when the group joins two fascicles across a septum', () => {
+    // 200 × 120 µm at 0.5 µm/px: two fascicles of 20 µm fibres (3 µm endomysium, 400 µm² each)
+    // either side of a 20 µm septum at x ∈ [89, 109) µm; fascicle 1's outer column loses its outer
+    // 10 µm over y ∈ [30, 85) µm: a notch 55 µm tall (wider than a 5 µm closing mends), 550 µm²
+    // (under 1.5 fibres), like the one a missing necrotic edge fibre leaves.
+    const w = 400;
+    const h = 240;
+    const m = new Int32Array(w * h);
+    const fascicleOf = [0];
+    const starts = [0, 23, 46, 69, 92];
+    for (const [f, x0] of [[1, 0], [2, 109]] as const) {
+      for (const cx of starts.slice(0, 4)) {
+        for (const cy of starts) {
+          const id = fascicleOf.length;
+          fascicleOf.push(f);
+          for (let y = cy * 2; y < (cy + 20) * 2; y++) for (let x = (x0 + cx) * 2; x < (x0 + cx + 20) * 2; x++) m[y * w + x] = id;
+        }
+      }
+    }
+    for (let y = 60; y < 170; y++) for (let x = 158; x < 178; x++) m[y * w + x] = 0;
+    const opts = { fascicleOf: Int32Array.from(fascicleOf), fascicleCloseUm: 5 };
+    const inNotch = 115 * w + 170;
+    const inSeptum = 115 * w + 198;
+    const plain = perimysiumFromFibres(m, w, h, 0.5, opts);
+    expect([plain[inNotch], plain[inSeptum]]).toEqual([1, 1]);
+    const hull = perimysiumFromFibres(m, w, h, 0.5, { ...opts, fascicleNotchFibres: 1.5 });
+    expect([hull[inNotch], hull[inSeptum]]).toEqual([0, 1]);
+    // the septum's pixels are exactly as without the hull on every row
+    for (let y = 0; y < h; y++) expect(columns2(hull, w, y).filter((x) => x >= 178 && x < 218), `row ${y}`).toEqual(range(178, 217));
+    // one group of both fascicles: the septum band in its hull (2400 µm², 6 fibres) stops the fill
+    const joined = perimysiumFromFibres(m, w, h, 0.5, { fascicleOf: Int32Array.from(fascicleOf, (f) => (f > 0 ? 1 : 0)), fascicleCloseUm: 5, fascicleNotchFibres: 1.5 });
+    expect([joined[inNotch], joined[inSeptum]]).toEqual([1, 1]);
+    // a notch larger than the bound stays open
+    const strict = perimysiumFromFibres(m, w, h, 0.5, { ...opts, fascicleNotchFibres: 1 });
+    expect(strict[inNotch]).toBe(1);
   });
 });
 
