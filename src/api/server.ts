@@ -31,6 +31,7 @@ import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { slideProbeRoutes } from './routes/slide-probe.js';
 import { slidesRootRoutes } from './routes/slides-root.js';
 import { submitPageRoutes } from './routes/submit-page.js';
 import { tusRoutes } from './routes/tus.js';
@@ -138,6 +139,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(uploadedBatchRoutes(deps, uploads));
   await app.register(metadataRoutes(deps));
   await app.register(slidesRootRoutes(deps, uploads));
+  await app.register(slideProbeRoutes(deps, uploads));
   await app.register(submitPageRoutes());
   await app.register(batchEventRoutes(deps));
   await app.register(scoreRoutes(deps));

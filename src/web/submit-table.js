@@ -66,13 +66,30 @@ export function createTable({ tbody, token, onChange }) {
     onChange();
   }
 
+  /** The row's problems: the server's check of its cells, and a pixel size the file does not state and nobody gave. */
+  function issuesOf(s) {
+    const issues = [...(s.check?.issues ?? [])];
+    if (s.probe?.mpp === null && s.check?.metadata.mpp === undefined && !issues.some((i) => i.field === 'mpp')) {
+      issues.push({ field: 'mpp', message: 'the file states no pixel size: give µm/px' });
+    }
+    return issues;
+  }
+
   function showCheck(s) {
-    const { issues, metadata, markerKnown } = s.check;
+    if (!s.check) {
+      if (s.probe?.problem) s.cells.file.error.textContent = `cannot be read: ${s.probe.problem}`;
+      return;
+    }
+    const { metadata, markerKnown } = s.check;
+    const issues = issuesOf(s);
     for (const field of [...FIELDS, 'file']) {
       const mine = issues.filter((i) => i.field === field);
       const out = s.cells[field]?.error;
       if (!out) continue;
-      out.textContent = mine.map((i) => i.message).join('; ');
+      const messages = mine.map((i) => i.message);
+      // a slide the server cannot read: not a refusal (the analysis decides, and says the same in the batch), a warning
+      if (field === 'file' && s.probe?.problem && !messages.includes(s.probe.problem)) messages.push(`cannot be read: ${s.probe.problem}`);
+      out.textContent = messages.join('; ');
       s.cells[field].input?.setAttribute('aria-invalid', String(mine.length > 0));
     }
     // the canonical name where the typed one differs: "M6" is stored as month-6
@@ -84,6 +101,15 @@ export function createTable({ tbody, token, onChange }) {
       s.cells[field].hint.textContent = hint;
     }
     s.row.dataset.valid = String(issues.length === 0);
+  }
+
+  /** What the server found the slide to be (POST /slides/probe): format and µm/px, or why it cannot be read. */
+  function showProbe(s) {
+    const p = s.probe;
+    const what = p.problem ? '' : `${p.format} · ${p.width}×${p.height} px · ${p.mpp === null ? 'no µm/px in the file' : `${p.mpp.toPrecision(3)} µm/px`}`;
+    s.probeText.textContent = what;
+    s.cells.mpp.input.placeholder = p.mpp === null ? 'needed' : p.problem ? '' : 'from the file';
+    showCheck(s);
   }
 
   function cell(s, field) {
@@ -123,7 +149,7 @@ export function createTable({ tbody, token, onChange }) {
     s.row = el(
       'tr',
       {},
-      el('td', { className: 'name' }, el('span', { className: 'slide-name', textContent: s.name }), el('span', { className: 'meta', textContent: ` ${[what, formatBytes(s.size)].filter(Boolean).join(' · ')}` }), fileError),
+      el('td', { className: 'name' }, el('span', { className: 'slide-name', textContent: s.name }), el('span', { className: 'meta', textContent: ` ${[what, formatBytes(s.size)].filter(Boolean).join(' · ')}` }), (s.probeText = el('div', { className: 'meta probe' })), fileError),
       ...FIELDS.map((f) => cell(s, f)),
       el('td', { className: 'progress' }, s.progress, s.stateText, s.errorText),
       s.links,
@@ -148,12 +174,20 @@ export function createTable({ tbody, token, onChange }) {
       }
       scheduleCheck();
     },
+    noteProbe(s, probe) {
+      s.probe = probe;
+      if (slides.includes(s)) showProbe(s);
+      onChange();
+    },
     /** every row checked, none with a problem, and no check on its way */
-    valid: () => !pending && slides.length > 0 && slides.every((s) => s.check && s.check.issues.length === 0),
+    valid: () => !pending && slides.length > 0 && slides.every((s) => s.check && issuesOf(s).length === 0),
     checking: () => pending,
     lock() {
       locked = true;
-      for (const s of slides) for (const f of FIELDS) s.cells[f].input.disabled = true;
+      for (const s of slides) {
+        for (const f of FIELDS) s.cells[f].input.disabled = true;
+        s.row.querySelector('button.remove').hidden = true;
+      }
     },
   };
 }

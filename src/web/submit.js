@@ -8,7 +8,7 @@ import { droppedFiles, groupSlides, inputFiles } from './submit-files.js';
 import { request } from './http.js';
 import { createPicker } from './submit-picker.js';
 import { showProgress, uploadDone, uploadFailed } from './submit-progress.js';
-import { createTable } from './submit-table.js';
+import { createTable, formatBytes } from './submit-table.js';
 import { sendFile } from './submit-upload.js';
 import { followBatch } from './event-stream.js';
 
@@ -39,7 +39,18 @@ function startFile(s, f) {
   sendFile(state.token, state.settings, f, () => {
     render(s);
     updateSubmit();
-  }).then(maybeSubmit);
+  }).then(() => {
+    if (uploadDone(s) && !s.probed) probe(s, { files: s.files.map((x) => ({ path: x.serverName, sha256: x.sha256 })) });
+    maybeSubmit();
+  });
+}
+
+/** What the server reads the slide as (format, µm/px): asks for µm/px when the file has none, warns when it cannot be read. */
+function probe(s, body) {
+  s.probed = true;
+  request(state.token, '/slides/probe', { method: 'POST', body })
+    .then((p) => state.table.noteProbe(s, p))
+    .catch((err) => state.table.noteProbe(s, { problem: err.detail ?? err.message }));
 }
 
 function addSlides(entries) {
@@ -58,6 +69,7 @@ function addServerSlide(entry) {
   const s = { key: String(++state.keys), name: entry.path, kind: 'server', path: entry.path, size: entry.size };
   state.table.addRow(s);
   render(s);
+  probe(s, { file: entry.path });
   return s;
 }
 
@@ -182,7 +194,7 @@ async function main() {
     wireInputs();
     updateSubmit();
     document.body.dataset.ready = 'true';
-    setStatus(`ready · up to ${Math.round(settings.maxFileBytes / 1e9)} GB per file`);
+    setStatus(`ready · up to ${formatBytes(settings.maxFileBytes)} per file`);
     await state.batches.load();
   } catch (err) {
     setStatus(err.detail ?? err.message, true);

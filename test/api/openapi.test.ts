@@ -21,7 +21,7 @@ const EXPECTED = [
   'get /analyses/{id}/review/signed/{version}', 'get /analyses/{id}/audit', 'get /audit',
   // issue 16: the submission page, resumable (tus) uploads, metadata checks, slides under SLIDES_ROOT
   'get /submit', 'post /uploads/tus', 'patch /uploads/tus/{id}', 'delete /uploads/tus/{id}', 'get /uploads/settings', 'post /uploads/lookup',
-  'post /uploads/{id}/verify', 'post /batches/uploaded', 'get /metadata/names', 'post /metadata/check', 'post /metadata/table', 'get /slides-root',
+  'post /uploads/{id}/verify', 'post /batches/uploaded', 'get /metadata/names', 'post /metadata/check', 'post /metadata/table', 'get /slides-root', 'post /slides/probe',
 ];
 
 describe('GET /openapi.json', () => {

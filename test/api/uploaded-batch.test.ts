@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeScene } from '../../src/synthetic/scene.js';
+import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { bearer, openApi, type Api } from './setup.js';
 import { idOf, sha256, tusUpload } from './tus-client.js';
 
@@ -130,6 +133,25 @@ describe('metadata checks for the submission page', () => {
   });
 });
 
+describe('POST /slides/probe', () => {
+  const probe = (body: object) => api.app.inject({ method: 'POST', url: '/slides/probe', headers: bearer(api.token.submitter), payload: body });
+
+  it("says a slide's format, size and stated µm/px, or that the file states none", async () => {
+    await writeSyntheticSlide(makeScene({ seed: 3, width: 300, height: 200 }), path.join(api.root, 'small.tif'), 'tiled-tiff');
+    expect((await probe({ file: 'small.tif' })).json()).toEqual({ format: 'tiff', width: 300, height: 200, mpp: 0.5 });
+    await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 240, g: 240, b: 240 } } }).png().toFile(path.join(api.root, 'plain.png'));
+    expect((await probe({ file: 'plain.png' })).json()).toEqual({ format: 'png', width: 120, height: 80, mpp: null });
+  });
+
+  it("answers an unreadable uploaded slide with the reader's own words (400), the error its analysis would end with", async () => {
+    const res = await probe({ files: [{ path: 'a.tif', sha256: sha256(tiff) }] });
+    expect(res.statusCode).toBe(400);
+    // the upload folder's own path is kept out of the answer, as every server path is
+    expect(res.json().message).toMatch(/^slides\/[0-9a-f]{64}\/a\.tif: TIFF image directory 0 lies at offset \d+, outside the file \(3004 bytes\); the file is truncated or corrupt$/);
+    expect(res.json().message).not.toContain(api.root);
+  });
+});
+
 describe('GET /slides-root', () => {
   it('lists slides and folders under SLIDES_ROOT, a DICOM folder as one slide, without the upload folder', async () => {
     await mkdir(path.join(api.root, 'case-12'));
@@ -143,6 +165,9 @@ describe('GET /slides-root', () => {
         { name: 'sub', path: 'sub', kind: 'folder', size: 0 },
         { name: 'a.png', path: 'a.png', kind: 'slide', size: 16 },
         { name: 'case-12', path: 'case-12', kind: 'series', size: 232 },
+        // written by the probe tests above
+        { name: 'plain.png', path: 'plain.png', kind: 'slide', size: expect.any(Number) },
+        { name: 'small.tif', path: 'small.tif', kind: 'slide', size: expect.any(Number) },
       ],
     });
     const sub = await api.app.inject({ method: 'GET', url: '/slides-root?dir=sub', headers: bearer(api.token.submitter) });

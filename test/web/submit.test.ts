@@ -26,7 +26,7 @@ import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
  * until fixed; the big upload interrupted twice (its tab closed at 20 %; then, after submitting,
  * `serve` killed while a proxy holds the upload), resuming each time from the server's offset;
  * the good slides' scores equal embedded mode's, the corrupt one shows its error, the batch ends
- * `partial`. A TCP proxy between browser and server counts every byte the browser sent.
+ * `partial`; the DICOM folder dropped again is recognised as stored and not sent. A TCP proxy between browser and server counts every byte the browser sent.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -246,6 +246,10 @@ describe('submission page (issue 16)', () => {
     expect(await row(page, 'corrupt.tif').locator('.error').textContent()).toBe(corrupt.error);
     expect(await row(page, 'corrupt.tif').getAttribute('data-state')).toBe('failed');
     expect(await page.textContent('#batch-status')).toBe(`batch ${batchId}: partial · 2 done, 1 failed of 3`);
+    // what the server read each slide as once it was uploaded: the corrupt one was flagged before the batch, not refused
+    expect(await row(page, BIG).locator('.probe').textContent()).toBe('tiff · 8704×8704 px · 0.500 µm/px');
+    expect(await row(page, 'dicom-series').locator('.probe').textContent()).toBe('dicom · 768×512 px · 0.500 µm/px');
+    expect(await row(page, 'corrupt.tif').locator('td.name .field-error').textContent()).toMatch(/^cannot be read: slides\/[0-9a-f]{64}\/corrupt\.tif: /);
     // the uploaded slides lie in the configured upload folder
     expect(batch.slides.every((s) => s.path.startsWith(uploadDir()))).toBe(true);
 
@@ -266,7 +270,21 @@ describe('submission page (issue 16)', () => {
       expect(await row(page, path.basename(file)).locator(`a[href="/viewer#analysis=${slide.analysisId}"]`).count()).toBe(1);
     }
 
-    // the batch list shows it among the partial ones
+    // the same DICOM folder again: found by its size and first bytes, confirmed by its hash, and
+    // linked to what is stored: no upload begun, not one byte of it sent
+    await page.click('#new-batch');
+    await page.waitForSelector('body[data-ready="true"]');
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/uploads/tus')) sent.push(`${r.method()} ${r.url()}`);
+    });
+    await drop(page, input.series);
+    await page.waitForSelector('#slides tr[data-name="dicom-series"][data-state="uploaded"]');
+    expect(await row(page, 'dicom-series').getAttribute('data-linked')).toBe('true');
+    expect(await row(page, 'dicom-series').locator('.state').textContent()).toBe('on the server already');
+    expect(sent).toEqual([]);
+
+    // the batch list shows the batch among the partial ones
     await page.click('#batches button[data-filter="partial"]');
     await expect.poll(() => page.locator('#batches li[data-batch-id]').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.batchId))).toEqual([String(batchId)]);
     expect(errors).toEqual([]);
