@@ -91,7 +91,7 @@ function updateSubmit() {
   const failed = t.slides.some(uploadFailed);
   button.disabled = state.batchId !== null || state.submitting || !t.valid() || failed;
   const waiting = t.slides.filter((s) => !uploadDone(s)).length;
-  const why = t.slides.length === 0 ? 'Drop slides or pick them on the server.' : t.checking() ? 'checking…' : !t.valid() ? 'Correct the marked cells to submit.' : failed ? 'An upload failed: retry it or remove its slide.' : state.requested && waiting > 0 ? `Submitting when ${waiting} upload${waiting === 1 ? '' : 's'} finish…` : '';
+  const why = t.slides.length === 0 ? 'Drop slides or pick them on the server.' : t.checking() ? 'checking…' : !t.valid() ? 'Correct the marked cells to submit.' : failed ? 'An upload failed: retry it or remove its slide.' : state.requested && waiting > 0 ? `Submitting when ${waiting === 1 ? 'the last upload finishes' : `${waiting} uploads finish`}…` : '';
   $('#submit-why').textContent = state.batchId === null ? why : '';
   button.dataset.ready = String(!button.disabled);
 }

@@ -86,7 +86,7 @@ export function createTusServer(area: UploadArea, settings: UploadSettings, cors
       return { metadata: { name, head: meta.data.head, owner } };
     },
     onResponseError(_req, err) {
-      // tus' own words name no setting; say which limit it was
+      // tus' own words for a body past the declared length are terse; say which length it was
       const body = 'body' in err ? err.body : '';
       if (body === "upload's size exceeded\n") return refuse(413, 'more bytes were sent than the upload declared (Upload-Length)');
       return undefined;
