@@ -8,6 +8,7 @@ import { BiopsyKey, MarkerLabel, TimepointLabel } from '../domain/names.js';
 import { SlideMetadata } from '../domain/slide.js';
 import { Pseudonym } from '../domain/patient.js';
 import { MarkerScores } from '../score/marker-scores.js';
+import { Sha256Hex } from '../store/inputs.js';
 import { Role } from '../store/token-store.js';
 
 /** Request and response shapes of the HTTP API; the OpenAPI document is generated from these. */
@@ -34,6 +35,32 @@ export const UploadMetadata = z
   })
   .strict();
 
+/** A file of an uploaded slide: its name within the slide and the SHA-256 its verified upload had. */
+export const UploadedFile = z
+  .object({
+    path: z.string().min(1).max(500).describe('"a.tif", or "series/level-0.dcm" for a file of a folder slide'),
+    sha256: Sha256Hex,
+  })
+  .strict();
+
+/**
+ * A slide of a batch from the submission page: one under SLIDES_ROOT (`file`) or one uploaded
+ * (`files`, each verified by POST /uploads/{id}/verify), with the same metadata as everywhere.
+ */
+export const BrowserSlideEntry = SlideMetadata.extend({
+  file: z.string().min(1).max(4096).optional().describe('a slide under SLIDES_ROOT (relative to it)'),
+  files: z.array(UploadedFile).min(1).max(10_000).optional().describe('the verified files of an uploaded slide'),
+})
+  .strict()
+  .refine((e) => (e.file === undefined) !== (e.files === undefined), 'give either file (a slide under SLIDES_ROOT) or files (an uploaded slide), one of the two');
+
+export const BrowserSubmitBody = z
+  .object({
+    slides: z.array(BrowserSlideEntry).min(1).max(10_000),
+    params: AnalysisParamsOverrides.optional(),
+  })
+  .strict();
+
 export const BatchId = z.object({ id: z.coerce.number().int().positive() });
 export const SlideId = z.object({ id: z.coerce.number().int().positive() });
 
@@ -48,9 +75,11 @@ export const BatchSlideJson = z.object({
   tilesTotal: z.number().int().nullable().describe('null until the slide is planned'),
 });
 
+export const BatchStatusName = z.enum(['queued', 'running', 'done', 'partial', 'failed']);
+
 export const BatchJson = z.object({
   id: z.number().int(),
-  status: z.enum(['queued', 'running', 'done', 'partial', 'failed']),
+  status: BatchStatusName,
   createdBy: z.string(),
   createdAt: z.string().describe('ISO 8601'),
   slides: z.array(BatchSlideJson),
@@ -59,7 +88,7 @@ export type BatchJson = z.infer<typeof BatchJson>;
 
 export const BatchSummaryJson = z.object({
   id: z.number().int(),
-  status: z.enum(['queued', 'running', 'done', 'partial', 'failed']),
+  status: BatchStatusName,
   createdBy: z.string(),
   createdAt: z.string().describe('ISO 8601'),
   slides: z.number().int(),

@@ -30,7 +30,15 @@ import { reviewStateRoutes } from './routes/review-state.js';
 import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
+import { metadataRoutes } from './routes/metadata.js';
+import { slideProbeRoutes } from './routes/slide-probe.js';
+import { slidesRootRoutes } from './routes/slides-root.js';
+import { submitPageRoutes } from './routes/submit-page.js';
+import { tusRoutes } from './routes/tus.js';
+import { uploadedBatchRoutes } from './routes/uploaded-batch.js';
+import { uploadInfoRoutes } from './routes/uploads.js';
 import { viewerRoutes } from './routes/viewer.js';
+import { openUploads } from './uploads/uploads.js';
 
 export type { ApiDeps } from './deps.js';
 
@@ -90,7 +98,9 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const scrub = await serverPathScrubber({ SLIDES_ROOT: deps.config.SLIDES_ROOT, DATA_DIR: deps.config.DATA_DIR });
+  const uploads = await openUploads(deps.config, sec.CORS_ORIGINS, (err) => app.log.error({ err }, 'could not remove expired uploads'));
+  app.addHook('onClose', async () => uploads.close());
+  const scrub = await serverPathScrubber({ SLIDES_ROOT: deps.config.SLIDES_ROOT, DATA_DIR: deps.config.DATA_DIR, UPLOAD_DIR: uploads.area.root });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -123,7 +133,14 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
 
   await app.register(healthRoutes(deps));
   await app.register(batchRoutes(deps));
-  await app.register(uploadRoutes(deps));
+  await app.register(uploadRoutes(deps, uploads.area.root));
+  await app.register(tusRoutes(deps, uploads));
+  await app.register(uploadInfoRoutes(deps, uploads));
+  await app.register(uploadedBatchRoutes(deps, uploads));
+  await app.register(metadataRoutes(deps));
+  await app.register(slidesRootRoutes(deps, uploads));
+  await app.register(slideProbeRoutes(deps, uploads));
+  await app.register(submitPageRoutes());
   await app.register(batchEventRoutes(deps));
   await app.register(scoreRoutes(deps));
   await app.register(scoreFieldRoutes());

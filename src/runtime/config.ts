@@ -40,9 +40,35 @@ export type SecurityConfig = z.infer<typeof SecurityEnv>;
 export const SECURITY_DEFAULTS: SecurityConfig = SecurityEnv.parse({});
 // end security (issue 14)
 
+// browser uploads (issue 16)
+/** Resumable (tus) uploads from the submission page, and where every upload lands. */
+export const UploadEnv = z.object({
+  /**
+   * where uploads go (tus partials, verified content, assembled slides, multipart uploads); unset:
+   * <SLIDES_ROOT>/uploads. Workers open uploaded slides by their path here, so every worker
+   * machine must mount this folder at the same path (one file system: content is hard-linked)
+   */
+  UPLOAD_DIR: z.string().min(1).optional(),
+  /** largest file one tus upload may declare, bytes (whole-slide images run to tens of GB) */
+  UPLOAD_MAX_FILE_BYTES: z.coerce.number().int().positive().default(50 * 1024 ** 3),
+  /** most bytes one token may have in unfinished or unverified uploads at once */
+  UPLOAD_MAX_TOTAL_BYTES: z.coerce.number().int().positive().default(500 * 1024 ** 3),
+  /** free space the upload disk keeps after every accepted upload has arrived, bytes */
+  UPLOAD_MIN_FREE_BYTES: z.coerce.number().int().nonnegative().default(2 * 1024 ** 3),
+  /** an upload not finished and verified this long after it began is removed, hours */
+  UPLOAD_EXPIRE_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  /** bytes the page sends per PATCH request (a proxy's body limit must allow it) */
+  UPLOAD_CHUNK_BYTES: z.coerce.number().int().min(1024 ** 2).max(1024 ** 3).default(64 * 1024 ** 2),
+});
+export type UploadConfig = z.infer<typeof UploadEnv>;
+/** Every upload setting at its default (UPLOAD_DIR: under SLIDES_ROOT). */
+export const UPLOAD_DEFAULTS: UploadConfig = UploadEnv.parse({});
+// end browser uploads (issue 16)
+
 /** Environment configuration, validated once at start-up (DESIGN.md), with laptop defaults. */
 const Env = z.object({
   ...SecurityEnv.shape,
+  ...UploadEnv.shape,
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(Math.max(1, os.availableParallelism?.() ?? os.cpus().length)),

@@ -26,6 +26,12 @@ function setStatus(text, error = false) {
   s.classList.toggle('error', error);
 }
 
+/** `#analysis=<id>` (or `#review=<id>`): the analysis to open once the slides are listed (links from the submission page). */
+function readTarget() {
+  const m = /(?:^#|&)(?:analysis|review)=(\d+)/.exec(location.hash);
+  return m ? Number(m[1]) : null;
+}
+
 function readToken() {
   const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (m) {
@@ -468,6 +474,7 @@ async function main() {
     setStatus('OpenSeadragon did not load', true);
     return;
   }
+  const target = readTarget();
   state.token = readToken();
   if (!state.token) {
     setStatus('no API token: open the viewer as /viewer#token=<reader or pathologist token>', true);
@@ -490,9 +497,18 @@ async function main() {
       $('#tree').hidden = true;
       setStatus(`${queue.length} awaiting review`);
     }
+    if (target !== null) openTarget(target, queue);
   } catch (err) {
     setStatus(err.message, true);
   }
+}
+
+/** Opens an analysis named in the address: from the slide tree (a reader's) or the review queue (a pathologist's). */
+function openTarget(analysisId, queue) {
+  const inQueue = queue.find((q) => q.analysisId === analysisId);
+  const inTree = state.tree?.patients.some((p) => p.timepoints.some((t) => t.slides.some((s) => s.analysisId === analysisId)));
+  if (inQueue || inTree) return openQueued(inQueue ?? { analysisId });
+  setStatus(`analysis ${analysisId} is not among the slides this token may open (not finished, signed off, or another role's)`, true);
 }
 
 /** A queue entry opened: the slide tree's entry (with its stored scores) where there is one. */

@@ -19,6 +19,9 @@ const EXPECTED = [
   'get /analyses/{id}/regions/geojson', 'put /analyses/{id}/regions/geojson', 'get /review/queue', 'get /tokens/me',
   'get /analyses/{id}/corrections', 'post /analyses/{id}/corrections', 'get /analyses/{id}/review', 'post /analyses/{id}/review',
   'get /analyses/{id}/review/signed/{version}', 'get /analyses/{id}/audit', 'get /audit',
+  // issue 16: the submission page, resumable (tus) uploads, metadata checks, slides under SLIDES_ROOT
+  'get /submit', 'post /uploads/tus', 'patch /uploads/tus/{id}', 'delete /uploads/tus/{id}', 'get /uploads/settings', 'post /uploads/lookup',
+  'post /uploads/{id}/verify', 'post /batches/uploaded', 'get /metadata/names', 'post /metadata/check', 'post /metadata/table', 'get /slides-root', 'post /slides/probe',
 ];
 
 describe('GET /openapi.json', () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildServer, type ApiServer } from '../../src/api/server.js';
-import type { SecurityConfig } from '../../src/runtime/config.js';
+import type { SecurityConfig, UploadConfig } from '../../src/runtime/config.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import { ApiAuditLog } from '../../src/store/api-audit-log.js';
@@ -25,7 +25,7 @@ export interface Api {
 }
 
 export async function openApi(
-  options: { maxUploadBytes?: number; probes?: Record<string, () => Promise<unknown>>; security?: Partial<SecurityConfig> } = {},
+  options: { maxUploadBytes?: number; probes?: Record<string, () => Promise<unknown>>; security?: Partial<SecurityConfig>; uploads?: Partial<UploadConfig> } = {},
 ): Promise<Api> {
   const base = await mkdtemp(path.join(os.tmpdir(), 'bq-api-'));
   const root = path.join(base, 'slides');
@@ -49,7 +49,7 @@ export async function openApi(
     audit: new ApiAuditLog(store.executor),
     batches,
     // tests that send many wrong tokens on purpose are not locked out unless they ask to be
-    config: { SLIDES_ROOT: root, MAX_UPLOAD_BYTES: options.maxUploadBytes ?? 1024 * 1024, LOG_LEVEL: 'silent', AUTH_FAIL_LIMIT: 10_000, ...options.security },
+    config: { SLIDES_ROOT: root, MAX_UPLOAD_BYTES: options.maxUploadBytes ?? 1024 * 1024, LOG_LEVEL: 'silent', AUTH_FAIL_LIMIT: 10_000, ...options.security, ...options.uploads },
     probes: options.probes,
     pollMs: 5,
   });

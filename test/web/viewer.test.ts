@@ -103,7 +103,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function openViewer(): Promise<{ page: Page; tiles: { status: number; auth: string | undefined }[]; errors: string[] }> {
+async function openViewer(link = ''): Promise<{ page: Page; tiles: { status: number; auth: string | undefined }[]; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const tiles: { status: number; auth: string | undefined }[] = [];
   const errors: string[] = [];
@@ -121,7 +121,7 @@ async function openViewer(): Promise<{ page: Page; tiles: { status: number; auth
     errors.push(`outside request: ${route.request().url()}`);
     return route.abort();
   });
-  await page.goto(`${base}/viewer#token=${api.token.reader}`);
+  await page.goto(`${base}/viewer#token=${api.token.reader}${link}`);
   return { page, tiles, errors };
 }
 
@@ -288,6 +288,25 @@ describe('slide viewer in headless Chromium', () => {
       expect(await page.locator('#scores .marker-scores h4').allInnerTexts()).toEqual(['IL-1']);
     } finally {
       await page.close();
+    }
+  });
+
+  it('opens the analysis a link names (#analysis=…, as the submission page links a finished slide), and says so when the token may not', async () => {
+    const { page, errors } = await openViewer(`&analysis=${mhc.row.analysisId}`);
+    try {
+      await page.waitForSelector(`#scores[data-analysis-id="${mhc.row.analysisId}"]`);
+      expect(await page.getAttribute(`#tree button[data-slide-id="${mhc.row.slideId}"]`, 'aria-current')).toBe('true');
+      expect(new URL(page.url()).hash).toBe('');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+    const missing = await openViewer('&analysis=999999');
+    try {
+      await missing.page.waitForSelector('#status.error');
+      expect(await missing.page.textContent('#status')).toBe('analysis 999999 is not among the slides this token may open (not finished, signed off, or another role\'s)');
+    } finally {
+      await missing.page.close();
     }
   });
 

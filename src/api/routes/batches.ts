@@ -5,7 +5,7 @@ import { allow, creatorOf, principalOf } from '../auth.js';
 import { visibleBatch } from '../batch-access.js';
 import type { ApiDeps } from '../deps.js';
 import { batchJson, batchSummaryJson } from '../json-views.js';
-import { BatchId, BatchJson, BatchSummaryJson, Problem, Submitted, SubmitBody } from '../schemas.js';
+import { BatchId, BatchJson, BatchStatusName, BatchSummaryJson, Problem, Submitted, SubmitBody } from '../schemas.js';
 import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
 
 const security = [{ bearer: [] }];
@@ -36,15 +36,16 @@ export function batchRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     app.get('/batches', {
       onRequest: allow(deps.tokens, 'submitter', 'reader'),
       schema: {
-        summary: "List batches (a submitter sees its own)",
+        summary: "List batches, newest first (a submitter sees its own); ?status= keeps those in one state",
         tags: ['batches'],
         security,
+        querystring: z.object({ status: BatchStatusName.optional().describe('only batches in this state') }).strict(),
         response: { 200: z.array(BatchSummaryJson), 401: Problem, 403: Problem },
       },
     }, async (req) => {
       const who = principalOf(req);
       const list = await deps.batches.list(who.role === 'submitter' ? creatorOf(who) : undefined);
-      return list.map(batchSummaryJson);
+      return list.filter((b) => req.query.status === undefined || b.status === req.query.status).map(batchSummaryJson);
     });
 
     app.get('/batches/:id', {

@@ -12,35 +12,9 @@ import type { ApiDeps } from '../deps.js';
 import { HttpError, StorageFullError } from '../../errors/index.js';
 import { SECURITY_DEFAULTS } from '../../runtime/config.js';
 import { Problem, Submitted, UploadMetadata } from '../schemas.js';
-import { realSlidesRoot, resolveSlidePath } from '../slide-path.js';
+import { resolveSlidePath } from '../slide-path.js';
 import { checkUploadedContent } from '../upload-content.js';
-
-/** Client file names become plain names: no directories, no dot files, no odd bytes. */
-function safeName(filename: string): string {
-  const base = path.basename(filename.replaceAll('\\', '/')).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
-  if (!base) throw new HttpError(400, `uploaded file name ${JSON.stringify(filename)} has no usable characters`);
-  return base.slice(0, 200);
-}
-
-/**
- * Where an uploaded file goes in the upload folder. A name "folder/file" (exactly one folder, no
- * "." or ".." part) keeps its folder, so a slide that is a folder (a DICOM series; an MRXS data
- * folder beside its .mrxs) arrives whole; any other name is reduced to its plain file name.
- */
-function uploadPath(filename: string): string {
-  const parts = filename.replaceAll('\\', '/').split('/');
-  if (parts.length === 2 && parts.every((p) => p !== '' && p !== '.' && p !== '..')) return `${safeName(parts[0])}/${safeName(parts[1])}`;
-  return safeName(filename);
-}
-
-/**
- * The slides of an upload: each top-level entry (a file, or a folder of files), except the data
- * folder "x" of an uploaded "x.mrxs", which belongs to that slide.
- */
-function uploadedSlides(paths: string[]): string[] {
-  const top = [...new Set(paths.map((p) => p.split('/')[0]))];
-  return top.filter((name) => !(paths.some((p) => p.includes('/') && p.startsWith(`${name}/`)) && top.includes(`${name}.mrxs`)));
-}
+import { safeName, uploadedSlides, uploadPath } from '../upload-names.js';
 
 function parseMetadata(text: string) {
   let json: unknown;
@@ -60,12 +34,12 @@ function parseMetadata(text: string) {
  * Multipart upload: file parts (any field name) plus an optional `metadata` field, JSON
  * `{ slides: [{ file: <uploaded file or folder name>, patient, timepoint, marker, mpp }], params }`.
  * A file part named "folder/file" lands in that folder, and the folder is one slide.
- * Files stream to SLIDES_ROOT/uploads/<upload id>/ (a fresh random folder: the batch id is only
+ * Files stream to UPLOAD_DIR/<upload id>/ (default SLIDES_ROOT/uploads; a fresh random folder: the batch id is only
  * known after submission). Each file and the request as a whole are limited to MAX_UPLOAD_BYTES;
  * past it the upload is removed and the answer is 413. A file whose content is not what its name
  * says (a PNG named .svs) is refused with a 400 (upload-content.ts).
  */
-export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+export function uploadRoutes(deps: ApiDeps, uploadDir: string): FastifyPluginAsyncZod {
   const limit = deps.config.MAX_UPLOAD_BYTES;
   const fieldLimit = deps.config.MAX_UPLOAD_FIELD_BYTES ?? SECURITY_DEFAULTS.MAX_UPLOAD_FIELD_BYTES;
   return async (app) => {
@@ -82,8 +56,9 @@ export function uploadRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const who = principalOf(req);
       if (!req.isMultipart()) throw new HttpError(415, 'POST /batches/upload takes multipart/form-data (use POST /batches for a JSON manifest)');
-      const root = await realSlidesRoot(deps.config.SLIDES_ROOT);
-      const dir = path.join(root, 'uploads', randomUUID());
+      // the upload folder is the root these slides are checked against: it may lie outside SLIDES_ROOT
+      const root = uploadDir;
+      const dir = path.join(root, randomUUID());
       await mkdir(dir, { recursive: true });
       try {
         const files: string[] = [];
