@@ -85,8 +85,9 @@ export function perimysiumFromFibres(
  * slivers between the edge fibres' outer sides are filled from the fascicle's convex hull: a
  * fascicle is convex (a polygon bounded by its septa), so the hull of its fibres lies inside it and
  * a cell there, however it sits against the septum, is endomysial. Unless a piece of the hull
- * outside the closing exceeds `notchFibres` × the fascicle's median fibre area: a group that joins
- * two fascicles across a narrow septum has that septum in its hull, a band of many fibres' area.
+ * outside the closing exceeds `notchFibres` × the fascicle's median fibre area, or opens to the
+ * outside in two places: a group that joins two fascicles (or a stray fibre) across a narrow septum
+ * has that septum in its hull, a band of many fibres' area crossing it.
  */
 function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, width: number, height: number, rPx: number, edt: DistanceTransform, notchFibres: number, tissue?: Uint8Array): Uint8Array {
   const n = width * height;
@@ -149,9 +150,9 @@ function medianFibreAreas(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array
 
 /**
  * Sets in `sub` (the fascicle's closed interior on its box) every tissue pixel of the fascicle's
- * convex hull, unless a 4-connected piece of the hull outside `sub` is larger than maxPx: then the
- * fibres grouped as one fascicle are not one convex fascicle (two joined across a narrow septum,
- * whose band lies in the hull), and nothing is set.
+ * convex hull, unless a 4-connected piece of the hull outside `sub` is larger than maxPx or crosses
+ * the hull (crossesHull): then the fibres grouped as one fascicle are not one convex fascicle (two
+ * joined across a narrow septum, whose band lies in the hull), and nothing is set.
  */
 function fillHullNotches(
   sub: Uint8Array,
@@ -181,6 +182,7 @@ function fillHullNotches(
   if (hull.length < 3) return;
   const m = bw * bh;
   const notch = new Uint8Array(m);
+  const inside = new Uint8Array(m);
   for (let y = 0; y < bh; y++) {
     // the hull's span on this row of pixel centres
     const cy = y + 0.5;
@@ -199,6 +201,7 @@ function fillHullNotches(
     for (let x = Math.max(0, Math.ceil(lo - 0.5)); x < bw && x + 0.5 <= hi; x++) {
       const j = y * bw + x;
       if (tissue && tissue[(by0 + y) * width + bx0 + x] === 0) continue;
+      inside[j] = 1;
       if (!sub[j]) notch[j] = 1;
     }
   }
@@ -207,7 +210,57 @@ function fillHullNotches(
   const size = new Int32Array(k + 1);
   for (let j = 0; j < m; j++) size[comp[j]]++;
   for (let c = 1; c <= k; c++) if (size[c] > maxPx) return;
+  if (crossesHull(notch, inside, comp, k, bw, bh)) return;
   for (let j = 0; j < m; j++) if (notch[j]) sub[j] = 1;
+}
+
+/** mouth runs shorter than this, px, are specks of a staircase edge, not a mouth */
+const MIN_MOUTH_PX = 3;
+
+/**
+ * Whether a piece of the hull outside the closing opens to the outside (or to glass) in two
+ * separate places: a notch or a sliver has one mouth, a septum that crosses the hull (a fibre or
+ * two across a septum grouped with the fascicle) two.
+ */
+function crossesHull(notch: Uint8Array, inside: Uint8Array, comp: Int32Array, k: number, bw: number, bh: number): boolean {
+  const m = bw * bh;
+  const mouth = new Uint8Array(m);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const j = y * bw + x;
+      if (!notch[j]) continue;
+      if (x === 0 || y === 0 || x === bw - 1 || y === bh - 1 || !inside[j - 1] || !inside[j + 1] || !inside[j - bw] || !inside[j + bw]) mouth[j] = 1;
+    }
+  }
+  const runs = new Int32Array(k + 1);
+  const seen = new Uint8Array(m);
+  const stack: number[] = [];
+  for (let j0 = 0; j0 < m; j0++) {
+    if (!mouth[j0] || seen[j0]) continue;
+    let px = 0;
+    seen[j0] = 1;
+    stack.push(j0);
+    while (stack.length) {
+      const j = stack.pop() as number;
+      px++;
+      const x = j % bw;
+      const y = (j - x) / bw;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= bw || yy >= bh) continue;
+          const q = yy * bw + xx;
+          if (mouth[q] && !seen[q] && comp[q] === comp[j0]) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    if (px >= MIN_MOUTH_PX && ++runs[comp[j0]] >= 2) return true;
+  }
+  return false;
 }
 
 /** Clears the components of `mask` under `maxPx` pixels that do not touch the plane's edge (pockets inside a fascicle). */
