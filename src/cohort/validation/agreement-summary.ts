@@ -7,8 +7,10 @@ import type { MarkerValidation, PairAgreement } from './validation-schemas.js';
  * report's summary table: which figures a scale gets, and how they are written.
  */
 type Bound = number | null;
-const ci = (i: { lower: Bound; upper: Bound }) => `[${sig3(i.lower)}, ${sig3(i.upper)}]`;
-const signed = (v: number) => (v > 0 ? `+${sig3(v)}` : sig3(v).replace(/^-/, '−'));
+/** three significant digits with a true minus sign */
+const num = (v: Bound) => sig3(v).replace(/^-/, '−');
+const ci = (i: { lower: Bound; upper: Bound }) => `[${num(i.lower)}, ${num(i.upper)}]`;
+const signed = (v: number) => (v > 0 ? `+${num(v)}` : num(v));
 
 export function summaryColumns(scale: ScoreScale): string[] {
   switch (scale.kind) {
@@ -30,10 +32,10 @@ export function pairName(p: Pick<PairAgreement, 'a' | 'b'>): string {
 export function summaryCells(p: PairAgreement, scale: ScoreScale): string[] {
   const ba = p.blandAltman;
   const bias = ba ? `${signed(ba.bias)} ${ci(ba.biasCi)}` : '–';
-  const limits = ba ? `${sig3(ba.lower)} to ${sig3(ba.upper)}` : '–';
-  const ccc = p.ccc ? `${sig3(p.ccc.ccc)} ${ci(p.ccc.ci)}` : '–';
-  const pb = p.passingBablok ? `y = ${sig3(p.passingBablok.intercept)} + ${sig3(p.passingBablok.slope)}·x` : '–';
-  const kappa = (k: PairAgreement['kappa']) => (k ? `${sig3(k.kappa)} ${ci(k.ci)}` : '–');
+  const limits = ba ? `${num(ba.lower)} to ${num(ba.upper)}` : '–';
+  const ccc = p.ccc ? `${num(p.ccc.ccc)} ${ci(p.ccc.ci)}` : '–';
+  const pb = p.passingBablok ? `y = ${num(p.passingBablok.intercept)} + ${num(p.passingBablok.slope)}·x` : '–';
+  const kappa = (k: PairAgreement['kappa']) => (k ? `${num(k.kappa)} ${ci(k.ci)}` : '–');
   const agreement = p.kappa ? `${Math.round(p.kappa.po * p.n)}/${p.n}` : '–';
   switch (scale.kind) {
     case 'count':
@@ -51,8 +53,8 @@ export function summaryCells(p: PairAgreement, scale: ScoreScale): string[] {
 export function spreadSentence(r: MarkerValidation): string {
   const s = r.spread;
   if (!s) return 'no tool-vs-rater comparison (the tool has no value on the slides the raters read)';
-  const tool = s.toolVsRater.map((t) => `tool vs ${t.rater} ${sig3(t.value)}`).join(', ');
-  const raters = s.raterVsRater.map((t) => `${t.a} vs ${t.b} ${sig3(t.value)}`).join(', ');
+  const tool = s.toolVsRater.map((t) => `tool vs ${t.rater} ${num(t.value)}`).join(', ');
+  const raters = s.raterVsRater.map((t) => `${t.a} vs ${t.b} ${num(t.value)}`).join(', ');
   if (s.inside === null) return `${s.metric}: ${tool}; one rater only, so no human spread to compare with`;
   return `tool inside the human spread: ${s.inside ? 'yes' : 'NO'} (${s.metric}, ${s.better} is better: ${tool}; ${raters})`;
 }
