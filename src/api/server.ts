@@ -30,6 +30,7 @@ import { reviewStateRoutes } from './routes/review-state.js';
 import { scoreRoutes } from './routes/scores.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { uploadRoutes } from './routes/upload.js';
+import { validationRoutes } from './routes/validation.js';
 import { viewerRoutes } from './routes/viewer.js';
 
 export type { ApiDeps } from './deps.js';
@@ -136,6 +137,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(reviewQueueRoutes(deps));
   await app.register(reviewStateRoutes(deps));
   await app.register(auditRoutes(deps));
+  await app.register(validationRoutes(deps));
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['health'] } }, async () => app.swagger());
   await app.ready();
   return app;

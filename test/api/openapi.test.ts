@@ -19,6 +19,7 @@ const EXPECTED = [
   'get /analyses/{id}/regions/geojson', 'put /analyses/{id}/regions/geojson', 'get /review/queue', 'get /tokens/me',
   'get /analyses/{id}/corrections', 'post /analyses/{id}/corrections', 'get /analyses/{id}/review', 'post /analyses/{id}/review',
   'get /analyses/{id}/review/signed/{version}', 'get /analyses/{id}/audit', 'get /audit',
+  'post /manual-scores', 'get /manual-scores', 'get /validation',
 ];
 
 describe('GET /openapi.json', () => {
