@@ -1,7 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { validateFromStore, type ValidationBundle } from '../cohort/validation/validation-bundle.js';
+import { validateFromStore } from '../cohort/validation/validation-bundle.js';
+import { writeValidation } from '../cohort/validation/write-validation.js';
 import { ValidationRequest } from '../cohort/validation/validation-schemas.js';
 import { MetadataError } from '../errors/index.js';
 import { loadConfig } from '../runtime/config.js';
@@ -30,15 +30,6 @@ export function validationRequestOf(o: ValidateOptions): ValidationRequest {
     throw new MetadataError(`validate: ${r.error.issues.map((i) => `${OPTION_OF[String(i.path[0])] ?? String(i.path[0])}${i.path.length > 1 ? ` (item ${Number(i.path[1]) + 1})` : ''}: ${i.message}`).join('; ')}`);
   }
   return r.data;
-}
-
-/** Writes each figure as an SVG file and the report as report.html; returns the report's path. */
-export async function writeValidation(bundle: ValidationBundle, dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  for (const p of bundle.plots) await writeFile(path.join(dir, p.file), p.svg);
-  const report = path.join(dir, 'report.html');
-  await writeFile(report, bundle.html);
-  return report;
 }
 
 /**

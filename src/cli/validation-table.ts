@@ -1,13 +1,12 @@
 import Table from 'cli-table3';
-import { sig3 } from '../cohort/format-number.js';
-import { pairName, spreadSentence, summaryCells, summaryColumns } from '../cohort/validation/agreement-summary.js';
+import { num, pairName, spreadSentence, summaryCells, summaryColumns } from '../cohort/validation/agreement-summary.js';
 import type { IccJson, ValidationReport } from '../cohort/validation/validation-schemas.js';
 
 function iccLine(what: string, icc: IccJson | null): string | null {
   if (!icc) return null;
   const f = (form: string) => {
     const e = icc.forms.find((x) => x.form === form)!;
-    return `${form} ${sig3(e.icc)} [${sig3(e.ci.lower)}, ${sig3(e.ci.upper)}]`;
+    return `${form} ${num(e.icc)} [${num(e.ci.lower)}, ${num(e.ci.upper)}]`;
   };
   return `  ICC ${what} (n = ${icc.n}, k = ${icc.k}): ${f('ICC2')} · ${f('ICC3')} · ${f('ICC2k')}`;
 }

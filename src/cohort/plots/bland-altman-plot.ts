@@ -38,7 +38,9 @@ export function blandAltmanSvg(input: BlandAltmanPlotInput): string {
   const ys = [...d.points.map((p) => p.y), d.bias, d.lower, d.upper, none, ...bounds].filter((v) => !ratio || v > 0);
   const x = scaleLinear().domain(extentOf(d.points.map((p) => p.mean), false)).range([PLOT.left, PLOT.right]).nice();
   const [lo, hi] = extentOf(ys, false);
-  const y = ratio ? scaleLog().domain([lo, hi === lo ? lo * 2 : hi]).range([PLOT.bottom, PLOT.top]).nice() : scaleLinear().domain([lo, hi]).range([PLOT.bottom, PLOT.top]).nice();
+  // a log axis 'nice'd to whole decades would squeeze ratios near 1 into a sliver: 5 % margins instead
+  const y = ratio ? scaleLog().domain([lo / 1.05, hi * 1.05]).range([PLOT.bottom, PLOT.top]) : scaleLinear().domain([lo, hi]).range([PLOT.bottom, PLOT.top]).nice();
+  const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : String(Number(v.toPrecision(3))));
   const clampY = (v: number) => Math.min(PLOT.bottom, Math.max(PLOT.top, y(v)));
   const band = (b: { lower: number | null; upper: number | null }, cls: string) => {
     if (b.lower === null || b.upper === null || (ratio && b.lower <= 0)) return '';
@@ -47,12 +49,12 @@ export function blandAltmanSvg(input: BlandAltmanPlotInput): string {
   };
   const hline = (v: number, cls: string, colour: string, dash?: string) =>
     el('line', { class: cls, x1: PLOT.left, x2: PLOT.right, y1: y(v), y2: y(v), stroke: colour, 'stroke-width': cls === 'zero' ? 1 : 1.5, ...(dash ? { 'stroke-dasharray': dash } : {}) });
-  const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(3));
   const label = (v: number, s: string) => text({ class: 'line-label', x: PLOT.right + 6, y: y(v), 'dominant-baseline': 'middle' }, `${s} ${fmt(v)}`);
   const points = d.points.map((p) => el('circle', { class: 'point', 'data-id': p.id, cx: x(p.mean), cy: clampY(p.y), r: 4, fill: COLOURS.point, 'fill-opacity': 0.8 }, el('title', {}, escapeXml(`${p.id}: ${fmt(p.y)}`))));
   const body = [
     el('g', { class: 'bands' }, [band(d.lowerCi, 'lower'), band(d.upperCi, 'upper'), band(d.biasCi, 'bias')].join('')),
-    leftAxis(y, d.yLabel),
+    // ratios as plain numbers (d3's log format would write 0.8 as "800m")
+    leftAxis(ratio ? Object.assign((v: number) => y(v), { ticks: (c?: number) => y.ticks(c), tickFormat: () => fmt }) : y, d.yLabel),
     bottomAxis(x, d.xLabel),
     hline(none, 'zero', '#7F7F7F'),
     hline(d.bias, 'bias', COLOURS.bias),

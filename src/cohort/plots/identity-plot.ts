@@ -40,7 +40,7 @@ export function identitySvg(input: IdentityPlotInput): string {
     el('g', { 'clip-path': `url(#${clip})` }, [line('identity', COLOURS.identity, (v) => v, '6 4'), fit ? line('fit', COLOURS.fit, (v) => fit.intercept + fit.slope * v) : ''].join('')),
     el('g', { class: 'points' }, d.points.map((p) => el('circle', { class: 'point', 'data-id': p.id, cx: x(p.x), cy: y(p.y), r: 4, fill: COLOURS.point, 'fill-opacity': 0.8 }, el('title', {}, escapeXml(p.id)))).join('')),
     legend([{ label: 'y = x', colour: COLOURS.identity }, ...(fit ? [{ label: 'Passing–Bablok', colour: COLOURS.fit }] : [])]),
-    fit ? text({ class: 'fit-equation', x: PLOT.right + 12, y: legendBottom }, `y = ${fit.intercept.toPrecision(3)} + ${fit.slope.toPrecision(3)}·x`) : '',
+    fit ? text({ class: 'fit-equation', x: PLOT.right + 12, y: legendBottom }, `y = ${Number(fit.intercept.toPrecision(3))} + ${Number(fit.slope.toPrecision(3))}·x`.replace(/-/g, '−')) : '',
   ].join('\n');
   return svgDocument(`${d.title} (n = ${d.points.length})`, body);
 }

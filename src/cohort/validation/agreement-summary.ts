@@ -8,7 +8,7 @@ import type { MarkerValidation, PairAgreement } from './validation-schemas.js';
  */
 type Bound = number | null;
 /** three significant digits with a true minus sign */
-const num = (v: Bound) => sig3(v).replace(/^-/, '−');
+export const num = (v: Bound | undefined) => sig3(v).replace(/^-/, '−');
 const ci = (i: { lower: Bound; upper: Bound }) => `[${num(i.lower)}, ${num(i.upper)}]`;
 const signed = (v: number) => (v > 0 ? `+${num(v)}` : num(v));
 

@@ -1,7 +1,7 @@
 import { ANALYSIS_VERSION } from '../../domain/version.js';
 import { sig3 } from '../format-number.js';
 import { escapeXml } from '../plots/svg.js';
-import { pairName, spreadSentence, summaryCells, summaryColumns } from './agreement-summary.js';
+import { num, pairName, spreadSentence, summaryCells, summaryColumns } from './agreement-summary.js';
 import type { ValidationPlot } from './validation-plots.js';
 import type { IccJson, MarkerValidation, PairAgreement, ValidationReport } from './validation-schemas.js';
 
@@ -29,7 +29,7 @@ function iccTable(title: string, icc: IccJson | null): string {
   if (!icc) return '';
   return `<h4>${h(title)} — n = ${icc.n} slides scored by all of ${h(icc.methods.join(', '))}</h4>${table(
     ['form', 'model', 'ICC', '95 % CI', 'F', 'df', 'p'],
-    icc.forms.map((f) => [f.form, f.model, sig3(f.icc), `[${sig3(f.ci.lower)}, ${sig3(f.ci.upper)}]`, sig3(f.f), `${sig3(f.df1)}, ${sig3(f.df2)}`, sig3(f.p)]),
+    icc.forms.map((f) => [f.form, f.model, num(f.icc), `[${num(f.ci.lower)}, ${num(f.ci.upper)}]`, sig3(f.f), `${sig3(f.df1)}, ${sig3(f.df2)}`, sig3(f.p)]),
   )}`;
 }
 
@@ -56,7 +56,7 @@ function markerSection(r: MarkerValidation, plots: readonly ValidationPlot[]): s
   for (const p of r.pairs) for (const q of p.points) (put(p.a, q.slide, q.a), put(p.b, q.slide, q.b));
   const methods = ['tool', ...r.raters];
   const slides = [...new Set([...values.values()].flatMap((m) => [...m.keys()]))].sort();
-  const data = table(['slide', ...methods], slides.map((s) => [s, ...methods.map((m) => sig3(values.get(m)?.get(s)))]), 'data');
+  const data = table(['slide', ...methods], slides.map((s) => [s, ...methods.map((m) => num(values.get(m)?.get(s)))]), 'data');
   return `<section class="marker" data-marker="${h(r.marker)}">
 <h2>${h(r.marker)} — ${h(r.label)} (${h(r.score)}, ${h(r.unit)})</h2>
 <p>${r.slides} slides; raters: ${h(r.raters.join(', '))}. Differences are a − b and ratios a / b, a the method named first.</p>
