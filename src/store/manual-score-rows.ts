@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { biopsySlideOf, TIMEPOINTS } from '../domain/biopsy.js';
+import { biopsySlideOf, MarkerName, TIMEPOINTS } from '../domain/biopsy.js';
 import { ManualScore, RaterId } from '../domain/manual-score.js';
-import { MarkerName } from '../domain/biopsy.js';
 import { StoreInputError } from '../errors/index.js';
 import type { SqlExecutor } from './executor.js';
 

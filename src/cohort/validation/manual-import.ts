@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { biopsySlideOf } from '../../domain/biopsy.js';
+import { biopsySlideOf, Timepoint } from '../../domain/biopsy.js';
+import { MarkerId } from '../../domain/marker.js';
 import { RaterId, type ManualScore } from '../../domain/manual-score.js';
 import { markerHasField } from '../../domain/score-fields.js';
 import { CohortImportError, type ImportIssue } from '../../errors/index.js';
@@ -42,8 +43,8 @@ const unit = column('unit', false, (raw) => {
 const Row = z
   .object({
     patient: z.string(),
-    timepoint: z.string(),
-    marker: z.string(),
+    timepoint: Timepoint,
+    marker: MarkerId,
     rater: z.string(),
     date: z.string(),
     score: z.string(),
@@ -65,13 +66,13 @@ const Row = z
       ctx.addIssue({ code: 'custom', path: ['value'], message: v.message });
       return z.NEVER;
     }
-    return { patient: r.patient, timepoint: r.timepoint as ManualRow['timepoint'], marker: r.marker as ManualRow['marker'], rater: r.rater, date: r.date, score: r.score, value: v.value };
+    return { patient: r.patient, timepoint: r.timepoint, marker: r.marker, rater: r.rater, date: r.date, score: r.score, value: v.value };
   });
 
 export const MANUAL_READS: TableSpec<ManualRow> = {
   table: 'manual reads',
   columns: [pseudonym('patient'), timepoint, marker, rater, date, score, value, unit],
-  schema: Row as unknown as z.ZodType<ManualRow>,
+  schema: Row,
 };
 
 /** Validates every file; the reads come back only when every row of every file is valid. */
