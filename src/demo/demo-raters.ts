@@ -6,8 +6,9 @@ import { COHORT_TIMEPOINTS } from '../synthetic/cohort/planted-effects.js';
 
 /**
  * Two synthetic pathologists for the demo cohort (issue 17), so `npm run demo` has manual reads to
- * validate the tool against. Each reads every slide's planted truth (cohort.json) with their own
- * systematic bias and noise, drawn from a seeded d3-random stream:
+ * validate the tool against. Each reads every slide's truth — in the demo the cells and fibres
+ * planted in the section (its .truth.json, demo-validation.ts), as a pathologist sees the slide —
+ * with their own systematic bias and noise, drawn from a seeded d3-random stream:
  *
  * - CD163+ macrophages per mm² (`density`): a proportional bias (a ratio: counting fields
  *   generously or strictly) and log-normal noise (SD of ln read − ln truth ≈ CV);
@@ -51,7 +52,7 @@ export const DEMO_RATER_SEED = 1717;
 /** the day the demo raters "read" the slides */
 export const DEMO_READ_DATE = '2025-06-02';
 
-/** One demo slide's planted truth of the scores the raters read. */
+/** One demo biopsy's true values of the scores the raters read. */
 export interface DemoSlideTruth {
   patient: string;
   timepoint: string;
@@ -60,7 +61,10 @@ export interface DemoSlideTruth {
   il1raExpressed: boolean;
 }
 
-/** The planted values of the demo cohort (cohort.json) per patient and timepoint. */
+/**
+ * The cohort's planted rates (cohort.json) per patient and timepoint: the raters' truth where the
+ * sections are not rendered (the recovery test); a rendered section holds a sample of them.
+ */
 export function demoSlideTruth(planted: readonly PlantedPatient[]): DemoSlideTruth[] {
   return planted.flatMap((p) =>
     COHORT_TIMEPOINTS.map((tp) => ({

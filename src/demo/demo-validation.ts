@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { biopsyOf } from '../domain/biopsy.js';
 import { csvText } from '../cohort/csv-text.js';
 import { importManualReads } from '../cohort/validation/manual-import.js';
@@ -10,7 +11,9 @@ import { writeValidation } from '../cohort/validation/write-validation.js';
 import { runValidation } from '../cohort/validation/validation.js';
 import type { Store } from '../store/store.js';
 import type { DemoCohortRun } from './demo-cohort.js';
-import { DEMO_RATERS, demoRaterReads, demoSlideTruth } from './demo-raters.js';
+import { truthPathOf } from '../synthetic/write-slide.js';
+import type { DemoSlide } from '../synthetic/cohort/write-cohort.js';
+import { DEMO_RATERS, demoRaterReads, type DemoSlideTruth } from './demo-raters.js';
 
 /** The demo's comparisons: one per score the synthetic pathologists read. */
 export const DEMO_VALIDATIONS: readonly { score: string; marker: string }[] = [
@@ -28,15 +31,34 @@ export interface DemoValidation {
   bundles: { dir: string; bundle: ValidationBundle }[];
 }
 
+const TruthScores = z.object({ scores: z.object({ cd163PerMm2: z.number(), mhcPctPositiveFibres: z.number(), il1Expressed: z.boolean().nullable() }) });
+
+/**
+ * What a pathologist looking at each demo biopsy's sections would see: the scores of the cells and
+ * fibres planted in the pixels (each slide's .truth.json), not the cohort's planted rates, which a
+ * small section only samples.
+ */
+export async function demoSlideTruthFromFiles(slides: readonly DemoSlide[]): Promise<DemoSlideTruth[]> {
+  const scoresOf = async (s: DemoSlide) => TruthScores.parse(JSON.parse(await readFile(truthPathOf(s.path), 'utf8'))).scores;
+  const biopsies = [...new Map(slides.map((s) => [biopsyOf(s.patient, s.timepoint), s])).values()];
+  return Promise.all(
+    biopsies.map(async (b) => {
+      const section = (marker: string) => slides.find((s) => s.patient === b.patient && s.timepoint === b.timepoint && s.marker === marker)!;
+      const [cd163, mhc1, il1ra] = await Promise.all([scoresOf(section('CD163')), scoresOf(section('MHC-I')), scoresOf(section('IL-1Ra'))]);
+      return { patient: b.patient, timepoint: b.timepoint, cd163PerMm2: cd163.cd163PerMm2, mhc1PctPositive: mhc1.mhcPctPositiveFibres, il1raExpressed: il1ra.il1Expressed === true };
+    }),
+  );
+}
+
 /**
  * The method comparison on the demo cohort (issue 17): the two synthetic pathologists' reads
- * (demo-raters.ts) written as `<cohort dir>/manual-reads.csv`, read back through the manual
+ * (demo-raters.ts) of every section's ground truth, written as `<cohort dir>/manual-reads.csv`, read back through the manual
  * import (so the demo goes the way a lab's file goes), stored when there is a store, and
  * the tool compared with them score by score; each comparison's figures and report go to
  * `<cohort dir>/validation/<score>/`.
  */
 export async function demoValidation(run: DemoCohortRun, store?: Store): Promise<DemoValidation> {
-  const reads = demoRaterReads(demoSlideTruth(run.cohort.planted));
+  const reads = demoRaterReads(await demoSlideTruthFromFiles(run.cohort.slides));
   const readsFile = path.join(run.cohort.dir, DEMO_READS_FILE);
   const columns = ['patient', 'timepoint', 'marker', 'rater', 'date', 'score', 'value'] as const;
   await writeFile(readsFile, csvText(columns, reads.map((r) => columns.map((c) => r[c] as string | number))));
