@@ -1,7 +1,8 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { AnalysisError } from '../../errors/index.js';
-import { CONFIDENCE, checkConfidence, checkPairs, mean, sampleSd, type Interval } from './interval.js';
+import { CONFIDENCE, checkConfidence, type Interval } from './interval.js';
+import { checkPairs, mean, sampleSd } from './paired-values.js';
 
 /**
  * Bland–Altman limits of agreement of two methods measuring the same items (Bland & Altman,

@@ -1,6 +1,7 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { AnalysisError } from '../../errors/index.js';
-import { CONFIDENCE, checkConfidence, checkPairs, mean, type Interval } from './interval.js';
+import { CONFIDENCE, checkConfidence, type Interval } from './interval.js';
+import { checkPairs, mean } from './paired-values.js';
 
 /**
  * Lin's concordance correlation coefficient (Lin 1989; variance corrected in Lin 2000):

@@ -1,7 +1,8 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { quantileSorted } from 'd3-array';
 import { AnalysisError } from '../../errors/index.js';
-import { CONFIDENCE, checkConfidence, checkPairs, type Interval } from './interval.js';
+import { CONFIDENCE, checkConfidence, type Interval } from './interval.js';
+import { checkPairs } from './paired-values.js';
 
 /**
  * Passing–Bablok regression of y (test method) on x (comparison method) (Passing & Bablok,
