@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreInputError } from '../../src/errors/index.js';
 import type { ManualScoreInput } from '../../src/domain/manual-score.js';
 import type { Store } from '../../src/store/store.js';
-import type { OpenedStore } from './store-suite.js';
 
 /** Two raters' reads of three slides, spelled as people type markers and timepoints. */
 const READS: ManualScoreInput[] = [
@@ -12,17 +11,17 @@ const READS: ManualScoreInput[] = [
   { patient: 'P02', timepoint: 'baseline', marker: 'MHC-I', rater: 'dr.b', date: '2025-03-02', score: 'mhc1Grade', value: 3, source: 'reads.csv row 5' },
 ];
 
-/** Manual reads (issue 17), required of every backend like the rest of the store. */
-export function manualScoresSuite(name: string, open: () => Promise<OpenedStore>): void {
-  describe(`manual reads on ${name}`, () => {
-    let db: OpenedStore;
+/**
+ * Manual reads (issue 17), required of every backend like the rest of the store; run inside the
+ * cohort suite, on its database (the reads belong to the cohort, and a database of their own
+ * would cost another start-up).
+ */
+export function manualScoresTests(storeOf: () => Store): void {
+  describe('manual reads', () => {
     let store: Store;
-    beforeAll(async () => {
-      db = await open();
-      store = db.store;
-    });
-    afterAll(async () => {
-      await db?.cleanup();
+    it('starts with none', async () => {
+      store = storeOf();
+      expect(await store.listManualScores()).toEqual([]);
     });
 
     it('stores reads per rater under canonical names and lists them by score, marker and rater', async () => {

@@ -1,7 +1,6 @@
 import { migrate } from '../../src/store/migrate.js';
 import { openPgliteStore } from '../../src/store/pglite.js';
 import { cohortSuite } from './cohort-suite.js';
-import { manualScoresSuite } from './manual-scores-suite.js';
 import { namesSuite } from './names-suite.js';
 import { reviewSuite } from './review-suite.js';
 import { storeSuite, type OpenedStore } from './store-suite.js';
@@ -20,4 +19,3 @@ storeSuite('PGlite (in memory)', open);
 cohortSuite('PGlite (in memory)', open);
 namesSuite('PGlite (in memory)', open);
 reviewSuite('PGlite (in memory)', open);
-manualScoresSuite('PGlite (in memory)', open);
