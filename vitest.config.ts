@@ -20,6 +20,7 @@ const ACCEPTANCE = [
   'test/eval/qc-clean-slides.test.ts',
   'test/golden/**/*.test.ts',
   'test/cohort/demo-cohort.test.ts',
+  'test/demo/demo-raters.test.ts',
   'test/detect/accuracy.test.ts',
   'test/score/muscle-accuracy.test.ts',
   'test/pipeline/seams.test.ts',

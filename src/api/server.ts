@@ -37,6 +37,7 @@ import { submitPageRoutes } from './routes/submit-page.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadedBatchRoutes } from './routes/uploaded-batch.js';
 import { uploadInfoRoutes } from './routes/uploads.js';
+import { validationRoutes } from './routes/validation.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { openUploads } from './uploads/uploads.js';
 
@@ -153,6 +154,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiServer> {
   await app.register(reviewQueueRoutes(deps));
   await app.register(reviewStateRoutes(deps));
   await app.register(auditRoutes(deps));
+  await app.register(validationRoutes(deps));
   app.get('/openapi.json', { schema: { summary: 'This document', tags: ['health'] } }, async () => app.swagger());
   await app.ready();
   return app;

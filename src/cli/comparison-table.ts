@@ -1,12 +1,8 @@
 import Table from 'cli-table3';
 import type { ComparisonRow, GroupSummary } from '../cohort/compare-schemas.js';
+import { sig3 } from '../cohort/format-number.js';
 
-/** three significant digits, as the comparisons are reported; '–' where nothing was computed */
-export function sig3(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '–';
-  if (v === 0) return '0';
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
-}
+export { sig3 };
 
 function groupCell(g: GroupSummary): string {
   const events = g.events === undefined ? '' : ` ${g.events}/${g.n}`;

@@ -9,6 +9,8 @@ import type { GroupSummary } from '../cohort/compare-schemas.js';
 import { analyseDemoCohort } from '../demo/demo-cohort.js';
 import { demoCohortPlots } from '../demo/demo-cohort-plots.js';
 import { DEMO_ALPHA, type DemoComparison } from '../demo/demo-cohort-table.js';
+import { DEMO_RATERS } from '../demo/demo-raters.js';
+import { demoValidation } from '../demo/demo-validation.js';
 import { compareWithTruth, parseDemoTruth, type DemoCheck } from '../demo/demo-truth.js';
 import type { AnalysisParamsInput } from '../domain/params.js';
 import type { SlideOutcome } from '../pipeline/analyse-slide.js';
@@ -19,6 +21,7 @@ import { runSlides } from './run-slides.js';
 import { sig3 } from './comparison-table.js';
 import type { RunContext } from './open-run-context.js';
 import { scoreTable, markerLines } from './score-table.js';
+import { validationTableText } from './validation-table.js';
 
 const SHIPPED_MANIFEST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../slides/manifest.json');
 
@@ -95,6 +98,12 @@ async function demoCohort(o: AnalysisCliOptions & { cohortDir?: string }, params
   const plots = demoCohortPlots(run.scores, run.measures);
   for (const [name, svg] of Object.entries(plots)) await writeFile(path.join(plotDir, name), svg);
   process.stdout.write(`Plots: ${Object.keys(plots).map((n) => path.join(plotDir, n)).join(', ')}\n`);
+  const validation = await demoValidation(run, ctx.store);
+  process.stdout.write(
+    `\nMethod comparison against two synthetic pathologists (issue 17; their reads: ${validation.readsFile}):\n` +
+      `${DEMO_RATERS.map((r) => `  ${r.id}: ${r.description}`).join('\n')}\n`,
+  );
+  for (const { dir: out, bundle } of validation.bundles) process.stdout.write(`\n${validationTableText(bundle.report)}\n  report: ${path.join(out, 'report.html')}\n`);
   const missed = run.table.filter((c) => c.effect.planted !== c.found);
   if (failed.length > 0 || missed.length > 0) {
     for (const c of missed) process.stdout.write(`  ${c.effect.planted ? 'NOT RECOVERED' : 'SPURIOUS'}: ${c.effect.description}\n`);

@@ -28,6 +28,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   review: async () => (await import('./review-command.js')).registerReview,
   audit: async () => (await import('./review-command.js')).registerReview,
   corrections: async () => (await import('./review-command.js')).registerCorrections,
+  manual: async () => (await import('./manual-command.js')).registerManual,
+  validate: async () => (await import('./validate-command.js')).registerValidate,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -17,17 +17,18 @@ export interface Column {
 }
 
 export interface TableSpec<T> {
-  table: 'patients' | 'biopsies' | 'slides' | 'visits';
+  /** what the file holds, e.g. 'visits' */
+  table: string;
   columns: Column[];
   schema: z.ZodType<T>;
 }
 
-const isBlank = (raw: unknown) => raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
-const shown = (raw: unknown) => JSON.stringify(raw);
+export const isBlank = (raw: unknown) => raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+export const shown = (raw: unknown) => JSON.stringify(raw);
 // a plain decimal: Number() alone would also take "", "0x1A" and "Infinity"
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function column(name: string, required: boolean, read: (raw: unknown) => CellResult): Column {
+export function column(name: string, required: boolean, read: (raw: unknown) => CellResult): Column {
   return {
     name,
     required,
@@ -55,15 +56,15 @@ function numberColumn(spec: MeasureSpec): Column {
 }
 
 // No value is echoed: a pseudonym cell that fails may hold a real name.
-const pseudonym = (name: string) =>
+export const pseudonym = (name: string) =>
   fromSchema(name, Pseudonym, () => 'expected a pseudonym (letters, digits, . _ -, at least one digit, no spaces), not a name; value not shown');
 
-const timepoint = column('timepoint', true, (raw) => {
+export const timepoint = column('timepoint', true, (raw) => {
   const tp = typeof raw === 'string' ? findTimepoint(raw) : undefined;
   return tp ? { ok: true, value: tp } : { ok: false, message: `expected one of ${TIMEPOINTS.join(', ')}, got ${shown(raw)}` };
 });
 
-const date = fromSchema('date', IsoDate, (raw) => `expected a date YYYY-MM-DD, got ${shown(raw)}`);
+export const date = fromSchema('date', IsoDate, (raw) => `expected a date YYYY-MM-DD, got ${shown(raw)}`);
 
 const text = (name: string, max: number) =>
   fromSchema(name, z.string().min(1).max(max), (raw) => `expected text of at most ${max} characters, got ${typeof raw === 'string' ? `${raw.length} characters` : shown(raw)}`);
@@ -73,7 +74,7 @@ const diagnosis = column('diagnosis', true, (raw) => {
   return r.success ? { ok: true, value: r.data } : { ok: false, message: `expected one of ${Diagnosis.options.join(', ')}, got ${shown(raw)}` };
 });
 
-const marker = column('marker', true, (raw) => {
+export const marker = column('marker', true, (raw) => {
   const r = MarkerName.safeParse(typeof raw === 'string' ? raw : String(raw));
   return r.success ? { ok: true, value: r.data } : { ok: false, message: r.error.issues[0].message };
 });

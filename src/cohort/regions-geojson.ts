@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { ReviewRegions, type RegionKind, type ReviewRegion, type Vertex } from '../domain/review.js';
 import { MetadataError } from '../errors/index.js';
 import { qupathObjectId, type QupathClassification } from './export-geojson.js';
+import { classNameOf, objectTypeOf, readQupathFeatures } from './qupath-geojson.js';
 
 /**
  * Review regions as QuPath annotations (issue 12), in the GeoJSON QuPath ≥ 0.4 writes and reads
@@ -22,30 +22,6 @@ const KIND_CLASSES: Record<RegionKind, QupathClassification & { name: string }> 
   exclusion: { name: 'Ignore*', color: [180, 180, 180] },
 };
 const PREFIX: Record<RegionKind, string> = { region: 'region', exclusion: 'ignore' };
-
-const Position = z.array(z.number()).min(2);
-const Ring = z.array(Position);
-const Geometry = z.union([
-  z.object({ type: z.literal('Polygon'), coordinates: z.array(Ring).min(1) }),
-  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(Ring).min(1)) }),
-  z.object({ type: z.string() }).passthrough(),
-]);
-const Classification = z.object({ name: z.string().optional(), names: z.array(z.string()).optional() }).passthrough();
-const Feature = z.object({
-  type: z.literal('Feature'),
-  geometry: Geometry.nullable(),
-  properties: z
-    .object({ objectType: z.string().optional(), classification: Classification.optional(), name: z.string().optional() })
-    .passthrough()
-    .nullable()
-    .optional(),
-}).passthrough();
-/** A FeatureCollection, a bare Feature array (QuPath's "export as array" option) or one Feature. */
-const QupathGeoJson = z.union([
-  z.object({ type: z.literal('FeatureCollection'), features: z.array(Feature) }).passthrough(),
-  z.array(Feature),
-  Feature,
-]);
 
 export interface ImportedRegions {
   regions: ReviewRegion[];
@@ -70,25 +46,12 @@ function vertices(ring: number[][]): Vertex[] {
 
 /** Regions and exclusions from QuPath GeoJSON text; `source` (a file name) is named in every error. */
 export function regionsFromQupathGeoJson(text: string, source: string): ImportedRegions {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new MetadataError(`${source}: not JSON (${(e as Error).message})`);
-  }
-  const parsed = QupathGeoJson.safeParse(json);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new MetadataError(`${source}: not QuPath GeoJSON (a FeatureCollection, a Feature or an array of Features): ${i.path.join('.') || '(top)'}: ${i.message}`);
-  }
-  const d = parsed.data;
-  const features: z.infer<typeof Feature>[] = Array.isArray(d) ? d : d.type === 'FeatureCollection' ? (d as { features: z.infer<typeof Feature>[] }).features : [d as z.infer<typeof Feature>];
+  const features = readQupathFeatures(text, source);
   const out: ImportedRegions = { regions: [], skipped: [] };
   features.forEach((f, i) => {
-    const p = f.properties ?? {};
-    const objectType = p.objectType ?? 'annotation';
+    const objectType = objectTypeOf(f);
     if (objectType !== 'annotation') return out.skipped.push({ feature: i, reason: `a ${objectType}, not an annotation` });
-    const cls = p.classification?.name ?? p.classification?.names?.join(': ');
+    const cls = classNameOf(f);
     const kind = kindOfClass(cls);
     if (!kind) return out.skipped.push({ feature: i, reason: cls ? `class "${cls}" is neither Region* nor Ignore*` : 'no class (Region* or Ignore* is needed)' });
     const g = f.geometry;

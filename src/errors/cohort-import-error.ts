@@ -23,11 +23,14 @@ export function formatIssue(issue: ImportIssue, json = issue.file.toLowerCase().
 /** Issues shown in a message; every one is still in `issues` (and in the API's 400 body). */
 const SHOWN = 20;
 
-/** The cohort was not imported: every problem found, in file and row order. Nothing was kept. */
+/**
+ * A cohort import (or an import of the cohort's manual reads, `what`) was refused: every problem
+ * found, in file and row order. Nothing was kept.
+ */
 export class CohortImportError extends BiopsyQuantError {
-  constructor(readonly issues: readonly ImportIssue[]) {
+  constructor(readonly issues: readonly ImportIssue[], what = 'cohort') {
     const n = issues.length;
     const shown = issues.slice(0, SHOWN).map((i) => formatIssue(i)).join('; ');
-    super('COHORT_IMPORT', `cohort not imported, ${n} problem${n === 1 ? '' : 's'}: ${shown}${n > SHOWN ? ` … and ${n - SHOWN} more` : ''}`);
+    super('COHORT_IMPORT', `${what} not imported, ${n} problem${n === 1 ? '' : 's'}: ${shown}${n > SHOWN ? ` … and ${n - SHOWN} more` : ''}`);
   }
 }

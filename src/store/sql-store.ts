@@ -29,6 +29,8 @@ import type { Correction, CorrectionInput } from '../domain/corrections.js';
 import { readAudit, type AuditEntry } from './audit-rows.js';
 import { readCorrections, writeCorrection } from './correction-rows.js';
 import { readReviewStatus, readSignOff, writeReviewChange, type ReviewChange, type ReviewStatus, type SignOff } from './signoff-rows.js';
+import type { ManualScore, ManualScoreInput } from '../domain/manual-score.js';
+import { ManualScoreFilter, ManualScores, readManualScores, writeManualScores, type ManualImportSummary } from './manual-score-rows.js';
 
 const TileResults = z.array(TileResult);
 
@@ -467,6 +469,15 @@ export class SqlStore implements Store {
 
   listAudit(analysisId: number): Promise<AuditEntry[]> {
     return readAudit(this.db, parseInput(AnalysisId, analysisId, 'listAudit: analysis id'));
+  }
+
+  async importManualScores(reads: ManualScoreInput[]): Promise<ManualImportSummary> {
+    const r = parseInput(ManualScores, reads, 'importManualScores');
+    return this.db.transaction((tx) => writeManualScores(tx, r));
+  }
+
+  async listManualScores(filter: ManualScoreFilter = {}): Promise<ManualScore[]> {
+    return readManualScores(this.db, parseInput(ManualScoreFilter, filter, 'listManualScores: filter'));
   }
 
   close(): Promise<void> {

@@ -12,12 +12,15 @@ import type { Correction, CorrectionInput } from '../domain/corrections.js';
 import type { ReviewState } from '../domain/review-state.js';
 import type { AuditEntry } from './audit-rows.js';
 import type { ReviewChange, ReviewStatus, SignOff } from './signoff-rows.js';
+import type { ManualScore, ManualScoreInput } from '../domain/manual-score.js';
+import type { ManualImportSummary, ManualScoreFilter } from './manual-score-rows.js';
 
 export type { AnalysisInput, ScoreFilter, SlideFailureInput, SlideInput, StainRecord } from './inputs.js';
 export type { CohortImportSummary, CohortInput, StoredCohort } from './cohort-rows.js';
 export type { RegionVersion } from './review-rows.js';
 export type { AuditEntry } from './audit-rows.js';
 export type { ReviewChange, ReviewStatus, SignOff, SignOffInput, SignOffSummary } from './signoff-rows.js';
+export type { ManualImportSummary, ManualScoreFilter } from './manual-score-rows.js';
 
 /** Where an analysis's review stands, on every score row (issue 12). */
 export interface ScoreReview {
@@ -203,5 +206,14 @@ export interface Store {
   getSignOff(analysisId: number, version: number): Promise<SignOff | undefined>;
   /** the analysis's audit log, oldest first (append-only: there is no method that edits it) */
   listAudit(analysisId: number): Promise<AuditEntry[]>;
+
+  /**
+   * Stores pathologists' manual reads (issue 17) in one transaction: a read of a slide, rater and
+   * score already stored replaces it. An invalid read or the same read twice throws
+   * StoreInputError and stores nothing.
+   */
+  importManualScores(reads: ManualScoreInput[]): Promise<ManualImportSummary>;
+  /** manual reads, by score, marker, patient, timepoint (study order) and rater */
+  listManualScores(filter?: ManualScoreFilter): Promise<ManualScore[]>;
   close(): Promise<void>;
 }

@@ -22,6 +22,7 @@ const EXPECTED = [
   // issue 16: the submission page, resumable (tus) uploads, metadata checks, slides under SLIDES_ROOT
   'get /submit', 'post /uploads/tus', 'patch /uploads/tus/{id}', 'delete /uploads/tus/{id}', 'get /uploads/settings', 'post /uploads/lookup',
   'post /uploads/{id}/verify', 'post /batches/uploaded', 'get /metadata/names', 'post /metadata/check', 'post /metadata/table', 'get /slides-root', 'post /slides/probe',
+  'post /manual-scores', 'get /manual-scores', 'get /validation',
 ];
 
 describe('GET /openapi.json', () => {

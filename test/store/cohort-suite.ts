@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreInputError } from '../../src/errors/index.js';
 import type { CohortInput, Store } from '../../src/store/store.js';
+import { manualScoresTests } from './manual-scores-suite.js';
 import type { OpenedStore } from './store-suite.js';
 
 /** Two patients, one with a later re-biopsy; marker spellings and a missing measure as people type them. */
@@ -148,5 +149,7 @@ export function cohortSuite(name: string, open: () => Promise<OpenedStore>): voi
       expect(await store.getCohort()).toStrictEqual(before);
       expect(await tableCounts()).toEqual({ p: 2, b: 4, s: 4, v: 3 });
     });
+
+    manualScoresTests(() => store);
   });
 }

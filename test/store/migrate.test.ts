@@ -36,7 +36,7 @@ describe('migrate', () => {
     const first = await migrate(db);
     const shipped = await loadMigrations();
     expect(first.applied).toEqual(shipped.map((x) => x.version));
-    expect(await tables(db)).toEqual(['analyses', 'api_audit', 'api_tokens', 'batch_slides', 'batches', 'biopsies', 'biopsy_slides', 'detections', 'patients', 'review_audit', 'review_corrections', 'review_regions', 'review_signoffs', 'schema_migrations', 'slide_failures', 'slide_scores', 'slides', 'tile_results', 'visits']);
+    expect(await tables(db)).toEqual(['analyses', 'api_audit', 'api_tokens', 'batch_slides', 'batches', 'biopsies', 'biopsy_slides', 'detections', 'manual_scores', 'patients', 'review_audit', 'review_corrections', 'review_regions', 'review_signoffs', 'schema_migrations', 'slide_failures', 'slide_scores', 'slides', 'tile_results', 'visits']);
     expect(await migrate(db)).toEqual({ applied: [], version: first.version });
   });
 

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import type { SlideMetadata } from '../../src/domain/slide.js';
@@ -9,13 +8,11 @@ import { analyseSlide, type SlideSuccess } from '../../src/pipeline/analyse-slid
 import { inlineExecutor } from '../../src/pipeline/executor.js';
 import type { Api } from '../api/setup.js';
 
-/** Shared by the viewer browser tests over scanner formats (issue 11): open the page, load a slide, compare its deepest Deep Zoom tiles. */
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from './chromium.js';
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`the viewer test needs Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-}
+export { launchChromium };
+
+/** Shared by the viewer browser tests over scanner formats (issue 11): open the page, load a slide, compare its deepest Deep Zoom tiles. */
 
 /** Analyses the slide at `path` into the API's store, then serves the API on a free port and starts Chromium. */
 export async function analyseAndServe(api: Api, path: string, metadata: SlideMetadata): Promise<{ outcome: SlideSuccess; slideId: number; base: string; browser: Browser }> {

@@ -1,4 +1,4 @@
-import type { ScaleBand, ScaleLinear, ScalePoint } from 'd3-scale';
+import type { ScaleBand, ScalePoint } from 'd3-scale';
 
 /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
 export const RESPONSE_COLOURS = { responder: '#0072B2', nonResponder: '#D55E00', unknown: '#7F7F7F' } as const;
@@ -40,8 +40,15 @@ export function text(attrs: Attrs, content: string): string {
   return el('text', attrs, escapeXml(content));
 }
 
+/** What an axis needs of a d3 value scale: linear and log scales both fit. */
+export interface ValueScale {
+  (value: number): number;
+  ticks(count?: number): number[];
+  tickFormat(count?: number): (value: number) => string;
+}
+
 /** Value axis on the left: d3's nice ticks and their formatter, axis label (with units) rotated along it. */
-export function leftAxis(y: ScaleLinear<number, number>, label: string): string {
+export function leftAxis(y: ValueScale, label: string): string {
   const ticks = y.ticks(6);
   const format = y.tickFormat(6);
   const parts = [el('line', { class: 'axis-line', x1: PLOT.left, x2: PLOT.left, y1: PLOT.top, y2: PLOT.bottom, stroke: '#000' })];
@@ -54,8 +61,8 @@ export function leftAxis(y: ScaleLinear<number, number>, label: string): string 
   return el('g', { class: 'axis axis-y' }, parts.join(''));
 }
 
-/** Linear axis along the bottom, as leftAxis. */
-export function bottomAxis(x: ScaleLinear<number, number>, label: string): string {
+/** Value axis along the bottom, as leftAxis. */
+export function bottomAxis(x: ValueScale, label: string): string {
   const ticks = x.ticks(6);
   const format = x.tickFormat(6);
   const parts = [el('line', { class: 'axis-line', x1: PLOT.left, x2: PLOT.right, y1: PLOT.bottom, y2: PLOT.bottom, stroke: '#000' })];
