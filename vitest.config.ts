@@ -44,6 +44,8 @@ const INTEGRATION = [
   'test/detect/model.test.ts',
 ];
 const ALL = ['test/**/*.test.ts'];
+/** files that mock a module (vi.mock): they need a module graph of their own */
+const MOCKING = ['test/api/security-tokens.test.ts'];
 
 export default defineConfig({
   test: {
@@ -56,8 +58,11 @@ export default defineConfig({
     projects: [
       // pure functions on small arrays, no mocks: one module graph per worker instead of one per file
       { extends: true, test: { name: 'unit', include: ALL, exclude: [...ACCEPTANCE, ...INTEGRATION], isolate: false } },
-      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: ACCEPTANCE } },
-      { extends: true, test: { name: 'acceptance', include: ACCEPTANCE } },
+      // integration and acceptance files share their worker's module graph too (each closes what it
+      // opens); importing the pipeline, the store and fastify afresh per file cost ~45 s of the suite
+      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: [...ACCEPTANCE, ...MOCKING], isolate: false } },
+      { extends: true, test: { name: 'integration-isolated', include: MOCKING } },
+      { extends: true, test: { name: 'acceptance', include: ACCEPTANCE, isolate: false } },
     ],
   },
 });
