@@ -1,4 +1,4 @@
-// The API as the viewer calls it: a bearer token on every request, a JSON body where there is
+// The API as the pages (viewer, submission) call it: a bearer token on every request, a JSON body where there is
 // one, and a failure as an ApiError carrying the HTTP status, so callers can tell a stale edit
 // (409) or a missing role (403) from any other failure.
 
@@ -29,4 +29,20 @@ export async function request(token, path, { method = 'GET', body, as = 'json' }
     throw new ApiError(path, res.status, message);
   }
   return as === 'text' ? res.text() : res.json();
+}
+
+/**
+ * The API token of this page: from the address (`#token=…`, then kept for the tab and taken out
+ * of the address and its history), else the tab's kept one, else asked for naming `role`.
+ */
+export function readToken(role) {
+  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (m) {
+    const token = decodeURIComponent(m[1]);
+    sessionStorage.setItem('bq-token', token);
+    // keep the token out of history and of anything that copies the address
+    history.replaceState(null, '', location.pathname + location.search);
+    return token;
+  }
+  return sessionStorage.getItem('bq-token') || (globalThis.prompt(`API token (${role} role)`) ?? '').trim();
 }

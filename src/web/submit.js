@@ -5,7 +5,7 @@
 
 import { createBatchList } from './batch-list.js';
 import { droppedFiles, groupSlides, inputFiles } from './submit-files.js';
-import { request } from './http.js';
+import { readToken, request } from './http.js';
 import { createPicker } from './submit-picker.js';
 import { showProgress, uploadDone, uploadFailed } from './submit-progress.js';
 import { createTable, formatBytes } from './submit-table.js';
@@ -19,18 +19,6 @@ function setStatus(text, error = false) {
   const s = $('#status');
   s.textContent = text;
   s.classList.toggle('error', error);
-}
-
-function readToken() {
-  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  if (m) {
-    const token = decodeURIComponent(m[1]);
-    sessionStorage.setItem('bq-token', token);
-    // keep the token out of history and of anything that copies the address
-    history.replaceState(null, '', location.pathname + location.search);
-    return token;
-  }
-  return sessionStorage.getItem('bq-token') || (globalThis.prompt('API token (submitter role)') ?? '').trim();
 }
 
 const render = (s) => showProgress(s, (f) => startFile(s, f));
@@ -179,7 +167,7 @@ function wireInputs() {
 }
 
 async function main() {
-  state.token = readToken();
+  state.token = readToken('submitter');
   if (!state.token) return setStatus('no API token: open this page as /submit#token=<submitter token>', true);
   try {
     const { role } = await request(state.token, '/tokens/me');

@@ -2,7 +2,7 @@
 // script (served from node_modules by the API). Every data request carries the API token as a
 // bearer header; tiles too (OpenSeadragon loadTilesWithAjax + ajaxHeaders).
 
-import { request } from './http.js';
+import { readToken, request } from './http.js';
 import { renderMarkerScores } from './marker-panel.js';
 import { CELL_COLOUR, describeMark, drawOverlay, FIBRE_COLOUR, fibreKey, LOCATION_COLOUR, LOCATIONS, locationCounts, markAt, prepareOverlay, QC_COLOUR, qcCounts } from './overlay.js';
 import { correctedOverlay, drawSelection } from './corrected-overlay.js';
@@ -30,18 +30,6 @@ function setStatus(text, error = false) {
 function readTarget() {
   const m = /(?:^#|&)(?:analysis|review)=(\d+)/.exec(location.hash);
   return m ? Number(m[1]) : null;
-}
-
-function readToken() {
-  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  if (m) {
-    const token = decodeURIComponent(m[1]);
-    sessionStorage.setItem('bq-token', token);
-    // keep the token out of history and of anything that copies the address
-    history.replaceState(null, '', location.pathname + location.search);
-    return token;
-  }
-  return sessionStorage.getItem('bq-token') || (globalThis.prompt('API token (reader role)') ?? '').trim();
 }
 
 const api = (path, as = 'json') => request(state.token, path, { as });
@@ -475,7 +463,7 @@ async function main() {
     return;
   }
   const target = readTarget();
-  state.token = readToken();
+  state.token = readToken('reader');
   if (!state.token) {
     setStatus('no API token: open the viewer as /viewer#token=<reader or pathologist token>', true);
     return;
