@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_CSV_HEADER } from '../../src/api/scores-csv.js';
 import { openHarness, stopProcess, TEST_REDIS_URL, type Harness } from '../../src/service/local-cluster.js';
 import { MuscleGroundTruth } from '../../src/synthetic/muscle/index.js';
+import { spawnServe } from './spawn-serve.js';
 
 /**
  * The real thing: `token create`, `serve` and `worker` as child processes on PostgreSQL (a fresh
@@ -40,24 +41,9 @@ function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null;
 }
 
 function startServe(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    serve = child;
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 60 s: ${stderr}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code ?? signal}): ${stderr}`));
-    });
-  });
+  const s = spawnServe(BIN, dir, env);
+  serve = s.child;
+  return s.listening;
 }
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { openApi, type Api } from '../api/setup.js';
 import { analysisInput, scoresOf, slideInput, tile, withHandmadeQc } from '../store/fixtures.js';
 // an even-odd ray test of the tests' own, apart from the server's polygon index
 import { inPolygon as inside } from '../synthetic/realism-helpers.js';
-import { launchChromium } from './viewer-tiles.js';
+import { guardPage, launchChromium } from './chromium.js';
 
 /**
  * The pathologist's review in a real browser (issue 12): on a slide analysed by the real pipeline,
@@ -97,15 +97,7 @@ function takenBy(poly: readonly (readonly [number, number])[]) {
 async function openAs(token: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // the server's Content-Security-Policy (issue 14) must let the review tools do all they do
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
-  });
-  await page.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
-    errors.push(`outside request: ${route.request().url()}`);
-    return route.abort();
-  });
+  await guardPage(page, errors);
   await page.goto(`${base}/viewer#token=${token}`);
   await page.waitForSelector('#queue[data-count="2"]');
   return { page, errors };

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paramsForMarker } from '../../src/domain/marker.js';
@@ -17,6 +16,8 @@ import { renderToRawTiff } from '../../src/synthetic/render-to-raw-tiff.js';
 import { sceneSource } from '../../src/synthetic/render.js';
 import { makeScene } from '../../src/synthetic/scene.js';
 import { TokenStore } from '../../src/store/token-store.js';
+import { spawnServe } from '../api/spawn-serve.js';
+import { guardPage, launchChromium, requireChromium } from './chromium.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 
 /**
@@ -28,7 +29,6 @@ import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
  * the good slides' scores equal embedded mode's, the corrupt one shows its error, the batch ends
  * `partial`; the DICOM folder dropped again is recognised as stored and not sent. A TCP proxy between browser and server counts every byte the browser sent.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const REPO = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(REPO, 'bin/biopsy-quant.js');
 const BIG = 'biopsy-0031.tif';
@@ -45,25 +45,13 @@ const input = { big: '', corrupt: '', series: '' };
 const sizes = { big: 0, corrupt: 0, series: 0 };
 const uploadDir = () => path.join(dir, 'upload-area');
 
-function startServe(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    serve = child;
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 60 s: ${stderr}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code ?? signal}): ${stderr}`));
-    });
-  });
+/** serve's port (it listens on 127.0.0.1 only) */
+async function startServe(): Promise<number> {
+  const s = spawnServe(BIN, dir, env);
+  serve = s.child;
+  const url = new URL(await s.listening);
+  if (url.hostname !== '127.0.0.1') throw new Error(`serve listens on ${url.host}, not 127.0.0.1`);
+  return Number(url.port);
 }
 
 /** 8704² px at 0.5 µm/px, uncompressed tiles: 308 MB, all clean glass but a 1024×768 section of cells (three tiles to analyse). */
@@ -79,7 +67,7 @@ async function writeBigTiff(file: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the submission page test needs Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this)`);
+  requireChromium();
   h = await openHarness();
   dir = await mkdtemp(path.join(os.tmpdir(), 'bq-submit-'));
   const inDir = path.join(dir, 'in');
@@ -108,7 +96,7 @@ beforeAll(async () => {
   };
   const [port] = await Promise.all([startServe(), h.startWorker()]);
   proxy = await startCountingProxy(port);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -121,15 +109,7 @@ afterAll(async () => {
 
 async function openPage(context: BrowserContext, errors: string[]): Promise<Page> {
   const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
-  });
-  // nothing may come from outside the server
-  await page.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
-    errors.push(`outside request: ${route.request().url()}`);
-    return route.abort();
-  });
+  await guardPage(page, errors);
   await page.goto(`${proxy.url}/submit#token=${token}`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;

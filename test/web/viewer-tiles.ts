@@ -7,10 +7,7 @@ import type { RgbRaster } from '../../src/image/raster.js';
 import { analyseSlide, type SlideSuccess } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
 import type { Api } from '../api/setup.js';
-
 import { launchChromium } from './chromium.js';
-
-export { launchChromium };
 
 /** Shared by the viewer browser tests over scanner formats (issue 11): open the page, load a slide, compare its deepest Deep Zoom tiles. */
 

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveParams } from '../../src/domain/params.js';
@@ -15,13 +14,13 @@ import { makeScene } from '../../src/synthetic/scene.js';
 import { writeSyntheticSlide } from '../../src/synthetic/write-slide.js';
 import { openApi, type Api } from '../api/setup.js';
 import { analysisInput, markerScores, scoresOf, slideInput, tile } from '../store/fixtures.js';
+import { guardPage, launchChromium, requireChromium } from './chromium.js';
 
 /**
  * The viewer in a real browser (Debian's chromium driven by playwright-core) against the real
  * server, store and a slide analysed by the real pipeline: the page lists the slide, opens it,
  * loads tiles with the token, draws one mark per stored detection and shows the stored scores.
  */
-const CHROMIUM = '/usr/bin/chromium';
 
 let api: Api;
 let browser: Browser;
@@ -53,9 +52,7 @@ async function storeHandmade(name: string, patient: string, marker: string, kind
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`the viewer test needs Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does this)`);
-  }
+  requireChromium();
   api = await openApi();
   const file = path.join(api.root, 'viewer-slide.tif');
   // 2048 × 1536 px at 0.5 µm/px: big enough for a few DZI levels and a few hundred cells
@@ -95,7 +92,7 @@ beforeAll(async () => {
   expect(detections.positive).toBeLessThan(detections.total);
 
   base = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -107,20 +104,11 @@ async function openViewer(link = ''): Promise<{ page: Page; tiles: { status: num
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const tiles: { status: number; auth: string | undefined }[] = [];
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   page.on('requestfailed', (r) => errors.push(`${r.url()}: ${r.failure()?.errorText}`));
-  // the server's Content-Security-Policy (issue 14) must let the viewer do everything it does
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
-  });
   page.on('response', (r) => {
     if (r.url().includes('/tiles/')) tiles.push({ status: r.status(), auth: r.request().headers().authorization });
   });
-  // nothing may come from outside the server
-  await page.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
-    errors.push(`outside request: ${route.request().url()}`);
-    return route.abort();
-  });
+  await guardPage(page, errors);
   await page.goto(`${base}/viewer#token=${api.token.reader}${link}`);
   return { page, tiles, errors };
 }
