@@ -92,11 +92,14 @@ export function perimysiumFromFibres(
 function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, width: number, height: number, rPx: number, edt: DistanceTransform, notchFibres: number, tissue?: Uint8Array): Uint8Array {
   const n = width * height;
   const fasc = new Int32Array(n);
+  /** pixels per fibre label */
+  const area = new Float64Array(fascicleOf.length);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const l = fibre[i];
     if (l > 0 && l < fascicleOf.length) {
       fasc[i] = fascicleOf[l];
+      area[l]++;
       if (fasc[i] > count) count = fasc[i];
     }
   }
@@ -115,7 +118,7 @@ function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Arra
     }
   }
   const out = new Uint8Array(n);
-  const medianArea = notchFibres > 0 ? medianFibreAreas(fibre, fascicleOf, count) : new Float64Array(count + 1);
+  const medianArea = notchFibres > 0 ? medianFibreAreas(area, fascicleOf, count) : new Float64Array(count + 1);
   const pad = Math.ceil(rPx) + 2;
   const r2 = rPx * rPx;
   for (let f = 1; f <= count; f++) {
@@ -139,10 +142,8 @@ function fascicleInteriors(fibre: Uint8Array | Int32Array, fascicleOf: Int32Arra
   return out;
 }
 
-/** per fascicle id (index 0 unused): the median pixel area of its fibres */
-function medianFibreAreas(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, count: number): Float64Array {
-  const area = new Float64Array(fascicleOf.length);
-  for (let i = 0; i < fibre.length; i++) if (fibre[i] > 0 && fibre[i] < fascicleOf.length) area[fibre[i]]++;
+/** per fascicle id (index 0 unused): the median of its fibres' pixel areas (`area` per fibre label) */
+function medianFibreAreas(area: Float64Array, fascicleOf: Int32Array, count: number): Float64Array {
   const byFascicle: number[][] = Array.from({ length: count + 1 }, () => []);
   for (let l = 1; l < fascicleOf.length; l++) if (area[l] > 0 && fascicleOf[l] > 0 && fascicleOf[l] <= count) byFascicle[fascicleOf[l]].push(area[l]);
   return Float64Array.from(byFascicle, (a) => (a.sort((p, q) => p - q).length ? a[a.length >> 1] : 0));
