@@ -16,6 +16,7 @@ import type { FlatField } from '../domain/illumination.js';
 import type { StainMatrix } from '../stain/vectors.js';
 import type { QcReference, TileQc } from '../domain/qc.js';
 import type { QcTileResult } from '../detect/qc/index.js';
+import type { QcStainPlanes } from '../detect/qc/planes.js';
 import { areaBlockPx, type AreaGrid } from '../domain/area-grid.js';
 import { blockAt, decideTileExclusion, exclusionAt, isExcluded, tileQcRecord, type TileExclusion } from './tile-qc.js';
 import { stageClock } from '../runtime/stage-clock.js';
@@ -92,7 +93,7 @@ export class TileAnalyser {
     deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab }, light);
     stageClock.lap('deconvolution');
     const muscle = params.muscle.enabled === true;
-    const qc = params.qc.enabled ? this.exclusion(rgb, tile, light, ctx, muscle) : undefined;
+    const qc = params.qc.enabled ? this.exclusion(rgb, tile, light, ctx, muscle, { hematoxylin: hem, dab }) : undefined;
 
     const { nuclei, boxes } = this.detectNuclei(floatPlane(w, h, hem), ctx, tile);
     const nucleusLabels = this.nucleusLabels;
@@ -177,9 +178,9 @@ export class TileAnalyser {
     return above;
   }
 
-  private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean): TileExclusion {
+  private exclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: TileContext, muscle: boolean, stains: QcStainPlanes): TileExclusion {
     if (!ctx.qcReference) throw new AnalysisError(`tile ${tile.id}: quality control is enabled but the tile job carries no QC reference (plan the slide again)`);
-    return decideTileExclusion(rgb, tile, light, { mpp: ctx.mpp, i0: ctx.i0 ?? 255, stain: ctx.stain, muscle }, ctx.qcReference, ctx.params.qc, ctx.qcTile);
+    return decideTileExclusion(rgb, tile, light, { mpp: ctx.mpp, i0: ctx.i0 ?? 255, stain: ctx.stain, muscle }, ctx.qcReference, ctx.params.qc, ctx.qcTile, stains);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Rect, TileSpec } from '../domain/detection.js';
 import type { QcParams } from '../domain/params.js';
 import { encodeBlockMask, QC_CAUSE_IDS, type QcReference, type TileQc } from '../domain/qc.js';
 import { qcDecideTile, qcTile, type QcTileMasks, type QcTileResult } from '../detect/qc/index.js';
+import type { QcStainPlanes } from '../detect/qc/planes.js';
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import type { I0 } from '../stain/od.js';
 import type { StainMatrix } from '../stain/vectors.js';
@@ -25,18 +26,24 @@ export interface CoreQcContext {
  * the bytes and the light apart: dividing each pixel by S (a power of ten per pixel) and rounding
  * back to bytes cost 12 % of a cell tile's time on a slide with uneven light.
  */
-export function qcOfCore(rgb: RgbRaster, read: Rect, core: Rect, light: Float32Array | undefined, ctx: CoreQcContext, p: QcParams, opts: { statsOnly?: boolean } = {}): QcTileResult {
+export function qcOfCore(rgb: RgbRaster, read: Rect, core: Rect, light: Float32Array | undefined, ctx: CoreQcContext, p: QcParams, opts: { statsOnly?: boolean; stains?: QcStainPlanes } = {}): QcTileResult {
   const w = core.x1 - core.x0;
   const h = core.y1 - core.y0;
   const out = rgbRaster(w, h);
   const coreLight = light ? new Float32Array(w * h) : undefined;
+  // the tile's deconvolution over `read`, cropped (deconvolution is per pixel: the same values)
+  const coreStains = opts.stains ? { hematoxylin: new Float32Array(w * h), dab: new Float32Array(w * h) } : undefined;
   for (let y = 0; y < h; y++) {
     const i = (y + core.y0 - read.y0) * rgb.width + core.x0 - read.x0;
     out.data.set(rgb.data.subarray(i * 3, (i + w) * 3), y * w * 3);
     if (light && coreLight) coreLight.set(light.subarray(i, i + w), y * w);
+    if (opts.stains && coreStains) {
+      coreStains.hematoxylin.set(opts.stains.hematoxylin.subarray(i, i + w), y * w);
+      coreStains.dab.set(opts.stains.dab.subarray(i, i + w), y * w);
+    }
   }
   stageClock.lap('qc: core crop');
-  return qcTile({ rgb: out, mpp: ctx.mpp, i0: ctx.i0, stain: ctx.stain, muscle: ctx.muscle, light: coreLight }, p, opts);
+  return qcTile({ rgb: out, mpp: ctx.mpp, i0: ctx.i0, stain: ctx.stain, muscle: ctx.muscle, light: coreLight, stains: coreStains }, p, { statsOnly: opts.statsOnly });
 }
 
 /** A tile's decided QC: its block grid over the core and the final masks. */
@@ -46,9 +53,9 @@ export interface TileExclusion {
   core: Rect;
 }
 
-/** `done`: the tile's QC already computed on the same core (the plan's reference sample), used as is. */
-export function decideTileExclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: CoreQcContext, reference: QcReference, p: QcParams, done?: QcTileResult): TileExclusion {
-  const t = done ?? qcOfCore(rgb, tile.read, tile.core, light, ctx, p);
+/** `done`: the tile's QC already computed on the same core (the plan's reference sample), used as is; `stains`: the tile's deconvolution over its read rectangle. */
+export function decideTileExclusion(rgb: RgbRaster, tile: TileSpec, light: Float32Array | undefined, ctx: CoreQcContext, reference: QcReference, p: QcParams, done?: QcTileResult, stains?: QcStainPlanes): TileExclusion {
+  const t = done ?? qcOfCore(rgb, tile.read, tile.core, light, ctx, p, { stains });
   const masks = qcDecideTile(t, reference, p);
   stageClock.lap('qc: focus and fold decisions');
   return { tile: t, masks, core: tile.core };

@@ -53,6 +53,7 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
   const hv = new Float32Array(g.blockPx * g.blockPx);
   const dv = new Float32Array(g.blockPx * g.blockPx);
   const w = pl.width;
+  const { smooth, fine2, coarse2, hema, dab } = pl;
   for (let by = 0, b = 0; by < g.rows; by++) {
     for (let bx = 0; bx < g.cols; bx++, b++) {
       const x0 = bx * g.blockPx, y0 = by * g.blockPx;
@@ -60,13 +61,11 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
       let k = 0, tis = 0, f = 0, c = 0, s = 0, s2 = 0;
       for (let y = y0; y < y1; y++) {
         for (let x = x0, p = y * w + x0; x < x1; x++, p++) {
-          const v = pl.smooth[p];
-          hv[k] = pl.hema[p];
-          dv[k] = pl.dab[p];
-          vals[k++] = v;
+          const v = smooth[p];
+          k++;
           if (v >= tissueOd) tis++;
-          f += pl.fine2[p];
-          c += pl.coarse2[p];
+          f += fine2[p];
+          c += coarse2[p];
           s += v;
           s2 += v * v;
         }
@@ -77,6 +76,15 @@ export function blockStats(pl: QcPlanes, g: BlockGrid, tissueOd: number, floorPe
       st.coarse[b] = c / k;
       st.sd[b] = Math.sqrt(Math.max(0, s2 / k - mean * mean));
       if (floorPercentile === null) continue;
+      // the floors' selections reorder their buffers: copied only when folds are looked for
+      k = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let p = y * w + x0, e = y * w + x1; p < e; p++, k++) {
+          vals[k] = smooth[p];
+          hv[k] = hema[p];
+          dv[k] = dab[p];
+        }
+      }
       const at = Math.min(k - 1, Math.floor(floorPercentile * k));
       st.floor[b] = kthSmallest(vals.subarray(0, k), at);
       st.hFloor[b] = kthSmallest(hv.subarray(0, k), at);

@@ -7,7 +7,7 @@
 import type { QcParams } from '../../domain/params.js';
 import { componentStats, ComponentLabeller } from '../../image/label.js';
 import type { BlockGrid } from './blocks.js';
-import type { QcPlanes } from './planes.js';
+import { neutralityOf, offPlaneShareOf, type QcPlanes } from './planes.js';
 
 // this thread's labeller and full-tile buffers, kept between tiles (a tile's bubble search lives inside one call)
 const labeller = new ComponentLabeller();
@@ -15,7 +15,8 @@ let openBuf = new Uint8Array(0);
 let labelBuf = new Int32Array(0);
 
 export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): Uint8Array {
-  const { width: w, height: h, smooth, neutrality } = pl;
+  const { width: w, height: h, smooth, od, channelsInto } = pl;
+  const [nx, ny, nz] = pl.planeNormal;
   const n = w * h;
   if (openBuf.length < n) {
     openBuf = new Uint8Array(n);
@@ -23,13 +24,45 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
   }
   const open = openBuf.subarray(0, n);
   // pen ink is a wall as well: a stroke across a bubble would otherwise make its interior textured
-  for (let q = 0; q < n; q++) open[q] = (smooth[q] >= p.bubbleRimOd && neutrality[q] >= p.bubbleNeutral) || (pl.od[q] >= p.penMinOd && pl.offPlane[q] >= p.penOffPlane) ? 0 : 1;
+  // (float32 rounding of both shares: they were planes once, and the cuts were tuned on those)
+  const c = new Float64Array(3);
+  for (let q = 0; q < n; q++) {
+    const rim = smooth[q] >= p.bubbleRimOd;
+    const ink = od[q] >= p.penMinOd;
+    let wall = false;
+    if (rim || ink) {
+      channelsInto(q, c);
+      wall = (rim && Math.fround(neutralityOf(c[0], c[1], c[2])) >= p.bubbleNeutral) || (ink && Math.fround(offPlaneShareOf(c[0], c[1], c[2], nx, ny, nz)) >= p.penOffPlane);
+    }
+    open[q] = wall ? 0 : 1;
+  }
   const labels = labelBuf.subarray(0, n);
   // 4-connected: a diagonal step between two rim pixels does not let the inside out
   const count = labeller.label(open, w, h, labels, 4);
   const cs = componentStats(labels, w, h, count);
   const interior = new Uint8Array(count + 1);
   const minPx = p.bubbleMinUm2 / (mpp * mpp);
+  // flatness of each region large enough: the s.d. of its smoothed OD (tissue has texture; the
+  // film over a bubble has none). Judged first: the open tissue around nuclei is one large textured
+  // region, and its outline tests (a pass over the tile, a labelling of it) are then never needed
+  const flat = new Uint8Array(count + 1);
+  const sum = new Float64Array(count + 1);
+  const sum2 = new Float64Array(count + 1);
+  for (let l = 1; l <= count; l++) flat[l] = cs.area[l] >= minPx ? 1 : 0;
+  for (let q = 0; q < n; q++) {
+    const l = labels[q];
+    if (!flat[l]) continue;
+    sum[l] += smooth[q];
+    sum2[l] += smooth[q] * smooth[q];
+  }
+  let anyFlat = false;
+  for (let l = 1; l <= count; l++) {
+    if (!flat[l]) continue;
+    const m = sum[l] / cs.area[l];
+    flat[l] = Math.sqrt(Math.max(0, sum2[l] / cs.area[l] - m * m)) > p.bubbleFlatSd ? 0 : 1;
+    anyFlat ||= flat[l] === 1;
+  }
+  if (!anyFlat) return new Uint8Array(g.cols * g.rows);
   // a region may touch the tile's edge (a bubble the border cuts) if the rim bounds enough of it
   // against the edge: a disc cut by one edge has more arc than chord, one cut at a corner at least
   // π/4 as much arc as edge, while the open field around the bubbles meets the tile's edge all round
@@ -38,28 +71,13 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
   for (let y = 0, q = 0; y < h; y++) {
     for (let x = 0; x < w; x++, q++) {
       const l = labels[q];
-      if (l === 0) continue;
+      if (!flat[l]) continue;
       if (x === 0 || y === 0 || x === w - 1 || y === h - 1) edgeContact[l]++;
       if ((x > 0 && !open[q - 1]) || (x < w - 1 && !open[q + 1]) || (y > 0 && !open[q - w]) || (y < h - 1 && !open[q + w])) rimContact[l]++;
     }
   }
-  // flatness of each region large enough: the s.d. of its smoothed OD (tissue has texture; the
-  // film over a bubble has none). Judged first: the open tissue around nuclei is one large textured
-  // region, and its outline test (a labelling of the whole tile) is then never needed
-  const big = new Uint8Array(count + 1);
-  for (let l = 1; l <= count; l++) big[l] = cs.area[l] >= minPx ? 1 : 0;
-  const sum = new Float64Array(count + 1);
-  const sum2 = new Float64Array(count + 1);
-  for (let q = 0; q < n; q++) {
-    const l = labels[q];
-    if (!big[l]) continue;
-    sum[l] += smooth[q];
-    sum2[l] += smooth[q] * smooth[q];
-  }
   for (let l = 1; l <= count; l++) {
-    if (!big[l]) continue;
-    const m = sum[l] / cs.area[l];
-    if (Math.sqrt(Math.max(0, sum2[l] / cs.area[l] - m * m)) > p.bubbleFlatSd) continue;
+    if (!flat[l]) continue;
     // a region the tile's edge cuts: only the walls of its outline bound it
     const rc = edgeContact[l] > 0 && rimContact[l] >= p.bubbleRimToEdge * edgeContact[l] ? outlineContact(labels, l, w, h) : rimContact[l];
     if (rc >= p.bubbleRimToEdge * edgeContact[l]) interior[l] = 1;

@@ -25,12 +25,15 @@ export interface QcPlanes {
   /** hematoxylin and DAB concentrations (colour deconvolution with the slide's vectors) */
   hema: Float32Array;
   dab: Float32Array;
-  /** |OD · n| / |OD|, n the normal of the H-DAB plane: 0 for any mixture of the two stains */
-  offPlane: Float32Array;
+  /**
+   * pixel q's OD per channel into `out` (R, G, B), as the OD plane was made: what the bubble walls
+   * read, only where the OD is high, so no per-channel planes are kept for them
+   */
+  channelsInto: (q: number, out: Float64Array) => void;
+  /** unit normal of the H-DAB plane (offPlaneShare) */
+  planeNormal: readonly [number, number, number];
   /** the same of the OD averaged over penSmoothUm (pen ink is off the plane everywhere, pixel noise is not); all 0 when offPlanePx is null */
   inkOffPlane: Float32Array;
-  /** smallest channel OD over the largest: 1 for a neutral grey absorber */
-  neutrality: Float32Array;
 }
 
 /**
@@ -60,9 +63,10 @@ export class QcPlaneScratch {
  * smooth at any focus and on summed OD read as blurred), or both (a block is blurred only when
  * both read blurred: a blurred field blurs its nuclei too, a DAB patch leaves them sharp).
  * `scratch`: where the planes are written (fresh buffers when absent). `light`: log10 S per pixel
- * of an uneven illumination (OD is then read against I0·S).
+ * of an uneven illumination (OD is then read against I0·S). `stains`: the raster deconvolved as
+ * qcPlanes would (the tile processor's own planes, cropped), so it is not done twice.
  */
-export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx: number | null = 0, scratch?: QcPlaneScratch, light?: Float32Array): QcPlanes {
+export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: number, coarsePx: number, focusPlane: FocusPlane = 'od', offPlanePx: number | null = 0, scratch?: QcPlaneScratch, light?: Float32Array, stains?: QcStainPlanes): QcPlanes {
   const { width: w, height: h, data } = rgb;
   if (rgb.channels !== 3) throw new RangeError(`QC needs an RGB raster (3 channels), got ${rgb.channels}`);
   const n = w * h;
@@ -71,23 +75,22 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const blur = (name: string, src: Float32Array<ArrayBuffer>, sigmaPx: number): Float32Array => gaussianBlur(floatPlane(w, h, src), sigmaPx, floatPlane(w, h, buf(name)), buf('blur')).data;
   const [lr, lg, lb] = odLuts(i0);
   const [nx, ny, nz] = normalize(cross(stain.hematoxylin, stain.dab));
-  const offPlaneShare = (r: number, g: number, b: number): number => {
-    const norm = Math.sqrt(r * r + g * g + b * b);
-    return norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
-  };
+  const offPlaneShare = (r: number, g: number, b: number): number => offPlaneShareOf(r, g, b, nx, ny, nz);
   const od = buf('od');
-  const offPlane = buf('offPlane');
   const inkOffPlane = buf('inkOffPlane');
-  const neutrality = buf('neutrality');
   const odR = buf('odR'), odG = buf('odG'), odB = buf('odB');
+  const channelsInto = (q: number, o: Float64Array): void => {
+    const s = q * 3;
+    const l = light ? light[q] : 0;
+    o[0] = light ? Math.max(0, lr[data[s]] + l) : lr[data[s]];
+    o[1] = light ? Math.max(0, lg[data[s + 1]] + l) : lg[data[s + 1]];
+    o[2] = light ? Math.max(0, lb[data[s + 2]] + l) : lb[data[s + 2]];
+  };
   const put = (p: number, r: number, g: number, b: number): void => {
     od[p] = r + g + b;
     odR[p] = r;
     odG[p] = g;
     odB[p] = b;
-    offPlane[p] = offPlaneShare(r, g, b);
-    const mx = Math.max(r, g, b);
-    neutrality[p] = mx > 0 ? Math.min(r, g, b) / mx : 0;
   };
   // OD against I0·S where the light is uneven (log10 S added per channel, as the tile deconvolves)
   if (light) {
@@ -105,20 +108,38 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
     for (let p = 0; p < n; p++) inkOffPlane[p] = offPlaneShare(sr[p], sg[p], sb[p]);
   } else inkOffPlane.fill(0);
   const smooth = blur('smooth', od, finePx);
-  const hema = buf('hema');
-  const dab = buf('dab');
-  deconvolveInto(rgb, stain, i0, { hematoxylin: hema, dab }, light);
+  const hema = stains?.hematoxylin ?? buf('hema');
+  const dab = stains?.dab ?? buf('dab');
+  if (!stains) deconvolveInto(rgb, stain, i0, { hematoxylin: hema, dab }, light);
   const energies = (plane: Float32Array<ArrayBuffer>, tag: string): [Float32Array, Float32Array] => [
     gradient2(blur(`${tag}Fine`, plane, finePx), w, h, buf(`${tag}Fine2`)),
     gradient2(blur(`${tag}Coarse`, plane, coarsePx), w, h, buf(`${tag}Coarse2`)),
   ];
   const [fine2, coarse2] = focusPlane === 'hematoxylin' ? energies(hema, 'h') : [gradient2(smooth, w, h, buf('fine2')), gradient2(blur('coarse', od, coarsePx), w, h, buf('coarse2'))];
-  const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab, fine2, coarse2, offPlane, inkOffPlane, neutrality };
+  const out: QcPlanes = { width: w, height: h, od, smooth, hema, dab, fine2, coarse2, channelsInto, planeNormal: [nx, ny, nz], inkOffPlane };
   if (focusPlane === 'both') [out.hFine2, out.hCoarse2] = energies(hema, 'h');
   return out;
 }
 
+/** |OD · n| / |OD|, n the unit normal of the H-DAB plane: 0 for any mixture of the two stains */
+export function offPlaneShareOf(r: number, g: number, b: number, nx: number, ny: number, nz: number): number {
+  const norm = Math.sqrt(r * r + g * g + b * b);
+  return norm > 0 ? Math.abs(r * nx + g * ny + b * nz) / norm : 0;
+}
+
+/** smallest channel OD over the largest: 1 for a neutral grey absorber */
+export function neutralityOf(r: number, g: number, b: number): number {
+  const mx = Math.max(r, g, b);
+  return mx > 0 ? Math.min(r, g, b) / mx : 0;
+}
+
 export type FocusPlane = 'od' | 'hematoxylin' | 'both';
+
+/** the raster's deconvolution with the same vectors, I0 and light, where the caller already has it */
+export interface QcStainPlanes {
+  hematoxylin: Float32Array<ArrayBuffer>;
+  dab: Float32Array<ArrayBuffer>;
+}
 
 /** Squared central-difference gradient into `out` (border pixels 0). */
 function gradient2(src: Float32Array, w: number, h: number, out: Float32Array): Float32Array {

@@ -11,7 +11,7 @@ import { blockGrid, blockStats, type BlockGrid, type QcBlockStats } from './bloc
 import { bubbleMask } from './bubble.js';
 import { iceMask } from './ice.js';
 import { penMask } from './pen.js';
-import { qcPlanes, QcPlaneScratch, type QcPlanes } from './planes.js';
+import { qcPlanes, QcPlaneScratch, type QcPlanes, type QcStainPlanes } from './planes.js';
 import { stageClock } from '../../runtime/stage-clock.js';
 
 export const QC_CAUSES = ['focus', 'fold', 'ice', 'pen', 'bubble'] as const;
@@ -29,6 +29,8 @@ export interface QcTileInput {
   muscle: boolean;
   /** log10 S per pixel of the raster where the slide's illumination is uneven (flat field) */
   light?: Float32Array;
+  /** the raster deconvolved with `stain`, `i0` and `light`, where the caller has it (not done again) */
+  stains?: QcStainPlanes;
 }
 
 export interface QcTileResult {
@@ -53,7 +55,7 @@ export function qcTile(input: QcTileInput, p: QcParams, opts: { statsOnly?: bool
   const blockPx = Math.max(2, Math.round(p.blockUm / mpp));
   const g = blockGrid(rgb.width, rgb.height, blockPx);
   const statsOnly = opts.statsOnly === true;
-  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp, scratch, input.light);
+  const pl = qcPlanes(rgb, input.i0, input.stain, p.smoothUm / mpp, p.coarseUm / mpp, p.focusPlane, statsOnly ? null : p.penSmoothUm / mpp, scratch, input.light, input.stains);
   stageClock.lap('qc: planes');
   const stats = blockStats(pl, g, p.tissueOd, p.causes.includes('fold') ? p.foldPercentile : null);
   stageClock.lap('qc: block statistics');
