@@ -48,6 +48,9 @@
  *     pixels add up to params.illumination.minGlassRegion and are neutral (maxGlassChroma).
  * 24: each fascicle's convex hull is endomysium (params.location.fascicleNotchFibres): cells in the
  *     notch of a missing edge fibre or against an edge fibre's outer side no longer read perimysial.
+ * 25: muscle analysis tiles have 2048 px cores (params.muscle.tileSize; cell analysis keeps
+ *     tileSize 1024): the 100 µm muscle overlap is read round fewer, larger cores, so tile seams,
+ *     stain sampling and QC reference tiles fall elsewhere.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-24';
+export const ANALYSIS_VERSION = 'bq-analysis-25';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

@@ -47,17 +47,18 @@ export async function planSlide(slide: Slide, params: AnalysisParams): Promise<S
     : wholeField(thumb.raster);
   const overlapUm = params.muscle.enabled ? Math.max(params.overlapUm, params.muscle.overlapUm) : params.overlapUm;
   const overlapPx = Math.ceil(overlapUm / level.mpp);
+  const tileSize = params.muscle.enabled ? params.muscle.tileSize : params.tileSize;
   const tiles = tileGrid({
     width: level.width,
     height: level.height,
-    tileSize: params.tileSize,
+    tileSize,
     overlap: overlapPx,
     mask: { ...mask, scale: level.width / mask.width },
   });
   if (tiles.length === 0) {
     throw new AnalysisError(`${slide.path}: no tissue found (every pixel of the ${thumb.raster.width}×${thumb.raster.height} overview is background)`);
   }
-  const gridTiles = Math.ceil(level.width / params.tileSize) * Math.ceil(level.height / params.tileSize);
+  const gridTiles = Math.ceil(level.width / tileSize) * Math.ceil(level.height / tileSize);
   const flatField = light.flatField && rescaleFlatField(light.flatField, level.width, level.height);
   return { level, overlapPx, tiles, gridTiles, i0, flatField, illumination: light.summary, i0Note: light.note };
 }
