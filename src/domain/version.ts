@@ -51,6 +51,8 @@
  * 25: muscle analysis tiles have 2048 px cores (params.muscle.tileSize; cell analysis keeps
  *     tileSize 1024): the 100 µm muscle overlap is read round fewer, larger cores, so tile seams,
  *     stain sampling and QC reference tiles fall elsewhere.
+ * 26: pen ink is judged on the OD averaged over square bins (params.qc.penSmoothUm), not on three
+ *     blurred channel planes.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-25';
+export const ANALYSIS_VERSION = 'bq-analysis-26';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
