@@ -179,7 +179,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const r = Math.max(1, Math.round(o.lineUm / mpp));
   // thin endomysium of low contrast is blurred away at smoothUm: the line test may look at a less smoothed plane
   const line = o.lineSmoothUm === null ? c : crosstalkCorrected(gaussianBlur(h, o.lineSmoothUm / mpp).data, gaussianBlur(dab, o.lineSmoothUm / mpp).data, leak);
-  new MinMaxFilter().opening(line, open, w, ht, r);
+  lineOpening.opening(line, open, w, ht, r);
   const tissue = o.tissue;
   if (tissue && tissue.length !== n) throw new AnalysisError(`fibre segmentation: tissue mask has ${tissue.length} pixels, ${w}x${ht} needs ${n}`);
   const edt = new DistanceTransform();
@@ -369,6 +369,10 @@ function tissueMedian(s: Float32Array, floor: number): number {
  * (else 0), clamped to ±crosstalkMax (beyond that the vectors are wrong, not jittered). The leak can be negative:
  * stained fibres then read paler, and the correction brings them back to the fibre level.
  */
+// this thread's filter for the line top-hat, kept between tiles (its column buffers are two planes
+// as tall as the tile plus the window)
+const lineOpening = new MinMaxFilter();
+
 const DAB_BIN = 0.05;
 const DAB_BINS = 16;
 const H_BINS = 512;

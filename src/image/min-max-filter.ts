@@ -57,30 +57,53 @@ export class MinMaxFilter {
     }
   }
 
+  /**
+   * Rows: a block of the padded row that lies inside the image (all but the first and last few)
+   * is read without the bounds test; the extrema are exact, so the order changes nothing.
+   */
   private rowsMin(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
     const { g, hb } = this;
     for (let y = 0; y < h; y++) {
       const row = y * w;
+      const at = row - r;
       for (let b = 0; b < total; b += k) {
+        const e = b + k;
+        if (b >= r && e - r <= w) {
+          let m = src[at + b];
+          g[b] = m;
+          for (let j = b + 1; j < e; j++) {
+            const v = src[at + j];
+            if (v < m) m = v;
+            g[j] = m;
+          }
+          m = src[at + e - 1];
+          hb[e - 1] = m;
+          for (let j = e - 2; j >= b; j--) {
+            const v = src[at + j];
+            if (v < m) m = v;
+            hb[j] = m;
+          }
+          continue;
+        }
         let m = Infinity;
-        for (let j = b; j < b + k; j++) {
+        for (let j = b; j < e; j++) {
           const s = j - r;
           const v = s >= 0 && s < w ? src[row + s] : Infinity;
           m = v < m ? v : m;
           g[j] = m;
         }
         m = Infinity;
-        for (let j = b + k - 1; j >= b; j--) {
+        for (let j = e - 1; j >= b; j--) {
           const s = j - r;
           const v = s >= 0 && s < w ? src[row + s] : Infinity;
           m = v < m ? v : m;
           hb[j] = m;
         }
       }
-      for (let i = 0; i < w; i++) {
+      for (let i = 0, c = k - 1; i < w; i++, c++) {
         const a = hb[i];
-        const c = g[i + k - 1];
-        dst[row + i] = a < c ? a : c;
+        const z = g[c];
+        dst[row + i] = a < z ? a : z;
       }
     }
   }
@@ -89,26 +112,45 @@ export class MinMaxFilter {
     const { g, hb } = this;
     for (let y = 0; y < h; y++) {
       const row = y * w;
+      const at = row - r;
       for (let b = 0; b < total; b += k) {
+        const e = b + k;
+        if (b >= r && e - r <= w) {
+          let m = src[at + b];
+          g[b] = m;
+          for (let j = b + 1; j < e; j++) {
+            const v = src[at + j];
+            if (v > m) m = v;
+            g[j] = m;
+          }
+          m = src[at + e - 1];
+          hb[e - 1] = m;
+          for (let j = e - 2; j >= b; j--) {
+            const v = src[at + j];
+            if (v > m) m = v;
+            hb[j] = m;
+          }
+          continue;
+        }
         let m = -Infinity;
-        for (let j = b; j < b + k; j++) {
+        for (let j = b; j < e; j++) {
           const s = j - r;
           const v = s >= 0 && s < w ? src[row + s] : -Infinity;
           m = v > m ? v : m;
           g[j] = m;
         }
         m = -Infinity;
-        for (let j = b + k - 1; j >= b; j--) {
+        for (let j = e - 1; j >= b; j--) {
           const s = j - r;
           const v = s >= 0 && s < w ? src[row + s] : -Infinity;
           m = v > m ? v : m;
           hb[j] = m;
         }
       }
-      for (let i = 0; i < w; i++) {
+      for (let i = 0, c = k - 1; i < w; i++, c++) {
         const a = hb[i];
-        const c = g[i + k - 1];
-        dst[row + i] = a > c ? a : c;
+        const z = g[c];
+        dst[row + i] = a > z ? a : z;
       }
     }
   }

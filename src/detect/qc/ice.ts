@@ -10,16 +10,29 @@ import { MinMaxFilter } from '../../image/min-max-filter.js';
 import type { BlockGrid } from './blocks.js';
 import type { QcPlanes } from './planes.js';
 
+// this thread's filter, labeller and full-tile buffers, kept between tiles: a fresh filter
+// allocated its column buffers (two planes as tall as the tile plus the window) for every tile
+const filter = new MinMaxFilter();
+const labeller = new ComponentLabeller();
+let closedBuf = new Float32Array(0);
+let spotBuf = new Uint8Array(0);
+let labelBuf = new Int32Array(0);
+
 export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): Uint8Array {
   const { width: w, height: h, smooth } = pl;
   const n = w * h;
   const r = Math.max(1, Math.round(p.iceRadiusUm / mpp));
-  const closed = new Float32Array(n);
-  new MinMaxFilter().closing(smooth, closed, w, h, r);
-  const spot = new Uint8Array(n);
-  for (let q = 0; q < n; q++) if (smooth[q] <= p.iceMaxOd && closed[q] - smooth[q] >= p.iceContrast) spot[q] = 1;
-  const labels = new Int32Array(n);
-  const count = new ComponentLabeller().label(spot, w, h, labels, 8);
+  if (closedBuf.length < n) {
+    closedBuf = new Float32Array(n);
+    spotBuf = new Uint8Array(n);
+    labelBuf = new Int32Array(n);
+  }
+  const closed = closedBuf.subarray(0, n);
+  filter.closing(smooth, closed, w, h, r);
+  const spot = spotBuf.subarray(0, n);
+  for (let q = 0; q < n; q++) spot[q] = smooth[q] <= p.iceMaxOd && closed[q] - smooth[q] >= p.iceContrast ? 1 : 0;
+  const labels = labelBuf.subarray(0, n);
+  const count = labeller.label(spot, w, h, labels, 8);
   const st = componentStats(labels, w, h, count);
   const px2 = mpp * mpp;
   const keep = new Uint8Array(count + 1);
