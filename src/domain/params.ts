@@ -770,6 +770,15 @@ export const AnalysisParams = z.object({
    * src/detect/nuclei.ts) or 'model' (the U-Net in models/nuclei-unet, src/detect/model.ts).
    */
   detector: NucleusDetectorId.default('classical'),
+  /**
+   * Which version of the learned detector (params.detector 'model'): the 12-hex weights hash of a
+   * version under models/nuclei-unet/versions/ (written beside the shipped model by `train
+   * --from-corrections`, never over it); absent = the shipped model (models/nuclei-unet).
+   */
+  modelVersion: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, 'a model version is the 12-hex weights hash of a folder under models/nuclei-unet/versions/')
+    .optional(),
   muscle: z
     .object({
       /**
