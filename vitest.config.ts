@@ -24,6 +24,7 @@ const ACCEPTANCE = [
   'test/detect/accuracy.test.ts',
   'test/score/muscle-accuracy.test.ts',
   'test/pipeline/seams.test.ts',
+  'test/train/from-corrections.test.ts',
 ];
 const INTEGRATION = [
   'test/api/**/*.test.ts',
