@@ -14,6 +14,7 @@ const ACCEPTANCE = [
   'test/eval/muscle-wide.test.ts',
   'test/eval/glass-free-vessels.test.ts',
   'test/eval/detector-compare.test.ts',
+  'test/eval/detector-realism.test.ts',
   'test/eval/lab-light.test.ts',
   'test/eval/lab-realism.test.ts',
   'test/eval/qc.test.ts',

@@ -119,6 +119,8 @@ export interface LabRealismRow extends LabRealismCase {
   lab: Pick<LabRealism, 'wholeField' | 'unstained' | 'jpegQuality' | 'stainJitterDeg'> & { gradient: number; vignette: number; artefacts: string[] };
   /** the analysis's own time (generating and writing the slide not included) */
   seconds: number;
+  /** the nucleus detector the analysis stored (provenance.modelId) */
+  modelId?: string;
   /** the analysis failed: its message (a slide with tissue must never fail) */
   error?: string;
   /** QC excluded all the tissue: nothing is left to compare (the slide's QC verdict says fail) */
@@ -219,6 +221,7 @@ export async function finishLabRealismCase(prep: PreparedLabRealismCase, executo
   const outcome = await analyseSlide({ path: file, metadata, params, executor });
   row.seconds = (performance.now() - started) / 1000;
   if (!outcome.ok) return { ...row, error: outcome.error };
+  row.modelId = outcome.provenance.modelId;
   const ex = new QcExclusion(outcome.qcTiles, outcome.provenance.mpp);
   if (prep.kind === 'cells') {
     const { scene } = prep;
