@@ -191,12 +191,15 @@ async function labLight(n: number): Promise<void> {
  */
 async function labRealism(rounds: number): Promise<void> {
   const cases = labRealismCases(LAB_REALISM_SEED_BASE, rounds);
-  console.log(`\nLab realism, full (held-out seeds ${cases[0].seed}–${cases[cases.length - 1].seed}, every registry marker as cell slide and muscle section, 1024², artefacts, QC on, registry parameters):`);
+  // EVAL_LAB_REALISM_DETECTOR=model|classical: the whole set with one nucleus detector for every marker (issue 15)
+  const detector = process.env.EVAL_LAB_REALISM_DETECTOR as 'model' | 'classical' | undefined;
+  if (detector !== undefined && detector !== 'model' && detector !== 'classical') throw new Error(`EVAL_LAB_REALISM_DETECTOR must be model or classical, got ${detector}`);
+  console.log(`\nLab realism, full (held-out seeds ${cases[0].seed}–${cases[cases.length - 1].seed}, every registry marker as cell slide and muscle section, 1024², artefacts, QC on, registry parameters${detector ? `, detector ${detector}` : ''}):`);
   const t = new Table({
     head: ['seed', 'kind', 'marker', 'glass', 'stained', 'JPEG', 'gradient+vignette', 'artefacts', 'QC excl.', 'stain err °', 'tissue err', 'density err', 'F1', 'H true/found', 'MHC-I grade / % true/found', 'misses'],
     style: { head: [], border: [] },
   });
-  const rows = await evaluateLabRealism(cases, { executor, onRow: (r) => process.stderr.write(`  lab-realism seed ${r.seed} ${r.kind} ${r.marker} done (${r.seconds.toFixed(1)} s)\n`) });
+  const rows = await evaluateLabRealism(cases, { executor, ...(detector ? { params: { detector } } : {}), onRow: (r) => process.stderr.write(`  lab-realism seed ${r.seed} ${r.kind} ${r.marker} done (${r.seconds.toFixed(1)} s)\n`) });
   const pct = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(1)}%`);
   for (const r of rows) {
     t.push([
