@@ -48,7 +48,7 @@ export interface FromCorrectionsOptions {
   versionsDir: string;
   /** only corrections made at or after this time */
   since?: Date;
-  /** analyses held out for the before/after F1; default every 4th corrected analysis (by id), none when fewer than 2 */
+  /** analyses held out for the before/after F1; default every 4th corrected analysis by id (the last one of 2–3; none of 1) */
   holdout?: readonly number[];
   steps?: number;
   /** learning rates in halves of the run */
