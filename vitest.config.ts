@@ -14,6 +14,7 @@ const ACCEPTANCE = [
   'test/eval/muscle-wide.test.ts',
   'test/eval/glass-free-vessels.test.ts',
   'test/eval/detector-compare.test.ts',
+  'test/eval/detector-realism.test.ts',
   'test/eval/lab-light.test.ts',
   'test/eval/lab-realism.test.ts',
   'test/eval/qc.test.ts',
@@ -24,6 +25,7 @@ const ACCEPTANCE = [
   'test/detect/accuracy.test.ts',
   'test/score/muscle-accuracy.test.ts',
   'test/pipeline/seams.test.ts',
+  'test/train/from-corrections.test.ts',
 ];
 const INTEGRATION = [
   'test/api/**/*.test.ts',

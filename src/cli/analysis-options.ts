@@ -9,6 +9,7 @@ export interface AnalysisCliOptions {
   stain?: 'default' | 'macenko';
   compartment?: 'nucleus' | 'cytoplasm' | 'cell';
   detector?: 'classical' | 'model';
+  modelVersion?: string;
   /** true = every QC cause, a comma-separated list of causes, or false (--no-qc) = QC off */
   qc?: boolean | string;
   threads?: string;
@@ -24,6 +25,7 @@ export function addAnalysisOptions(cmd: Command): Command {
     .addOption(new Option('--stain <mode>', 'stain vectors: H-DAB defaults or per-slide Macenko').choices(['default', 'macenko']))
     .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell']))
     .addOption(new Option('--detector <d>', 'nucleus detector: classical watershed or the learned U-Net (models/nuclei-unet)').choices(['classical', 'model']))
+    .option('--model-version <hash>', 'with --detector model: a version under models/nuclei-unet/versions/ (train --from-corrections writes them); default the shipped model')
     .option('--qc [causes]', `automatic quality control: exclude flagged areas from every score (all causes, or a comma-separated list of ${QC_CAUSE_IDS.join(', ')})`)
     .option('--no-qc', 'no automatic quality control: score every tissue pixel')
     .option('--threads <n>', 'worker threads (default: WORKER_CONCURRENCY or all cores)')
@@ -57,6 +59,7 @@ export function paramsFromOptions(o: AnalysisCliOptions): AnalysisParamsInput {
     stain: o.stain ? { mode: o.stain } : undefined,
     compartment: o.compartment,
     detector: o.detector,
+    modelVersion: o.modelVersion,
     qc: qcOption(o.qc),
   };
   const given = JSON.parse(JSON.stringify(input)) as AnalysisParamsInput;

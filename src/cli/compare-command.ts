@@ -22,6 +22,7 @@ interface CompareOptions extends StoreCliOptions {
   scores?: string;
   json?: boolean;
   signedOff?: boolean;
+  model?: string;
 }
 
 /** request field → the option that sets it, so a refusal names what the user typed */
@@ -73,10 +74,11 @@ export function registerCompare(program: Command): void {
     .option('--scores <list>')
     .option('--json', 'print the rows as JSON')
     .option('--signed-off', 'only analyses whose review is signed off, with their scores as signed')
+    .option('--model <id>', "only analyses whose nuclei this detector found: its stored model id ('classical-watershed-1', 'nuclei-unet@<hash>')")
     .option('--data-dir <dir>', 'where the embedded store lives (default: DATA_DIR or ./data; DATABASE_URL wins)')
     .action(async (o: CompareOptions) => {
       const request = CompareRequest.parse(compareRequestOf(o));
-      const rows = await withCohortStore(o, async (store) => runComparison(await researchRows(store, { signedOff: o.signedOff }), request));
+      const rows = await withCohortStore(o, async (store) => runComparison(await researchRows(store, { signedOff: o.signedOff, modelId: o.model }), request));
       if (o.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else process.stdout.write(rows.length ? `${comparisonTableText(rows)}\n` : 'no scores to compare\n');
     });

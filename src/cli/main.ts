@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   corrections: async () => (await import('./review-command.js')).registerCorrections,
   manual: async () => (await import('./manual-command.js')).registerManual,
   validate: async () => (await import('./validate-command.js')).registerValidate,
+  train: async () => (await import('./train-command.js')).registerTrain,
 };
 
 async function main(argv: string[]): Promise<void> {

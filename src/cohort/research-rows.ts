@@ -13,6 +13,11 @@ export interface ResearchRowsOptions {
   to?: Timepoint;
   /** only analyses whose review is signed off, with their scores as signed (issue 12) */
   signedOff?: boolean;
+  /**
+   * only analyses whose nucleus detector was this model id (e.g. 'classical-watershed-1',
+   * 'nuclei-unet@54e60ad068d3'; issue 15): the latest such analysis per biopsy and marker counts
+   */
+  modelId?: string;
 }
 
 /** A stored analysis left out of the research rows, and why. */
@@ -75,12 +80,14 @@ export function latestAnalyses(stored: readonly StoredScoreRow[]): { latest: Map
  * analysis of each biopsy and marker × every score the catalogue defines for it, `expressed`
  * from the IL-1 call, `responder` from IMACS on the stored visits (baseline → month-6 unless
  * told otherwise; undecided patients keep it unset). Outcome rows come from the same visits.
- * With `signedOff` only signed-off analyses count (the latest signed one per biopsy and marker).
+ * With `signedOff` only signed-off analyses count (the latest signed one per biopsy and marker);
+ * with `modelId` only those whose nuclei that detector found.
  */
 export async function researchRows(store: Store, options: ResearchRowsOptions = {}): Promise<ResearchRows> {
   const from = Timepoint.parse(options.from ?? 'baseline');
   const to = Timepoint.parse(options.to ?? 'month-6');
-  const [stored, cohort] = [await store.listScores({ signedOff: options.signedOff }), await store.getCohort()];
+  const [all, cohort] = [await store.listScores({ signedOff: options.signedOff }), await store.getCohort()];
+  const stored = options.modelId === undefined ? all : all.filter((r) => r.modelId === options.modelId);
   const { latest, skipped } = latestAnalyses(stored);
   const rows: ScoreRow[] = [];
   for (const r of latest.values()) {

@@ -537,6 +537,10 @@ export const QcParams = z.object({
 });
 export type QcParams = z.infer<typeof QcParams>;
 
+/** The nucleus detectors: the classical watershed and the learned U-Net (models/nuclei-unet). */
+export const NucleusDetectorId = z.enum(['classical', 'model']);
+export type NucleusDetectorId = z.infer<typeof NucleusDetectorId>;
+
 export const AnalysisParams = z.object({
   /** µm/px the analysis runs at; the slide level closest to it is read */
   targetMpp: z.number().positive().max(100).default(0.5),
@@ -768,7 +772,16 @@ export const AnalysisParams = z.object({
    * Nucleus detector: 'classical' (background-corrected hematoxylin threshold + watershed,
    * src/detect/nuclei.ts) or 'model' (the U-Net in models/nuclei-unet, src/detect/model.ts).
    */
-  detector: z.enum(['classical', 'model']).default('classical'),
+  detector: NucleusDetectorId.default('classical'),
+  /**
+   * Which version of the learned detector (params.detector 'model'): the 12-hex weights hash of a
+   * version under models/nuclei-unet/versions/ (written beside the shipped model by `train
+   * --from-corrections`, never over it); absent = the shipped model (models/nuclei-unet).
+   */
+  modelVersion: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, 'a model version is the 12-hex weights hash of a folder under models/nuclei-unet/versions/')
+    .optional(),
   muscle: z
     .object({
       /**

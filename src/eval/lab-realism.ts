@@ -12,6 +12,7 @@ import { plantMuscleRegion } from '../synthetic/muscle/planted.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from '../synthetic/planted.js';
 import { drawLabRealism, labCellOptions, labMuscleOptions, type LabRealism } from '../synthetic/realism/index.js';
 import { GRADE_THRESHOLDS, makeScene, type Scene } from '../synthetic/scene.js';
+import type { StromaTextureInput } from '../synthetic/stroma-texture.js';
 import { truthOf } from '../synthetic/truth-of.js';
 import { syntheticExtension, writeSyntheticSlide, type SyntheticFormat } from '../synthetic/write-slide.js';
 import { angleDeg, type Vec3 } from '../stain/vectors.js';
@@ -60,6 +61,10 @@ export interface LabRealismCase {
   force?: Partial<Pick<LabRealism, 'wholeField' | 'unstained'>>;
   /** a forced MHC-I pattern (muscle sections); drawn from the seed when absent */
   mhcPattern?: MhcPattern;
+  /** cell slides: fibrous stroma in both stains (issue 15's textured slides); absent = smooth stroma */
+  stroma?: StromaTextureInput;
+  /** cell slides: the scan's µm/px (issue 15: 0.25–1, the analysis resamples); 0.5 when absent */
+  mpp?: number;
 }
 
 /** The muscle generator's section for a registry marker: lymphocyte markers on the infiltrate section, macrophage markers on the CD163 one. */
@@ -114,6 +119,8 @@ export interface LabRealismRow extends LabRealismCase {
   lab: Pick<LabRealism, 'wholeField' | 'unstained' | 'jpegQuality' | 'stainJitterDeg'> & { gradient: number; vignette: number; artefacts: string[] };
   /** the analysis's own time (generating and writing the slide not included) */
   seconds: number;
+  /** the nucleus detector the analysis stored (provenance.modelId) */
+  modelId?: string;
   /** the analysis failed: its message (a slide with tissue must never fail) */
   error?: string;
   /** QC excluded all the tissue: nothing is left to compare (the slide's QC verdict says fail) */
@@ -189,7 +196,9 @@ export async function prepareLabRealismCase(c: LabRealismCase, dir: string, size
     seconds: 0,
   };
   if (c.kind === 'cells') {
-    const scene = makeScene(labCellOptions(lab, { ...heldoutScene(c.seed, size), compartment: dabCompartmentOf(c.marker) }));
+    const scene = makeScene(
+      labCellOptions(lab, { ...heldoutScene(c.seed, size), compartment: dabCompartmentOf(c.marker), ...(c.stroma ? { stromaTexture: c.stroma } : {}), ...(c.mpp ? { mpp: c.mpp } : {}) }),
+    );
     await writeSyntheticSlide(scene, file, format, { quality: lab.jpegQuality });
     return { row, file, kind: 'cells', scene };
   }
@@ -205,13 +214,14 @@ export async function prepareLabRealismCase(c: LabRealismCase, dir: string, size
 export async function finishLabRealismCase(prep: PreparedLabRealismCase, executor: TileExecutor, user: AnalysisParamsInput = {}): Promise<LabRealismRow> {
   const { row, file } = prep;
   const c = row;
-  const metadata: SlideMetadata = { marker: c.marker, mpp: 0.5 };
+  const metadata: SlideMetadata = { marker: c.marker, mpp: c.mpp ?? 0.5 };
   // QC with every cause, as `--qc` asks (the default leaves folds out, params.qc.causes): folds are planted here
   const params = paramsForMarker(c.marker, mergeParamsInput({ qc: { enabled: true, causes: [...QC_CAUSE_IDS] } }, user));
   const started = performance.now();
   const outcome = await analyseSlide({ path: file, metadata, params, executor });
   row.seconds = (performance.now() - started) / 1000;
   if (!outcome.ok) return { ...row, error: outcome.error };
+  row.modelId = outcome.provenance.modelId;
   const ex = new QcExclusion(outcome.qcTiles, outcome.provenance.mpp);
   if (prep.kind === 'cells') {
     const { scene } = prep;

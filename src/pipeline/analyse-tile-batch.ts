@@ -1,7 +1,7 @@
 import type { TileResult } from '../domain/detection.js';
 import { TileBatchJob } from '../domain/job.js';
 import { loadNucleusModel, type NucleusModel } from '../detect/model.js';
-import { NUCLEUS_MODEL_DIR } from '../detect/model-id.js';
+import { modelDirFor } from '../detect/model-id.js';
 import { analyseTile } from './analyse-tile.js';
 import { precomputedQcOf } from './qc-precomputed.js';
 import { SlideCache } from './slide-cache.js';
@@ -17,7 +17,7 @@ export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> 
   const job = TileBatchJob.parse(payload);
   const qcDone = precomputedQcOf(payload);
   const slide = await slides.get(job.slidePath, job.metadataMpp);
-  const model = job.params.detector === 'model' ? await sharedNucleusModel() : undefined;
+  const model = job.params.detector === 'model' ? await sharedNucleusModel(modelDirFor(job.params)) : undefined;
   const results: TileResult[] = [];
   for (const tile of job.tiles) {
     const { x0, y0, x1, y1 } = tile.read;
@@ -29,15 +29,19 @@ export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> 
   return results;
 }
 
-let modelLoad: Promise<NucleusModel> | undefined;
+const modelLoads = new Map<string, Promise<NucleusModel>>();
 
-/** One model per thread, loaded on first use (tfjs-node when installed, else wasm). */
-function sharedNucleusModel(): Promise<NucleusModel> {
-  modelLoad ??= loadNucleusModel(NUCLEUS_MODEL_DIR).catch((err: unknown) => {
-    modelLoad = undefined;
-    throw err;
-  });
-  return modelLoad;
+/** One model per folder (version) and thread, loaded on first use (tfjs-node when installed, else wasm). */
+function sharedNucleusModel(dir: string): Promise<NucleusModel> {
+  let load = modelLoads.get(dir);
+  if (!load) {
+    load = loadNucleusModel(dir).catch((err: unknown) => {
+      modelLoads.delete(dir);
+      throw err;
+    });
+    modelLoads.set(dir, load);
+  }
+  return load;
 }
 
 export function closeCachedSlides(): Promise<void> {

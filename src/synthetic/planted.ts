@@ -6,6 +6,7 @@
 import { forEachCellNear } from './cell-grid.js';
 import { MEMBRANE_UM, carriesDab, inGrownEllipse } from './dab-compartment.js';
 import { fbm, valueNoise } from './rng.js';
+import { addStromaTexture } from './stroma-texture.js';
 import { TISSUE_OCTAVES, type Scene } from './scene.js';
 
 /** stroma counterstain: hematoxylin 0.05–0.12 OD with low-frequency texture (brief) */
@@ -43,6 +44,7 @@ export function plantedBuffers(pixels: number): PlantedBuffers {
 export function plantRegion(scene: Scene, x0: number, y0: number, w: number, h: number, buf: PlantedBuffers): PlantedBuffers {
   if (buf.h.length < w * h) throw new RangeError(`planted buffers hold ${buf.h.length} px, region needs ${w * h}`);
   fillFields(scene, x0, y0, w, h, buf);
+  if (scene.stromaTexture) addStromaTexture(scene.stromaTexture, x0, y0, w, h, buf.h, buf.dab);
   addPatches(scene, x0, y0, w, h, buf);
   addCells(scene, x0, y0, w, h, buf);
   return buf;
@@ -133,6 +135,9 @@ function addCells(scene: Scene, x0: number, y0: number, w: number, h: number, bu
   const y1 = y0 + h - 1;
   const seedN = scene.seeds.nucleus;
   const ln = scene.nucleusTextureWavelengthPx;
+  // default 0.3: 0.85 + 0.3·noise, ±15 % around the planted OD
+  const chromatin = scene.config.chromatin;
+  const chromatinBase = 1 - chromatin / 2;
   forEachCellNear(scene.cellGrid, x0, y0, x1, y1, scene.maxCellRadius, (id) => {
     const c = cells[id];
     const xa = Math.max(x0, Math.ceil(c.cx - c.rc));
@@ -158,8 +163,8 @@ function addCells(scene: Scene, x0: number, y0: number, w: number, h: number, bu
         const u = dx * c.cos + dy * c.sin;
         const v = dy * c.cos - dx * c.sin;
         if (u * u * irx2 + v * v * iry2 <= 1) {
-          // mild chromatin texture, ±15 % around the planted nucleus OD
-          const hv = c.hOd * (0.85 + 0.3 * valueNoise(seedN, x / ln, y / ln));
+          // chromatin texture around the planted nucleus OD (scene option `chromatin`)
+          const hv = c.hOd * (chromatinBase + chromatin * valueNoise(seedN, x / ln, y / ln));
           if (hv > nucleusH[p]) nucleusH[p] = hv;
         }
       }

@@ -14,6 +14,7 @@ import type { PlantedRealism } from './realism/geometry.js';
 import { RealismOptions } from './realism/options.js';
 import { plantRealism, realismRng } from './realism/plant.js';
 import { Rng, fbm } from './rng.js';
+import { StromaTextureOptions, plantStromaTexture, type PlantedStromaTexture } from './stroma-texture.js';
 
 /** SCIENCE.md "Cells": 1+ ≥ 0.2, 2+ ≥ 0.4, 3+ ≥ 0.6 (mean DAB OD of the compartment). */
 export const GRADE_THRESHOLDS: readonly [number, number, number] = [0.2, 0.4, 0.6];
@@ -50,6 +51,14 @@ export const SceneOptions = z.object({
   patchesPerMm2: z.number().min(0).max(200).default(8),
   /** uneven illumination and artefacts (realism/options.ts); absent = a clean slide */
   realism: RealismOptions.optional(),
+  /** nucleus semi-axes are drawn from this range, µm (SCIENCE.md: most nuclei 7–10 µm across) */
+  nucleusRadiusUm: z.tuple([z.number().min(1), z.number().min(1).max(15)]).default([3, 5]),
+  /** planted nucleus hematoxylin OD range (pale nuclei: a lower range) */
+  nucleusHOd: z.tuple([z.number().min(0.05), z.number().max(2)]).default([0.35, 0.8]),
+  /** chromatin texture: nucleus OD varies by this fraction peak to peak (0.3 = ±15 %) */
+  chromatin: z.number().min(0).max(1).default(0.3),
+  /** fibrous stroma and granules in both stains (stroma-texture.ts); absent = the smooth stroma */
+  stromaTexture: StromaTextureOptions.optional(),
 });
 export type SceneOptionsInput = z.input<typeof SceneOptions>;
 export type SceneConfig = z.output<typeof SceneOptions>;
@@ -111,6 +120,8 @@ export interface Scene {
   patches: DabPatch[];
   /** illumination and artefacts; null = a clean slide */
   realism: PlantedRealism | null;
+  /** fibrous stroma texture; null = the smooth stroma */
+  stromaTexture: PlantedStromaTexture | null;
 }
 
 /** Octaves of the tissue-field fbm; also used by planted.ts so both see the same field. */
@@ -176,6 +187,7 @@ export function makeScene(input: SceneOptionsInput): Scene {
     maxCellRadius,
     patches,
     realism,
+    stromaTexture: cfg.stromaTexture ? plantStromaTexture(cfg.stromaTexture, seed, mpp) : null,
   };
 }
 
@@ -221,17 +233,20 @@ function plantCells(cfg: SceneConfig, rng: Rng, inTissue: (x: number, y: number)
   const pairsTarget = Math.round((target * cfg.touchingFraction) / 2);
   // Non-paired nuclei keep a gap a watershed needs no help with; cytoplasms may overlap a little.
   const gapPx = um(4);
+  // how far two cells' centres can be and still collide: two cells of the largest radius (cytoplasm ≤ 5 µm)
+  const reachUm = Math.max(20, 2 * (cfg.nucleusRadiusUm[1] + 5));
   const cells: PlantedCell[] = [];
-  const grid = new BucketGrid(width, height, Math.ceil(um(20)));
+  const grid = new BucketGrid(width, height, Math.ceil(um(reachUm)));
   const near: number[] = [];
 
   const draw = (cx: number, cy: number, touching: boolean): PlantedCell => {
-    const rx = um(rng.uniform(3, 5));
-    const ry = um(rng.uniform(3, 5));
+    const [r0, r1] = cfg.nucleusRadiusUm;
+    const rx = um(rng.uniform(r0, r1));
+    const ry = um(rng.uniform(r0, r1));
     const angle = rng.uniform(0, Math.PI);
     const rc = Math.max(rx, ry) + um(rng.uniform(3, 5));
     const { dab, grade } = drawDab(cfg, rng);
-    return { id: -1, cx, cy, rx, ry, angle, cos: Math.cos(angle), sin: Math.sin(angle), rc, hOd: rng.uniform(0.35, 0.8), dab, grade, touching };
+    return { id: -1, cx, cy, rx, ry, angle, cos: Math.cos(angle), sin: Math.sin(angle), rc, hOd: rng.uniform(cfg.nucleusHOd[0], cfg.nucleusHOd[1]), dab, grade, touching };
   };
 
   const fits = (c: PlantedCell, except: number): boolean => {
@@ -242,7 +257,7 @@ function plantCells(cfg: SceneConfig, rng: Rng, inTissue: (x: number, y: number)
       const a = (k * Math.PI) / 4;
       if (!inTissue(c.cx + c.rc * Math.cos(a), c.cy + c.rc * Math.sin(a))) return false;
     }
-    for (const id of grid.near(c.cx, c.cy, um(20), near)) {
+    for (const id of grid.near(c.cx, c.cy, um(reachUm), near)) {
       if (id === except) continue;
       const o = cells[id];
       const minD = Math.max(Math.max(c.rx, c.ry) + Math.max(o.rx, o.ry) + gapPx, 0.8 * (c.rc + o.rc));

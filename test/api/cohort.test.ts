@@ -82,6 +82,11 @@ describe('comparisons, exports and plots over the seeded six-patient cohort', ()
     const [paired] = await one('kind=paired&marker=CD163&score=density&from=baseline&to=month-6');
     expect([paired.test, paired.n, paired.statistic]).toEqual(['wilcoxon-signed-rank', 6, 7]);
     expect(paired.p).toBeCloseTo(0.5625, 12);
+    // ?model= keeps the analyses of one nucleus detector (issue 15): the seeded ones are all 'classical'
+    const [sameModel] = await one('kind=paired&marker=CD163&score=density&from=baseline&to=month-6&model=classical');
+    expect([sameModel.n, sameModel.statistic, sameModel.p]).toEqual([paired.n, paired.statistic, paired.p]);
+    const [otherModel] = await one('kind=paired&marker=CD163&score=density&from=baseline&to=month-6&model=nuclei-unet@aaaaaaaaaaaa');
+    expect(otherModel.n).toBe(0);
     expect(paired.groups.map((g: { median: number; q1: number; q3: number }) => [g.median, g.q1, g.q3])).toEqual([[105, 92.5, 117.5], [101.5, 66.5, 134.25]]);
     const [groups] = await one('kind=groups&marker=cd163&score=density&timepoint=baseline');
     expect([groups.statistic, groups.effectSize]).toEqual([0, -1]);

@@ -65,11 +65,11 @@ export interface SeededAnalysis {
  */
 export async function seedAnalysis(
   store: SqlStore,
-  o: { name: string; patient?: string; timepoint?: string; marker?: string; density: number; pctPositiveArea: number; markerScores?: MarkerScores; cells?: number; fibres?: number; params?: Parameters<typeof analysisInput>[2] },
+  o: { name: string; patient?: string; timepoint?: string; marker?: string; density: number; pctPositiveArea: number; markerScores?: MarkerScores; cells?: number; fibres?: number; params?: Parameters<typeof analysisInput>[2]; modelId?: string },
 ): Promise<SeededAnalysis> {
   const meta = Object.fromEntries(Object.entries({ patient: o.patient, timepoint: o.timepoint, marker: o.marker }).filter(([, v]) => v !== undefined));
   const slideId = await store.upsertSlide(slideInput(o.name, meta));
-  const a = analysisInput(slideId, 1, o.params);
+  const a = { ...analysisInput(slideId, 1, o.params), ...(o.modelId ? { modelId: o.modelId } : {}) };
   const { analysisId } = await store.beginAnalysis(a);
   const tiles: TileResult[] = [exactTile(0, o.cells ?? 3, o.fibres === undefined ? null : { fibres: o.fibres })];
   await store.saveTileResults(analysisId, tiles);

@@ -79,3 +79,29 @@ describe('researchRows: score rows for comparisons from the store', () => {
     expect(fisher.p).toBeCloseTo(0.1, 10);
   });
 });
+
+describe('researchRows restricted to one nucleus detector (issue 15)', () => {
+  let store: SqlStore;
+  beforeAll(async () => {
+    store = await openPgliteStore({ inMemory: true });
+    await seedCohort(store);
+    // P01's baseline CD163 analysed again later with a learned model version
+    await seedAnalysis(store, { name: 'P01-b-cd163-model', patient: 'P01', timepoint: 'baseline', marker: 'CD163', density: 555, pctPositiveArea: 2, params: { detector: 'model' }, modelId: 'nuclei-unet@aaaaaaaaaaaa' });
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  const p01 = (r: Awaited<ReturnType<typeof researchRows>>) => r.scores.find((s) => s.patient === 'P01' && s.marker === 'CD163' && s.timepoint === 'baseline' && s.score === 'density')?.value;
+
+  it('takes the latest analysis of any detector by default, and the latest of the named one with modelId', async () => {
+    expect(p01(await researchRows(store))).toBe(555);
+    const classical = await researchRows(store, { modelId: 'classical' });
+    expect(p01(classical)).toBe(CD163_BASELINE[0]);
+    expect(classical.analyses.size).toBe(24);
+    const model = await researchRows(store, { modelId: 'nuclei-unet@aaaaaaaaaaaa' });
+    expect(p01(model)).toBe(555);
+    expect(model.analyses.size).toBe(1);
+    expect((await researchRows(store, { modelId: 'nuclei-unet@bbbbbbbbbbbb' })).scores).toHaveLength(0);
+  });
+});

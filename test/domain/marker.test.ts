@@ -182,6 +182,18 @@ describe('paramsForMarker', () => {
     expect(paramsForMarker('CD3', { muscle: { enabled: false } }).muscle.enabled).toBe(false);
   });
 
+  it("analyses each marker's slides with the registry's nucleus detector unless the user picks one (issue 15)", () => {
+    for (const m of MARKERS) {
+      expect(paramsForMarker(m.id).detector, m.id).toBe(m.detector);
+      expect(m.detectorWhy.length, m.id).toBeGreaterThan(0);
+      expect(paramsForMarker(m.id, { detector: 'model' }).detector, m.id).toBe('model');
+      expect(paramsForMarker(m.id, { detector: 'classical' }).detector, m.id).toBe('classical');
+      // a flag left out (undefined) keeps the registry's choice
+      expect(paramsForMarker(m.id, { detector: undefined }).detector, m.id).toBe(m.detector);
+    }
+    expect(paramsForMarker('CD20').detector).toBe('classical');
+  });
+
   it('gives the same parameters (and hash) for every spelling of a marker', () => {
     expect(paramsHash(paramsForMarker('CD-3'))).toBe(paramsHash(paramsForMarker('CD3')));
     expect(paramsHash(paramsForMarker('CD3'))).not.toBe(paramsHash(paramsForMarker('CD163')));

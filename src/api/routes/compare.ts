@@ -18,6 +18,7 @@ const Selection = {
   score: text('score name (density, pctPositiveArea, hScore, expressed, mhc1Grade, density_perimysial …)'),
   timepoint: text('timepoint of the score (groups, correlation, fisher; default baseline)'),
   signedOff: SignedOffFlag,
+  model: text("only analyses whose nuclei this detector found: its stored model id ('classical-watershed-1', 'nuclei-unet@<hash>')"),
 };
 const CompareQuery = z.object({
   kind: z.enum(['paired', 'groups', 'correlation', 'fisher', 'table']),
@@ -68,9 +69,9 @@ export function compareRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         response: { 200: z.array(ComparisonJson), 400: Problem, 401: Problem, 403: Problem },
       },
     }, async (req) => {
-      const { signedOff, ...query } = req.query;
+      const { signedOff, model, ...query } = req.query;
       const request = parseCohortQuery(CompareRequest, query);
-      return runComparison(await researchRows(deps.store, { signedOff }), request);
+      return runComparison(await researchRows(deps.store, { signedOff, modelId: model }), request);
     });
 
     const plots = [
@@ -83,9 +84,9 @@ export function compareRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         onRequest: allow(deps.tokens, 'reader'),
         schema: { summary, tags: ['cohort'], security, querystring, produces: ['image/svg+xml'], response: { 400: Problem, 401: Problem, 403: Problem, 404: Problem } },
       }, async (req, reply) => {
-        const { signedOff, ...query } = req.query;
+        const { signedOff, model, ...query } = req.query;
         const request = parseCohortQuery(PlotRequest, { ...query, plot });
-        const svg = researchPlotSvg(await researchRows(deps.store, { signedOff }), request);
+        const svg = researchPlotSvg(await researchRows(deps.store, { signedOff, modelId: model }), request);
         return reply.type('image/svg+xml; charset=utf-8').send(svg as never);
       });
     }
