@@ -21,7 +21,7 @@ export interface AnalysisCliOptions {
 export function addAnalysisOptions(cmd: Command): Command {
   return cmd
     .option('--target-mpp <µm/px>', 'analyse at the level closest to this pixel size (default 0.5)')
-    .option('--tile-size <px>', 'tile core size in analysis pixels (default 1024)')
+    .option('--tile-size <px>', 'tile core size in analysis pixels (default 1024; 2048 for muscle analysis)')
     .addOption(new Option('--stain <mode>', 'stain vectors: H-DAB defaults or per-slide Macenko').choices(['default', 'macenko']))
     .addOption(new Option('--compartment <c>', 'compartment whose DAB grades a cell').choices(['nucleus', 'cytoplasm', 'cell']))
     .addOption(new Option('--detector <d>', 'nucleus detector: classical watershed or the learned U-Net (models/nuclei-unet)').choices(['classical', 'model']))

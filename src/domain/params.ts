@@ -537,6 +537,16 @@ export const QcParams = z.object({
 });
 export type QcParams = z.infer<typeof QcParams>;
 
+/** tile core, analysis pixels, of a cell analysis unless params.tileSize says otherwise */
+export const CELL_TILE_SIZE = 1024;
+/**
+ * ... and of a muscle analysis: the muscle overlap reads 100 µm round every core, so a 1024 px core
+ * at 0.5 µm/px reads 1.9 × its area and a 2048 px core 1.45 ×; the fibre, perimysium, tissue and
+ * vessel work on that read fell by a third (bench 4096² MHC-I section, one thread, every tile:
+ * 0.69 → 0.87–0.96 MP/s).
+ */
+export const MUSCLE_TILE_SIZE = 2048;
+
 /** The nucleus detectors: the classical watershed and the learned U-Net (models/nuclei-unet). */
 export const NucleusDetectorId = z.enum(['classical', 'model']);
 export type NucleusDetectorId = z.infer<typeof NucleusDetectorId>;
@@ -544,8 +554,11 @@ export type NucleusDetectorId = z.infer<typeof NucleusDetectorId>;
 export const AnalysisParams = z.object({
   /** µm/px the analysis runs at; the slide level closest to it is read */
   targetMpp: z.number().positive().max(100).default(0.5),
-  /** tile core size in analysis pixels (the grid step) */
-  tileSize: z.number().int().min(128).max(8192).default(1024),
+  /**
+   * tile core size in analysis pixels (the grid step); absent: CELL_TILE_SIZE, or MUSCLE_TILE_SIZE
+   * for muscle analysis (tileSizeOf)
+   */
+  tileSize: z.number().int().min(128).max(8192).optional(),
   /** overlap on each side, µm; at least one cell diameter so seams never cut a cell */
   overlapUm: z.number().nonnegative().max(200).default(24),
   stain: z
@@ -797,13 +810,6 @@ export const AnalysisParams = z.object({
        */
       overlapUm: z.number().nonnegative().max(400).default(100),
       /**
-       * Tile core size for muscle analysis, analysis pixels (tileSize is the cell analysis'): the
-       * muscle overlap reads 100 µm round every core, so a 1024 px core at 0.5 µm/px reads 1.9 × its
-       * area and a 2048 px core 1.45 ×; the fibre, perimysium, tissue and vessel work on that read
-       * fell by a third (bench 4096² MHC-I section, one thread, every tile: 0.69 → 0.96 MP/s).
-       */
-      tileSize: z.number().int().min(128).max(8192).default(2048),
-      /**
        * Fibres, fascicles, perimysium and cell locations are found on the tile binned to about
        * this pixel size, µm (the largest whole factor not coarser; 2 × 2 at 0.5 µm/px): fibres are
        * 10–150 µm across and septa ≥ 10 µm, while at the analysis resolution fibre segmentation
@@ -883,6 +889,11 @@ export const AnalysisParams = z.object({
   qc: QcParams.prefault({}),
 });
 export type AnalysisParams = z.infer<typeof AnalysisParams>;
+
+/** the tile core an analysis runs on: params.tileSize when given, else its mode's default */
+export function tileSizeOf(params: Pick<AnalysisParams, 'tileSize' | 'muscle'>): number {
+  return params.tileSize ?? (params.muscle.enabled ? MUSCLE_TILE_SIZE : CELL_TILE_SIZE);
+}
 export type AnalysisParamsInput = z.input<typeof AnalysisParams>;
 
 export function resolveParams(input: AnalysisParamsInput = {}): AnalysisParams {

@@ -48,8 +48,8 @@
  *     pixels add up to params.illumination.minGlassRegion and are neutral (maxGlassChroma).
  * 24: each fascicle's convex hull is endomysium (params.location.fascicleNotchFibres): cells in the
  *     notch of a missing edge fibre or against an edge fibre's outer side no longer read perimysial.
- * 25: muscle analysis tiles have 2048 px cores (params.muscle.tileSize; cell analysis keeps
- *     tileSize 1024): the 100 µm muscle overlap is read round fewer, larger cores, so tile seams,
+ * 25: muscle analysis tiles have 2048 px cores unless params.tileSize is given (MUSCLE_TILE_SIZE;
+ *     cell analysis keeps 1024): the 100 µm muscle overlap is read round fewer, larger cores, so tile seams,
  *     stain sampling and QC reference tiles fall elsewhere.
  * 26: pen ink is judged on the OD averaged over square bins (params.qc.penSmoothUm), not on three
  *     blurred channel planes.

@@ -1,6 +1,6 @@
 import type { TileSpec } from '../domain/detection.js';
 import { AnalysisError } from '../errors/index.js';
-import type { AnalysisParams } from '../domain/params.js';
+import { tileSizeOf, type AnalysisParams } from '../domain/params.js';
 import { chooseLevel } from '../slide/choose-level.js';
 import { tileGrid } from '../slide/tile-grid.js';
 import { tissueMask, type TissueMask } from '../detect/tissue-mask.js';
@@ -47,7 +47,7 @@ export async function planSlide(slide: Slide, params: AnalysisParams): Promise<S
     : wholeField(thumb.raster);
   const overlapUm = params.muscle.enabled ? Math.max(params.overlapUm, params.muscle.overlapUm) : params.overlapUm;
   const overlapPx = Math.ceil(overlapUm / level.mpp);
-  const tileSize = params.muscle.enabled ? params.muscle.tileSize : params.tileSize;
+  const tileSize = tileSizeOf(params);
   const tiles = tileGrid({
     width: level.width,
     height: level.height,
