@@ -13,10 +13,11 @@ import {
 } from '../src/eval/detector-realism.js';
 import type { LabRealismRow } from '../src/eval/lab-realism.js';
 
-export async function evalDetectorRealism(executor: TileExecutor, rounds: number, size: number): Promise<boolean> {
+export async function evalDetectorRealism(executor: TileExecutor, rounds: number, size: number, modelVersion?: string): Promise<boolean> {
   const items = detectorRealismCases(DETECTOR_REALISM_CONDITIONS, rounds, size);
+  if (modelVersion) console.log(`\n(model: version ${modelVersion} under models/nuclei-unet/versions/)`);
   console.log(`\nNucleus detectors side by side on held-out lab-realism cell slides (${items.length / DETECTOR_REALISM_CONDITIONS.length} seeds × ${DETECTOR_REALISM_CONDITIONS.length} conditions, a ${size * 0.5} µm field (${size}² at 0.5 µm/px), full pipeline, QC on):`);
-  const rows = await evaluateDetectorRealism(items, { executor, onRow: (r) => process.stderr.write(`  ${r.condition} seed ${r.case.seed} ${r.case.marker}: classical F1 ${r.classical.nuclei?.f1.toFixed(3)} ${r.classical.seconds.toFixed(1)} s, model F1 ${r.model.nuclei?.f1.toFixed(3)} ${r.model.seconds.toFixed(1)} s\n`) });
+  const rows = await evaluateDetectorRealism(items, { executor, ...(modelVersion ? { params: { modelVersion } } : {}), onRow: (r) => process.stderr.write(`  ${r.condition} seed ${r.case.seed} ${r.case.marker}: classical F1 ${r.classical.nuclei?.f1.toFixed(3)} ${r.classical.seconds.toFixed(1)} s, model F1 ${r.model.nuclei?.f1.toFixed(3)} ${r.model.seconds.toFixed(1)} s\n`) });
   const f = (r: LabRealismRow) => (r.error ? 'failed' : r.nuclei ? `${r.nuclei.f1.toFixed(3)} (${r.nuclei.precision.toFixed(3)}, ${r.nuclei.recall.toFixed(3)})` : '—');
   const h = (r: LabRealismRow) => (r.hScore ? r.hScore.found.toFixed(1) : '—');
   const t = new Table({ head: ['condition', 'seed', 'marker', 'drift°', 'JPEG', 'cells', 'classical F1 (P, R)', 'model F1 (P, R)', 'H true', 'H classical', 'H model'], style: { head: [], border: [] } });
