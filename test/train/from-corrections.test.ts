@@ -88,7 +88,7 @@ beforeAll(async () => {
     added += r.adds;
   }
   const held = await analyseAndCorrect(makeScene({ ...PALE, seed: CORRECTED_HELDOUT_SEED }), `pale-${CORRECTED_HELDOUT_SEED}`, 1000);
-  report = await trainFromCorrections({ store, baseDir: NUCLEUS_MODEL_DIR, versionsDir: path.join(dir, 'versions'), holdout: [held.analysisId], steps: 150, log: (l) => console.log(l) });
+  report = await trainFromCorrections({ store, baseDir: NUCLEUS_MODEL_DIR, versionsDir: path.join(dir, 'versions'), holdout: [held.analysisId], steps: 100, log: (l) => console.log(l) });
   console.log(JSON.stringify(report, null, 1));
   base = await loadNucleusModel(NUCLEUS_MODEL_DIR, 'wasm');
   tuned = await loadNucleusModel(report.dir, 'wasm');
