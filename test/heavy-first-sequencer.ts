@@ -7,6 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * left a minute-long file for the end while the other worker sat idle. Files not listed run after.
  */
 const SECONDS: Record<string, number> = {
+  'test/train/from-corrections.test.ts': 140,
   'test/cohort/demo-cohort.test.ts': 100,
   'test/eval/lab-realism.test.ts': 64,
   'test/cli/cohort.test.ts': 54,
@@ -14,6 +15,7 @@ const SECONDS: Record<string, number> = {
   'test/service/service-mode.test.ts': 45,
   'test/web/submit.test.ts': 38,
   'test/golden/golden-scores.test.ts': 38,
+  'test/eval/detector-realism.test.ts': 49,
   'test/eval/muscle-wide.test.ts': 33,
   'test/eval/muscle-heldout.test.ts': 31,
   'test/cli/review.test.ts': 29,
@@ -33,6 +35,7 @@ const SECONDS: Record<string, number> = {
   'test/pipeline/slide-budget.test.ts': 14,
   'test/api/associated-images-privacy.test.ts': 13,
   'test/eval/detector-compare.test.ts': 13,
+  'test/cli/train.test.ts': 12,
   'test/cli/regions.test.ts': 13,
   'test/store/pglite.test.ts': 13,
   'test/pipeline/whole-field-pale.test.ts': 13,

@@ -182,7 +182,8 @@ describe('submission page (issue 16)', () => {
     expect(await row(page, BIG).locator('input[name=patient]').getAttribute('aria-invalid')).toBe('true');
     expect(await row(page, BIG).locator('td.timepoint .hint').textContent()).toBe('→ month-6');
     expect(await page.isDisabled('#submit')).toBe(true);
-    expect(await page.textContent('#submit-why')).toBe('Correct the marked cells to submit.');
+    // the other rows' checks may still be out ('checking…'): the reason settles once they answer
+    await expect.poll(() => page.textContent('#submit-why')).toBe('Correct the marked cells to submit.');
     await row(page, BIG).locator('input[name=patient]').fill('P31');
     await expect.poll(() => page.isEnabled('#submit')).toBe(true);
     expect(await row(page, BIG).locator('td.patient .field-error').textContent()).toBe('');
