@@ -91,19 +91,15 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
     o[1] = light ? Math.max(0, lg[data[s + 1]] + l) : lg[data[s + 1]];
     o[2] = light ? Math.max(0, lb[data[s + 2]] + l) : lb[data[s + 2]];
   };
-  const put = (p: number, r: number, g: number, b: number): void => {
-    od[p] = r + g + b;
-    odR[p] = r;
-    odG[p] = g;
-    odB[p] = b;
-  };
   // OD against I0·S where the light is uneven (log10 S added per channel, as the tile deconvolves)
-  if (light) {
-    for (let p = 0, s = 0; p < n; p++, s += 3) {
-      const o = light[p];
-      put(p, Math.max(0, lr[data[s]] + o), Math.max(0, lg[data[s + 1]] + o), Math.max(0, lb[data[s + 2]] + o));
-    }
-  } else for (let p = 0, s = 0; p < n; p++, s += 3) put(p, lr[data[s]], lg[data[s + 1]], lb[data[s + 2]]);
+  const c3 = new Float64Array(3);
+  for (let p = 0; p < n; p++) {
+    channelsInto(p, c3);
+    od[p] = c3[0] + c3[1] + c3[2];
+    odR[p] = c3[0];
+    odG[p] = c3[1];
+    odB[p] = c3[2];
+  }
   // the off-plane share of the locally averaged OD: sensor and JPEG noise on pale sarcoplasm
   // (summed OD ~0.3) throws single pixels off the plane, while an ink stroke is off it everywhere
   // ... on bins with the noise averaging of a Gaussian of σ offPlanePx (a box of b² pixels
@@ -113,9 +109,10 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const inkRows = Math.ceil(h / inkBin);
   const inkOffPlane = buf('inkOffPlane').subarray(0, inkCols * inkRows);
   if (offPlanePx !== null) {
-    const sr = buf('sr').subarray(0, inkCols);
-    const sg = buf('sg').subarray(0, inkCols);
-    const sb = buf('sb').subarray(0, inkCols);
+    // one row of bins at a time (float32, as the sums were first tuned)
+    const sr = new Float32Array(inkCols);
+    const sg = new Float32Array(inkCols);
+    const sb = new Float32Array(inkCols);
     for (let by = 0; by < inkRows; by++) {
       sr.fill(0);
       sg.fill(0);
