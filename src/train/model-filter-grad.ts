@@ -22,38 +22,74 @@ export interface ConvGeometry {
 /**
  * Gradient of a convolution with respect to its filter (NHWC, filter HWIO):
  * dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s − pad + kh·d, ow·s − pad + kw·d, ci] · dy[b,oh,ow,co].
- * Accumulates in float64 (`acc`, filter-sized) so the sum over ~10⁵ terms is order-stable and
- * the result is the same on every run.
+ * Each weight sums its terms in float64 in (b, oh, ow) order, so the result is the same on every
+ * run and bit for bit the plain loop's (test/train/model-filter-grad). Eight output channels
+ * are summed at once in locals: a filter-sized accumulator array read and written per term took
+ * 2.5× as long (0.33 s of a 0.57 s training step, batch 8 of 64²).
  */
-export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: ConvGeometry, out: Float32Array, acc = new Float64Array(out.length)): void {
+export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: ConvGeometry, out: Float32Array): void {
   const { batch, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight: fh, filterWidth: fw } = g;
-  acc.fill(0, 0, fh * fw * ci * co);
-  for (let b = 0; b < batch; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      const dyRow = ((b * outHeight + oh) * outWidth) * co;
-      for (let kh = 0; kh < fh; kh++) {
-        const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
-        if (ih < 0 || ih >= inHeight) continue;
-        const xRow = (b * inHeight + ih) * inWidth * ci;
-        for (let kw = 0; kw < fw; kw++) {
-          const wBase = (kh * fw + kw) * ci * co;
-          for (let ow = 0; ow < outWidth; ow++) {
-            const iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth;
-            if (iw < 0 || iw >= inWidth) continue;
-            const xo = xRow + iw * ci;
-            const dyo = dyRow + ow * co;
-            for (let i = 0; i < ci; i++) {
-              const xv = x[xo + i];
-              if (xv === 0) continue; // ReLU outputs are half zeros
-              const wo = wBase + i * co;
-              for (let o = 0; o < co; o++) acc[wo + o] += xv * dy[dyo + o];
+  const sw = g.strideWidth;
+  const xStep = sw * ci;
+  for (let kh = 0; kh < fh; kh++) {
+    for (let kw = 0; kw < fw; kw++) {
+      // output columns whose input column lies inside the image
+      const off = kw * g.dilationWidth - g.padLeft;
+      const owLo = Math.max(0, Math.ceil(-off / sw));
+      const owHi = Math.min(outWidth - 1, Math.floor((inWidth - 1 - off) / sw));
+      for (let i = 0; i < ci; i++) {
+        const wo = ((kh * fw + kw) * ci + i) * co;
+        let o = 0;
+        for (; o + 8 <= co; o += 8) {
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+          for (let b = 0; b < batch; b++) {
+            for (let oh = 0; oh < outHeight; oh++) {
+              const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
+              if (ih < 0 || ih >= inHeight) continue;
+              let xo = ((b * inHeight + ih) * inWidth + owLo * sw + off) * ci + i;
+              let d = ((b * outHeight + oh) * outWidth + owLo) * co + o;
+              for (let ow = owLo; ow <= owHi; ow++, xo += xStep, d += co) {
+                const xv = x[xo];
+                if (xv === 0) continue; // ReLU outputs are half zeros
+                s0 += xv * dy[d];
+                s1 += xv * dy[d + 1];
+                s2 += xv * dy[d + 2];
+                s3 += xv * dy[d + 3];
+                s4 += xv * dy[d + 4];
+                s5 += xv * dy[d + 5];
+                s6 += xv * dy[d + 6];
+                s7 += xv * dy[d + 7];
+              }
             }
           }
+          out[wo + o] = s0;
+          out[wo + o + 1] = s1;
+          out[wo + o + 2] = s2;
+          out[wo + o + 3] = s3;
+          out[wo + o + 4] = s4;
+          out[wo + o + 5] = s5;
+          out[wo + o + 6] = s6;
+          out[wo + o + 7] = s7;
+        }
+        for (; o < co; o++) {
+          let s = 0;
+          for (let b = 0; b < batch; b++) {
+            for (let oh = 0; oh < outHeight; oh++) {
+              const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
+              if (ih < 0 || ih >= inHeight) continue;
+              let xo = ((b * inHeight + ih) * inWidth + owLo * sw + off) * ci + i;
+              let d = ((b * outHeight + oh) * outWidth + owLo) * co + o;
+              for (let ow = owLo; ow <= owHi; ow++, xo += xStep, d += co) {
+                const xv = x[xo];
+                if (xv !== 0) s += xv * dy[d];
+              }
+            }
+          }
+          out[wo + o] = s;
         }
       }
     }
   }
-  for (let k = 0; k < out.length; k++) out[k] = acc[k];
 }
 
 interface WasmBackendLike {
