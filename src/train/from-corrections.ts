@@ -27,6 +27,7 @@ import type { ScoreRow, Store } from '../store/store.js';
 import { Rng } from '../synthetic/rng.js';
 import { correctedTarget } from './correction-targets.js';
 import { registerWasmFilterGrad } from './model-filter-grad.js';
+import { useXnnpackInputGrad } from './model-input-grad.js';
 import { fillBatch, mineHardNegatives, type HardNegative, type TrainingPlane } from './model-patches.js';
 import { randomisedSample } from './model-randomised-scene.js';
 import { readWindowPlane, type WindowSource } from './window-plane.js';
@@ -235,23 +236,29 @@ export async function trainFromCorrections(o: FromCorrectionsOptions): Promise<F
   const mine = (): HardNegative[] => replay.flatMap((p, k) => mineHardNegatives(k, predictNucleusProbability(tuned, p.hematoxylin, p.size, p.size), p.target, p.size, base.info.threshold, 3, 200));
   let hard = mine();
   let lossSum = 0;
-  for (let step = 1; step <= steps; step++) {
-    (optimizer as unknown as { learningRate: number }).learningRate = step <= steps / 2 ? lr0 : lr1;
-    fillBatch(planes, [], sampler, rng, xs.subarray(0, n), ys.subarray(0, n));
-    fillBatch(replay, hard, replaySampler, rng, xs.subarray(n), ys.subarray(n));
-    const x = tf.tensor4d(xs, [2 * half, PATCH, PATCH, 1]);
-    const y = tf.tensor4d(ys, [2 * half, PATCH, PATCH, 1]);
-    lossSum += Number(await net.trainOnBatch(x, y));
-    x.dispose();
-    y.dispose();
-    if (step % 25 === 0) {
-      log(`step ${step}/${steps} loss ${(lossSum / 25).toFixed(4)} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      lossSum = 0;
+  // the fine-tune's input gradients through XNNPACK (model-input-grad.ts: why only here)
+  const restoreInputGrad = useXnnpackInputGrad(tf);
+  try {
+    for (let step = 1; step <= steps; step++) {
+      (optimizer as unknown as { learningRate: number }).learningRate = step <= steps / 2 ? lr0 : lr1;
+      fillBatch(planes, [], sampler, rng, xs.subarray(0, n), ys.subarray(0, n));
+      fillBatch(replay, hard, replaySampler, rng, xs.subarray(n), ys.subarray(n));
+      const x = tf.tensor4d(xs, [2 * half, PATCH, PATCH, 1]);
+      const y = tf.tensor4d(ys, [2 * half, PATCH, PATCH, 1]);
+      lossSum += Number(await net.trainOnBatch(x, y));
+      x.dispose();
+      y.dispose();
+      if (step % 25 === 0) {
+        log(`step ${step}/${steps} loss ${(lossSum / 25).toFixed(4)} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        lossSum = 0;
+      }
+      if (step % HARD_EVERY === 0 && step < steps) {
+        hard = mine();
+        log(`  hard negatives on the replay scenes: ${hard.length} px`);
+      }
     }
-    if (step % HARD_EVERY === 0 && step < steps) {
-      hard = mine();
-      log(`  hard negatives on the replay scenes: ${hard.length} px`);
-    }
+  } finally {
+    restoreInputGrad();
   }
   const after = heldWindows.length ? correctedF1(tuned, heldWindows, nucleusParams) : null;
   const seconds = (performance.now() - t0) / 1000;

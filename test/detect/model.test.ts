@@ -7,6 +7,7 @@ import { AnalysisError } from '../../src/errors/index.js';
 import { detectNucleiWithModel, loadNucleusModel, predictNucleusProbability, type NucleusModel } from '../../src/detect/model.js';
 import { initModelBackend, tf } from '../../src/detect/model-backend.js';
 import { registerWasmFilterGrad } from '../../src/train/model-filter-grad.js';
+import { useXnnpackInputGrad } from '../../src/train/model-input-grad.js';
 import { nucleusMatch, sceneSample } from '../../src/train/model-scene-data.js';
 import { interiorTarget } from '../../src/train/model-targets.js';
 import { detectNuclei } from '../../src/detect/nuclei.js';
@@ -46,6 +47,47 @@ describe('wasm filter gradient kernel', () => {
       const scale = Math.max(...reference[i].map(Math.abs));
       expect(maxErr / scale, `case ${i}`).toBeLessThan(1e-5);
     }
+  });
+});
+
+describe('wasm input gradient through XNNPACK (the fine-tune from corrections)', () => {
+  it("equals the cpu backend gradient of conv2d for its geometries (3×3 same, 1×1), falls back elsewhere, and reads each call's own filter", async () => {
+    const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; stride: number; pad: 'same' | 'valid'; seed: number }> = [
+      { x: [2, 9, 11, 8], f: [3, 3, 8, 16], stride: 1, pad: 'same', seed: 1 },
+      // the same shapes with other weights: an operator cached on a freed filter would answer with the first's
+      { x: [2, 9, 11, 8], f: [3, 3, 8, 16], stride: 1, pad: 'same', seed: 2 },
+      { x: [2, 6, 7, 24], f: [3, 3, 24, 8], stride: 1, pad: 'same', seed: 3 },
+      { x: [2, 6, 6, 8], f: [1, 1, 8, 1], stride: 1, pad: 'valid', seed: 4 },
+      { x: [1, 10, 9, 4], f: [3, 3, 4, 2], stride: 2, pad: 'valid', seed: 5 },
+    ];
+    const run = () =>
+      cases.map((c) => {
+        const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + c.seed);
+        const w = tf.randomNormal(c.f, 0, 1, 'float32', 20 + c.seed);
+        const g = tf.grad((v: tf.Tensor) => {
+          const y = tf.conv2d(v as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad);
+          return y.mul(tf.sin(tf.range(0, y.size).reshape(y.shape))).sum();
+        })(x);
+        return Array.from(g.dataSync());
+      });
+    await tf.setBackend('cpu');
+    const reference = run();
+    expect(await initModelBackend('wasm')).toBe('wasm');
+    await tf.setBackend('wasm');
+    const restore = useXnnpackInputGrad(tf);
+    let got: number[][];
+    try {
+      got = run();
+    } finally {
+      restore();
+    }
+    for (let i = 0; i < cases.length; i++) {
+      expect(got[i].length).toBe(reference[i].length);
+      const maxErr = Math.max(...got[i].map((v, k) => Math.abs(v - reference[i][k])));
+      const scale = Math.max(...reference[i].map(Math.abs));
+      expect(maxErr / scale, `case ${i}`).toBeLessThan(1e-5);
+    }
+    expect(got[0]).not.toEqual(got[1]);
   });
 });
 
