@@ -3,7 +3,9 @@
 // Options: --steps N (default 600), --out DIR (default models/nuclei-unet), --seed S (default 7),
 // --init DIR (continue from a saved model; default: fresh He-initialised weights),
 // --scenes N (training scenes, seeds 1..N, default 64), --lr a,b,c (in thirds; default 3e-3,1e-3,3e-4),
-// --hard-every K (re-mine hard negatives every K steps, default 100), --skip-eval.
+// --hard-every K (re-mine hard negatives every K steps, default 100), --skip-eval,
+// --base C (first-level channels of a fresh network, default 8), --fast-input-grad (input
+// gradients through XNNPACK, src/train/model-input-grad.ts: faster, not promised to the bit).
 // Held-out figures come from `EVAL_SETS=detectors-realism npm run eval`, never from here.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { resolveParams } from '../src/domain/params.js';
 import { detectNucleiWithModel, predictNucleusProbability, type NucleusModel } from '../src/detect/model.js';
 import { initModelBackend, tf } from '../src/detect/model-backend.js';
 import { registerWasmFilterGrad } from '../src/train/model-filter-grad.js';
+import { useXnnpackInputGrad } from '../src/train/model-input-grad.js';
 import { loadModelDir, saveModelDir, WEIGHTS_BIN, type NucleusModelInfo } from '../src/detect/model-io.js';
 import { randomisedSample, type RandomisedSample } from '../src/train/model-randomised-scene.js';
 import { fillBatch, mineHardNegatives, type HardNegative, type TrainingPlane } from '../src/train/model-patches.js';
@@ -33,6 +36,8 @@ const { values: args } = parseArgs({
     lr: { type: 'string', default: '3e-3,1e-3,3e-4' },
     'hard-every': { type: 'string', default: '100' },
     'skip-eval': { type: 'boolean', default: false },
+    base: { type: 'string', default: '8' },
+    'fast-input-grad': { type: 'boolean', default: false },
   },
 });
 const STEPS = Number(args.steps);
@@ -60,6 +65,7 @@ const MODEL_MPP = 0.5;
 const t0 = performance.now();
 const backend = await initModelBackend('wasm');
 registerWasmFilterGrad(tf);
+if (args['fast-input-grad']) useXnnpackInputGrad(tf);
 console.log(`backend ${backend}; ${STEPS} steps of ${BATCH}×${PATCH}² patches from ${TRAIN_SEEDS.length} randomised scenes ${SCENE}² (seeds ${TRAIN_SEEDS[0]}–${TRAIN_SEEDS.at(-1)}), seed ${SEED}${args.init ? `, from ${args.init}` : ''}`);
 
 const samples: RandomisedSample[] = [];
@@ -76,7 +82,7 @@ const tData = performance.now();
 console.log(`data ready in ${((tData - t0) / 1000).toFixed(1)} s: ${JSON.stringify(drawnSummary)}`);
 
 const info: NucleusModelInfo = { id: 'nuclei-unet', mpp: MODEL_MPP, inputScale: INPUT_SCALE, threshold: THRESHOLD, marginPx: MARGIN_PX, multiple: UNET_POOL };
-const net = args.init ? (await loadModelDir(tf, args.init)).model : buildNucleusUnet(tf, SEED, { base: 8 });
+const net = args.init ? (await loadModelDir(tf, args.init)).model : buildNucleusUnet(tf, SEED, { base: Number(args.base) });
 const optimizer = tf.train.adam(LR[0]);
 net.compile({ optimizer, loss: 'binaryCrossentropy' });
 const model = (): NucleusModel => ({ id: info.id, info, backend, net: net as tfTypes.LayersModel, tf });

@@ -31,7 +31,19 @@ export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: ConvGeome
   const { batch, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight: fh, filterWidth: fw } = g;
   const sw = g.strideWidth;
   const xStep = sw * ci;
+  // per filter row: the (b, oh) rows whose input row lies inside the image, as their x and dy row offsets
+  const xRows = new Int32Array(batch * outHeight);
+  const dRows = new Int32Array(batch * outHeight);
   for (let kh = 0; kh < fh; kh++) {
+    let rows = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let oh = 0; oh < outHeight; oh++) {
+        const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
+        if (ih < 0 || ih >= inHeight) continue;
+        xRows[rows] = (b * inHeight + ih) * inWidth * ci;
+        dRows[rows++] = (b * outHeight + oh) * outWidth * co;
+      }
+    }
     for (let kw = 0; kw < fw; kw++) {
       // output columns whose input column lies inside the image
       const off = kw * g.dilationWidth - g.padLeft;
@@ -39,27 +51,24 @@ export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: ConvGeome
       const owHi = Math.min(outWidth - 1, Math.floor((inWidth - 1 - off) / sw));
       for (let i = 0; i < ci; i++) {
         const wo = ((kh * fw + kw) * ci + i) * co;
+        const x0 = (owLo * sw + off) * ci + i;
         let o = 0;
         for (; o + 8 <= co; o += 8) {
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-          for (let b = 0; b < batch; b++) {
-            for (let oh = 0; oh < outHeight; oh++) {
-              const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
-              if (ih < 0 || ih >= inHeight) continue;
-              let xo = ((b * inHeight + ih) * inWidth + owLo * sw + off) * ci + i;
-              let d = ((b * outHeight + oh) * outWidth + owLo) * co + o;
-              for (let ow = owLo; ow <= owHi; ow++, xo += xStep, d += co) {
-                const xv = x[xo];
-                if (xv === 0) continue; // ReLU outputs are half zeros
-                s0 += xv * dy[d];
-                s1 += xv * dy[d + 1];
-                s2 += xv * dy[d + 2];
-                s3 += xv * dy[d + 3];
-                s4 += xv * dy[d + 4];
-                s5 += xv * dy[d + 5];
-                s6 += xv * dy[d + 6];
-                s7 += xv * dy[d + 7];
-              }
+          for (let r = 0; r < rows; r++) {
+            let xo = xRows[r] + x0;
+            let d = dRows[r] + owLo * co + o;
+            for (let ow = owLo; ow <= owHi; ow++, xo += xStep, d += co) {
+              const xv = x[xo];
+              if (xv === 0) continue; // ReLU outputs are half zeros
+              s0 += xv * dy[d];
+              s1 += xv * dy[d + 1];
+              s2 += xv * dy[d + 2];
+              s3 += xv * dy[d + 3];
+              s4 += xv * dy[d + 4];
+              s5 += xv * dy[d + 5];
+              s6 += xv * dy[d + 6];
+              s7 += xv * dy[d + 7];
             }
           }
           out[wo + o] = s0;
@@ -73,16 +82,12 @@ export function conv2dFilterGrad(x: Float32Array, dy: Float32Array, g: ConvGeome
         }
         for (; o < co; o++) {
           let s = 0;
-          for (let b = 0; b < batch; b++) {
-            for (let oh = 0; oh < outHeight; oh++) {
-              const ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight;
-              if (ih < 0 || ih >= inHeight) continue;
-              let xo = ((b * inHeight + ih) * inWidth + owLo * sw + off) * ci + i;
-              let d = ((b * outHeight + oh) * outWidth + owLo) * co + o;
-              for (let ow = owLo; ow <= owHi; ow++, xo += xStep, d += co) {
-                const xv = x[xo];
-                if (xv !== 0) s += xv * dy[d];
-              }
+          for (let r = 0; r < rows; r++) {
+            let xo = xRows[r] + x0;
+            let d = dRows[r] + owLo * co + o;
+            for (let ow = owLo; ow <= owHi; ow++, xo += xStep, d += co) {
+              const xv = x[xo];
+              if (xv !== 0) s += xv * dy[d];
             }
           }
           out[wo + o] = s;

@@ -15,44 +15,70 @@ import { resampleBilinear } from '../../src/detect/model-resample.js';
 import { floatPlane } from '../../src/image/raster.js';
 
 const MODEL_DIR = 'models/nuclei-unet';
+
+interface ConvCase {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  stride: number;
+  pad: 'same' | 'valid';
+  seed: number;
+}
+
+/** each case's gradient of Σ conv2d(x, w) · sin(index) (a non-uniform upstream gradient) with respect to x or the filter, on the current backend */
+function conv2dGradients(cases: readonly ConvCase[], wrt: 'x' | 'filter'): number[][] {
+  return cases.map((c) => {
+    const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + c.seed) as tf.Tensor4D;
+    const w = tf.randomNormal(c.f, 0, 1, 'float32', 20 + c.seed) as tf.Tensor4D;
+    const loss = (xv: tf.Tensor4D, wv: tf.Tensor4D) => {
+      const y = tf.conv2d(xv, wv, c.stride, c.pad);
+      return y.mul(tf.sin(tf.range(0, y.size).reshape(y.shape))).sum();
+    };
+    const g = wrt === 'x' ? tf.grad((v: tf.Tensor) => loss(v as tf.Tensor4D, w))(x) : tf.grad((v: tf.Tensor) => loss(x, v as tf.Tensor4D))(w);
+    return Array.from(g.dataSync());
+  });
+}
+
+/** `run` on the cpu backend (the reference), then on wasm with `kernels` registered (undone after, when it returns an undo) */
+async function onCpuThenWasm(run: () => number[][], kernels: () => (() => void) | void): Promise<{ reference: number[][]; got: number[][] }> {
+  await tf.setBackend('cpu');
+  const reference = run();
+  expect(await initModelBackend('wasm')).toBe('wasm');
+  await tf.setBackend('wasm');
+  const undo = kernels();
+  try {
+    return { reference, got: run() };
+  } finally {
+    undo?.();
+  }
+}
+
+/** each case's values within 1e-5 of its reference, relative to the reference's largest magnitude */
+function expectCloseRelative(got: number[][], reference: number[][]): void {
+  expect(got.length).toBe(reference.length);
+  for (let i = 0; i < reference.length; i++) {
+    expect(got[i].length).toBe(reference[i].length);
+    const maxErr = Math.max(...got[i].map((v, k) => Math.abs(v - reference[i][k])));
+    const scale = Math.max(...reference[i].map(Math.abs));
+    expect(maxErr / scale, `case ${i}`).toBeLessThan(1e-5);
+  }
+}
 const params = resolveParams({}).nucleus;
 
 describe('wasm filter gradient kernel', () => {
   it('equals the cpu backend gradient of conv2d (3×3 same, 3×3 valid stride 2, 1×1)', async () => {
-    const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; stride: number; pad: 'same' | 'valid' }> = [
-      { x: [2, 9, 11, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' },
-      { x: [1, 10, 9, 4], f: [3, 3, 4, 2], stride: 2, pad: 'valid' },
-      { x: [2, 6, 6, 5], f: [1, 1, 5, 1], stride: 1, pad: 'same' },
+    const cases: ConvCase[] = [
+      { x: [2, 9, 11, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same', seed: 0 },
+      { x: [1, 10, 9, 4], f: [3, 3, 4, 2], stride: 2, pad: 'valid', seed: 1 },
+      { x: [2, 6, 6, 5], f: [1, 1, 5, 1], stride: 1, pad: 'same', seed: 2 },
     ];
-    const run = () =>
-      cases.map((c, i) => {
-        const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + i);
-        const w = tf.randomNormal(c.f, 0, 1, 'float32', 20 + i);
-        // a non-uniform upstream gradient: weight every output element differently
-        const g = tf.grad((f: tf.Tensor) => {
-          const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad);
-          return y.mul(tf.sin(tf.range(0, y.size).reshape(y.shape))).sum();
-        })(w);
-        return Array.from(g.dataSync());
-      });
-    await tf.setBackend('cpu');
-    const reference = run();
-    expect(await initModelBackend('wasm')).toBe('wasm');
-    await tf.setBackend('wasm');
-    registerWasmFilterGrad(tf);
-    const got = run();
-    for (let i = 0; i < cases.length; i++) {
-      expect(got[i].length).toBe(reference[i].length);
-      const maxErr = Math.max(...got[i].map((v, k) => Math.abs(v - reference[i][k])));
-      const scale = Math.max(...reference[i].map(Math.abs));
-      expect(maxErr / scale, `case ${i}`).toBeLessThan(1e-5);
-    }
+    const { reference, got } = await onCpuThenWasm(() => conv2dGradients(cases, 'filter'), () => registerWasmFilterGrad(tf));
+    expectCloseRelative(got, reference);
   });
 });
 
 describe('wasm input gradient through XNNPACK (the fine-tune from corrections)', () => {
   it("equals the cpu backend gradient of conv2d for its geometries (3×3 same, 1×1), falls back elsewhere, and reads each call's own filter", async () => {
-    const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; stride: number; pad: 'same' | 'valid'; seed: number }> = [
+    const cases: ConvCase[] = [
       { x: [2, 9, 11, 8], f: [3, 3, 8, 16], stride: 1, pad: 'same', seed: 1 },
       // the same shapes with other weights: an operator cached on a freed filter would answer with the first's
       { x: [2, 9, 11, 8], f: [3, 3, 8, 16], stride: 1, pad: 'same', seed: 2 },
@@ -60,33 +86,8 @@ describe('wasm input gradient through XNNPACK (the fine-tune from corrections)',
       { x: [2, 6, 6, 8], f: [1, 1, 8, 1], stride: 1, pad: 'valid', seed: 4 },
       { x: [1, 10, 9, 4], f: [3, 3, 4, 2], stride: 2, pad: 'valid', seed: 5 },
     ];
-    const run = () =>
-      cases.map((c) => {
-        const x = tf.randomNormal(c.x, 0, 1, 'float32', 10 + c.seed);
-        const w = tf.randomNormal(c.f, 0, 1, 'float32', 20 + c.seed);
-        const g = tf.grad((v: tf.Tensor) => {
-          const y = tf.conv2d(v as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad);
-          return y.mul(tf.sin(tf.range(0, y.size).reshape(y.shape))).sum();
-        })(x);
-        return Array.from(g.dataSync());
-      });
-    await tf.setBackend('cpu');
-    const reference = run();
-    expect(await initModelBackend('wasm')).toBe('wasm');
-    await tf.setBackend('wasm');
-    const restore = useXnnpackInputGrad(tf);
-    let got: number[][];
-    try {
-      got = run();
-    } finally {
-      restore();
-    }
-    for (let i = 0; i < cases.length; i++) {
-      expect(got[i].length).toBe(reference[i].length);
-      const maxErr = Math.max(...got[i].map((v, k) => Math.abs(v - reference[i][k])));
-      const scale = Math.max(...reference[i].map(Math.abs));
-      expect(maxErr / scale, `case ${i}`).toBeLessThan(1e-5);
-    }
+    const { reference, got } = await onCpuThenWasm(() => conv2dGradients(cases, 'x'), () => useXnnpackInputGrad(tf));
+    expectCloseRelative(got, reference);
     expect(got[0]).not.toEqual(got[1]);
   });
 });
