@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerFastConcat } from './model-concat.js';
 
 export { tf };
 
@@ -34,5 +35,6 @@ async function pick(prefer: 'auto' | 'wasm'): Promise<string> {
   setWasmPaths(`${dist}/`);
   if (!(await tf.setBackend('wasm'))) throw new Error(`tfjs wasm backend failed to start (wasm files looked for in ${dist})`);
   await tf.ready();
+  registerFastConcat(tf);
   return 'wasm';
 }

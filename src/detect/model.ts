@@ -57,7 +57,11 @@ export function predictNucleusProbability(model: NucleusModel, hem: Float32Array
         const sy = reflect(cy - m + y, h) * w;
         for (let x = 0, o = y * rw; x < rw; x++, o++) buf[o] = inputScale * hem[sy + reflect(cx - m + x, w)];
       }
-      const out = tf.tidy(() => (model.net.predict(tf.tensor4d(buf, [1, rh, rw, 1])) as tfTypes.Tensor).dataSync() as Float32Array);
+      // the tensor, not its values, leaves tidy: tidy walks whatever it returns, and walking a
+      // Float32Array element by element took as long as the convolutions
+      const t = tf.tidy(() => model.net.predict(tf.tensor4d(buf, [1, rh, rw, 1])) as tfTypes.Tensor);
+      const out = t.dataSync() as Float32Array;
+      t.dispose();
       for (let y = 0; y < ch; y++) prob.set(out.subarray((y + m) * rw + m, (y + m) * rw + m + cw), (cy + y) * w + cx);
     }
   }
