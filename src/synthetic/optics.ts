@@ -24,7 +24,7 @@ export function gaussianKernel(sigma: number, radius: number): Float64Array {
  */
 export function blurRows(src: Float32Array, dst: Float32Array, W: number, H: number, k: Float64Array, only?: { rows: Uint8Array; x0: number; x1: number }): void {
   const r = (k.length - 1) / 2;
-  if (!only && k.length <= UNROLL_MAX_TAPS) {
+  if (!only) {
     unrolledRows(k.length)(src, dst, W, H, k);
     return;
   }
@@ -45,9 +45,6 @@ export function blurRows(src: Float32Array, dst: Float32Array, W: number, H: num
 export function quantise(v: number): number {
   return v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
 }
-
-/** kernels up to this many taps get straight-line passes (radius 7: blur σ up to 2.3 px) */
-export const UNROLL_MAX_TAPS = 15;
 
 type RowsPass = (src: Float32Array, dst: Float32Array, W: number, H: number, k: Float64Array) => void;
 type ColumnSum = (s: Float32Array, a: Float64Array, k: Float64Array, W: number, off: number, w: number) => void;
@@ -87,6 +84,7 @@ function unrolledRows(len: number): RowsPass {
 /**
  * a[x] ← Σ_i k[i] · s[off + i·W + x] for x < w, the taps summed from 0 in order i = 0, 1, … — as
  * a tap-by-tap accumulation into a zeroed float64 row adds them — written out for `len` taps.
+ * The vertical pass of both render paths (render.ts, realism/render-realistic.ts).
  */
 export function columnSum(len: number): ColumnSum {
   return unrolled(columnSums, len, ['s', 'a', 'k', 'W', 'off', 'w'], (taps) => `

@@ -6,7 +6,7 @@
  */
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from './planted.js';
-import { blurRows, columnSum, gaussianKernel, quantise, UNROLL_MAX_TAPS } from './optics.js';
+import { blurRows, columnSum, gaussianKernel, quantise } from './optics.js';
 import { renderRealistic } from './realism/render-realistic.js';
 import type { PlantedRealism } from './realism/geometry.js';
 import { GAUSS_LUT_10, hash32 } from './rng.js';
@@ -134,23 +134,9 @@ function absorb(scene: RenderLook, planted: PlantedBuffers, n: number, intensity
  */
 function blurColumnsAndQuantise(src: Float32Array[], W: number, k: Float64Array, m: number, out: RgbRaster, acc: Float64Array[], x0: number, y0: number, noiseSigma: number, seed: number): void {
   const { width: w, height: h, data } = out;
-  const len = k.length;
-  const unrolled = len <= UNROLL_MAX_TAPS ? columnSum(len) : null;
+  const sum = columnSum(k.length);
   for (let y = 0; y < h; y++) {
-    for (let c = 0; c < 3; c++) {
-      const a = acc[c];
-      const s = src[c];
-      if (unrolled) {
-        unrolled(s, a, k, W, y * W + m, w);
-        continue;
-      }
-      a.fill(0, 0, w);
-      for (let i = 0; i < len; i++) {
-        const ki = k[i];
-        const off = (y + i) * W + m;
-        for (let x = 0; x < w; x++) a[x] += ki * s[off + x];
-      }
-    }
+    for (let c = 0; c < 3; c++) sum(src[c], acc[c], k, W, y * W + m, w);
     const gy = y0 + y;
     const [ar, ag, ab] = acc;
     let o = y * w * 3;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blurRows, columnSum, gaussianKernel, UNROLL_MAX_TAPS } from '../../src/synthetic/optics.js';
+import { blurRows, columnSum, gaussianKernel } from '../../src/synthetic/optics.js';
 import { Rng } from '../../src/synthetic/rng.js';
 
 describe('render optics: the written-out blur passes', () => {
@@ -7,7 +7,7 @@ describe('render optics: the written-out blur passes', () => {
   const H = 23;
   const rng = new Rng(5);
   const src = Float32Array.from({ length: W * H }, () => 200 * rng.next());
-  for (const [sigma, radius] of [[0.6, 2], [1, 3], [2.2, 7], [0.3, 0]] as const) {
+  for (const [sigma, radius] of [[0.6, 2], [1, 3], [2.2, 7], [5, 15], [0.3, 0]] as const) {
     const k = gaussianKernel(sigma, radius);
     it(`rows: the same bits as the tap loop (σ ${sigma}, ${k.length} taps)`, () => {
       const fast = new Float32Array(W * H);
@@ -15,7 +15,6 @@ describe('render optics: the written-out blur passes', () => {
       blurRows(src, fast, W, H, k);
       // `only` over every row and column takes the tap loop
       blurRows(src, loop, W, H, k, { rows: new Uint8Array(H).fill(1), x0: 0, x1: W - 1 });
-      expect(k.length).toBeLessThanOrEqual(UNROLL_MAX_TAPS);
       expect(Buffer.from(fast.buffer).equals(Buffer.from(loop.buffer))).toBe(true);
       expect(fast[5 * W + 20]).not.toBe(0);
     });

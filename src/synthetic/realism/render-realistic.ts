@@ -7,7 +7,7 @@
  * with a margin as wide as the heavy kernel.
  */
 import { rgbRaster, type RgbRaster } from '../../image/raster.js';
-import { blurRows, gaussianKernel, quantise } from '../optics.js';
+import { blurRows, columnSum, gaussianKernel, quantise } from '../optics.js';
 import type { PlantedBuffers } from '../planted.js';
 import { opticsRadius, type RenderLook, type RenderScratch } from '../render.js';
 import { GAUSS_LUT_10, hash32 } from '../rng.js';
@@ -120,15 +120,7 @@ function blurColumns(src: Float32Array, W: number, k: Float64Array, m: number, w
   const r = (k.length - 1) / 2;
   // double precision like the clean path's accumulator, so realism with nothing on renders the clean slide exactly
   const out = new Float64Array(w * h);
-  const acc = new Float64Array(w);
-  for (let y = 0; y < h; y++) {
-    acc.fill(0);
-    for (let i = 0; i < k.length; i++) {
-      const ki = k[i];
-      const off = (y + m - r + i) * W + m;
-      for (let x = 0; x < w; x++) acc[x] += ki * src[off + x];
-    }
-    out.set(acc, y * w);
-  }
+  const sum = columnSum(k.length);
+  for (let y = 0; y < h; y++) sum(src, out.subarray(y * w, y * w + w), k, W, (y + m - r) * W + m, w);
   return out;
 }
