@@ -83,7 +83,6 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const [nx, ny, nz] = normalize(cross(stain.hematoxylin, stain.dab));
   const offPlaneShare = (r: number, g: number, b: number): number => offPlaneShareOf(r, g, b, nx, ny, nz);
   const od = buf('od');
-  const odR = buf('odR'), odG = buf('odG'), odB = buf('odB');
   const channelsInto = (q: number, o: Float64Array): void => {
     const s = q * 3;
     const l = light ? light[q] : 0;
@@ -91,45 +90,44 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
     o[1] = light ? Math.max(0, lg[data[s + 1]] + l) : lg[data[s + 1]];
     o[2] = light ? Math.max(0, lb[data[s + 2]] + l) : lb[data[s + 2]];
   };
-  // OD against I0·S where the light is uneven (log10 S added per channel, as the tile deconvolves)
-  const c3 = new Float64Array(3);
-  for (let p = 0; p < n; p++) {
-    channelsInto(p, c3);
-    od[p] = c3[0] + c3[1] + c3[2];
-    odR[p] = c3[0];
-    odG[p] = c3[1];
-    odB[p] = c3[2];
-  }
   // the off-plane share of the locally averaged OD: sensor and JPEG noise on pale sarcoplasm
   // (summed OD ~0.3) throws single pixels off the plane, while an ink stroke is off it everywhere
   // ... on bins with the noise averaging of a Gaussian of σ offPlanePx (a box of b² pixels
   // averages as many as the Gaussian's 4πσ²): a third of the cost of three blurred channel planes
-  const inkBin = offPlanePx === null ? 1 : Math.max(1, Math.round(2 * Math.sqrt(Math.PI) * offPlanePx));
+  const binned = offPlanePx !== null;
+  const inkBin = binned ? Math.max(1, Math.round(2 * Math.sqrt(Math.PI) * offPlanePx)) : 1;
   const inkCols = Math.ceil(w / inkBin);
-  const inkRows = Math.ceil(h / inkBin);
-  const inkOffPlane = buf('inkOffPlane').subarray(0, inkCols * inkRows);
-  if (offPlanePx !== null) {
-    // one row of bins at a time (float32, as the sums were first tuned)
-    const sr = new Float32Array(inkCols);
-    const sg = new Float32Array(inkCols);
-    const sb = new Float32Array(inkCols);
-    for (let by = 0; by < inkRows; by++) {
+  const inkOffPlane = buf('inkOffPlane').subarray(0, inkCols * Math.ceil(h / inkBin));
+  if (!binned) inkOffPlane.fill(0);
+  // one row of bins summed at a time, in the OD pass (float32 channel values and sums, as the
+  // bins were first tuned on float32 channel planes)
+  const sr = new Float32Array(inkCols);
+  const sg = new Float32Array(inkCols);
+  const sb = new Float32Array(inkCols);
+  // OD against I0·S where the light is uneven (log10 S added per channel, as the tile deconvolves)
+  const c3 = new Float64Array(3);
+  for (let y = 0, p = 0; y < h; y++) {
+    for (let x = 0, c = 0, inBin = 0; x < w; x++, p++) {
+      channelsInto(p, c3);
+      od[p] = c3[0] + c3[1] + c3[2];
+      if (!binned) continue;
+      sr[c] += Math.fround(c3[0]);
+      sg[c] += Math.fround(c3[1]);
+      sb[c] += Math.fround(c3[2]);
+      if (++inBin === inkBin) {
+        inBin = 0;
+        c++;
+      }
+    }
+    if (binned && ((y + 1) % inkBin === 0 || y === h - 1)) {
+      // the share is scale-free: sums stand for means, partial edge bins included
+      const row = ((y / inkBin) | 0) * inkCols;
+      for (let c = 0; c < inkCols; c++) inkOffPlane[row + c] = offPlaneShare(sr[c], sg[c], sb[c]);
       sr.fill(0);
       sg.fill(0);
       sb.fill(0);
-      const y1 = Math.min(h, (by + 1) * inkBin);
-      for (let y = by * inkBin; y < y1; y++) {
-        for (let x = 0, p = y * w; x < w; x++, p++) {
-          const c = (x / inkBin) | 0;
-          sr[c] += odR[p];
-          sg[c] += odG[p];
-          sb[c] += odB[p];
-        }
-      }
-      // the share is scale-free: sums stand for means, partial edge bins included
-      for (let c = 0; c < inkCols; c++) inkOffPlane[by * inkCols + c] = offPlaneShare(sr[c], sg[c], sb[c]);
     }
-  } else inkOffPlane.fill(0);
+  }
   const smooth = blur('smooth', od, finePx);
   const hema = stains?.hematoxylin ?? buf('hema');
   const dab = stains?.dab ?? buf('dab');
