@@ -6,6 +6,7 @@
  */
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from './planted.js';
+import type { PlantedCounts } from './planted-counts.js';
 import { blurRows, columnSum, gaussianKernel, quantise } from './optics.js';
 import { renderRealistic } from './realism/render-realistic.js';
 import type { PlantedRealism } from './realism/geometry.js';
@@ -69,13 +70,28 @@ export interface RenderSource {
   region(x0: number, y0: number, w: number, h: number, scratch?: RenderScratch, out?: RgbRaster): RgbRaster;
 }
 
-export function sceneSource(scene: Scene): RenderSource {
+/** `counts`: fed the planted rows of every full-width region rendered (countingPlanter). */
+export function sceneSource(scene: Scene, counts?: PlantedCounts): RenderSource {
   return {
     width: scene.width,
     height: scene.height,
     mpp: scene.mpp,
     scratch: (w, h) => renderScratch(w, h, scene),
-    region: (x0, y0, w, h, scratch, out) => renderRegion(scene, x0, y0, w, h, scratch, out),
+    region: (x0, y0, w, h, scratch, out) =>
+      counts ? renderPlanted(scene, countingPlanter((px, py, pw, ph, buf) => plantRegion(scene, px, py, pw, ph, buf), counts, x0, y0, w, h), x0, y0, w, h, scratch, out) : renderRegion(scene, x0, y0, w, h, scratch, out),
+  };
+}
+
+/**
+ * `plant`, then, when the region rendered spans the image's width, its own rows (without the
+ * blur margin planted round them) into `counts`: the truth's pixel counts from the render's
+ * planting (PlantedCounts).
+ */
+export function countingPlanter(plant: PlantFn, counts: PlantedCounts, x0: number, y0: number, w: number, h: number): PlantFn {
+  return (px, py, pw, ph, buf) => {
+    const planted = plant(px, py, pw, ph, buf);
+    if (x0 === 0 && w === counts.width) counts.add(y0, h, planted, (y0 - py) * pw + (x0 - px), pw);
+    return planted;
   };
 }
 

@@ -4,7 +4,7 @@
  * with slide size.
  */
 import { plantRegion, plantedBuffers } from './planted.js';
-import { RealismTally } from './realism/truth.js';
+import { countPlanted, plantedCountsOf, type PlantedCounts } from './planted-counts.js';
 import { GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD, type Scene } from './scene.js';
 import { GroundTruth, type TruthCell } from './truth.js';
 
@@ -15,12 +15,13 @@ const BAND_PIXELS = 1 << 20;
 
 const cache = new WeakMap<Scene, GroundTruth>();
 
-export function truthOf(scene: Scene): GroundTruth {
+/** `planted`: the scene's pixel counts when a render already planted every row (sceneSource), else it is planted here. */
+export function truthOf(scene: Scene, planted?: PlantedCounts): GroundTruth {
   const hit = cache.get(scene);
   if (hit) return hit;
   const { width, height, mpp } = scene;
-  const tally = scene.realism ? new RealismTally(scene.realism, width, mpp) : null;
-  const { tissuePixels, positivePixels } = countPixels(scene, tally);
+  const counts = planted?.complete ? planted : countPixels(scene);
+  const { tissue: tissuePixels, positive: positivePixels, tally } = counts;
   const tissueAreaMm2 = (tissuePixels * mpp * mpp) / 1e6;
 
   // rounded far below anything measurable, to keep truth files small
@@ -70,25 +71,10 @@ export function truthOf(scene: Scene): GroundTruth {
   return truth;
 }
 
-function countPixels(scene: Scene, tally: RealismTally | null): { tissuePixels: number; positivePixels: number } {
-  const { width, height } = scene;
-  const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_PIXELS / width)));
-  const buf = plantedBuffers(width * bandRows);
-  let tissuePixels = 0;
-  let positivePixels = 0;
-  for (let y0 = 0; y0 < height; y0 += bandRows) {
-    const rows = Math.min(bandRows, height - y0);
-    plantRegion(scene, 0, y0, width, rows, buf);
-    const { tissue, dab } = buf;
-    tally?.add(y0, rows, tissue);
-    const n = width * rows;
-    for (let p = 0; p < n; p++) {
-      if (tissue[p] === 0) continue;
-      tissuePixels++;
-      if (dab[p] >= POSITIVE_AREA_THRESHOLD) positivePixels++;
-    }
-  }
-  return { tissuePixels, positivePixels };
+/** The scene planted band by band into fresh counts. */
+function countPixels(scene: Scene): PlantedCounts {
+  const counts = plantedCountsOf(scene);
+  return countPlanted(counts, BAND_PIXELS, plantedBuffers, (y0, rows, buf) => void plantRegion(scene, 0, y0, scene.width, rows, buf));
 }
 
 function round(v: number, digits: number): number {

@@ -15,6 +15,7 @@ import { sceneSource, type RenderSource } from './render.js';
 import type { Scene } from './scene.js';
 import { aperioDescription, aperioLevelDescription, omeXml } from './slide-descriptions.js';
 import { truthOf } from './truth-of.js';
+import { plantedCountsOf } from './planted-counts.js';
 
 export const SYNTHETIC_FORMATS = ['png', 'jpeg', 'tiff', 'tiled-tiff', 'bigtiff', 'pyramidal-tiff', 'svs', 'ome-tiff'] as const;
 export type SyntheticFormat = (typeof SYNTHETIC_FORMATS)[number];
@@ -39,7 +40,8 @@ export function truthPathOf(slidePath: string): string {
 }
 
 export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}): Promise<void> {
-  await writeRenderedSlide(sceneSource(scene), path, format, () => truthOf(scene), options);
+  const counts = plantedCountsOf(scene);
+  await writeRenderedSlide(sceneSource(scene, counts), path, format, () => truthOf(scene, counts), options);
 }
 
 /** Any renderable scene as a slide, with `truth()` written as `<path>.truth.json` after the image. */

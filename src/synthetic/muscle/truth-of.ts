@@ -6,7 +6,7 @@ import { GRADE_THRESHOLDS, POSITIVE_AREA_THRESHOLD } from '../scene.js';
 import { plantMuscleRegion } from './planted.js';
 import { plantedBuffers } from '../planted.js';
 import { inIceHole } from '../realism/apply.js';
-import { RealismTally } from '../realism/truth.js';
+import { countPlanted, plantedCountsOf, type PlantedCounts } from '../planted-counts.js';
 import { CLUSTER_LINK_UM, CLUSTER_MIN_CELLS, PERIVASCULAR_UM, locate } from './cells.js';
 import { inSection } from './section.js';
 import { vesselWallDistance } from './tissue.js';
@@ -22,13 +22,14 @@ const BAND_PIXELS = 1 << 20;
 const LOCATION_STEP_UM = 2;
 const cache = new WeakMap<MuscleScene, MuscleGroundTruth>();
 
-export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
+/** `planted`: the scene's pixel counts when a render already planted every row (muscleSource), else it is planted here. */
+export function muscleTruthOf(scene: MuscleScene, planted?: PlantedCounts): MuscleGroundTruth {
   const hit = cache.get(scene);
   if (hit) return hit;
   const { mpp, tissue } = scene;
   const um = (v: number): number => round(v * mpp, 4);
-  const tally = scene.realism ? new RealismTally(scene.realism, scene.width, mpp) : null;
-  const px = countPixels(scene, tally);
+  const px = planted?.complete ? planted : countPixels(scene);
+  const tally = px.tally;
   const tissueAreaMm2 = (px.tissue * mpp * mpp) / 1e6;
   const perMm2 = (k: number): number => (tissueAreaMm2 > 0 ? k / tissueAreaMm2 : 0);
 
@@ -143,28 +144,10 @@ export function muscleTruthOf(scene: MuscleScene): MuscleGroundTruth {
   return truth;
 }
 
-function countPixels(scene: MuscleScene, tally: RealismTally | null): { tissue: number; positive: number; grade: number[] } {
-  const { width, height } = scene;
-  const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_PIXELS / width)));
-  const buf = plantedBuffers(width * bandRows);
-  const [t1, t2, t3] = GRADE_THRESHOLDS;
-  let tissue = 0;
-  let positive = 0;
-  const grade = [0, 0, 0, 0];
-  for (let y0 = 0; y0 < height; y0 += bandRows) {
-    const rows = Math.min(bandRows, height - y0);
-    plantMuscleRegion(scene, 0, y0, width, rows, buf);
-    tally?.add(y0, rows, buf.tissue);
-    const n = width * rows;
-    for (let p = 0; p < n; p++) {
-      if (buf.tissue[p] === 0) continue;
-      tissue++;
-      const d = buf.dab[p];
-      if (d >= POSITIVE_AREA_THRESHOLD) positive++;
-      grade[d >= t3 ? 3 : d >= t2 ? 2 : d >= t1 ? 1 : 0]++;
-    }
-  }
-  return { tissue, positive, grade };
+/** The scene planted band by band into fresh counts. */
+function countPixels(scene: MuscleScene): PlantedCounts {
+  const counts = plantedCountsOf(scene);
+  return countPlanted(counts, BAND_PIXELS, plantedBuffers, (y0, rows, buf) => void plantMuscleRegion(scene, 0, y0, scene.width, rows, buf));
 }
 
 /** Tissue area per location, the `locate` rule evaluated on a lattice of LOCATION_STEP_UM. */

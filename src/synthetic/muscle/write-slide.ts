@@ -6,7 +6,9 @@ import { writeRenderedSlide, type SyntheticFormat, type WriteOptionsInput } from
 import { muscleSource } from './render.js';
 import type { MuscleScene } from './scene.js';
 import { muscleTruthOf } from './truth-of.js';
+import { plantedCountsOf } from '../planted-counts.js';
 
 export async function writeMuscleSlide(scene: MuscleScene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}): Promise<void> {
-  await writeRenderedSlide(muscleSource(scene), path, format, () => muscleTruthOf(scene), options);
+  const counts = plantedCountsOf(scene);
+  await writeRenderedSlide(muscleSource(scene, counts), path, format, () => muscleTruthOf(scene, counts), options);
 }

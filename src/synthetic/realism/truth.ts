@@ -77,8 +77,8 @@ export class RealismTally {
     this.items = items;
   }
 
-  /** One band of rows [y0, y0 + rows) of the planted tissue mask (1 = tissue). */
-  add(y0: number, rows: number, tissue: Uint8Array): void {
+  /** One band of rows [y0, y0 + rows) of the planted tissue mask (1 = tissue), held from `offset` with `stride` values per row. */
+  add(y0: number, rows: number, tissue: Uint8Array, offset = 0, stride = this.width): void {
     const w = this.width;
     const n = w * rows;
     if (this.mask.length < n) this.mask = new Uint8Array(n);
@@ -89,11 +89,11 @@ export class RealismTally {
       if (!box) continue;
       const bit = BIT[it.type];
       for (let y = box.y0; y <= box.y1; y++) {
-        for (let x = box.x0, p = (y - y0) * w + box.x0; x <= box.x1; x++, p++) {
+        for (let x = box.x0, p = (y - y0) * w + box.x0, q = offset + (y - y0) * stride + box.x0; x <= box.x1; x++, p++, q++) {
           if (!it.inside(x, y)) continue;
           it.pixels++;
           // an ice hole is tissue that is missing: it counts as the tissue it removed
-          if (tissue[p] || it.type === 'ice') {
+          if (tissue[q] || it.type === 'ice') {
             it.tissuePixels++;
             mask[p] |= bit;
           }
