@@ -10,6 +10,7 @@ import { dabCompartmentOf } from '../synthetic/dab-compartment.js';
 import { makeMuscleScene, muscleTruthOf, mhcGradeOf, writeMuscleSlide, type MhcPattern, type MuscleMarker, type MuscleScene } from '../synthetic/muscle/index.js';
 import { plantMuscleRegion } from '../synthetic/muscle/planted.js';
 import { plantRegion, plantedBuffers, type PlantedBuffers } from '../synthetic/planted.js';
+import { countPlanted, plantedCountsOf, PlantedCounts } from '../synthetic/planted-counts.js';
 import { drawLabRealism, labCellOptions, labMuscleOptions, type LabRealism } from '../synthetic/realism/index.js';
 import { GRADE_THRESHOLDS, makeScene, type Scene } from '../synthetic/scene.js';
 import type { StromaTextureInput } from '../synthetic/stroma-texture.js';
@@ -145,29 +146,29 @@ const hScoreOf = (grades: readonly number[]): number => (grades.length ? (100 * 
 const gradeOfOd = (od: number): number => GRADE_THRESHOLDS.filter((t) => od >= t).length;
 const BAND_PIXELS = 1 << 20;
 
-/** Planted tissue pixels outside QC-excluded blocks and in all, streamed over bands of rows. */
-function tissueLeftIn(width: number, height: number, plant: (y0: number, rows: number, buf: PlantedBuffers) => void, ex: QcExclusion, mpp: number): { left: number; all: number } {
-  const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_PIXELS / width)));
-  const buf = plantedBuffers(width * bandRows);
+/** Planted tissue pixels (`tissue`, the planted mask) outside QC-excluded blocks and in all. */
+function tissueLeftIn(tissue: Uint8Array, width: number, height: number, ex: QcExclusion, mpp: number): { left: number; all: number } {
   let left = 0;
   let all = 0;
-  for (let y0 = 0; y0 < height; y0 += bandRows) {
-    const rows = Math.min(bandRows, height - y0);
-    plant(y0, rows, buf);
-    for (let y = 0; y < rows; y++) {
-      for (let x = 0, p = y * width; x < width; x++, p++) {
-        if (!buf.tissue[p]) continue;
-        all++;
-        if (!ex.excludedUm(x * mpp, (y0 + y) * mpp)) left++;
-      }
+  for (let y = 0, p = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, p++) {
+      if (!tissue[p]) continue;
+      all++;
+      if (!ex.excludedUm(x * mpp, y * mpp)) left++;
     }
   }
   const mm2 = (mpp * mpp) / 1e6;
   return { left: left * mm2, all: all * mm2 };
 }
 
+/** The tissue mask the writer's render planted (`counts`), or, where it did not plant every row once, planted here. */
+function plantedMask(counts: PlantedCounts, plant: (y0: number, rows: number, buf: PlantedBuffers) => void): Uint8Array {
+  if (counts.complete && counts.mask) return counts.mask;
+  return countPlanted(new PlantedCounts(counts.width, counts.height, null, true), BAND_PIXELS, plantedBuffers, plant).mask!;
+}
+
 /** A slide generated and written, waiting for its analysis (prepareLabRealismCase). */
-export type PreparedLabRealismCase = { row: LabRealismRow; file: string } & ({ kind: 'cells'; scene: Scene } | { kind: 'muscle'; scene: MuscleScene });
+export type PreparedLabRealismCase = { row: LabRealismRow; file: string; /** the planted tissue mask */ tissue: Uint8Array } & ({ kind: 'cells'; scene: Scene } | { kind: 'muscle'; scene: MuscleScene });
 
 /** One slide: generate, write (JPEG-compressed), analyse with the marker's registry parameters and QC on, compare. */
 export async function evaluateLabRealismCase(c: LabRealismCase, dir: string, executor: TileExecutor, size = 1024, user: AnalysisParamsInput = {}): Promise<LabRealismRow> {
@@ -199,15 +200,17 @@ export async function prepareLabRealismCase(c: LabRealismCase, dir: string, size
     const scene = makeScene(
       labCellOptions(lab, { ...heldoutScene(c.seed, size), compartment: dabCompartmentOf(c.marker), ...(c.stroma ? { stromaTexture: c.stroma } : {}), ...(c.mpp ? { mpp: c.mpp } : {}) }),
     );
-    await writeSyntheticSlide(scene, file, format, { quality: lab.jpegQuality });
-    return { row, file, kind: 'cells', scene };
+    const counts = plantedCountsOf(scene, { mask: true });
+    await writeSyntheticSlide(scene, file, format, { quality: lab.jpegQuality }, counts);
+    return { row, file, kind: 'cells', scene, tissue: plantedMask(counts, (y0, rows, buf) => void plantRegion(scene, 0, y0, scene.width, rows, buf)) };
   }
   const section = MUSCLE_SECTION_OF[c.marker];
   const scene = makeMuscleScene(
     labMuscleOptions(lab, { seed: c.seed, width: size, height: size, mpp: 0.5, marker: section, dabCompartment: dabCompartmentOf(c.marker), ...(c.mhcPattern ? { mhcPattern: c.mhcPattern } : {}) }),
   );
-  await writeMuscleSlide(scene, file, format, { quality: lab.jpegQuality });
-  return { row, file, kind: 'muscle', scene };
+  const counts = plantedCountsOf(scene, { mask: true });
+  await writeMuscleSlide(scene, file, format, { quality: lab.jpegQuality }, counts);
+  return { row, file, kind: 'muscle', scene, tissue: plantedMask(counts, (y0, rows, buf) => void plantMuscleRegion(scene, 0, y0, scene.width, rows, buf)) };
 }
 
 /** Analyse a prepared slide with its marker's registry parameters (under `user`'s) and QC on, and compare with its truth. */
@@ -226,13 +229,13 @@ export async function finishLabRealismCase(prep: PreparedLabRealismCase, executo
   if (prep.kind === 'cells') {
     const { scene } = prep;
     const truth = truthOf(scene);
-    const area = tissueLeftIn(scene.width, scene.height, (y0, rows, buf) => void plantRegion(scene, 0, y0, scene.width, rows, buf), ex, scene.mpp);
+    const area = tissueLeftIn(prep.tissue, scene.width, scene.height, ex, scene.mpp);
     const cells = truth.cells.filter((t) => !ex.excludedUm(t.x, t.y));
     return { ...row, ...common(outcome, truth.stain, area, cells, cells.map((t) => t.grade)) };
   }
   const { scene } = prep;
   const truth = muscleTruthOf(scene);
-  const area = tissueLeftIn(scene.width, scene.height, (y0, rows, buf) => void plantMuscleRegion(scene, 0, y0, scene.width, rows, buf), ex, scene.mpp);
+  const area = tissueLeftIn(prep.tissue, scene.width, scene.height, ex, scene.mpp);
   const cells = truth.cells.filter((t) => !ex.excludedUm(t.x, t.y));
   const out: LabRealismRow = { ...row, ...common(outcome, truth.stain, area, cells, cells.map((t) => gradeOfOd(t.dab))) };
   const ms = outcome.markerScores;

@@ -15,6 +15,8 @@ export class PlantedCounts {
   positive = 0;
   /** tissue pixels per DAB grade (0, 1+, 2+, 3+) */
   readonly grade = [0, 0, 0, 0];
+  /** the planted tissue mask (1 = tissue, row-major), when asked for: an evaluation that learns only after the analysis which pixels QC left in counts them on it */
+  readonly mask: Uint8Array | null;
   private readonly seen: Uint8Array;
   private rowsSeen = 0;
   private repeated = false;
@@ -23,8 +25,10 @@ export class PlantedCounts {
     readonly width: number,
     readonly height: number,
     readonly tally: RealismTally | null,
+    keepMask = false,
   ) {
     this.seen = new Uint8Array(height);
+    this.mask = keepMask ? new Uint8Array(width * height) : null;
   }
 
   /** Rows [y0, y0 + rows) of the image, held in `buf` from `offset` with `stride` values per row. */
@@ -41,7 +45,9 @@ export class PlantedCounts {
     const grade = this.grade;
     const w = this.width;
     for (let r = 0; r < rows; r++) {
-      for (let p = offset + r * stride, end = p + w; p < end; p++) {
+      const row = offset + r * stride;
+      this.mask?.set(tissue.subarray(row, row + w), (y0 + r) * w);
+      for (let p = row, end = p + w; p < end; p++) {
         if (tissue[p] === 0) continue;
         this.tissue++;
         const d = dab[p];
@@ -58,8 +64,8 @@ export class PlantedCounts {
 }
 
 /** Empty counts for a scene, with a tally of its realism artefacts when it has them. */
-export function plantedCountsOf(scene: { width: number; height: number; mpp: number; realism?: PlantedRealism | null }): PlantedCounts {
-  return new PlantedCounts(scene.width, scene.height, scene.realism ? new RealismTally(scene.realism, scene.width, scene.mpp) : null);
+export function plantedCountsOf(scene: { width: number; height: number; mpp: number; realism?: PlantedRealism | null }, opts: { mask?: boolean } = {}): PlantedCounts {
+  return new PlantedCounts(scene.width, scene.height, scene.realism ? new RealismTally(scene.realism, scene.width, scene.mpp) : null, opts.mask);
 }
 
 /** Plants full-width bands of at most `bandPixels` through `plant` into counts (the truth's own pass). */

@@ -39,8 +39,11 @@ export function truthPathOf(slidePath: string): string {
   return `${slidePath}.truth.json`;
 }
 
-export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}): Promise<void> {
-  const counts = plantedCountsOf(scene);
+/**
+ * `counts`: what the truth is counted into (plantedCountsOf(scene, { mask: true }) keeps the
+ * planted tissue mask for the caller; complete once written, unless the format renders tiles).
+ */
+export async function writeSyntheticSlide(scene: Scene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}, counts = plantedCountsOf(scene)): Promise<void> {
   await writeRenderedSlide(sceneSource(scene, counts), path, format, () => truthOf(scene, counts), options);
 }
 

@@ -8,7 +8,10 @@ import type { MuscleScene } from './scene.js';
 import { muscleTruthOf } from './truth-of.js';
 import { plantedCountsOf } from '../planted-counts.js';
 
-export async function writeMuscleSlide(scene: MuscleScene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}): Promise<void> {
-  const counts = plantedCountsOf(scene);
+/**
+ * `counts`: what the truth is counted into (plantedCountsOf(scene, { mask: true }) keeps the
+ * planted tissue mask for the caller; complete once written, unless the format renders tiles).
+ */
+export async function writeMuscleSlide(scene: MuscleScene, path: string, format: SyntheticFormat, options: WriteOptionsInput = {}, counts = plantedCountsOf(scene)): Promise<void> {
   await writeRenderedSlide(muscleSource(scene, counts), path, format, () => muscleTruthOf(scene, counts), options);
 }
