@@ -5,10 +5,10 @@
  */
 import sharp from 'sharp';
 import { rgbRaster, type RgbRaster } from '../image/raster.js';
-import { makeMuscleScene, muscleTruthOf, plantMuscleRegion, renderMuscleRegion, type MuscleOptionsInput } from '../synthetic/muscle/index.js';
-import { plantRegion, plantedBuffers } from '../synthetic/planted.js';
+import { makeMuscleScene, muscleSource, muscleTruthOf, type MuscleOptionsInput } from '../synthetic/muscle/index.js';
+import { plantedCountsOf, type PlantedCounts } from '../synthetic/planted-counts.js';
 import { drawLabRealism, labCellOptions, labMuscleOptions, ARTEFACT_TYPES, type ArtefactType, type TruthArtefact, type RealismOptionsInput } from '../synthetic/realism/index.js';
-import { renderRegion } from '../synthetic/render.js';
+import { sceneSource } from '../synthetic/render.js';
 import { makeScene, type SceneOptionsInput } from '../synthetic/scene.js';
 import { truthOf } from '../synthetic/truth-of.js';
 import type { StainMatrix } from '../stain/vectors.js';
@@ -63,26 +63,27 @@ export async function renderQcCase(spec: QcCaseSpec): Promise<QcCase> {
   let artefacts: TruthArtefact[];
   let stain: StainMatrix;
   const [w, h] = spec.kind === 'muscle' ? MUSCLE_SIZE : CELL_SIZE;
-  const buf = plantedBuffers(w * h);
+  let counts: PlantedCounts;
+  // one planting serves the image, the artefacts' truth and the tissue mask (PlantedCounts)
   if (spec.kind === 'cells') {
     const base: SceneOptionsInput = { seed: spec.seed, width: w, height: h, mpp: MPP, i0: I0, blurSigma: 0.8, noiseSigma: 2, tissueFraction: 0.7 };
     const scene = makeScene(labCellOptions(lab, base));
-    rgb = renderRegion(scene, 0, 0, w, h);
-    artefacts = truthOf(scene).realism!.artefacts;
-    plantRegion(scene, 0, 0, w, h, buf);
+    counts = plantedCountsOf(scene, { mask: true });
+    rgb = sceneSource(scene, counts).region(0, 0, w, h);
+    artefacts = truthOf(scene, counts).realism!.artefacts;
     stain = scene.stain as StainMatrix;
   } else {
     const base: MuscleOptionsInput = { seed: spec.seed, width: w, height: h, mpp: MPP, marker: 'MHC-I', i0: I0, blurSigma: 0.8, noiseSigma: 2 };
     const scene = makeMuscleScene(labMuscleOptions(lab, base));
-    rgb = renderMuscleRegion(scene, 0, 0, w, h);
-    artefacts = muscleTruthOf(scene).realism!.artefacts;
-    plantMuscleRegion(scene, 0, 0, w, h, buf);
+    counts = plantedCountsOf(scene, { mask: true });
+    rgb = muscleSource(scene, counts).region(0, 0, w, h);
+    artefacts = muscleTruthOf(scene, counts).realism!.artefacts;
     stain = scene.stain as StainMatrix;
   }
   const q = spec.jpegQuality ?? lab.jpegQuality;
   if (q > 0) rgb = await jpegRoundTrip(rgb, q);
-  const tissue = new Uint8Array(w * h);
-  for (let p = 0; p < w * h; p++) tissue[p] = buf.tissue[p] ? 1 : 0;
+  if (!counts.complete || !counts.mask) throw new Error('the QC case render did not plant every row once');
+  const tissue = counts.mask;
   const { inside, near } = rasteriseArtefacts(artefacts, w, h, MPP, CLEAN_MARGIN_UM);
   return { spec, rgb, mpp: MPP, i0: I0, stain, tissue, inside, near, artefacts };
 }
