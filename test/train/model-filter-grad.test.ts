@@ -45,6 +45,10 @@ describe("conv2dFilterGrad (the wasm backend's missing Conv2DBackpropFilter)", (
     { b: 2, h: 19, w: 21, ci: 3, co: 11, k: 3, s: 2, d: 1, pad: 'same' as const },
     { b: 1, h: 20, w: 17, ci: 5, co: 9, k: 3, s: 1, d: 2, pad: 'valid' as const },
     { b: 2, h: 12, w: 14, ci: 4, co: 8, k: 5, s: 3, d: 1, pad: 'valid' as const },
+    // 3-wide stride-1 filters take the three-column pass: edges where one or two columns fall outside
+    { b: 2, h: 9, w: 11, ci: 6, co: 24, k: 3, s: 1, d: 1, pad: 'valid' as const },
+    { b: 2, h: 7, w: 2, ci: 3, co: 8, k: 3, s: 1, d: 1, pad: 'same' as const },
+    { b: 3, h: 5, w: 1, ci: 2, co: 16, k: 3, s: 1, d: 1, pad: 'same' as const },
   ];
   for (const c of cases) {
     it(`equals the definition bit for bit: ${JSON.stringify(c)}`, () => {
@@ -56,7 +60,8 @@ describe("conv2dFilterGrad (the wasm backend's missing Conv2DBackpropFilter)", (
       const want = reference(x, dy, g);
       const got = new Float32Array(want.length).fill(Number.NaN);
       conv2dFilterGrad(x, dy, g, got);
-      expect(Array.from(got)).toEqual(Array.from(want));
+      // bits, so that −0 and +0 differ
+      expect(Array.from(new Uint32Array(got.buffer))).toEqual(Array.from(new Uint32Array(want.buffer)));
       expect(want.some((v) => v !== 0)).toBe(true);
     });
   }
