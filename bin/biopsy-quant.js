@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// The CLI runs from TypeScript source through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The CLI runs from TypeScript source, so there is no build step to forget: bundled on the fly
+// when the source changes (cli-bundle.mjs says why), else through tsx.
+import { cliBundle } from './cli-bundle.mjs';
 
-register();
-await import('../src/cli/main.ts');
+const bundled = await cliBundle();
+if (bundled) await import(bundled);
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}
