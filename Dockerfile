@@ -12,7 +12,7 @@ COPY workers ./workers
 COPY models ./models
 COPY slides ./slides
 COPY tsconfig.json ./
-# the CLI's bundle of this source (bin/cli-bundle.mjs), built once here instead of at a container's first start
+# the CLI's bundle of this source (src/runtime/source-bundle.mjs), built once here instead of at a container's first start
 RUN node bin/biopsy-quant.js --help > /dev/null
 VOLUME ["/data", "/slides"]
 ENTRYPOINT ["node", "bin/biopsy-quant.js"]

@@ -1,7 +1,8 @@
-// Where the CLI starts from. It runs from the TypeScript source (src/, workers/), so there is no
-// build step to forget; but through tsx every start paid for loading each of a command's ~300
-// modules one at a time through tsx's loader thread (`compare --help` 0.63 s, `serve` up in
-// ~2 s). So the source is bundled (esbuild, which tsx brings) into
+// Where the CLI (bin/biopsy-quant.js) and embedded-mode worker threads
+// (src/pipeline/tile-worker-entry.mjs) load the code from. It runs from the TypeScript source
+// (src/, workers/), so there is no build step to forget; but through tsx every start paid for
+// loading each of a command's ~300 modules one at a time through tsx's loader thread
+// (`compare --help` 0.63 s, `serve` up in ~2 s, a worker thread ~0.5 s). So the source is bundled (esbuild, which tsx brings) into
 // node_modules/.cache/biopsy-quant/cli-<hash of every source file>/, once per version of the
 // source, and every later start imports that (`compare --help` 0.30 s). Each command stays a
 // chunk of its own, loaded when named. A module's import.meta.url is its source file's, so files
@@ -14,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCES = ['src', 'workers'];
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'biopsy-quant');
 /** bundles of older sources are removed once this old (a process may still be loading chunks of one) */
@@ -44,7 +45,8 @@ async function build(esbuild, dir) {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   const here = /\.(ts|mts)$/;
   await esbuild.build({
-    entryPoints: { cli: path.join(ROOT, 'src/cli/main.ts') },
+    // the CLI, and the code an embedded-mode worker thread runs (src/pipeline/tile-worker-entry.mjs)
+    entryPoints: { cli: path.join(ROOT, 'src/cli/main.ts'), 'tile-worker': path.join(ROOT, 'src/pipeline/tile-worker.ts') },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -79,14 +81,17 @@ async function build(esbuild, dir) {
   }
 }
 
-/** The bundled CLI's entry, building it first when this source has none; null when that cannot be done. */
-export async function cliBundle() {
+/**
+ * The URL of a bundled entry ('cli' or 'tile-worker'), building the bundle first when this
+ * source has none; null when that cannot be done.
+ */
+export async function cliBundle(name = 'cli') {
   if (process.env.BIOPSY_QUANT_NO_BUNDLE) return null;
   try {
     const require = createRequire(import.meta.url);
     const esbuild = require('esbuild');
     const dir = bundleDir(esbuild.version);
-    const entry = path.join(dir, 'cli.mjs');
+    const entry = path.join(dir, `${name}.mjs`);
     if (!existsSync(entry)) {
       mkdirSync(CACHE, { recursive: true });
       await build(esbuild, dir);
