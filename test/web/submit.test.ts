@@ -180,7 +180,8 @@ describe('submission page (issue 16)', () => {
     await row(page, 'dicom-series').locator('input[name=timepoint]').fill('baseline');
     await expect.poll(() => row(page, BIG).locator('td.patient .field-error').textContent()).toBe(PSEUDONYM_MESSAGE);
     expect(await row(page, BIG).locator('input[name=patient]').getAttribute('aria-invalid')).toBe('true');
-    expect(await row(page, BIG).locator('td.timepoint .hint').textContent()).toBe('→ month-6');
+    // each edit sends its own check: the pseudonym's answer may come before the timepoint's
+    await expect.poll(() => row(page, BIG).locator('td.timepoint .hint').textContent()).toBe('→ month-6');
     expect(await page.isDisabled('#submit')).toBe(true);
     // the other rows' checks may still be out ('checking…'): the reason settles once they answer
     await expect.poll(() => page.textContent('#submit-why')).toBe('Correct the marked cells to submit.');
