@@ -17,7 +17,7 @@ export function onGlass(section: RenderSource, slide: { width: number; height: n
     height,
     mpp: section.mpp,
     // the section renders its own overlap with each region; the slide keeps no scratch of its own
-    scratch: (w, h) => section.scratch(Math.min(w, section.width), Math.min(h, section.height)),
+    scratch: (w, h, reuse) => section.scratch(Math.min(w, section.width), Math.min(h, section.height), reuse),
     region(x0, y0, w, h, _scratch, out): RgbRaster {
       const o = out ?? rgbRaster(w, h);
       o.data.fill(glass, 0, w * h * 3);

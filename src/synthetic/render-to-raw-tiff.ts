@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { rgbRaster } from '../image/raster.js';
-import { isRenderSource, sceneSource, type RenderSource } from './render.js';
+import { isRenderSource, sceneSource, type RenderScratch, type RenderSource } from './render.js';
 import type { Scene } from './scene.js';
 
 /** rows per TIFF strip; bands are a multiple of it */
@@ -25,6 +25,9 @@ interface Tag {
   values: number[];
 }
 
+/** the buffers of the last render that ended (some 50 MB for a 1 MP band), taken by the next instead of allocating its own */
+let spare: RenderScratch | null = null;
+
 export async function renderToRawTiff(input: Scene | RenderSource, path: string, opts: { bigtiff?: boolean } = {}): Promise<void> {
   const scene = isRenderSource(input) ? input : sceneSource(input);
   const { width, height } = scene;
@@ -34,7 +37,9 @@ export async function renderToRawTiff(input: Scene | RenderSource, path: string,
   const big = opts.bigtiff ?? dataBytes + 1e6 > 2 ** 32 - 1;
   const headerBytes = big ? 16 : 8;
   const bandRows = Math.max(ROWS_PER_STRIP, Math.floor(BAND_PIXELS / width / ROWS_PER_STRIP) * ROWS_PER_STRIP);
-  const scratch = scene.scratch(width, bandRows);
+  // the last render's buffers (some 50 bytes per pixel of a band), taken so no other render shares them
+  const scratch = scene.scratch(width, bandRows, spare ?? undefined);
+  spare = null;
   const band = rgbRaster(width, bandRows);
   const file = await open(path, 'w');
   try {
@@ -76,6 +81,7 @@ export async function renderToRawTiff(input: Scene | RenderSource, path: string,
     await file.write(encodeIfd(tags, ifdOffset, big), 0, undefined, ifdOffset);
     await file.write(header(ifdOffset, big), 0, headerBytes, 0);
   } finally {
+    spare = scratch;
     await file.close();
   }
 }

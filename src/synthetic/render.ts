@@ -39,9 +39,11 @@ export interface RenderScratch {
   horizontal: Float32Array[];
 }
 
-export function renderScratch(w: number, h: number, scene: RenderLook): RenderScratch {
+/** Buffers to render w × h regions of `scene`; `reuse` when it holds enough (its contents are overwritten, never read). */
+export function renderScratch(w: number, h: number, scene: RenderLook, reuse?: RenderScratch): RenderScratch {
   const m = blurMargin(scene);
   const n = (w + 2 * m) * (h + 2 * m);
+  if (reuse && reuse.planted.h.length >= n) return reuse;
   return {
     planted: plantedBuffers(n),
     intensity: [new Float32Array(n), new Float32Array(n), new Float32Array(n)],
@@ -66,7 +68,8 @@ export interface RenderSource {
   width: number;
   height: number;
   mpp: number;
-  scratch(w: number, h: number): RenderScratch;
+  /** buffers for regions up to w × h; `reuse`: buffers of an earlier render, taken when large enough */
+  scratch(w: number, h: number, reuse?: RenderScratch): RenderScratch;
   region(x0: number, y0: number, w: number, h: number, scratch?: RenderScratch, out?: RgbRaster): RgbRaster;
 }
 
@@ -76,7 +79,7 @@ export function sceneSource(scene: Scene, counts?: PlantedCounts): RenderSource 
     width: scene.width,
     height: scene.height,
     mpp: scene.mpp,
-    scratch: (w, h) => renderScratch(w, h, scene),
+    scratch: (w, h, reuse) => renderScratch(w, h, scene, reuse),
     region: (x0, y0, w, h, scratch, out) =>
       counts ? renderPlanted(scene, countingPlanter((px, py, pw, ph, buf) => plantRegion(scene, px, py, pw, ph, buf), counts, x0, y0, w, h), x0, y0, w, h, scratch, out) : renderRegion(scene, x0, y0, w, h, scratch, out),
   };
