@@ -2,15 +2,15 @@
 // (src/pipeline/tile-worker-entry.mjs) load the code from. It runs from the TypeScript source
 // (src/, workers/), so there is no build step to forget; but through tsx every start paid for
 // loading each of a command's ~300 modules one at a time through tsx's loader thread
-// (`compare --help` 0.63 s, `serve` up in ~2 s, a worker thread ~0.5 s). So the source is bundled (esbuild, which tsx brings) into
-// node_modules/.cache/biopsy-quant/cli-<hash of every source file>/, once per version of the
-// source, and every later start imports that (`compare --help` 0.30 s). Each command stays a
+// (`compare --help` 0.63 s, `serve` up in ~2 s, a worker thread ~0.5 s). So the source is
+// bundled (esbuild) into node_modules/.cache/biopsy-quant/cli-<hash of every source file>/, once
+// per version of the source, and every later start imports that (`compare --help` 0.30 s). Each command stays a
 // chunk of its own, loaded when named. A module's import.meta.url is its source file's, so files
 // found next to the source (migrations, web pages, models, worker entries) are found as before.
 // Anything that fails here (no esbuild, no writable cache, a source that does not build) falls
 // back to tsx, which then reports the source's own errors.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,8 +18,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCES = ['src', 'workers'];
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'biopsy-quant');
-/** bundles of older sources are removed once this old (a process may still be loading chunks of one) */
-const STALE_MS = 24 * 3600 * 1000;
+/**
+ * Bundles of other sources are removed when unused for this long, the KEEP most recently used
+ * apart: a long-running process (a `serve` started before the source changed) still loads chunks
+ * of its own bundle when a command or the model is first asked for.
+ */
+const STALE_MS = 7 * 24 * 3600 * 1000;
+const KEEP = 8;
 
 function sourceFiles() {
   const files = [];
@@ -43,7 +48,6 @@ export function bundleDir(esbuildVersion) {
 
 async function build(esbuild, dir) {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  const here = /\.(ts|mts)$/;
   await esbuild.build({
     // the CLI, and the code an embedded-mode worker thread runs (src/pipeline/tile-worker-entry.mjs)
     entryPoints: { cli: path.join(ROOT, 'src/cli/main.ts'), 'tile-worker': path.join(ROOT, 'src/pipeline/tile-worker.ts') },
@@ -60,7 +64,7 @@ async function build(esbuild, dir) {
       {
         name: 'source-import-meta-url',
         setup(b) {
-          b.onLoad({ filter: here }, (a) => ({
+          b.onLoad({ filter: /\.(ts|mts)$/ }, (a) => ({
             contents: readFileSync(a.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)),
             loader: 'ts',
           }));
@@ -75,10 +79,12 @@ async function build(esbuild, dir) {
     rmSync(tmp, { recursive: true, force: true });
     if (!existsSync(dir)) throw err;
   }
-  for (const e of readdirSync(CACHE)) {
-    const p = path.join(CACHE, e);
-    if (p !== dir && Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { recursive: true, force: true });
-  }
+  const others = readdirSync(CACHE)
+    .map((e) => path.join(CACHE, e))
+    .filter((p) => p !== dir)
+    .map((p) => ({ p, used: statSync(p).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const { p, used } of others.slice(KEEP)) if (Date.now() - used > STALE_MS) rmSync(p, { recursive: true, force: true });
 }
 
 /**
@@ -95,6 +101,12 @@ export async function cliBundle(name = 'cli') {
     if (!existsSync(entry)) {
       mkdirSync(CACHE, { recursive: true });
       await build(esbuild, dir);
+    } else {
+      // last used now (the clean-up keeps what is in use); a read-only cache is still used
+      try {
+        const now = new Date();
+        utimesSync(dir, now, now);
+      } catch {}
     }
     return pathToFileURL(entry).href;
   } catch {
