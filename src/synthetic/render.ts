@@ -80,17 +80,17 @@ export function sceneSource(scene: Scene, counts?: PlantedCounts): RenderSource 
     height: scene.height,
     mpp: scene.mpp,
     scratch: (w, h, reuse) => renderScratch(w, h, scene, reuse),
-    region: (x0, y0, w, h, scratch, out) =>
-      counts ? renderPlanted(scene, countingPlanter((px, py, pw, ph, buf) => plantRegion(scene, px, py, pw, ph, buf), counts, x0, y0, w, h), x0, y0, w, h, scratch, out) : renderRegion(scene, x0, y0, w, h, scratch, out),
+    region: (x0, y0, w, h, scratch, out) => renderPlanted(scene, countingPlanter((px, py, pw, ph, buf) => plantRegion(scene, px, py, pw, ph, buf), counts, x0, y0, w, h), x0, y0, w, h, scratch, out),
   };
 }
 
 /**
  * `plant`, then, when the region rendered spans the image's width, its own rows (without the
  * blur margin planted round them) into `counts`: the truth's pixel counts from the render's
- * planting (PlantedCounts).
+ * planting (PlantedCounts). Without counts, `plant` itself.
  */
-export function countingPlanter(plant: PlantFn, counts: PlantedCounts, x0: number, y0: number, w: number, h: number): PlantFn {
+export function countingPlanter(plant: PlantFn, counts: PlantedCounts | undefined, x0: number, y0: number, w: number, h: number): PlantFn {
+  if (!counts) return plant;
   return (px, py, pw, ph, buf) => {
     const planted = plant(px, py, pw, ph, buf);
     if (x0 === 0 && w === counts.width) counts.add(y0, h, planted, (y0 - py) * pw + (x0 - px), pw);

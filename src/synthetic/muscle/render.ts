@@ -19,7 +19,6 @@ export function muscleSource(scene: MuscleScene, counts?: PlantedCounts): Render
     height: scene.height,
     mpp: scene.mpp,
     scratch: (w, h, reuse) => renderScratch(w, h, scene, reuse),
-    region: (x0, y0, w, h, scratch, out) =>
-      counts ? renderPlanted(scene, countingPlanter((px, py, pw, ph, buf) => plantMuscleRegion(scene, px, py, pw, ph, buf), counts, x0, y0, w, h), x0, y0, w, h, scratch, out) : renderMuscleRegion(scene, x0, y0, w, h, scratch, out),
+    region: (x0, y0, w, h, scratch, out) => renderPlanted(scene, countingPlanter((px, py, pw, ph, buf) => plantMuscleRegion(scene, px, py, pw, ph, buf), counts, x0, y0, w, h), x0, y0, w, h, scratch, out),
   };
 }
