@@ -37,7 +37,7 @@ export async function renderToRawTiff(input: Scene | RenderSource, path: string,
   const big = opts.bigtiff ?? dataBytes + 1e6 > 2 ** 32 - 1;
   const headerBytes = big ? 16 : 8;
   const bandRows = Math.max(ROWS_PER_STRIP, Math.floor(BAND_PIXELS / width / ROWS_PER_STRIP) * ROWS_PER_STRIP);
-  // the last render's buffers (some 50 bytes per pixel of a band), taken so no other render shares them
+  // taken, not shared: a render that starts while this one awaits its writes allocates its own
   const scratch = scene.scratch(width, bandRows, spare ?? undefined);
   spare = null;
   const band = rgbRaster(width, bandRows);
