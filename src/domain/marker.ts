@@ -316,9 +316,19 @@ const MEMBRANE_RIM_UM = 1;
  * (test/eval/marker-compartment, seed 31: 219.9 vs 203.7 planted; 193.2 with the plain mean).
  */
 const MEMBRANE_UPPER_FRACTION = 0.3;
+/**
+ * That calibration holds at 0.5 µm/px and finer. On a coarser scan (a 10× slide at 1 µm/px) the
+ * ~2 µm membrane is as wide as the blur and JPEG's chroma cells, and its rim reads low (issue 15:
+ * lab-realism tuning seeds 12–129 at 1 µm/px, 0.74–0.90 of the 0.5 µm/px reading in light; H-score
+ * 8–54 points low), so the rim is read in light against its capture at 0.5 µm/px
+ * (params.rimPartialVolume, src/detect/rim-partial-volume.ts).
+ */
+const MEMBRANE_RIM_PARTIAL_VOLUME = { enabled: true } as const;
 function gradingOf(c: MarkerSpec['compartment'] | undefined): AnalysisParamsInput {
   if (c === undefined || c === 'fibre') return {};
-  return c === 'membrane' ? { compartment: 'cytoplasm', cellExpansionUm: MEMBRANE_RIM_UM, ringUpperFraction: MEMBRANE_UPPER_FRACTION } : { compartment: c };
+  return c === 'membrane'
+    ? { compartment: 'cytoplasm', cellExpansionUm: MEMBRANE_RIM_UM, ringUpperFraction: MEMBRANE_UPPER_FRACTION, rimPartialVolume: MEMBRANE_RIM_PARTIAL_VOLUME }
+    : { compartment: c };
 }
 
 function registryLayers(spec: Pick<MarkerSpec, 'params' | 'compartment' | 'detector'> | undefined): AnalysisParamsInput[] {

@@ -774,6 +774,24 @@ export const AnalysisParams = z.object({
       widthUm: z.number().positive().max(50).default(6),
     })
     .prefault({}),
+  /**
+   * Undo the partial-volume loss of a thin stained rim (the cytoplasm compartment of a membrane
+   * marker, registry) on scans coarser than the pixel size its grading was calibrated at
+   * (src/detect/rim-partial-volume.ts): the cytoplasm DAB is read in light as
+   * (1 − 10^−od) / (f(mpp) / f(referenceMpp)), f the centred capture of a rim widthUm wide under
+   * a Gaussian blur of psfPx pixels. Off by default. psfPx 0.88: the effective blur (optics and
+   * JPEG 4:2:0 chroma) that takes the membrane reading at 1 µm/px to 0.76 of its 0.5 µm/px one in
+   * light (own choice, lab-realism tuning seeds 12–23 at both pixel sizes; never the held-out
+   * seeds).
+   */
+  rimPartialVolume: z
+    .object({
+      enabled: z.boolean().default(false),
+      widthUm: z.number().positive().max(20).default(2),
+      psfPx: z.number().positive().max(10).default(0.79),
+      referenceMpp: z.number().positive().max(10).default(0.5),
+    })
+    .prefault({}),
   /** 1+, 2+, 3+ DAB OD thresholds (SCIENCE.md) */
   gradeThresholds: z
     .tuple([z.number(), z.number(), z.number()])

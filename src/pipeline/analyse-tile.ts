@@ -1,3 +1,4 @@
+import { correctRimOd, rimCaptureRatio } from '../detect/rim-partial-volume.js';
 import { compartmentOd, type Detection, type TileResult, type TileSpec } from '../domain/detection.js';
 import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
@@ -104,6 +105,10 @@ export class TileAnalyser {
     const m = measureCells(nucleusLabels, cellLabels, dab, hem, n, nuclei.length, within, params.ringUpperFraction);
     // the compartment measured again on DAB above each cell's surround plane: what grades the cell
     const above = params.surroundDab.enabled ? measureCells(nucleusLabels, cellLabels, this.aboveSurround(nucleusLabels, w, h, nuclei.length, boxes, dab, params, mpp, within.rects), hem, n, nuclei.length, within, params.ringUpperFraction) : undefined;
+    if (params.rimPartialVolume.enabled) {
+      const ratio = rimCaptureRatio(mpp, params.rimPartialVolume);
+      for (const c of above ? [m.dabCytoplasm, above.dabCytoplasm] : [m.dabCytoplasm]) for (let l = 1; l < c.length; l++) c[l] = correctRimOd(c[l], ratio);
+    }
     const { read, core } = tile;
     const um2 = mpp * mpp;
     const compartment = params.compartment;
