@@ -196,6 +196,17 @@ function lymphocyteMarker(id: 'CD3' | 'CD4' | 'CD8', target: string, aliases: st
 }
 
 /**
+ * CD68's granules fill the cytoplasm, graded on the plain mean of a 3 µm ring: at 0.5 µm/px its
+ * edges are a small share of it, at 1 µm/px a large one, blurred into the unstained nucleus and
+ * stroma (issue 15, lab-realism tuning seeds 44, 110, 132, 176: the 1 µm/px ring read 0.90–0.92
+ * of its 0.5 µm/px value in light, H-score 6–40 points low). The same correction as a membrane's
+ * (params.rimPartialVolume), with the effective width that gives that 0.90 at 1 µm/px; H-score
+ * error on those seeds 6.2 / 23.1 / 39.5 / 22.8 → 1.7 / 7.0 / 20.2 / 2.3 (0.5 µm/px: 1.0 / 10.5 /
+ * 12.1 / 3.2).
+ */
+const CD68_GRADING: MarkerEntry['params'] = { rimPartialVolume: { enabled: true, widthUm: 2.6 } };
+
+/**
  * IL-1 stains cells' cytoplasm and, diffusely, sarcoplasm and stroma (SCIENCE.md "Where each
  * marker stains"): a cell is positive when its cytoplasm is stained above the tissue round it
  * (params.surroundDab), and the cytoplasm is read as the upper half of the ring (ringUpperFraction)
@@ -263,7 +274,7 @@ const ENTRIES: MarkerEntry[] = [
     aliases: ['CD-68', 'KP1', 'PGM1'],
     target: 'macrophages (lysosomal glycoprotein)',
     compartment: 'cytoplasm',
-    params: {},
+    params: CD68_GRADING,
     ...CLASSICAL_UNTIL_MODEL_WINS,
     scorers: ['area', 'cells', 'infiltrates'],
   },
@@ -319,8 +330,8 @@ const MEMBRANE_UPPER_FRACTION = 0.3;
 /**
  * That calibration holds at 0.5 µm/px and finer. On a coarser scan (a 10× slide at 1 µm/px) the
  * ~2 µm membrane is as wide as the blur and JPEG's chroma cells, and its rim reads low (issue 15:
- * lab-realism tuning seeds 12–129 at 1 µm/px, 0.74–0.90 of the 0.5 µm/px reading in light; H-score
- * 8–54 points low), so the rim is read in light against its capture at 0.5 µm/px
+ * lab-realism tuning seeds 14–128 at 1 µm/px, 0.73–0.89 of the 0.5 µm/px reading in light; H-score
+ * 8–54 points low on 13 of 14 slides), so the rim is read in light against its capture at 0.5 µm/px
  * (params.rimPartialVolume, src/detect/rim-partial-volume.ts).
  */
 const MEMBRANE_RIM_PARTIAL_VOLUME = { enabled: true } as const;

@@ -775,14 +775,14 @@ export const AnalysisParams = z.object({
     })
     .prefault({}),
   /**
-   * Undo the partial-volume loss of a thin stained rim (the cytoplasm compartment of a membrane
-   * marker, registry) on scans coarser than the pixel size its grading was calibrated at
-   * (src/detect/rim-partial-volume.ts): the cytoplasm DAB is read in light as
-   * (1 − 10^−od) / (f(mpp) / f(referenceMpp)), f the centred capture of a rim widthUm wide under
-   * a Gaussian blur of psfPx pixels. Off by default. psfPx 0.88: the effective blur (optics and
-   * JPEG 4:2:0 chroma) that takes the membrane reading at 1 µm/px to 0.76 of its 0.5 µm/px one in
-   * light (own choice, lab-realism tuning seeds 12–23 at both pixel sizes; never the held-out
-   * seeds).
+   * Undo the partial-volume loss of a thin stained ring (the cytoplasm compartment: a membrane
+   * marker's rim, CD68's cytoplasm; registry) on scans coarser than the pixel size its grading was
+   * calibrated at (src/detect/rim-partial-volume.ts): the cytoplasm DAB is read in light as
+   * (1 − 10^−od) / (f(mpp) / f(referenceMpp)), f = erf(widthUm / (2√2 · psfPx · mpp)), the centred
+   * capture of a ring widthUm wide under a Gaussian blur of psfPx pixels. Off by default. psfPx
+   * 0.79: the effective blur (optics and JPEG 4:2:0 chroma) that takes a 2 µm membrane's reading
+   * at 1 µm/px to 0.805 of its 0.5 µm/px one in light, the median of 14 lab-realism tuning slides
+   * (CD3/CD4/CD8 seeds 14–128 with the held-out fibrous stroma, both pixel sizes: 0.73–0.89).
    */
   rimPartialVolume: z
     .object({

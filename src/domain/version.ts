@@ -53,9 +53,9 @@
  *     stain sampling and QC reference tiles fall elsewhere.
  * 26: pen ink is judged on the OD averaged over square bins (params.qc.penSmoothUm), not on three
  *     blurred channel planes.
- * 27: a membrane stain's rim read on a scan coarser than 0.5 µm/px has its partial-volume loss
- *     undone in light (params.rimPartialVolume, on for CD3/CD4/CD8/CD45 in the registry); scans at
- *     0.5 µm/px and finer read as before.
+ * 27: a membrane stain's rim, and CD68's cytoplasm ring, read on a scan coarser than 0.5 µm/px
+ *     have their partial-volume loss undone in light (params.rimPartialVolume, on for CD3/CD4/CD8/
+ *     CD45/CD68 in the registry); scans at 0.5 µm/px and finer read as before.
  */
 export const ANALYSIS_VERSION = 'bq-analysis-27';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';
