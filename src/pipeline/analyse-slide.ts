@@ -87,6 +87,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       store,
       batchSize: (tileCount) => batchSizeFor(tileCount, executor.concurrency),
       keepQcTiles: true,
+      readers: executor.concurrency,
       read: (req) => executor.read(req),
     });
     const { plan, stains, jobs, params, paramsHash: hash } = prepared;

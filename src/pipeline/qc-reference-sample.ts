@@ -32,18 +32,27 @@ export interface QcReferenceSample {
  * job: qc-precomputed.ts); otherwise the block statistics alone, which is all the references read.
  */
 export async function sampleQcReference(slide: Slide, plan: SlidePlan, stains: StainChoice, params: AnalysisParams, opts: { keepTiles?: boolean } = {}): Promise<QcReferenceSample> {
-  const results: QcTileResult[] = [];
-  const tiles = opts.keepTiles ? new Map<number, QcTileResult>() : undefined;
+  const sampled = referenceTilesOf(plan.tiles, params.qc.referenceTiles);
+  const results = await qcOfTiles(slide, plan, stains, params, sampled, { keepTiles: opts.keepTiles });
+  return { reference: qcReference(results, params.qc), ...(opts.keepTiles ? { tiles: new Map(sampled.map((t, i) => [t.id, results[i]])) } : {}) };
+}
+
+/** The QC of `tiles`' cores (in their order): full with keepTiles, else the block statistics alone. */
+export async function qcOfTiles(slide: Slide, plan: SlidePlan, stains: StainChoice, params: AnalysisParams, tiles: readonly TileSpec[], opts: { keepTiles?: boolean } = {}): Promise<QcTileResult[]> {
   const ctx = { mpp: plan.level.mpp, i0: stains.i0, stain: stains.matrix, muscle: params.muscle.enabled === true };
-  for (const t of referenceTilesOf(plan.tiles, params.qc.referenceTiles)) {
+  const results: QcTileResult[] = [];
+  for (const t of tiles) {
     const c = t.core;
     const w = c.x1 - c.x0;
     const h = c.y1 - c.y0;
     const rgb = await slide.readRegion(plan.level.index, c.x0, c.y0, w, h);
     const light = plan.flatField ? flatFieldPlane(plan.flatField, c.x0, c.y0, w, h) : undefined;
-    const r = qcOfCore(rgb, c, c, light, ctx, params.qc, { statsOnly: !tiles });
-    results.push(r);
-    tiles?.set(t.id, r);
+    results.push(qcOfCore(rgb, c, c, light, ctx, params.qc, { statsOnly: opts.keepTiles !== true }));
   }
-  return { reference: qcReference(results, params.qc), ...(tiles ? { tiles } : {}) };
+  return results;
+}
+
+/** Share `index` of `of` of the reference tiles: every of-th of them from the index-th on. */
+export function referenceShareOf(tiles: readonly TileSpec[], n: number, share: { index: number; of: number }): TileSpec[] {
+  return referenceTilesOf(tiles, n).filter((_, i) => i % share.of === share.index);
 }

@@ -6,7 +6,7 @@ import { openSlide } from '../slide/open.js';
 import type { SlideBackend } from '../slide/types.js';
 import { chooseStains, type StainChoice } from './estimate-stains.js';
 import { planSlide, type SlidePlan } from './plan-slide.js';
-import { sampleQcReference } from './qc-reference-sample.js';
+import { qcOfTiles, referenceShareOf, sampleQcReference } from './qc-reference-sample.js';
 
 /** Which reader opened the slide: stored with every score as provenance (issue 11). */
 export interface SlideReaderInfo {
@@ -29,6 +29,11 @@ export interface SlideReadRequest {
   qc: 'none' | 'stats' | 'keep';
   /** a plan made by an earlier read of the same slide: only the QC references are read now */
   planned?: { plan: SlidePlan; stains: StainChoice };
+  /**
+   * only this share of the reference tiles (referenceShareOf), their QC returned as qcShare and no
+   * reference made: prepareSlide spreads the sample over the pool's threads and makes it itself
+   */
+  qcShare?: { index: number; of: number };
 }
 
 /** Everything prepareSlide needs from the file: plain data, so it can come back from a worker thread. */
@@ -42,6 +47,8 @@ export interface SlideReading {
   stains: StainChoice;
   qcReference?: QcReference;
   qcTiles?: Map<number, QcTileResult>;
+  /** with a qcShare request: the QC of that share's tiles by tile id, in the reference order */
+  qcShare?: [number, QcTileResult][];
 }
 
 /**
@@ -54,7 +61,11 @@ export async function readSlide(req: SlideReadRequest): Promise<SlideReading> {
   try {
     const plan = req.planned?.plan ?? (await planSlide(slide, req.params));
     const stains = req.planned?.stains ?? (await chooseStains(slide, plan, req.params));
-    const sample = req.params.qc.enabled && req.qc !== 'none' ? await sampleQcReference(slide, plan, stains, req.params, { keepTiles: req.qc === 'keep' }) : undefined;
+    const sampling = req.params.qc.enabled && req.qc !== 'none';
+    const keepTiles = req.qc === 'keep';
+    const shareTiles = sampling && req.qcShare ? referenceShareOf(plan.tiles, req.params.qc.referenceTiles, req.qcShare) : undefined;
+    const share = shareTiles ? await qcOfTiles(slide, plan, stains, req.params, shareTiles, { keepTiles }) : undefined;
+    const sample = sampling && !shareTiles ? await sampleQcReference(slide, plan, stains, req.params, { keepTiles }) : undefined;
     const level0 = slide.levels[0];
     return {
       reader: { format: slide.format, backend: slide.backend, ...(slide.vendor ? { vendor: slide.vendor } : {}) },
@@ -64,6 +75,7 @@ export async function readSlide(req: SlideReadRequest): Promise<SlideReading> {
       stains,
       ...(sample ? { qcReference: sample.reference } : {}),
       ...(sample?.tiles ? { qcTiles: sample.tiles } : {}),
+      ...(share && shareTiles ? { qcShare: shareTiles.map((t, i): [number, QcTileResult] => [t.id, share[i]]) } : {}),
     };
   } finally {
     await slide.close().catch(() => undefined);

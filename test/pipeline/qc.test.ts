@@ -7,6 +7,7 @@ import { resolveParams, type AnalysisParamsInput } from '../../src/domain/params
 import { analyseSlide, type SlideSuccess } from '../../src/pipeline/analyse-slide.js';
 import { inlineExecutor } from '../../src/pipeline/executor.js';
 import { prepareSlide } from '../../src/pipeline/prepare-slide.js';
+import { readSlide, type SlideReadRequest } from '../../src/pipeline/read-slide.js';
 import { analyseTileBatch } from '../../src/pipeline/analyse-tile-batch.js';
 import { precomputedQcOf, withPrecomputedQc } from '../../src/pipeline/qc-precomputed.js';
 import { scoreSlide } from '../../src/score/score-slide.js';
@@ -154,6 +155,23 @@ describe('QC is the same in embedded and service mode', () => {
     }
     expect(reused).toBe(planned.qcTiles!.size);
     expect(() => precomputedQcOf({ qcPrecomputed: [[0, { blockUm: 8, blockPx: 16, stats: {}, masks: {} }]] })).toThrow();
+  });
+
+  it('the reference sample spread over several reads (a pool of threads) gives the one-read reference and the same QC of every reference tile', async () => {
+    const params = resolveParams(PEN_ONLY);
+    const one = await prepareSlide({ path: file, metadata: {}, params, batchSize: () => 2, keepQcTiles: true });
+    const requests: { qcShare?: { index: number; of: number } }[] = [];
+    const read = (req: SlideReadRequest) => {
+      requests.push(req);
+      return readSlide(req);
+    };
+    const spread = await prepareSlide({ path: file, metadata: {}, params, batchSize: () => 2, keepQcTiles: true, readers: 3, read });
+    expect(one.qcReference!.tiles).toBeGreaterThanOrEqual(3);
+    // the plan once, then three shares of the reference tiles
+    expect(requests.map((r) => r.qcShare?.index)).toEqual([undefined, 0, 1, 2]);
+    expect(spread.qcReference).toEqual(one.qcReference);
+    expect([...spread.qcTiles!.keys()].sort((a, b) => a - b)).toEqual([...one.qcTiles!.keys()].sort((a, b) => a - b));
+    for (const [id, r] of one.qcTiles!) expect(spread.qcTiles!.get(id)).toEqual(r);
   });
 
   it('scoring the stored, re-read tile results (the aggregate job) gives the in-memory scores and QC summary', async () => {
