@@ -1,4 +1,5 @@
 import { reflect } from './gaussian.js';
+import { wasmBoxPlanes } from './wasm/blur-wasm.js';
 
 /**
  * Gaussian blur approximated by three "extended" box filters per axis (Gwosdek, Grewenig, Bruhn &
@@ -23,6 +24,14 @@ export class BoxGaussian {
     const { r, alpha, inv } = extendedBox((sigmaPx * sigmaPx) / 3);
     const pad = r + 1;
     this.ensure(Math.max(w, h) + 2 * pad, w);
+    // the column passes in wasm SIMD where the thread has it (same bits)
+    const wasm = wasmBoxPlanes(w, h, r, (i) => reflect(i, h));
+    if (wasm) {
+      this.rows(src, wasm.p, w, h, r, alpha, inv);
+      wasm.columns(alpha, inv);
+      dst.set(wasm.q);
+      return;
+    }
     this.rows(src, scratch, w, h, r, alpha, inv);
     this.columns(scratch, dst, w, h, r, alpha, inv);
     this.columns(dst, scratch, w, h, r, alpha, inv);

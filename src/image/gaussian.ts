@@ -1,5 +1,5 @@
 import { floatPlane, type FloatPlane } from './raster.js';
-import { wasmBlurPlanes } from './wasm/gaussian-wasm.js';
+import { wasmBlurPlanes } from './wasm/blur-wasm.js';
 
 /** Normalised 1-D Gaussian taps, radius ceil(3σ) (99.7% of the mass). */
 export function gaussianKernel(sigmaPx: number): Float32Array {

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BoxGaussian } from '../../src/image/box-gaussian.js';
 import { gaussianBlur } from '../../src/image/gaussian.js';
 import { floatPlane } from '../../src/image/raster.js';
-import { GAUSSIAN_WASM_BASE64 } from '../../src/image/wasm/gaussian-wasm-bytes.js';
-import { setWasmBlur } from '../../src/image/wasm/gaussian-wasm.js';
+import { BLUR_WASM_BASE64 } from '../../src/image/wasm/blur-wasm-bytes.js';
+import { setWasmBlur } from '../../src/image/wasm/blur-wasm.js';
 import { gaussianBlurReference } from './reference/gaussian.js';
 // @ts-expect-error plain-JS build script, no types
-import { compileGaussianWat } from '../../scripts/build-wasm.mjs';
+import { compileBlurWat } from '../../scripts/build-wasm.mjs';
 
 function noise(w: number, h: number, seed: number): Float32Array<ArrayBuffer> {
   const out = new Float32Array(w * h);
@@ -23,10 +24,10 @@ afterAll(() => {
 });
 
 describe('the wasm SIMD blur passes', () => {
-  it('are the module gaussian.wat compiles to (scripts/build-wasm.mjs)', async () => {
-    const built: Buffer = await compileGaussianWat();
-    expect(built.toString('base64')).toBe(GAUSSIAN_WASM_BASE64);
-    expect((await readFile(new URL('../../src/image/wasm/gaussian.wat', import.meta.url), 'utf8')).length).toBeGreaterThan(0);
+  it('are the module blur.wat compiles to (scripts/build-wasm.mjs)', async () => {
+    const built: Buffer = await compileBlurWat();
+    expect(built.toString('base64')).toBe(BLUR_WASM_BASE64);
+    expect((await readFile(new URL('../../src/image/wasm/blur.wat', import.meta.url), 'utf8')).length).toBeGreaterThan(0);
   });
 
   it('run here (Node 20 has SIMD), and give the JavaScript passes\' bits at every radius up to the unrolled limit, odd and tiny sizes too', () => {
@@ -52,6 +53,24 @@ describe('the wasm SIMD blur passes', () => {
       const p = floatPlane(w, h, src.slice());
       gaussianBlur(p, 2, p);
       expect(p.data).toEqual(want);
+    }
+  });
+
+  it("give the box cascade's JavaScript column passes' bits, at every box radius the nucleus smoothing meets and odd and tiny sizes", () => {
+    const sizes: Array<[number, number]> = [[1, 1], [3, 8], [8, 3], [33, 34], [101, 57], [640, 31]];
+    for (const sigma of [1, 1.5, 2.2, 3, 4.5, 7]) {
+      for (const [w, h] of sizes) {
+        const src = noise(w, h, w * 31 + h * 7 + Math.round(sigma * 10));
+        const run = () => {
+          const out = new Float32Array(w * h);
+          new BoxGaussian().blur(src, out, w, h, sigma, new Float32Array(w * h));
+          return out;
+        };
+        setWasmBlur(false);
+        const js = run();
+        expect(setWasmBlur(true)).toBe(true);
+        expect(run(), `${w}x${h} σ ${sigma}`).toEqual(js);
+      }
     }
   });
 });

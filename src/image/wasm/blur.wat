@@ -1,8 +1,9 @@
-;; The interiors of src/image/gaussian.ts's two blur passes in WebAssembly SIMD, two pixels per
-;; f64x2 lane pair: every product and sum is the double-precision operation the JavaScript passes
-;; do, in their order, and each store rounds to f32 as a Float32Array store does, so the bits are
-;; the same (test/image/gaussian-fast.test.ts). Built into gaussian-wasm-bytes.ts by
-;; `node scripts/build-wasm.mjs` (wabt); test/image/gaussian-wasm.test.ts checks the two agree.
+;; Blur kernels in WebAssembly SIMD, two pixels per f64x2 lane pair: the interiors of
+;; src/image/gaussian.ts's two passes, and src/image/box-gaussian.ts's column pass. Each lane does
+;; the JavaScript pass's double-precision operations in its order, and each f32 store rounds as a
+;; Float32Array store does, so the bits are the same (test/image/gaussian-fast.test.ts,
+;; box-gaussian tests, blur-wasm.test.ts). Built into blur-wasm-bytes.ts by
+;; `node scripts/build-wasm.mjs` (wabt); test/image/blur-wasm.test.ts checks the two agree.
 (module
   (memory (export "memory") 1)
   ;; interior of the horizontal pass: columns r … w−r−1 of every row; f32 planes at byte offsets
@@ -123,6 +124,73 @@
                       (f64.mul (local.get $kjs) (f64.add (f64.promote_f32 (f32.load (local.get $pa))) (f64.promote_f32 (f32.load (local.get $pb))))))))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $jl)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yl))))
+  ;; One box pass of src/image/box-gaussian.ts down the columns: f32 planes src and dst, f64 running
+  ;; sums acc (w of them), i32 row tables: init (2r+1 reflected row starts, in element units), then
+  ;; per output row y its lo, hi and first row starts (3 per row). Same operations as the JS pass.
+  (func (export "boxColumns") (param $src i32) (param $dst i32) (param $acc i32) (param $tab i32) (param $w i32) (param $h i32) (param $r i32) (param $alpha f64) (param $inv f64)
+    (local $i i32) (local $x i32) (local $y i32) (local $ps i32) (local $pa i32) (local $pe i32) (local $pairs i32)
+    (local $lo i32) (local $hi i32) (local $first i32) (local $pd i32) (local $t i32)
+    (local $va v128) (local $up v128) (local $down v128) (local $valpha v128) (local $vinv v128)
+    (local $sa f64) (local $su f64) (local $sd f64)
+    (local.set $pairs (i32.and (local.get $w) (i32.const -2)))
+    (local.set $valpha (f64x2.splat (local.get $alpha)))
+    (local.set $vinv (f64x2.splat (local.get $inv)))
+    ;; acc ← 0, then the 2r+1 first rows added in order
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $w) (i32.const 3)))
+    (local.set $i (i32.const 0))
+    (block $idone
+      (loop $il
+        (br_if $idone (i32.gt_s (local.get $i) (i32.shl (local.get $r) (i32.const 1))))
+        (local.set $ps (i32.add (local.get $src) (i32.shl (i32.load (i32.add (local.get $tab) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
+        (local.set $pa (local.get $acc))
+        (local.set $x (i32.const 0))
+        (block $xdone
+          (loop $xl
+            (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+            (f64.store (local.get $pa) (f64.add (f64.load (local.get $pa)) (f64.promote_f32 (f32.load (local.get $ps)))))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
+            (local.set $ps (i32.add (local.get $ps) (i32.const 4)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il)))
+    ;; the rows
+    (local.set $t (i32.add (local.get $tab) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 1)) (i32.const 1)) (i32.const 2))))
+    (local.set $y (i32.const 0))
+    (block $ydone
+      (loop $yl
+        (br_if $ydone (i32.ge_s (local.get $y) (local.get $h)))
+        (local.set $lo (i32.add (local.get $src) (i32.shl (i32.load (local.get $t)) (i32.const 2))))
+        (local.set $hi (i32.add (local.get $src) (i32.shl (i32.load offset=4 (local.get $t)) (i32.const 2))))
+        (local.set $first (i32.add (local.get $src) (i32.shl (i32.load offset=8 (local.get $t)) (i32.const 2))))
+        (local.set $pd (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $y) (local.get $w)) (i32.const 2))))
+        (local.set $pa (local.get $acc))
+        (local.set $pe (i32.add (local.get $acc) (i32.shl (local.get $pairs) (i32.const 3))))
+        (block $pdone
+          (loop $pl
+            (br_if $pdone (i32.ge_u (local.get $pa) (local.get $pe)))
+            (local.set $va (v128.load (local.get $pa)))
+            (local.set $up (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $lo))))
+            (local.set $down (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $hi))))
+            (v128.store64_lane 0 (local.get $pd)
+              (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.add (local.get $va) (f64x2.mul (local.get $valpha) (f64x2.add (local.get $up) (local.get $down)))) (local.get $vinv))))
+            (v128.store (local.get $pa) (f64x2.add (local.get $va) (f64x2.sub (local.get $down) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $first))))))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+            (local.set $pd (i32.add (local.get $pd) (i32.const 8)))
+            (local.set $lo (i32.add (local.get $lo) (i32.const 8)))
+            (local.set $hi (i32.add (local.get $hi) (i32.const 8)))
+            (local.set $first (i32.add (local.get $first) (i32.const 8)))
+            (br $pl)))
+        (if (i32.lt_s (local.get $pairs) (local.get $w))
+          (then
+            (local.set $sa (f64.load (local.get $pa)))
+            (local.set $su (f64.promote_f32 (f32.load (local.get $lo))))
+            (local.set $sd (f64.promote_f32 (f32.load (local.get $hi))))
+            (f32.store (local.get $pd) (f32.demote_f64 (f64.mul (f64.add (local.get $sa) (f64.mul (local.get $alpha) (f64.add (local.get $su) (local.get $sd)))) (local.get $inv))))
+            (f64.store (local.get $pa) (f64.add (local.get $sa) (f64.sub (local.get $sd) (f64.promote_f32 (f32.load (local.get $first))))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 12)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
 )
