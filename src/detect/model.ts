@@ -25,8 +25,22 @@ export interface NucleusModel {
   tf: typeof tfTypes;
 }
 
-/** core side of one inference chunk, px at model mpp: bounds tfjs memory on whole tiles */
-const CHUNK = 512;
+/**
+ * Largest core side of one inference chunk, px at model mpp: bounds tfjs memory on whole tiles.
+ * A plane is cut into equal chunks (a 1120 px tile side into two of 560, not 512 + 512 + 96),
+ * since each chunk also reads the receptive-field margin round it: 1.25 × the tile's pixels
+ * through the network instead of 1.37 ×.
+ */
+const CHUNK = 576;
+
+/** Chunk starts along a side of `len` px: as few chunks as CHUNK allows, equal to a multiple of `multiple`. */
+function chunkStarts(len: number, multiple: number): number[] {
+  const count = Math.ceil(len / CHUNK);
+  const size = Math.ceil(len / count / multiple) * multiple;
+  const out: number[] = [];
+  for (let c = 0; c < len; c += size) out.push(c);
+  return out;
+}
 
 /** Loads models/<name>/ (model.json + weights.bin) onto tfjs-node when installed, else wasm. */
 export async function loadNucleusModel(dir: string, backend: 'auto' | 'wasm' = 'auto'): Promise<NucleusModel> {
@@ -46,10 +60,14 @@ export function predictNucleusProbability(model: NucleusModel, hem: Float32Array
   const { tf } = model;
   const m = Math.ceil(marginPx / multiple) * multiple;
   const prob = new Float32Array(w * h);
-  for (let cy = 0; cy < h; cy += CHUNK) {
-    const ch = Math.min(CHUNK, h - cy);
-    for (let cx = 0; cx < w; cx += CHUNK) {
-      const cw = Math.min(CHUNK, w - cx);
+  const ys = chunkStarts(h, multiple);
+  const xs = chunkStarts(w, multiple);
+  for (let iy = 0; iy < ys.length; iy++) {
+    const cy = ys[iy];
+    const ch = (iy + 1 < ys.length ? ys[iy + 1] : h) - cy;
+    for (let ix = 0; ix < xs.length; ix++) {
+      const cx = xs[ix];
+      const cw = (ix + 1 < xs.length ? xs[ix + 1] : w) - cx;
       const rw = Math.ceil((cw + 2 * m) / multiple) * multiple;
       const rh = Math.ceil((ch + 2 * m) / multiple) * multiple;
       const buf = new Float32Array(rw * rh);
