@@ -5,19 +5,10 @@ import { gaussianBlur } from '../../src/image/gaussian.js';
 import { floatPlane } from '../../src/image/raster.js';
 import { BLUR_WASM_BASE64 } from '../../src/image/wasm/blur-wasm-bytes.js';
 import { setWasmBlur } from '../../src/image/wasm/blur-wasm.js';
+import { noise } from './noise.js';
 import { gaussianBlurReference } from './reference/gaussian.js';
 // @ts-expect-error plain-JS build script, no types
 import { compileBlurWat } from '../../scripts/build-wasm.mjs';
-
-function noise(w: number, h: number, seed: number): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(w * h);
-  let s = seed >>> 0;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 0.2;
-  }
-  return out;
-}
 
 afterAll(() => {
   setWasmBlur(true);

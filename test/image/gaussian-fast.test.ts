@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gaussianBlur } from '../../src/image/gaussian.js';
 import { floatPlane } from '../../src/image/raster.js';
+import { noise } from './noise.js';
 import { gaussianBlurReference } from './reference/gaussian.js';
-
-function noise(w: number, h: number, seed: number): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(w * h);
-  let s = seed >>> 0;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 - 0.2;
-  }
-  return out;
-}
 
 describe('gaussianBlur (unrolled taps, three taps per vertical sweep)', () => {
   const sizes: Array<[number, number]> = [[1, 1], [3, 50], [50, 3], [7, 7], [100, 37], [257, 129]];

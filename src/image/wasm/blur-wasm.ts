@@ -50,7 +50,14 @@ function withMemory(n: number, bytes: number): Exports | null {
   const ex = instance;
   if (!ex || n > WASM_MAX_PIXELS) return null;
   const have = ex.memory.buffer.byteLength;
-  if (have < bytes) ex.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (have < bytes) {
+    try {
+      ex.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      // no room for the planes here: the JavaScript passes need none
+      return null;
+    }
+  }
   return ex;
 }
 
