@@ -8,6 +8,7 @@ import { correctRimOd, rimCaptureRatio } from '../../src/detect/rim-partial-volu
 import { HELDOUT_STROMA } from '../../src/eval/detector-realism.js';
 import { finishLabRealismCase, labRealismCases, prepareLabRealismCase } from '../../src/eval/lab-realism.js';
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
+import { prepareSlide } from '../../src/pipeline/prepare-slide.js';
 
 const pv = AnalysisParams.parse({}).rimPartialVolume;
 
@@ -64,5 +65,10 @@ describe('a membrane stain scanned at 1 µm/px', () => {
     expect(on.hScore!.truth).toBeGreaterThan(50);
     expect(on.hScore!.error).toBeLessThanOrEqual(10);
     expect(off.hScore!.truth - off.hScore!.found).toBeGreaterThan(25);
+    // and the stored stain note says so, with the loss taken
+    const planned = await prepareSlide({ path: prep.file, metadata: { marker: 'CD3', mpp: 1 }, params: paramsForMarker('CD3'), batchSize: () => 1 });
+    expect(planned.stains.note).toContain(`partial-volume loss of ${rimCaptureRatio(1, pv).toFixed(2)} in light`);
+    const plain = await prepareSlide({ path: prep.file, metadata: { marker: 'CD3', mpp: 1 }, params: paramsForMarker('CD3', { rimPartialVolume: { enabled: false } }), batchSize: () => 1 });
+    expect(plain.stains.note ?? '').not.toContain('partial-volume');
   }, 120_000);
 });
