@@ -21,6 +21,7 @@ export interface RimPartialVolume {
   widthUm: number;
   psfPx: number;
   referenceMpp: number;
+  perTile: { enabled: boolean; minOd: number; minCells: number; slope: number; intercept: number; reference: number };
 }
 
 const erf = (x: number): number => 2 * normalCdf(x * Math.SQRT2, 0, 1) - 1;
@@ -38,4 +39,23 @@ const MAX_LOSS = 1 - 1e-3;
 export function correctRimOd(od: number, ratio: number): number {
   if (ratio >= 1) return od;
   return -Math.log10(1 - Math.min(MAX_LOSS, (1 - 10 ** -od) / ratio));
+}
+
+/**
+ * The tile's own capture ratio (params.rimPartialVolume.perTile): from R, the median share of a
+ * stained rim's light deficit that a plain wide ring keeps (`rim`, `wide`: each cell's DAB OD,
+ * index 0 unused), over the cells whose rim reads at least minOd. Blended with `model` (the psfPx
+ * ratio) from the calibration pixel size (weight 0) to 1 µm/px (weight 1), where it was fitted.
+ * Null where the tile has fewer than minCells stained rims.
+ */
+export function tileCaptureRatio(rim: ArrayLike<number>, wide: ArrayLike<number>, mpp: number, model: number, p: RimPartialVolume): number | null {
+  const t = p.perTile;
+  const shares: number[] = [];
+  for (let l = 1; l < rim.length; l++) if (rim[l] >= t.minOd) shares.push((1 - 10 ** -wide[l]) / (1 - 10 ** -rim[l]));
+  if (shares.length < t.minCells) return null;
+  shares.sort((a, b) => a - b);
+  const r = shares[shares.length >> 1];
+  const own = Math.min(1, (t.slope * r + t.intercept) / t.reference);
+  const weight = Math.min(1, Math.max(0, (mpp - p.referenceMpp) / (1 - p.referenceMpp)));
+  return Math.min(1, weight * own + (1 - weight) * model);
 }

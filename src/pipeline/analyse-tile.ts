@@ -1,4 +1,4 @@
-import { correctRimOd, rimCaptureRatio } from '../detect/rim-partial-volume.js';
+import { correctRimOd, rimCaptureRatio, tileCaptureRatio } from '../detect/rim-partial-volume.js';
 import { compartmentOd, type Detection, type TileResult, type TileSpec } from '../domain/detection.js';
 import { AnalysisError } from '../errors/index.js';
 import type { AnalysisParams } from '../domain/params.js';
@@ -49,6 +49,9 @@ export interface TileContext {
 export class TileAnalyser {
   private readonly nuclei = new NucleusDetector();
   private readonly expander = new CellExpander();
+  /** nuclei grown by rimPartialVolume.perTile.wideUm (coarse scans of a membrane marker only) */
+  private readonly wideExpander = new CellExpander();
+  private wideLabels = new Int32Array(0);
   private n = 0;
   private hem = new Float32Array(0);
   private dab = new Float32Array(0);
@@ -106,7 +109,7 @@ export class TileAnalyser {
     // the compartment measured again on DAB above each cell's surround plane: what grades the cell
     const above = params.surroundDab.enabled ? measureCells(nucleusLabels, cellLabels, this.aboveSurround(nucleusLabels, w, h, nuclei.length, boxes, dab, params, mpp, within.rects), hem, n, nuclei.length, within, params.ringUpperFraction) : undefined;
     if (params.rimPartialVolume.enabled) {
-      const ratio = rimCaptureRatio(mpp, params.rimPartialVolume);
+      const ratio = this.rimRatio(m.dabCytoplasm, nucleusLabels, dab, hem, w, h, nuclei.length, boxes, params, mpp);
       for (const c of above ? [m.dabCytoplasm, above.dabCytoplasm] : [m.dabCytoplasm]) for (let l = 1; l < c.length; l++) c[l] = correctRimOd(c[l], ratio);
     }
     const { read, core } = tile;
@@ -165,6 +168,22 @@ export class TileAnalyser {
    * DAB with each cell's surround plane (surroundPlanes: fitted to a band params.surroundDab puts
    * round the cell, other cells left out) taken off its pixels; a cell with no free band pixel keeps its DAB.
    */
+  /**
+   * The capture ratio a coarse scan's rims are corrected by: the psfPx model, or the tile's own
+   * (params.rimPartialVolume.perTile), read against a plain ring wideUm wide grown apart.
+   */
+  private rimRatio(rim: Float64Array, nucleusLabels: Int32Array, dab: Float32Array, hem: Float32Array, w: number, h: number, count: number, boxes: Int32Array, params: AnalysisParams, mpp: number): number {
+    const pv = params.rimPartialVolume;
+    const model = rimCaptureRatio(mpp, pv);
+    if (!(model < 1) || !pv.perTile.enabled) return model;
+    const n = w * h;
+    if (this.wideLabels.length < n) this.wideLabels = new Int32Array(n);
+    const wide = this.wideLabels.subarray(0, n);
+    this.wideExpander.expand(nucleusLabels, w, h, pv.perTile.wideUm / mpp, wide, boxes);
+    const plain = measureCells(nucleusLabels, wide, dab, hem, n, count, { width: w, rects: this.wideExpander.rects }, 1);
+    return tileCaptureRatio(rim, plain.dabCytoplasm, mpp, model, pv) ?? model;
+  }
+
   private aboveSurround(nucleusLabels: Int32Array, w: number, h: number, count: number, boxes: Int32Array, dab: Float32Array, params: AnalysisParams, mpp: number, cellRects: readonly number[]): Float32Array {
     const n = w * h;
     if (this.near.length < n) {

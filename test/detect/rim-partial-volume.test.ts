@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paramsForMarker } from '../../src/domain/marker.js';
 import { AnalysisParams } from '../../src/domain/params.js';
-import { correctRimOd, rimCaptureRatio } from '../../src/detect/rim-partial-volume.js';
+import { correctRimOd, rimCaptureRatio, tileCaptureRatio } from '../../src/detect/rim-partial-volume.js';
 import { HELDOUT_STROMA } from '../../src/eval/detector-realism.js';
 import { finishLabRealismCase, labRealismCases, prepareLabRealismCase } from '../../src/eval/lab-realism.js';
 import { threadPoolExecutor, type TileExecutor } from '../../src/pipeline/executor.js';
@@ -41,6 +41,39 @@ describe('the partial-volume capture of a thin rim', () => {
   });
 });
 
+describe("a tile's own capture ratio (perTile)", () => {
+  const t = pv.perTile;
+  // cells 1..n with rims of 0.4 OD whose plain wide rings keep share r of their light deficit
+  const cells = (n: number, r: number, rimOd = 0.4) => {
+    const rim = [0, ...Array.from({ length: n }, () => rimOd)];
+    const wide = rim.map((o) => -Math.log10(1 - r * (1 - 10 ** -o)));
+    return { rim, wide };
+  };
+
+  it('is slope · R + intercept against the 0.5 µm/px capture at 1 µm/px, R the median share of the stained rims', () => {
+    const { rim, wide } = cells(t.minCells, 0.6);
+    expect(tileCaptureRatio(rim, wide, 1, 0.8, pv)).toBeCloseTo((t.slope * 0.6 + t.intercept) / t.reference, 9);
+    const sharper = cells(t.minCells, 0.75);
+    expect(tileCaptureRatio(sharper.rim, sharper.wide, 1, 0.8, pv)!).toBeGreaterThan(tileCaptureRatio(rim, wide, 1, 0.8, pv)!);
+  });
+
+  it('blends into the model from 0.5 µm/px (the model alone) to 1 µm/px, never above 1', () => {
+    const { rim, wide } = cells(t.minCells, 0.6);
+    const own = (t.slope * 0.6 + t.intercept) / t.reference;
+    expect(tileCaptureRatio(rim, wide, 0.5, 0.9, pv)).toBeCloseTo(0.9, 12);
+    expect(tileCaptureRatio(rim, wide, 0.75, 0.9, pv)).toBeCloseTo((own + 0.9) / 2, 9);
+    const flat = cells(t.minCells, 0.99);
+    expect(tileCaptureRatio(flat.rim, flat.wide, 1, 0.9, pv)).toBe(1);
+  });
+
+  it('needs minCells rims reading at least minOd, else the tile keeps the model (null)', () => {
+    const few = cells(t.minCells - 1, 0.6);
+    expect(tileCaptureRatio(few.rim, few.wide, 1, 0.8, pv)).toBeNull();
+    const pale = cells(t.minCells + 5, 0.6, t.minOd * 0.9);
+    expect(tileCaptureRatio(pale.rim, pale.wide, 1, 0.8, pv)).toBeNull();
+  });
+});
+
 // Issue 15: a membrane stain scanned at 1 µm/px (a tuning seed of the lab-realism set with the
 // held-out fibrous stroma; the held-out seeds are `EVAL_SETS=detectors-realism npm run eval`'s).
 describe('a membrane stain scanned at 1 µm/px', () => {
@@ -67,7 +100,7 @@ describe('a membrane stain scanned at 1 µm/px', () => {
     expect(off.hScore!.truth - off.hScore!.found).toBeGreaterThan(25);
     // and the stored stain note says so, with the loss taken
     const planned = await prepareSlide({ path: prep.file, metadata: { marker: 'CD3', mpp: 1 }, params: paramsForMarker('CD3'), batchSize: () => 1 });
-    expect(planned.stains.note).toContain(`partial-volume loss of ${rimCaptureRatio(1, pv).toFixed(2)} in light`);
+    expect(planned.stains.note).toContain(`read from its stained rims (the median partial-volume loss of ${rimCaptureRatio(1, pv).toFixed(2)} in light`);
     const plain = await prepareSlide({ path: prep.file, metadata: { marker: 'CD3', mpp: 1 }, params: paramsForMarker('CD3', { rimPartialVolume: { enabled: false } }), batchSize: () => 1 });
     expect(plain.stains.note ?? '').not.toContain('partial-volume');
   }, 120_000);
