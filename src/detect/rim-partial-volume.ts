@@ -56,6 +56,7 @@ export function tileCaptureRatio(rim: ArrayLike<number>, wide: ArrayLike<number>
   shares.sort((a, b) => a - b);
   const r = shares[shares.length >> 1];
   const own = Math.min(1, (t.slope * r + t.intercept) / t.reference);
-  const weight = Math.min(1, Math.max(0, (mpp - p.referenceMpp) / (1 - p.referenceMpp)));
+  // (a calibration at 1 µm/px or coarser leaves nothing to blend: the tile's own in full)
+  const weight = p.referenceMpp >= 1 ? 1 : Math.min(1, Math.max(0, (mpp - p.referenceMpp) / (1 - p.referenceMpp)));
   return Math.min(1, weight * own + (1 - weight) * model);
 }

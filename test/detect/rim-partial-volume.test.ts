@@ -64,6 +64,8 @@ describe("a tile's own capture ratio (perTile)", () => {
     expect(tileCaptureRatio(rim, wide, 0.75, 0.9, pv)).toBeCloseTo((own + 0.9) / 2, 9);
     const flat = cells(t.minCells, 0.99);
     expect(tileCaptureRatio(flat.rim, flat.wide, 1, 0.9, pv)).toBe(1);
+    // calibrated at 1 µm/px itself: the tile's own in full, a number all the same
+    expect(tileCaptureRatio(rim, wide, 1.5, 0.9, { ...pv, referenceMpp: 1 })).toBeCloseTo(own, 9);
   });
 
   it('needs minCells rims reading at least minOd, else the tile keeps the model (null)', () => {
