@@ -35,8 +35,8 @@ export function gaussianBlur(src: FloatPlane, sigmaPx: number, out?: FloatPlane,
     if (dst.data !== src.data) dst.data.set(src.data);
     return dst;
   }
-  // the interiors in wasm SIMD where the thread has it (issue 13: 2.4–4.4× the passes below, same bits)
-  const wasm = r <= UNROLL_MAX ? wasmBlurPlanes(n, k) : null;
+  // the interiors in wasm SIMD where the thread has it, at any radius (issue 13: 2.4–4.4× the passes below, same bits)
+  const wasm = wasmBlurPlanes(n, k);
   if (wasm) {
     wasm.src.set(src.data.length === n ? src.data : src.data.subarray(0, n));
     horizontalBorders(wasm.src, wasm.tmp, w, h, k, r);

@@ -1,9 +1,8 @@
 /**
  * Blur kernels in WebAssembly SIMD (blur.wat), for src/image/gaussian.ts and box-gaussian.ts: one
  * instance per thread, its memory holding a blur's planes (grown to the largest the thread has
- * blurred, and kept). Absent where the
- * runtime has no SIMD, or when BIOPSY_QUANT_NO_WASM is set; the JavaScript passes give the same
- * bits.
+ * blurred, and kept). Absent where the runtime has no SIMD, or when BIOPSY_QUANT_NO_WASM is set;
+ * the JavaScript passes give the same bits.
  */
 import { BLUR_WASM_BASE64 } from './blur-wasm-bytes.js';
 
