@@ -26,6 +26,9 @@ export interface RimPartialVolume {
 
 const erf = (x: number): number => 2 * normalCdf(x * Math.SQRT2, 0, 1) - 1;
 
+/** the share of the light a DAB OD takes out: what blur and chroma subsampling average */
+const deficit = (od: number): number => 1 - 10 ** -od;
+
 /** f(mpp) / f(referenceMpp), at most 1: how much of a rim's light deficit its best pixel keeps, against the calibration scan. */
 export function rimCaptureRatio(mpp: number, p: RimPartialVolume): number {
   const capture = (um: number): number => erf(p.widthUm / (2 * Math.SQRT2 * p.psfPx * um));
@@ -38,7 +41,7 @@ const MAX_LOSS = 1 - 1e-3;
 /** The rim's DAB OD with its partial-volume loss undone (`ratio` from rimCaptureRatio; 1 leaves `od` as it is). */
 export function correctRimOd(od: number, ratio: number): number {
   if (ratio >= 1) return od;
-  return -Math.log10(1 - Math.min(MAX_LOSS, (1 - 10 ** -od) / ratio));
+  return -Math.log10(1 - Math.min(MAX_LOSS, deficit(od) / ratio));
 }
 
 /**
@@ -51,7 +54,7 @@ export function correctRimOd(od: number, ratio: number): number {
 export function tileCaptureRatio(rim: ArrayLike<number>, wide: ArrayLike<number>, mpp: number, model: number, p: RimPartialVolume): number | null {
   const t = p.perTile;
   const shares: number[] = [];
-  for (let l = 1; l < rim.length; l++) if (rim[l] >= t.minOd) shares.push((1 - 10 ** -wide[l]) / (1 - 10 ** -rim[l]));
+  for (let l = 1; l < rim.length; l++) if (rim[l] >= t.minOd) shares.push(deficit(wide[l]) / deficit(rim[l]));
   if (shares.length < t.minCells) return null;
   shares.sort((a, b) => a - b);
   const r = shares[shares.length >> 1];

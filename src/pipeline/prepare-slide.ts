@@ -138,15 +138,15 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
 }
 
 /**
- * A thin rim's DAB read on a coarse scan is corrected for its partial-volume loss by the median
- * loss (params.rimPartialVolume), and a slide's own loss varies about it: said where the scores
- * are stored, so nobody reads a 10× membrane H-score as a 20× one.
+ * A thin rim's DAB read on a coarse scan is corrected for its partial-volume loss
+ * (params.rimPartialVolume: the median loss, or each tile's own), which only approximates a
+ * slide's: said where the scores are stored, so nobody reads a 10× membrane H-score as a 20× one.
  */
 function withRimNote(stains: StainChoice, mpp: number, params: AnalysisParams): StainChoice {
-  if (!params.rimPartialVolume.enabled) return stains;
-  const ratio = rimCaptureRatio(mpp, params.rimPartialVolume);
-  if (!(ratio < 1)) return stains;
   const pv = params.rimPartialVolume;
+  if (!pv.enabled) return stains;
+  const ratio = rimCaptureRatio(mpp, pv);
+  if (!(ratio < 1)) return stains;
   const how = pv.perTile.enabled
     ? `each tile's own loss in light, read from its stained rims (the median partial-volume loss of ${ratio.toFixed(2)} in light where a tile has fewer than ${pv.perTile.minCells})`
     : `the median partial-volume loss of ${ratio.toFixed(2)} in light`;
