@@ -29,7 +29,20 @@ export class ComponentLabeller {
       parent[ra] = rb;
       return rb;
     };
-    const diag = connectivity === 8;
+    // Which neighbours need a union (Wu, Otoo & Suzuki's decision tree): in 8-connectivity the
+    // pixel above touches the other three labelled neighbours, so they are joined already when it
+    // is set; above-right joins above-left or left, which touch each other. Only unions that are
+    // redundant are skipped, so every class, its smallest provisional label, and so the final
+    // numbering are what the four-union scan gave.
+    const newLabel = (): number => {
+      if (next >= parent.length) {
+        const grown = new Int32Array(parent.length * 2);
+        grown.set(parent);
+        this.parent = parent = grown;
+      }
+      parent[next] = next;
+      return next++;
+    };
     for (let y = 0; y < h; y++) {
       const row = y * w;
       for (let x = 0; x < w; x++) {
@@ -38,25 +51,21 @@ export class ComponentLabeller {
           labels[i] = 0;
           continue;
         }
-        let l = 0;
-        if (x > 0 && labels[i - 1] !== 0) l = labels[i - 1];
-        if (y > 0) {
-          const up = labels[i - w];
-          if (up !== 0) l = l === 0 ? up : union(l, up);
-          if (diag) {
-            if (x > 0 && labels[i - w - 1] !== 0) l = l === 0 ? labels[i - w - 1] : union(l, labels[i - w - 1]);
-            if (x < w - 1 && labels[i - w + 1] !== 0) l = l === 0 ? labels[i - w + 1] : union(l, labels[i - w + 1]);
-          }
-        }
-        if (l === 0) {
-          if (next >= parent.length) {
-            const grown = new Int32Array(parent.length * 2);
-            grown.set(parent);
-            this.parent = parent = grown;
-          }
-          l = next++;
-          parent[l] = l;
-        }
+        const left = x > 0 ? labels[i - 1] : 0;
+        const up = y > 0 ? labels[i - w] : 0;
+        let l: number;
+        if (connectivity === 8) {
+          const upLeft = y > 0 && x > 0 ? labels[i - w - 1] : 0;
+          const upRight = y > 0 && x < w - 1 ? labels[i - w + 1] : 0;
+          if (up !== 0) l = up;
+          else if (upRight !== 0) {
+            const other = upLeft !== 0 ? upLeft : left;
+            l = other !== 0 && other !== upRight ? union(other, upRight) : upRight;
+          } else if (upLeft !== 0) l = upLeft;
+          else if (left !== 0) l = left;
+          else l = newLabel();
+        } else if (up !== 0) l = left !== 0 && left !== up ? union(left, up) : up;
+        else l = left !== 0 ? left : newLabel();
         labels[i] = l;
       }
     }

@@ -158,6 +158,48 @@ describe('ComponentLabeller', () => {
     const labels = new Int32Array(w * h);
     expect(new ComponentLabeller().label(mask, w, h, labels, 4)).toBe(5);
   });
+
+  it('equals a flood fill (labels in raster order of first pixel) on random masks, both connectivities', () => {
+    const rnd = prng(23);
+    const labeller = new ComponentLabeller();
+    for (const [mw, mh, density] of [
+      [37, 23, 0.3],
+      [40, 40, 0.55],
+      [19, 50, 0.7],
+      [64, 9, 0.9],
+      [1, 30, 0.5],
+      [30, 1, 0.5],
+    ] as const) {
+      const m = Uint8Array.from({ length: mw * mh }, () => (rnd() < density ? 1 : 0));
+      for (const conn of [4, 8] as const) {
+        const got = new Int32Array(mw * mh).fill(-1);
+        const count = labeller.label(m, mw, mh, got, conn);
+        const want = new Int32Array(mw * mh);
+        let n = 0;
+        for (let s = 0; s < mw * mh; s++) {
+          if (!m[s] || want[s]) continue;
+          want[s] = ++n;
+          const stack = [s];
+          while (stack.length) {
+            const p = stack.pop()!;
+            const px = p % mw, py = (p - px) / mw;
+            for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+              if ((dx === 0 && dy === 0) || (conn === 4 && dx !== 0 && dy !== 0)) continue;
+              const x = px + dx, y = py + dy;
+              if (x < 0 || y < 0 || x >= mw || y >= mh) continue;
+              const q = y * mw + x;
+              if (m[q] && !want[q]) {
+                want[q] = n;
+                stack.push(q);
+              }
+            }
+          }
+        }
+        expect(count).toBe(n);
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    }
+  });
 });
 
 describe('fillHoles', () => {
