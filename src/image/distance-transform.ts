@@ -11,7 +11,6 @@ export class DistanceTransform {
   private colNear = new Int32Array(0);
   private v = new Int32Array(0);
   private z = new Float64Array(0);
-  private f = new Float64Array(0);
 
   private ensure(w: number, h: number): void {
     const n = w * h;
@@ -22,7 +21,6 @@ export class DistanceTransform {
     if (this.v.length < w + 1) {
       this.v = new Int32Array(w + 1);
       this.z = new Float64Array(w + 2);
-      this.f = new Float64Array(w + 1);
     }
   }
 
@@ -42,39 +40,32 @@ export class DistanceTransform {
     const w = width;
     const h = height;
     this.ensure(w, h);
-    const { colD, colNear, v, z, f } = this;
+    const { colD, colNear, v, z } = this;
     const invert = opts.invert === true;
     const nearest = opts.nearest;
     const INF = Infinity;
 
     // Columns: exact 1-D distance by a forward and a backward scan, done row-wise for locality.
-    for (let x = 0; x < w; x++) {
-      const isF = (feature[x] !== 0) !== invert;
-      colNear[x] = isF ? 0 : -1;
+    // Forward: the row of the last feature at or above (−1: none), the invert test hoisted out of
+    // the loops; backward: the nearer of that and the first feature below, its squared distance
+    // written in the same pass.
+    if (invert) {
+      for (let x = 0; x < w; x++) colNear[x] = feature[x] === 0 ? 0 : -1;
+      for (let y = 1, row = w; y < h; y++, row += w) for (let x = 0; x < w; x++) colNear[row + x] = feature[row + x] === 0 ? y : colNear[row - w + x];
+    } else {
+      for (let x = 0; x < w; x++) colNear[x] = feature[x] !== 0 ? 0 : -1;
+      for (let y = 1, row = w; y < h; y++, row += w) for (let x = 0; x < w; x++) colNear[row + x] = feature[row + x] !== 0 ? y : colNear[row - w + x];
     }
-    for (let y = 1; y < h; y++) {
-      const row = y * w;
-      const prev = row - w;
-      for (let x = 0; x < w; x++) {
-        const isF = (feature[row + x] !== 0) !== invert;
-        colNear[row + x] = isF ? y : colNear[prev + x];
-      }
+    for (let x = 0, row = (h - 1) * w; x < w; x++) {
+      const ny = colNear[row + x];
+      colD[row + x] = ny < 0 ? INF : (ny - h + 1) * (ny - h + 1);
     }
-    for (let y = h - 2; y >= 0; y--) {
-      const row = y * w;
-      const next = row + w;
+    for (let y = h - 2, row = y * w; y >= 0; y--, row -= w) {
       for (let x = 0; x < w; x++) {
-        const below = colNear[next + x];
-        if (below < 0) continue;
-        const cur = colNear[row + x];
-        if (cur < 0 || below - y < y - cur) colNear[row + x] = below;
-      }
-    }
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let x = 0; x < w; x++) {
-        const ny = colNear[row + x];
-        colD[row + x] = ny < 0 ? INF : (ny - y) * (ny - y);
+        const below = colNear[row + w + x];
+        let cur = colNear[row + x];
+        if (below >= 0 && (cur < 0 || below - y < y - cur)) colNear[row + x] = cur = below;
+        colD[row + x] = cur < 0 ? INF : (cur - y) * (cur - y);
       }
     }
 
@@ -85,7 +76,6 @@ export class DistanceTransform {
       for (let q = 0; q < w; q++) {
         const fq = colD[row + q];
         if (fq === INF) continue;
-        f[q] = fq;
         if (k < 0) {
           k = 0;
           v[0] = q;
@@ -94,10 +84,11 @@ export class DistanceTransform {
           continue;
         }
         // z[0] = −∞ stops the pop loop at the first parabola.
-        let s = (fq + q * q - (f[v[k]] + v[k] * v[k])) / (2 * (q - v[k]));
+        let vk = v[k];
+        let s = (fq + q * q - (colD[row + vk] + vk * vk)) / (2 * (q - vk));
         while (s <= z[k]) {
-          k--;
-          s = (fq + q * q - (f[v[k]] + v[k] * v[k])) / (2 * (q - v[k]));
+          vk = v[--k];
+          s = (fq + q * q - (colD[row + vk] + vk * vk)) / (2 * (q - vk));
         }
         k++;
         v[k] = q;
@@ -105,17 +96,26 @@ export class DistanceTransform {
         z[k + 1] = INF;
       }
       if (k < 0) {
-        for (let x = 0; x < w; x++) out[row + x] = INF;
-        if (nearest) for (let x = 0; x < w; x++) nearest[row + x] = -1;
+        out.fill(INF, row, row + w);
+        if (nearest) nearest.fill(-1, row, row + w);
         continue;
       }
       let j = 0;
-      for (let x = 0; x < w; x++) {
-        while (z[j + 1] < x) j++;
-        const q = v[j];
-        const dx = x - q;
-        out[row + x] = dx * dx + f[q];
-        if (nearest) nearest[row + x] = colNear[row + q] * w + q;
+      if (nearest) {
+        for (let x = 0; x < w; x++) {
+          while (z[j + 1] < x) j++;
+          const q = v[j];
+          const dx = x - q;
+          out[row + x] = dx * dx + colD[row + q];
+          nearest[row + x] = colNear[row + q] * w + q;
+        }
+      } else {
+        for (let x = 0; x < w; x++) {
+          while (z[j + 1] < x) j++;
+          const q = v[j];
+          const dx = x - q;
+          out[row + x] = dx * dx + colD[row + q];
+        }
       }
     }
   }
