@@ -1,6 +1,7 @@
 import { AnalysisError } from '../errors/index.js';
 import { FibreParams } from '../domain/params.js';
 import type { FloatPlane } from '../image/raster.js';
+import { DiscMorphology } from '../image/disc-morphology.js';
 import { DistanceTransform } from '../image/distance-transform.js';
 import { groupFascicles, type Fascicle } from './fascicles.js';
 import { gaussianBlur } from '../image/gaussian.js';
@@ -183,8 +184,10 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const tissue = o.tissue;
   if (tissue && tissue.length !== n) throw new AnalysisError(`fibre segmentation: tissue mask has ${tissue.length} pixels, ${w}x${ht} needs ${n}`);
   const edt = new DistanceTransform();
+  const disc = new DiscMorphology();
   const dist = new Float32Array(n);
   const mask = new Uint8Array(n);
+  const eroded = new Uint8Array(n);
   const raw = new Int32Array(n);
   /** the pale mask with `isLine` as boundary, split into regions in `raw` */
   const regions = (isLine: Uint8Array): number => {
@@ -197,10 +200,8 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     fillSmallHoles(mask, w, ht, o.maxHoleUm2 / (mpp * mpp));
     // Opening by a disc: drops that ring and thin pale bridges through a broken endomysium.
     const r2 = (o.openingUm / mpp) ** 2;
-    edt.squared(mask, w, ht, dist, { invert: true });
-    for (let i = 0; i < n; i++) mask[i] = dist[i] > r2 ? 1 : 0;
-    edt.squared(mask, w, ht, dist);
-    for (let i = 0; i < n; i++) mask[i] = dist[i] <= r2 ? 1 : 0;
+    disc.erode(mask, w, ht, r2, eroded);
+    disc.dilate(eroded, w, ht, r2, mask);
     edt.squared(mask, w, ht, dist, { invert: true });
     for (let i = 0; i < n; i++) dist[i] = Math.sqrt(dist[i]);
     return new Watershed().split(mask, dist, w, ht, raw, {

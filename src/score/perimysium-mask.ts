@@ -1,5 +1,6 @@
 import { AnalysisError } from '../errors/index.js';
 import { LocationParams } from '../domain/params.js';
+import { DiscMorphology } from '../image/disc-morphology.js';
 import { DistanceTransform } from '../image/distance-transform.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { ComponentLabeller } from '../image/label.js';
@@ -56,9 +57,8 @@ export function perimysiumFromFibres(
     for (let i = 0; i < n; i++) seed[i] = fibre[i] !== 0 || tissue[i] === 0 ? 1 : 0;
   }
   // dilation: within r of a fibre pixel
-  edt.squared(seed, width, height, d2);
   const dilated = new Uint8Array(n);
-  for (let i = 0; i < n; i++) dilated[i] = d2[i] <= r2 ? 1 : 0;
+  new DiscMorphology().dilate(seed, width, height, r2, dilated);
   // erosion of the dilation: more than r from every pixel outside it
   edt.squared(dilated, width, height, d2, { invert: true });
   const inside = opts.fascicleOf && (opts.fascicleCloseUm ?? 0) > 0 ? fascicleInteriors(fibre, opts.fascicleOf, width, height, (opts.fascicleCloseUm as number) / mpp, edt, opts.fascicleNotchFibres ?? 0, tissue) : null;
