@@ -70,24 +70,30 @@ export class Watershed {
     counts.fill(0, 0, maxKey + 2);
     for (let i = 0; i < n; i++) if (mask[i] !== 0) counts[maxKey - keys[i] + 1]++;
     for (let k = 1; k <= maxKey + 1; k++) counts[k] += counts[k - 1];
-    for (let i = 0; i < n; i++) if (mask[i] !== 0) order[counts[maxKey - keys[i]]++] = i;
+    // a pixel on the image rim goes in as ~i, so the flood finds its bounds without a division per pixel
+    for (let y = 0, i = 0; y < h; y++) {
+      const rimRow = y === 0 || y === h - 1;
+      for (let x = 0; x < w; x++, i++) if (mask[i] !== 0) order[counts[maxKey - keys[i]]++] = rimRow || x === 0 || x === w - 1 ? ~i : i;
+    }
 
     const find = (a: number): number => findRoot(parent, a);
 
-    for (let i = 0; i < n; i++) labels[i] = 0;
-    // labels doubles as the "visited" flag during flooding (1 = visited).
+    // parent doubles as the "visited" flag during flooding (−1 = not yet), so a neighbour's test
+    // and its root read one array: the flood visits pixels by height, far apart in memory.
+    parent.fill(-1, 0, n);
     const nb = Int32Array.of(-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1);
     const roots = new Int32Array(8);
     for (let o = 0; o < fg; o++) {
-      const p = order[o];
+      const op = order[o];
+      // Bounds are tested only on the image rim (boxes around a component keep it off the rim).
+      const inside = op >= 0;
+      const p = inside ? op : ~op;
       const e = elevation[p];
-      const x = p % w;
-      const y = (p - x) / w;
+      const x = inside ? 0 : p % w;
+      const y = inside ? 0 : (p - x) / w;
       let nRoots = 0;
       let best = -1;
       let bestE = -Infinity;
-      // Bounds are tested only on the image rim (boxes around a component keep it off the rim).
-      const inside = x > 0 && x < w - 1 && y > 0 && y < h - 1;
       for (let t = 0; t < 8; t++) {
         if (!inside) {
           const dx = t === 0 || t === 3 || t === 5 ? -1 : t === 2 || t === 4 || t === 7 ? 1 : 0;
@@ -97,8 +103,10 @@ export class Watershed {
           if (xx < 0 || xx >= w || yy < 0 || yy >= h) continue;
         }
         const q = p + nb[t];
-        if (labels[q] === 0) continue;
-        const r = find(q);
+        let r = parent[q];
+        if (r < 0) continue;
+        // a pixel points at its basin's root, or at a root since merged: walk on from there
+        if (parent[r] !== r) r = find(r);
         let seen = false;
         for (let s = 0; s < nRoots; s++) if (roots[s] === r) seen = true;
         if (!seen) roots[nRoots++] = r;
@@ -107,7 +115,6 @@ export class Watershed {
           best = r;
         }
       }
-      labels[p] = 1;
       if (nRoots === 0) {
         parent[p] = p;
         peak[p] = e;
@@ -153,10 +160,13 @@ export class Watershed {
 
     // Final labels: basins numbered in raster order of their first pixel.
     const remap = this.keys; // reuse: root index → final label
-    for (let o = 0; o < fg; o++) remap[order[o]] = 0;
+    for (let o = 0; o < fg; o++) remap[order[o] >= 0 ? order[o] : ~order[o]] = 0;
     let count = 0;
     for (let i = 0; i < n; i++) {
-      if (labels[i] === 0) continue;
+      if (parent[i] < 0) {
+        labels[i] = 0;
+        continue;
+      }
       const r = find(i);
       if (remap[r] === 0) remap[r] = ++count;
       labels[i] = remap[r];

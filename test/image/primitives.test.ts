@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { floatPlane } from '../../src/image/raster.js';
 import { BackgroundEstimator } from './reference/opening.js';
+import { ReferenceWatershed } from './reference/watershed.js';
 import { DistanceTransform } from '../../src/image/distance-transform.js';
 import { fillHoles } from './reference/fill-holes.js';
 import { gaussianBlur, gaussianKernel } from '../../src/image/gaussian.js';
@@ -270,6 +271,28 @@ describe('Watershed on the distance map', () => {
     expect(split([{ x: 30, y: 30, r: 5 }, { x: 40, y: 30, r: 5 }], rel).count).toBe(2);
     // round nuclei (peaks above thinPeak) keep the absolute rule
     expect(split([{ x: 28, y: 30, r: 9 }, { x: 28 + 0.8 * 17, y: 30, r: 8 }], rel).count).toBe(2);
+  });
+
+  it('gives the labels of the reference flood on random blob masks, rim pixels included', () => {
+    const rnd = prng(31);
+    for (const [w, h, blobs] of [
+      [60, 45, 14],
+      [33, 70, 9],
+      [80, 80, 30],
+    ] as const) {
+      const discs = Array.from({ length: blobs }, () => ({ x: rnd() * w, y: rnd() * h, r: 3 + rnd() * 9, value: 1 }));
+      const mask = Uint8Array.from(discPlane(w, h, discs).data, (v) => (v > 0 ? 1 : 0));
+      const dist = new Float32Array(w * h);
+      new DistanceTransform().squared(mask, w, h, dist, { invert: true });
+      for (let i = 0; i < w * h; i++) dist[i] = Math.sqrt(dist[i]);
+      for (const opts of [{ dynamic: 0.2, minSeparation: 6 }, { dynamic: 2, minSeparation: 8, bucketsPerUnit: 4 }, { dynamic: 0.5, minSeparation: 3, relativeDynamic: 0.3, thinPeak: 5 }]) {
+        const got = new Int32Array(w * h);
+        const want = new Int32Array(w * h);
+        const count = new Watershed().split(mask, dist, w, h, got, opts);
+        expect(count).toBe(new ReferenceWatershed().split(mask, dist, w, h, want, opts));
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    }
   });
 
   it('separate objects stay separate whatever the options', () => {
