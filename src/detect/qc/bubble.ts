@@ -26,9 +26,11 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
   // pen ink is a wall as well: a stroke across a bubble would otherwise make its interior textured
   // (float32 rounding of both shares: they were planes once, and the cuts were tuned on those)
   const c = new Float64Array(3);
+  // the cuts read once: the loop calls channelsInto, after which p's fields would be read again every pixel
+  const { bubbleRimOd, penMinOd } = p;
   for (let q = 0; q < n; q++) {
-    const rim = smooth[q] >= p.bubbleRimOd;
-    const ink = od[q] >= p.penMinOd;
+    const rim = smooth[q] >= bubbleRimOd;
+    const ink = od[q] >= penMinOd;
     let wall = false;
     if (rim || ink) {
       channelsInto(q, c);

@@ -105,15 +105,24 @@ export function qcPlanes(rgb: RgbRaster, i0: I0, stain: StainMatrix, finePx: num
   const sg = new Float32Array(inkCols);
   const sb = new Float32Array(inkCols);
   // OD against I0·S where the light is uneven (log10 S added per channel, as the tile deconvolves)
-  const c3 = new Float64Array(3);
+  // (channelsInto's values, inlined: this pass reads every pixel of every tile)
   for (let y = 0, p = 0; y < h; y++) {
     for (let x = 0, c = 0, inBin = 0; x < w; x++, p++) {
-      channelsInto(p, c3);
-      od[p] = c3[0] + c3[1] + c3[2];
+      const s = p * 3;
+      let r = lr[data[s]];
+      let g = lg[data[s + 1]];
+      let b = lb[data[s + 2]];
+      if (light) {
+        const l = light[p];
+        r = Math.max(0, r + l);
+        g = Math.max(0, g + l);
+        b = Math.max(0, b + l);
+      }
+      od[p] = r + g + b;
       if (!binned) continue;
-      sr[c] += Math.fround(c3[0]);
-      sg[c] += Math.fround(c3[1]);
-      sb[c] += Math.fround(c3[2]);
+      sr[c] += Math.fround(r);
+      sg[c] += Math.fround(g);
+      sb[c] += Math.fround(b);
       if (++inBin === inkBin) {
         inBin = 0;
         c++;
