@@ -30,7 +30,8 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
   const closed = closedBuf.subarray(0, n);
   filter.closing(smooth, closed, w, h, r);
   const spot = spotBuf.subarray(0, n);
-  for (let q = 0; q < n; q++) spot[q] = smooth[q] <= p.iceMaxOd && closed[q] - smooth[q] >= p.iceContrast ? 1 : 0;
+  const { iceMaxOd, iceContrast } = p;
+  for (let q = 0; q < n; q++) spot[q] = smooth[q] <= iceMaxOd && closed[q] - smooth[q] >= iceContrast ? 1 : 0;
   const labels = labelBuf.subarray(0, n);
   const count = labeller.label(spot, w, h, labels, 8);
   const st = componentStats(labels, w, h, count);
@@ -67,11 +68,16 @@ export function iceMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams): U
   const holes = new Uint16Array(g.cols * g.rows);
   for (let l = 1; l <= count; l++) if (keep[l]) holes[Math.floor((st.y0[l] + st.y1[l]) / 2 / g.blockPx) * g.cols + Math.floor((st.x0[l] + st.x1[l]) / 2 / g.blockPx)]++;
   const spotArea = new Float32Array(g.cols * g.rows);
+  // each column's block, once (not a division per pixel); only spot pixels can be a kept hole's
+  const colBlock = new Int32Array(w);
+  for (let x = 0; x < w; x++) colBlock[x] = Math.floor(x / g.blockPx);
   for (let y = 0; y < h; y++) {
     const by = Math.floor(y / g.blockPx) * g.cols;
     for (let x = 0, q = y * w; x < w; x++, q++) {
-      if (keep[labels[q]]) holeArea[by + Math.floor(x / g.blockPx)]++;
-      if (spot[q]) spotArea[by + Math.floor(x / g.blockPx)]++;
+      if (!spot[q]) continue;
+      const b = by + colBlock[x];
+      if (keep[labels[q]]) holeArea[b]++;
+      spotArea[b]++;
     }
   }
   const out = new Uint8Array(g.cols * g.rows);
