@@ -95,7 +95,7 @@ export class CellExpander {
     const max2 = expansionPx * expansionPx;
     // up[i]: row of the nearest nucleus pixel at or above i in its column, −1 if none.
     for (let x = 0; x < w; x++) up[x] = L[x] !== 0 ? 0 : -1;
-    for (let i = w; i < n; i++) up[i] = L[i] !== 0 ? ((i / w) | 0) : up[i - w];
+    for (let y = 1, i = w; y < h; y++) for (let x = 0; x < w; x++, i++) up[i] = L[i] !== 0 ? y : up[i - w];
     below.fill(-1, 0, w);
     for (let y = h - 1; y >= 0; y--) {
       const row = y * w;
