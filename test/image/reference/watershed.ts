@@ -1,31 +1,9 @@
 import { findRoot } from '../../../src/image/union-find.js';
+import type { WatershedOptions } from '../../../src/image/watershed.js';
 /**
- * Watershed by flooding from the top of an elevation map (here: the distance transform of the
- * nucleus mask, so the relief is the shape — SCIENCE.md "split touching nuclei by shape").
- *
- * Pixels are visited from highest to lowest elevation (a bucket queue). A pixel with no visited
- * neighbour starts a basin at a regional maximum; otherwise it joins the basin of its highest
- * visited neighbour. When two basins meet, the younger one (lower peak) survives as a separate
- * object only if it is significant: its peak stands at least `dynamic` above the meeting level
- * (h-maxima: the dynamic of the maximum) AND its peak lies at least `minSeparation` px from the
- * elder's peak. Otherwise it is merged into the elder. This is marker-controlled watershed
- * with markers = the significant maxima, computed in one pass with union-find.
- *
- * 8-connected. Output labels 1..count in raster order of the basin's first pixel; 0 outside mask.
+ * src/image/watershed.ts's flood as it was before the visited flag moved into the parent array and
+ * rim pixels were marked in the height order: kept to check that the fast one gives the same labels.
  */
-interface WatershedOptions {
-  /** minimum height of a peak above its saddle to stand alone (elevation units, e.g. px) */
-  dynamic: number;
-  /** minimum distance between two kept peaks, px */
-  minSeparation: number;
-  /** a peak lower than thinPeak (px) must also stand relativeDynamic × its height above the meeting level */
-  relativeDynamic?: number;
-  thinPeak?: number;
-  /** elevation resolution of the bucket queue (buckets per elevation unit) */
-  bucketsPerUnit?: number;
-}
-
-/** The flood as it was before the visited flag moved into the parent array and rim pixels were marked in the order (src/image/watershed.ts): kept to check that the fast one gives the same labels. */
 export class ReferenceWatershed {
   private parent = new Int32Array(0);
   private order = new Int32Array(0);
