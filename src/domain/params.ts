@@ -311,7 +311,10 @@ export const QcParams = z.object({
    * CD163+ macrophages) folds, costing the shipped sections 4–15 % of their tissue
    * (bench/qc-clean-look.ts); colour cannot tell a septum (connective tissue between fibres) from
    * a fold (a band doubling the fibres it crosses), and no structural test tried here separated
-   * them on the tuning seeds (thin-line density, fine texture, group shape, DAB leak correction).
+   * them on the tuning seeds (thin-line density, fine texture, group shape, DAB leak correction;
+   * then, per candidate group against the tissue around it: hematoxylin percentile ratios from
+   * the 25th to the 98th, Hessian ridge and relative top-hat line densities, block maxima — each
+   * overlapped between the planted folds of seeds 20–94 and the septa of the shipped sections).
    */
   causes: z.array(QcCauseId).default([...DEFAULT_QC_CAUSES]),
   /**
