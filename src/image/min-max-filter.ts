@@ -1,3 +1,4 @@
+import { wasmMinMax, type WasmMinMax } from './wasm/blur-wasm.js';
 /**
  * Running min / max over a window of 2r+1 samples along rows or columns, van Herk / Gil-Werman:
  * block-wise prefix and suffix extrema give each window in O(1) whatever r (≈3 comparisons per
@@ -48,9 +49,12 @@ export class MinMaxFilter {
     const total = Math.ceil((len + 2 * r) / k) * k;
     if (axis === 'x') {
       this.ensure(total);
-      if (op === 'min') this.rowsMin(src, dst, width, height, r, k, total);
-      else this.rowsMax(src, dst, width, height, r, k, total);
-    } else {
+      // the prefix and suffix rows in wasm memory, so each row's combine is one SIMD call (colsWasm: why)
+      const mm = wasmMinMax(width * height, 2 * total + width);
+      const bufs = mm ? { g: mm.f.subarray(0, total), hb: mm.f.subarray(total, 2 * total), combine: (row: number) => combineRow(mm, dst, row, width, k, total, op === 'max') } : { g: this.g, hb: this.hb, combine: null };
+      if (op === 'min') this.rowsMin(src, dst, width, height, r, k, total, bufs);
+      else this.rowsMax(src, dst, width, height, r, k, total, bufs);
+    } else if (!this.colsWasm(src, dst, width, height, r, k, total, op === 'max')) {
       this.ensure(total * width);
       if (op === 'min') this.colsMin(src, dst, width, height, r, k, total);
       else this.colsMax(src, dst, width, height, r, k, total);
@@ -61,8 +65,8 @@ export class MinMaxFilter {
    * Rows: a block of the padded row that lies inside the image (all but the first and last few)
    * is read without the bounds test; the extrema are exact, so the order changes nothing.
    */
-  private rowsMin(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
-    const { g, hb } = this;
+  private rowsMin(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number, bufs: RowBuffers): void {
+    const { g, hb, combine } = bufs;
     for (let y = 0; y < h; y++) {
       const row = y * w;
       const at = row - r;
@@ -100,6 +104,10 @@ export class MinMaxFilter {
           hb[j] = m;
         }
       }
+      if (combine) {
+        combine(row);
+        continue;
+      }
       for (let i = 0, c = k - 1; i < w; i++, c++) {
         const a = hb[i];
         const z = g[c];
@@ -108,8 +116,8 @@ export class MinMaxFilter {
     }
   }
 
-  private rowsMax(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
-    const { g, hb } = this;
+  private rowsMax(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number, bufs: RowBuffers): void {
+    const { g, hb, combine } = bufs;
     for (let y = 0; y < h; y++) {
       const row = y * w;
       const at = row - r;
@@ -147,12 +155,60 @@ export class MinMaxFilter {
           hb[j] = m;
         }
       }
+      if (combine) {
+        combine(row);
+        continue;
+      }
       for (let i = 0, c = k - 1; i < w; i++, c++) {
         const a = hb[i];
         const z = g[c];
         dst[row + i] = a > z ? a : z;
       }
     }
+  }
+
+  /**
+   * colsMin / colsMax in the thread's wasm memory (source, g, hb and output planes there), each
+   * row of a pass one call to the SIMD row min/max: a data-dependent ternary per sample is a
+   * branch the CPU mispredicts half the time, f32x4.pmin / pmax is none, and it compares as the
+   * ternary does. The same blocks and rows in the same order, so the same bits. False where
+   * there is no wasm (the caller filters in JavaScript).
+   */
+  private colsWasm(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number, max: boolean): boolean {
+    const n = w * h;
+    const S = 0;
+    const G = n;
+    const H = G + total * w;
+    const D = H + total * w;
+    const mm = wasmMinMax(n, D + n);
+    if (!mm) return false;
+    const { f } = mm;
+    const neutral = max ? -Infinity : Infinity;
+    f.set(src.subarray(0, n), S);
+    for (let b = 0; b < total; b += k) {
+      for (let j = b; j < b + k; j++) {
+        const s = j - r;
+        const out = G + j * w;
+        if (s < 0 || s >= h) {
+          if (j === b) f.fill(neutral, out, out + w);
+          else f.copyWithin(out, out - w, out);
+        } else if (j === b) f.copyWithin(out, S + s * w, S + s * w + w);
+        else mm.row(out, out - w, S + s * w, w, max);
+      }
+      for (let j = b + k - 1; j >= b; j--) {
+        const s = j - r;
+        const out = H + j * w;
+        if (s < 0 || s >= h) {
+          if (j === b + k - 1) f.fill(neutral, out, out + w);
+          else f.copyWithin(out, out + w, out + 2 * w);
+        } else if (j === b + k - 1) f.copyWithin(out, S + s * w, S + s * w + w);
+        else mm.row(out, out + w, S + s * w, w, max);
+      }
+    }
+    // output row y: hb of padded row y against g of padded row y + 2r, for every row at once
+    mm.row(D, G + (k - 1) * w, H, n, max);
+    dst.set(f.subarray(D, D + n));
+    return true;
   }
 
   /** Padded row j of g / hb lives at j·w; rows outside the image are the neutral element. */
@@ -228,3 +284,18 @@ export class MinMaxFilter {
     }
   }
 }
+
+/** A row pass's prefix (g) and suffix (hb) buffers, and, when they lie in wasm memory, the SIMD combine of one output row. */
+interface RowBuffers {
+  g: Float32Array;
+  hb: Float32Array;
+  combine: ((row: number) => void) | null;
+}
+
+/** dst's row at `row` = pmin / pmax of g[i + 2r] and hb[i] (the rows' ternaries), g and hb at floats 0 and total of the wasm memory. */
+function combineRow(mm: WasmMinMax, dst: Float32Array, row: number, w: number, k: number, total: number, max: boolean): void {
+  const out = 2 * total;
+  mm.row(out, k - 1, total, w, max);
+  dst.set(mm.f.subarray(out, out + w), row);
+}
+

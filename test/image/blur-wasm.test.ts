@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BoxGaussian } from '../../src/image/box-gaussian.js';
 import { gaussianBlur } from '../../src/image/gaussian.js';
+import { MinMaxFilter } from '../../src/image/min-max-filter.js';
 import { floatPlane } from '../../src/image/raster.js';
 import { BLUR_WASM_BASE64 } from '../../src/image/wasm/blur-wasm-bytes.js';
 import { setWasmBlur } from '../../src/image/wasm/blur-wasm.js';
@@ -32,6 +33,32 @@ describe('the wasm SIMD blur passes', () => {
         const wasm = gaussianBlur(floatPlane(w, h, src.slice()), sigma).data;
         expect(wasm, `${w}x${h} σ ${sigma}`).toEqual(js);
         expect(wasm, `${w}x${h} σ ${sigma}`).toEqual(gaussianBlurReference(floatPlane(w, h, src.slice()), sigma).data);
+      }
+    }
+  });
+
+  it('run the min/max filter\'s passes (rows and columns) with the JavaScript passes\' bits: ties, signed zeros, odd widths, every radius', () => {
+    const f = new MinMaxFilter();
+    for (const [w, h] of [[1, 1], [3, 7], [5, 2], [37, 29], [64, 40], [130, 3]] as const) {
+      // few distinct values (ties everywhere), +0 and −0 among them
+      const src = Float32Array.from(noise(w, h, w * 131 + h), (v) => (v < 0.1 ? (v < 0 ? -0 : 0) : Math.round(v * 4) / 4));
+      for (const r of [1, 2, 5, 16]) {
+        for (const op of ['min', 'max'] as const) {
+          for (const axis of ['x', 'y'] as const) {
+            expect(setWasmBlur(false)).toBe(false);
+            const js = new Float32Array(w * h);
+            f.run(src, js, w, h, r, axis, op);
+            expect(setWasmBlur(true)).toBe(true);
+            const wasm = new Float32Array(w * h);
+            f.run(src, wasm, w, h, r, axis, op);
+            // toEqual tells −0 from +0 (Object.is)
+            expect(wasm, `${w}x${h} r ${r} ${op} ${axis}`).toEqual(js);
+            // in place, as opening and closing call it
+            const inPlace = src.slice();
+            f.run(inPlace, inPlace, w, h, r, axis, op);
+            expect(inPlace, `${w}x${h} r ${r} ${op} ${axis} in place`).toEqual(js);
+          }
+        }
       }
     }
   });

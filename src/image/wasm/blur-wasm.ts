@@ -11,6 +11,7 @@ interface Exports {
   rows(s: number, t: number, w: number, h: number, k: number, r: number): void;
   columns(t: number, d: number, w: number, h: number, k: number, r: number): void;
   boxColumns(src: number, dst: number, acc: number, tab: number, w: number, h: number, r: number, alpha: number, inv: number): void;
+  mmRow(d: number, a: number, b: number, n: number, max: number): void;
 }
 
 /** planes larger than this many pixels are blurred in JavaScript (wasm memory is kept once grown) */
@@ -118,3 +119,18 @@ export function wasmBoxPlanes(w: number, h: number, r: number, rowsAt: (i: numbe
     },
   };
 }
+
+/** The thread's wasm memory as floats, and the row min/max over it (offsets in floats). */
+export interface WasmMinMax {
+  f: Float32Array;
+  /** f[d + i] = pmin(f[a + i], f[b + i]), or pmax with `max`, for i < n (min-max-filter.ts's ternaries) */
+  row(d: number, a: number, b: number, n: number, max: boolean): void;
+}
+
+/** `floats` of the thread's wasm memory for a min/max column pass over n pixels, or null where there is no wasm or the plane is too large. */
+export function wasmMinMax(n: number, floats: number): WasmMinMax | null {
+  const ex = withMemory(n, floats * 4);
+  if (!ex) return null;
+  return { f: new Float32Array(ex.memory.buffer, 0, floats), row: (d, a, b, count, max) => ex.mmRow(4 * d, 4 * a, 4 * b, count, max ? 1 : 0) };
+}
+

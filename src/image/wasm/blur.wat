@@ -1,5 +1,6 @@
 ;; Blur kernels in WebAssembly SIMD, two pixels per f64x2 lane pair: the interiors of
-;; src/image/gaussian.ts's two passes, and src/image/box-gaussian.ts's column pass. Each lane does
+;; src/image/gaussian.ts's two passes, and src/image/box-gaussian.ts's column pass; and the
+;; row-wise min/max of src/image/min-max-filter.ts's column passes (mmRow, at the end). Each lane does
 ;; the JavaScript pass's double-precision operations in its order, and each f32 store rounds as a
 ;; Float32Array store does, so the bits are the same (test/image/gaussian-fast.test.ts,
 ;; box-gaussian tests, blur-wasm.test.ts). Built into blur-wasm-bytes.ts by
@@ -193,4 +194,47 @@
         (local.set $t (i32.add (local.get $t) (i32.const 12)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yl))))
+
+  ;; Two f32 rows into one for src/image/min-max-filter.ts's column passes: d[i] = pmin(a[i], b[i])
+  ;; (b < a ? b : a) or, with $max set, pmax(a[i], b[i]) (a < b ? b : a). These are the JavaScript
+  ;; ternaries' comparisons, so ties, signed zeros and NaN resolve as they do there. Byte offsets;
+  ;; d may be a (each lane is read before it is written).
+  (func (export "mmRow") (param $d i32) (param $a i32) (param $b i32) (param $n i32) (param $max i32)
+    (local $end i32) (local $fa f32) (local $fb f32)
+    (local.set $end (i32.add (local.get $d) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (if (local.get $max)
+      (then
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+            (v128.store (local.get $d) (f32x4.pmax (v128.load (local.get $a)) (v128.load (local.get $b))))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (br $l))))
+      (else
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+            (v128.store (local.get $d) (f32x4.pmin (v128.load (local.get $a)) (v128.load (local.get $b))))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (br $l)))))
+    ;; the last n mod 4 values one at a time
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tdone
+      (loop $t
+        (br_if $tdone (i32.ge_u (local.get $d) (local.get $end)))
+        (local.set $fa (f32.load (local.get $a)))
+        (local.set $fb (f32.load (local.get $b)))
+        (f32.store (local.get $d)
+          (select (local.get $fb) (local.get $fa)
+            (if (result i32) (local.get $max)
+              (then (f32.lt (local.get $fa) (local.get $fb)))
+              (else (f32.lt (local.get $fb) (local.get $fa))))))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $t))))
 )
