@@ -3,12 +3,12 @@ import { wasmMinMax, type WasmMinMax } from './wasm/blur-wasm.js';
  * Running min / max over a window of 2r+1 samples along rows or columns, van Herk / Gil-Werman:
  * block-wise prefix and suffix extrema give each window in O(1) whatever r (≈3 comparisons per
  * sample). Samples outside the image are ignored (padding with the neutral element), so the
- * filter never invents values at the border. Columns are filtered a whole row at a time so
- * memory is read in order.
+ * filter never invents values at the border.
  */
 export class MinMaxFilter {
   private g = new Float32Array(0);
   private hb = new Float32Array(0);
+  private colBuf = new Float32Array(0);
 
   private ensure(n: number): void {
     if (this.g.length < n) {
@@ -49,16 +49,12 @@ export class MinMaxFilter {
     const total = Math.ceil((len + 2 * r) / k) * k;
     if (axis === 'x') {
       this.ensure(total);
-      // the prefix and suffix rows in wasm memory, so each row's combine is one SIMD call (colsWasm: why)
+      // the prefix and suffix rows in wasm memory, so each row's combine is one SIMD call (cols: why)
       const mm = wasmMinMax(width * height, 2 * total + width);
       const bufs = mm ? { g: mm.f.subarray(0, total), hb: mm.f.subarray(total, 2 * total), combine: (row: number) => combineRow(mm, dst, row, width, k, total, op === 'max') } : { g: this.g, hb: this.hb, combine: null };
       if (op === 'min') this.rowsMin(src, dst, width, height, r, k, total, bufs);
       else this.rowsMax(src, dst, width, height, r, k, total, bufs);
-    } else if (!this.colsWasm(src, dst, width, height, r, k, total, op === 'max')) {
-      this.ensure(total * width);
-      if (op === 'min') this.colsMin(src, dst, width, height, r, k, total);
-      else this.colsMax(src, dst, width, height, r, k, total);
-    }
+    } else this.cols(src, dst, width, height, r, k, total, op === 'max');
   }
 
   /**
@@ -168,20 +164,21 @@ export class MinMaxFilter {
   }
 
   /**
-   * colsMin / colsMax in the thread's wasm memory (source, g, hb and output planes there), each
-   * row of a pass one call to the SIMD row min/max: a data-dependent ternary per sample is a
-   * branch the CPU mispredicts half the time, f32x4.pmin / pmax is none, and it compares as the
-   * ternary does. The same blocks and rows in the same order, so the same bits. False where
-   * there is no wasm (the caller filters in JavaScript).
+   * Columns, a whole row at a time so memory is read in order: the source, the prefix (g) and
+   * suffix (hb) planes and the output lie in one float buffer (padded row j of g / hb at j·w; rows
+   * outside the image are the neutral element), and each row of a pass is one call of a row
+   * min/max. In the thread's wasm memory that call is SIMD (f32x4.pmin / pmax): a data-dependent
+   * ternary per sample is a branch the CPU mispredicts half the time, and pmin / pmax compare as
+   * the ternary does. Without wasm the same rows run as JavaScript ternaries in this filter's
+   * own buffer, in the same order, so both give the same bits.
    */
-  private colsWasm(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number, max: boolean): boolean {
+  private cols(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number, max: boolean): void {
     const n = w * h;
     const S = 0;
     const G = n;
     const H = G + total * w;
     const D = H + total * w;
-    const mm = wasmMinMax(n, D + n);
-    if (!mm) return false;
+    const mm = wasmMinMax(n, D + n) ?? this.jsRows(D + n);
     const { f } = mm;
     const neutral = max ? -Infinity : Infinity;
     f.set(src.subarray(0, n), S);
@@ -208,80 +205,30 @@ export class MinMaxFilter {
     // output row y: hb of padded row y against g of padded row y + 2r, for every row at once
     mm.row(D, G + (k - 1) * w, H, n, max);
     dst.set(f.subarray(D, D + n));
-    return true;
   }
 
-  /** Padded row j of g / hb lives at j·w; rows outside the image are the neutral element. */
-  private colsMin(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
-    const { g, hb } = this;
-    for (let b = 0; b < total; b += k) {
-      for (let j = b; j < b + k; j++) {
-        const s = j - r;
-        const out = j * w;
-        if (s < 0 || s >= h) {
-          if (j === b) g.fill(Infinity, out, out + w);
-          else g.copyWithin(out, out - w, out);
-          continue;
+  /** The column pass's buffer and row min/max where there is no wasm: the JavaScript ternaries. */
+  private jsRows(floats: number): WasmMinMax {
+    if (this.colBuf.length < floats) this.colBuf = new Float32Array(floats);
+    const f = this.colBuf;
+    return {
+      f,
+      row: (d, a, b, n, max) => {
+        if (max) {
+          for (let i = 0; i < n; i++) {
+            const x = f[a + i];
+            const y = f[b + i];
+            f[d + i] = y > x ? y : x;
+          }
+        } else {
+          for (let i = 0; i < n; i++) {
+            const x = f[a + i];
+            const y = f[b + i];
+            f[d + i] = y < x ? y : x;
+          }
         }
-        const row = s * w;
-        if (j === b) g.set(src.subarray(row, row + w), out);
-        else for (let x = 0, p = out - w; x < w; x++) g[out + x] = src[row + x] < g[p + x] ? src[row + x] : g[p + x];
-      }
-      for (let j = b + k - 1; j >= b; j--) {
-        const s = j - r;
-        const out = j * w;
-        if (s < 0 || s >= h) {
-          if (j === b + k - 1) hb.fill(Infinity, out, out + w);
-          else hb.copyWithin(out, out + w, out + 2 * w);
-          continue;
-        }
-        const row = s * w;
-        if (j === b + k - 1) hb.set(src.subarray(row, row + w), out);
-        else for (let x = 0, p = out + w; x < w; x++) hb[out + x] = src[row + x] < hb[p + x] ? src[row + x] : hb[p + x];
-      }
-    }
-    for (let y = 0; y < h; y++) {
-      const a = y * w;
-      const c = (y + k - 1) * w;
-      const row = y * w;
-      for (let x = 0; x < w; x++) dst[row + x] = hb[a + x] < g[c + x] ? hb[a + x] : g[c + x];
-    }
-  }
-
-  private colsMax(src: Float32Array, dst: Float32Array, w: number, h: number, r: number, k: number, total: number): void {
-    const { g, hb } = this;
-    for (let b = 0; b < total; b += k) {
-      for (let j = b; j < b + k; j++) {
-        const s = j - r;
-        const out = j * w;
-        if (s < 0 || s >= h) {
-          if (j === b) g.fill(-Infinity, out, out + w);
-          else g.copyWithin(out, out - w, out);
-          continue;
-        }
-        const row = s * w;
-        if (j === b) g.set(src.subarray(row, row + w), out);
-        else for (let x = 0, p = out - w; x < w; x++) g[out + x] = src[row + x] > g[p + x] ? src[row + x] : g[p + x];
-      }
-      for (let j = b + k - 1; j >= b; j--) {
-        const s = j - r;
-        const out = j * w;
-        if (s < 0 || s >= h) {
-          if (j === b + k - 1) hb.fill(-Infinity, out, out + w);
-          else hb.copyWithin(out, out + w, out + 2 * w);
-          continue;
-        }
-        const row = s * w;
-        if (j === b + k - 1) hb.set(src.subarray(row, row + w), out);
-        else for (let x = 0, p = out + w; x < w; x++) hb[out + x] = src[row + x] > hb[p + x] ? src[row + x] : hb[p + x];
-      }
-    }
-    for (let y = 0; y < h; y++) {
-      const a = y * w;
-      const c = (y + k - 1) * w;
-      const row = y * w;
-      for (let x = 0; x < w; x++) dst[row + x] = hb[a + x] > g[c + x] ? hb[a + x] : g[c + x];
-    }
+      },
+    };
   }
 }
 
