@@ -9,6 +9,7 @@ import { minFeret, convexHull, type Point } from '../image/min-feret.js';
 import { MinMaxFilter } from '../image/min-max-filter.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { Watershed } from '../image/watershed.js';
+import { ComponentLabeller } from '../image/label.js';
 import { regionSolidity } from '../image/solidity.js';
 
 export type { Fascicle } from './fascicles.js';
@@ -189,6 +190,8 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const mask = new Uint8Array(n);
   const eroded = new Uint8Array(n);
   const raw = new Int32Array(n);
+  const labeller = new ComponentLabeller();
+  const watershed = new Watershed();
   /** the pale mask with `isLine` as boundary, split into regions in `raw` */
   const regions = (isLine: Uint8Array): number => {
     // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
@@ -204,10 +207,13 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     disc.dilate(eroded, w, ht, r2, mask);
     edt.squared(mask, w, ht, dist, { invert: true });
     for (let i = 0; i < n; i++) dist[i] = Math.sqrt(dist[i]);
-    return new Watershed().split(mask, dist, w, ht, raw, {
+    // the flood goes fibre by fibre (same labels, pixels in cache): the mask's components, held in raw until the flood overwrites it
+    const components = { labels: raw, count: labeller.label(mask, w, ht, raw) };
+    return watershed.split(mask, dist, w, ht, raw, {
       dynamic: o.splitDynamicUm / mpp,
       minSeparation: o.splitMinSeparationUm / mpp,
       bucketsPerUnit: 4,
+      components,
     });
   };
   const lines = strongLines(line, open, n, o.lineContrast);

@@ -291,6 +291,16 @@ describe('Watershed on the distance map', () => {
         const count = new Watershed().split(mask, dist, w, h, got, opts);
         expect(count).toBe(new ReferenceWatershed().split(mask, dist, w, h, want, opts));
         expect(Array.from(got)).toEqual(Array.from(want));
+        // flooded component by component, the components in their own array or in the output one
+        const comps = new Int32Array(w * h);
+        const components = { labels: comps, count: new ComponentLabeller().label(mask, w, h, comps) };
+        expect(components.count).toBeGreaterThan(1);
+        const byComponent = new Int32Array(w * h);
+        expect(new Watershed().split(mask, dist, w, h, byComponent, { ...opts, components })).toBe(count);
+        expect(Array.from(byComponent)).toEqual(Array.from(want));
+        const aliased = { labels: byComponent, count: new ComponentLabeller().label(mask, w, h, byComponent) };
+        expect(new Watershed().split(mask, dist, w, h, byComponent, { ...opts, components: aliased })).toBe(count);
+        expect(Array.from(byComponent)).toEqual(Array.from(want));
       }
     }
   });
