@@ -8,8 +8,7 @@ import { gaussianBlur } from '../image/gaussian.js';
 import { minFeret, convexHull, type Point } from '../image/min-feret.js';
 import { MinMaxFilter } from '../image/min-max-filter.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
-import { Watershed } from '../image/watershed.js';
-import { ComponentLabeller } from '../image/label.js';
+import { DistanceSplit } from '../image/distance-split.js';
 import { regionSolidity } from '../image/solidity.js';
 
 export type { Fascicle } from './fascicles.js';
@@ -190,10 +189,10 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   const mask = new Uint8Array(n);
   const eroded = new Uint8Array(n);
   const raw = new Int32Array(n);
-  const labeller = new ComponentLabeller();
-  const watershed = new Watershed();
-  /** the pale mask with `isLine` as boundary, split into regions in `raw` */
-  const regions = (isLine: Uint8Array): number => {
+  const splitter = new DistanceSplit();
+  const splitOptions = { dynamic: o.splitDynamicUm / mpp, minSeparation: o.splitMinSeparationUm / mpp, bucketsPerUnit: 4 };
+  /** `mask` ← the pale mask with `isLine` as boundary, holes filled, opened */
+  const paleMask = (isLine: Uint8Array): void => {
     // Glass carries neither stain; a stained fibre can read paler than glass in hematoxylin alone.
     for (let i = 0; i < n; i++) mask[i] = s[i] + (sd[i] > 0 ? sd[i] : 0) >= o.glassOd && c[i] < boundaryOd && isLine[i] === 0 ? 1 : 0;
     // Internal nuclei and texture specks are small holes in the pale mask; a fibre encloses them.
@@ -205,29 +204,24 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     const r2 = (o.openingUm / mpp) ** 2;
     disc.erode(mask, w, ht, r2, eroded);
     disc.dilate(eroded, w, ht, r2, mask);
-    edt.squared(mask, w, ht, dist, { invert: true });
-    for (let i = 0; i < n; i++) dist[i] = Math.sqrt(dist[i]);
-    // the flood goes fibre by fibre (same labels, pixels in cache): the mask's components, held in raw until the flood overwrites it
-    const components = { labels: raw, count: labeller.label(mask, w, ht, raw) };
-    return watershed.split(mask, dist, w, ht, raw, {
-      dynamic: o.splitDynamicUm / mpp,
-      minSeparation: o.splitMinSeparationUm / mpp,
-      bucketsPerUnit: 4,
-      components,
-    });
   };
+  // regions: the pale mask split by the watershed of its distance map, in raw
   const lines = strongLines(line, open, n, o.lineContrast);
-  let count = regions(lines);
+  paleMask(lines);
+  let count = splitter.split(mask, w, ht, raw, splitOptions);
   // Fibres merged through a faint endomysium broken into dashes: the regions far larger than the
   // plane's typical fibre are split again with the faint lines inside them linked
-  // (params.fibres.lineContrastLow); elsewhere the strong lines stay as they were.
+  // (params.fibres.lineContrastLow); elsewhere the strong lines stay as they were, and so do the
+  // regions away from the new lines (DistanceSplit.resplit: the same regions as a whole new split).
   const linkPx = Math.round(o.lineLinkUm / mpp);
   if (o.lineContrastLow !== null && o.lineContrastLow < o.lineContrast && linkPx >= 1) {
     const large = largeRegions(raw, count, mpp, o);
     if (large) {
       const linked = linkFaintLines(lines, line, open, w, ht, o.lineContrastLow, linkPx);
       for (let i = 0; i < n; i++) if (large[raw[i]]) lines[i] = linked[i];
-      count = regions(lines);
+      const first = { mask: mask.slice(), labels: raw.slice(), count };
+      paleMask(lines);
+      count = splitter.resplit(mask, first.mask, first.labels, first.count, w, ht, raw, splitOptions);
     }
   }
 
