@@ -245,4 +245,3 @@ function combineRow(mm: WasmMinMax, dst: Float32Array, row: number, w: number, k
   mm.row(out, k - 1, total, w, max);
   dst.set(mm.f.subarray(out, out + w), row);
 }
-

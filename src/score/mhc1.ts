@@ -99,8 +99,9 @@ export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1
   const edgeFraction = edgeN ? edgeP / edgeN : 0;
   const interiorFraction = intN ? intP / intN : 0;
   const neighbours = fibreNeighbours(fibres);
-  const positiveNeighbourFraction = sameClassNeighbourFraction(neighbours, flags, true, t.neighbourFactor);
-  const negativeNeighbourFraction = sameClassNeighbourFraction(neighbours, flags, false, t.neighbourFactor);
+  const radius = neighbourRadius(neighbours.nearest, t.neighbourFactor);
+  const positiveNeighbourFraction = sameClassNeighbourFraction(neighbours, flags, true, radius);
+  const negativeNeighbourFraction = sameClassNeighbourFraction(neighbours, flags, false, radius);
   const p = n ? positive / n : 0;
   const clustered = positiveNeighbourFraction - p >= t.focalExcess || negativeNeighbourFraction - (1 - p) >= t.focalExcess;
 
@@ -130,11 +131,9 @@ export function scoreMhc1(fibres: readonly Mhc1Fibre[], t: Mhc1Thresholds = MHC1
  * distances are the all-pairs ones (same hypot, same comparisons, same summing order), so the
  * fractions are bit-identical to them (test/score/mhc1-neighbours.test.ts).
  */
-function sameClassNeighbourFraction(neighbours: FibreNeighbours, flags: readonly boolean[], cls: boolean, neighbourFactor: number): number {
+function sameClassNeighbourFraction(neighbours: FibreNeighbours, flags: readonly boolean[], cls: boolean, radius: number): number {
   const n = flags.length;
   if (n < 2) return Number.NaN;
-  const sorted = Array.from(neighbours.nearest).sort((a, b) => a - b);
-  const radius = neighbourFactor * sorted[(n - 1) >> 1];
   let sum = 0;
   let counted = 0;
   for (let i = 0; i < n; i++) {
@@ -150,4 +149,11 @@ function sameClassNeighbourFraction(neighbours: FibreNeighbours, flags: readonly
     counted++;
   }
   return counted ? sum / counted : Number.NaN;
+}
+
+/** neighbourFactor × the median nearest-neighbour distance (NaN for fewer than 2 fibres, where no fraction is taken) */
+function neighbourRadius(nearest: Float64Array, neighbourFactor: number): number {
+  if (nearest.length < 2) return Number.NaN;
+  const sorted = Array.from(nearest).sort((a, b) => a - b);
+  return neighbourFactor * sorted[(nearest.length - 1) >> 1];
 }
