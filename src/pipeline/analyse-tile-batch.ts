@@ -6,6 +6,7 @@ import { analyseTile } from './analyse-tile.js';
 import { precomputedQcOf } from './qc-precomputed.js';
 import { SlideCache } from './slide-cache.js';
 import { stageClock } from '../runtime/stage-clock.js';
+import { compileHotLoopsInline } from '../runtime/jit.js';
 
 const slides = new SlideCache();
 
@@ -14,6 +15,7 @@ const slides = new SlideCache();
  * in embedded mode. Reads each tile's region (core + overlap) and runs the pure analysis on it.
  */
 export async function analyseTileBatch(payload: unknown): Promise<TileResult[]> {
+  compileHotLoopsInline();
   const job = TileBatchJob.parse(payload);
   const qcDone = precomputedQcOf(payload);
   const slide = await slides.get(job.slidePath, job.metadataMpp);

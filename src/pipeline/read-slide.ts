@@ -7,6 +7,7 @@ import type { SlideBackend } from '../slide/types.js';
 import { chooseStains, type StainChoice } from './estimate-stains.js';
 import { planSlide, type SlidePlan } from './plan-slide.js';
 import { qcOfTiles, referenceShareOf, sampleQcReference } from './qc-reference-sample.js';
+import { compileHotLoopsInline } from '../runtime/jit.js';
 
 /** Which reader opened the slide: stored with every score as provenance (issue 11). */
 export interface SlideReaderInfo {
@@ -57,6 +58,7 @@ export interface SlideReading {
  * under the slide's budget (executor.ts) wherever there is a pool.
  */
 export async function readSlide(req: SlideReadRequest): Promise<SlideReading> {
+  compileHotLoopsInline();
   const slide = await openSlide(req.path, req.mpp === undefined ? undefined : { mpp: req.mpp });
   try {
     const plan = req.planned?.plan ?? (await planSlide(slide, req.params));
