@@ -143,6 +143,16 @@ function largeRegions(raw: Int32Array, count: number, mpp: number, o: FibreOptio
 }
 
 /**
+ * The defaults with `options` over them, in an object of one shape at every call: spread as
+ * `{ ...FIBRE_DEFAULTS, ...options }` it took a new hidden class per tile (an integer-valued
+ * option is a small integer in one tier and a heap number in another), so reads of an option in
+ * the optimised segmentation failed their map check and sent it back to the interpreter.
+ */
+function withDefaults(options: Partial<FibreOptions>): FibreOptions {
+  return Object.assign({ ...FIBRE_DEFAULTS, tissue: undefined }, options);
+}
+
+/**
  * Muscle fibre segmentation on deconvolved planes: pale interiors of the smoothed hematoxylin
  * plane (between glass and the connective-tissue level, after removing the DAB that leaks into
  * it, with a top-hat for thin endomysium), small holes (internal nuclei) filled, opening,
@@ -153,7 +163,7 @@ function largeRegions(raw: Int32Array, count: number, mpp: number, o: FibreOptio
  * at 0.5 µm/px, so a tiled run needs overlaps wider than the largest fibre.
  */
 export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, options: Partial<FibreOptions> = {}): FibreSegmentation {
-  const o: FibreOptions = { ...FIBRE_DEFAULTS, ...options };
+  const o = withDefaults(options);
   if (!(mpp > 0)) throw new AnalysisError(`fibre segmentation: pixel size must be positive, got ${mpp} µm/px`);
   const { width: w, height: ht } = h;
   if (dab.width !== w || dab.height !== ht) {
