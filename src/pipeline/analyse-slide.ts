@@ -13,7 +13,7 @@ import type { Store } from '../store/store.js';
 import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
 import type { TileExecutor } from './executor.js';
-import { batchSizeFor } from './plan-slide.js';
+import { guidedBatchSizes } from './plan-slide.js';
 import { withPrecomputedQc } from './qc-precomputed.js';
 import { prepareSlide, type SlideReaderInfo } from './prepare-slide.js';
 
@@ -85,7 +85,7 @@ export async function analyseSlide(input: AnalyseSlideInput): Promise<SlideOutco
       metadata,
       params: input.params,
       store,
-      batchSize: (tileCount) => batchSizeFor(tileCount, executor.concurrency),
+      batchSize: (tileCount) => guidedBatchSizes(tileCount, executor.concurrency),
       keepQcTiles: true,
       readers: executor.concurrency,
       read: (req) => executor.read(req),

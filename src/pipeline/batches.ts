@@ -5,3 +5,14 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Split work into consecutive batches of the given sizes (their sum must be the item count). */
+export function chunkBySizes<T>(items: readonly T[], sizes: readonly number[]): T[][] {
+  if (sizes.some((s) => !(Number.isInteger(s) && s >= 1))) throw new RangeError(`batch sizes must be whole numbers ≥ 1, got ${sizes.join(', ')}`);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total !== items.length) throw new RangeError(`batch sizes add up to ${total}, but there are ${items.length} items`);
+  const out: T[][] = [];
+  let i = 0;
+  for (const s of sizes) out.push(items.slice(i, (i += s)));
+  return out;
+}

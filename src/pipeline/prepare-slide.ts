@@ -6,7 +6,7 @@ import { filesSha256 } from '../store/fingerprint.js';
 import type { BegunAnalysis, Store } from '../store/store.js';
 import { modelIdFor } from '../detect/model-id.js';
 import { ANALYSIS_VERSION } from '../domain/version.js';
-import { chunk } from './batches.js';
+import { chunk, chunkBySizes } from './batches.js';
 import type { StainChoice } from './estimate-stains.js';
 import type { SlidePlan } from './plan-slide.js';
 import { readSlide, type SlideReaderInfo, type SlideReading, type SlideReadRequest } from './read-slide.js';
@@ -19,8 +19,8 @@ export interface PrepareSlideInput {
   path: string;
   metadata: SlideMetadata;
   params: AnalysisParams;
-  /** tiles per job, given the slide's tile count */
-  batchSize: (tileCount: number) => number;
+  /** tiles per job, given the slide's tile count: one size for every job, or each job's size in turn */
+  batchSize: (tileCount: number) => number | readonly number[];
   store?: Store;
   /**
    * A finished analysis of this slide, parameters and code, if the caller wants one reused
@@ -121,7 +121,8 @@ export async function prepareSlide(input: PrepareSlideInput): Promise<PreparedSl
     }, { joinRunning: input.joinRunning === true });
   }
   const analysisId = begun?.analysisId;
-  const jobs: TileBatchJob[] = chunk(plan.tiles, input.batchSize(plan.tiles.length)).map((tiles) => ({
+  const sizes = input.batchSize(plan.tiles.length);
+  const jobs: TileBatchJob[] = (typeof sizes === 'number' ? chunk(plan.tiles, sizes) : chunkBySizes(plan.tiles, sizes)).map((tiles) => ({
     slidePath: path,
     metadataMpp: metadata.mpp,
     level: plan.level.index,
