@@ -13,7 +13,23 @@ export function binPlane(src: Float32Array, w: number, h: number, bin: number): 
     sum.fill(0);
     const y0 = by * bin;
     const y1 = Math.min(h, y0 + bin);
-    for (let y = y0; y < y1; y++) for (let x = 0, i = y * w; x < w; x++, i++) sum[(x / bin) | 0] += src[i];
+    // each square's pixels added row by row in x order, as a per-pixel sum[(x / bin) | 0] += src[i]
+    // adds them (the same bits), without a division per pixel: two full-size planes of every
+    // muscle tile are binned
+    const whole = Math.floor(w / bin);
+    for (let y = y0; y < y1; y++) {
+      let i = y * w;
+      if (bin === 2) {
+        for (let bx = 0; bx < whole; bx++, i += 2) sum[bx] = sum[bx] + src[i] + src[i + 1];
+      } else {
+        for (let bx = 0; bx < whole; bx++) {
+          let s = sum[bx];
+          for (let e = i + bin; i < e; i++) s += src[i];
+          sum[bx] = s;
+        }
+      }
+      for (let x = whole * bin; x < w; x++, i++) sum[whole] += src[i];
+    }
     for (let bx = 0; bx < bw; bx++) out[by * bw + bx] = sum[bx] / ((y1 - y0) * (Math.min(w, (bx + 1) * bin) - bx * bin));
   }
   return out;
