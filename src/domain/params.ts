@@ -207,6 +207,15 @@ export const LocationParams = z.object({
    * three cells in a hull that took in a bent septum). 0 = off.
    */
   fascicleNotchFibres: z.number().nonnegative().default(1.5),
+  /**
+   * Each fascicle's closing (fascicleCloseUm, fascicleNotchFibres) runs on the fibre labels
+   * sampled to about this pixel size, µm (the largest whole factor of the fibre raster's not
+   * coarser), and is drawn back onto that raster; the septum closing (septumUm), which draws the
+   * septa's edges, stays on the fibre raster. A 25 µm closing is 12 px at 2 µm, while on the 1 µm
+   * fibre raster the fascicles' closings were two thirds of the perimysium's time (issue 13). The
+   * fibre raster's own pixel size or less = that raster.
+   */
+  fascicleGridUm: z.number().positive().max(8).default(2),
 });
 export type LocationParams = z.infer<typeof LocationParams>;
 

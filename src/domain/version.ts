@@ -56,6 +56,9 @@
  * 27: a membrane stain's rim, and CD68's cytoplasm ring, read on a scan coarser than 0.5 µm/px
  *     have their partial-volume loss undone in light (params.rimPartialVolume, on for CD3/CD4/CD8/
  *     CD45/CD68 in the registry); scans at 0.5 µm/px and finer read as before.
+ * 28: each fascicle's closing for the perimysium runs on the fibre labels sampled to ~2 µm
+ *     (params.location.fascicleGridUm, whole squares only); the septum closing stays at the fibre
+ *     raster's 1 µm, so a cell at a fascicle's notch may read endomysial/perimysial otherwise.
  */
-export const ANALYSIS_VERSION = 'bq-analysis-27';
+export const ANALYSIS_VERSION = 'bq-analysis-28';
 export const MODEL_ID_CLASSICAL = 'classical-watershed-1';

@@ -96,8 +96,9 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   stageClock.lap('muscle: fibres');
   const labels = seg.labels;
   const fascicleOf = Int32Array.from([0, ...seg.fibres.map((f) => f.fascicle)]);
-  const { septumUm, pocketMaxUm2, fascicleCloseUm, fascicleNotchFibres } = params.location;
-  const perimysium = perimysiumFromFibres(labels, sw, sh, smpp, { septumUm, tissue: sTissue, pocketMaxUm2, fascicleOf, fascicleCloseUm, fascicleNotchFibres });
+  const { septumUm, pocketMaxUm2, fascicleCloseUm, fascicleNotchFibres, fascicleGridUm } = params.location;
+  const fascicleGrid = Math.max(1, Math.floor(fascicleGridUm / smpp + 1e-9));
+  const perimysium = perimysiumFromFibres(labels, sw, sh, smpp, { septumUm, tissue: sTissue, pocketMaxUm2, fascicleOf, fascicleCloseUm, fascicleNotchFibres, fascicleGrid });
   stageClock.lap('muscle: perimysium');
   const locate = maskLocator({ width: sw, height: sh, mpp: smpp, originX: origin.x, originY: origin.y, perimysium, fibre: labels, vessels, perivascularUm: params.location.perivascularUm });
   for (const d of input.detections) {

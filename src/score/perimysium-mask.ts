@@ -2,6 +2,7 @@ import { AnalysisError } from '../errors/index.js';
 import { LocationParams } from '../domain/params.js';
 import { DiscMorphology } from '../image/disc-morphology.js';
 import { DistanceTransform } from '../image/distance-transform.js';
+import { binMask } from '../image/bin.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { ComponentLabeller } from '../image/label.js';
 import { convexHull, type Point } from '../image/min-feret.js';
@@ -34,6 +35,8 @@ export function perimysiumFromFibres(
     fascicleCloseUm?: number;
     /** with fascicleOf: notches of a fascicle's convex hull up to this many of its median fibre areas are endomysium (fascicleInteriors); 0 = off */
     fascicleNotchFibres?: number;
+    /** fascicleInteriors on the labels sampled every this many px (fascicleInteriorsOnGrid); 1 = on the plane itself */
+    fascicleGrid?: number;
   } = {},
 ): Uint8Array {
   const n = width * height;
@@ -61,7 +64,7 @@ export function perimysiumFromFibres(
   new DiscMorphology().dilate(seed, width, height, r2, dilated);
   // erosion of the dilation: more than r from every pixel outside it
   edt.squared(dilated, width, height, d2, { invert: true });
-  const inside = opts.fascicleOf && (opts.fascicleCloseUm ?? 0) > 0 ? fascicleInteriors(fibre, opts.fascicleOf, width, height, (opts.fascicleCloseUm as number) / mpp, edt, opts.fascicleNotchFibres ?? 0, tissue) : null;
+  const inside = opts.fascicleOf && (opts.fascicleCloseUm ?? 0) > 0 ? fascicleInteriorsOnGrid(fibre, opts.fascicleOf, width, height, mpp, opts.fascicleGrid ?? 1, opts.fascicleCloseUm as number, edt, opts.fascicleNotchFibres ?? 0, tissue) : null;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const closed = d2[i] > r2 || (inside !== null && inside[i] !== 0);
@@ -69,6 +72,53 @@ export function perimysiumFromFibres(
   }
   const pocketMax = (opts.pocketMaxUm2 ?? 0) / (mpp * mpp);
   if (pocketMax > 0) dropPockets(out, width, height, pocketMax);
+  return out;
+}
+
+/**
+ * fascicleInteriors on a coarser grid: the fibre labels sampled every `factor` px (wholeSquareLabels;
+ * the tissue binned), the interiors found at mpp · factor and each
+ * coarse pixel's answer written back over its square. The interiors only add endomysium to the
+ * septum closing, which stays on the plane itself and still draws every septum's edges, while
+ * each fascicle's two distance transforms over its box at 25 µm were most of the perimysium's
+ * time (params.location.fascicleGridUm).
+ */
+function fascicleInteriorsOnGrid(fibre: Uint8Array | Int32Array, fascicleOf: Int32Array, width: number, height: number, mpp: number, factor: number, closeUm: number, edt: DistanceTransform, notchFibres: number, tissue?: Uint8Array): Uint8Array {
+  if (!(Number.isInteger(factor) && factor >= 1)) throw new AnalysisError(`perimysium mask: the fascicle grid must be a whole number of px ≥ 1, got ${factor}`);
+  if (factor === 1) return fascicleInteriors(fibre, fascicleOf, width, height, closeUm / mpp, edt, notchFibres, tissue);
+  const cw = Math.ceil(width / factor);
+  const ch = Math.ceil(height / factor);
+  const labels = wholeSquareLabels(fibre, width, height, factor);
+  const coarse = fascicleInteriors(labels, fascicleOf, cw, ch, closeUm / (mpp * factor), edt, notchFibres, tissue ? binMask(tissue, width, height, factor) : undefined);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const from = ((y / factor) | 0) * cw;
+    for (let x = 0, i = y * width; x < width; x++, i++) out[i] = coarse[from + ((x / factor) | 0)];
+  }
+  return out;
+}
+
+/**
+ * Per factor × factor square, the fibre label all its pixels hold, else 0: a coarse fascicle lies
+ * inside the fine one, so its closing (within the fibres' convex hull) never reaches over a septum's
+ * edge, as the closing of squares a fibre only touches would by up to factor − 1 px.
+ */
+function wholeSquareLabels(fibre: Uint8Array | Int32Array, width: number, height: number, factor: number): Int32Array {
+  const cw = Math.ceil(width / factor);
+  const ch = Math.ceil(height / factor);
+  const out = new Int32Array(cw * ch);
+  for (let cy = 0; cy < ch; cy++) {
+    const y0 = cy * factor;
+    const y1 = Math.min(height, y0 + factor);
+    for (let cx = 0; cx < cw; cx++) {
+      const x0 = cx * factor;
+      const x1 = Math.min(width, x0 + factor);
+      const l = fibre[y0 * width + x0];
+      let all = l !== 0;
+      for (let y = y0; all && y < y1; y++) for (let i = y * width + x0, e = y * width + x1; i < e; i++) if (fibre[i] !== l) { all = false; break; }
+      out[cy * cw + cx] = all ? l : 0;
+    }
+  }
   return out;
 }
 

@@ -139,5 +139,25 @@ describe('perimysiumFromFibres', () => {
     const strict = perimysiumFromFibres(m, w, h, 0.5, { ...opts, fascicleNotchFibres: 1 });
     expect(strict[inNotch]).toBe(1);
   });
-});
 
+  it('fascicleGrid: the fascicles closed on a coarser grid still fill the notch and the pocket, and the septum keeps its edges from the plane itself', () => {
+    // the fascicleCloseUm case above, its fascicles closed every 2 and every 4 px
+    const m = fibres();
+    for (let y = 30; y < 70; y++) for (let x = 56; x < 86; x++) m[y * W + x] = 0;
+    for (let y = 10; y < 50; y++) for (let x = 10; x < 40; x++) m[y * W + x] = 0;
+    const fascicleOf = Int32Array.from([0, 1, 1, 2]);
+    const fine = perimysiumFromFibres(m, W, H, 0.5, { fascicleOf, fascicleCloseUm: 25 });
+    for (const fascicleGrid of [1, 2, 4]) {
+      const p = perimysiumFromFibres(m, W, H, 0.5, { fascicleOf, fascicleCloseUm: 25, fascicleGrid });
+      expect(p[50 * W + 70], `grid ${fascicleGrid}`).toBe(0);
+      expect(p[30 * W + 25], `grid ${fascicleGrid}`).toBe(0);
+      for (const row of [0, 99]) expect(columns(p, row), `grid ${fascicleGrid} row ${row}`).toEqual(range(86, 125));
+      // the notch's mouth, where only the fascicle's closing decides, moves by under two coarse pixels (the whole-square labels pull each fascicle in by up to one)
+      const c = columns(p, 50);
+      expect(c[c.length - 1]).toBe(125);
+      expect(Math.abs(c[0] - columns(fine, 50)[0]), `grid ${fascicleGrid}`).toBeLessThanOrEqual(2 * fascicleGrid - 1);
+    }
+    expect(perimysiumFromFibres(m, W, H, 0.5, { fascicleOf, fascicleCloseUm: 25, fascicleGrid: 1 })).toEqual(fine);
+    expect(() => perimysiumFromFibres(m, W, H, 0.5, { fascicleOf, fascicleCloseUm: 25, fascicleGrid: 1.5 })).toThrow(/fascicle grid must be a whole number/);
+  });
+});
