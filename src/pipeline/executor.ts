@@ -60,7 +60,8 @@ export function threadPoolExecutor(opts: ThreadPoolOptions = {}): TileExecutor {
     try {
       await slots.take(withdraw);
     } catch (err) {
-      throw new Error(`${path}: withdrawn, the slide failed`, { cause: err });
+      if (withdraw?.aborted) throw new Error(`${path}: withdrawn, the slide failed`, { cause: err });
+      throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     try {
       return await runOnThread<T>(path, task, name, payload, withdraw);
@@ -94,7 +95,10 @@ export function threadPoolExecutor(opts: ThreadPoolOptions = {}): TileExecutor {
   return {
     run: (job, opts) => runTask<TileResult[]>(job.slidePath, { kind: 'tiles', tiles: job.tiles.length }, 'tiles', job, opts?.signal),
     read: (req) => runTask<SlideReading>(req.path, { kind: 'read' }, 'read', req),
-    close: () => pool.destroy(),
+    close: () => {
+      slots.close(new Error('the thread pool was closed before this task could start'));
+      return pool.destroy();
+    },
     concurrency: threads,
   };
 }

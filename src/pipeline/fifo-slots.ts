@@ -14,6 +14,7 @@ interface Waiter {
 export class FifoSlots {
   private free: number;
   private readonly line: Waiter[] = [];
+  private closed: Error | null = null;
 
   constructor(size: number) {
     if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`slots: size must be a whole number ≥ 1, got ${size}`);
@@ -21,6 +22,7 @@ export class FifoSlots {
   }
 
   take(signal?: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.reject(this.closed);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.free > 0 && this.line.length === 0) {
       this.free--;
@@ -43,6 +45,12 @@ export class FifoSlots {
       next.resolve();
       return;
     }
+  }
+
+  /** Every waiter, and every later caller, is refused with `reason` (the pool is going away: its queued tasks must not hang). */
+  close(reason: Error): void {
+    this.closed = reason;
+    for (const w of this.line.splice(0)) w.reject(reason);
   }
 
   /** callers waiting for a slot */

@@ -41,3 +41,15 @@ describe('FifoSlots', () => {
     expect(() => new FifoSlots(0)).toThrow(/whole number ≥ 1/);
   });
 });
+
+describe('FifoSlots close', () => {
+  it('refuses every waiter and every later caller with the reason', async () => {
+    const slots = new FifoSlots(1);
+    await slots.take();
+    const waiting = slots.take();
+    slots.close(new Error('pool closed'));
+    await expect(waiting).rejects.toThrow('pool closed');
+    await expect(slots.take()).rejects.toThrow('pool closed');
+    expect(slots.waiting).toBe(0);
+  });
+});
