@@ -47,7 +47,6 @@ export function threadPoolExecutor(opts: ThreadPoolOptions = {}): TileExecutor {
     execArgv: [],
     // one batch at a time per thread: batches are CPU-bound
     concurrentTasksPerWorker: 1,
-
     resourceLimits: { maxOldGenerationSizeMb: budget.heapMb },
   });
   // Tasks go to piscina only when a thread is free, in the order they were given (FifoSlots):
