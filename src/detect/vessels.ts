@@ -2,6 +2,7 @@ import { AnalysisError } from '../errors/index.js';
 import { VesselParams } from '../domain/params.js';
 import { ComponentLabeller, componentStats, type ComponentStats } from '../image/label.js';
 import { medianInPlace } from '../image/kth-smallest.js';
+import { gaussianBlurWindow } from '../image/gaussian.js';
 
 /** A vessel: centre (µm) and outer wall radius (µm). */
 export interface Vessel {
@@ -21,6 +22,12 @@ export type VesselOptions = Pick<VesselParams, 'minLumenUm2' | 'maxLumenUm2' | '
    * limit (tuning seed 67: 8 endomysial cells inside such inflated vessels)
    */
   relativeWall?: boolean;
+  /**
+   * σ, px: `hematoxylin` is the raw plane and the wall is read on it blurred so, each lumen's
+   * window alone (gaussianBlurWindow: the bits of the whole plane's blur, where only a few
+   * windows of the tile are ever read); absent: `hematoxylin` is read as given
+   */
+  wallSmoothPx?: number;
 };
 
 export const VESSEL_DEFAULTS: VesselOptions = { ...VesselParams.parse({}), origin: { x: 0, y: 0 } };
@@ -47,6 +54,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
   const out: Vessel[] = [];
   const accepted = new Uint8Array(count + 1);
   const ring = new Float32Array(ANGLES);
+  const whole = { x0: 0, y0: 0, width, height, channels: 1 as const, data: hematoxylin };
   for (let l = 1; l <= count; l++) {
     if (!isLumenShaped(st, l, width, height, px2, o)) continue;
     const cx = st.cx[l] + 0.5;
@@ -54,11 +62,18 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
     const lumenPx = Math.sqrt(st.area[l] / Math.PI);
     const maxPx = lumenPx + o.maxWallUm / mpp;
     const stepPx = 0.5;
-    const base = o.relativeWall ? lumenMedian(labels, l, hematoxylin, width, st.x0[l], st.y0[l], st.x1[l], st.y1[l]) : 0;
+    const reach = maxPx + (o.wallContrastOd > 0 ? o.surroundUm / mpp : 0) + 1;
+    // every pixel the rings and the lumen's own median read
+    const wall =
+      o.wallSmoothPx === undefined
+        ? whole
+        : gaussianBlurWindow({ width, height, data: hematoxylin }, o.wallSmoothPx, Math.min(st.x0[l], cx - reach), Math.min(st.y0[l], cy - reach), Math.max(st.x1[l] + 1, cx + reach + 1), Math.max(st.y1[l] + 1, cy + reach + 1));
+    const at = (x: number, y: number): number => wall.data[(y - wall.y0) * wall.width + x - wall.x0];
+    const base = o.relativeWall ? lumenMedian(labels, l, at, width, st.x0[l], st.y0[l], st.x1[l], st.y1[l]) : 0;
     let wallOd = base + o.wallOd;
     // a faint wall in pale connective tissue: wallContrastOd above what lies beyond it is enough, down to minWallOd
     if (o.wallContrastOd > 0) {
-      const around = ringsMedian(hematoxylin, width, height, cx, cy, maxPx, maxPx + o.surroundUm / mpp, stepPx);
+      const around = ringsMedian(at, width, height, cx, cy, maxPx, maxPx + o.surroundUm / mpp, stepPx);
       if (around !== null) wallOd = Math.max(base + o.minWallOd, Math.min(wallOd, around + o.wallContrastOd));
     }
     // walk outwards half a pixel at a time from the lumen's edge
@@ -71,7 +86,7 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
         const x = Math.floor(cx + r * Math.cos(t));
         const y = Math.floor(cy + r * Math.sin(t));
         if (x < 0 || y < 0 || x >= width || y >= height) continue;
-        ring[k++] = hematoxylin[y * width + x];
+        ring[k++] = at(x, y);
       }
       if (k < ANGLES / 2) break;
       const med = medianInPlace(ring.subarray(0, k));
@@ -104,7 +119,7 @@ export function isLumenShaped(st: ComponentStats, l: number, width: number, heig
 }
 
 /** Median hematoxylin over the rings from r0 to r1 px round (cx, cy), inside the plane; null when too little lies inside. */
-function ringsMedian(plane: Float32Array, width: number, height: number, cx: number, cy: number, r0: number, r1: number, step: number): number | null {
+function ringsMedian(at: (x: number, y: number) => number, width: number, height: number, cx: number, cy: number, r0: number, r1: number, step: number): number | null {
   const v: number[] = [];
   let tried = 0;
   for (let r = r0; r <= r1; r += step) {
@@ -113,14 +128,14 @@ function ringsMedian(plane: Float32Array, width: number, height: number, cx: num
       const x = Math.floor(cx + r * Math.cos(t));
       const y = Math.floor(cy + r * Math.sin(t));
       tried++;
-      if (x >= 0 && y >= 0 && x < width && y < height) v.push(plane[y * width + x]);
+      if (x >= 0 && y >= 0 && x < width && y < height) v.push(at(x, y));
     }
   }
   return v.length * 2 >= tried ? medianInPlace(Float32Array.from(v)) : null;
 }
 
-function lumenMedian(labels: Int32Array, l: number, plane: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
+function lumenMedian(labels: Int32Array, l: number, at: (x: number, y: number) => number, width: number, x0: number, y0: number, x1: number, y1: number): number {
   const v: number[] = [];
-  for (let y = y0; y <= y1; y++) for (let x = x0, i = y * width + x0; x <= x1; x++, i++) if (labels[i] === l) v.push(plane[i]);
+  for (let y = y0; y <= y1; y++) for (let x = x0, i = y * width + x0; x <= x1; x++, i++) if (labels[i] === l) v.push(at(x, y));
   return medianInPlace(Float32Array.from(v));
 }

@@ -167,3 +167,28 @@ function verticalBorders(tmp: Float32Array, d: Float32Array, w: number, h: numbe
     }
   }
 }
+
+/** A window of a plane, with where it lies in the plane. */
+export type PlaneWindow = FloatPlane & { x0: number; y0: number };
+
+/**
+ * gaussianBlur(src, sigmaPx) over the window [x0, x1) × [y0, y1) of the plane alone, bit for
+ * bit: the window grown by the kernel's radius (clipped to the plane) is blurred, so every tap of
+ * a window pixel reads what it reads in the whole plane's blur, and the plane's own edges reflect
+ * alike. For a few small windows of a large plane (the wall rings round vessel lumens).
+ */
+export function gaussianBlurWindow(src: Pick<FloatPlane, 'width' | 'height'> & { data: Float32Array }, sigmaPx: number, x0: number, y0: number, x1: number, y1: number): PlaneWindow {
+  const { width: w, height: h } = src;
+  const wx0 = Math.max(0, Math.floor(x0)), wy0 = Math.max(0, Math.floor(y0));
+  const wx1 = Math.min(w, Math.ceil(x1)), wy1 = Math.min(h, Math.ceil(y1));
+  const ww = Math.max(0, wx1 - wx0), wh = Math.max(0, wy1 - wy0);
+  const r = (gaussianKernel(sigmaPx).length - 1) >> 1;
+  const cx0 = Math.max(0, wx0 - r), cy0 = Math.max(0, wy0 - r);
+  const cw = Math.max(0, Math.min(w, wx1 + r) - cx0), ch = Math.max(0, Math.min(h, wy1 + r) - cy0);
+  const crop = new Float32Array(cw * ch);
+  for (let y = 0; y < ch; y++) crop.set(src.data.subarray((cy0 + y) * w + cx0, (cy0 + y) * w + cx0 + cw), y * cw);
+  const blurred = ww > 0 && wh > 0 ? gaussianBlur(floatPlane(cw, ch, crop), sigmaPx, floatPlane(cw, ch, crop)).data : crop;
+  const out = new Float32Array(ww * wh);
+  for (let y = 0; y < wh; y++) out.set(blurred.subarray((wy0 - cy0 + y) * cw + wx0 - cx0, (wy0 - cy0 + y) * cw + wx0 - cx0 + ww), y * ww);
+  return { width: ww, height: wh, channels: 1, data: out, x0: wx0, y0: wy0 };
+}

@@ -9,6 +9,19 @@ export class ComponentLabeller {
   private parent = new Int32Array(0);
 
   label(mask: Uint8Array, width: number, height: number, labels: Int32Array, connectivity: 4 | 8 = 8): number {
+    return this.run(mask, width, height, labels, connectivity, null).count;
+  }
+
+  /**
+   * label() with each component's pixel count, counted in the pass that writes the final labels:
+   * for callers that need the areas alone (componentStats is a further pass and seven more arrays).
+   */
+  labelWithAreas(mask: Uint8Array, width: number, height: number, labels: Int32Array, connectivity: 4 | 8 = 8): { count: number; area: Int32Array } {
+    const r = this.run(mask, width, height, labels, connectivity, true);
+    return { count: r.count, area: r.area! };
+  }
+
+  private run(mask: Uint8Array, width: number, height: number, labels: Int32Array, connectivity: 4 | 8, withArea: true | null): { count: number; area?: Int32Array } {
     const w = width;
     const h = height;
     const n = w * h;
@@ -77,8 +90,18 @@ export class ComponentLabeller {
       if (r === l) final[l] = ++count;
     }
     for (let l = 1; l < next; l++) final[l] = final[find(l)];
-    for (let i = 0; i < n; i++) if (labels[i] !== 0) labels[i] = final[labels[i]];
-    return count;
+    if (!withArea) {
+      for (let i = 0; i < n; i++) if (labels[i] !== 0) labels[i] = final[labels[i]];
+      return { count };
+    }
+    const area = new Int32Array(count + 1);
+    for (let i = 0; i < n; i++) {
+      if (labels[i] === 0) continue;
+      const l = final[labels[i]];
+      labels[i] = l;
+      area[l]++;
+    }
+    return { count, area };
   }
 }
 

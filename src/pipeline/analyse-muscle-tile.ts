@@ -18,6 +18,8 @@ export interface MuscleTileInput {
   rgb: RgbRaster;
   hematoxylin: Float32Array<ArrayBuffer>;
   dab: Float32Array<ArrayBuffer>;
+  /** the summed RGB OD of `rgb` against I0 (and the illumination), where the caller has it (summedOd otherwise) */
+  od?: Float32Array<ArrayBuffer>;
   tile: TileSpec;
   mpp: number;
   i0: I0;
@@ -60,7 +62,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const origin = { x: tile.read.x0 * mpp, y: tile.read.y0 * mpp };
 
   // summed RGB OD, lightly smoothed (params.ts): tissue; the rest is glass (outside, vessel lumens)
-  const od = floatPlane(w, h, summedOd(rgb.data, n, input.i0, input.illumination));
+  const od = floatPlane(w, h, input.od ?? summedOd(rgb.data, n, input.i0, input.illumination));
   const { tissueOd, tissueSmoothUm } = params.muscle;
   // lumens on a less smoothed plane (params.vessels.lumenSmoothUm: small lumens in thick walls)
   const { lumenSmoothUm, wallSmoothUm, holeBandOd, holeContrastOd, holeRingUm, ...vesselOptions } = params.vessels;
@@ -75,7 +77,7 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const lumen = new Uint8Array(n);
   for (let i = 0; i < n; i++) lumen[i] = fine[i] < floor ? 1 : 0;
   const lumens = glassOd === null ? undefined : new Uint8Array(n);
-  const vessels = detectVessels(lumen, gaussianBlur(floatPlane(w, h, input.hematoxylin), wallSmoothUm / mpp).data, w, h, mpp, { ...vesselOptions, origin, relativeWall: glassOd !== null }, lumens);
+  const vessels = detectVessels(lumen, input.hematoxylin, w, h, mpp, { ...vesselOptions, origin, relativeWall: glassOd !== null, wallSmoothPx: wallSmoothUm / mpp }, lumens);
   const smooth = gaussianBlur(od, tissueSmoothUm / mpp).data;
   const tissue = new Uint8Array(n);
   for (let i = 0; i < n; i++) tissue[i] = smooth[i] >= tissueOd ? 1 : 0;

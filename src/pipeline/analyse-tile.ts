@@ -55,6 +55,8 @@ export class TileAnalyser {
   private n = 0;
   private hem = new Float32Array(0);
   private dab = new Float32Array(0);
+  /** muscle tiles: the summed RGB OD, from the deconvolution's pass */
+  private od = new Float32Array(0);
   private nucleusLabels = new Int32Array(0);
   private cellLabels = new Int32Array(0);
   private light = new Float32Array(0);
@@ -70,6 +72,7 @@ export class TileAnalyser {
     this.light = new Float32Array(0);
     this.hem = new Float32Array(n);
     this.dab = new Float32Array(n);
+    this.od = new Float32Array(0);
     this.nucleusLabels = new Int32Array(n);
     this.cellLabels = new Int32Array(n);
   }
@@ -94,9 +97,11 @@ export class TileAnalyser {
     const dab = this.dab.subarray(0, n);
     // log10 S per pixel of the read rectangle, when the slide's illumination is not uniform
     const light = ctx.flatField ? (this.light = flatFieldPlane(ctx.flatField, tile.read.x0, tile.read.y0, w, h, this.light)).subarray(0, n) : undefined;
-    deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab }, light);
-    stageClock.lap('deconvolution');
     const muscle = params.muscle.enabled === true;
+    if (muscle && this.od.length < n) this.od = new Float32Array(this.n);
+    const od = muscle ? this.od.subarray(0, n) : undefined;
+    deconvolveInto(rgb, ctx.stain, i0, { hematoxylin: hem, dab, ...(od ? { summed: od } : {}) }, light);
+    stageClock.lap('deconvolution');
     const qc = params.qc.enabled ? this.exclusion(rgb, tile, light, ctx, muscle, { hematoxylin: hem, dab }) : undefined;
 
     const { nuclei, boxes } = this.detectNuclei(floatPlane(w, h, hem), ctx, tile);
@@ -158,7 +163,7 @@ export class TileAnalyser {
     }
     // fibres by their area under excluded blocks (params.qc.fibreMaxExcluded: why not by centroid)
     const qcExcluded = qc ? (x: number, y: number): boolean | undefined => exclusionAt(qc, x, y) : undefined;
-    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections, qcExcluded });
+    const mu = analyseMuscleTile({ rgb, hematoxylin: hem, dab, od, tile, mpp, i0, illumination: light, glassInView: ctx.i0Source !== 'white-point', params, nuclei: allNuclei, detections, qcExcluded });
     const stats = pixelStats(rgb, dab, tile, params, mpp, i0, light, mu.tissue, qc);
     stageClock.lap('pixel statistics');
     return withQc({ tileId: tile.id, detections, ...stats, fibres: mu.fibres }, qc, mu.excludedFibres);

@@ -20,6 +20,11 @@ export interface StainBuffers {
   dab: Float32Array;
   /** left out when the caller has no use for it; the loop then skips that column */
   residual?: Float32Array;
+  /**
+   * the summed RGB OD, as summedOd (od.ts) gives it (same LUTs, same sums): the muscle tile's
+   * tissue and lumen plane, taken in this pass rather than in a second one over the RGB
+   */
+  summed?: Float32Array;
 }
 
 function inverseOf(m: StainMatrix): [Vec3, Vec3, Vec3] {
@@ -62,6 +67,7 @@ export function deconvolveInto(rgb: RgbRaster, m: StainMatrix, i0: I0, out: Stai
   const hOut = out.hematoxylin;
   const dOut = out.dab;
   const rOut = out.residual;
+  const sOut = out.summed;
   if (illumination) {
     for (let p = 0, s = 0; p < n; p++, s += 3) {
       const o = illumination[p];
@@ -69,6 +75,15 @@ export function deconvolveInto(rgb: RgbRaster, m: StainMatrix, i0: I0, out: Stai
       hOut[p] = odR * h0 + odG * h1 + odB * h2;
       dOut[p] = odR * d0 + odG * d1 + odB * d2;
       if (rOut) rOut[p] = odR * r0 + odG * r1 + odB * r2;
+      if (sOut) sOut[p] = odR + odG + odB;
+    }
+  } else if (sOut) {
+    for (let p = 0, s = 0; p < n; p++, s += 3) {
+      const odR = lr[src[s]], odG = lg[src[s + 1]], odB = lb[src[s + 2]];
+      hOut[p] = odR * h0 + odG * h1 + odB * h2;
+      dOut[p] = odR * d0 + odG * d1 + odB * d2;
+      if (rOut) rOut[p] = odR * r0 + odG * r1 + odB * r2;
+      sOut[p] = odR + odG + odB;
     }
   } else if (rOut) {
     for (let p = 0, s = 0; p < n; p++, s += 3) {

@@ -9,7 +9,7 @@
  */
 import type { FlatField, IlluminationSummary } from '../domain/illumination.js';
 import type { RgbRaster } from '../image/raster.js';
-import { ComponentLabeller, componentStats } from '../image/label.js';
+import { ComponentLabeller } from '../image/label.js';
 import { estimateBackground, I0_MIN } from './background.js';
 import { fitFlatField, flatFieldRow, type FlatFieldFit, type FlatFieldOptions } from './flat-field.js';
 import type { I0 } from './od.js';
@@ -198,7 +198,7 @@ function isGlass(flat: Uint8Array, rgb: Uint8Array, w: number, h: number, opts: 
 /** Pixels of the largest 4-connected piece of `mask`. */
 function largestRegion(mask: Uint8Array, w: number, h: number): number {
   const labels = new Int32Array(w * h);
-  const { area } = componentStats(labels, w, h, new ComponentLabeller().label(mask, w, h, labels, 4));
+  const { area } = new ComponentLabeller().labelWithAreas(mask, w, h, labels, 4);
   return area.reduce((best, a) => Math.max(best, a), 0);
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VESSEL_DEFAULTS, detectVessels } from '../../src/detect/vessels.js';
+import { gaussianBlur } from '../../src/image/gaussian.js';
+import { floatPlane } from '../../src/image/raster.js';
 
 // A 60 × 60 µm plane at 0.5 µm/px: a round lumen of radius 4 µm (glass) in the middle, ringed by
 // a wall out to 8 µm of hematoxylin `wall`, in tissue of hematoxylin `around` (septum or fibre).
@@ -47,3 +49,40 @@ function expectOneVesselOfRadius8(p: { glass: Uint8Array; h: Float32Array }): vo
 function args(p: { glass: Uint8Array; h: Float32Array }): Parameters<typeof detectVessels> {
   return [p.glass, p.h, W, W, MPP];
 }
+
+describe('detectVessels: the wall read blurred', () => {
+  it('wallSmoothPx (each lumen window blurred alone) finds what the whole blurred plane gives, lumens and radii alike', () => {
+    // three lumens of different walls, one near the plane's edge, on a noisy field
+    const w = 300, h = 140;
+    const glass = new Uint8Array(w * h);
+    const raw = new Float32Array(w * h);
+    const centres: [number, number, number][] = [[60, 70, 0.2], [170, 60, 0.15], [270, 110, 0.22]];
+    let seed = 9;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        raw[i] = 0.09 + 0.04 * (rnd() - 0.5);
+        for (const [cx, cy, wall] of centres) {
+          const r = Math.hypot(x + 0.5 - cx, y + 0.5 - cy) * MPP;
+          if (r < 4) {
+            glass[i] = 1;
+            raw[i] = 0.01 * rnd();
+          } else if (r < 8) raw[i] = wall + 0.03 * (rnd() - 0.5);
+        }
+      }
+    }
+    for (const sigma of [1, 2]) {
+      const blurred = gaussianBlur(floatPlane(w, h, raw.slice()), sigma).data;
+      for (const relativeWall of [false, true]) {
+        const lumensWhole = new Uint8Array(w * h);
+        const lumensWindow = new Uint8Array(w * h);
+        const whole = detectVessels(glass, blurred, w, h, MPP, { relativeWall }, lumensWhole);
+        const windowed = detectVessels(glass, raw, w, h, MPP, { relativeWall, wallSmoothPx: sigma }, lumensWindow);
+        expect(whole.length).toBeGreaterThanOrEqual(2);
+        expect(windowed).toEqual(whole);
+        expect(lumensWindow).toEqual(lumensWhole);
+      }
+    }
+  });
+});

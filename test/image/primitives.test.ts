@@ -198,6 +198,14 @@ describe('ComponentLabeller', () => {
         }
         expect(count).toBe(n);
         expect(Array.from(got)).toEqual(Array.from(want));
+        // labelWithAreas: the same labels, and each component's pixel count of the flood
+        const withAreas = new Int32Array(mw * mh).fill(-1);
+        const { count: c2, area } = labeller.labelWithAreas(m, mw, mh, withAreas, conn);
+        expect(c2).toBe(n);
+        expect(Array.from(withAreas)).toEqual(Array.from(want));
+        const wantArea = new Array<number>(n + 1).fill(0);
+        for (const l of want) if (l) wantArea[l]++;
+        expect(Array.from(area)).toEqual(wantArea);
       }
     }
   });

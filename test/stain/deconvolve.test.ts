@@ -3,7 +3,7 @@ import { AnalysisError } from '../../src/errors/index.js';
 import { rgbRaster } from '../../src/image/raster.js';
 import { deconvolve, deconvolveInto, deconvolveOd } from '../../src/stain/deconvolve.js';
 import { invert3 } from '../../src/stain/invert.js';
-import { odOf } from '../../src/stain/od.js';
+import { odOf, summedOd } from '../../src/stain/od.js';
 import { HDAB_DEFAULT, stainMatrix, type StainMatrix } from '../../src/stain/vectors.js';
 import { beerLambert } from './beer-lambert.js';
 
@@ -102,6 +102,23 @@ describe('Ruifrok deconvolution', () => {
     expect(big.dab[n]).toBe(9);
     const short = { hematoxylin: new Float32Array(n), dab: new Float32Array(n - 1) };
     expect(() => deconvolveInto(raster, HDAB_DEFAULT, 255, short)).toThrow(/'dab' holds/);
+  });
+
+  it('gives the summed OD of summedOd bit for bit in the same pass, with and without uneven light, and the same concentrations', () => {
+    const raster = quantise(grid(HDAB_DEFAULT, 255, 15));
+    const n = raster.width * raster.height;
+    const light = Float32Array.from({ length: n }, (_, i) => 0.03 * Math.sin(i * 0.7) - 0.01);
+    for (const l of [undefined, light]) {
+      const plain = { hematoxylin: new Float32Array(n), dab: new Float32Array(n) };
+      deconvolveInto(raster, HDAB_DEFAULT, 248, plain, l);
+      for (const residual of [undefined, new Float32Array(n)]) {
+        const withSum = { hematoxylin: new Float32Array(n), dab: new Float32Array(n), summed: new Float32Array(n), ...(residual ? { residual } : {}) };
+        deconvolveInto(raster, HDAB_DEFAULT, 248, withSum, l);
+        expect(Array.from(withSum.summed)).toEqual(Array.from(summedOd(raster.data, n, 248, l)));
+        expect(Array.from(withSum.hematoxylin)).toEqual(Array.from(plain.hematoxylin));
+        expect(Array.from(withSum.dab)).toEqual(Array.from(plain.dab));
+      }
+    }
   });
 
   it('refuses a matrix whose stains cannot be told apart', () => {

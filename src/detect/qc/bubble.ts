@@ -5,7 +5,7 @@
  * when a small share of it is (the edge is sharp: no growing needed).
  */
 import type { QcParams } from '../../domain/params.js';
-import { componentStats, ComponentLabeller } from '../../image/label.js';
+import { ComponentLabeller } from '../../image/label.js';
 import type { BlockGrid } from './blocks.js';
 import { neutralityOf, offPlaneShareOf, type QcPlanes } from './planes.js';
 
@@ -40,8 +40,8 @@ export function bubbleMask(pl: QcPlanes, g: BlockGrid, mpp: number, p: QcParams)
   }
   const labels = labelBuf.subarray(0, n);
   // 4-connected: a diagonal step between two rim pixels does not let the inside out
-  const count = labeller.label(open, w, h, labels, 4);
-  const cs = componentStats(labels, w, h, count);
+  const cs = labeller.labelWithAreas(open, w, h, labels, 4);
+  const count = cs.count;
   const interior = new Uint8Array(count + 1);
   const minPx = p.bubbleMinUm2 / (mpp * mpp);
   // flatness of each region large enough: the s.d. of its smoothed OD (tissue has texture; the
