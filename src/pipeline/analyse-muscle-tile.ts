@@ -2,6 +2,7 @@ import type { Detection, FibreRecord, TileSpec } from '../domain/detection.js';
 import type { AnalysisParams } from '../domain/params.js';
 import { segmentFibres } from '../detect/fibres.js';
 import { gaussianBlur } from '../image/gaussian.js';
+import { blurThreshold } from '../image/blur-threshold.js';
 import type { Point } from '../image/min-feret.js';
 import { detectVessels } from '../detect/vessels.js';
 import { enclosedGlassLevel } from '../detect/lumen-level.js';
@@ -62,25 +63,26 @@ export function analyseMuscleTile(input: MuscleTileInput): MuscleTileOutput {
   const origin = { x: tile.read.x0 * mpp, y: tile.read.y0 * mpp };
 
   // summed RGB OD, lightly smoothed (params.ts): tissue; the rest is glass (outside, vessel lumens)
-  const od = floatPlane(w, h, input.od ?? summedOd(rgb.data, n, input.i0, input.illumination));
+  const odData = input.od ?? summedOd(rgb.data, n, input.i0, input.illumination);
+  const od = floatPlane(w, h, odData);
   const { tissueOd, tissueSmoothUm } = params.muscle;
   // lumens on a less smoothed plane (params.vessels.lumenSmoothUm: small lumens in thick walls)
   const { lumenSmoothUm, wallSmoothUm, holeBandOd, holeContrastOd, holeRingUm, ...vesselOptions } = params.vessels;
-  const fine = gaussianBlur(od, lumenSmoothUm / mpp).data;
   // no glass in view: I0 is the white point, and the glass a lumen shows may read well above 0 OD
   // (a photograph's background ~225 of 255 is ~0.16 summed): the lumen rule then starts from the
   // tile's enclosed glass (detect/lumen-level.ts), so lumens are glass and not tissue. I0 itself
   // stays the white point (issue 10: never from the section). With glass in view I0 was measured
   // on glass, lumens read ~0 and nothing changes.
-  const glassOd = input.glassInView === false ? enclosedGlassLevel(fine, w, h, mpp, { ...vesselOptions, holeBandOd, holeContrastOd, holeRingUm }) : null;
+  const fine = input.glassInView === false ? gaussianBlur(od, lumenSmoothUm / mpp).data : null;
+  const glassOd = fine ? enclosedGlassLevel(fine, w, h, mpp, { ...vesselOptions, holeBandOd, holeContrastOd, holeRingUm }) : null;
   const floor = (glassOd ?? 0) + tissueOd;
-  const lumen = new Uint8Array(n);
-  for (let i = 0; i < n; i++) lumen[i] = fine[i] < floor ? 1 : 0;
+  // lumen: the smoothed OD under the floor (blurThreshold: blurred only near the glass, same bits)
+  const lumen = fine ? new Uint8Array(n) : blurThreshold(odData, w, h, lumenSmoothUm / mpp, floor);
+  if (fine) for (let i = 0; i < n; i++) lumen[i] = fine[i] < floor ? 1 : 0;
+  else for (let i = 0; i < n; i++) lumen[i] ^= 1;
   const lumens = glassOd === null ? undefined : new Uint8Array(n);
   const vessels = detectVessels(lumen, input.hematoxylin, w, h, mpp, { ...vesselOptions, origin, relativeWall: glassOd !== null, wallSmoothPx: wallSmoothUm / mpp }, lumens);
-  const smooth = gaussianBlur(od, tissueSmoothUm / mpp).data;
-  const tissue = new Uint8Array(n);
-  for (let i = 0; i < n; i++) tissue[i] = smooth[i] >= tissueOd ? 1 : 0;
+  const tissue = blurThreshold(odData, w, h, tissueSmoothUm / mpp, tissueOd);
   // ...but only the vessels' lumens leave the tissue: the palest fibres of a low-contrast section
   // read barely above that glass (a tissue rule at glass + tissueOd cost tuning seed 67 8% of its
   // area and fibre F1 0.98 → 0.89), while a lumen is glass by its shape and wall
