@@ -10,6 +10,7 @@ import { MinMaxFilter } from '../image/min-max-filter.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { DistanceSplit } from '../image/distance-split.js';
 import { regionSolidity } from '../image/solidity.js';
+import { growLabels } from './fibre-grow.js';
 
 export type { Fascicle } from './fascicles.js';
 
@@ -251,13 +252,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   if (o.growUm > 0) {
     // The pale mask stops short of the fibre's edge (blur, the faint sarcolemma, the opening):
     // give each fibre back the non-fibre pixels within growUm, each to its nearest fibre.
-    const g2 = (o.growUm / mpp) ** 2;
-    const near = new Int32Array(n);
-    edt.squared(labels, w, ht, dist, { nearest: near });
-    for (let i = 0; i < n; i++) {
-      if (labels[i] === 0 && dist[i] <= g2 && near[i] >= 0 && (!tissue || tissue[i] !== 0)) labels[i] = -labels[near[i]];
-    }
-    for (let i = 0; i < n; i++) if (labels[i] < 0) labels[i] = -labels[i];
+    growLabels(labels, w, ht, (o.growUm / mpp) ** 2, tissue, edt, dist);
   }
   const st = regionStats(labels, w, ht, k);
   const { area, sx, sy, edge } = st;
