@@ -1,5 +1,10 @@
 import { ComponentLabeller } from './label.js';
 
+// this thread's labeller and planes, kept between calls (a muscle tile fills holes five times)
+const labeller = new ComponentLabeller();
+let invBuf = new Uint8Array(0);
+let compBuf = new Int32Array(0);
+
 /**
  * Fill 4-connected holes of a binary mask in place when they are smaller than `maxPx`; holes
  * that reach the plane's edge (pockets cut by the crop, not enclosed) are filled only when
@@ -7,19 +12,22 @@ import { ComponentLabeller } from './label.js';
  */
 export function fillSmallHoles(mask: Uint8Array, w: number, h: number, maxPx: number, maxEdgePx = 0): void {
   const n = w * h;
-  const inv = new Uint8Array(n);
+  if (invBuf.length < n) {
+    invBuf = new Uint8Array(n);
+    compBuf = new Int32Array(n);
+  }
+  const inv = invBuf.subarray(0, n);
   for (let i = 0; i < n; i++) inv[i] = mask[i] ^ 1;
-  const comp = new Int32Array(n);
-  const k = new ComponentLabeller().label(inv, w, h, comp, 4);
-  const size = new Int32Array(k + 1);
+  const comp = compBuf.subarray(0, n);
+  const { count: k, area: size } = labeller.labelWithAreas(inv, w, h, comp, 4);
   const open = new Uint8Array(k + 1);
+  for (let x = 0; x < w; x++) {
+    open[comp[x]] = 1;
+    open[comp[(h - 1) * w + x]] = 1;
+  }
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const c = comp[y * w + x];
-      if (c === 0) continue;
-      size[c]++;
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) open[c] = 1;
-    }
+    open[comp[y * w]] = 1;
+    open[comp[y * w + w - 1]] = 1;
   }
   for (let i = 0; i < n; i++) {
     const c = comp[i];
