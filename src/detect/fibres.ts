@@ -187,20 +187,15 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   // Thin endomysium between fibres of different pallor is kept by a white top-hat: a pixel
   // standing `lineContrast` above the opening of the plane (square of side 2·lineUm + 1 px, which
   // removes lines narrower than that and keeps fibres) is boundary.
-  const open = new Float32Array(n);
+  const { edt, disc, splitter, mask, eroded, open } = scratchOf(n);
   const r = Math.max(1, Math.round(o.lineUm / mpp));
   // thin endomysium of low contrast is blurred away at smoothUm: the line test may look at a less smoothed plane
   const line = o.lineSmoothUm === null ? c : crosstalkCorrected(gaussianBlur(h, o.lineSmoothUm / mpp).data, gaussianBlur(dab, o.lineSmoothUm / mpp).data, leak);
   lineOpening.opening(line, open, w, ht, r);
   const tissue = o.tissue;
   if (tissue && tissue.length !== n) throw new AnalysisError(`fibre segmentation: tissue mask has ${tissue.length} pixels, ${w}x${ht} needs ${n}`);
-  const edt = new DistanceTransform();
-  const disc = new DiscMorphology();
   const dist = new Float32Array(n);
-  const mask = new Uint8Array(n);
-  const eroded = new Uint8Array(n);
   const raw = new Int32Array(n);
-  const splitter = new DistanceSplit();
   const splitOptions = { dynamic: o.splitDynamicUm / mpp, minSeparation: o.splitMinSeparationUm / mpp, bucketsPerUnit: 4 };
   /** `mask` ← the pale mask with `isLine` as boundary, holes filled, opened */
   const paleMask = (isLine: Uint8Array): void => {
@@ -378,6 +373,23 @@ function tissueMedian(s: Float32Array, floor: number): number {
 // this thread's filter for the line top-hat, kept between tiles (its column buffers are two planes
 // as tall as the tile plus the window)
 const lineOpening = new MinMaxFilter();
+
+/**
+ * This thread's transforms and the planes that never leave a segmentation, kept between tiles: a
+ * muscle tile allocated them afresh (tens of MB, each page faulted in and zeroed, then collected).
+ * Every plane is written whole before it is read.
+ */
+const scratch = { n: 0, edt: new DistanceTransform(), disc: new DiscMorphology(), splitter: new DistanceSplit(), mask: new Uint8Array(0), eroded: new Uint8Array(0), open: new Float32Array(0) };
+
+function scratchOf(n: number): { edt: DistanceTransform; disc: DiscMorphology; splitter: DistanceSplit; mask: Uint8Array; eroded: Uint8Array; open: Float32Array } {
+  if (scratch.n < n) {
+    scratch.n = n;
+    scratch.mask = new Uint8Array(n);
+    scratch.eroded = new Uint8Array(n);
+    scratch.open = new Float32Array(n);
+  }
+  return { edt: scratch.edt, disc: scratch.disc, splitter: scratch.splitter, mask: scratch.mask.subarray(0, n), eroded: scratch.eroded.subarray(0, n), open: scratch.open.subarray(0, n) };
+}
 
 const DAB_BIN = 0.05;
 const DAB_BINS = 16;

@@ -34,6 +34,10 @@ export const VESSEL_DEFAULTS: VesselOptions = { ...VesselParams.parse({}), origi
 
 const ANGLES = 48;
 
+// this thread's labeller and label plane, kept between tiles (a muscle tile's full-resolution plane)
+const labeller = new ComponentLabeller();
+let labelBuf = new Int32Array(0);
+
 /**
  * Vessels of a muscle section: empty lumens (holes of glass enclosed by tissue, round enough)
  * ringed by a hematoxylin-dense wall (endothelium, smooth muscle). The outer radius is where the
@@ -47,8 +51,9 @@ export function detectVessels(glass: Uint8Array, hematoxylin: Float32Array, widt
   const n = width * height;
   if (glass.length !== n || hematoxylin.length !== n) throw new AnalysisError(`vessel detection: masks must hold ${width}×${height} = ${n} pixels`);
   if (!(mpp > 0 && Number.isFinite(mpp))) throw new AnalysisError(`vessel detection: pixel size must be a positive number of µm/px, got ${mpp}`);
-  const labels = new Int32Array(n);
-  const count = new ComponentLabeller().label(glass, width, height, labels, 4);
+  if (labelBuf.length < n) labelBuf = new Int32Array(n);
+  const labels = labelBuf.subarray(0, n);
+  const count = labeller.label(glass, width, height, labels, 4);
   const st = componentStats(labels, width, height, count);
   const px2 = mpp * mpp;
   const out: Vessel[] = [];

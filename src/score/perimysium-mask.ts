@@ -21,6 +21,11 @@ import { convexHull, type Point } from '../image/min-feret.js';
  */
 export const SEPTUM_MIN_UM = LocationParams.parse({}).septumUm;
 
+// this thread's transforms and distance plane, kept between tiles (each is written whole before it is read)
+const threadEdt = new DistanceTransform();
+const threadDisc = new DiscMorphology();
+let d2Buf = new Float32Array(0);
+
 export function perimysiumFromFibres(
   fibre: Uint8Array | Int32Array,
   width: number,
@@ -48,8 +53,9 @@ export function perimysiumFromFibres(
   if (!(septumUm > 0)) throw new AnalysisError(`perimysium mask: septum width must be > 0 µm, got ${septumUm}`);
   const r = septumUm / 2 / mpp;
   const r2 = r * r;
-  const edt = new DistanceTransform();
-  const d2 = new Float32Array(n);
+  const edt = threadEdt;
+  if (d2Buf.length < n) d2Buf = new Float32Array(n);
+  const d2 = d2Buf.subarray(0, n);
   // Glass closes like a fibre: where a section was cut through a fascicle, the endomysium of its
   // outermost fibres (and strands of it left between cut-away fibres) borders glass, and only a
   // gap wider than a septum there is perimysium.
@@ -61,7 +67,7 @@ export function perimysiumFromFibres(
   }
   // dilation: within r of a fibre pixel
   const dilated = new Uint8Array(n);
-  new DiscMorphology().dilate(seed, width, height, r2, dilated);
+  threadDisc.dilate(seed, width, height, r2, dilated);
   // erosion of the dilation: more than r from every pixel outside it
   edt.squared(dilated, width, height, d2, { invert: true });
   const inside = opts.fascicleOf && (opts.fascicleCloseUm ?? 0) > 0 ? fascicleInteriorsOnGrid(fibre, opts.fascicleOf, width, height, mpp, opts.fascicleGrid ?? 1, opts.fascicleCloseUm as number, edt, opts.fascicleNotchFibres ?? 0, tissue) : null;
