@@ -2,6 +2,11 @@ import { DistanceTransform } from '../image/distance-transform.js';
 import { fillSmallHoles } from '../image/fill-small-holes.js';
 import { ComponentLabeller } from '../image/label.js';
 
+// this thread's labeller and planes, kept between tiles (each is written whole before it is read)
+const labeller = new ComponentLabeller();
+let zoneBuf = new Uint8Array(0);
+let compBuf = new Int32Array(0);
+
 /** A group of fibres connected through thin endomysium; perimysium (wider septa) separates groups. */
 export interface Fascicle {
   id: number;
@@ -39,7 +44,11 @@ export function groupFascicles(labels: Int32Array, count: number, w: number, h: 
   edt.squared(labels, w, h, distPx, { nearest });
   const r = septumUm / 2 / mpp;
   const r2 = r * r;
-  const zone = new Uint8Array(n);
+  if (zoneBuf.length < n) {
+    zoneBuf = new Uint8Array(n);
+    compBuf = new Int32Array(n);
+  }
+  const zone = zoneBuf.subarray(0, n);
   for (let i = 0; i < n; i++) {
     zone[i] = distPx[i] <= r2 ? 1 : 0;
     distPx[i] = Math.sqrt(distPx[i]);
@@ -49,8 +58,7 @@ export function groupFascicles(labels: Int32Array, count: number, w: number, h: 
   const holeMax = holeMaxUm2 / (mpp * mpp);
   fillSmallHoles(zone, w, h, holeMax, 2 * holeMax);
 
-  const comp = new Int32Array(n);
-  const labeller = new ComponentLabeller();
+  const comp = compBuf.subarray(0, n);
   const nFasc = labeller.label(zone, w, h, comp, 8);
   const m = Math.max(1, Math.ceil(septumUm / mpp));
   const fascicleOf = new Int32Array(count + 1);

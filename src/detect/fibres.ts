@@ -1,6 +1,6 @@
 import { AnalysisError } from '../errors/index.js';
 import { FibreParams } from '../domain/params.js';
-import type { FloatPlane } from '../image/raster.js';
+import { floatPlane, type FloatPlane } from '../image/raster.js';
 import { DiscMorphology } from '../image/disc-morphology.js';
 import { DistanceTransform } from '../image/distance-transform.js';
 import { groupFascicles, type Fascicle } from './fascicles.js';
@@ -171,26 +171,26 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
     throw new AnalysisError(`fibre segmentation: DAB plane ${dab.width}x${dab.height} differs from hematoxylin ${w}x${ht}`);
   }
   const n = w * ht;
-  const s = gaussianBlur(h, o.smoothUm / mpp).data;
+  const { edt, disc, splitter, mask, eroded, open, planes } = scratchOf(n);
+  const plane = (k: number) => floatPlane(w, ht, planes[k]);
+  const s = gaussianBlur(h, o.smoothUm / mpp, plane(0)).data;
 
   // MHC-I DAB leaks into the hematoxylin plane when the slide's stain vectors differ from the
   // ones deconvolved with (a few degrees is typical): a stained sarcoplasm would read as
   // connective tissue and drop out (biasing the grade down), a stained ring as a wide endomysium
   // (shrinking the fibre and hiding its ring). The leak is linear in DAB, so it is estimated on
   // the stained pixels and subtracted; septa carry little DAB and stay dark.
-  const sd = gaussianBlur(dab, o.smoothUm / mpp).data;
+  const sd = gaussianBlur(dab, o.smoothUm / mpp, plane(1)).data;
   const leak = o.dabCrosstalk ?? estimateCrosstalk(s, sd, o.glassOd, o);
-  const c = new Float32Array(n);
-  for (let i = 0; i < n; i++) c[i] = sd[i] > 0 ? s[i] - leak * sd[i] : s[i];
+  const c = crosstalkCorrected(s, sd, leak, planes[2]);
   const boundaryOd = o.boundaryOd ?? tissueMedian(c, o.glassOd) + o.boundaryDelta;
 
   // Thin endomysium between fibres of different pallor is kept by a white top-hat: a pixel
   // standing `lineContrast` above the opening of the plane (square of side 2·lineUm + 1 px, which
   // removes lines narrower than that and keeps fibres) is boundary.
-  const { edt, disc, splitter, mask, eroded, open } = scratchOf(n);
   const r = Math.max(1, Math.round(o.lineUm / mpp));
   // thin endomysium of low contrast is blurred away at smoothUm: the line test may look at a less smoothed plane
-  const line = o.lineSmoothUm === null ? c : crosstalkCorrected(gaussianBlur(h, o.lineSmoothUm / mpp).data, gaussianBlur(dab, o.lineSmoothUm / mpp).data, leak);
+  const line = o.lineSmoothUm === null ? c : crosstalkCorrected(gaussianBlur(h, o.lineSmoothUm / mpp, plane(3)).data, gaussianBlur(dab, o.lineSmoothUm / mpp, plane(4)).data, leak, planes[5]);
   lineOpening.opening(line, open, w, ht, r);
   const tissue = o.tissue;
   if (tissue && tissue.length !== n) throw new AnalysisError(`fibre segmentation: tissue mask has ${tissue.length} pixels, ${w}x${ht} needs ${n}`);
@@ -337,8 +337,7 @@ export function segmentFibres(h: FloatPlane, dab: FloatPlane, mpp: number, optio
   return { labels, depthPx: depth, fibres, fascicles: groups.fascicles, boundaryOd, crosstalk: leak };
 }
 
-function crosstalkCorrected(s: Float32Array, sd: Float32Array, leak: number): Float32Array {
-  const c = new Float32Array(s.length);
+function crosstalkCorrected(s: Float32Array, sd: Float32Array, leak: number, c: Float32Array): Float32Array {
   for (let i = 0; i < s.length; i++) c[i] = sd[i] > 0 ? s[i] - leak * sd[i] : s[i];
   return c;
 }
@@ -379,16 +378,19 @@ const lineOpening = new MinMaxFilter();
  * muscle tile allocated them afresh (tens of MB, each page faulted in and zeroed, then collected).
  * Every plane is written whole before it is read.
  */
-const scratch = { n: 0, edt: new DistanceTransform(), disc: new DiscMorphology(), splitter: new DistanceSplit(), mask: new Uint8Array(0), eroded: new Uint8Array(0), open: new Float32Array(0) };
+const scratch = { n: 0, edt: new DistanceTransform(), disc: new DiscMorphology(), splitter: new DistanceSplit(), mask: new Uint8Array(0), eroded: new Uint8Array(0), open: new Float32Array(0), planes: [] as Float32Array<ArrayBuffer>[] };
+/** the smoothed hematoxylin and DAB, the crosstalk-corrected plane, and the same three at the line scale */
+const PLANES = 6;
 
-function scratchOf(n: number): { edt: DistanceTransform; disc: DiscMorphology; splitter: DistanceSplit; mask: Uint8Array; eroded: Uint8Array; open: Float32Array } {
+function scratchOf(n: number): { edt: DistanceTransform; disc: DiscMorphology; splitter: DistanceSplit; mask: Uint8Array; eroded: Uint8Array; open: Float32Array; planes: Float32Array<ArrayBuffer>[] } {
   if (scratch.n < n) {
     scratch.n = n;
     scratch.mask = new Uint8Array(n);
     scratch.eroded = new Uint8Array(n);
     scratch.open = new Float32Array(n);
+    scratch.planes = Array.from({ length: PLANES }, () => new Float32Array(n));
   }
-  return { edt: scratch.edt, disc: scratch.disc, splitter: scratch.splitter, mask: scratch.mask.subarray(0, n), eroded: scratch.eroded.subarray(0, n), open: scratch.open.subarray(0, n) };
+  return { edt: scratch.edt, disc: scratch.disc, splitter: scratch.splitter, mask: scratch.mask.subarray(0, n), eroded: scratch.eroded.subarray(0, n), open: scratch.open.subarray(0, n), planes: scratch.planes.map((p) => p.subarray(0, n)) };
 }
 
 const DAB_BIN = 0.05;
