@@ -3,7 +3,7 @@ import type { DistanceTransform } from '../image/distance-transform.js';
 /**
  * Gives each unlabelled pixel within √g2 px of a label (and in the tissue, where a mask is given)
  * the label of its nearest labelled pixel, as the Euclidean nearest-feature transform names it.
- * Labels are positive; `dist` and `near` are scratch of the plane's size.
+ * Labels are positive; `dist` is scratch of the plane's size (the transform's distances).
  *
  * The fibres grow by growUm, one pixel on the 1 µm raster (g2 = 1): only the four side neighbours
  * lie that near, and the transform, which cost a muscle tile two full passes and two planes, is

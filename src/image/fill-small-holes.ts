@@ -1,4 +1,4 @@
-import { ComponentLabeller } from './label.js';
+import { ComponentLabeller, componentsOnEdge } from './label.js';
 
 // this thread's labeller and planes, kept between calls (a muscle tile fills holes five times)
 const labeller = new ComponentLabeller();
@@ -20,15 +20,7 @@ export function fillSmallHoles(mask: Uint8Array, w: number, h: number, maxPx: nu
   for (let i = 0; i < n; i++) inv[i] = mask[i] ^ 1;
   const comp = compBuf.subarray(0, n);
   const { count: k, area: size } = labeller.labelWithAreas(inv, w, h, comp, 4);
-  const open = new Uint8Array(k + 1);
-  for (let x = 0; x < w; x++) {
-    open[comp[x]] = 1;
-    open[comp[(h - 1) * w + x]] = 1;
-  }
-  for (let y = 0; y < h; y++) {
-    open[comp[y * w]] = 1;
-    open[comp[y * w + w - 1]] = 1;
-  }
+  const open = componentsOnEdge(comp, w, h, k);
   for (let i = 0; i < n; i++) {
     const c = comp[i];
     if (c !== 0 && size[c] < (open[c] ? maxEdgePx : maxPx)) mask[i] = 1;

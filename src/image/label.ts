@@ -9,7 +9,7 @@ export class ComponentLabeller {
   private parent = new Int32Array(0);
 
   label(mask: Uint8Array, width: number, height: number, labels: Int32Array, connectivity: 4 | 8 = 8): number {
-    return this.run(mask, width, height, labels, connectivity, null).count;
+    return this.run(mask, width, height, labels, connectivity, false).count;
   }
 
   /**
@@ -21,7 +21,7 @@ export class ComponentLabeller {
     return { count: r.count, area: r.area! };
   }
 
-  private run(mask: Uint8Array, width: number, height: number, labels: Int32Array, connectivity: 4 | 8, withArea: true | null): { count: number; area?: Int32Array } {
+  private run(mask: Uint8Array, width: number, height: number, labels: Int32Array, connectivity: 4 | 8, withArea: boolean): { count: number; area?: Int32Array } {
     const w = width;
     const h = height;
     const n = w * h;
@@ -103,6 +103,21 @@ export class ComponentLabeller {
     }
     return { count, area };
   }
+}
+
+/** Per label 0..count: 1 for the components that touch the plane's edge (label 0, the background, is 0). */
+export function componentsOnEdge(labels: Int32Array, w: number, h: number, count: number): Uint8Array {
+  const out = new Uint8Array(count + 1);
+  for (let x = 0; x < w; x++) {
+    out[labels[x]] = 1;
+    out[labels[(h - 1) * w + x]] = 1;
+  }
+  for (let y = 0; y < h; y++) {
+    out[labels[y * w]] = 1;
+    out[labels[y * w + w - 1]] = 1;
+  }
+  out[0] = 0;
+  return out;
 }
 
 /** Per-component pixel count, centroid (pixel-centre coordinates) and bounding box. */

@@ -5,7 +5,7 @@
  * when a small share of it is (the edge is sharp: no growing needed).
  */
 import type { QcParams } from '../../domain/params.js';
-import { ComponentLabeller } from '../../image/label.js';
+import { ComponentLabeller, componentsOnEdge } from '../../image/label.js';
 import type { BlockGrid } from './blocks.js';
 import { neutralityOf, offPlaneShareOf, type QcPlanes } from './planes.js';
 
@@ -109,16 +109,7 @@ function outlineContact(labels: Int32Array, l: number, w: number, h: number): nu
   const rl = new Int32Array(n);
   // 8-connected, against the region's 4-connectivity: a hole is what the region walls in
   const count = new ComponentLabeller().label(rest, w, h, rl, 8);
-  const outer = new Uint8Array(count + 1);
-  for (let x = 0; x < w; x++) {
-    outer[rl[x]] = 1;
-    outer[rl[(h - 1) * w + x]] = 1;
-  }
-  for (let y = 0; y < h; y++) {
-    outer[rl[y * w]] = 1;
-    outer[rl[y * w + w - 1]] = 1;
-  }
-  outer[0] = 0;
+  const outer = componentsOnEdge(rl, w, h, count);
   let contact = 0;
   for (let y = 0, q = 0; y < h; y++) {
     for (let x = 0; x < w; x++, q++) {
